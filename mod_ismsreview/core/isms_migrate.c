@@ -1,0 +1,165 @@
+#include "isms_migrate.h"
+#include "isms_sql.h"
+#include "isms_log.h"
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int isms_migrate_expected(const char *driver)
+{
+    const isms_migration *m;
+    int v = 0;
+
+    for (m = isms_migrations; m->driver; m++) {
+        if (strcmp(m->driver, driver) == 0 && m->version > v) v = m->version;
+    }
+    return v;
+}
+
+static int starts_with_ci(const char *s, const char *word)
+{
+    return strncasecmp(s, word, strlen(word)) == 0;
+}
+
+/* Inside a trigger body the statement ends at "END;" rather than at the first ';'. */
+static int ends_trigger(const char *start, const char *semi)
+{
+    const char *e = semi;
+
+    while (e > start && apr_isspace(e[-1])) e--;
+    return e - start >= 3 && strncasecmp(e - 3, "END", 3) == 0 &&
+           (e - start == 3 || !apr_isalnum(e[-4]));
+}
+
+static int in_trigger(const char *start, const char *semi)
+{
+    while (apr_isspace(*start)) start++;
+    return starts_with_ci(start, "CREATE TRIGGER") && !ends_trigger(start, semi);
+}
+
+static const char *skip_quoted(const char *s)
+{
+    char q = *s++;
+
+    while (*s && !(*s == q && s[1] != q)) s += (*s == q) ? 2 : 1;
+    return *s ? s + 1 : s;
+}
+
+static const char *skip_dollar(const char *s)
+{
+    const char *tag_end = strchr(s + 1, '$');
+    const char *close;
+    char *tag;
+
+    if (!tag_end) return s + 1;
+    tag = strndup(s, (size_t)(tag_end - s + 1));
+    close = tag ? strstr(tag_end + 1, tag) : NULL;
+    s = close ? close + strlen(tag) : tag_end + 1 + strlen(tag_end + 1);
+    free(tag);
+    return s;
+}
+
+static void push_stmt(apr_pool_t *p, apr_array_header_t *out, const char *b, const char *e)
+{
+    while (b < e && apr_isspace(*b)) b++;
+    while (e > b && apr_isspace(e[-1])) e--;
+    if (e > b) APR_ARRAY_PUSH(out, char *) = apr_pstrmemdup(p, b, (apr_size_t)(e - b));
+}
+
+apr_array_header_t *isms_sql_split(apr_pool_t *p, const char *script)
+{
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(char *));
+    const char *start = script, *s = script;
+
+    while (*s) {
+        if (*s == '\'' || *s == '"') s = skip_quoted(s);
+        else if (s[0] == '-' && s[1] == '-') s += strcspn(s, "\n");
+        else if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            s = e ? e + 2 : s + strlen(s);
+        }
+        else if (*s == '$' && (s[1] == '$' || apr_isalpha(s[1]))) s = skip_dollar(s);
+        else if (*s == ';' && !in_trigger(start, s)) {
+            push_stmt(p, out, start, s);
+            start = ++s;
+        }
+        else s++;
+    }
+    push_stmt(p, out, start, s);
+    return out;
+}
+
+isms_db_status isms_migrate_current(isms_conn *c, apr_pool_t *p, int *version,
+                                    const char **err)
+{
+    isms_sql *q = isms_sql_new(p, c);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, isms_conn_dialect(c)->table_exists, "schema_version");
+    if ((st = isms_conn_query(c, p, isms_sql_text(q), &rs, err)) != ISMS_DB_OK) return st;
+    *version = 0;
+    if (rs->nrows == 0) return ISMS_DB_OK;
+    st = isms_conn_query(c, p, "SELECT MAX(version) FROM schema_version", &rs, err);
+    if (st == ISMS_DB_OK && rs->nrows == 1 && ISMS_ROW(rs, 0, 0)) {
+        *version = atoi(ISMS_ROW(rs, 0, 0));
+    }
+    return st;
+}
+
+static isms_db_status apply_one(isms_conn *c, apr_pool_t *p, const isms_migration *m,
+                                const char **err)
+{
+    apr_array_header_t *stmts = isms_sql_split(p, m->sql);
+    isms_sql *q = isms_sql_new(p, c);
+    isms_db_status st;
+    int i;
+
+    for (i = 0; i < stmts->nelts; i++) {
+        st = isms_conn_exec(c, APR_ARRAY_IDX(stmts, i, char *), NULL, err);
+        if (st != ISMS_DB_OK) {
+            *err = apr_psprintf(p, "migration %s, statement %d: %s", m->name, i + 1, *err);
+            return st;
+        }
+    }
+    isms_sql_appendf(q, "INSERT INTO schema_version (version, name, applied_at) "
+                        "VALUES (%d, %s, ", (long long)m->version, m->name);
+    isms_sql_appendf(q, "%k)", "CURRENT_TIMESTAMP");
+    return isms_conn_exec(c, isms_sql_text(q), NULL, err);
+}
+
+static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
+                                    const char **err)
+{
+    const isms_dialect *d = isms_conn_dialect(c);
+    const isms_migration *m;
+    isms_db_status st;
+    int current;
+
+    if (d->migration_lock && (st = isms_conn_exec(c, d->migration_lock, NULL, err))) return st;
+    if ((st = isms_migrate_current(c, p, &current, err)) != ISMS_DB_OK) return st;
+    for (m = isms_migrations; m->driver; m++) {
+        if (strcmp(m->driver, d->name) != 0 || m->version <= current) continue;
+        if ((st = apply_one(c, p, m, err)) != ISMS_DB_OK) return st;
+        ++*applied;
+    }
+    return ISMS_DB_OK;
+}
+
+isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err)
+{
+    isms_db_status st;
+
+    *applied = 0;
+    if ((st = isms_conn_begin(c, 1, err)) != ISMS_DB_OK) return st;
+    st = apply_pending(c, p, applied, err);
+    if (st != ISMS_DB_OK) {
+        isms_conn_rollback(c);
+        *applied = 0;
+        return st;
+    }
+    return isms_conn_commit(c, err);
+}

@@ -1,0 +1,31 @@
+/* The one SQL builder. libdbi has no bound parameters, so every value reaches SQL through
+ * here: strings are checked (valid UTF-8, no NUL, no control bytes but TAB/LF/CR) and quoted by
+ * the connection's driver; integers are formatted from a long long; identifiers and keywords
+ * come only from constant format strings or %k (checked against [A-Za-z0-9_.]). */
+#ifndef ISMS_SQL_H
+#define ISMS_SQL_H
+
+#include <apr_pools.h>
+#include <stddef.h>
+
+struct isms_conn;
+typedef struct isms_sql isms_sql;
+
+/* Checks a value that will be stored: NULL if acceptable, else a reason. */
+const char *isms_text_check(const char *s, size_t len);
+
+isms_sql *isms_sql_new(apr_pool_t *p, struct isms_conn *conn);
+
+/* Appends to the statement. Conversions:
+ *   %s  a string value, checked and quoted ('...'); a NULL pointer becomes NULL
+ *   %d  a long long (pass it as long long)
+ *   %k  an identifier or keyword, only [A-Za-z0-9_.]
+ *   %%  a percent sign
+ * Any other conversion, or a rejected value, puts the builder into an error state. */
+void isms_sql_appendf(isms_sql *q, const char *fmt, ...);
+
+/* The statement, or NULL if any append failed (then isms_sql_error says why). */
+const char *isms_sql_text(const isms_sql *q);
+const char *isms_sql_error(const isms_sql *q);
+
+#endif

@@ -1,0 +1,200 @@
+/* The generic half of the store: the connection pool (apr_reslist, as mod_dbd), the dialect
+ * table, and transactions. The driver half is a table of functions (isms_store_ops). */
+#include "isms_store.h"
+#include "isms_log.h"
+
+#include <apr_reslist.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <string.h>
+
+static const isms_dialect dialects[] = {
+    {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
+     "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
+     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"},
+    {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN READ ONLY",
+     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+     "AND table_name = %s",
+     "SELECT pg_advisory_xact_lock(4927372)",
+     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"},
+    {"mysql", "START TRANSACTION", "START TRANSACTION READ ONLY",
+     "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+     "AND table_name = %s", NULL,
+     "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')"},
+};
+
+struct isms_store {
+    apr_pool_t *pool;
+    const isms_dbconf *conf;
+    const isms_dialect *dialect;
+    const isms_store_ops *ops;
+    void *backend;
+    apr_reslist_t *conns;
+    apr_thread_mutex_t *lock;      /* serializes connect/close: libdbi is not thread-safe there */
+    char last_error[512];
+};
+
+void *isms_store_backend(isms_store *s) { return s->backend; }
+void isms_store_set_backend(isms_store *s, void *b) { s->backend = b; }
+const isms_dialect *isms_store_dialect(const isms_store *s) { return s->dialect; }
+const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
+const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
+
+static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
+{
+    isms_store *s = params;
+    const char *err = NULL;
+    isms_conn *c = apr_pcalloc(pool, sizeof(*c));
+    isms_db_status st;
+
+    c->store = s;
+    apr_thread_mutex_lock(s->lock);
+    st = s->ops->connect(s, pool, &c->handle, &err);
+    if (st != ISMS_DB_OK) {
+        apr_cpystrn(s->last_error, err ? err : "cannot connect", sizeof(s->last_error));
+    }
+    apr_thread_mutex_unlock(s->lock);
+    if (st != ISMS_DB_OK) return APR_EGENERAL;
+    *res = c;
+    return APR_SUCCESS;
+}
+
+static apr_status_t conn_destruct(void *res, void *params, apr_pool_t *pool)
+{
+    isms_store *s = params;
+    isms_conn *c = res;
+
+    apr_thread_mutex_lock(s->lock);
+    s->ops->disconnect(s, c->handle);
+    apr_thread_mutex_unlock(s->lock);
+    return APR_SUCCESS;
+}
+
+isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max,
+                                 isms_store **out, const char **err)
+{
+    isms_store *s = apr_pcalloc(p, sizeof(*s));
+    size_t i;
+
+    s->pool = p;
+    s->conf = conf;
+    s->ops = &isms_store_dbi_ops;
+    for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
+        if (strcmp(dialects[i].name, conf->driver) == 0) s->dialect = &dialects[i];
+    }
+    if (!s->dialect) {
+        *err = apr_psprintf(p, "no SQL dialect for driver %s", conf->driver);
+        return ISMS_DB_ERROR;
+    }
+    if (apr_thread_mutex_create(&s->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        *err = "cannot create the store mutex";
+        return ISMS_DB_ERROR;
+    }
+    /* The backend registers its own cleanup first, so it is torn down after the pool. */
+    if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
+    /* min 0: nothing is opened here, so a database that is down at start-up is simply
+     * connected later, on the first acquire that finds it up. */
+    if (apr_reslist_create(&s->conns, 0, max < 1 ? 1 : max, max < 1 ? 1 : max, 0,
+                           conn_construct, conn_destruct, s, p) != APR_SUCCESS) {
+        *err = "cannot create the connection pool";
+        return ISMS_DB_ERROR;
+    }
+    *out = s;
+    return ISMS_DB_OK;
+}
+
+static apr_status_t conn_release(void *data)
+{
+    isms_conn *c = data;
+
+    if (c->in_txn && !c->broken) isms_conn_rollback(c);
+    if (c->broken) {
+        apr_reslist_invalidate(c->store->conns, c);
+    }
+    else {
+        apr_reslist_release(c->store->conns, c);
+    }
+    return APR_SUCCESS;
+}
+
+isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
+                                  const char **err)
+{
+    isms_conn *c = NULL;
+    int attempt;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+        if (apr_reslist_acquire(s->conns, (void **)&c) != APR_SUCCESS) {
+            apr_thread_mutex_lock(s->lock);
+            *err = apr_pstrdup(p, s->last_error);
+            apr_thread_mutex_unlock(s->lock);
+            return ISMS_DB_UNAVAILABLE;
+        }
+        if (s->ops->alive(c->handle)) break;
+        apr_reslist_invalidate(s->conns, c);   /* went away while idle: replace it once */
+        c = NULL;
+    }
+    if (!c) {
+        *err = "the database connection failed its liveness check";
+        return ISMS_DB_UNAVAILABLE;
+    }
+    c->in_txn = 0;
+    c->broken = 0;
+    apr_pool_cleanup_register(p, c, conn_release, apr_pool_cleanup_null);
+    *out = c;
+    return ISMS_DB_OK;
+}
+
+isms_db_status isms_conn_exec(isms_conn *c, const char *sql, long long *affected,
+                              const char **err)
+{
+    long long dummy;
+    return c->store->ops->exec(c, sql, affected ? affected : &dummy, err);
+}
+
+isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+                               const char **err)
+{
+    return c->store->ops->query(c, p, sql, out, err);
+}
+
+const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value)
+{
+    return c->store->ops->quote(c, p, value);
+}
+
+isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err)
+{
+    const isms_dialect *d = c->store->dialect;
+    isms_db_status st = isms_conn_exec(c, write ? d->begin_write : d->begin_read, NULL, err);
+
+    c->in_txn = st == ISMS_DB_OK;
+    return st;
+}
+
+isms_db_status isms_conn_commit(isms_conn *c, const char **err)
+{
+    isms_db_status st = isms_conn_exec(c, "COMMIT", NULL, err);
+
+    if (st != ISMS_DB_OK) {
+        isms_conn_rollback(c);
+        return st;
+    }
+    c->in_txn = 0;
+    return ISMS_DB_OK;
+}
+
+void isms_conn_rollback(isms_conn *c)
+{
+    const char *err = NULL;
+
+    if (isms_conn_exec(c, "ROLLBACK", NULL, &err) != ISMS_DB_OK) {
+        c->broken = 1;   /* state unknown: never hand this connection out again */
+    }
+    c->in_txn = 0;
+}
+
+void isms_conn_invalidate(isms_conn *c)
+{
+    c->broken = 1;
+}

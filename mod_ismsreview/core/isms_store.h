@@ -1,0 +1,95 @@
+/* The store: a per-process pool of database connections behind a table of functions
+ * (mod_dav's repository hooks pattern). isms_store_dbi.c implements it with libdbi; the SQL
+ * dialect differences between sqlite3, pgsql and mysql live in isms_store.c's dialect table. */
+#ifndef ISMS_STORE_H
+#define ISMS_STORE_H
+
+#include <apr_pools.h>
+#include "isms_dbconf.h"
+
+typedef enum {
+    ISMS_DB_OK = 0,
+    ISMS_DB_UNAVAILABLE,    /* cannot connect, or the connection broke */
+    ISMS_DB_SCHEMA,         /* schema is not the version this build expects */
+    ISMS_DB_BUSY,           /* lock timeout / serialization failure: safe to retry */
+    ISMS_DB_ERROR           /* the statement failed */
+} isms_db_status;
+
+typedef struct isms_store isms_store;
+typedef struct isms_conn isms_conn;
+
+/* A result, loaded whole: values as strings (NULL for SQL NULL), row-major. */
+typedef struct {
+    int nrows, ncols;
+    const char **names;
+    const char **values;
+} isms_rows;
+
+#define ISMS_ROW(rs, r, c) ((rs)->values[(r) * (rs)->ncols + (c)])
+
+typedef struct {
+    const char *name;
+    const char *begin_write;       /* starts a read-then-write transaction */
+    const char *begin_read;
+    const char *table_exists;      /* with %s for the table name; returns a row if it does */
+    const char *migration_lock;    /* run inside the migration transaction, or NULL */
+    const char *now_utc;           /* an expression for the current UTC timestamp */
+} isms_dialect;
+
+typedef struct {
+    isms_db_status (*connect)(isms_store *s, apr_pool_t *p, void **handle, const char **err);
+    void (*disconnect)(isms_store *s, void *handle);
+    int (*alive)(void *handle);
+    isms_db_status (*exec)(isms_conn *c, const char *sql, long long *affected,
+                           const char **err);
+    isms_db_status (*query)(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+                            const char **err);
+    const char *(*quote)(isms_conn *c, apr_pool_t *p, const char *value);
+} isms_store_ops;
+
+/* Creates the store of this process (call after fork: in child_init, or once in a tool).
+ * max is the largest number of connections (Apache's threads per child). */
+isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max,
+                                 isms_store **out, const char **err);
+
+/* One connection for the life of pool p (a request pool): a liveness check on acquire; a
+ * broken connection is invalidated and replaced; the connection goes back to the pool (or
+ * is closed, if it broke during use) when p is cleared. Rolls back an open transaction. */
+isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
+                                  const char **err);
+
+const isms_dialect *isms_store_dialect(const isms_store *s);
+const isms_dbconf *isms_store_conf(const isms_store *s);
+
+/* Statements on an acquired connection. */
+isms_db_status isms_conn_exec(isms_conn *c, const char *sql, long long *affected,
+                              const char **err);
+isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+                               const char **err);
+const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value);
+const isms_dialect *isms_conn_dialect(const isms_conn *c);
+
+/* Transactions: write transactions take the write lock up front (BEGIN IMMEDIATE on
+ * SQLite), so a read-then-write never fails half-way on a lock upgrade. */
+isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err);
+isms_db_status isms_conn_commit(isms_conn *c, const char **err);
+void isms_conn_rollback(isms_conn *c);
+
+/* Marks the connection broken so it is closed instead of reused. */
+void isms_conn_invalidate(isms_conn *c);
+
+/* The libdbi implementation. */
+extern const isms_store_ops isms_store_dbi_ops;
+isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **err);
+
+/* Internals shared between isms_store.c and isms_store_dbi.c. */
+struct isms_conn {
+    isms_store *store;
+    void *handle;
+    int in_txn;
+    int broken;
+};
+void *isms_store_backend(isms_store *s);
+void isms_store_set_backend(isms_store *s, void *backend);
+
+#endif

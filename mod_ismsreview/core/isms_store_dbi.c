@@ -1,0 +1,236 @@
+/* The libdbi side of the store. One dbi_inst per process (dbi_initialize_r, after fork); one
+ * dbi_conn per pooled connection, never shared between threads. */
+#include "isms_store.h"
+#include "isms_log.h"
+
+#include <apr_strings.h>
+#include <dbi/dbi.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    dbi_inst inst;
+    const isms_dbconf *conf;
+} dbi_backend;
+
+static apr_status_t backend_cleanup(void *data)
+{
+    dbi_backend *b = data;
+
+    dbi_shutdown_r(b->inst);
+    return APR_SUCCESS;
+}
+
+isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **err)
+{
+    dbi_backend *b = apr_pcalloc(p, sizeof(*b));
+
+    if (dbi_initialize_r(NULL, &b->inst) < 0) {
+        *err = "libdbi found no drivers";
+        return ISMS_DB_ERROR;
+    }
+    b->conf = isms_store_conf(s);
+    apr_pool_cleanup_register(p, b, backend_cleanup, apr_pool_cleanup_null);
+    isms_store_set_backend(s, b);
+    return ISMS_DB_OK;
+}
+
+static const char *conn_errmsg(apr_pool_t *p, dbi_conn conn)
+{
+    const char *msg = NULL;
+
+    dbi_conn_error(conn, &msg);   /* owned by the connection: copy it */
+    return apr_pstrdup(p, msg && *msg ? msg : "unknown database error");
+}
+
+static int set_options(dbi_conn conn, const isms_dbconf *conf)
+{
+    const isms_dbopt *o = (const isms_dbopt *)conf->opts->elts;
+    int i, rc = 0;
+
+    for (i = 0; i < conf->opts->nelts; i++) {
+        rc |= o[i].numeric ? dbi_conn_set_option_numeric(conn, o[i].key, o[i].ivalue)
+                           : dbi_conn_set_option(conn, o[i].key, o[i].value);
+    }
+    return rc;
+}
+
+/* WAL is stored in the database file: switch once. (libdbi's sqlite3 driver prints "no
+ * tables in statement" to stdout for a row-returning statement without FROM, so the mode is
+ * read through the pragma table and the PRAGMA itself runs only when it must.) */
+static isms_db_status sqlite_wal(dbi_conn conn, apr_pool_t *p, const char **err)
+{
+    dbi_result r = dbi_conn_query(conn, "SELECT journal_mode FROM pragma_journal_mode");
+    int is_wal = 0;
+
+    if (r && dbi_result_next_row(r)) {
+        const char *mode = dbi_result_get_string_idx(r, 1);
+        is_wal = mode && strcmp(mode, "wal") == 0;
+    }
+    if (r) dbi_result_free(r);
+    if (is_wal) return ISMS_DB_OK;
+    if (!(r = dbi_conn_query(conn, "PRAGMA journal_mode=WAL"))) {
+        *err = apr_pstrcat(p, "PRAGMA journal_mode=WAL: ", conn_errmsg(p, conn), NULL);
+        return ISMS_DB_UNAVAILABLE;
+    }
+    dbi_result_free(r);
+    return ISMS_DB_OK;
+}
+
+/* Per-connection settings: synchronous and foreign_keys. synchronous=FULL (the default)
+ * survives power loss; NORMAL survives a crash of the process but may lose the last
+ * commits on power loss (ISMSReviewDurability). */
+static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_pool_t *p,
+                                   const char **err)
+{
+    const char *stmts[2];
+    int i;
+
+    if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
+    stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
+                                                          : "PRAGMA synchronous=FULL";
+    stmts[1] = "PRAGMA foreign_keys=ON";
+    for (i = 0; i < 2; i++) {
+        dbi_result r = dbi_conn_query(conn, stmts[i]);
+        if (!r) {
+            *err = apr_pstrcat(p, stmts[i], ": ", conn_errmsg(p, conn), NULL);
+            return ISMS_DB_UNAVAILABLE;
+        }
+        dbi_result_free(r);
+    }
+    return ISMS_DB_OK;
+}
+
+static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
+                                  const char **err)
+{
+    dbi_backend *b = isms_store_backend(s);
+    dbi_conn conn = dbi_conn_new_r(b->conf->driver, b->inst);
+
+    if (!conn) {
+        *err = apr_psprintf(p, "libdbi driver %s cannot be loaded", b->conf->driver);
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (set_options(conn, b->conf) != 0) {
+        *err = "libdbi refused a connection option";
+        dbi_conn_close(conn);
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (dbi_conn_connect(conn) < 0) {
+        *err = conn_errmsg(p, conn);
+        dbi_conn_close(conn);
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (strcmp(b->conf->driver, "sqlite3") == 0 &&
+        sqlite_setup(conn, b->conf, p, err) != ISMS_DB_OK) {
+        dbi_conn_close(conn);
+        return ISMS_DB_UNAVAILABLE;
+    }
+    *handle = conn;
+    return ISMS_DB_OK;
+}
+
+static void dbi_disconnect(isms_store *s, void *handle)
+{
+    dbi_conn_close(handle);
+}
+
+static int dbi_alive(void *handle)
+{
+    return dbi_conn_ping(handle) == 1;
+}
+
+/* Classifies a failed statement: lock and serialization failures may be retried; a lost
+ * connection makes the connection unusable. */
+static isms_db_status classify(isms_conn *c, const char *msg)
+{
+    if (strstr(msg, "locked") || strstr(msg, "busy") || strstr(msg, "serializ") ||
+        strstr(msg, "deadlock") || strstr(msg, "Deadlock")) {
+        return ISMS_DB_BUSY;
+    }
+    if (!dbi_alive(c->handle)) {
+        c->broken = 1;
+        return ISMS_DB_UNAVAILABLE;
+    }
+    return ISMS_DB_ERROR;
+}
+
+static isms_db_status dbi_exec(isms_conn *c, const char *sql, long long *affected,
+                               const char **err)
+{
+    dbi_result r = dbi_conn_query(c->handle, sql);
+    const char *msg = NULL;
+
+    if (!r) {
+        dbi_conn_error(c->handle, &msg);
+        *err = msg ? msg : "unknown database error";
+        return classify(c, *err);
+    }
+    *affected = (long long)dbi_result_get_numrows_affected(r);
+    dbi_result_free(r);
+    return ISMS_DB_OK;
+}
+
+static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
+{
+    int i;
+
+    for (i = 0; i < ncols; i++) {
+        char *v;
+        if (dbi_result_field_is_null_idx(r, (unsigned)i + 1)) {
+            row[i] = NULL;
+            continue;
+        }
+        v = dbi_result_get_as_string_copy_idx(r, (unsigned)i + 1);
+        row[i] = apr_pstrdup(p, v ? v : "");
+        free(v);
+    }
+}
+
+static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+                                const char **err)
+{
+    dbi_result r = dbi_conn_query(c->handle, sql);
+    isms_rows *rs;
+    const char *msg = NULL;
+    int i;
+
+    if (!r) {
+        dbi_conn_error(c->handle, &msg);
+        *err = apr_pstrdup(p, msg ? msg : "unknown database error");
+        return classify(c, *err);
+    }
+    rs = apr_pcalloc(p, sizeof(*rs));
+    rs->nrows = (int)dbi_result_get_numrows(r);
+    rs->ncols = (int)dbi_result_get_numfields(r);
+    rs->names = apr_pcalloc(p, sizeof(char *) * (size_t)(rs->ncols + 1));
+    rs->values = apr_pcalloc(p, sizeof(char *) * (size_t)(rs->ncols * rs->nrows + 1));
+    for (i = 0; i < rs->ncols; i++) {
+        rs->names[i] = apr_pstrdup(p, dbi_result_get_field_name(r, (unsigned)i + 1));
+    }
+    for (i = 0; i < rs->nrows && dbi_result_next_row(r); i++) {
+        load_row(r, p, rs->values + (size_t)i * (size_t)rs->ncols, rs->ncols);
+    }
+    rs->nrows = i;
+    dbi_result_free(r);
+    *out = rs;
+    return ISMS_DB_OK;
+}
+
+static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
+{
+    char *q = NULL;
+    const char *res;
+
+    if (dbi_conn_quote_string_copy(c->handle, value, &q) == 0 || !q) {
+        free(q);
+        return NULL;
+    }
+    res = apr_pstrdup(p, q);
+    free(q);
+    return res;
+}
+
+const isms_store_ops isms_store_dbi_ops = {
+    dbi_connect, dbi_disconnect, dbi_alive, dbi_exec, dbi_query, dbi_quote,
+};

@@ -1,0 +1,217 @@
+/* One request path: route -> TLS -> method -> identity -> handler -> response. */
+#include "mod_ismsreview.h"
+
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "http_ssl.h"
+#include "util_filter.h"
+
+#include "isms_json.h"
+
+APLOG_USE_MODULE(ismsreview);
+
+typedef struct {
+    int method;                    /* M_GET, M_POST ... */
+    isms_handler_fn *fn;
+} isms_method;
+
+typedef struct {
+    const char *path;              /* below the handler's location, from "v1/" */
+    int needs_user;
+    isms_method methods[4];        /* ends at a NULL fn */
+} isms_route;
+
+static const isms_route routes[] = {
+    {"v1/health", 0, {{M_GET, isms_handle_health}}},
+    {"v1/me", 1, {{M_GET, isms_handle_me}}},
+};
+
+/* The route is the part of the URI from the first path segment "v1" on, so the API works
+ * below whatever <Location> the admin chose. */
+static const char *route_path(const char *uri)
+{
+    const char *p = uri;
+
+    while ((p = strstr(p, "/v1")) != NULL) {
+        if (p[3] == '/' || p[3] == '\0') return p + 1;
+        p += 3;
+    }
+    return NULL;
+}
+
+static const isms_route *find_route(const char *path)
+{
+    size_t i;
+
+    for (i = 0; path && i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (strcmp(routes[i].path, path) == 0) return &routes[i];
+    }
+    return NULL;
+}
+
+static const char *allow_header(apr_pool_t *p, const isms_route *rt)
+{
+    const char *allow = NULL;
+    const isms_method *m;
+
+    for (m = rt->methods; m->fn; m++) {
+        const char *name = ap_method_name_of(p, m->method);
+        if (m->method == M_GET) name = "GET, HEAD";
+        allow = allow ? apr_pstrcat(p, allow, ", ", name, NULL) : name;
+    }
+    return allow;
+}
+
+static int send_body(isms_req *q, int status, const char *ctype, json_t *body)
+{
+    request_rec *r = q->r;
+    apr_bucket_brigade *bb;
+    size_t len = 0;
+    const char *s = isms_json_dump(r->pool, body, &len);
+
+    if (!s) return HTTP_INTERNAL_SERVER_ERROR;
+    r->status = status;
+    ap_set_content_type(r, ctype);
+    ap_set_content_length(r, (apr_off_t)len);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(s, len, r->pool,
+                                                       r->connection->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
+}
+
+int isms_send_json(isms_req *q, int status, json_t *body)
+{
+    return send_body(q, status, "application/json; charset=utf-8", body);
+}
+
+int isms_send_problem_json(isms_req *q, json_t *problem)
+{
+    json_int_t status = json_integer_value(json_object_get(problem, "status"));
+
+    return send_body(q, (int)status, "application/problem+json; charset=utf-8", problem);
+}
+
+int isms_send_problem(isms_req *q, int status, const char *slug, const char *title,
+                      const char *detail)
+{
+    return isms_send_problem_json(q, isms_problem(q->r->pool, status, slug, title, detail));
+}
+
+static int method_not_allowed(isms_req *q, const isms_route *rt)
+{
+    const char *allow = allow_header(q->r->pool, rt);
+
+    apr_table_setn(q->r->headers_out, "Allow", allow);
+    return isms_send_problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
+                             "Method not allowed",
+                             apr_psprintf(q->r->pool, "%s is not allowed here; use %s",
+                                          q->r->method, allow));
+}
+
+static isms_handler_fn *find_method(const isms_route *rt, int method)
+{
+    const isms_method *m;
+
+    for (m = rt->methods; m->fn; m++) {
+        if (m->method == method) return m->fn;
+    }
+    return NULL;
+}
+
+static int dispatch(isms_req *q)
+{
+    request_rec *r = q->r;
+    const isms_route *rt = find_route(q->route);
+    isms_handler_fn *fn;
+
+    if (q->dconf->require_tls == 1 && !ap_ssl_conn_is_ssl(r->connection)) {
+        return isms_send_problem(q, HTTP_FORBIDDEN, "tls-required", "TLS required",
+                                 "ISMSReviewRequireTLS is On: use https://");
+    }
+    if (!rt) {
+        return isms_send_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
+                                 "no such resource in the ISMS review API");
+    }
+    if (!(fn = find_method(rt, r->method_number))) return method_not_allowed(q, rt);
+    if (!isms_identity_get(r, q->dconf, &q->id) && rt->needs_user) {
+        return isms_send_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
+                                 "Authentication required",
+                                 "Apache passed no authenticated user to mod_ismsreview; "
+                                 "configure authentication for this location");
+    }
+    return fn(q);
+}
+
+int isms_handle_request(request_rec *r)
+{
+    isms_req *q = apr_pcalloc(r->pool, sizeof(*q));
+
+    q->r = r;
+    q->sconf = ap_get_module_config(r->server->module_config, &ismsreview_module);
+    q->dconf = ap_get_module_config(r->per_dir_config, &ismsreview_module);
+    q->route = route_path(r->uri);
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    return dispatch(q);
+}
+
+isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
+{
+    isms_server_conf *sc = q->sconf;
+    int version;
+
+    if (!sc->db) {
+        *err = "no ISMSReviewDatabase is configured for this server";
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (!sc->proc->store) {
+        *err = sc->proc->init_error ? sc->proc->init_error : "the store is not initialised";
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (isms_store_acquire(sc->proc->store, q->r->pool, c, err) != ISMS_DB_OK) {
+        return ISMS_DB_UNAVAILABLE;
+    }
+    if (sc->proc->schema_ok) return ISMS_DB_OK;
+    return isms_schema_check(sc, *c, q->r->pool, &version, err);
+}
+
+int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err)
+{
+    request_rec *r = q->r;
+    json_t *p;
+
+    switch (st) {
+    case ISMS_DB_SCHEMA:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21011) "%s", err);
+        p = isms_problem(r->pool, 503, "schema-mismatch", "Database schema mismatch", err);
+        json_object_set_new(p, "database", json_string("schema_mismatch"));
+        break;
+    case ISMS_DB_BUSY:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, APLOGNO(21012)
+                      "database busy, request refused (client may retry): %s", err);
+        apr_table_setn(r->headers_out, "Retry-After", "1");
+        p = isms_problem(r->pool, 503, "database-busy", "Database busy",
+                         "the database is busy; retry the request");
+        json_object_set_new(p, "database", json_string("busy"));
+        break;
+    case ISMS_DB_ERROR:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21013) "database error: %s", err);
+        p = isms_problem(r->pool, 500, "database-error", "Database error",
+                         "the database refused the statement; see the server's error log");
+        break;
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21010)
+                      "database %s unavailable: %s",
+                      q->sconf->db ? isms_dbconf_describe(r->pool, q->sconf->db) : "(none)",
+                      err ? err : "unknown error");
+        apr_table_setn(r->headers_out, "Retry-After", "5");
+        p = isms_problem(r->pool, 503, "database-unavailable", "Database unavailable",
+                         "the database cannot be reached; see the server's error log");
+        json_object_set_new(p, "database", json_string("unreachable"));
+        break;
+    }
+    return isms_send_problem_json(q, p);
+}

@@ -1,0 +1,164 @@
+/* mod_ismsreview: the module record and the lifecycle hooks. */
+#include "mod_ismsreview.h"
+
+#include "apr_strings.h"
+#include "apr_thread_mutex.h"
+#include "ap_mpm.h"
+#include "http_core.h"
+#include "unixd.h"
+
+#include <unistd.h>
+
+#include "isms_log.h"
+#include "isms_migrate.h"
+
+
+/* Core log lines go to the error log with their message number. */
+static void log_to_apache(void *baton, isms_log_level level, int msgno, const char *msg)
+{
+    server_rec *s = baton;
+
+    ap_log_error(APLOG_MARK, (int)level, 0, s, "AH%05d: %s", msgno, msg);
+}
+
+/* Runs for `apache2 -t` too, after every directive is read, when the User is known. */
+static int isms_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                             server_rec *s)
+{
+    int uid_known = geteuid() == 0;
+    server_rec *vs;
+
+    for (vs = s; vs; vs = vs->next) {
+        isms_server_conf *sc = ap_get_module_config(vs->module_config, &ismsreview_module);
+        const char *err;
+
+        if (!sc->db) continue;
+        err = isms_dbconf_check_sqlite_dir(ptemp, sc->db,
+                                           uid_known ? ap_unixd_config.user_id : (uid_t)-1,
+                                           uid_known ? ap_unixd_config.group_id : (gid_t)-1);
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, APLOGNO(21001)
+                         "ISMSReviewDatabase: %s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
+static int isms_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s)
+{
+    isms_server_conf *sc = ap_get_module_config(s->module_config, &ismsreview_module);
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+    if (!sc->db) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, APLOGNO(21002)
+                     "no ISMSReviewDatabase in the main server: requests to the ismsreview "
+                     "handler get 503 unless their virtual host sets one");
+    }
+    return OK;
+}
+
+/* The expected schema version is there (SQLite: apply pending migrations first; the
+ * BEGIN IMMEDIATE inside serializes the children that start at the same time). Checked once
+ * per child and database; health checks every time. */
+isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t *p,
+                                 int *version, const char **err)
+{
+    const char *driver = sc->db->driver;
+    int expected = isms_migrate_expected(driver), applied = 0;
+    isms_db_status st;
+
+    st = isms_migrate_current(c, p, version, err);
+    if (st == ISMS_DB_OK && *version < expected && strcmp(driver, "sqlite3") == 0) {
+        apr_thread_mutex_lock(sc->proc->lock);
+        st = isms_migrate_apply(c, p, &applied, err);
+        apr_thread_mutex_unlock(sc->proc->lock);
+        if (st == ISMS_DB_OK) st = isms_migrate_current(c, p, version, err);
+        if (st == ISMS_DB_OK && applied) {
+            isms_log(ISMS_LOG_NOTICE, 21003, "applied %d SQLite migration(s); schema version "
+                     "is now %d", applied, *version);
+        }
+    }
+    if (st != ISMS_DB_OK) return st;
+    if (*version != expected) {
+        *err = apr_psprintf(p, "the database schema is at version %d but this build of "
+                            "mod_ismsreview expects version %d: run `ismsreview-admin "
+                            "--database '...' migrate`", *version, expected);
+        sc->proc->schema_ok = 0;
+        return ISMS_DB_SCHEMA;
+    }
+    sc->proc->schema_ok = 1;
+    return ISMS_DB_OK;
+}
+
+static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int max)
+{
+    isms_proc *proc = sc->proc;
+    const char *err = NULL;
+
+    if (proc->store || proc->init_error) return;   /* shared with another server_rec */
+    sc->db->durability = sc->durability == ISMS_DURABILITY_NORMAL ? ISMS_DURABILITY_NORMAL
+                                                                  : ISMS_DURABILITY_FULL;
+    apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
+    if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
+        proc->init_error = apr_pstrdup(p, err);
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, APLOGNO(21004)
+                     "cannot create the database pool for %s: %s",
+                     isms_dbconf_describe(p, sc->db), err);
+    }
+}
+
+/* Connections are opened after fork, per child (never before); the schema is checked (and
+ * SQLite migrated) eagerly here when the database is up, lazily on a request otherwise. */
+static void isms_child_init(apr_pool_t *p, server_rec *s)
+{
+    int threads = 1;
+    server_rec *vs;
+
+    json_object_seed(0);   /* jansson seeds lazily, which races between threads */
+    isms_log_set(log_to_apache, s);
+    ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
+    for (vs = s; vs; vs = vs->next) {
+        isms_server_conf *sc = ap_get_module_config(vs->module_config, &ismsreview_module);
+        apr_pool_t *tp;
+        isms_conn *c;
+        const char *err = NULL;
+        int version;
+
+        if (!sc->db) continue;
+        init_proc(p, vs, sc, threads > 0 ? threads : 1);
+        if (!sc->proc->store || sc->proc->schema_ok) continue;
+        apr_pool_create(&tp, p);
+        if (isms_store_acquire(sc->proc->store, tp, &c, &err) == ISMS_DB_OK &&
+            isms_schema_check(sc, c, tp, &version, &err) == ISMS_DB_SCHEMA) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, vs, APLOGNO(21005) "%s", err);
+        }
+        apr_pool_destroy(tp);
+    }
+}
+
+static int isms_handler(request_rec *r)
+{
+    if (!r->handler || strcmp(r->handler, "ismsreview") != 0) return DECLINED;
+    return isms_handle_request(r);
+}
+
+static void isms_register_hooks(apr_pool_t *p)
+{
+    ap_hook_check_config(isms_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(isms_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(isms_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(isms_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(ismsreview) = {
+    STANDARD20_MODULE_STUFF,
+    isms_create_dir_conf,
+    isms_merge_dir_conf,
+    isms_create_server_conf,
+    isms_merge_server_conf,
+    isms_cmds,
+    isms_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

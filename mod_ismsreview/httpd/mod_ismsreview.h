@@ -1,0 +1,101 @@
+/* The httpd glue: module record, directives, request plumbing. Only this layer includes
+ * httpd headers; everything it does with records goes through the core. */
+#ifndef MOD_ISMSREVIEW_H
+#define MOD_ISMSREVIEW_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "ap_expr.h"
+
+#include <jansson.h>
+
+#include "isms_dbconf.h"
+#include "isms_store.h"
+
+extern module AP_MODULE_DECLARE_DATA ismsreview_module;
+
+#define ISMS_UNSET (-1)
+
+typedef enum { ISMS_ROLE_AUTHOR, ISMS_ROLE_APPROVER, ISMS_ROLE_AUDITOR, ISMS_ROLE_ADMIN,
+               ISMS_ROLE_COUNT } isms_role;
+
+extern const char *const isms_role_names[ISMS_ROLE_COUNT];
+
+/* What a child process keeps per database: shared by the virtual hosts that inherit it. */
+typedef struct {
+    isms_store *store;             /* created in child_init */
+    const char *init_error;        /* why the store could not be created */
+    volatile int schema_ok;        /* this child has seen the expected schema version */
+    apr_thread_mutex_t *lock;      /* guards the schema check / SQLite migration */
+} isms_proc;
+
+typedef struct {
+    isms_dbconf *db;               /* ISMSReviewDatabase */
+    int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
+    isms_proc *proc;
+} isms_server_conf;
+
+typedef struct {
+    isms_role role;
+    ap_expr_info_t *expr;
+    const char *source;
+} isms_role_rule;
+
+typedef struct {
+    apr_array_header_t *roles;     /* isms_role_rule; NULL = unset (inherit) */
+    int approvals;                 /* ISMSReviewApprovals */
+    apr_off_t max_body;            /* ISMSReviewMaxBody */
+    int require_tls;               /* ISMSReviewRequireTLS */
+    int interval_months;           /* ISMSReviewInterval */
+} isms_dir_conf;
+
+#define ISMS_DEFAULT_APPROVALS 1
+#define ISMS_DEFAULT_MAX_BODY (256 * 1024)
+#define ISMS_DEFAULT_INTERVAL 12
+
+/* isms_config.c */
+extern const command_rec isms_cmds[];
+void *isms_create_server_conf(apr_pool_t *p, server_rec *s);
+void *isms_merge_server_conf(apr_pool_t *p, void *base, void *add);
+void *isms_create_dir_conf(apr_pool_t *p, char *dir);
+void *isms_merge_dir_conf(apr_pool_t *p, void *base, void *add);
+int isms_dir_approvals(const isms_dir_conf *d);
+apr_off_t isms_dir_max_body(const isms_dir_conf *d);
+int isms_dir_interval(const isms_dir_conf *d);
+
+/* isms_identity.c: who Apache says the user is, and the roles the rules grant */
+typedef struct {
+    const char *user;              /* r->user, never a request header */
+    int roles[ISMS_ROLE_COUNT];
+} isms_identity;
+int isms_identity_get(request_rec *r, const isms_dir_conf *d, isms_identity *id);
+json_t *isms_identity_roles_json(const isms_identity *id);
+
+/* isms_request.c: routing and responses */
+typedef struct isms_req isms_req;
+typedef int isms_handler_fn(isms_req *q);
+struct isms_req {
+    request_rec *r;
+    isms_server_conf *sconf;
+    isms_dir_conf *dconf;
+    const char *route;             /* the path from "v1/" on */
+    isms_identity id;
+};
+int isms_handle_request(request_rec *r);
+int isms_send_json(isms_req *q, int status, json_t *body);
+int isms_send_problem(isms_req *q, int status, const char *slug, const char *title,
+                      const char *detail);
+int isms_send_problem_json(isms_req *q, json_t *problem);
+isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err);
+int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err);
+
+/* isms_handlers.c */
+int isms_handle_health(isms_req *q);
+int isms_handle_me(isms_req *q);
+
+/* mod_ismsreview.c */
+isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t *p,
+                                 int *version, const char **err);
+
+#endif

@@ -1,0 +1,6 @@
+-- 001: the migration ledger. Every later migration adds one row here.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    applied_at  TIMESTAMPTZ NOT NULL
+);
