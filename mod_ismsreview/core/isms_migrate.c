@@ -137,12 +137,18 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
     const isms_dialect *d = isms_conn_dialect(c);
     const isms_migration *m;
     isms_db_status st;
-    int current;
+    int current, v;
 
     if (d->migration_lock && (st = isms_conn_exec(c, d->migration_lock, NULL, err))) return st;
     if ((st = isms_migrate_current(c, p, &current, err)) != ISMS_DB_OK) return st;
-    for (m = isms_migrations; m->driver; m++) {
-        if (strcmp(m->driver, d->name) != 0 || m->version <= current) continue;
+    for (v = current + 1; v <= isms_migrate_expected(d->name); v++) {
+        for (m = isms_migrations; m->driver; m++) {
+            if (strcmp(m->driver, d->name) == 0 && m->version == v) break;
+        }
+        if (!m->driver) {
+            *err = apr_psprintf(p, "migration %d for %s is missing from this build", v, d->name);
+            return ISMS_DB_ERROR;
+        }
         if ((st = apply_one(c, p, m, err)) != ISMS_DB_OK) return st;
         ++*applied;
     }

@@ -3,6 +3,7 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +122,18 @@ static void put_ident(isms_sql *q, const char *v)
     put(q, v, strlen(v));
 }
 
+static void put_double(isms_sql *q, double v)
+{
+    char num[64];
+
+    if (!isfinite(v)) {
+        fail(q, "value is not a finite number");
+        return;
+    }
+    snprintf(num, sizeof(num), "%.17g", v);
+    put(q, num, strlen(num));
+}
+
 void isms_sql_appendf(isms_sql *q, const char *fmt, ...)
 {
     va_list ap;
@@ -140,6 +153,7 @@ void isms_sql_appendf(isms_sql *q, const char *fmt, ...)
             put(q, num, strlen(num));
             break;
         case 'k': put_ident(q, va_arg(ap, const char *)); break;
+        case 'f': put_double(q, va_arg(ap, double)); break;
         case '%': put(q, "%", 1); break;
         default:
             fail(q, "unsupported conversion in SQL format");

@@ -19,6 +19,7 @@ isms_sql *isms_sql_new(apr_pool_t *p, struct isms_conn *conn);
 /* Appends to the statement. Conversions:
  *   %s  a string value, checked and quoted ('...'); a NULL pointer becomes NULL
  *   %d  a long long (pass it as long long)
+ *   %f  a finite double
  *   %k  an identifier or keyword, only [A-Za-z0-9_.]
  *   %%  a percent sign
  * Any other conversion, or a rejected value, puts the builder into an error state. */

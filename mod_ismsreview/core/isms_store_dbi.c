@@ -217,6 +217,24 @@ static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, is
     return ISMS_DB_OK;
 }
 
+/* libdbi's sqlite3 driver searches every row-returning statement for the word "from" to
+ * guess column types: a "from" inside a word or a literal ('fromage', 'from') makes it loop
+ * forever, and a " from " in a literal ahead of the real FROM makes it copy the next word
+ * into a 128-byte stack buffer. So in SQLite literals every "from" (any case) is split:
+ * 'went from' becomes ('went fr'||'om'), which SQLite evaluates to the same text. */
+static const char *split_from(apr_pool_t *p, const char *quoted)
+{
+    const char *s = quoted, *hit;
+    char *out = NULL;
+
+    while ((hit = strcasestr(s, "from")) != NULL) {
+        out = apr_pstrcat(p, out ? out : "(", apr_pstrmemdup(p, s, (apr_size_t)(hit - s + 2)),
+                          "'||'", NULL);
+        s = hit + 2;
+    }
+    return out ? apr_pstrcat(p, out, s, ")", NULL) : quoted;
+}
+
 static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
 {
     char *q = NULL;
@@ -228,6 +246,9 @@ static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
     }
     res = apr_pstrdup(p, q);
     free(q);
+    if (strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0) {
+        res = split_from(p, res);
+    }
     return res;
 }
 

@@ -12,22 +12,6 @@
 
 APLOG_USE_MODULE(ismsreview);
 
-typedef struct {
-    int method;                    /* M_GET, M_POST ... */
-    isms_handler_fn *fn;
-} isms_method;
-
-typedef struct {
-    const char *path;              /* below the handler's location, from "v1/" */
-    int needs_user;
-    isms_method methods[4];        /* ends at a NULL fn */
-} isms_route;
-
-static const isms_route routes[] = {
-    {"v1/health", 0, {{M_GET, isms_handle_health}}},
-    {"v1/me", 1, {{M_GET, isms_handle_me}}},
-};
-
 /* The route is the part of the URI from the first path segment "v1" on, so the API works
  * below whatever <Location> the admin chose. */
 static const char *route_path(const char *uri)
@@ -39,29 +23,6 @@ static const char *route_path(const char *uri)
         p += 3;
     }
     return NULL;
-}
-
-static const isms_route *find_route(const char *path)
-{
-    size_t i;
-
-    for (i = 0; path && i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (strcmp(routes[i].path, path) == 0) return &routes[i];
-    }
-    return NULL;
-}
-
-static const char *allow_header(apr_pool_t *p, const isms_route *rt)
-{
-    const char *allow = NULL;
-    const isms_method *m;
-
-    for (m = rt->methods; m->fn; m++) {
-        const char *name = ap_method_name_of(p, m->method);
-        if (m->method == M_GET) name = "GET, HEAD";
-        allow = allow ? apr_pstrcat(p, allow, ", ", name, NULL) : name;
-    }
-    return allow;
 }
 
 static int send_body(isms_req *q, int status, const char *ctype, json_t *body)
@@ -102,7 +63,7 @@ int isms_send_problem(isms_req *q, int status, const char *slug, const char *tit
 
 static int method_not_allowed(isms_req *q, const isms_route *rt)
 {
-    const char *allow = allow_header(q->r->pool, rt);
+    const char *allow = isms_route_allow(q->r->pool, rt);
 
     apr_table_setn(q->r->headers_out, "Allow", allow);
     return isms_send_problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
@@ -111,38 +72,60 @@ static int method_not_allowed(isms_req *q, const isms_route *rt)
                                           q->r->method, allow));
 }
 
-static isms_handler_fn *find_method(const isms_route *rt, int method)
+static int has_any_role(const isms_identity *id)
 {
-    const isms_method *m;
+    int i;
 
-    for (m = rt->methods; m->fn; m++) {
-        if (m->method == method) return m->fn;
+    for (i = 0; i < ISMS_ROLE_COUNT; i++) {
+        if (id->roles[i]) return 1;
     }
-    return NULL;
+    return 0;
 }
 
-static int dispatch(isms_req *q)
+/* Deny by default: each route method names the permission it needs. */
+static int authorize(isms_req *q, const isms_method *m)
 {
-    request_rec *r = q->r;
-    const isms_route *rt = find_route(q->route);
-    isms_handler_fn *fn;
+    int known = isms_identity_get(q->r, q->dconf, &q->id);
 
-    if (q->dconf->require_tls == 1 && !ap_ssl_conn_is_ssl(r->connection)) {
-        return isms_send_problem(q, HTTP_FORBIDDEN, "tls-required", "TLS required",
-                                 "ISMSReviewRequireTLS is On: use https://");
-    }
-    if (!rt) {
-        return isms_send_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
-                                 "no such resource in the ISMS review API");
-    }
-    if (!(fn = find_method(rt, r->method_number))) return method_not_allowed(q, rt);
-    if (!isms_identity_get(r, q->dconf, &q->id) && rt->needs_user) {
+    if (m->perm == ISMS_P_NONE) return OK;
+    if (!known) {
         return isms_send_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
                                  "Authentication required",
                                  "Apache passed no authenticated user to mod_ismsreview; "
                                  "configure authentication for this location");
     }
-    return fn(q);
+    if ((m->perm == ISMS_P_READ && !has_any_role(&q->id)) ||
+        (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR])) {
+        return isms_send_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
+                                 m->perm == ISMS_P_AUTHOR
+                                     ? "this change needs the author role"
+                                     : "reading the management review needs a role");
+    }
+    return OK;
+}
+
+static int dispatch(isms_req *q)
+{
+    request_rec *r = q->r;
+    const isms_route *rt;
+    const isms_method *m;
+    int rc;
+
+    if (q->dconf->require_tls == 1 && !ap_ssl_conn_is_ssl(r->connection)) {
+        return isms_send_problem(q, HTTP_FORBIDDEN, "tls-required", "TLS required",
+                                 "ISMSReviewRequireTLS is On: use https://");
+    }
+    if (!(rt = isms_route_match(q))) {
+        return isms_send_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
+                                 "no such resource in the ISMS review API");
+    }
+    if (!(m = isms_route_method(rt, r->method_number))) return method_not_allowed(q, rt);
+    if ((rc = authorize(q, m)) != OK) return rc;
+    if ((rc = isms_parse_query(q)) != OK) return rc;
+    if (m->write && ((rc = isms_check_origin(q)) != OK)) return rc;
+    if (m->write && m->method != M_DELETE && (rc = isms_read_json_body(q)) != OK) return rc;
+    q->method = m;
+    return m->fn(q);
 }
 
 int isms_handle_request(request_rec *r)
@@ -153,6 +136,8 @@ int isms_handle_request(request_rec *r)
     q->sconf = ap_get_module_config(r->server->module_config, &ismsreview_module);
     q->dconf = ap_get_module_config(r->per_dir_config, &ismsreview_module);
     q->route = route_path(r->uri);
+    q->base = q->route ? apr_pstrmemdup(r->pool, r->uri, (apr_size_t)(q->route - r->uri))
+                       : r->uri;
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     return dispatch(q);

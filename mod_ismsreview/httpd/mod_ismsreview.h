@@ -80,7 +80,15 @@ struct isms_req {
     isms_server_conf *sconf;
     isms_dir_conf *dconf;
     const char *route;             /* the path from "v1/" on */
+    const char *base;              /* the URI up to the route: "/isms/api/" */
     isms_identity id;
+    long long ids[2];              /* {id} segments of the route */
+    const char *coll;              /* {coll} segment: an item collection */
+    apr_table_t *query;            /* query parameters, each at most once */
+    json_t *body;                  /* parsed request body (writes) */
+    const char *raw;               /* the body as received, and its length */
+    apr_size_t raw_len;
+    const struct isms_method_s *method;   /* the matched route method */
 };
 int isms_handle_request(request_rec *r);
 int isms_send_json(isms_req *q, int status, json_t *body);
@@ -90,9 +98,32 @@ int isms_send_problem_json(isms_req *q, json_t *problem);
 isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err);
 int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err);
 
+/* isms_body.c: the request body and query string */
+int isms_read_json_body(isms_req *q);          /* OK, or a response was sent (status) */
+int isms_parse_query(isms_req *q);             /* OK, or a response was sent */
+int isms_check_origin(isms_req *q);            /* OK, or a response was sent */
+
 /* isms_handlers.c */
 int isms_handle_health(isms_req *q);
 int isms_handle_me(isms_req *q);
+int isms_handle_record(isms_req *q);           /* every record route, through the core */
+
+/* isms_routes.c */
+typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR } isms_perm;
+typedef struct isms_method_s {
+    int method;                    /* M_GET, M_POST ... */
+    isms_handler_fn *fn;
+    isms_perm perm;
+    int write;                     /* runs in a write transaction, takes a JSON body */
+    void *op;                      /* the core operation (isms_handlers.c casts it) */
+} isms_method;
+typedef struct {
+    const char *pattern;           /* segments; {id} a positive integer, {coll} a collection */
+    isms_method methods[4];        /* ends at a NULL fn */
+} isms_route;
+const isms_route *isms_route_match(isms_req *q);
+const isms_method *isms_route_method(const isms_route *rt, int method);
+const char *isms_route_allow(apr_pool_t *p, const isms_route *rt);
 
 /* mod_ismsreview.c */
 isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t *p,

@@ -1,0 +1,80 @@
+/* The record operations the httpd glue calls: plain C, (context, JSON in) -> (status,
+ * JSON out). No httpd headers. Each write runs inside one transaction opened by
+ * isms_txn_write; a result of 4xx rolls it back, so nothing rejected is written. */
+#ifndef ISMS_API_H
+#define ISMS_API_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <jansson.h>
+
+#include "isms_store.h"
+
+typedef struct {
+    apr_pool_t *pool;
+    isms_conn *conn;
+    const char *user;            /* the user Apache authenticated */
+    int is_author;               /* may write record content */
+    const char *now;             /* RFC 3339 UTC, one value per request */
+    const char *today;           /* YYYY-MM-DD (UTC) */
+    int interval_months;         /* ISMSReviewInterval */
+} isms_ctx;
+
+typedef struct {
+    int status;                  /* HTTP status */
+    json_t *body;                /* response document or problem (tied to the pool) */
+    const char *etag;            /* quoted strong ETag, or NULL */
+    const char *location;        /* path of a created resource (below v1/), or NULL */
+} isms_result;
+
+/* Query parameters, already split (key -> value); a key given twice is a 400. */
+typedef apr_table_t isms_query;
+
+void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *user);
+
+/* Problems. */
+isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const char *title,
+                             const char *detail);
+isms_result isms_res_invalid(apr_pool_t *p, json_t *errors);   /* 422 with field errors */
+isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err);
+
+/* Reviews. */
+isms_result isms_review_create(isms_ctx *ctx, const json_t *in);
+isms_result isms_review_get(isms_ctx *ctx, long long id);
+isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
+                              const char *if_match);
+isms_result isms_review_list(isms_ctx *ctx, const isms_query *q);
+
+/* Items of a review (collection = "actions", "inputs", ...). */
+isms_result isms_item_create(isms_ctx *ctx, long long review_id, const char *collection,
+                             const json_t *in);
+isms_result isms_item_get(isms_ctx *ctx, long long review_id, const char *collection,
+                          long long id);
+isms_result isms_item_patch(isms_ctx *ctx, long long review_id, const char *collection,
+                            long long id, const json_t *in, const char *if_match);
+isms_result isms_item_delete(isms_ctx *ctx, long long review_id, const char *collection,
+                             long long id, const char *if_match);
+isms_result isms_item_list(isms_ctx *ctx, long long review_id, const char *collection,
+                           const isms_query *q);
+
+/* Registers across reviews. */
+isms_result isms_actions_register(isms_ctx *ctx, const isms_query *q);
+isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t *in);
+isms_result isms_action_updates(isms_ctx *ctx, long long action_id);
+isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *q);
+isms_result isms_measurement_create(isms_ctx *ctx, long long objective_id, const json_t *in);
+isms_result isms_measurements_list(isms_ctx *ctx, long long objective_id,
+                                   const isms_query *q);
+
+/* Idempotency-Key: a stored first response to replay (status 0 if none), or a 422 when the
+ * key was used for another request. */
+isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
+                             const char *path, const char *body, size_t len);
+isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *method,
+                               const char *path, const char *body, size_t len,
+                               const isms_result *res, const char **err);
+
+/* Dates: days between two YYYY-MM-DD dates (b - a). */
+long isms_days_between(const char *a, const char *b);
+
+#endif

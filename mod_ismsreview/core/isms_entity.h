@@ -1,0 +1,80 @@
+/* Entities as data: one descriptor per record kind (fields, types, enums, limits, flags, SQL
+ * columns) drives validation (isms_validate.c), the JSON mapping and the SQL
+ * (isms_record.c). Only rules that really differ between kinds are code (cross-field
+ * checks, named in the descriptor). */
+#ifndef ISMS_ENTITY_H
+#define ISMS_ENTITY_H
+
+#include <jansson.h>
+
+typedef enum {
+    ISMS_F_STRING,      /* one line of text */
+    ISMS_F_TEXT,        /* free text, may hold newlines */
+    ISMS_F_ENUM,
+    ISMS_F_DATE,        /* YYYY-MM-DD, a real calendar date */
+    ISMS_F_USER,        /* a user name as Apache authenticates it */
+    ISMS_F_BOOL,
+    ISMS_F_INT,
+    ISMS_F_NUMBER,      /* finite decimal number */
+    ISMS_F_REF,         /* id of another item of the same review (decision_id ...) */
+    ISMS_F_OBJECT,      /* a fixed object: stored flattened as <name>_<sub> columns */
+    ISMS_F_LIST,        /* array of strings / enums / ids / objects: stored as JSON text */
+    ISMS_F_TIMESTAMP    /* server-owned RFC 3339 UTC timestamp */
+} isms_ftype;
+
+/* flags */
+#define ISMS_REQ       0x01u   /* required on create */
+#define ISMS_SERVER    0x02u   /* server-owned: a client that sends it gets a 422 */
+#define ISMS_TRACKING  0x04u   /* tracking data: stays writable after approval */
+#define ISMS_FILTER    0x08u   /* usable as a list filter (?name=value) */
+#define ISMS_NOCOL     0x10u   /* not a column of the entity's table (derived / elsewhere) */
+
+typedef struct isms_field isms_field;
+struct isms_field {
+    const char *name;                 /* JSON name; the SQL column is the same */
+    isms_ftype type;
+    unsigned flags;
+    int max_chars;                    /* strings: characters (code points) */
+    int max_bytes;                    /* strings: bytes of UTF-8 */
+    const char *const *enums;         /* ENUM, or LIST of enums; NULL-terminated */
+    double min, max;                  /* INT / NUMBER range (when min < max) */
+    isms_ftype item_type;             /* LIST: the type of each element */
+    const isms_field *sub;            /* OBJECT, or LIST of objects: the members */
+    const char *ref_kind;             /* REF / LIST of REF: the kind referred to */
+    int max_items;                    /* LIST */
+    const char *only_for;             /* input fields of one category: "B_ISSUES_CHANGES" */
+    const char *default_value;        /* stored when absent on create (enums, numbers) */
+};
+
+typedef struct isms_entity isms_entity;
+
+/* A cross-field rule: adds field errors with isms_verr(). */
+typedef struct isms_verrors isms_verrors;
+typedef void isms_crossfield_fn(const isms_entity *e, const json_t *merged,
+                                const json_t *review, isms_verrors *errs);
+
+struct isms_entity {
+    const char *kind;                 /* "action" */
+    const char *collection;           /* "actions": the URL segment */
+    const char *table;                /* "action" */
+    const char *ref_code;             /* "A": MR-2026-01-A03 */
+    const isms_field *fields;         /* ends at a NULL name */
+    isms_crossfield_fn *crossfield;
+};
+
+extern const isms_entity isms_entity_review;
+extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; NULL-ended */
+
+const isms_entity *isms_entity_by_collection(const char *collection);
+const isms_entity *isms_entity_by_kind(const char *kind);
+const isms_field *isms_entity_field(const isms_entity *e, const char *name);
+int isms_enum_valid(const char *const *enums, const char *value);
+
+/* Validation errors, collected for one problem document. */
+struct isms_verrors {
+    json_t *list;                     /* [{"field","code","message"}] */
+};
+void isms_verr(isms_verrors *errs, const char *field, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

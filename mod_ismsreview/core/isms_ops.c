@@ -1,0 +1,298 @@
+#include "isms_ops.h"
+#include "isms_json.h"
+#include "isms_log.h"
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_time.h>
+#include <stdlib.h>
+#include <string.h>
+
+void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *user)
+{
+    apr_time_exp_t t;
+
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->pool = p;
+    ctx->conn = conn;
+    ctx->user = user;
+    ctx->interval_months = 12;
+    apr_time_exp_gmt(&t, apr_time_now());
+    ctx->now = apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1,
+                            t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+    ctx->today = apr_pstrndup(p, ctx->now, 10);
+}
+
+isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *etag,
+                        const char *location)
+{
+    isms_result r;
+
+    r.status = status;
+    r.body = isms_json_pool(ctx->pool, body);
+    r.etag = etag;
+    r.location = location;
+    return r;
+}
+
+isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const char *title,
+                             const char *detail)
+{
+    isms_result r = {status, isms_problem(p, status, slug, title, detail), NULL, NULL};
+    return r;
+}
+
+isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
+{
+    isms_result r = isms_res_problem(p, 422, "validation", "Invalid request",
+                                     "one or more fields are not valid; see errors");
+    json_object_set(r.body, "errors", errors);
+    return r;
+}
+
+isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err)
+{
+    if (st == ISMS_DB_BUSY) {
+        return isms_res_problem(p, 503, "database-busy", "Database busy",
+                                "the database is busy; retry the request");
+    }
+    isms_log(ISMS_LOG_ERR, 21101, "database error: %s", err ? err : "unknown");
+    if (st == ISMS_DB_UNAVAILABLE) {
+        return isms_res_problem(p, 503, "database-unavailable", "Database unavailable",
+                                "the database cannot be reached; see the server's error log");
+    }
+    return isms_res_problem(p, 500, "database-error", "Database error",
+                            "the database refused the statement; see the server's error log");
+}
+
+isms_result isms_res_not_found(isms_ctx *ctx, const char *what)
+{
+    return isms_res_problem(ctx->pool, 404, "not-found", "Not found",
+                            apr_psprintf(ctx->pool, "no such %s", what));
+}
+
+json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row)
+{
+    json_t *j = json_deep_copy(row);
+
+    json_object_set_new(j, "etag", json_string(isms_rec_etag(ctx->pool, e, row)));
+    json_object_del(j, "_row_version");
+    return j;
+}
+
+/* If-Match may list several entity tags; a weak one never matches (strong comparison). */
+static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
+{
+    char *list = apr_pstrdup(p, header), *last, *tok;
+
+    if (strcmp(apr_collapse_spaces(list, list), "*") == 0) return 1;
+    list = apr_pstrdup(p, header);
+    for (tok = apr_strtok(list, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
+        while (*tok == ' ' || *tok == '\t') tok++;
+        apr_collapse_spaces(tok, tok);
+        if (strcmp(tok, etag) == 0) return 1;
+    }
+    return 0;
+}
+
+isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+
+    if (!if_match) {
+        return isms_res_problem(ctx->pool, 428, "precondition-required", "If-Match required",
+                                "send If-Match with the ETag of the version you edit");
+    }
+    if (!etag_listed(ctx->pool, if_match, etag)) {
+        isms_result r = isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
+                                         "the resource has changed since you read it; "
+                                         "reload it and apply your change again");
+        r.etag = etag;
+        return r;
+    }
+    return ok;
+}
+
+isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+    const char *err = NULL;
+    isms_db_status st = isms_rec_get(ctx, &isms_entity_review, 0, id, review, &err);
+
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    if (!*review) return isms_res_not_found(ctx, "review");
+    isms_json_pool(ctx->pool, *review);
+    return ok;
+}
+
+int isms_review_editable(const json_t *review)
+{
+    const char *s = json_string_value(json_object_get(review, "status"));
+
+    return s && (strcmp(s, "DRAFT") == 0 || strcmp(s, "RETURNED") == 0);
+}
+
+isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "UPDATE review SET row_version = row_version + 1, updated_at = %s, "
+                        "updated_by = %s WHERE id = %d", ctx->now, ctx->user, id);
+    return isms_exec_sql(ctx, q, NULL, err);
+}
+
+static int parse_ll(const char *s, long long *out)
+{
+    char *end;
+
+    if (!s || !*s || strlen(s) > 18) return 0;
+    *out = strtoll(s, &end, 10);
+    return *end == '\0' && *out >= 0 && apr_isdigit(*s);
+}
+
+isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limit,
+                             long long *after)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+    const char *l = q ? apr_table_get(q, "limit") : NULL;
+    const char *c = q ? apr_table_get(q, "cursor") : NULL;
+
+    *limit = ISMS_PAGE_DEFAULT;
+    *after = 0;
+    if (l && (!parse_ll(l, limit) || *limit < 1 || *limit > ISMS_PAGE_MAX)) {
+        return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                apr_psprintf(ctx->pool, "limit must be 1 to %d",
+                                             ISMS_PAGE_MAX));
+    }
+    if (c && !parse_ll(c, after)) {
+        return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                "cursor must be a value returned as next_cursor");
+    }
+    return ok;
+}
+
+json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
+{
+    json_t *body = json_object();
+    size_t n = json_array_size(items);
+
+    if ((long long)n > limit) {          /* one extra row was fetched: there is more */
+        json_array_remove(items, n - 1);
+        n--;
+        json_object_set_new(body, "next_cursor", json_string(apr_psprintf(
+            ctx->pool, "%" APR_INT64_T_FMT,
+            (apr_int64_t)json_integer_value(json_object_get(json_array_get(items, n - 1), "id")))));
+    }
+    else {
+        json_object_set_new(body, "next_cursor", json_null());
+    }
+    json_object_set_new(body, "items", items);
+    return body;
+}
+
+isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,
+                         isms_sql *sql, const char *prefix)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+    const isms_field *f;
+
+    for (f = e->fields; q && f->name; f++) {
+        const char *v = (f->flags & ISMS_FILTER) ? apr_table_get(q, f->name) : NULL;
+        if (!v) continue;
+        if ((f->type == ISMS_F_ENUM && !isms_enum_valid(f->enums, v)) ||
+            isms_check_string(f, v, strlen(v))) {
+            return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                    apr_psprintf(ctx->pool, "%s is not a valid value for "
+                                                 "this filter", f->name));
+        }
+        isms_sql_appendf(sql, " AND ");
+        if (*prefix) isms_sql_appendf(sql, "%k", prefix);
+        isms_sql_appendf(sql, "\"%k\" = %s", isms_column(ctx->pool, f->name), v);
+    }
+    return ok;
+}
+
+static int ref_exists(isms_ctx *ctx, const char *kind, long long id, long long review_id,
+                      int *exists, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT id FROM %k WHERE id = %d AND review_id = %d",
+                     isms_entity_by_kind(kind)->table, id, review_id);
+    st = isms_query_sql(ctx, q, &rs, err);
+    *exists = st == ISMS_DB_OK && rs->nrows == 1;
+    return st;
+}
+
+isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                            long long review_id)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+    isms_verrors errs = {json_array()};
+    const isms_field *f;
+    const char *err = NULL;
+    isms_db_status st = ISMS_DB_OK;
+    size_t i;
+    int exists;
+
+    isms_json_pool(ctx->pool, errs.list);
+    for (f = e->fields; f->name && st == ISMS_DB_OK; f++) {
+        const json_t *v = json_object_get(doc, f->name);
+        if (f->type == ISMS_F_REF && json_is_integer(v)) {
+            st = ref_exists(ctx, f->ref_kind, json_integer_value(v), review_id, &exists, &err);
+            if (st == ISMS_DB_OK && !exists) {
+                isms_verr(&errs, f->name, "unknown_reference", "is not a %s of this review",
+                          f->ref_kind);
+            }
+        }
+        for (i = 0; f->type == ISMS_F_LIST && f->item_type == ISMS_F_REF &&
+                    i < json_array_size(v) && st == ISMS_DB_OK; i++) {
+            st = ref_exists(ctx, f->ref_kind, json_integer_value(json_array_get(v, i)),
+                            review_id, &exists, &err);
+            if (st == ISMS_DB_OK && !exists) {
+                isms_verr(&errs, apr_psprintf(ctx->pool, "%s[%zu]", f->name, i),
+                          "unknown_reference", "is not a %s of this review", f->ref_kind);
+            }
+        }
+    }
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return json_array_size(errs.list) ? isms_res_invalid(ctx->pool, errs.list) : ok;
+}
+
+isms_db_status isms_next_seq(isms_ctx *ctx, const isms_entity *e, long long review_id,
+                             long long *seq, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT COALESCE(MAX(seq), 0) FROM %k WHERE review_id = %d",
+                     e->table, review_id);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *seq = isms_ll(rs->nrows ? ISMS_ROW(rs, 0, 0) : "0") + 1;
+    return ISMS_DB_OK;
+}
+
+static long days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static long date_days(const char *s)
+{
+    return days_from_civil(atoi(s), atoi(s + 5), atoi(s + 8));
+}
+
+long isms_days_between(const char *a, const char *b)
+{
+    return date_days(b) - date_days(a);
+}

@@ -1,0 +1,65 @@
+/* Helpers shared by the record operations (isms_review.c, isms_items.c, isms_register.c). */
+#ifndef ISMS_OPS_H
+#define ISMS_OPS_H
+
+#include "isms_api.h"
+#include "isms_record.h"
+#include "isms_validate.h"
+
+#define ISMS_PAGE_DEFAULT 50
+#define ISMS_PAGE_MAX 200
+
+isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *etag,
+                        const char *location);
+isms_result isms_res_not_found(isms_ctx *ctx, const char *what);
+
+/* The API form of a stored row: internal keys removed, "etag" added. New reference. */
+json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row);
+
+/* If-Match: 428 when absent, 412 when it names another version; status 0 when it matches. */
+isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag);
+
+/* The review row (with _row_version) or a 404 result. */
+isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review);
+
+/* DRAFT and RETURNED reviews can be edited. */
+int isms_review_editable(const json_t *review);
+
+/* Marks the review changed (its ETag covers its items): row_version + 1, updated_*. */
+isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err);
+
+/* Pagination: limit (1..ISMS_PAGE_MAX) and cursor (the last id seen) from the query.
+ * Returns a 400 result on bad values, status 0 otherwise. */
+isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limit,
+                             long long *after);
+/* {"items": [...], "next_cursor": "..."|null}; takes ownership of items. */
+json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit);
+
+/* Appends " AND col = value" for every ISMS_FILTER field of e given in the query; a value
+ * that is not valid for the field gives a 400 result. */
+isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,
+                         isms_sql *sql, const char *prefix);
+
+/* Reference checks: REF fields and lists of REF point at items of the same review. */
+isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                            long long review_id);
+
+/* Next item number in a review and its reference (MR-2026-01-A03). */
+isms_db_status isms_next_seq(isms_ctx *ctx, const isms_entity *e, long long review_id,
+                             long long *seq, const char **err);
+
+/* Objective revisions (isms_register.c). */
+isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
+                                     long long review_id, const json_t *before,
+                                     const json_t *after, const char *reason,
+                                     const char **err);
+
+/* Carry-over: input a of a new review (isms_register.c). */
+isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char **err);
+
+/* Embeds the extra data of an item kind (snapshots of input a, action history, objective
+ * revisions and measurements). */
+isms_db_status isms_item_extras(isms_ctx *ctx, const isms_entity *e, json_t *item,
+                                int full, const char **err);
+
+#endif

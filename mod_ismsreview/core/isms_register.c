@@ -1,0 +1,316 @@
+/* What outlives a single review: the action register with its progress history and the
+ * carry-over of open actions into the next review's input a; objectives with their revision
+ * history and KPI measurements (red/amber/green against the target of the time, trend). */
+#include "isms_ops.h"
+#include "isms_json.h"
+
+#include <apr_strings.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLOSED_ACTION "('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED')"
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static int action_open(const char *status)
+{
+    return status && strcmp(status, "COMPLETED") != 0 &&
+           strcmp(status, "VERIFIED_EFFECTIVE") != 0 && strcmp(status, "CANCELLED") != 0;
+}
+
+static long overdue_days(const char *due, const char *on)
+{
+    long d = due && on ? isms_days_between(due, on) : 0;
+    return d > 0 ? d : 0;
+}
+
+/* ---- carry-over: input a ---- */
+
+static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int open,
+                                     int overdue, long long *input_id, const char **err)
+{
+    long long rid = json_integer_value(json_object_get(review, "id")), seq;
+    json_t *doc = isms_json_pool(ctx->pool, json_object()), *metrics = json_array();
+    isms_db_status st = isms_next_seq(ctx, isms_entity_by_kind("input"), rid, &seq, err);
+
+    if (st != ISMS_DB_OK) return st;
+    json_array_append_new(metrics, json_pack("{s:s,s:i}", "name", "open actions carried over",
+                                             "value", open));
+    json_array_append_new(metrics, json_pack("{s:s,s:i}", "name", "overdue at this review",
+                                             "value", overdue));
+    json_object_set_new(doc, "category", json_string("A_PREV_ACTIONS"));
+    json_object_set_new(doc, "title", json_string("Status of actions from previous "
+                                                  "management reviews"));
+    json_object_set_new(doc, "summary", json_string(apr_psprintf(ctx->pool,
+        "%d action(s) from earlier reviews still open when this review was created, %d of "
+        "them overdue.", open, overdue)));
+    json_object_set_new(doc, "status", json_string("PRESENTED"));
+    json_object_set_new(doc, "metrics", metrics);
+    json_object_set_new(doc, "ref", json_string(apr_psprintf(ctx->pool, "%s-IN%02" APR_INT64_T_FMT "",
+                                                jstr(review, "ref"), (apr_int64_t)seq)));
+    json_object_set_new(doc, "created_at", json_string(ctx->now));
+    json_object_set_new(doc, "created_by", json_string(ctx->user));
+    return isms_rec_insert(ctx, isms_entity_by_kind("input"), doc, rid, seq, input_id, err);
+}
+
+static isms_db_status insert_snapshot(isms_ctx *ctx, long long rid, long long input_id,
+                                      const char **row, const char *on, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "INSERT INTO action_snapshot (review_id, input_id, action_id, "
+                        "action_ref, title, owner, status_at_review, progress_at_review, "
+                        "due_date_at_review, days_overdue, carry_over_count) VALUES (%d, %d, "
+                        "%d, %s, %s, %s, %s, %d, %s, %d, %d)",
+                     rid, input_id, isms_ll(row[0]), row[1], row[2], row[3], row[4],
+                     isms_ll(row[5]), row[6], (long long)overdue_days(row[6], on),
+                     isms_ll(row[7]) + 1);
+    return isms_exec_sql(ctx, q, NULL, err);
+}
+
+/* Every action still open from earlier (not cancelled) reviews gets a snapshot of its status
+ * at this review, with days overdue and the number of reviews it has been carried into. */
+isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char **err)
+{
+    long long rid = json_integer_value(json_object_get(review, "id")), input_id;
+    const char *on = isms_review_date(review);
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+    int i, overdue = 0;
+
+    isms_sql_appendf(q, "SELECT a.id, a.ref, a.title, a.owner, a.status, a.progress, "
+                        "a.due_date, (SELECT COUNT(*) FROM action_snapshot s WHERE "
+                        "s.action_id = a.id) FROM action a JOIN review r ON r.id = a.review_id "
+                        "WHERE a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT "
+                        "IN " CLOSED_ACTION " ORDER BY a.id", rid);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    for (i = 0; i < rs->nrows; i++) overdue += overdue_days(ISMS_ROW(rs, i, 6), on) > 0;
+    st = insert_input_a(ctx, review, rs->nrows, overdue, &input_id, err);
+    for (i = 0; i < rs->nrows && st == ISMS_DB_OK; i++) {
+        st = insert_snapshot(ctx, rid, input_id, rs->values + (size_t)i * (size_t)rs->ncols,
+                             on, err);
+    }
+    return st;
+}
+
+/* ---- extras embedded in items ---- */
+
+static isms_db_status rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_query_sql(ctx, q, &rs, err);
+    int i, c;
+
+    if (st != ISMS_DB_OK) return st;
+    *out = json_array();
+    for (i = 0; i < rs->nrows; i++) {
+        json_t *o = json_object();
+        for (c = 0; c < rs->ncols; c++) {
+            const char *v = ISMS_ROW(rs, i, c), *n = isms_json_name(ctx->pool, rs->names[c]);
+            json_t *jv = !v ? json_null()
+                       : (strcmp(n, "value") == 0 || strcmp(n, "target_at_time") == 0)
+                           ? json_real(strtod(v, NULL))
+                       : (strcmp(n, "id") == 0 || strstr(n, "_id") || strcmp(n, "progress") == 0
+                          || strstr(n, "_count") || strstr(n, "days_") ||
+                          strstr(n, "_no") || strstr(n, "progress_"))
+                           ? json_integer(isms_ll(v))
+                       : (strcmp(n, "changed_fields") == 0 || strcmp(n, "snapshot") == 0)
+                           ? json_loads(v, 0, NULL) : json_string(v);
+            json_object_set_new(o, n, jv ? jv : json_null());
+        }
+        json_array_append_new(*out, o);
+    }
+    return ISMS_DB_OK;
+}
+
+static isms_db_status snapshots(isms_ctx *ctx, json_t *item, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *list;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT action_id, action_ref, title, owner, status_at_review, "
+                        "progress_at_review, due_date_at_review, days_overdue, "
+                        "carry_over_count, replan_decision_id FROM action_snapshot WHERE "
+                        "input_id = %d ORDER BY id",
+                     (long long)json_integer_value(json_object_get(item, "id")));
+    if ((st = rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
+        json_object_set_new(item, "action_snapshots", list);
+    }
+    return st;
+}
+
+static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const char **err)
+{
+    long long id = json_integer_value(json_object_get(item, "id"));
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    const char *status = jstr(item, "status");
+    isms_rows *rs;
+    json_t *list;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot WHERE action_id = %d", id);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    json_object_set_new(item, "carry_over_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
+    json_object_set_new(item, "days_overdue", json_integer(
+        action_open(status) ? overdue_days(jstr(item, "due_date"), ctx->today) : 0));
+    if (!full) return ISMS_DB_OK;
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
+                        "created_at, created_by FROM action_update WHERE action_id = %d "
+                        "ORDER BY id", id);
+    if ((st = rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
+        json_object_set_new(item, "updates", list);
+    }
+    return st;
+}
+
+/* Trend: mean of the newer half of the measurements against the older half, in the
+ * direction of the KPI; a change within 2% of the target counts as stable. */
+static const char *trend(const json_t *list, const char *dir, double target)
+{
+    size_t n = json_array_size(list), i, half = n / 2;
+    double older = 0, newer = 0, d, thr = fabs(target) * 0.02;
+
+    if (n < 2) return "INSUFFICIENT_DATA";
+    for (i = 0; i < half; i++) older += json_number_value(json_object_get(
+        json_array_get(list, i), "value"));
+    for (i = n - half; i < n; i++) newer += json_number_value(json_object_get(
+        json_array_get(list, i), "value"));
+    d = (newer - older) / (double)half;
+    if (dir && strcmp(dir, "LOWER_BETTER") == 0) d = -d;
+    if (thr < 1e-9) thr = 1e-9;
+    return d > thr ? "IMPROVING" : d < -thr ? "DETERIORATING" : "STABLE";
+}
+
+static isms_db_status measurements(isms_ctx *ctx, long long oid, const char *from,
+                                   const char *to, json_t **out, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "SELECT id, period_frm, period_to, value, target_at_time, direction, "
+                        "rag, evidence_ref, comment, created_at, created_by FROM "
+                        "kpi_measurement WHERE objective_id = %d", oid);
+    if (from) isms_sql_appendf(q, " AND period_to >= %s", from);
+    if (to) isms_sql_appendf(q, " AND period_to <= %s", to);
+    isms_sql_appendf(q, " ORDER BY period_to, id");
+    return rows_json(ctx, q, out, err);
+}
+
+static void kpi_status(json_t *item, const json_t *list)
+{
+    const json_t *kpi = json_object_get(item, "kpi");
+    size_t n = json_array_size(list);
+    const json_t *last = n ? json_array_get(list, n - 1) : NULL;
+
+    json_object_set_new(item, "measurement_count", json_integer((json_int_t)n));
+    json_object_set(item, "latest_measurement", last ? (json_t *)last : json_null());
+    json_object_set_new(item, "rag", last ? json_string(jstr(last, "rag")) : json_null());
+    json_object_set_new(item, "trend", json_string(json_is_object(kpi)
+        ? trend(list, jstr(kpi, "direction"),
+                json_number_value(json_object_get(kpi, "target")))
+        : "INSUFFICIENT_DATA"));
+}
+
+static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
+                                       const char **err)
+{
+    long long id = json_integer_value(json_object_get(item, "id"));
+    json_t *list, *revs;
+    isms_sql *q;
+    isms_db_status st = measurements(ctx, id, NULL, NULL, &list, err);
+
+    if (st != ISMS_DB_OK) return st;
+    kpi_status(item, list);
+    if (full) json_object_set(item, "measurements", list);
+    json_decref(list);
+    if (!full) return ISMS_DB_OK;
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "SELECT revision_no, revision_type, changed_fields, reason, review_id, "
+                        "created_at, created_by FROM objective_revision WHERE objective_id = "
+                        "%d ORDER BY revision_no", id);
+    if ((st = rows_json(ctx, q, &revs, err)) == ISMS_DB_OK) {
+        json_object_set_new(item, "revisions", revs);
+    }
+    return st;
+}
+
+isms_db_status isms_item_extras(isms_ctx *ctx, const isms_entity *e, json_t *item, int full,
+                                const char **err)
+{
+    const char *cat = jstr(item, "category");
+
+    if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "A_PREV_ACTIONS") == 0) {
+        return snapshots(ctx, item, err);
+    }
+    if (strcmp(e->kind, "action") == 0) return action_extras(ctx, item, full, err);
+    if (strcmp(e->kind, "objective") == 0) return objective_extras(ctx, item, full, err);
+    return ISMS_DB_OK;
+}
+
+/* ---- objective revisions ---- */
+
+static const char *revision_type(const json_t *changes, const json_t *after)
+{
+    const char *status = jstr(after, "status");
+    const json_t *kpi = json_object_get(changes, "kpi");
+
+    if (json_object_get(changes, "status") && status && strcmp(status, "ACHIEVED") == 0) {
+        return "ACHIEVED_CLOSED";
+    }
+    if (json_object_get(changes, "status") && status && strcmp(status, "WITHDRAWN") == 0) {
+        return "WITHDRAWN";
+    }
+    if (kpi && !json_equal(json_object_get(json_object_get(kpi, "old"), "target"),
+                           json_object_get(json_object_get(kpi, "new"), "target"))) {
+        return "TARGET_REVISED";
+    }
+    if (kpi) return "KPI_CHANGED";
+    if (json_object_get(changes, "target_date")) return "TIMELINE_ADJUSTED";
+    if (json_object_get(changes, "owner")) return "OWNER_CHANGED";
+    if (json_object_get(changes, "statement")) return "STATEMENT_REVISED";
+    return "OTHER";
+}
+
+static json_t *changed_fields(const json_t *before, const json_t *after)
+{
+    const isms_entity *e = isms_entity_by_kind("objective");
+    json_t *changes = json_object();
+    const isms_field *f;
+
+    for (f = e->fields; f->name; f++) {
+        const json_t *a = json_object_get(before, f->name), *b = json_object_get(after, f->name);
+        if (f->flags & ISMS_SERVER) continue;
+        if (!a) a = json_null();
+        if (!b) b = json_null();
+        if (!json_equal(a, b)) {
+            json_object_set_new(changes, f->name, json_pack("{s:O,s:O}", "old", a, "new", b));
+        }
+    }
+    return changes;
+}
+
+isms_db_status isms_objective_revise(isms_ctx *ctx, long long oid, long long rid,
+                                     const json_t *before, const json_t *after,
+                                     const char *reason, const char **err)
+{
+    json_t *changes = isms_json_pool(ctx->pool, before ? changed_fields(before, after)
+                                                       : json_object());
+    const char *type = before ? revision_type(changes, after) : "CREATED";
+    const char *snap = isms_json_dump(ctx->pool, before ? before : after, NULL);
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "INSERT INTO objective_revision (objective_id, revision_no, "
+                        "revision_type, changed_fields, snapshot, reason, review_id, "
+                        "created_at, created_by) VALUES (%d, (SELECT COALESCE(MAX(revision_no),"
+                        " 0) + 1 FROM objective_revision WHERE objective_id = %d), %s, %s, %s, "
+                        "%s, %d, %s, %s)", oid, oid, type,
+                     isms_json_dump(ctx->pool, changes, NULL), snap, reason, rid, ctx->now,
+                     ctx->user);
+    return isms_exec_sql(ctx, q, NULL, err);
+}

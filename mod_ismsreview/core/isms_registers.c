@@ -1,0 +1,355 @@
+/* The registers across reviews: GET v1/actions (+ progress updates) and GET v1/objectives
+ * (+ KPI measurements). */
+#include "isms_ops.h"
+#include "isms_json.h"
+
+#include <apr_strings.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const update_states[] = {"OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED",
+                                            "VERIFIED_EFFECTIVE", "VERIFIED_INEFFECTIVE",
+                                            "CANCELLED", NULL};
+static const isms_field update_fields[] = {
+    {.name = "status", .type = ISMS_F_ENUM, .enums = update_states},
+    {.name = "progress", .type = ISMS_F_INT, .min = 0, .max = 100},
+    {.name = "note", .type = ISMS_F_TEXT, .max_chars = 10000, .max_bytes = 30000},
+    {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
+    {.name = "due_date", .type = ISMS_F_DATE},
+    {.name = "reason", .type = ISMS_F_TEXT, .max_chars = 2000, .max_bytes = 6000},
+    {.name = NULL}};
+static const isms_entity update_entity = {"action update", "updates", "action_update", "",
+                                          update_fields, NULL};
+
+static const isms_field measurement_fields[] = {
+    {.name = "period_from", .type = ISMS_F_DATE},
+    {.name = "period_to", .type = ISMS_F_DATE, .flags = ISMS_REQ},
+    {.name = "value", .type = ISMS_F_NUMBER, .flags = ISMS_REQ, .min = -1e15, .max = 1e15},
+    {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
+    {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 2000, .max_bytes = 6000},
+    {.name = NULL}};
+static const isms_entity measurement_entity = {"measurement", "measurements",
+                                               "kpi_measurement", "", measurement_fields,
+                                               NULL};
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* A register row: the item plus the reference and title of its review. */
+static isms_result register_list(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                                 long long limit)
+{
+    json_t *rows, *items = json_array();
+    const char *err = NULL;
+    isms_db_status st = isms_rec_fetch(ctx, e, q, &rows, &err);
+    size_t i;
+
+    if (st != ISMS_DB_OK) {
+        json_decref(items);
+        return isms_res_db(ctx->pool, st, err);
+    }
+    for (i = 0; st == ISMS_DB_OK && i < json_array_size(rows); i++) {
+        json_t *item = isms_present(ctx, e, json_array_get(rows, i));
+        st = isms_item_extras(ctx, e, item, 0, &err);
+        json_array_append_new(items, item);
+    }
+    json_decref(rows);
+    if (st != ISMS_DB_OK) {
+        json_decref(items);
+        return isms_res_db(ctx->pool, st, err);
+    }
+    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+}
+
+static isms_result bad_param(isms_ctx *ctx, const char *msg)
+{
+    return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter", msg);
+}
+
+static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
+{
+    isms_result ok = {0, NULL, NULL, NULL};
+    const char *review = apr_table_get(qs, "review");
+    char *end;
+    long long rid;
+
+    if (!review) return ok;
+    rid = strtoll(review, &end, 10);
+    if (!*review || *end || rid < 1) return bad_param(ctx, "review must be a review id");
+    isms_sql_appendf(q, " AND review_id = %d", rid);
+    return ok;
+}
+
+isms_result isms_actions_register(isms_ctx *ctx, const isms_query *qs)
+{
+    const isms_entity *e = isms_entity_by_kind("action");
+    const char *overdue = apr_table_get(qs, "overdue");
+    isms_sql *q = isms_rec_select_sql(ctx, e);
+    long long limit, after;
+    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+
+    if (r.status) return r;
+    isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
+                        "status <> 'CANCELLED')", after);
+    if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
+    if ((r = review_filter(ctx, qs, q)).status) return r;
+    if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0) {
+        return bad_param(ctx, "overdue must be true or false");
+    }
+    if (overdue) {
+        isms_sql_appendf(q, strcmp(overdue, "true") == 0
+            ? " AND due_date < %s AND status NOT IN ('COMPLETED', 'VERIFIED_EFFECTIVE', "
+              "'CANCELLED')"
+            : " AND NOT (due_date < %s AND status NOT IN ('COMPLETED', "
+              "'VERIFIED_EFFECTIVE', 'CANCELLED'))", ctx->today);
+    }
+    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
+    return register_list(ctx, e, q, limit);
+}
+
+isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *qs)
+{
+    const isms_entity *e = isms_entity_by_kind("objective");
+    isms_sql *q = isms_rec_select_sql(ctx, e);
+    long long limit, after;
+    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+
+    if (r.status) return r;
+    isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
+                        "status <> 'CANCELLED')", after);
+    if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
+    if ((r = review_filter(ctx, qs, q)).status) return r;
+    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
+    return register_list(ctx, e, q, limit);
+}
+
+/* An action or objective by id, whatever its review, with the review's status. */
+static isms_result load_any(isms_ctx *ctx, const isms_entity *e, long long id, json_t **row,
+                            json_t **review)
+{
+    isms_sql *q = isms_rec_select_sql(ctx, e);
+    json_t *rows;
+    const char *err = NULL;
+    isms_db_status st;
+
+    isms_sql_appendf(q, " WHERE id = %d", id);
+    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    isms_json_pool(ctx->pool, rows);
+    if (!json_array_size(rows)) return isms_res_not_found(ctx, e->kind);
+    *row = json_array_get(rows, 0);
+    return isms_load_review(ctx, json_integer_value(json_object_get(*row, "review_id")),
+                            review);
+}
+
+static isms_result forbidden(isms_ctx *ctx, const char *detail)
+{
+    return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", detail);
+}
+
+static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_t *u)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    isms_result ok = {0, NULL, NULL, NULL};
+    const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
+    int is_owner = strcmp(jstr(action, "owner"), ctx->user) == 0;
+
+    if (!ctx->is_author && !is_owner) {
+        return forbidden(ctx, "only the action's owner or an author may update its progress");
+    }
+    if (!status && !json_object_get(u, "progress") && !jstr(u, "note") &&
+        !jstr(u, "evidence_ref") && !jstr(u, "due_date")) {
+        isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
+                  "evidence_ref, due_date");
+    }
+    if (jstr(u, "due_date") && !ctx->is_author) {
+        return forbidden(ctx, "a due date change needs an author to authorize it");
+    }
+    if (jstr(u, "due_date") && (!reason || !*reason)) {
+        isms_verr(&errs, "reason", "required", "is required to change the due date");
+    }
+    if (status && strncmp(status, "VERIFIED_", 9) == 0 && !ctx->is_author) {
+        return forbidden(ctx, "effectiveness is verified by an author, not the action owner");
+    }
+    if (status && strcmp(status, "CANCELLED") == 0 && (!reason || !*reason)) {
+        isms_verr(&errs, "reason", "required", "is required to cancel an action");
+    }
+    return json_array_size(errs.list) ? isms_res_invalid(ctx->pool, errs.list) : ok;
+}
+
+static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *u,
+                                   const char **err)
+{
+    long long id = json_integer_value(json_object_get(action, "id"));
+    const char *status = jstr(u, "status");
+    json_t *set = isms_json_pool(ctx->pool, json_object());
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_db_status st;
+
+    if (status && strcmp(status, "COMPLETED") == 0 && !json_object_get(u, "progress")) {
+        json_object_set_new(u, "progress", json_integer(100));
+    }
+    isms_sql_appendf(q, "INSERT INTO action_update (action_id, status, progress, note, "
+                        "evidence_ref, due_date, reason, created_at, created_by) VALUES (%d, "
+                        "%s, ", id, status);
+    if (json_is_integer(json_object_get(u, "progress"))) {
+        isms_sql_appendf(q, "%d", (long long)json_integer_value(json_object_get(u, "progress")));
+    }
+    else isms_sql_appendf(q, "NULL");
+    isms_sql_appendf(q, ", %s, %s, %s, %s, %s, %s)", jstr(u, "note"), jstr(u, "evidence_ref"),
+                     jstr(u, "due_date"), jstr(u, "reason"), ctx->now, ctx->user);
+    if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
+    if (status) json_object_set_new(set, "status", json_string(status));
+    if (json_object_get(u, "progress")) json_object_set(set, "progress",
+                                                        json_object_get(u, "progress"));
+    if (jstr(u, "due_date")) json_object_set(set, "due_date", json_object_get(u, "due_date"));
+    if (status) json_object_set_new(set, "completed_at", strcmp(status, "COMPLETED") == 0
+                                    ? json_string(ctx->now) : json_null());
+    json_object_set_new(set, "updated_at", json_string(ctx->now));
+    json_object_set_new(set, "updated_by", json_string(ctx->user));
+    st = isms_rec_update(ctx, isms_entity_by_kind("action"), id, set, -1, NULL, err);
+    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
+                                   json_object_get(action, "review_id")), err);
+    return st;
+}
+
+isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t *in)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    json_t *action, *review, *u;
+    const char *err = NULL;
+    isms_db_status st;
+    isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
+
+    if (r.status) return r;
+    if (strcmp(jstr(review, "status"), "CANCELLED") == 0) {
+        return isms_res_problem(ctx->pool, 409, "cancelled", "Review cancelled",
+                                "the actions of a cancelled review are not tracked");
+    }
+    if (!(u = isms_validate(&update_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+        return isms_res_invalid(ctx->pool, errs.list);
+    }
+    isms_json_pool(ctx->pool, u);
+    if ((r = check_update(ctx, action, u)).status) return r;
+    if ((st = apply_update(ctx, action, u, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
+                      action_id);
+    if (r.status == 200) {
+        r.status = 201;
+        r.location = apr_psprintf(ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
+                                  (apr_int64_t)action_id);
+    }
+    return r;
+}
+
+isms_result isms_action_updates(isms_ctx *ctx, long long action_id)
+{
+    json_t *action, *review;
+    isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
+
+    if (r.status) return r;
+    r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
+                      action_id);
+    if (r.status != 200) return r;
+    return isms_res_ok(ctx, 200, json_pack("{s:O}", "items", json_object_get(r.body,
+                                                                             "updates")),
+                       NULL, NULL);
+}
+
+static const char *measure_rag(double v, double target, const json_t *kpi)
+{
+    const json_t *baseline = json_object_get(kpi, "baseline");
+    const char *dir = jstr(kpi, "direction");
+    double band = json_is_number(baseline) && json_number_value(baseline) != target
+                      ? fabs(target - json_number_value(baseline)) * 0.10
+                      : fabs(target) * 0.10;
+    int lower = dir && strcmp(dir, "LOWER_BETTER") == 0;
+
+    if (lower ? v <= target : v >= target) return "GREEN";
+    if (lower ? v <= target + band : v >= target - band) return "AMBER";
+    return "RED";
+}
+
+static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const json_t *m)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    isms_result ok = {0, NULL, NULL, NULL};
+    const char *owner = jstr(obj, "owner"), *from = jstr(m, "period_from");
+
+    if (!ctx->is_author && !(owner && strcmp(owner, ctx->user) == 0)) {
+        return forbidden(ctx, "only the objective's owner or an author may record KPI values");
+    }
+    if (!json_is_object(json_object_get(obj, "kpi"))) {
+        isms_verr(&errs, "value", "no_kpi", "the objective has no KPI to measure against");
+    }
+    if (from && strcmp(from, jstr(m, "period_to")) > 0) {
+        isms_verr(&errs, "period_to", "date_order", "must not be before period_from");
+    }
+    return json_array_size(errs.list) ? isms_res_invalid(ctx->pool, errs.list) : ok;
+}
+
+isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *in)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    json_t *obj, *review, *m, *kpi;
+    isms_sql *q;
+    const char *err = NULL;
+    double target, v;
+    isms_db_status st;
+    isms_result r = load_any(ctx, isms_entity_by_kind("objective"), oid, &obj, &review);
+
+    if (r.status) return r;
+    if (!(m = isms_validate(&measurement_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+        return isms_res_invalid(ctx->pool, errs.list);
+    }
+    isms_json_pool(ctx->pool, m);
+    if ((r = check_measurement(ctx, obj, m)).status) return r;
+    kpi = json_object_get(obj, "kpi");
+    target = json_number_value(json_object_get(kpi, "target"));
+    v = json_number_value(json_object_get(m, "value"));
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "INSERT INTO kpi_measurement (objective_id, period_frm, period_to, "
+                        "value, target_at_time, direction, rag, evidence_ref, comment, "
+                        "created_at, created_by) VALUES (%d, %s, %s, %f, %f, %s, %s, %s, %s, "
+                        "%s, %s)", oid, jstr(m, "period_from"), jstr(m, "period_to"), v, target,
+                     jstr(kpi, "direction"), measure_rag(v, target, kpi),
+                     jstr(m, "evidence_ref"), jstr(m, "comment"), ctx->now, ctx->user);
+    if ((st = isms_exec_sql(ctx, q, NULL, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    r = isms_measurements_list(ctx, oid, NULL);
+    if (r.status == 200) {
+        r.status = 201;
+        r.location = apr_psprintf(ctx->pool, "objectives/%" APR_INT64_T_FMT "/measurements",
+                                  (apr_int64_t)oid);
+    }
+    return r;
+}
+
+isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_query *qs)
+{
+    json_t *obj, *review, *out;
+    isms_result r = load_any(ctx, isms_entity_by_kind("objective"), oid, &obj, &review);
+    const char *err = NULL;
+    isms_db_status st;
+
+    if (r.status) return r;
+    out = isms_present(ctx, isms_entity_by_kind("objective"), obj);
+    isms_json_pool(ctx->pool, out);
+    if ((st = isms_item_extras(ctx, isms_entity_by_kind("objective"), out, 1, &err))) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    return isms_res_ok(ctx, 200, json_pack("{s:I,s:O,s:O,s:O,s:O,s:O}", "objective_id",
+                                           (json_int_t)oid, "kpi", json_object_get(out, "kpi"),
+                                           "rag", json_object_get(out, "rag"), "trend",
+                                           json_object_get(out, "trend"), "items",
+                                           json_object_get(out, "measurements"),
+                                           "latest_measurement",
+                                           json_object_get(out, "latest_measurement")),
+                       NULL, NULL);
+}

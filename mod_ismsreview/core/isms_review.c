@@ -1,0 +1,196 @@
+/* Reviews: create (reference, carry-over of open actions), read with every item embedded,
+ * change while a draft, list. */
+#include "isms_ops.h"
+#include "isms_json.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+/* MR-<year>-<NN>: a counter per year, incremented under the row lock of its counter row. */
+static isms_db_status next_review_ref(isms_ctx *ctx, const char *planned, const char **ref,
+                                      const char **err)
+{
+    const char *scope = apr_pstrcat(ctx->pool, "MR-", apr_pstrndup(ctx->pool, planned, 4),
+                                    NULL);
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
+                        "ON CONFLICT DO NOTHING", scope);
+    if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s "
+                        "RETURNING last_value", scope);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *ref = apr_psprintf(ctx->pool, "%s-%02" APR_INT64_T_FMT "", scope,
+                        (apr_int64_t)isms_ll(ISMS_ROW(rs, 0, 0)));
+    return ISMS_DB_OK;
+}
+
+static isms_db_status previous_review(isms_ctx *ctx, long long *prev, const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_conn_query(ctx->conn, ctx->pool,
+        "SELECT id FROM review WHERE status <> 'CANCELLED' "
+        "ORDER BY planned_date DESC, id DESC LIMIT 1", &rs, err);
+
+    *prev = st == ISMS_DB_OK && rs->nrows ? isms_ll(ISMS_ROW(rs, 0, 0)) : 0;
+    return st;
+}
+
+static void set_server_fields(isms_ctx *ctx, json_t *doc, const char *ref, long long prev)
+{
+    json_object_set_new(doc, "ref", json_string(ref));
+    json_object_set_new(doc, "status", json_string("DRAFT"));
+    json_object_set_new(doc, "version", json_integer(1));
+    json_object_set_new(doc, "author", json_string(ctx->user));
+    json_object_set_new(doc, "created_at", json_string(ctx->now));
+    json_object_set_new(doc, "created_by", json_string(ctx->user));
+    json_object_set_new(doc, "planned_interval_months", json_integer(ctx->interval_months));
+    json_object_set_new(doc, "previous_review_id", prev ? json_integer(prev) : json_null());
+}
+
+isms_result isms_review_create(isms_ctx *ctx, const json_t *in)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    json_t *doc = isms_validate(&isms_entity_review, in, ISMS_V_CREATE, NULL, NULL, &errs);
+    const char *ref, *err = NULL;
+    long long id, prev;
+    isms_db_status st;
+    isms_result r;
+
+    if (!doc) return isms_res_invalid(ctx->pool, errs.list);
+    isms_json_pool(ctx->pool, doc);
+    st = next_review_ref(ctx, json_string_value(json_object_get(doc, "planned_date")), &ref,
+                         &err);
+    if (st == ISMS_DB_OK) st = previous_review(ctx, &prev, &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    set_server_fields(ctx, doc, ref, prev);
+    st = isms_rec_insert(ctx, &isms_entity_review, doc, 0, 0, &id, &err);
+    json_object_set_new(doc, "id", json_integer(id));
+    if (st == ISMS_DB_OK && prev) st = isms_carry_over(ctx, doc, &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    r = isms_review_get(ctx, id);
+    r.status = r.status == 200 ? 201 : r.status;
+    r.location = apr_psprintf(ctx->pool, "reviews/%" APR_INT64_T_FMT "", (apr_int64_t)id);
+    return r;
+}
+
+/* Every item of the review, by kind, in the order they were added. */
+static isms_db_status embed_items(isms_ctx *ctx, json_t *out, long long id, const char **err)
+{
+    int i;
+
+    for (i = 0; isms_item_entities[i]; i++) {
+        const isms_entity *e = isms_item_entities[i];
+        isms_sql *q = isms_rec_select_sql(ctx, e);
+        json_t *rows, *list = json_array();
+        isms_db_status st;
+        size_t k;
+
+        isms_sql_appendf(q, " WHERE review_id = %d ORDER BY seq", id);
+        if ((st = isms_rec_fetch(ctx, e, q, &rows, err)) != ISMS_DB_OK) {
+            json_decref(list);
+            return st;
+        }
+        for (k = 0; k < json_array_size(rows) && st == ISMS_DB_OK; k++) {
+            json_t *item = isms_present(ctx, e, json_array_get(rows, k));
+            st = isms_item_extras(ctx, e, item, 0, err);
+            json_array_append_new(list, item);
+        }
+        json_decref(rows);
+        json_object_set_new(out, e->collection, list);
+        if (st != ISMS_DB_OK) return st;
+    }
+    return ISMS_DB_OK;
+}
+
+isms_result isms_review_get(isms_ctx *ctx, long long id)
+{
+    json_t *row, *out;
+    const char *err = NULL;
+    isms_result r = isms_load_review(ctx, id, &row);
+    isms_db_status st;
+
+    if (r.status) return r;
+    out = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_review, row));
+    if ((st = embed_items(ctx, out, id, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    r.status = 200;
+    r.body = out;
+    r.etag = isms_rec_etag(ctx->pool, &isms_entity_review, row);
+    r.location = NULL;
+    return r;
+}
+
+isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
+                              const char *if_match)
+{
+    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
+    json_t *row, *merged, *set;
+    const char *err = NULL;
+    long long affected = 0;
+    isms_db_status st;
+    isms_result r = isms_load_review(ctx, id, &row);
+
+    if (r.status) return r;
+    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review, row));
+    if (r.status) return r;
+    if (!isms_review_editable(row)) {
+        return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",
+                                "only a DRAFT or RETURNED review can be changed");
+    }
+    merged = isms_validate(&isms_entity_review, in, ISMS_V_PATCH, row, NULL, &errs);
+    if (!merged) return isms_res_invalid(ctx->pool, errs.list);
+    json_decref(merged);
+    set = isms_json_pool(ctx->pool, json_deep_copy(in));
+    json_object_set_new(set, "updated_at", json_string(ctx->now));
+    json_object_set_new(set, "updated_by", json_string(ctx->user));
+    st = isms_rec_update(ctx, &isms_entity_review, id, set,
+                         json_integer_value(json_object_get(row, "_row_version")), &affected,
+                         &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    if (affected != 1) {
+        return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
+                                "the review changed while this request ran; reload it");
+    }
+    return isms_review_get(ctx, id);
+}
+
+isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
+{
+    isms_sql *q = isms_rec_select_sql(ctx, &isms_entity_review);
+    const char *year = apr_table_get(qs, "year"), *err = NULL;
+    long long limit, after;
+    json_t *rows, *items;
+    isms_db_status st;
+    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+    size_t i;
+
+    if (r.status) return r;
+    isms_sql_appendf(q, " WHERE id > %d", after);
+    r = isms_filters(ctx, &isms_entity_review, qs, q, "");
+    if (r.status) return r;
+    if (year) {
+        if (strlen(year) != 4 || !isms_date_valid(apr_pstrcat(ctx->pool, year, "-01-01",
+                                                              NULL))) {
+            return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                    "year must be four digits");
+        }
+        isms_sql_appendf(q, " AND planned_date LIKE %s", apr_pstrcat(ctx->pool, year, "-%",
+                                                                     NULL));
+    }
+    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
+    if ((st = isms_rec_fetch(ctx, &isms_entity_review, q, &rows, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    items = json_array();
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_array_append_new(items, isms_present(ctx, &isms_entity_review,
+                                                  json_array_get(rows, i)));
+    }
+    json_decref(rows);
+    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+}

@@ -1,0 +1,21 @@
+/* One transaction per request: a write runs in BEGIN IMMEDIATE (SQLite) / BEGIN (others);
+ * a result of 4xx or 5xx rolls back, so nothing rejected is written; a 2xx is returned only
+ * after COMMIT succeeded. Idempotency-Key responses are stored in the same transaction. */
+#ifndef ISMS_TXN_H
+#define ISMS_TXN_H
+
+#include "isms_api.h"
+
+typedef isms_result isms_op_fn(isms_ctx *ctx, void *arg);
+
+typedef struct {
+    const char *key;           /* Idempotency-Key, or NULL */
+    const char *method, *path;
+    const char *body;
+    size_t len;
+} isms_idem;
+
+isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem);
+isms_result isms_txn_read(isms_ctx *ctx, isms_op_fn *fn, void *arg);
+
+#endif

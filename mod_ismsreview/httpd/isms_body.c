@@ -1,0 +1,172 @@
+/* What a request brings: its query string (each parameter at most once) and its JSON body
+ * (application/json only, limited by ISMSReviewMaxBody also when chunked, duplicate keys
+ * rejected, nesting bounded). */
+#include "mod_ismsreview.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "isms_json.h"
+#include "isms_sql.h"
+#include "isms_validate.h"
+
+APLOG_USE_MODULE(ismsreview);
+
+#define ISMS_MAX_DEPTH 8
+
+static int bad_request(isms_req *q, const char *slug, const char *detail)
+{
+    return isms_send_problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
+}
+
+static int too_large(isms_req *q, apr_off_t max)
+{
+    return isms_send_problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large", "Body too large",
+                             apr_psprintf(q->r->pool, "the request body exceeds %" APR_OFF_T_FMT
+                                          " bytes (ISMSReviewMaxBody)", max));
+}
+
+/* application/json, optionally with charset=utf-8, nothing else. */
+static int json_content_type(const char *ct)
+{
+    const char *semi;
+
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return 0;
+    semi = ct + 16;
+    while (*semi == ' ') semi++;
+    if (!*semi) return 1;
+    if (*semi != ';') return 0;
+    semi++;
+    while (*semi == ' ') semi++;
+    return strcasecmp(semi, "charset=utf-8") == 0 || strcasecmp(semi, "charset=\"utf-8\"") == 0;
+}
+
+static int read_raw(isms_req *q, apr_off_t max, char **buf, apr_size_t *len)
+{
+    request_rec *r = q->r;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_size_t cap = 8192, n = 0;
+    long got;
+    int rc;
+
+    if (cl && apr_atoi64(cl) > max) return too_large(q, max);
+    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) return rc;
+    *buf = apr_palloc(r->pool, cap + 1);
+    if (ap_should_client_block(r)) {
+        for (;;) {
+            if (cap - n < 4096) {
+                char *nb = apr_palloc(r->pool, cap * 2 + 1);
+                memcpy(nb, *buf, n);
+                *buf = nb;
+                cap *= 2;
+            }
+            got = ap_get_client_block(r, *buf + n, cap - n);
+            if (got == 0) break;
+            if (got < 0) {
+                return bad_request(q, "body-read", "the request body could not be read "
+                                   "completely (shorter than its Content-Length?)");
+            }
+            n += (apr_size_t)got;
+            if ((apr_off_t)n > max) return too_large(q, max);
+        }
+    }
+    (*buf)[n] = '\0';
+    *len = n;
+    return OK;
+}
+
+int isms_read_json_body(isms_req *q)
+{
+    request_rec *r = q->r;
+    json_error_t jerr;
+    char *buf = NULL;
+    apr_size_t len = 0;
+    int rc;
+
+    if (!json_content_type(apr_table_get(r->headers_in, "Content-Type"))) {
+        return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                                 "Unsupported media type",
+                                 "send the body as Content-Type: application/json");
+    }
+    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK) return rc;
+    if (len == 0) return bad_request(q, "empty-body", "the request needs a JSON object body");
+    if (isms_text_check(buf, len) && memchr(buf, '\0', len)) {
+        return bad_request(q, "invalid-json", "the body contains a NUL byte");
+    }
+    if (isms_json_depth(buf, len, ISMS_MAX_DEPTH) > ISMS_MAX_DEPTH) {
+        return bad_request(q, "too-deep", "the JSON document is nested too deeply");
+    }
+    q->body = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!q->body) {
+        return bad_request(q, "invalid-json", apr_psprintf(r->pool, "malformed JSON at line "
+                           "%d, column %d: %s", jerr.line, jerr.column, jerr.text));
+    }
+    isms_json_pool(r->pool, q->body);
+    if (!json_is_object(q->body)) return bad_request(q, "invalid-json",
+                                                     "the body must be a JSON object");
+    q->raw = buf;
+    q->raw_len = len;
+    return OK;
+}
+
+static int add_param(isms_req *q, char *pair)
+{
+    char *eq = strchr(pair, '='), *key = pair, *val = eq ? eq + 1 : "";
+
+    if (eq) *eq = '\0';
+    if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK ||
+        isms_text_check(key, strlen(key)) || isms_text_check(val, strlen(val))) {
+        return bad_request(q, "bad-parameter", "a query parameter is not valid");
+    }
+    if (apr_table_get(q->query, key)) {
+        return bad_request(q, "bad-parameter", apr_psprintf(q->r->pool, "parameter %s is "
+                           "given more than once", key));
+    }
+    apr_table_setn(q->query, key, val);
+    return OK;
+}
+
+int isms_parse_query(isms_req *q)
+{
+    char *args, *last, *pair;
+    int rc;
+
+    q->query = apr_table_make(q->r->pool, 8);
+    if (!q->r->args || !*q->r->args) return OK;
+    if (strlen(q->r->args) > 4096) return bad_request(q, "bad-parameter",
+                                                      "the query string is too long");
+    args = apr_pstrdup(q->r->pool, q->r->args);
+    for (pair = apr_strtok(args, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+        if ((rc = add_param(q, pair)) != OK) return rc;
+    }
+    return OK;
+}
+
+/* Cross-site writes are refused: the browser tells us with Sec-Fetch-Site, and Origin must
+ * name this server. (JSON-only bodies already rule out plain HTML forms.) */
+int isms_check_origin(isms_req *q)
+{
+    request_rec *r = q->r;
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *host = apr_table_get(r->headers_in, "Host");
+    const char *o;
+
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+        return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site", "Cross-site request refused",
+                                 "writes are accepted only from this site");
+    }
+    if (origin && strcmp(origin, "null") != 0) {
+        o = strstr(origin, "://");
+        if (!o || !host || strcasecmp(o + 3, host) != 0) {
+            return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site",
+                                     "Cross-site request refused",
+                                     "the Origin of this write is not this server");
+        }
+    }
+    else if (origin) {
+        return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site", "Cross-site request refused",
+                                 "writes from an opaque origin are refused");
+    }
+    return OK;
+}

@@ -1,0 +1,81 @@
+#include "mod_ismsreview.h"
+#include "isms_route_ops.h"
+
+#define REQ(arg) ((isms_req *)(arg))
+#define IF_MATCH(arg) apr_table_get(REQ(arg)->r->headers_in, "If-Match")
+
+isms_result isms_op_review_list(isms_ctx *c, void *a)
+{
+    return isms_review_list(c, REQ(a)->query);
+}
+
+isms_result isms_op_review_create(isms_ctx *c, void *a)
+{
+    return isms_review_create(c, REQ(a)->body);
+}
+
+isms_result isms_op_review_get(isms_ctx *c, void *a)
+{
+    return isms_review_get(c, REQ(a)->ids[0]);
+}
+
+isms_result isms_op_review_patch(isms_ctx *c, void *a)
+{
+    return isms_review_patch(c, REQ(a)->ids[0], REQ(a)->body, IF_MATCH(a));
+}
+
+isms_result isms_op_item_list(isms_ctx *c, void *a)
+{
+    return isms_item_list(c, REQ(a)->ids[0], REQ(a)->coll, REQ(a)->query);
+}
+
+isms_result isms_op_item_create(isms_ctx *c, void *a)
+{
+    return isms_item_create(c, REQ(a)->ids[0], REQ(a)->coll, REQ(a)->body);
+}
+
+isms_result isms_op_item_get(isms_ctx *c, void *a)
+{
+    return isms_item_get(c, REQ(a)->ids[0], REQ(a)->coll, REQ(a)->ids[1]);
+}
+
+isms_result isms_op_item_patch(isms_ctx *c, void *a)
+{
+    return isms_item_patch(c, REQ(a)->ids[0], REQ(a)->coll, REQ(a)->ids[1], REQ(a)->body,
+                           IF_MATCH(a));
+}
+
+isms_result isms_op_item_delete(isms_ctx *c, void *a)
+{
+    return isms_item_delete(c, REQ(a)->ids[0], REQ(a)->coll, REQ(a)->ids[1], IF_MATCH(a));
+}
+
+isms_result isms_op_actions(isms_ctx *c, void *a)
+{
+    return isms_actions_register(c, REQ(a)->query);
+}
+
+isms_result isms_op_action_updates(isms_ctx *c, void *a)
+{
+    return isms_action_updates(c, REQ(a)->ids[0]);
+}
+
+isms_result isms_op_action_update(isms_ctx *c, void *a)
+{
+    return isms_action_update(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
+isms_result isms_op_objectives(isms_ctx *c, void *a)
+{
+    return isms_objectives_register(c, REQ(a)->query);
+}
+
+isms_result isms_op_measurements(isms_ctx *c, void *a)
+{
+    return isms_measurements_list(c, REQ(a)->ids[0], REQ(a)->query);
+}
+
+isms_result isms_op_measurement_create(isms_ctx *c, void *a)
+{
+    return isms_measurement_create(c, REQ(a)->ids[0], REQ(a)->body);
+}

@@ -1,0 +1,14 @@
+/* Adapters from a parsed request to the core operations (isms_route_ops.c). Each has the
+ * shape isms_op_fn: (isms_ctx *, void *arg) where arg is the isms_req. */
+#ifndef ISMS_ROUTE_OPS_H
+#define ISMS_ROUTE_OPS_H
+
+#include "isms_txn.h"
+
+isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
+    isms_op_review_patch, isms_op_item_list, isms_op_item_create, isms_op_item_get,
+    isms_op_item_patch, isms_op_item_delete, isms_op_actions, isms_op_action_updates,
+    isms_op_action_update, isms_op_objectives, isms_op_measurements,
+    isms_op_measurement_create;
+
+#endif

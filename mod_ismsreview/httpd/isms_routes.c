@@ -1,0 +1,111 @@
+/* The URL space of product.md as data: pattern, methods, the permission each needs, and
+ * the core operation behind it. */
+#include "mod_ismsreview.h"
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "isms_entity.h"
+#include "isms_route_ops.h"
+
+#define RD(fn) {M_GET, isms_handle_record, ISMS_P_READ, 0, (void *)(fn)}
+#define WR(m, fn) {m, isms_handle_record, ISMS_P_AUTHOR, 1, (void *)(fn)}
+#define TR(m, fn) {m, isms_handle_record, ISMS_P_USER, 1, (void *)(fn)}
+
+static const isms_route routes[] = {
+    {"v1/health", {{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
+    {"v1/me", {{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
+    {"v1/reviews", {RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
+    {"v1/reviews/{id}", {RD(isms_op_review_get), WR(M_PATCH, isms_op_review_patch)}},
+    {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
+    {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
+                                     WR(M_DELETE, isms_op_item_delete)}},
+    {"v1/actions", {RD(isms_op_actions)}},
+    {"v1/actions/{id}/updates", {RD(isms_op_action_updates),
+                                 TR(M_POST, isms_op_action_update)}},
+    {"v1/objectives", {RD(isms_op_objectives)}},
+    {"v1/objectives/{id}/measurements", {RD(isms_op_measurements),
+                                         TR(M_POST, isms_op_measurement_create)}},
+};
+
+/* A positive integer without leading zeros, small enough for any database's BIGINT. */
+static int match_id(const char *seg, size_t n, long long *out)
+{
+    long long v = 0;
+    size_t i;
+
+    if (n == 0 || n > 15 || seg[0] == '0') return 0;
+    for (i = 0; i < n; i++) {
+        if (!apr_isdigit(seg[i])) return 0;
+        v = v * 10 + (seg[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int match_segment(isms_req *q, const char *pat, size_t pn, const char *seg, size_t sn,
+                         int *nids)
+{
+    if (pn == 4 && strncmp(pat, "{id}", 4) == 0) {
+        return *nids < 2 && match_id(seg, sn, &q->ids[(*nids)++]);
+    }
+    if (pn == 6 && strncmp(pat, "{coll}", 6) == 0) {
+        const char *coll = apr_pstrmemdup(q->r->pool, seg, sn);
+        if (!isms_entity_by_collection(coll)) return 0;
+        q->coll = coll;
+        return 1;
+    }
+    return pn == sn && strncmp(pat, seg, sn) == 0;
+}
+
+static int match(isms_req *q, const char *pattern, const char *path)
+{
+    int nids = 0;
+
+    while (*pattern && *path) {
+        size_t pn = strcspn(pattern, "/"), sn = strcspn(path, "/");
+        if (!match_segment(q, pattern, pn, path, sn, &nids)) return 0;
+        pattern += pn;
+        path += sn;
+        if (*pattern != *path) return 0;          /* one ends, the other goes on */
+        if (*pattern) {
+            pattern++;
+            path++;
+        }
+    }
+    return !*pattern && !*path;
+}
+
+const isms_route *isms_route_match(isms_req *q)
+{
+    size_t i;
+
+    for (i = 0; q->route && i < sizeof(routes) / sizeof(routes[0]); i++) {
+        q->coll = NULL;
+        if (match(q, routes[i].pattern, q->route)) return &routes[i];
+    }
+    return NULL;
+}
+
+const isms_method *isms_route_method(const isms_route *rt, int method)
+{
+    const isms_method *m;
+
+    for (m = rt->methods; m->fn; m++) {
+        if (m->method == method) return m;
+    }
+    return NULL;
+}
+
+const char *isms_route_allow(apr_pool_t *p, const isms_route *rt)
+{
+    const char *allow = NULL;
+    const isms_method *m;
+
+    for (m = rt->methods; m->fn; m++) {
+        const char *name = m->method == M_GET ? "GET, HEAD" : ap_method_name_of(p, m->method);
+        allow = allow ? apr_pstrcat(p, allow, ", ", name, NULL) : name;
+    }
+    return allow;
+}
