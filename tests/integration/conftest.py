@@ -60,9 +60,15 @@ def pg_cluster():
 
 
 @pytest.fixture
-def basedir():
+def basedir(request):
+    """The test's scratch directory. Torn down after every fixture that uses it (the servers
+    in it are stopped by then), so it also runs the test's late cleanups, e.g. dropping a
+    PostgreSQL database only once no Apache holds a connection to it."""
     d = harness.make_basedir()
+    request.node.isms_late_cleanups = []
     yield d
+    for fn in reversed(request.node.isms_late_cleanups):
+        fn()
     if not os.environ.get("ISMS_KEEP"):
         shutil.rmtree(d, ignore_errors=True)
 
@@ -107,7 +113,7 @@ def _make_backend(name, basedir, request, migrate=True):
         pg = request.getfixturevalue("pg_cluster")
         dbname = "isms_t%d" % next(_db_counter)
         pg.create_db(dbname)
-        request.addfinalizer(lambda: pg.drop_db(dbname))
+        request.node.isms_late_cleanups.append(lambda: pg.drop_db(dbname))
         b = Backend(name, pg.db_args(dbname), pg=pg, dbname=dbname)
         if migrate:
             rc, out = b.migrate()

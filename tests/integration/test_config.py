@@ -41,7 +41,7 @@ def test_good_pgsql_line_syntax_ok(make_httpd):
     _location("ISMSReviewApprovals 1"),
     _location("ISMSReviewApprovals 3"),
     _location("ISMSReviewMaxBody 1048576"),
-    _location("ISMSReviewMaxBody 1"),
+    _location("ISMSReviewMaxBody 1024"),
     _location("ISMSReviewInterval 6"),
     _location("ISMSReviewRequireTLS On"),
     _location("ISMSReviewRequireTLS off"),

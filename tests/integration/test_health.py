@@ -96,7 +96,8 @@ def test_pgsql_schema_mismatch_then_migrate(make_httpd, pgsql_backend):
     pid = httpd.pid
     doc = assert_problem(httpd.request("GET", HEALTH), 503)
     assert doc.get("database") == "schema_mismatch", doc
-    assert "ismsreview-admin migrate" in doc.get("detail", ""), doc
+    # the detail tells the admin what to run: ismsreview-admin [--database ...] migrate
+    assert re.search(r"ismsreview-admin\b.*\bmigrate\b", doc.get("detail", "")), doc
     log = httpd.error_log_lines()
     assert any(re.search(r"(?i)schema.*version|version.*schema", l) for l in log), \
         "no error-log line about the schema version:\n" + "\n".join(log)
@@ -162,3 +163,24 @@ def test_sqlite_migrates_once_under_concurrency(make_httpd, basedir, built):
             st = os.stat(os.path.join(dbdir, f))
             assert st.st_uid == uid, "%s is owned by uid %d, not %s: the children cannot " \
                 "write it" % (f, st.st_uid, harness.SERVICE_USER)
+
+
+@pytest.mark.pgsql
+def test_pgsql_down_at_startup(make_httpd, pgsql_backend):
+    # Apache starts while the database is down: it must come up anyway, answer 503, and
+    # connect once the database is there (no restart)
+    rc, out = pgsql_backend.migrate()
+    assert rc == 0, out
+    pg = pgsql_backend.pg
+    httpd = make_httpd(db_args=pgsql_backend.db_args)
+    httpd.allow(DB_ERROR_ALLOWED)
+    pg.stop()
+    try:
+        httpd.start()
+        doc = assert_problem(httpd.request("GET", HEALTH), 503)
+        assert doc.get("database") == "unreachable", doc
+    finally:
+        pg.start()
+    pid = httpd.pid
+    check_ok_health(wait_for_status(httpd, 200, timeout=10))
+    assert httpd.read_pid() == pid

@@ -16,6 +16,7 @@ def test_me_without_credentials_is_401(httpd):
 
 
 def test_me_wrong_password_is_401(httpd):
+    httpd.allow(r"AH01617: user author: authentication failure")
     status, _, _ = httpd.request("GET", ME, user="author", password="wrong")
     assert status == 401
 

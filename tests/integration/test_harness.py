@@ -1,0 +1,60 @@
+"""Tests that guard the tests: the harness's error-log check and its process cleanup."""
+
+import os
+
+import pytest
+
+import harness
+
+
+def _write_log(h, lines):
+    with open(h.error_log, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def test_error_log_check_flags_warnings_and_raw_lines(basedir, built):
+    h = harness.Httpd(os.path.join(basedir, "logcheck"))
+    _write_log(h, [
+        "[Sat Nov 28 02:26:31.211119 2026] [mpm_event:notice] [pid 1:tid 1] AH00489: "
+        "Apache/2.4.71 (Debian) configured -- resuming normal operations",
+        "[Sat Nov 28 02:26:31.211196 2026] [ismsreview:info] [pid 1:tid 1] fine",
+        "[Sat Nov 28 02:26:31.211196 2026] [ismsreview:warn] [pid 1:tid 1] AH21999: careful",
+        "[Sat Nov 28 02:26:31.211196 2026] [:error] [pid 1:tid 1] no module name",
+        "No tables in statement !",
+        "[Sat Nov 28 02:26:31.211196 2026] [core:crit] [pid 1:tid 1] AH00000: allowed one",
+    ])
+    bad = h.bad_log_lines(allowed=[r"allowed one"])
+    assert len(bad) == 3, bad
+    assert any("careful" in b for b in bad)
+    assert any("no module name" in b for b in bad)
+    assert "No tables in statement !" in bad
+    with pytest.raises(AssertionError):
+        h.check_error_log()
+    h.allow(r"careful", r"no module", r"No tables", r"allowed one")
+    h.check_error_log()
+
+
+def test_stock_apache_starts_and_stops_without_leftovers(basedir):
+    h = harness.Httpd(os.path.join(basedir, "stock"), load_module=False)
+    h.start()
+    pid = h.pid
+    assert harness.pid_alive(pid)
+    assert h.request("GET", "/isms/api/v1/me")[0] == 401
+    assert h.request("GET", "/isms/api/v1/me", user="author")[0] == 404
+    h.stop()
+    assert not harness.pid_alive(pid)
+    assert harness.group_members(pid) == []
+    assert harness.port_free(h.port)
+    h.check_error_log()
+
+
+def test_web_ui_is_served(make_httpd):
+    h = make_httpd()
+    if not os.path.exists(os.path.join(harness.REPO, "htdocs", "index.html")):
+        pytest.skip("no htdocs/index.html")
+    if not h.htdocs_readable:
+        pytest.skip("the source tree is not readable by %s" % harness.SERVICE_USER)
+    h.start()
+    status, hdrs, body = h.request("GET", "/isms/")
+    assert status == 200, body[:300]
+    assert hdrs["content-type"].startswith("text/html")
