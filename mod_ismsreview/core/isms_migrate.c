@@ -92,6 +92,19 @@ apr_array_header_t *isms_sql_split(apr_pool_t *p, const char *script)
     return out;
 }
 
+isms_db_status isms_migrate_version(isms_conn *c, apr_pool_t *p, int *version,
+                                    const char **err)
+{
+    isms_rows *rs;
+
+    if (isms_conn_query(c, p, "SELECT MAX(version) FROM schema_version", &rs, err) ==
+        ISMS_DB_OK && rs->nrows == 1 && ISMS_ROW(rs, 0, 0)) {
+        *version = atoi(ISMS_ROW(rs, 0, 0));
+        return ISMS_DB_OK;
+    }
+    return isms_migrate_current(c, p, version, err);
+}
+
 isms_db_status isms_migrate_current(isms_conn *c, apr_pool_t *p, int *version,
                                     const char **err)
 {

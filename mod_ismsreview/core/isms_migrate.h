@@ -24,6 +24,11 @@ int isms_migrate_expected(const char *driver);
 isms_db_status isms_migrate_current(isms_conn *c, apr_pool_t *p, int *version,
                                     const char **err);
 
+/* The same with one statement when the ledger exists (health checks); outside a
+ * transaction only, since a failing statement aborts a PostgreSQL transaction. */
+isms_db_status isms_migrate_version(isms_conn *c, apr_pool_t *p, int *version,
+                                    const char **err);
+
 /* Applies every pending migration in one transaction (serialized against other processes:
  * BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL). *applied gets how many. */
 isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err);

@@ -12,7 +12,8 @@ static const isms_dialect dialects[] = {
     {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
      "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"},
-    {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN READ ONLY",
+    {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED",
+     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
      "AND table_name = %s",
      "SELECT pg_advisory_xact_lock(4927372)",

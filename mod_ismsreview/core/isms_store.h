@@ -88,6 +88,7 @@ struct isms_conn {
     void *handle;
     int in_txn;
     int broken;
+    char errbuf[512];           /* the last error of exec, valid until the next statement */
 };
 void *isms_store_backend(isms_store *s);
 void isms_store_set_backend(isms_store *s, void *backend);

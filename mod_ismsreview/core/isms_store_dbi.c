@@ -5,6 +5,8 @@
 
 #include <apr_strings.h>
 #include <dbi/dbi.h>
+#include <dbi/dbi-dev.h>
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +37,25 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
     return ISMS_DB_OK;
 }
 
+/* One line: drivers end messages with newlines and tabs ("...refused\n\tIs the server"). */
+static const char *one_line(apr_pool_t *p, const char *msg)
+{
+    char *s = apr_pstrdup(p, msg && *msg ? msg : "unknown database error"), *c;
+    size_t n;
+
+    for (c = s; *c; c++) {
+        if (*c == '\n' || *c == '\t' || *c == '\r') *c = ' ';
+    }
+    for (n = strlen(s); n > 0 && s[n - 1] == ' '; n--) s[n - 1] = '\0';
+    return s;
+}
+
 static const char *conn_errmsg(apr_pool_t *p, dbi_conn conn)
 {
     const char *msg = NULL;
 
     dbi_conn_error(conn, &msg);   /* owned by the connection: copy it */
-    return apr_pstrdup(p, msg && *msg ? msg : "unknown database error");
+    return one_line(p, msg);
 }
 
 static int set_options(dbi_conn conn, const isms_dbconf *conf)
@@ -101,6 +116,40 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     return ISMS_DB_OK;
 }
 
+/* libpq prints server notices and asynchronous errors ("FATAL: terminating connection due
+ * to administrator command") on stderr, which is Apache's error log, as lines without date
+ * or level, because libdbi's pgsql driver installs no notice processor. Route them through
+ * the core log instead. libpq is already loaded by the driver; libdbi gives no accessor to
+ * the PGconn, so it is taken from the driver-private connection (dbi-dev.h). */
+typedef void pq_notice_fn(void *arg, const char *message);
+typedef pq_notice_fn *pq_set_notice_fn(void *pgconn, pq_notice_fn *fn, void *arg);
+
+static void pq_notice(void *arg, const char *message)
+{
+    char line[512];
+    size_t n;
+
+    apr_cpystrn(line, message ? message : "", sizeof(line));
+    for (n = strlen(line); n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '); n--) {
+        line[n - 1] = '\0';
+    }
+    isms_log(ISMS_LOG_NOTICE, 21102, "PostgreSQL: %s", line);
+}
+
+static void pgsql_notices(dbi_conn conn)
+{
+    static pq_set_notice_fn *set_notice;
+    void *lib;
+
+    if (!set_notice && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD)) != NULL) {
+        set_notice = (pq_set_notice_fn *)dlsym(lib, "PQsetNoticeProcessor");
+        dlclose(lib);
+    }
+    if (set_notice && ((dbi_conn_t *)conn)->connection) {
+        set_notice(((dbi_conn_t *)conn)->connection, pq_notice, NULL);
+    }
+}
+
 static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
                                   const char **err)
 {
@@ -121,6 +170,7 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
     }
+    if (strcmp(b->conf->driver, "pgsql") == 0) pgsql_notices(conn);
     if (strcmp(b->conf->driver, "sqlite3") == 0 &&
         sqlite_setup(conn, b->conf, p, err) != ISMS_DB_OK) {
         dbi_conn_close(conn);
@@ -135,9 +185,12 @@ static void dbi_disconnect(isms_store *s, void *handle)
     dbi_conn_close(handle);
 }
 
+/* SQLite is a local file: a ping (a SELECT per request) buys nothing there. */
 static int dbi_alive(void *handle)
 {
-    return dbi_conn_ping(handle) == 1;
+    const char *name = dbi_driver_get_name(dbi_conn_get_driver(handle));
+
+    return strcmp(name, "sqlite3") == 0 || dbi_conn_ping(handle) == 1;
 }
 
 /* Classifies a failed statement: lock and serialization failures may be retried; a lost
@@ -163,7 +216,11 @@ static isms_db_status dbi_exec(isms_conn *c, const char *sql, long long *affecte
 
     if (!r) {
         dbi_conn_error(c->handle, &msg);
-        *err = msg ? msg : "unknown database error";
+        apr_cpystrn(c->errbuf, msg ? msg : "unknown database error", sizeof(c->errbuf));
+        for (msg = c->errbuf; (msg = strpbrk(msg, "\n\t\r")) != NULL; ) {
+            *(char *)msg = ' ';
+        }
+        *err = c->errbuf;
         return classify(c, *err);
     }
     *affected = (long long)dbi_result_get_numrows_affected(r);
@@ -197,7 +254,7 @@ static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, is
 
     if (!r) {
         dbi_conn_error(c->handle, &msg);
-        *err = apr_pstrdup(p, msg ? msg : "unknown database error");
+        *err = one_line(p, msg);
         return classify(c, *err);
     }
     rs = apr_pcalloc(p, sizeof(*rs));

@@ -69,7 +69,7 @@ isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t 
     int expected = isms_migrate_expected(driver), applied = 0;
     isms_db_status st;
 
-    st = isms_migrate_current(c, p, version, err);
+    st = isms_migrate_version(c, p, version, err);
     if (st == ISMS_DB_OK && *version < expected && strcmp(driver, "sqlite3") == 0) {
         apr_thread_mutex_lock(sc->proc->lock);
         st = isms_migrate_apply(c, p, &applied, err);
