@@ -18,13 +18,23 @@ typedef struct {
     const char *now;             /* RFC 3339 UTC, one value per request */
     const char *today;           /* YYYY-MM-DD (UTC) */
     int interval_months;         /* ISMSReviewInterval */
+    int approvals;               /* ISMSReviewApprovals */
+    int roles;                   /* bit mask: 1 author, 2 approver, 4 auditor, 8 admin */
+    const char *client;          /* client address, for the audit trail */
+    const char *request_id;
 } isms_ctx;
+
+#define ISMS_R_AUTHOR 1
+#define ISMS_R_APPROVER 2
+#define ISMS_R_AUDITOR 4
+#define ISMS_R_ADMIN 8
 
 typedef struct {
     int status;                  /* HTTP status */
     json_t *body;                /* response document or problem (tied to the pool) */
     const char *etag;            /* quoted strong ETag, or NULL */
     const char *location;        /* path of a created resource (below v1/), or NULL */
+    json_t *before;              /* for the audit trail: the state before a change */
 } isms_result;
 
 /* Query parameters, already split (key -> value); a key given twice is a 400. */

@@ -74,7 +74,8 @@ static const char *add_option(apr_pool_t *p, isms_dbconf *c, const optdef *defs,
     }
     for (d = defs; d->key && strcmp(d->key, key) != 0; d++)
         ;
-    if (!d->key && strncmp(key, c->driver, strlen(c->driver)) != 0) {
+    if (!d->key && (strncmp(key, c->driver, strlen(c->driver)) != 0 ||
+                    key[strlen(c->driver)] != '_')) {
         return apr_psprintf(p, "unknown option '%s' for driver %s", key, c->driver);
     }
     o = apr_array_push(c->opts);

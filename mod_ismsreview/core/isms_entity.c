@@ -230,15 +230,15 @@ static const isms_field action_fields[] = {
     TXT("description", 0),
     ENU("type", ISMS_REQ | ISMS_FILTER, action_types),
     USR("owner", ISMS_REQ | ISMS_FILTER),
-    DATE("due_date", ISMS_REQ),
+    DATE("due_date", ISMS_REQ | ISMS_TRACKING),
     DATE("original_due_date", ISMS_SERVER),
     ENU("priority", ISMS_REQ | ISMS_FILTER, priorities),
     TXT("expected_outcome", 0),
     REF("decision_id", 0, "decision"),
-    STR("nc_ref", 0, 200),
+    STR("nc_ref", ISMS_TRACKING, 200),
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, isms_action_states, "OPEN"),
     F("progress", ISMS_F_INT, ISMS_TRACKING, .min = 0, .max = 100, .default_value = "0"),
-    TS("completed_at"),
+    F("completed_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_TRACKING),
     INT("carry_over_count", ISMS_SERVER | ISMS_NOCOL, 0, 0),
     INT("days_overdue", ISMS_SERVER | ISMS_NOCOL, 0, 0),
     END};
@@ -289,7 +289,7 @@ static const isms_field objective_fields[] = {
     REF("decision_id", 0, "decision"),
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, objective_states, "PROPOSED"),
     OBJ("kpi", 0, kpi_fields),
-    INT("current_revision", ISMS_SERVER, 0, 0),
+    INT("current_revision", ISMS_SERVER | ISMS_TRACKING, 0, 0),
     END};
 
 static const isms_field resource_fields[] = {

@@ -69,7 +69,7 @@ static isms_result validate_new(isms_ctx *ctx, const isms_entity *e, const json_
                                 const json_t *review, json_t **doc)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
 
     *doc = isms_validate(e, in, ISMS_V_CREATE, NULL, review, &errs);
     if (!*doc) return isms_res_invalid(ctx->pool, errs.list);
@@ -113,7 +113,7 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
 static isms_result load_item(isms_ctx *ctx, const isms_entity *e, long long rid, long long id,
                              json_t **row)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *err = NULL;
     isms_db_status st = isms_rec_get(ctx, e, rid, id, row, &err);
 

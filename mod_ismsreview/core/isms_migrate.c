@@ -24,20 +24,28 @@ static int starts_with_ci(const char *s, const char *word)
     return strncasecmp(s, word, strlen(word)) == 0;
 }
 
-/* Inside a trigger body the statement ends at "END;" rather than at the first ';'. */
-static int ends_trigger(const char *start, const char *semi)
+/* Skips whitespace and comments. */
+static const char *skip_space(const char *s)
 {
-    const char *e = semi;
-
-    while (e > start && apr_isspace(e[-1])) e--;
-    return e - start >= 3 && strncasecmp(e - 3, "END", 3) == 0 &&
-           (e - start == 3 || !apr_isalnum(e[-4]));
+    for (;;) {
+        while (apr_isspace(*s)) s++;
+        if (s[0] == '-' && s[1] == '-') s += strcspn(s, "\n");
+        else if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            s = e ? e + 2 : s + strlen(s);
+        }
+        else return s;
+    }
 }
 
-static int in_trigger(const char *start, const char *semi)
+/* A CREATE TRIGGER body holds statements of its own: BEGIN ... END, with CASE ... END
+ * inside; the statement ends at the ';' after the END that closes the body. */
+static int word_delta(const char *w, size_t n)
 {
-    while (apr_isspace(*start)) start++;
-    return starts_with_ci(start, "CREATE TRIGGER") && !ends_trigger(start, semi);
+    if ((n == 5 && !strncasecmp(w, "BEGIN", 5)) || (n == 4 && !strncasecmp(w, "CASE", 4))) {
+        return 1;
+    }
+    return n == 3 && !strncasecmp(w, "END", 3) ? -1 : 0;
 }
 
 static const char *skip_quoted(const char *s)
@@ -73,6 +81,7 @@ apr_array_header_t *isms_sql_split(apr_pool_t *p, const char *script)
 {
     apr_array_header_t *out = apr_array_make(p, 8, sizeof(char *));
     const char *start = script, *s = script;
+    int trigger = starts_with_ci(skip_space(start), "CREATE TRIGGER"), depth = 0;
 
     while (*s) {
         if (*s == '\'' || *s == '"') s = skip_quoted(s);
@@ -82,16 +91,23 @@ apr_array_header_t *isms_sql_split(apr_pool_t *p, const char *script)
             s = e ? e + 2 : s + strlen(s);
         }
         else if (*s == '$' && (s[1] == '$' || apr_isalpha(s[1]))) s = skip_dollar(s);
-        else if (*s == ';' && !in_trigger(start, s)) {
+        else if (apr_isalpha(*s) && (s == script || !(apr_isalnum(s[-1]) || s[-1] == '_'))) {
+            size_t n = 0;
+            while (apr_isalnum(s[n]) || s[n] == '_') n++;
+            if (trigger) depth += word_delta(s, n);
+            s += n;
+        }
+        else if (*s == ';' && (!trigger || depth <= 0)) {
             push_stmt(p, out, start, s);
             start = ++s;
+            trigger = starts_with_ci(skip_space(start), "CREATE TRIGGER");
+            depth = 0;
         }
         else s++;
     }
     push_stmt(p, out, start, s);
     return out;
 }
-
 isms_db_status isms_migrate_version(isms_conn *c, apr_pool_t *p, int *version,
                                     const char **err)
 {

@@ -26,7 +26,7 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
 isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *etag,
                         const char *location)
 {
-    isms_result r;
+    isms_result r = {0, NULL, NULL, NULL, NULL};
 
     r.status = status;
     r.body = isms_json_pool(ctx->pool, body);
@@ -38,7 +38,7 @@ isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *eta
 isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const char *title,
                              const char *detail)
 {
-    isms_result r = {status, isms_problem(p, status, slug, title, detail), NULL, NULL};
+    isms_result r = {status, isms_problem(p, status, slug, title, detail), NULL, NULL, NULL};
     return r;
 }
 
@@ -97,7 +97,7 @@ static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
 
     if (!if_match) {
         return isms_res_problem(ctx->pool, 428, "precondition-required", "If-Match required",
@@ -115,7 +115,7 @@ isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char 
 
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *err = NULL;
     isms_db_status st = isms_rec_get(ctx, &isms_entity_review, 0, id, review, &err);
 
@@ -153,7 +153,7 @@ static int parse_ll(const char *s, long long *out)
 isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limit,
                              long long *after)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *l = q ? apr_table_get(q, "limit") : NULL;
     const char *c = q ? apr_table_get(q, "cursor") : NULL;
 
@@ -193,7 +193,7 @@ json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
 isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,
                          isms_sql *sql, const char *prefix)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const isms_field *f;
 
     for (f = e->fields; q && f->name; f++) {
@@ -229,7 +229,7 @@ static int ref_exists(isms_ctx *ctx, const char *kind, long long id, long long r
 isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
                             long long review_id)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     isms_verrors errs = {json_array()};
     const isms_field *f;
     const char *err = NULL;

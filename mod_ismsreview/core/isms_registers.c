@@ -70,7 +70,7 @@ static isms_result bad_param(isms_ctx *ctx, const char *msg)
 
 static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
 {
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *review = apr_table_get(qs, "review");
     char *end;
     long long rid;
@@ -153,7 +153,7 @@ static isms_result forbidden(isms_ctx *ctx, const char *detail)
 static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_t *u)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
     int is_owner = strcmp(jstr(action, "owner"), ctx->user) == 0;
 
@@ -278,7 +278,7 @@ static const char *measure_rag(double v, double target, const json_t *kpi)
 static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const json_t *m)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL};
+    isms_result ok = {0, NULL, NULL, NULL, NULL};
     const char *owner = jstr(obj, "owner"), *from = jstr(m, "period_from");
 
     if (!ctx->is_author && !(owner && strcmp(owner, ctx->user) == 0)) {

@@ -169,7 +169,7 @@ isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err)
     const isms_dialect *d = c->store->dialect;
     isms_db_status st = isms_conn_exec(c, write ? d->begin_write : d->begin_read, NULL, err);
 
-    c->in_txn = st == ISMS_DB_OK;
+    if (st == ISMS_DB_OK) c->in_txn = 1;   /* a failed BEGIN leaves an open one open */
     return st;
 }
 

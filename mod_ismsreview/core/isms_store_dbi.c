@@ -193,14 +193,22 @@ static int dbi_alive(void *handle)
     return strcmp(name, "sqlite3") == 0 || dbi_conn_ping(handle) == 1;
 }
 
-/* Classifies a failed statement: lock and serialization failures may be retried; a lost
- * connection makes the connection unusable. */
+/* Classifies a failed statement by the driver's error code (SQLite: SQLITE_BUSY 5,
+ * SQLITE_LOCKED 6) or the start of the server's message (PostgreSQL: serialization failure,
+ * deadlock; MySQL: lock wait, deadlock), never by words that may be names in the statement.
+ * A lost connection makes the connection unusable. */
 static isms_db_status classify(isms_conn *c, const char *msg)
 {
-    if (strstr(msg, "locked") || strstr(msg, "busy") || strstr(msg, "serializ") ||
-        strstr(msg, "deadlock") || strstr(msg, "Deadlock")) {
+    const char *driver = dbi_driver_get_name(dbi_conn_get_driver(c->handle));
+    const char *m = msg;
+    int code = dbi_conn_error(c->handle, &m);
+
+    if (!strcmp(driver, "sqlite3") && (code == 5 || code == 6)) return ISMS_DB_BUSY;
+    if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not serialize", 27) ||
+                                     !strncmp(msg, "ERROR:  deadlock detected", 25))) {
         return ISMS_DB_BUSY;
     }
+    if (!strcmp(driver, "mysql") && (code == 1205 || code == 1213)) return ISMS_DB_BUSY;
     if (!dbi_alive(c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;
@@ -244,10 +252,36 @@ static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
     }
 }
 
+/* The guard for the driver's "from" parser (see split_from): in a statement for SQLite,
+ * every "from" must be the keyword with a space on each side. Anything else would hang the
+ * thread, so it is refused as a programming error instead. */
+static int sqlite_safe(const char *sql)
+{
+    const char *s = sql, *hit;
+
+    while ((hit = strcasestr(s, "from")) != NULL) {
+        if (hit == sql || hit[-1] != ' ' || hit[4] != ' ') return 0;
+        s = hit + 4;
+    }
+    return 1;
+}
+
+static int is_sqlite(isms_conn *c)
+{
+    return strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0;
+}
+
 static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                 const char **err)
 {
-    dbi_result r = dbi_conn_query(c->handle, sql);
+    dbi_result r;
+
+    if (is_sqlite(c) && !sqlite_safe(sql)) {
+        *err = apr_pstrcat(p, "refused: \"from\" inside a word in SQL for SQLite (the libdbi "
+                           "driver would hang): ", apr_pstrndup(p, sql, 200), NULL);
+        return ISMS_DB_ERROR;
+    }
+    r = dbi_conn_query(c->handle, sql);
     isms_rows *rs;
     const char *msg = NULL;
     int i;
@@ -303,9 +337,7 @@ static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
     }
     res = apr_pstrdup(p, q);
     free(q);
-    if (strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0) {
-        res = split_from(p, res);
-    }
+    if (is_sqlite(c)) res = split_from(p, res);
     return res;
 }
 

@@ -1,28 +1,21 @@
 #include "isms_txn.h"
 #include "isms_ops.h"
+#include "isms_log.h"
 #include "isms_json.h"
+#include "isms_canon.h"
 
 #include <apr_strings.h>
-#include <openssl/evp.h>
 #include <string.h>
 
 static const char *sha256_hex(apr_pool_t *p, const char *data, size_t len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-    char *hex;
-
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    hex = apr_palloc(p, n * 2 + 1);
-    for (i = 0; i < n; i++) apr_snprintf(hex + i * 2, 3, "%02x", md[i]);
-    hex[n * 2] = '\0';
-    return hex;
+    return isms_sha256_hex(p, data, len, NULL, 0);
 }
 
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len)
 {
-    isms_result r = {0, NULL, NULL, NULL};
+    isms_result r = {0, NULL, NULL, NULL, NULL};
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     const char *err = NULL;
@@ -64,7 +57,65 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *metho
     return isms_exec_sql(ctx, q, NULL, err);
 }
 
-isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem)
+/* What the audit trail keeps of a response: the resource, without the items a full
+ * review embeds (each item write is audited on its own). */
+static json_t *audit_state(const json_t *body)
+{
+    json_t *j;
+    int i;
+
+    if (!body || !json_is_object(body) || json_object_get(body, "type")) return NULL;
+    j = json_deep_copy(body);
+    for (i = 0; isms_item_entities[i]; i++) {
+        json_object_del(j, isms_item_entities[i]->collection);
+    }
+    return j;
+}
+
+static void fill_event(isms_ctx *ctx, isms_audit_event *ev, const isms_result *r)
+{
+    const json_t *id = r->body ? json_object_get(r->body, "id") : NULL;
+    const json_t *rid = r->body ? json_object_get(r->body, "review_id") : NULL;
+
+    ev->status = r->status;
+    ev->before = r->before;
+    ev->after = r->status < 300 ? isms_json_pool(ctx->pool, audit_state(r->body)) : NULL;
+    if (!ev->entity_id && json_is_integer(id)) ev->entity_id = json_integer_value(id);
+    if (!ev->review_id && json_is_integer(rid)) ev->review_id = json_integer_value(rid);
+    if (!ev->review_id && ev->entity && !strcmp(ev->entity, "review")) {
+        ev->review_id = ev->entity_id;
+    }
+}
+
+isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const char **err)
+{
+    isms_db_status st = isms_conn_begin(ctx->conn, 1, err);
+
+    if (st != ISMS_DB_OK) return st;
+    if ((st = isms_audit_append(ctx, ev, err)) != ISMS_DB_OK) {
+        isms_conn_rollback(ctx->conn);
+        return st;
+    }
+    return isms_conn_commit(ctx->conn, err);
+}
+
+static isms_result refused(isms_ctx *ctx, isms_result r, isms_audit_event *ev)
+{
+    const char *err = NULL;
+
+    isms_conn_rollback(ctx->conn);
+    if (ev && r.status < 500) {
+        fill_event(ctx, ev, &r);
+        if (isms_audit_refusal(ctx, ev, &err) != ISMS_DB_OK) {
+            isms_log(ISMS_LOG_ERR, 21103, "cannot record a refused request in the audit "
+                     "trail: %s", err ? err : "unknown error");
+        }
+    }
+    return r;
+}
+
+isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem,
+                           isms_audit_event *ev)
 {
     const char *err = NULL;
     isms_db_status st = isms_conn_begin(ctx->conn, 1, &err);
@@ -79,17 +130,18 @@ isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_
         }
     }
     r = fn(ctx, arg);
-    if (r.status >= 300) {
-        isms_conn_rollback(ctx->conn);
-        return r;
-    }
+    if (r.status >= 300) return refused(ctx, r, ev);
     if (idem && idem->key) {
         st = isms_idem_store(ctx, idem->key, idem->method, idem->path, idem->body, idem->len,
                              &r, &err);
-        if (st != ISMS_DB_OK) {
-            isms_conn_rollback(ctx->conn);
-            return isms_res_db(ctx->pool, st, err);
-        }
+    }
+    if (st == ISMS_DB_OK && ev) {
+        fill_event(ctx, ev, &r);
+        st = isms_audit_append(ctx, ev, &err);
+    }
+    if (st != ISMS_DB_OK) {
+        isms_conn_rollback(ctx->conn);
+        return isms_res_db(ctx->pool, st, err);
     }
     if ((st = isms_conn_commit(ctx->conn, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);

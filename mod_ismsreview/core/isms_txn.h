@@ -5,6 +5,7 @@
 #define ISMS_TXN_H
 
 #include "isms_api.h"
+#include "isms_audit.h"
 
 typedef isms_result isms_op_fn(isms_ctx *ctx, void *arg);
 
@@ -15,7 +16,14 @@ typedef struct {
     size_t len;
 } isms_idem;
 
-isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem);
+/* ev (may be NULL) describes the request for the audit trail; its status, before and after
+ * are filled in here. A change is audited in its own transaction; a refused request (4xx)
+ * is rolled back and then audited alone, so the refusal is on record and nothing else. */
+isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem,
+                           isms_audit_event *ev);
+
+/* Records a request refused before it reached the store (401, 403, 413, 415 ...). */
+isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const char **err);
 isms_result isms_txn_read(isms_ctx *ctx, isms_op_fn *fn, void *arg);
 
 #endif

@@ -7,6 +7,9 @@
 #include "isms_json.h"
 #include "isms_sql.h"
 #include "isms_txn.h"
+#include "isms_entity.h"
+
+#include <unistd.h>
 
 APLOG_USE_MODULE(ismsreview);
 
@@ -69,11 +72,80 @@ static int send_result(isms_req *q, const isms_result *res)
     return isms_send_json(q, res->status, res->body);
 }
 
+static int role_mask(const isms_identity *id)
+{
+    return (id->roles[ISMS_ROLE_AUTHOR] ? ISMS_R_AUTHOR : 0) |
+           (id->roles[ISMS_ROLE_APPROVER] ? ISMS_R_APPROVER : 0) |
+           (id->roles[ISMS_ROLE_AUDITOR] ? ISMS_R_AUDITOR : 0) |
+           (id->roles[ISMS_ROLE_ADMIN] ? ISMS_R_ADMIN : 0);
+}
+
+static const char *request_id(request_rec *r)
+{
+    const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+
+    if (id) return id;
+    if (r->log_id) return r->log_id;
+    return apr_psprintf(r->pool, "%" APR_PID_T_FMT "-%ld-%" APR_TIME_T_FMT, getpid(),
+                        r->connection->id, r->request_time);
+}
+
+static void make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
+{
+    isms_ctx_init(ctx, q->r->pool, c, q->id.user);
+    ctx->is_author = q->id.roles[ISMS_ROLE_AUTHOR];
+    ctx->roles = role_mask(&q->id);
+    ctx->interval_months = isms_dir_interval(q->dconf);
+    ctx->approvals = isms_dir_approvals(q->dconf);
+    ctx->client = q->r->useragent_ip;
+    ctx->request_id = request_id(q->r);
+}
+
+/* The audit event of this request: the route as the action, the entity from the route. */
+static void make_event(isms_req *q, isms_audit_event *ev)
+{
+    const char *p = q->pattern ? q->pattern : "";
+    const isms_entity *e = q->coll ? isms_entity_by_collection(q->coll) : NULL;
+
+    memset(ev, 0, sizeof(*ev));
+    ev->method = q->r->method;
+    ev->path = q->route ? q->route : q->r->uri;
+    ev->action = q->wf ? q->wf : apr_pstrcat(q->r->pool, q->r->method, " ", p, NULL);
+    if (!strncmp(p, "v1/reviews", 10)) {
+        ev->review_id = q->ids[0];
+        ev->entity = e ? e->kind : "review";
+        ev->entity_id = e ? q->ids[1] : q->ids[0];
+    }
+    else if (!strncmp(p, "v1/actions", 10) || !strncmp(p, "v1/objectives", 13)) {
+        ev->entity = p[3] == 'a' ? "action" : "objective";
+        ev->entity_id = q->ids[0];
+    }
+}
+
+void isms_audit_refused(isms_req *q)
+{
+    isms_audit_event ev;
+    isms_conn *c;
+    isms_ctx ctx;
+    const char *err = NULL;
+
+    if (isms_acquire(q, &c, &err) != ISMS_DB_OK) return;   /* the 503 is logged already */
+    make_ctx(q, c, &ctx);
+    make_event(q, &ev);
+    ev.status = q->r->status;
+    if (isms_audit_refusal(&ctx, &ev, &err) != ISMS_DB_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21030)
+                      "cannot record a refused request in the audit trail: %s", err);
+    }
+}
+
 /* Every record route: one connection, one transaction (a write transaction for writes, with
- * the Idempotency-Key), the core operation, the response only after COMMIT. */
+ * the Idempotency-Key and the audit event), the core operation, the response only after
+ * COMMIT. */
 int isms_handle_record(isms_req *q)
 {
     const isms_method *m = q->method;
+    isms_audit_event ev;
     isms_conn *c;
     isms_ctx ctx;
     isms_idem idem;
@@ -82,9 +154,7 @@ int isms_handle_record(isms_req *q)
     isms_db_status st = isms_acquire(q, &c, &err);
 
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
-    isms_ctx_init(&ctx, q->r->pool, c, q->id.user);
-    ctx.is_author = q->id.roles[ISMS_ROLE_AUTHOR];
-    ctx.interval_months = isms_dir_interval(q->dconf);
+    make_ctx(q, c, &ctx);
     if (!m->write) {
         res = isms_txn_read(&ctx, (isms_op_fn *)m->op, q);
         return send_result(q, &res);
@@ -98,6 +168,9 @@ int isms_handle_record(isms_req *q)
     idem.path = q->route;
     idem.body = q->raw ? q->raw : "";
     idem.len = q->raw ? q->raw_len : 0;
-    res = isms_txn_write(&ctx, (isms_op_fn *)m->op, q, m->method == M_POST ? &idem : NULL);
+    make_event(q, &ev);
+    res = isms_txn_write(&ctx, (isms_op_fn *)m->op, q, m->method == M_POST ? &idem : NULL,
+                         &ev);
+    q->audited = res.status < 500;
     return send_result(q, &res);
 }

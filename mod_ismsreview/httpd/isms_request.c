@@ -95,13 +95,29 @@ static int authorize(isms_req *q, const isms_method *m)
                                  "configure authentication for this location");
     }
     if ((m->perm == ISMS_P_READ && !has_any_role(&q->id)) ||
-        (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR])) {
+        (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR]) ||
+        (m->perm == ISMS_P_AUDIT && !q->id.roles[ISMS_ROLE_AUDITOR] &&
+         !q->id.roles[ISMS_ROLE_ADMIN])) {
         return isms_send_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
                                  m->perm == ISMS_P_AUTHOR
                                      ? "this change needs the author role"
+                                 : m->perm == ISMS_P_AUDIT
+                                     ? "the audit trail is for auditors and admins"
                                      : "reading the management review needs a role");
     }
     return OK;
+}
+
+static int dispatch_checked(isms_req *q, const isms_method *m)
+{
+    int rc;
+
+    if ((rc = authorize(q, m)) != OK) return rc;
+    if ((rc = isms_parse_query(q)) != OK) return rc;
+    if (m->write && ((rc = isms_check_origin(q)) != OK)) return rc;
+    if (m->write && m->method != M_DELETE && (rc = isms_read_json_body(q)) != OK) return rc;
+    q->method = m;
+    return m->fn(q);
 }
 
 static int dispatch(isms_req *q)
@@ -120,12 +136,11 @@ static int dispatch(isms_req *q)
                                  "no such resource in the ISMS review API");
     }
     if (!(m = isms_route_method(rt, r->method_number))) return method_not_allowed(q, rt);
-    if ((rc = authorize(q, m)) != OK) return rc;
-    if ((rc = isms_parse_query(q)) != OK) return rc;
-    if (m->write && ((rc = isms_check_origin(q)) != OK)) return rc;
-    if (m->write && m->method != M_DELETE && (rc = isms_read_json_body(q)) != OK) return rc;
     q->method = m;
-    return m->fn(q);
+    rc = dispatch_checked(q, m);
+    /* every state-changing request is on record, refused ones included */
+    if (m->write && !q->audited && r->status >= 400 && r->status < 500) isms_audit_refused(q);
+    return rc;
 }
 
 int isms_handle_request(request_rec *r)

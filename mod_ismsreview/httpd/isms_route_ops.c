@@ -1,6 +1,11 @@
 #include "mod_ismsreview.h"
 #include "isms_route_ops.h"
 
+#include "apr_strings.h"
+#include "isms_audit.h"
+#include "isms_rules.h"
+#include "isms_workflow.h"
+
 #define REQ(arg) ((isms_req *)(arg))
 #define IF_MATCH(arg) apr_table_get(REQ(arg)->r->headers_in, "If-Match")
 
@@ -14,9 +19,20 @@ isms_result isms_op_review_create(isms_ctx *c, void *a)
     return isms_review_create(c, REQ(a)->body);
 }
 
+/* ?version=n reads a sealed version as it was approved. */
 isms_result isms_op_review_get(isms_ctx *c, void *a)
 {
-    return isms_review_get(c, REQ(a)->ids[0]);
+    const char *v = apr_table_get(REQ(a)->query, "version");
+    char *end;
+    long long n;
+
+    if (!v) return isms_review_get(c, REQ(a)->ids[0]);
+    n = strtoll(v, &end, 10);
+    if (!*v || *end || n < 1) {
+        return isms_res_problem(c->pool, 400, "bad-parameter", "Bad parameter",
+                                "version must be a version number");
+    }
+    return isms_review_version_get(c, REQ(a)->ids[0], n);
 }
 
 isms_result isms_op_review_patch(isms_ctx *c, void *a)
@@ -78,4 +94,34 @@ isms_result isms_op_measurements(isms_ctx *c, void *a)
 isms_result isms_op_measurement_create(isms_ctx *c, void *a)
 {
     return isms_measurement_create(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
+isms_result isms_op_check(isms_ctx *c, void *a)
+{
+    return isms_review_check(c, REQ(a)->ids[0]);
+}
+
+isms_result isms_op_history(isms_ctx *c, void *a)
+{
+    return isms_review_history(c, REQ(a)->ids[0]);
+}
+
+isms_result isms_op_waive(isms_ctx *c, void *a)
+{
+    return isms_waive(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
+isms_result isms_op_workflow(isms_ctx *c, void *a)
+{
+    return isms_workflow(c, REQ(a)->ids[0], REQ(a)->wf, REQ(a)->body, IF_MATCH(a));
+}
+
+isms_result isms_op_audit(isms_ctx *c, void *a)
+{
+    return isms_audit_list(c, REQ(a)->query);
+}
+
+isms_result isms_op_audit_verify(isms_ctx *c, void *a)
+{
+    return isms_audit_verify(c);
 }

@@ -7,17 +7,23 @@
 #include "http_protocol.h"
 
 #include "isms_entity.h"
+#include "isms_workflow.h"
 #include "isms_route_ops.h"
 
 #define RD(fn) {M_GET, isms_handle_record, ISMS_P_READ, 0, (void *)(fn)}
 #define WR(m, fn) {m, isms_handle_record, ISMS_P_AUTHOR, 1, (void *)(fn)}
 #define TR(m, fn) {m, isms_handle_record, ISMS_P_USER, 1, (void *)(fn)}
+#define AU(fn) {M_GET, isms_handle_record, ISMS_P_AUDIT, 0, (void *)(fn)}
 
 static const isms_route routes[] = {
     {"v1/health", {{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
     {"v1/me", {{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
     {"v1/reviews", {RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
     {"v1/reviews/{id}", {RD(isms_op_review_get), WR(M_PATCH, isms_op_review_patch)}},
+    {"v1/reviews/{id}/check", {RD(isms_op_check)}},
+    {"v1/reviews/{id}/history", {RD(isms_op_history)}},
+    {"v1/reviews/{id}/waivers", {TR(M_POST, isms_op_waive)}},
+    {"v1/reviews/{id}/{wf}", {TR(M_POST, isms_op_workflow)}},
     {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
     {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
                                      WR(M_DELETE, isms_op_item_delete)}},
@@ -25,6 +31,8 @@ static const isms_route routes[] = {
     {"v1/actions/{id}/updates", {RD(isms_op_action_updates),
                                  TR(M_POST, isms_op_action_update)}},
     {"v1/objectives", {RD(isms_op_objectives)}},
+    {"v1/audit", {AU(isms_op_audit)}},
+    {"v1/audit/verify", {AU(isms_op_audit_verify)}},
     {"v1/objectives/{id}/measurements", {RD(isms_op_measurements),
                                          TR(M_POST, isms_op_measurement_create)}},
 };
@@ -49,6 +57,12 @@ static int match_segment(isms_req *q, const char *pat, size_t pn, const char *se
 {
     if (pn == 4 && strncmp(pat, "{id}", 4) == 0) {
         return *nids < 2 && match_id(seg, sn, &q->ids[(*nids)++]);
+    }
+    if (pn == 4 && strncmp(pat, "{wf}", 4) == 0) {
+        const char *wf = apr_pstrmemdup(q->r->pool, seg, sn);
+        if (!isms_workflow_action_known(wf)) return 0;
+        q->wf = wf;
+        return 1;
     }
     if (pn == 6 && strncmp(pat, "{coll}", 6) == 0) {
         const char *coll = apr_pstrmemdup(q->r->pool, seg, sn);
@@ -83,7 +97,12 @@ const isms_route *isms_route_match(isms_req *q)
 
     for (i = 0; q->route && i < sizeof(routes) / sizeof(routes[0]); i++) {
         q->coll = NULL;
-        if (match(q, routes[i].pattern, q->route)) return &routes[i];
+        q->wf = NULL;
+        q->ids[0] = q->ids[1] = 0;
+        if (match(q, routes[i].pattern, q->route)) {
+            q->pattern = routes[i].pattern;
+            return &routes[i];
+        }
     }
     return NULL;
 }

@@ -89,6 +89,9 @@ struct isms_req {
     const char *raw;               /* the body as received, and its length */
     apr_size_t raw_len;
     const struct isms_method_s *method;   /* the matched route method */
+    const char *pattern;           /* the matched route pattern */
+    const char *wf;                /* {wf} segment: a workflow action */
+    int audited;                   /* the store recorded this request in the audit trail */
 };
 int isms_handle_request(request_rec *r);
 int isms_send_json(isms_req *q, int status, json_t *body);
@@ -107,9 +110,10 @@ int isms_check_origin(isms_req *q);            /* OK, or a response was sent */
 int isms_handle_health(isms_req *q);
 int isms_handle_me(isms_req *q);
 int isms_handle_record(isms_req *q);           /* every record route, through the core */
+void isms_audit_refused(isms_req *q);          /* records a write refused by the glue */
 
 /* isms_routes.c */
-typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR } isms_perm;
+typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR, ISMS_P_AUDIT } isms_perm;
 typedef struct isms_method_s {
     int method;                    /* M_GET, M_POST ... */
     isms_handler_fn *fn;

@@ -1,0 +1,235 @@
+#include "isms_audit.h"
+#include "isms_canon.h"
+#include "isms_json.h"
+#include "isms_ops.h"
+
+#include <apr_strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_COLS "seq, created_at, actor, roles, client, request_id, method, path, action, " \
+                   "entity, entity_id, review_id, status, before_state, after_state, " \
+                   "prev_hash, hash"
+
+static const char *roles_text(apr_pool_t *p, int roles)
+{
+    static const char *const names[] = {"author", "approver", "auditor", "admin"};
+    const char *s = "";
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        if (roles & (1 << i)) s = apr_pstrcat(p, s, *s ? "," : "", names[i], NULL);
+    }
+    return s;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* The chained form of an event: every column but the hash, as strings/integers/null. */
+static json_t *event_json(const char *const *col)
+{
+    static const char *const names[] = {"seq", "created_at", "actor", "roles", "client",
+                                        "request_id", "method", "path", "action", "entity",
+                                        "entity_id", "review_id", "status", "before_state",
+                                        "after_state", "prev_hash"};
+    json_t *j = json_object();
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        int num = i == 0 || i == 10 || i == 11 || i == 12;
+        json_object_set_new(j, names[i], !col[i] ? json_null()
+                                        : num ? json_integer(atoll(col[i]))
+                                              : json_string(col[i]));
+    }
+    return j;
+}
+
+static const char *chain_hash(apr_pool_t *p, const char *const *col)
+{
+    json_t *j = event_json(col);
+    size_t len;
+    const char *c = isms_canon(p, j, &len);
+
+    json_decref(j);
+    return c ? isms_sha256_hex(p, col[15], strlen(col[15]), c, len) : NULL;
+}
+
+static const char *state_text(apr_pool_t *p, const json_t *j)
+{
+    return j && !json_is_null(j) ? isms_canon(p, j, NULL) : NULL;
+}
+
+static isms_db_status insert_event(isms_ctx *ctx, const char *const *col, const char *hash,
+                                   const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_db_status st;
+
+    isms_sql_appendf(q, "INSERT INTO audit_event (" AUDIT_COLS ") VALUES (%d, %s, %s, %s, %s, "
+                        "%s, %s, %s, %s, %s, ", atoll(col[0]), col[1], col[2], col[3], col[4],
+                     col[5], col[6], col[7], col[8], col[9]);
+    isms_sql_appendf(q, col[10] ? "%d, " : "NULL, ", col[10] ? atoll(col[10]) : 0LL);
+    isms_sql_appendf(q, col[11] ? "%d, " : "NULL, ", col[11] ? atoll(col[11]) : 0LL);
+    isms_sql_appendf(q, "%d, %s, %s, %s, %s)", atoll(col[12]), col[13], col[14], col[15], hash);
+    if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "UPDATE audit_head SET hash = %s WHERE id = 1", hash);
+    return isms_exec_sql(ctx, q, NULL, err);
+}
+
+isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err)
+{
+    apr_pool_t *p = ctx->pool;
+    const char *col[16], *hash;
+    isms_rows *rs;
+    isms_db_status st;
+
+    /* locks the head row: appends are serialized, the chain cannot fork */
+    st = isms_conn_query(ctx->conn, p, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
+                                       "RETURNING seq, hash", &rs, err);
+    if (st != ISMS_DB_OK) return st;
+    if (rs->nrows != 1) {
+        *err = "the audit head row is missing";
+        return ISMS_DB_ERROR;
+    }
+    col[0] = ISMS_ROW(rs, 0, 0);
+    col[1] = ctx->now;
+    col[2] = ctx->user;
+    col[3] = roles_text(p, ctx->roles);
+    col[4] = ctx->client;
+    col[5] = ctx->request_id;
+    col[6] = ev->method;
+    col[7] = ev->path;
+    col[8] = ev->action;
+    col[9] = ev->entity;
+    col[10] = ev->entity_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->entity_id)
+                            : NULL;
+    col[11] = ev->review_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->review_id)
+                            : NULL;
+    col[12] = apr_itoa(p, ev->status);
+    col[13] = state_text(p, ev->before);
+    col[14] = state_text(p, ev->after);
+    col[15] = ISMS_ROW(rs, 0, 1);
+    if (!(hash = chain_hash(p, col))) {
+        *err = "cannot serialize the audit event";
+        return ISMS_DB_ERROR;
+    }
+    return insert_event(ctx, col, hash, err);
+}
+
+static json_t *row_out(const isms_rows *rs, int i)
+{
+    json_t *j = event_json(rs->values + (size_t)i * (size_t)rs->ncols);
+    const char *b = ISMS_ROW(rs, i, 13), *a = ISMS_ROW(rs, i, 14);
+
+    json_object_set_new(j, "before", b ? json_loads(b, 0, NULL) : json_null());
+    json_object_set_new(j, "after", a ? json_loads(a, 0, NULL) : json_null());
+    json_object_del(j, "before_state");
+    json_object_del(j, "after_state");
+    json_object_set_new(j, "hash", str_or_null(ISMS_ROW(rs, i, 16)));
+    return j;
+}
+
+isms_db_status isms_audit_of_review(isms_ctx *ctx, long long review_id, json_t **out,
+                                    const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+    int i;
+
+    isms_sql_appendf(q, "SELECT " AUDIT_COLS " FROM audit_event WHERE review_id = %d "
+                        "ORDER BY seq", review_id);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *out = json_array();
+    for (i = 0; i < rs->nrows; i++) json_array_append_new(*out, row_out(rs, i));
+    return ISMS_DB_OK;
+}
+
+isms_result isms_audit_list(isms_ctx *ctx, const isms_query *qs)
+{
+    static const char *const text_filters[] = {"actor", "entity", "action", NULL};
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    const char *review = apr_table_get(qs, "review"), *err = NULL;
+    long long limit, after;
+    isms_rows *rs;
+    json_t *items;
+    isms_db_status st;
+    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+    int i;
+
+    if (r.status) return r;
+    isms_sql_appendf(q, "SELECT " AUDIT_COLS " FROM audit_event WHERE seq > %d", after);
+    for (i = 0; text_filters[i]; i++) {
+        const char *v = apr_table_get(qs, text_filters[i]);
+        if (v) isms_sql_appendf(q, " AND %k = %s", text_filters[i], v);
+    }
+    if (review) isms_sql_appendf(q, " AND review_id = %d", atoll(review));
+    isms_sql_appendf(q, " ORDER BY seq LIMIT %d", limit + 1);
+    if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    items = json_array();
+    for (i = 0; i < rs->nrows; i++) {
+        json_t *e = row_out(rs, i);
+        json_object_set(e, "id", json_object_get(e, "seq"));   /* the page cursor */
+        json_array_append_new(items, e);
+    }
+    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+}
+
+static isms_result verdict(isms_ctx *ctx, int valid, long long events, const char *head,
+                           long long first_bad, const char *reason)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, "valid", json_boolean(valid));
+    json_object_set_new(j, "events", json_integer(events));
+    json_object_set_new(j, "head", str_or_null(head));
+    json_object_set_new(j, "first_bad", first_bad ? json_integer(first_bad) : json_null());
+    json_object_set_new(j, "reason", str_or_null(reason));
+    return isms_res_ok(ctx, 200, j, NULL, NULL);
+}
+
+isms_result isms_audit_verify(isms_ctx *ctx)
+{
+    const char *prev = ZERO_HASH, *err = NULL, *h;
+    isms_rows *rs, *head;
+    isms_db_status st;
+    long long expect = 1;
+    int i;
+
+    st = isms_conn_query(ctx->conn, ctx->pool, "SELECT " AUDIT_COLS " FROM audit_event "
+                                               "ORDER BY seq", &rs, &err);
+    if (st == ISMS_DB_OK) {
+        st = isms_conn_query(ctx->conn, ctx->pool, "SELECT seq, hash FROM audit_head "
+                                                   "WHERE id = 1", &head, &err);
+    }
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    for (i = 0; i < rs->nrows; i++, expect++) {
+        const char *const *col = rs->values + (size_t)i * (size_t)rs->ncols;
+        if (atoll(col[0]) != expect) {
+            return verdict(ctx, 0, rs->nrows, NULL, expect, "an event is missing or out of "
+                           "order");
+        }
+        if (!col[15] || strcmp(col[15], prev) != 0) {
+            return verdict(ctx, 0, rs->nrows, NULL, expect, "the link to the previous event "
+                           "does not match");
+        }
+        h = chain_hash(ctx->pool, col);
+        if (!h || !col[16] || strcmp(h, col[16]) != 0) {
+            return verdict(ctx, 0, rs->nrows, NULL, expect, "the event was changed");
+        }
+        prev = col[16];
+    }
+    if (head->nrows != 1 || atoll(ISMS_ROW(head, 0, 0)) != rs->nrows ||
+        strcmp(ISMS_ROW(head, 0, 1), prev) != 0) {
+        return verdict(ctx, 0, rs->nrows, NULL, expect, "the chain does not end at the head "
+                       "(events removed from the end?)");
+    }
+    return verdict(ctx, 1, rs->nrows, prev, 0, NULL);
+}

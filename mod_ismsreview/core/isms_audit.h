@@ -1,0 +1,33 @@
+/* The audit trail: append-only, hash-chained. Event i stores
+ *   hash_i = SHA-256(hash_{i-1} || canonical(event_i))     (hash_0 = 64 zeros)
+ * where canonical(event_i) is isms_canon() of the event's columns as a JSON object (see
+ * isms_audit_event_json), so any changed, removed, inserted or reordered row breaks the
+ * chain; the head row (audit_head) detects a truncated tail. */
+#ifndef ISMS_AUDIT_H
+#define ISMS_AUDIT_H
+
+#include "isms_api.h"
+
+typedef struct {
+    const char *method, *path;   /* the request */
+    const char *action;          /* e.g. "POST v1/reviews/{id}/{coll}" or "approve" */
+    const char *entity;          /* review, action, ... (may be NULL) */
+    long long entity_id, review_id;
+    int status;                  /* the HTTP status the request got */
+    const json_t *before, *after;
+} isms_audit_event;
+
+/* Appends in the current transaction (the caller's write transaction). */
+isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err);
+
+/* GET v1/audit: filters review, actor, entity, action; cursor pagination by seq. */
+isms_result isms_audit_list(isms_ctx *ctx, const isms_query *q);
+
+/* GET v1/audit/verify: {"valid", "events", "head", "first_bad", "reason"}. */
+isms_result isms_audit_verify(isms_ctx *ctx);
+
+/* The audit events of one review, oldest first, with their chain positions. */
+isms_db_status isms_audit_of_review(isms_ctx *ctx, long long review_id, json_t **out,
+                                    const char **err);
+
+#endif

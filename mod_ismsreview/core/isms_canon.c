@@ -1,0 +1,44 @@
+#include "isms_canon.h"
+
+#include <apr_strings.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *isms_canon(apr_pool_t *p, const json_t *j, size_t *len)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
+                            JSON_REAL_PRECISION(17));
+    char *copy;
+    size_t n;
+
+    if (!s) return NULL;
+    n = strlen(s);
+    copy = apr_pstrmemdup(p, s, n);
+    free(s);
+    if (len) *len = n;
+    return copy;
+}
+
+const char *isms_sha256_hex(apr_pool_t *p, const char *a, size_t alen, const char *b,
+                            size_t blen)
+{
+    static const char hexd[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0, i;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    char *hex;
+
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, a, alen);
+    if (b) EVP_DigestUpdate(ctx, b, blen);
+    EVP_DigestFinal_ex(ctx, md, &n);
+    EVP_MD_CTX_free(ctx);
+    hex = apr_palloc(p, n * 2 + 1);
+    for (i = 0; i < n; i++) {
+        hex[i * 2] = hexd[md[i] >> 4];
+        hex[i * 2 + 1] = hexd[md[i] & 15];
+    }
+    hex[n * 2] = '\0';
+    return hex;
+}

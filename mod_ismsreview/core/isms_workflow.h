@@ -1,0 +1,31 @@
+/* The approval workflow (domain-model.md §B): DRAFT -> SUBMITTED -> APPROVED -> PUBLISHED,
+ * RETURNED, CANCELLED, and amend (a new version; its approval supersedes the old one).
+ * Separation of duties, a quorum of distinct approvers, the completeness check gating
+ * submission, sealing on approval. */
+#ifndef ISMS_WORKFLOW_H
+#define ISMS_WORKFLOW_H
+
+#include "isms_api.h"
+
+/* POST v1/reviews/{id}/{submit,return,approve,publish,cancel,amend} */
+isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const json_t *in,
+                          const char *if_match);
+int isms_workflow_action_known(const char *action);
+
+/* POST v1/reviews/{id}/waivers {"rule", "justification"} (approvers) */
+isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in);
+
+/* GET v1/reviews/{id}/history */
+isms_result isms_review_history(isms_ctx *ctx, long long id);
+
+/* GET v1/reviews/{id}?version=n: a sealed version as it was approved. */
+isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long version);
+
+/* The sealed content of a review document: the record without tracking, derived and
+ * volatile fields (new reference). */
+json_t *isms_seal_content(const json_t *review, const json_t *approvals);
+
+/* The user name as compared for separation of duties: trimmed, lower-case. */
+const char *isms_user_key(apr_pool_t *p, const char *user);
+
+#endif
