@@ -85,7 +85,8 @@ static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 {
     char *list = apr_pstrdup(p, header), *last, *tok;
 
-    if (strcmp(apr_collapse_spaces(list, list), "*") == 0) return 1;
+    apr_collapse_spaces(list, list);
+    if (strcmp(list, "*") == 0) return 1;
     list = apr_pstrdup(p, header);
     for (tok = apr_strtok(list, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
         while (*tok == ' ' || *tok == '\t') tok++;
@@ -252,7 +253,7 @@ isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *d
             st = ref_exists(ctx, f->ref_kind, json_integer_value(json_array_get(v, i)),
                             review_id, &exists, &err);
             if (st == ISMS_DB_OK && !exists) {
-                isms_verr(&errs, apr_psprintf(ctx->pool, "%s[%zu]", f->name, i),
+                isms_verr(&errs, apr_psprintf(ctx->pool, "%s[%" APR_SIZE_T_FMT "]", f->name, i),
                           "unknown_reference", "is not a %s of this review", f->ref_kind);
             }
         }

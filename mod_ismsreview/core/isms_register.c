@@ -266,8 +266,8 @@ static const char *revision_type(const json_t *changes, const json_t *after)
     if (json_object_get(changes, "status") && status && strcmp(status, "WITHDRAWN") == 0) {
         return "WITHDRAWN";
     }
-    if (kpi && !json_equal(json_object_get(json_object_get(kpi, "old"), "target"),
-                           json_object_get(json_object_get(kpi, "new"), "target"))) {
+    if (kpi && json_number_value(json_object_get(json_object_get(kpi, "old"), "target")) !=
+               json_number_value(json_object_get(json_object_get(kpi, "new"), "target"))) {
         return "TARGET_REVISED";
     }
     if (kpi) return "KPI_CHANGED";
@@ -288,7 +288,8 @@ static json_t *changed_fields(const json_t *before, const json_t *after)
         if (f->flags & ISMS_SERVER) continue;
         if (!a) a = json_null();
         if (!b) b = json_null();
-        if (!json_equal(a, b)) {
+        if (!json_equal(a, b) && !(json_is_number(a) && json_is_number(b) &&
+                                   json_number_value(a) == json_number_value(b))) {
             json_object_set_new(changes, f->name, json_pack("{s:O,s:O}", "old", a, "new", b));
         }
     }

@@ -230,6 +230,32 @@ static void check_fields(const isms_entity *e, const json_t *in, isms_verrors *e
     }
 }
 
+/* Numbers are reals however the client wrote them (8 and 8.0 are the same target), so
+ * stored documents, revisions and content hashes compare equal. */
+static void normalize_numbers(const isms_field *fields, json_t *obj)
+{
+    const isms_field *f;
+    size_t i;
+
+    for (f = fields; f && f->name; f++) {
+        json_t *v = json_object_get(obj, f->name);
+        if (!v) continue;
+        if (f->type == ISMS_F_NUMBER && json_is_integer(v)) {
+            json_object_set_new(obj, f->name, json_real((double)json_integer_value(v)));
+        }
+        else if (f->type == ISMS_F_OBJECT && json_is_object(v)) {
+            normalize_numbers(f->sub, v);
+        }
+        else if (f->type == ISMS_F_LIST && f->item_type == ISMS_F_OBJECT) {
+            for (i = 0; i < json_array_size(v); i++) {
+                if (json_is_object(json_array_get(v, i))) {
+                    normalize_numbers(f->sub, json_array_get(v, i));
+                }
+            }
+        }
+    }
+}
+
 static json_t *merge(const isms_entity *e, const json_t *in, isms_vmode mode,
                      const json_t *current, isms_verrors *errs)
 {
@@ -237,6 +263,7 @@ static json_t *merge(const isms_entity *e, const json_t *in, isms_vmode mode,
     const isms_field *f;
 
     json_object_update(m, (json_t *)in);
+    normalize_numbers(e->fields, m);
     for (f = e->fields; f->name; f++) {
         const json_t *v = json_object_get(m, f->name);
         if (mode == ISMS_V_CREATE && (f->flags & ISMS_REQ) && (!v || json_is_null(v))) {
@@ -248,7 +275,7 @@ static json_t *merge(const isms_entity *e, const json_t *in, isms_vmode mode,
                                 ? json_integer(atoll(f->default_value))
                                 : json_string(f->default_value));
         }
-        if (v && !json_is_null(v) && !category_allows(f, m) && json_object_get(in, f->name)) {
+        if (v && !json_is_null(v) && !category_allows(f, m)) {
             isms_verr(errs, f->name, "not_for_category",
                       "only applies to inputs of category %s", f->only_for);
         }

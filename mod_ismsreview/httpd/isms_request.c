@@ -108,14 +108,18 @@ static int authorize(isms_req *q, const isms_method *m)
     return OK;
 }
 
+/* A check that refused the request has sent its problem (r->status >= 400): stop there. */
+#define STOP_IF_SENT(q, call) do { \
+        int rc_ = (call); \
+        if (rc_ != OK || (q)->r->status >= 400) return rc_; \
+    } while (0)
+
 static int dispatch_checked(isms_req *q, const isms_method *m)
 {
-    int rc;
-
-    if ((rc = authorize(q, m)) != OK) return rc;
-    if ((rc = isms_parse_query(q)) != OK) return rc;
-    if (m->write && ((rc = isms_check_origin(q)) != OK)) return rc;
-    if (m->write && m->method != M_DELETE && (rc = isms_read_json_body(q)) != OK) return rc;
+    STOP_IF_SENT(q, authorize(q, m));
+    STOP_IF_SENT(q, isms_parse_query(q));
+    if (m->write) STOP_IF_SENT(q, isms_check_origin(q));
+    if (m->write && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
     q->method = m;
     return m->fn(q);
 }

@@ -11,6 +11,9 @@
 #include "isms_log.h"
 #include "isms_migrate.h"
 #include "isms_store.h"
+#include "isms_api.h"
+#include "isms_audit.h"
+#include "isms_canon.h"
 
 #define EXIT_USAGE 2
 
@@ -28,6 +31,8 @@ static void usage(FILE *f)
         "  migrate   apply pending schema migrations (PostgreSQL, MySQL; SQLite is migrated\n"
         "            by the module itself at start-up, but this works for it too)\n"
         "  status    print the applied and the expected schema version; exit 1 if they differ\n"
+        "  verify    walk the audit trail's hash chain and re-hash every sealed review version;\n"
+        "            exit 1 and name the first bad event or version if anything was changed\n"
         "  help      this text\n");
 }
 
@@ -84,6 +89,60 @@ static int cmd_status(apr_pool_t *p, isms_conn *c)
     return version == expected ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+static int verify_versions(apr_pool_t *p, isms_conn *c)
+{
+    isms_rows *rs;
+    const char *err = NULL;
+    int i, bad = 0;
+
+    if (isms_conn_query(c, p, "SELECT review_id, version, content_hash, content FROM "
+                              "review_version ORDER BY review_id, version", &rs, &err) !=
+        ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: %s\n", err);
+        return EXIT_FAILURE;
+    }
+    for (i = 0; i < rs->nrows; i++) {
+        const char *content = ISMS_ROW(rs, i, 3);
+        const char *h = isms_sha256_hex(p, content, strlen(content), NULL, 0);
+        if (strcmp(h, ISMS_ROW(rs, i, 2)) != 0) {
+            printf("sealed version BROKEN: review %s version %s: content does not match its "
+                   "hash\n", ISMS_ROW(rs, i, 0), ISMS_ROW(rs, i, 1));
+            bad = 1;
+        }
+    }
+    printf("sealed versions: %d checked, %s\n", rs->nrows, bad ? "NOT intact" : "intact");
+    return bad ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int cmd_verify(apr_pool_t *p, isms_conn *c)
+{
+    isms_ctx ctx;
+    isms_result r;
+    json_t *j;
+
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    r = isms_audit_verify(&ctx);
+    j = r.body;
+    if (r.status != 200) {
+        fprintf(stderr, "ismsreview-admin: verify: %s\n",
+                json_string_value(json_object_get(j, "detail")));
+        return EXIT_FAILURE;
+    }
+    if (json_is_true(json_object_get(j, "valid"))) {
+        printf("audit chain: valid, %" JSON_INTEGER_FORMAT " events, head %s\n",
+               json_integer_value(json_object_get(j, "events")),
+               json_string_value(json_object_get(j, "head")));
+    }
+    else {
+        printf("audit chain: BROKEN at event %" JSON_INTEGER_FORMAT ": %s (%" JSON_INTEGER_FORMAT
+               " events)\n", json_integer_value(json_object_get(j, "first_bad")),
+               json_string_value(json_object_get(j, "reason")),
+               json_integer_value(json_object_get(j, "events")));
+    }
+    return verify_versions(p, c) == EXIT_SUCCESS && json_is_true(json_object_get(j, "valid"))
+               ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 static int run(apr_pool_t *p, const char *spec, const char *cmd)
 {
     isms_conn *c;
@@ -93,7 +152,8 @@ static int run(apr_pool_t *p, const char *spec, const char *cmd)
         usage(stdout);
         return EXIT_SUCCESS;
     }
-    if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "status") != 0) {
+    if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "status") != 0 &&
+        strcmp(cmd, "verify") != 0) {
         fprintf(stderr, "ismsreview-admin: unknown command '%s'\n", cmd);
         usage(stderr);
         return EXIT_USAGE;
@@ -104,6 +164,7 @@ static int run(apr_pool_t *p, const char *spec, const char *cmd)
         return EXIT_USAGE;
     }
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
+    if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
     return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
 }
 

@@ -312,7 +312,8 @@ class Httpd:
         self.database_line = database_line
         # regexes that check_error_log accepts (tests add theirs). AH03093: mpm_event's race
         # between a keep-alive connection and the stop of the server (httpd, not the module)
-        self.allowed = [r"\[mpm_event:error\].*AH03093: process_socket: apr_pollset_add"]
+        self.allowed = [r"\[mpm_event:error\].*AH03093: process_socket: apr_pollset_add",
+                        r"\[mpm_event:\w+\].*AH03092"]
         if ssl:
             # Debian's mod_ssl vs. a newer libssl3 point release: a packaging note, not ours
             self.allowed.append(r"\[ssl:warn\].*AH01882:")
