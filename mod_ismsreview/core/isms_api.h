@@ -86,5 +86,6 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *metho
 
 /* Dates: days between two YYYY-MM-DD dates (b - a). */
 long isms_days_between(const char *a, const char *b);
+const char *isms_date_add(apr_pool_t *p, const char *date, long days);
 
 #endif

@@ -297,3 +297,18 @@ long isms_days_between(const char *a, const char *b)
 {
     return date_days(b) - date_days(a);
 }
+
+const char *isms_date_add(apr_pool_t *p, const char *date, long days)
+{
+    long z = date_days(date) + days + 719468, era, doe, yoe, y, doy, mp, d, m;
+
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp + (mp < 10 ? 3 : -9);
+    return apr_psprintf(p, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+}

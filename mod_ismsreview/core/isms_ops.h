@@ -54,6 +54,11 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
                                      const json_t *after, const char *reason,
                                      const char **err);
 
+/* KPI measurements of an objective in [from, to] with the trend against the previous
+ * period of equal length (isms_register.c). */
+isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,
+                               const char *to, json_t **out, const char **err);
+
 /* Carry-over: input a of a new review (isms_register.c). */
 isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char **err);
 

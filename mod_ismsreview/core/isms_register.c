@@ -217,6 +217,55 @@ static void kpi_status(json_t *item, const json_t *list)
         : "INSUFFICIENT_DATA"));
 }
 
+static double mean(const json_t *list)
+{
+    double sum = 0;
+    size_t i;
+
+    for (i = 0; i < json_array_size(list); i++) {
+        sum += json_number_value(json_object_get(json_array_get(list, i), "value"));
+    }
+    return sum / (double)json_array_size(list);
+}
+
+/* The trend over a period (domain-model.md A.9): the mean of the measurements in [from, to]
+ * against the mean of the previous period of equal length, in the KPI's direction; a change
+ * within 2% of the target is STABLE; no data in either period is INSUFFICIENT_DATA. */
+isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,
+                               const char *to, json_t **out, const char **err)
+{
+    long long id = json_integer_value(json_object_get(objective, "id"));
+    long len = isms_days_between(from, to) + 1;
+    const char *pfrom = isms_date_add(ctx->pool, from, -len);
+    const char *pto = isms_date_add(ctx->pool, from, -1);
+    const json_t *kpi = json_object_get(objective, "kpi");
+    json_t *cur, *prev;
+    const char *t = "INSUFFICIENT_DATA";
+    isms_db_status st = measurements(ctx, id, from, to, &cur, err);
+
+    if (st != ISMS_DB_OK) return st;
+    if ((st = measurements(ctx, id, pfrom, pto, &prev, err)) != ISMS_DB_OK) {
+        json_decref(cur);
+        return st;
+    }
+    if (json_array_size(cur) && json_array_size(prev) && json_is_object(kpi)) {
+        double d = mean(cur) - mean(prev), thr = fabs(json_number_value(json_object_get(kpi,
+                                                                              "target"))) * 0.02;
+        if (!strcmp(jstr(kpi, "direction"), "LOWER_BETTER")) d = -d;
+        if (thr < 1e-9) thr = 1e-9;
+        t = d > thr ? "IMPROVING" : d < -thr ? "DETERIORATING" : "STABLE";
+    }
+    *out = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:s}", "period_from", from, "period_to", to,
+                     "previous_from", pfrom, "previous_to", pto, "items", cur,
+                     "previous_count", (json_int_t)json_array_size(prev), "trend", t);
+    json_object_set_new(*out, "mean", json_array_size(cur) ? json_real(mean(cur))
+                                                           : json_null());
+    json_object_set_new(*out, "previous_mean", json_array_size(prev) ? json_real(mean(prev))
+                                                                     : json_null());
+    json_decref(prev);
+    return ISMS_DB_OK;
+}
+
 static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
                                        const char **err)
 {

@@ -331,6 +331,26 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
     return r;
 }
 
+/* ?from=&to=: the measurements of that period and the trend against the period before. */
+static isms_result period_result(isms_ctx *ctx, const json_t *obj, const char *from,
+                                 const char *to)
+{
+    json_t *out;
+    const char *err = NULL;
+    isms_db_status st;
+
+    if (!from || !to || !isms_date_valid(from) || !isms_date_valid(to) ||
+        strcmp(from, to) > 0) {
+        return bad_param(ctx, "from and to must both be dates YYYY-MM-DD, from <= to");
+    }
+    if ((st = isms_kpi_period(ctx, obj, from, to, &out, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    json_object_set(out, "objective_id", json_object_get(obj, "id"));
+    json_object_set(out, "kpi", json_object_get(obj, "kpi"));
+    return isms_res_ok(ctx, 200, out, NULL, NULL);
+}
+
 isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_query *qs)
 {
     json_t *obj, *review, *out;
@@ -343,6 +363,9 @@ isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_quer
     isms_json_pool(ctx->pool, out);
     if ((st = isms_item_extras(ctx, isms_entity_by_kind("objective"), out, 1, &err))) {
         return isms_res_db(ctx->pool, st, err);
+    }
+    if (qs && (apr_table_get(qs, "from") || apr_table_get(qs, "to"))) {
+        return period_result(ctx, out, apr_table_get(qs, "from"), apr_table_get(qs, "to"));
     }
     return isms_res_ok(ctx, 200, json_pack("{s:I,s:O,s:O,s:O,s:O,s:O}", "objective_id",
                                            (json_int_t)oid, "kpi", json_object_get(out, "kpi"),
