@@ -1,23 +1,16 @@
 #include "isms_canon.h"
+#include "isms_json.h"
 
 #include <apr_strings.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The API's own serialization (isms_json_dump: sorted keys, compact, jansson's shortest
+ * round-trip form for reals) is the canonical one; defined there once. */
 const char *isms_canon(apr_pool_t *p, const json_t *j, size_t *len)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
-                            JSON_REAL_PRECISION(17));
-    char *copy;
-    size_t n;
-
-    if (!s) return NULL;
-    n = strlen(s);
-    copy = apr_pstrmemdup(p, s, n);
-    free(s);
-    if (len) *len = n;
-    return copy;
+    return isms_json_dump(p, j, len);
 }
 
 const char *isms_sha256_hex(apr_pool_t *p, const char *a, size_t alen, const char *b,

@@ -59,6 +59,10 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
 isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,
                                const char *to, json_t **out, const char **err);
 
+/* Runs a query and maps each row to an object keyed by column ("frm" read back as "from");
+ * ids, counts, versions and progress as integers, KPI values as reals, stored JSON parsed. */
+isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err);
+
 /* Carry-over: input a of a new review (isms_register.c). */
 isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char **err);
 

@@ -100,7 +100,7 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
 
 /* ---- extras embedded in items ---- */
 
-static isms_db_status rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
+isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
 {
     isms_rows *rs;
     isms_db_status st = isms_query_sql(ctx, q, &rs, err);
@@ -139,7 +139,7 @@ static isms_db_status snapshots(isms_ctx *ctx, json_t *item, const char **err)
                         "carry_over_count, replan_decision_id FROM action_snapshot WHERE "
                         "input_id = %d ORDER BY id",
                      (long long)json_integer_value(json_object_get(item, "id")));
-    if ((st = rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
+    if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "action_snapshots", list);
     }
     return st;
@@ -164,7 +164,7 @@ static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const
     isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
                         "created_at, created_by FROM action_update WHERE action_id = %d "
                         "ORDER BY id", id);
-    if ((st = rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
+    if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "updates", list);
     }
     return st;
@@ -199,7 +199,7 @@ static isms_db_status measurements(isms_ctx *ctx, long long oid, const char *fro
     if (from) isms_sql_appendf(q, " AND period_to >= %s", from);
     if (to) isms_sql_appendf(q, " AND period_to <= %s", to);
     isms_sql_appendf(q, " ORDER BY period_to, id");
-    return rows_json(ctx, q, out, err);
+    return isms_rows_json(ctx, q, out, err);
 }
 
 static void kpi_status(json_t *item, const json_t *list)
@@ -283,7 +283,7 @@ static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
     isms_sql_appendf(q, "SELECT revision_no, revision_type, changed_fields, reason, review_id, "
                         "created_at, created_by FROM objective_revision WHERE objective_id = "
                         "%d ORDER BY revision_no", id);
-    if ((st = rows_json(ctx, q, &revs, err)) == ISMS_DB_OK) {
+    if ((st = isms_rows_json(ctx, q, &revs, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "revisions", revs);
     }
     return st;

@@ -525,26 +525,6 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
     return r;
 }
 
-static isms_db_status query_list(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
-{
-    isms_rows *rs;
-    isms_db_status st = isms_query_sql(ctx, q, &rs, err);
-    int i, c;
-
-    if (st != ISMS_DB_OK) return st;
-    *out = json_array();
-    for (i = 0; i < rs->nrows; i++) {
-        json_t *o = json_object();
-        for (c = 0; c < rs->ncols; c++) {
-            const char *v = ISMS_ROW(rs, i, c), *n = rs->names[c];
-            json_object_set_new(o, n, !v ? json_null() : !strcmp(n, "version")
-                                ? json_integer(atoll(v)) : json_string(v));
-        }
-        json_array_append_new(*out, o);
-    }
-    return ISMS_DB_OK;
-}
-
 /* The sealed versions, each re-hashed: "intact" is false when the stored content no longer
  * matches its hash; for the approved version in force, "live_matches_seal" compares the
  * live rows with the seal. */
@@ -605,19 +585,19 @@ isms_result isms_review_history(isms_ctx *ctx, long long id)
     isms_sql_appendf(q, "SELECT version, action, prior_status, to_status, actor, comment, "
                         "created_at FROM workflow_transition WHERE review_id = %d ORDER BY id",
                      id);
-    if ((st = query_list(ctx, q, &list, &err)) == ISMS_DB_OK) {
+    if ((st = isms_rows_json(ctx, q, &list, &err)) == ISMS_DB_OK) {
         json_object_set_new(out, "transitions", list);
         q = isms_sql_new(ctx->pool, ctx->conn);
         isms_sql_appendf(q, "SELECT version, approver, comment, created_at FROM approval WHERE "
                             "review_id = %d ORDER BY id", id);
-        st = query_list(ctx, q, &list, &err);
+        st = isms_rows_json(ctx, q, &list, &err);
     }
     if (st == ISMS_DB_OK) {
         json_object_set_new(out, "approvals", list);
         q = isms_sql_new(ctx->pool, ctx->conn);
         isms_sql_appendf(q, "SELECT version, rule_id, justification, waived_by, created_at "
                             "FROM waiver WHERE review_id = %d ORDER BY id", id);
-        st = query_list(ctx, q, &list, &err);
+        st = isms_rows_json(ctx, q, &list, &err);
     }
     if (st == ISMS_DB_OK) {
         json_object_set_new(out, "waivers", list);
