@@ -82,6 +82,11 @@ void isms_conn_invalidate(isms_conn *c);
 extern const isms_store_ops isms_store_dbi_ops;
 isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **err);
 
+/* SQLite statements on the handle libdbi opened (isms_store_sqlite.c); p may be NULL when
+ * out is NULL. */
+isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+                               long long *affected, const char **err);
+
 /* Internals shared between isms_store.c and isms_store_dbi.c. */
 struct isms_conn {
     isms_store *store;

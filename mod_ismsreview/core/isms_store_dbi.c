@@ -7,6 +7,7 @@
 #include <dbi/dbi.h>
 #include <dbi/dbi-dev.h>
 #include <dlfcn.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,8 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     int i;
 
     if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
+    sqlite3_busy_timeout((sqlite3 *)((dbi_conn_t *)conn)->connection,
+                         atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
     stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
                                                           : "PRAGMA synchronous=FULL";
     stmts[1] = "PRAGMA foreign_keys=ON";
@@ -216,12 +219,19 @@ static isms_db_status classify(isms_conn *c, const char *msg)
     return ISMS_DB_ERROR;
 }
 
+static int is_sqlite(isms_conn *c)
+{
+    return strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0;
+}
+
 static isms_db_status dbi_exec(isms_conn *c, const char *sql, long long *affected,
                                const char **err)
 {
-    dbi_result r = dbi_conn_query(c->handle, sql);
+    dbi_result r;
     const char *msg = NULL;
 
+    if (is_sqlite(c)) return isms_sqlite_run(c, NULL, sql, NULL, affected, err);
+    r = dbi_conn_query(c->handle, sql);
     if (!r) {
         dbi_conn_error(c->handle, &msg);
         apr_cpystrn(c->errbuf, msg ? msg : "unknown database error", sizeof(c->errbuf));
@@ -252,35 +262,12 @@ static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
     }
 }
 
-/* The guard for the driver's "from" parser (see split_from): in a statement for SQLite,
- * every "from" must be the keyword with a space on each side. Anything else would hang the
- * thread, so it is refused as a programming error instead. */
-static int sqlite_safe(const char *sql)
-{
-    const char *s = sql, *hit;
-
-    while ((hit = strcasestr(s, "from")) != NULL) {
-        if (hit == sql || hit[-1] != ' ' || hit[4] != ' ') return 0;
-        s = hit + 4;
-    }
-    return 1;
-}
-
-static int is_sqlite(isms_conn *c)
-{
-    return strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0;
-}
-
 static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                 const char **err)
 {
     dbi_result r;
 
-    if (is_sqlite(c) && !sqlite_safe(sql)) {
-        *err = apr_pstrcat(p, "refused: \"from\" inside a word in SQL for SQLite (the libdbi "
-                           "driver would hang): ", apr_pstrndup(p, sql, 200), NULL);
-        return ISMS_DB_ERROR;
-    }
+    if (is_sqlite(c)) return isms_sqlite_run(c, p, sql, out, NULL, err);
     r = dbi_conn_query(c->handle, sql);
     isms_rows *rs;
     const char *msg = NULL;
@@ -308,24 +295,6 @@ static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, is
     return ISMS_DB_OK;
 }
 
-/* libdbi's sqlite3 driver searches every row-returning statement for the word "from" to
- * guess column types: a "from" inside a word or a literal ('fromage', 'from') makes it loop
- * forever, and a " from " in a literal ahead of the real FROM makes it copy the next word
- * into a 128-byte stack buffer. So in SQLite literals every "from" (any case) is split:
- * 'went from' becomes ('went fr'||'om'), which SQLite evaluates to the same text. */
-static const char *split_from(apr_pool_t *p, const char *quoted)
-{
-    const char *s = quoted, *hit;
-    char *out = NULL;
-
-    while ((hit = strcasestr(s, "from")) != NULL) {
-        out = apr_pstrcat(p, out ? out : "(", apr_pstrmemdup(p, s, (apr_size_t)(hit - s + 2)),
-                          "'||'", NULL);
-        s = hit + 2;
-    }
-    return out ? apr_pstrcat(p, out, s, ")", NULL) : quoted;
-}
-
 static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
 {
     char *q = NULL;
@@ -337,7 +306,6 @@ static const char *dbi_quote(isms_conn *c, apr_pool_t *p, const char *value)
     }
     res = apr_pstrdup(p, q);
     free(q);
-    if (is_sqlite(c)) res = split_from(p, res);
     return res;
 }
 
