@@ -17,6 +17,7 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
     ctx->conn = conn;
     ctx->user = user;
     ctx->interval_months = 12;
+    ctx->approvals = 1;
     apr_time_exp_gmt(&t, apr_time_now());
     ctx->now = apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1,
                             t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
@@ -26,7 +27,7 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
 isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *etag,
                         const char *location)
 {
-    isms_result r = {0, NULL, NULL, NULL, NULL};
+    isms_result r = {0};
 
     r.status = status;
     r.body = isms_json_pool(ctx->pool, body);
@@ -38,7 +39,10 @@ isms_result isms_res_ok(isms_ctx *ctx, int status, json_t *body, const char *eta
 isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const char *title,
                              const char *detail)
 {
-    isms_result r = {status, isms_problem(p, status, slug, title, detail), NULL, NULL, NULL};
+    isms_result r = {0};
+
+    r.status = status;
+    r.body = isms_problem(p, status, slug, title, detail);
     return r;
 }
 
@@ -98,7 +102,7 @@ static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
 
     if (!if_match) {
         return isms_res_problem(ctx->pool, 428, "precondition-required", "If-Match required",
@@ -116,7 +120,7 @@ isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char 
 
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *err = NULL;
     isms_db_status st = isms_rec_get(ctx, &isms_entity_review, 0, id, review, &err);
 
@@ -154,7 +158,7 @@ static int parse_ll(const char *s, long long *out)
 isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limit,
                              long long *after)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *l = q ? apr_table_get(q, "limit") : NULL;
     const char *c = q ? apr_table_get(q, "cursor") : NULL;
 
@@ -194,7 +198,7 @@ json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
 isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,
                          isms_sql *sql, const char *prefix)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const isms_field *f;
 
     for (f = e->fields; q && f->name; f++) {
@@ -230,7 +234,7 @@ static int ref_exists(isms_ctx *ctx, const char *kind, long long id, long long r
 isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
                             long long review_id)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     isms_verrors errs = {json_array()};
     const isms_field *f;
     const char *err = NULL;

@@ -84,10 +84,13 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
     int i, overdue = 0;
 
     isms_sql_appendf(q, "SELECT a.id, a.ref, a.title, a.owner, a.status, a.progress, "
-                        "a.due_date, (SELECT COUNT(*) FROM action_snapshot s WHERE "
-                        "s.action_id = a.id) FROM action a JOIN review r ON r.id = a.review_id "
-                        "WHERE a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT "
-                        "IN " CLOSED_ACTION " ORDER BY a.id", rid);
+                        "a.due_date, (SELECT COUNT(*) FROM action_snapshot s JOIN review sr ON "
+                        "sr.id = s.review_id WHERE s.action_id = a.id AND sr.status <> "
+                        "'CANCELLED') FROM action a JOIN review r ON r.id = a.review_id WHERE "
+                        "a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
+                        CLOSED_ACTION " AND (r.planned_date < %s OR (r.planned_date = %s AND "
+                        "r.id < %d)) ORDER BY a.id", rid, jstr(review, "planned_date"),
+                     jstr(review, "planned_date"), rid);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) overdue += overdue_days(ISMS_ROW(rs, i, 6), on) > 0;
     st = insert_input_a(ctx, review, rs->nrows, overdue, &input_id, err);
@@ -154,7 +157,8 @@ static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const
     json_t *list;
     isms_db_status st;
 
-    isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot WHERE action_id = %d", id);
+    isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot s JOIN review r ON r.id = "
+                        "s.review_id WHERE s.action_id = %d AND r.status <> 'CANCELLED'", id);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     json_object_set_new(item, "carry_over_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
     json_object_set_new(item, "days_overdue", json_integer(
@@ -202,7 +206,7 @@ static isms_db_status measurements(isms_ctx *ctx, long long oid, const char *fro
     return isms_rows_json(ctx, q, out, err);
 }
 
-static void kpi_status(json_t *item, const json_t *list)
+void isms_kpi_status(json_t *item, const json_t *list)
 {
     const json_t *kpi = json_object_get(item, "kpi");
     size_t n = json_array_size(list);
@@ -275,7 +279,7 @@ static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
     isms_db_status st = measurements(ctx, id, NULL, NULL, &list, err);
 
     if (st != ISMS_DB_OK) return st;
-    kpi_status(item, list);
+    isms_kpi_status(item, list);
     if (full) json_object_set(item, "measurements", list);
     json_decref(list);
     if (!full) return ISMS_DB_OK;

@@ -70,7 +70,7 @@ static isms_result bad_param(isms_ctx *ctx, const char *msg)
 
 static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *review = apr_table_get(qs, "review");
     char *end;
     long long rid;
@@ -153,7 +153,7 @@ static isms_result forbidden(isms_ctx *ctx, const char *detail)
 static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_t *u)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
     int is_owner = strcmp(jstr(action, "owner"), ctx->user) == 0;
 
@@ -206,8 +206,10 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     if (json_object_get(u, "progress")) json_object_set(set, "progress",
                                                         json_object_get(u, "progress"));
     if (jstr(u, "due_date")) json_object_set(set, "due_date", json_object_get(u, "due_date"));
-    if (status) json_object_set_new(set, "completed_at", strcmp(status, "COMPLETED") == 0
-                                    ? json_string(ctx->now) : json_null());
+    if (status && strcmp(status, "VERIFIED_EFFECTIVE") != 0) {   /* verified keeps its date */
+        json_object_set_new(set, "completed_at", strcmp(status, "COMPLETED") == 0
+                            ? json_string(ctx->now) : json_null());
+    }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
     st = isms_rec_update(ctx, isms_entity_by_kind("action"), id, set, -1, NULL, err);
@@ -278,7 +280,7 @@ static const char *measure_rag(double v, double target, const json_t *kpi)
 static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const json_t *m)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *owner = jstr(obj, "owner"), *from = jstr(m, "period_from");
 
     if (!ctx->is_author && !(owner && strcmp(owner, ctx->user) == 0)) {

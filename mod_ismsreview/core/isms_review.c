@@ -28,12 +28,17 @@ static isms_db_status next_review_ref(isms_ctx *ctx, const char *planned, const 
     return ISMS_DB_OK;
 }
 
-static isms_db_status previous_review(isms_ctx *ctx, long long *prev, const char **err)
+/* The latest review planned before this one (by date; not cancelled). */
+static isms_db_status previous_review(isms_ctx *ctx, const char *planned, long long *prev,
+                                      const char **err)
 {
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
-    isms_db_status st = isms_conn_query(ctx->conn, ctx->pool,
-        "SELECT id FROM review WHERE status <> 'CANCELLED' "
-        "ORDER BY planned_date DESC, id DESC LIMIT 1", &rs, err);
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT id FROM review WHERE status <> 'CANCELLED' AND planned_date "
+                        "<= %s ORDER BY planned_date DESC, id DESC LIMIT 1", planned);
+    st = isms_query_sql(ctx, q, &rs, err);
 
     *prev = st == ISMS_DB_OK && rs->nrows ? isms_ll(ISMS_ROW(rs, 0, 0)) : 0;
     return st;
@@ -64,7 +69,10 @@ isms_result isms_review_create(isms_ctx *ctx, const json_t *in)
     isms_json_pool(ctx->pool, doc);
     st = next_review_ref(ctx, json_string_value(json_object_get(doc, "planned_date")), &ref,
                          &err);
-    if (st == ISMS_DB_OK) st = previous_review(ctx, &prev, &err);
+    if (st == ISMS_DB_OK) {
+        st = previous_review(ctx, json_string_value(json_object_get(doc, "planned_date")), &prev,
+                             &err);
+    }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     set_server_fields(ctx, doc, ref, prev);
     st = isms_rec_insert(ctx, &isms_entity_review, doc, 0, 0, &id, &err);

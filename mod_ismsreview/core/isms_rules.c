@@ -464,8 +464,20 @@ static isms_db_status load_waivers(isms_ctx *ctx, const json_t *review, json_t *
 }
 
 /* MR-05: an action still open from an earlier review with no snapshot in this one. */
+static const json_t *waiver_of(const json_t *waivers, const char *rule)
+{
+    const json_t *w;
+    size_t i;
+
+    json_array_foreach(waivers, i, w) {
+        if (!strcmp(jstr(w, "rule_id"), rule)) return w;
+    }
+    return NULL;
+}
+
 static isms_db_status rule_missing_snapshots(isms_ctx *ctx, const json_t *review,
-                                             json_t *findings, const char **err)
+                                             const json_t *waivers, json_t *findings,
+                                             const char **err)
 {
     long long id = json_integer_value(json_object_get(review, "id"));
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
@@ -481,11 +493,12 @@ static isms_db_status rule_missing_snapshots(isms_ctx *ctx, const json_t *review
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) {
         json_array_append_new(findings, json_pack(
-            "{s:s,s:s,s:s,s:s,s:s,s:n,s:s,s:s,s:b,s:n}", "rule", "MR-05", "clause", "9.3.2 a",
+            "{s:s,s:s,s:s,s:s,s:s,s:n,s:s,s:s,s:b,s:O}", "rule", "MR-05", "clause", "9.3.2 a",
             "severity", "E", "message", apr_psprintf(ctx->pool, "action %s, open from an "
             "earlier review, is not in input a", ISMS_ROW(rs, i, 0)), "entity", "input",
             "entity_id", "entity_ref", ISMS_ROW(rs, i, 0), "field", "action_snapshots",
-            "waived", 0, "waiver"));
+            "waived", waiver_of(waivers, "MR-05") != NULL, "waiver",
+            waiver_of(waivers, "MR-05") ? (json_t *)waiver_of(waivers, "MR-05") : json_null()));
     }
     return ISMS_DB_OK;
 }
@@ -506,8 +519,8 @@ isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc)
     isms_json_pool(ctx->pool, prev);
     *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, r.body, prev, waivers,
                                                     ctx->today));
-    if (prev_id && (st = rule_missing_snapshots(ctx, r.body, json_object_get(*doc, "findings"),
-                                               &err)) != ISMS_DB_OK) {
+    if (prev_id && (st = rule_missing_snapshots(ctx, r.body, waivers,
+                                               json_object_get(*doc, "findings"), &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
     if (prev_id) {

@@ -8,6 +8,7 @@
  * quoting stay libdbi's. */
 #include "isms_store.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <dbi/dbi.h>
 #include <dbi/dbi-dev.h>
@@ -77,6 +78,13 @@ isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, ism
 
     if (!db) return fail(c, SQLITE_MISUSE, err);
     if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail)) != SQLITE_OK) return fail(c, rc, err);
+    while (tail && apr_isspace(*tail)) tail++;
+    if (!st || (tail && *tail)) {                 /* one statement per call, never silently */
+        sqlite3_finalize(st);
+        apr_cpystrn(c->errbuf, "one SQL statement per call", sizeof(c->errbuf));
+        *err = c->errbuf;
+        return ISMS_DB_ERROR;
+    }
     ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out) read_row(p, st, ncols, &vs);

@@ -377,7 +377,8 @@ void isms_check_objective(const isms_entity *e, const json_t *m, const json_t *r
         isms_verr(errs, "evaluation_if_not_measurable", "required",
                   "is required when the objective is not measurable (6.2 b)");
     }
-    if (json_is_true(measurable) && !json_object_get(m, "kpi")) {
+    if (json_is_true(measurable) && (!json_object_get(m, "kpi") ||
+                                     json_is_null(json_object_get(m, "kpi")))) {
         isms_verr(errs, "kpi", "required", "is required for a measurable objective");
     }
 }

@@ -397,10 +397,10 @@ Suite *dbconf_suite(void)
     tcase_add_test(tc, check_driver_missing_lists_installed);
     suite_add_tcase(s, tc);
 
-    /* failing because of a bug in the core (see the comments); CK_EXCLUDE_TAGS=knownbug
+    /* failing because of a bug in the core (see the comments); CK_EXCLUDE_TAGS=regression
      * skips them */
     tc = isms_test_tcase("known_bugs", 0);
-    tcase_set_tags(tc, "knownbug");
+    tcase_set_tags(tc, "regression");
     tcase_add_test(tc, typo_without_underscore_rejected);
     suite_add_tcase(s, tc);
     return s;

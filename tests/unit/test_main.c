@@ -194,6 +194,9 @@ int main(void)
     srunner_add_suite(sr, store_suite());
     srunner_add_suite(sr, migrate_suite());
     srunner_add_suite(sr, json_suite());
+    srunner_add_suite(sr, entity_suite());
+    srunner_add_suite(sr, records_suite());
+    srunner_add_suite(sr, workflow_suite());
     srunner_run_all(sr, CK_NORMAL);
     run = srunner_ntests_run(sr);
     failed = srunner_ntests_failed(sr);

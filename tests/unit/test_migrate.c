@@ -292,10 +292,10 @@ Suite *migrate_suite(void)
     tcase_add_test(tc, current_with_empty_ledger);
     suite_add_tcase(s, tc);
 
-    /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=knownbug
+    /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=regression
      * skips them */
     tc = isms_test_tcase("known_bugs", 0);
-    tcase_set_tags(tc, "knownbug");
+    tcase_set_tags(tc, "regression");
     tcase_add_test(tc, split_trigger_after_comment);
     tcase_add_test(tc, split_trigger_with_case_end);
     suite_add_tcase(s, tc);

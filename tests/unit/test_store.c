@@ -444,10 +444,10 @@ Suite *store_suite(void)
     tcase_add_test(tc, acquire_does_not_leak);
     suite_add_tcase(s, tc);
 
-    /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=knownbug
+    /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=regression
      * skips them */
     tc = isms_test_tcase("known_bugs", 1);
-    tcase_set_tags(tc, "knownbug");
+    tcase_set_tags(tc, "regression");
     tcase_add_test(tc, failed_nested_begin_keeps_txn_tracked);
     tcase_add_test(tc, error_mentioning_lock_words_is_not_busy);
     suite_add_tcase(s, tc);

@@ -23,6 +23,9 @@ Suite *sql_suite(void);
 Suite *migrate_suite(void);
 Suite *store_suite(void);
 Suite *json_suite(void);
+Suite *entity_suite(void);
+Suite *records_suite(void);
+Suite *workflow_suite(void);
 
 /* The pool of the running test (created by isms_test_setup, destroyed by the teardown). */
 extern apr_pool_t *tpool;
@@ -78,6 +81,66 @@ const char *isms_test_scalar(isms_conn *c, apr_pool_t *p, const char *sql);
         ck_assert_msg(hay_ != NULL && strstr(hay_, needle_) == NULL,                       \
                       "expected '%s' not to contain '%s'", hay_ ? hay_ : "(null)",         \
                       needle_);                                                            \
+    } while (0)
+
+/* ---- records, workflow and validation (helpers defined in test_records.c and test_entity.c) */
+
+#include <jansson.h>
+
+#include "isms_api.h"
+#include "isms_entity.h"
+
+/* Checked fixture to add after the database fixture (isms_test_tcase(name, 1)): applies every
+ * migration to tconn. */
+void isms_test_migrate(void);
+
+/* A JSON document parsed from text and tied to tpool; fails the test on a syntax error. */
+json_t *isms_test_json(const char *text);
+
+/* Compact JSON of j for failure messages ("(null)" for NULL). */
+const char *isms_test_dump(const json_t *j);
+
+/* A context on tconn and tpool: isms_ctx_init with user, roles (is_author when roles has
+ * ISMS_R_AUTHOR), one approval needed and a fixed clock (now 2026-04-01T09:00:00Z). */
+void isms_test_ctx(isms_ctx *ctx, const char *user, int roles);
+
+/* printf into tpool (the C library's conversions: %lld, %zu ...). */
+const char *isms_test_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* count(*) of a table on tconn. */
+long long isms_test_count(const char *table);
+
+/* The record operations, each in its own transaction (isms_txn_write / isms_txn_read). */
+isms_result isms_test_review_create(isms_ctx *ctx, const json_t *in);
+isms_result isms_test_review_get(isms_ctx *ctx, long long rid);
+isms_result isms_test_item_create(isms_ctx *ctx, long long rid, const char *coll,
+                                  const json_t *in);
+isms_result isms_test_item_get(isms_ctx *ctx, long long rid, const char *coll, long long id);
+isms_result isms_test_item_patch(isms_ctx *ctx, long long rid, const char *coll, long long id,
+                                 const json_t *in, const char *if_match);
+isms_result isms_test_item_delete(isms_ctx *ctx, long long rid, const char *coll, long long id,
+                                  const char *if_match);
+isms_result isms_test_action_update(isms_ctx *ctx, long long id, const json_t *in);
+isms_result isms_test_measurement(isms_ctx *ctx, long long oid, const json_t *in);
+isms_result isms_test_workflow(isms_ctx *ctx, long long rid, const char *action,
+                               const json_t *in, const char *if_match);
+isms_result isms_test_waive(isms_ctx *ctx, long long rid, const json_t *in);
+
+/* The id of a created resource (fails the test unless the status is 201). */
+long long isms_test_created_id(isms_result r);
+
+/* A document for e synthesized from its descriptor alone (test_entity.c): the required
+ * fields (full = 0) or every field a client may send (full = 1), values valid by type,
+ * enum, limits and sub-fields; REF fields get decision_id / input_id (by their ref_kind).
+ * Tied to tpool. */
+json_t *isms_test_synth(const isms_entity *e, int full, long long decision_id,
+                        long long input_id);
+
+#define ck_assert_status(r, st)                                                            \
+    do {                                                                                   \
+        isms_result r_ = (r);                                                              \
+        ck_assert_msg(r_.status == (st), "expected status %d, got %d: %s", (int)(st),      \
+                      r_.status, isms_test_dump(r_.body));                                 \
     } while (0)
 
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
