@@ -35,6 +35,12 @@ typedef struct {
     const char *etag;            /* quoted strong ETag, or NULL */
     const char *location;        /* path of a created resource (below v1/), or NULL */
     json_t *before;              /* for the audit trail: the state before a change */
+    /* A document that is not JSON (reports): bytes, type, download name, CSP. */
+    const char *raw;
+    size_t raw_len;
+    const char *content_type;    /* e.g. "text/html; charset=utf-8" */
+    const char *filename;        /* Content-Disposition: attachment; filename="..." */
+    const char *csp;             /* Content-Security-Policy for HTML */
 } isms_result;
 
 /* Query parameters, already split (key -> value); a key given twice is a 400. */

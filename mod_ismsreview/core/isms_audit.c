@@ -29,33 +29,74 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* The columns that are chained, in this order: every column but the hash. */
+static const char *const chained_names[] = {"seq", "created_at", "actor", "roles", "client",
+                                            "request_id", "method", "path", "action", "entity",
+                                            "entity_id", "review_id", "status", "before_state",
+                                            "after_state", "prev_hash"};
+#define BEFORE_COL 13
+#define AFTER_COL 14
+#define PREV_COL 15
+
 /* The chained form of an event: every column but the hash, as strings/integers/null. */
 static json_t *event_json(const char *const *col)
 {
-    static const char *const names[] = {"seq", "created_at", "actor", "roles", "client",
-                                        "request_id", "method", "path", "action", "entity",
-                                        "entity_id", "review_id", "status", "before_state",
-                                        "after_state", "prev_hash"};
     json_t *j = json_object();
     int i;
 
     for (i = 0; i < 16; i++) {
         int num = i == 0 || i == 10 || i == 11 || i == 12;
-        json_object_set_new(j, names[i], !col[i] ? json_null()
-                                        : num ? json_integer(atoll(col[i]))
-                                              : json_string(col[i]));
+        json_object_set_new(j, chained_names[i], !col[i] ? json_null()
+                                                : num ? json_integer(atoll(col[i]))
+                                                      : json_string(col[i]));
     }
     return j;
+}
+
+/* hash_i = SHA-256(prev_hash || canonical(chained form)); the one place the link is made. */
+static const char *hash_chained(apr_pool_t *p, const json_t *chained)
+{
+    const char *prev = json_string_value(json_object_get(chained, "prev_hash"));
+    size_t len;
+    const char *c = prev ? isms_canon(p, chained, &len) : NULL;
+
+    return c ? isms_sha256_hex(p, prev, strlen(prev), c, len) : NULL;
 }
 
 static const char *chain_hash(apr_pool_t *p, const char *const *col)
 {
     json_t *j = event_json(col);
-    size_t len;
-    const char *c = isms_canon(p, j, &len);
+    const char *h = hash_chained(p, j);
 
     json_decref(j);
-    return c ? isms_sha256_hex(p, col[15], strlen(col[15]), c, len) : NULL;
+    return h;
+}
+
+/* A stored state column from the JSON form: the canonical text of the value, or null. */
+static json_t *state_column(apr_pool_t *p, const json_t *v)
+{
+    const char *c = v && !json_is_null(v) ? isms_canon(p, v, NULL) : NULL;
+
+    return c ? json_string(c) : json_null();
+}
+
+const char *isms_audit_event_hash(apr_pool_t *p, const json_t *event)
+{
+    json_t *j = json_object();
+    const char *h;
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        const char *name = chained_names[i];
+        json_t *v = json_object_get(event, name);
+        if (i == BEFORE_COL) v = state_column(p, json_object_get(event, "before"));
+        else if (i == AFTER_COL) v = state_column(p, json_object_get(event, "after"));
+        else v = v ? json_incref(v) : json_null();
+        json_object_set_new(j, name, v);
+    }
+    h = hash_chained(p, j);
+    json_decref(j);
+    return h;
 }
 
 static const char *state_text(apr_pool_t *p, const json_t *j)
@@ -113,7 +154,7 @@ isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, cons
     col[12] = apr_itoa(p, ev->status);
     col[13] = state_text(p, ev->before);
     col[14] = state_text(p, ev->after);
-    col[15] = ISMS_ROW(rs, 0, 1);
+    col[PREV_COL] = ISMS_ROW(rs, 0, 1);
     if (!(hash = chain_hash(p, col))) {
         *err = "cannot serialize the audit event";
         return ISMS_DB_ERROR;
@@ -147,6 +188,23 @@ isms_db_status isms_audit_of_review(isms_ctx *ctx, long long review_id, json_t *
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     *out = json_array();
     for (i = 0; i < rs->nrows; i++) json_array_append_new(*out, row_out(rs, i));
+    return ISMS_DB_OK;
+}
+
+isms_db_status isms_audit_head(isms_ctx *ctx, long long *events, const char **hash,
+                               const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_conn_query(ctx->conn, ctx->pool, "SELECT seq, hash FROM "
+                                        "audit_head WHERE id = 1", &rs, err);
+
+    if (st != ISMS_DB_OK) return st;
+    if (rs->nrows != 1) {
+        *err = "the audit head row is missing";
+        return ISMS_DB_ERROR;
+    }
+    *events = atoll(ISMS_ROW(rs, 0, 0));
+    *hash = ISMS_ROW(rs, 0, 1);
     return ISMS_DB_OK;
 }
 

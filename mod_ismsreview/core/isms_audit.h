@@ -26,6 +26,16 @@ isms_result isms_audit_list(isms_ctx *ctx, const isms_query *q);
 /* GET v1/audit/verify: {"valid", "events", "head", "first_bad", "reason"}. */
 isms_result isms_audit_verify(isms_ctx *ctx);
 
+/* The chain hash of one event in its JSON form (as GET v1/audit and the evidence pack give
+ * it: "before"/"after" as JSON values, "prev_hash" and the other columns as they are),
+ * recomputed exactly as isms_audit_append made it; NULL when prev_hash is missing. The
+ * offline verifier (isms_evidence_verify) and the chain itself share this rule. */
+const char *isms_audit_event_hash(apr_pool_t *p, const json_t *event);
+
+/* The head of the chain: the number of events and the last hash (64 zeros when empty). */
+isms_db_status isms_audit_head(isms_ctx *ctx, long long *events, const char **hash,
+                               const char **err);
+
 /* The audit events of one review, oldest first, with their chain positions. */
 isms_db_status isms_audit_of_review(isms_ctx *ctx, long long review_id, json_t **out,
                                     const char **err);

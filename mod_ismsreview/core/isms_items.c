@@ -69,7 +69,7 @@ static isms_result validate_new(isms_ctx *ctx, const isms_entity *e, const json_
                                 const json_t *review, json_t **doc)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
 
     *doc = isms_validate(e, in, ISMS_V_CREATE, NULL, review, &errs);
     if (!*doc) return isms_res_invalid(ctx->pool, errs.list);
@@ -113,7 +113,7 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
 static isms_result load_item(isms_ctx *ctx, const isms_entity *e, long long rid, long long id,
                              json_t **row)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *err = NULL;
     isms_db_status st = isms_rec_get(ctx, e, rid, id, row, &err);
 
@@ -147,6 +147,7 @@ static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long ri
     const char *err = NULL;
     long long affected = 0, id = json_integer_value(json_object_get(row, "id"));
     isms_db_status st;
+    isms_result r;
 
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
@@ -165,7 +166,9 @@ static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long ri
         return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
                                 "the item changed while this request ran; reload it");
     }
-    return isms_item_get(ctx, rid, e->collection, id);
+    r = isms_item_get(ctx, rid, e->collection, id);
+    r.before = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
+    return r;
 }
 
 isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection,
@@ -221,6 +224,19 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
         return isms_res_problem(ctx->pool, 409, "generated", "Generated input",
                                 "input a is generated and cannot be deleted");
     }
+    if (strcmp(e->kind, "action") == 0) {
+        isms_rows *rs;
+        q = isms_sql_new(ctx->pool, ctx->conn);
+        isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot WHERE action_id = %d", id);
+        if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
+            return isms_res_db(ctx->pool, st, err);
+        }
+        if (isms_ll(ISMS_ROW(rs, 0, 0)) > 0) {
+            return isms_res_problem(ctx->pool, 409, "carried-over", "Action carried over",
+                                    "the action is in the input a of a later review; cancel it "
+                                    "through its progress updates instead");
+        }
+    }
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "DELETE FROM %k WHERE id = %d AND row_version = %d", e->table, id,
                      (long long)json_integer_value(json_object_get(row, "_row_version")));
@@ -232,6 +248,7 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     r.body = NULL;
     r.etag = NULL;
     r.location = NULL;
+    r.before = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
     return r;
 }
 
@@ -258,12 +275,11 @@ isms_result isms_item_list(isms_ctx *ctx, long long rid, const char *collection,
         return isms_res_db(ctx->pool, st, err);
     }
     items = json_array();
-    for (i = 0; i < json_array_size(rows) && st == ISMS_DB_OK; i++) {
-        json_t *item = isms_present(ctx, e, json_array_get(rows, i));
-        st = isms_item_extras(ctx, e, item, 0, &err);
-        json_array_append_new(items, item);
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
     }
     json_decref(rows);
+    st = isms_items_extras(ctx, e, items, &err);
     if (st != ISMS_DB_OK) {
         json_decref(items);
         return isms_res_db(ctx->pool, st, err);

@@ -70,8 +70,14 @@ static const char *skip_dollar(const char *s)
     return s;
 }
 
+static const char *skip_space(const char *s);
+
+/* A statement without anything but comments and space is dropped. */
 static void push_stmt(apr_pool_t *p, apr_array_header_t *out, const char *b, const char *e)
 {
+    const char *text = skip_space(apr_pstrmemdup(p, b, (apr_size_t)(e - b)));
+
+    if (!*text) return;
     while (b < e && apr_isspace(*b)) b++;
     while (e > b && apr_isspace(e[-1])) e--;
     if (e > b) APR_ARRAY_PUSH(out, char *) = apr_pstrmemdup(p, b, (apr_size_t)(e - b));

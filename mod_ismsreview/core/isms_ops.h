@@ -48,6 +48,10 @@ isms_result isms_check_refs(isms_ctx *ctx, const isms_entity *e, const json_t *d
 isms_db_status isms_next_seq(isms_ctx *ctx, const isms_entity *e, long long review_id,
                              long long *seq, const char **err);
 
+/* The same, summary form (full = 0), for a list of items: one query per kind. */
+isms_db_status isms_items_extras(isms_ctx *ctx, const isms_entity *e, json_t *items,
+                                 const char **err);
+
 /* Objective revisions (isms_register.c). */
 isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
                                      long long review_id, const json_t *before,
@@ -58,6 +62,10 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
  * period of equal length (isms_register.c). */
 isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,
                                const char *to, json_t **out, const char **err);
+
+/* Sets measurement_count, latest_measurement, rag and trend of an objective from its
+ * measurements (ordered by period_to; isms_register.c). */
+void isms_kpi_status(json_t *item, const json_t *measurements);
 
 /* Runs a query and maps each row to an object keyed by column ("frm" read back as "from");
  * ids, counts, versions and progress as integers, KPI values as reals, stored JSON parsed. */

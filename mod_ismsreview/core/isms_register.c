@@ -103,6 +103,31 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
 
 /* ---- extras embedded in items ---- */
 
+/* The columns of hand-written queries that hold numbers or stored JSON; all else is text. */
+static const char *const int_columns[] = {
+    "id", "version", "progress", "revision_no", "days_overdue", "carry_over_count",
+    "progress_at_review", "objective_id", "action_id", "review_id", "replan_decision_id",
+    "seq", "entity_id", "status_code", NULL};
+static const char *const real_columns[] = {"value", "target_at_time", NULL};
+static const char *const json_columns[] = {"changed_fields", "snapshot", NULL};
+
+static int named(const char *const *list, const char *n)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, n) == 0) return 1;
+    }
+    return 0;
+}
+
+static json_t *column_json(const char *n, const char *v)
+{
+    if (!v) return json_null();
+    if (named(real_columns, n)) return json_real(strtod(v, NULL));
+    if (named(int_columns, n)) return json_integer(isms_ll(v));
+    if (named(json_columns, n)) return json_loads(v, 0, NULL);
+    return json_string(v);
+}
+
 isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
 {
     isms_rows *rs;
@@ -114,16 +139,8 @@ isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const ch
     for (i = 0; i < rs->nrows; i++) {
         json_t *o = json_object();
         for (c = 0; c < rs->ncols; c++) {
-            const char *v = ISMS_ROW(rs, i, c), *n = isms_json_name(ctx->pool, rs->names[c]);
-            json_t *jv = !v ? json_null()
-                       : (strcmp(n, "value") == 0 || strcmp(n, "target_at_time") == 0)
-                           ? json_real(strtod(v, NULL))
-                       : (strcmp(n, "id") == 0 || strstr(n, "_id") || strcmp(n, "progress") == 0
-                          || strstr(n, "_count") || strstr(n, "days_") ||
-                          strstr(n, "_no") || strstr(n, "progress_"))
-                           ? json_integer(isms_ll(v))
-                       : (strcmp(n, "changed_fields") == 0 || strcmp(n, "snapshot") == 0)
-                           ? json_loads(v, 0, NULL) : json_string(v);
+            const char *n = isms_json_name(ctx->pool, rs->names[c]);
+            json_t *jv = column_json(n, ISMS_ROW(rs, i, c));
             json_object_set_new(o, n, jv ? jv : json_null());
         }
         json_array_append_new(*out, o);
@@ -367,4 +384,100 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long oid, long long rid
                      isms_json_dump(ctx->pool, changes, NULL), snap, reason, rid, ctx->now,
                      ctx->user);
     return isms_exec_sql(ctx, q, NULL, err);
+}
+
+/* ---- the same extras for a list of items, in one query per kind (no query per item) ---- */
+
+static void id_list(isms_sql *q, const json_t *items)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(items); i++) {
+        isms_sql_appendf(q, i ? ", %d" : "%d",
+                         (long long)json_integer_value(json_object_get(json_array_get(items, i),
+                                                                       "id")));
+    }
+}
+
+static json_t *find_by_id(const json_t *items, long long id)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        if (json_integer_value(json_object_get(it, "id")) == id) return it;
+    }
+    return NULL;
+}
+
+static isms_db_status actions_extras(isms_ctx *ctx, json_t *items, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+    size_t i;
+    int r;
+
+    for (i = 0; i < json_array_size(items); i++) {
+        json_t *a = json_array_get(items, i);
+        json_object_set_new(a, "carry_over_count", json_integer(0));
+        json_object_set_new(a, "days_overdue", json_integer(action_open(jstr(a, "status"))
+            ? overdue_days(jstr(a, "due_date"), ctx->today) : 0));
+    }
+    isms_sql_appendf(q, "SELECT s.action_id, COUNT(*) FROM action_snapshot s JOIN review r ON "
+                        "r.id = s.review_id WHERE r.status <> 'CANCELLED' AND s.action_id IN (");
+    id_list(q, items);
+    isms_sql_appendf(q, ") GROUP BY s.action_id");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    for (r = 0; r < rs->nrows; r++) {
+        json_t *a = find_by_id(items, isms_ll(ISMS_ROW(rs, r, 0)));
+        if (a) json_object_set_new(a, "carry_over_count",
+                                   json_integer(isms_ll(ISMS_ROW(rs, r, 1))));
+    }
+    return ISMS_DB_OK;
+}
+
+static isms_db_status objectives_extras(isms_ctx *ctx, json_t *items, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *all, *mine;
+    isms_db_status st;
+    size_t i, k;
+
+    isms_sql_appendf(q, "SELECT id, objective_id, period_frm, period_to, value, target_at_time, "
+                        "direction, rag, evidence_ref, comment, created_at, created_by FROM "
+                        "kpi_measurement WHERE objective_id IN (");
+    id_list(q, items);
+    isms_sql_appendf(q, ") ORDER BY objective_id, period_to, id");
+    if ((st = isms_rows_json(ctx, q, &all, err)) != ISMS_DB_OK) return st;
+    for (i = 0; i < json_array_size(items); i++) {
+        json_t *o = json_array_get(items, i);
+        json_int_t id = json_integer_value(json_object_get(o, "id"));
+        mine = json_array();
+        for (k = 0; k < json_array_size(all); k++) {
+            json_t *m = json_array_get(all, k);
+            if (json_integer_value(json_object_get(m, "objective_id")) != id) continue;
+            json_object_del(m, "objective_id");
+            json_array_append(mine, m);
+        }
+        isms_kpi_status(o, mine);
+        json_decref(mine);
+    }
+    json_decref(all);
+    return ISMS_DB_OK;
+}
+
+isms_db_status isms_items_extras(isms_ctx *ctx, const isms_entity *e, json_t *items,
+                                 const char **err)
+{
+    isms_db_status st = ISMS_DB_OK;
+    size_t i;
+
+    if (!json_array_size(items)) return ISMS_DB_OK;
+    if (strcmp(e->kind, "action") == 0) return actions_extras(ctx, items, err);
+    if (strcmp(e->kind, "objective") == 0) return objectives_extras(ctx, items, err);
+    for (i = 0; i < json_array_size(items) && st == ISMS_DB_OK; i++) {
+        st = isms_item_extras(ctx, e, json_array_get(items, i), 0, err);
+    }
+    return st;
 }

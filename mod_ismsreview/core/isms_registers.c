@@ -50,12 +50,11 @@ static isms_result register_list(isms_ctx *ctx, const isms_entity *e, isms_sql *
         json_decref(items);
         return isms_res_db(ctx->pool, st, err);
     }
-    for (i = 0; st == ISMS_DB_OK && i < json_array_size(rows); i++) {
-        json_t *item = isms_present(ctx, e, json_array_get(rows, i));
-        st = isms_item_extras(ctx, e, item, 0, &err);
-        json_array_append_new(items, item);
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
     }
     json_decref(rows);
+    st = isms_items_extras(ctx, e, items, &err);
     if (st != ISMS_DB_OK) {
         json_decref(items);
         return isms_res_db(ctx->pool, st, err);
@@ -241,6 +240,8 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     }
     r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
                       action_id);
+    r.before = isms_json_pool(ctx->pool, isms_present(ctx, isms_entity_by_kind("action"),
+                                                      action));
     if (r.status == 200) {
         r.status = 201;
         r.location = apr_psprintf(ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",

@@ -102,12 +102,11 @@ static isms_db_status embed_items(isms_ctx *ctx, json_t *out, long long id, cons
             json_decref(list);
             return st;
         }
-        for (k = 0; k < json_array_size(rows) && st == ISMS_DB_OK; k++) {
-            json_t *item = isms_present(ctx, e, json_array_get(rows, k));
-            st = isms_item_extras(ctx, e, item, 0, err);
-            json_array_append_new(list, item);
+        for (k = 0; k < json_array_size(rows); k++) {
+            json_array_append_new(list, isms_present(ctx, e, json_array_get(rows, k)));
         }
         json_decref(rows);
+        st = isms_items_extras(ctx, e, list, err);
         json_object_set_new(out, e->collection, list);
         if (st != ISMS_DB_OK) return st;
     }
@@ -164,7 +163,9 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
         return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
                                 "the review changed while this request ran; reload it");
     }
-    return isms_review_get(ctx, id);
+    r = isms_review_get(ctx, id);
+    r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_review, row));
+    return r;
 }
 
 isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)

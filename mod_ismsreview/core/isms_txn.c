@@ -15,7 +15,7 @@ static const char *sha256_hex(apr_pool_t *p, const char *data, size_t len)
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len)
 {
-    isms_result r = {0, NULL, NULL, NULL, NULL};
+    isms_result r = {0};
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     const char *err = NULL;
@@ -64,7 +64,7 @@ static json_t *audit_state(const json_t *body)
     json_t *j;
     int i;
 
-    if (!body || !json_is_object(body) || json_object_get(body, "type")) return NULL;
+    if (!body || !json_is_object(body)) return NULL;
     j = json_deep_copy(body);
     for (i = 0; isms_item_entities[i]; i++) {
         json_object_del(j, isms_item_entities[i]->collection);

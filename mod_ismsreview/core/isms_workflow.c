@@ -6,7 +6,10 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <locale.h>
 #include <stdlib.h>
+#include <wchar.h>
+#include <wctype.h>
 #include <string.h>
 
 typedef struct {
@@ -44,6 +47,12 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
+static int blank(const char *s)
+{
+    while (s && apr_isspace(*s)) s++;
+    return !s || !*s;
+}
+
 static const transition *find_transition(const char *action)
 {
     size_t i;
@@ -59,14 +68,52 @@ int isms_workflow_action_known(const char *action)
     return find_transition(action) != NULL;
 }
 
+/* Case folding for all of Unicode (towlower in the C.UTF-8 locale of glibc, as a locale
+ * object: the process locale is not touched); ASCII only if that locale is missing. */
+static locale_t utf8_locale(void)
+{
+    static locale_t loc;
+
+    if (!loc) loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    return loc;
+}
+
+static const char *fold(apr_pool_t *p, const char *s)
+{
+    locale_t loc = utf8_locale();
+    size_t n = strlen(s), i;
+    wchar_t *w = apr_palloc(p, sizeof(wchar_t) * (n + 1));
+    char *out = apr_palloc(p, n * 4 + 1);
+    mbstate_t st;
+    const char *src = s;
+    size_t len;
+
+    if (!loc) return NULL;
+    memset(&st, 0, sizeof(st));
+    {
+        locale_t old = uselocale(loc);
+        len = mbsrtowcs(w, &src, n + 1, &st);
+        for (i = 0; len != (size_t)-1 && i < len; i++) w[i] = (wchar_t)towlower(w[i]);
+        if (len != (size_t)-1) {
+            const wchar_t *wp = w;
+            memset(&st, 0, sizeof(st));
+            len = wcsrtombs(out, &wp, n * 4 + 1, &st);
+        }
+        uselocale(old);
+    }
+    return len == (size_t)-1 ? NULL : out;
+}
+
 const char *isms_user_key(apr_pool_t *p, const char *user)
 {
     char *k, *e;
+    const char *f;
 
     if (!user) return "";
     while (apr_isspace(*user)) user++;
     k = apr_pstrdup(p, user);
     for (e = k + strlen(k); e > k && apr_isspace(e[-1]); e--) e[-1] = '\0';
+    if ((f = fold(p, k)) != NULL) return f;
     for (e = k; *e; e++) *e = (char)apr_tolower(*e);
     return k;
 }
@@ -121,7 +168,7 @@ static isms_sql *move_sql(isms_ctx *ctx, const char *to)
 
 static isms_result run_move(isms_ctx *ctx, isms_sql *q, const json_t *review, int check_version)
 {
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     const char *err = NULL;
     long long affected = 0;
     isms_db_status st;
@@ -164,24 +211,26 @@ static isms_result do_submit(isms_ctx *ctx, const json_t *review)
 
 static isms_result do_return(isms_ctx *ctx, const json_t *review)
 {
-    isms_result r = run_move(ctx, move_sql(ctx, "RETURNED"), review, 1);
-    isms_sql *q;
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     const char *err = NULL;
     isms_db_status st;
 
-    if (r.status) return r;
-    q = isms_sql_new(ctx->pool, ctx->conn);     /* a new submission needs new approvals */
+    /* a new submission needs new approvals (voided while still SUBMITTED: the guard) */
     isms_sql_appendf(q, "DELETE FROM approval WHERE review_id = %d AND version = %d",
                      (long long)json_integer_value(json_object_get(review, "id")),
                      (long long)json_integer_value(json_object_get(review, "version")));
     if ((st = isms_exec_sql(ctx, q, NULL, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    return r;
+    return run_move(ctx, move_sql(ctx, "RETURNED"), review, 1);
 }
 
 static isms_result do_cancel(isms_ctx *ctx, const json_t *review)
 {
+    if (json_integer_value(json_object_get(review, "version")) > 1) {
+        return conflict(ctx, "an amendment cannot be cancelled: version 1 or later was approved "
+                        "and stays the record; finish the amendment or submit it unchanged");
+    }
     return run_move(ctx, move_sql(ctx, "CANCELLED"), review, 1);
 }
 
@@ -358,7 +407,7 @@ static isms_result do_approve(isms_ctx *ctx, const json_t *review, const char *c
     json_t *authors, *approvals;
     isms_sql *q;
     isms_db_status st;
-    isms_result r = {0, NULL, NULL, NULL, NULL};
+    isms_result r = {0};
 
     if ((st = version_authors(ctx, review, &authors, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
@@ -406,13 +455,13 @@ static isms_result body_comment(isms_ctx *ctx, const transition *t, const json_t
                                 const char **comment)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0, NULL, NULL, NULL, NULL};
+    isms_result ok = {0};
     json_t *v = isms_validate(&comment_entity, in, ISMS_V_CREATE, NULL, NULL, &errs);
 
     if (!v) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, v);
     *comment = jstr(v, "comment");
-    if (*comment && !**comment) *comment = NULL;
+    if (*comment && blank(*comment)) *comment = NULL;   /* blank is no comment */
     if (t->need_comment && !*comment) {
         isms_verr(&errs, "comment", "required", "a comment is required to %s a review",
                   t->action);
@@ -493,6 +542,10 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
     }
     isms_json_pool(ctx->pool, w);
     rule = jstr(w, "rule");
+    if (blank(jstr(w, "justification"))) {
+        isms_verr(&errs, "justification", "required", "a waiver needs a written justification");
+        return isms_res_invalid(ctx->pool, errs.list);
+    }
     if ((r = isms_load_review(ctx, id, &review)).status) return r;
     if (!isms_review_editable(review)) {
         return conflict(ctx, "findings are waived before the review is submitted");
@@ -528,6 +581,34 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
 /* The sealed versions, each re-hashed: "intact" is false when the stored content no longer
  * matches its hash; for the approved version in force, "live_matches_seal" compares the
  * live rows with the seal. */
+/* The content hash each approval put on record in the audit trail, by version: a sealed
+ * copy whose content and hash were both rewritten no longer matches it. */
+static isms_db_status audited_hashes(isms_ctx *ctx, long long id, json_t **out,
+                                     const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+    int i;
+
+    isms_sql_appendf(q, "SELECT after_state FROM audit_event WHERE review_id = %d AND action = "
+                        "'approve' AND status = 200 ORDER BY seq", id);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *out = isms_json_pool(ctx->pool, json_object());
+    for (i = 0; i < rs->nrows; i++) {
+        json_t *after = ISMS_ROW(rs, i, 0) ? json_loads(ISMS_ROW(rs, i, 0), 0, NULL) : NULL;
+        const char *h = jstr(after, "content_hash");
+        if (h && jstr(after, "status") && !strcmp(jstr(after, "status"), "APPROVED")) {
+            json_object_set_new(*out, apr_psprintf(ctx->pool, "%" APR_INT64_T_FMT,
+                                (apr_int64_t)json_integer_value(json_object_get(after,
+                                                                                "version"))),
+                                json_string(h));
+        }
+        json_decref(after);
+    }
+    return ISMS_DB_OK;
+}
+
 static isms_db_status versions_of(isms_ctx *ctx, long long id, json_t **out, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
@@ -535,17 +616,23 @@ static isms_db_status versions_of(isms_ctx *ctx, long long id, json_t **out, con
     isms_db_status st;
     int i;
 
+    json_t *audited;
+
+    if ((st = audited_hashes(ctx, id, &audited, err)) != ISMS_DB_OK) return st;
     isms_sql_appendf(q, "SELECT version, status, content_hash, approved_at, approved_by, "
                         "content FROM review_version WHERE review_id = %d ORDER BY version", id);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     *out = json_array();
     for (i = 0; i < rs->nrows; i++) {
-        const char *content = ISMS_ROW(rs, i, 5);
+        const char *content = ISMS_ROW(rs, i, 5), *stored = ISMS_ROW(rs, i, 2);
         const char *h = isms_sha256_hex(ctx->pool, content, strlen(content), NULL, 0);
-        json_array_append_new(*out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "version",
+        const char *on_record = jstr(audited, ISMS_ROW(rs, i, 0));
+        int anchored = on_record && !strcmp(on_record, stored);
+        json_array_append_new(*out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b}", "version",
             (json_int_t)atoll(ISMS_ROW(rs, i, 0)), "status", ISMS_ROW(rs, i, 1),
-            "content_hash", ISMS_ROW(rs, i, 2), "approved_at", ISMS_ROW(rs, i, 3),
-            "approved_by", ISMS_ROW(rs, i, 4), "intact", !strcmp(h, ISMS_ROW(rs, i, 2))));
+            "content_hash", stored, "approved_at", ISMS_ROW(rs, i, 3),
+            "approved_by", ISMS_ROW(rs, i, 4), "intact", !strcmp(h, stored) && anchored,
+            "hash_in_audit_trail", anchored));
     }
     return ISMS_DB_OK;
 }

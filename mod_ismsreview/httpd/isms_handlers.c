@@ -50,6 +50,28 @@ static const char *if_none_match(isms_req *q)
     return apr_table_get(q->r->headers_in, "If-None-Match");
 }
 
+/* Reports: HTML (inline, with its Content-Security-Policy), CSV, iCalendar, ZIP (downloads). */
+static int send_raw(isms_req *q, const isms_result *res)
+{
+    request_rec *r = q->r;
+    apr_bucket_brigade *bb;
+
+    r->status = res->status;
+    ap_set_content_type(r, res->content_type ? res->content_type : "application/octet-stream");
+    if (res->csp) apr_table_setn(r->headers_out, "Content-Security-Policy", res->csp);
+    if (res->filename) {
+        apr_table_setn(r->headers_out, "Content-Disposition", apr_psprintf(r->pool,
+                       "%s; filename=\"%s\"", strncmp(res->content_type ? res->content_type
+                       : "", "text/html", 9) ? "attachment" : "inline", res->filename));
+    }
+    ap_set_content_length(r, (apr_off_t)res->raw_len);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(res->raw, res->raw_len, r->pool,
+                                                       r->connection->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
+}
+
 static int send_result(isms_req *q, const isms_result *res)
 {
     request_rec *r = q->r;
@@ -64,6 +86,7 @@ static int send_result(isms_req *q, const isms_result *res)
         r->status = HTTP_NOT_MODIFIED;
         return OK;
     }
+    if (res->raw && res->status < 300) return send_raw(q, res);
     if (res->status == HTTP_NO_CONTENT || !res->body) {
         r->status = res->status;
         return OK;

@@ -12,4 +12,11 @@ isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
     isms_op_measurement_create, isms_op_check, isms_op_history, isms_op_waive,
     isms_op_workflow, isms_op_audit, isms_op_audit_verify;
 
+/* isms_route_evidence.c */
+isms_op_fn isms_op_evidence;
+
+/* isms_route_reports.c */
+isms_op_fn isms_op_report_review, isms_op_report_dashboard, isms_op_report_actions,
+    isms_op_report_compliance, isms_op_calendar;
+
 #endif

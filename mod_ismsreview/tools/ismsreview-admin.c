@@ -14,6 +14,7 @@
 #include "isms_api.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
+#include "verify_evidence.h"
 
 #define EXIT_USAGE 2
 
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: ismsreview-admin [--database 'DRIVER key=value ...'] COMMAND\n"
+        "       ismsreview-admin verify-evidence FILE.zip\n"
         "\n"
         "The database is given as in the ISMSReviewDatabase directive, with --database or\n"
         "the environment variable ISMSREVIEW_DATABASE, e.g.\n"
@@ -33,6 +35,14 @@ static void usage(FILE *f)
         "  status    print the applied and the expected schema version; exit 1 if they differ\n"
         "  verify    walk the audit trail's hash chain and re-hash every sealed review version;\n"
         "            exit 1 and name the first bad event or version if anything was changed\n"
+        "  verify-evidence FILE.zip\n"
+        "            check an evidence pack (GET v1/reviews/{id}/evidence) offline, without a\n"
+        "            database: every file the manifest lists is there with its size and\n"
+        "            SHA-256, nothing is unlisted, the manifest is intact, record.json of a\n"
+        "            sealed version re-hashes to its content_hash, and the audit extract's\n"
+        "            events re-hash and chain in increasing seq. Exit 0 and one 'verified'\n"
+        "            line; exit 1 naming every file or hash that does not match; exit 2 for\n"
+        "            a usage error or a file it cannot read\n"
         "  help      this text\n");
 }
 
@@ -191,11 +201,14 @@ int main(int argc, const char *const *argv)
         }
         spec = arg;
     }
-    if (rv != APR_EOF || g->ind != argc - 1) {
+    if (rv == APR_EOF && g->ind < argc && strcmp(argv[g->ind], "verify-evidence") == 0) {
+        rc = isms_admin_verify_evidence(p, argc - g->ind - 1, argv + g->ind + 1);
+    }
+    else if (rv != APR_EOF || g->ind != argc - 1) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    rc = run(p, spec, argv[g->ind]);
+    else rc = run(p, spec, argv[g->ind]);
     apr_pool_destroy(p);
     apr_terminate();
     return rc;

@@ -197,6 +197,8 @@ int main(void)
     srunner_add_suite(sr, entity_suite());
     srunner_add_suite(sr, records_suite());
     srunner_add_suite(sr, workflow_suite());
+    srunner_add_suite(sr, reports_suite());
+    srunner_add_suite(sr, evidence_suite());
     srunner_run_all(sr, CK_NORMAL);
     run = srunner_ntests_run(sr);
     failed = srunner_ntests_failed(sr);

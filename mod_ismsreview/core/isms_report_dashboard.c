@@ -1,0 +1,355 @@
+/* GET v1/reports/dashboard: what top management looks at between reviews. Overdue actions,
+ * actions by status and by owner, live objectives with RAG and trend, when the next review
+ * is due (with an overdue alert), reviews awaiting approval, reviews by status; the burn-down
+ * of open actions. JSON by default, HTML with ?format=html. */
+#include "isms_report.h"
+#include "isms_escape.h"
+#include "isms_html.h"
+#include "isms_json.h"
+#include "isms_ops.h"
+#include "isms_svg.h"
+
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLOSED "('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED')"
+#define LIVE_REVIEW "r.status <> 'CANCELLED'"
+#define OVERDUE_LIST_MAX 100
+#define KPI_CHARTS_MAX 24
+
+static isms_db_status counts(isms_ctx *ctx, isms_sql *q, json_t **out, const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_query_sql(ctx, q, &rs, err);
+    int i;
+
+    if (st != ISMS_DB_OK) return st;
+    *out = json_object();
+    for (i = 0; i < rs->nrows; i++) {
+        json_object_set_new(*out, ISMS_ROW(rs, i, 0) ? ISMS_ROW(rs, i, 0) : "",
+                            json_integer(isms_ll(ISMS_ROW(rs, i, 1))));
+    }
+    return ISMS_DB_OK;
+}
+
+static isms_db_status review_counts(isms_ctx *ctx, json_t *d, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *list;
+    isms_rows *rs;
+    isms_db_status st;
+    int i;
+
+    isms_sql_appendf(q, "SELECT status, COUNT(*) AS n FROM review GROUP BY status");
+    if ((st = counts(ctx, q, &list, err)) != ISMS_DB_OK) return st;
+    json_object_set_new(d, "reviews_by_status", list);
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql_appendf(q, "SELECT r.id, r.ref, r.title, r.version, r.submitted_at, "
+                        "r.submitted_by, (SELECT COUNT(*) FROM approval p WHERE p.review_id = "
+                        "r.id AND p.version = r.version) AS approvals_count FROM review r "
+                        "WHERE r.status = 'SUBMITTED' ORDER BY r.submitted_at, r.id");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    json_object_set_new(d, "awaiting_approval", list = json_array());
+    for (i = 0; i < rs->nrows; i++) {
+        json_array_append_new(list, json_pack("{s:I,s:s?,s:s?,s:I,s:s?,s:s?,s:I}", "id",
+            (json_int_t)isms_ll(ISMS_ROW(rs, i, 0)), "ref", ISMS_ROW(rs, i, 1), "title",
+            ISMS_ROW(rs, i, 2), "version", (json_int_t)isms_ll(ISMS_ROW(rs, i, 3)),
+            "submitted_at", ISMS_ROW(rs, i, 4), "submitted_by", ISMS_ROW(rs, i, 5),
+            "approvals_count", (json_int_t)isms_ll(ISMS_ROW(rs, i, 6))));
+    }
+    return ISMS_DB_OK;
+}
+
+/* ---- actions: by status, by owner, totals and the burn-down from one pass ---- */
+
+typedef struct {
+    json_int_t total, open, overdue;
+} owner_counts;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *owner_list(apr_pool_t *p, apr_hash_t *owners, json_int_t *sum)
+{
+    const char **keys = apr_palloc(p, sizeof(char *) * (apr_hash_count(owners) + 1));
+    json_t *list = json_array();
+    apr_hash_index_t *hi;
+    size_t n = 0, i;
+
+    for (hi = apr_hash_first(p, owners); hi; hi = apr_hash_next(hi)) {
+        keys[n++] = apr_hash_this_key(hi);
+    }
+    qsort(keys, n, sizeof(*keys), cmp_str);
+    for (i = 0; i < n; i++) {
+        owner_counts *c = apr_hash_get(owners, keys[i], APR_HASH_KEY_STRING);
+        json_array_append_new(list, json_pack("{s:s,s:I,s:I,s:I}", "owner", keys[i],
+                              "total_count", c->total, "open_count", c->open,
+                              "overdue_count", c->overdue));
+        sum[0] += c->total;
+        sum[1] += c->open;
+        sum[2] += c->overdue;
+    }
+    return list;
+}
+
+static void count_actions(isms_ctx *ctx, isms_rows *rs, json_t *d)
+{
+    apr_hash_t *owners = apr_hash_make(ctx->pool);
+    json_t *by_status = json_object();
+    json_int_t sum[3] = {0, 0, 0};
+    int i;
+
+    for (i = 0; i < rs->nrows; i++) {
+        const char *owner = ISMS_ROW(rs, i, ISMS_SCAN_OWNER);
+        const char *st = ISMS_ROW(rs, i, ISMS_SCAN_STATUS);
+        owner_counts *c = apr_hash_get(owners, owner, APR_HASH_KEY_STRING);
+        int open = isms_report_action_open(st);
+        json_object_set_new(by_status, st, json_integer(json_integer_value(
+                            json_object_get(by_status, st)) + 1));
+        if (!c) apr_hash_set(owners, owner, APR_HASH_KEY_STRING,
+                             c = apr_pcalloc(ctx->pool, sizeof(*c)));
+        c->total++;
+        c->open += open;
+        c->overdue += open && strcmp(ISMS_ROW(rs, i, ISMS_SCAN_DUE), ctx->today) < 0;
+    }
+    json_object_set_new(d, "actions_by_status", by_status);
+    json_object_set_new(d, "actions_by_owner", owner_list(ctx->pool, owners, sum));
+    json_object_set_new(d, "actions_total", json_integer(sum[0]));
+    json_object_set_new(d, "actions_open", json_integer(sum[1]));
+    json_object_set_new(d, "actions_overdue", json_integer(sum[2]));
+}
+
+static isms_db_status action_counts(isms_ctx *ctx, json_t *d, const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_action_scan(ctx, 0, &rs, err);
+
+    if (st != ISMS_DB_OK) return st;
+    count_actions(ctx, rs, d);
+    json_object_set_new(d, "burn_down", isms_burn_down_of(ctx, rs, 180));
+    return ISMS_DB_OK;
+}
+
+static isms_db_status overdue_actions(isms_ctx *ctx, json_t *d, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *list, *a;
+    isms_db_status st;
+    size_t i;
+
+    isms_sql_appendf(q, "SELECT a.id, a.ref, a.title, a.owner, a.priority, a.status, "
+                        "a.progress, a.due_date, a.review_id FROM action a JOIN review r ON "
+                        "r.id = a.review_id WHERE " LIVE_REVIEW " AND a.status NOT IN " CLOSED
+                        " AND a.due_date < %s ORDER BY a.due_date, a.id LIMIT %d", ctx->today,
+                     (long long)OVERDUE_LIST_MAX);
+    if ((st = isms_rows_json(ctx, q, &list, err)) != ISMS_DB_OK) return st;
+    json_array_foreach(list, i, a) {
+        json_object_set_new(a, "days_overdue", json_integer(isms_days_between(
+            json_string_value(json_object_get(a, "due_date")), ctx->today)));
+    }
+    json_object_set_new(d, "overdue_actions", list);
+    return ISMS_DB_OK;
+}
+
+/* The measurements of the live objectives, grouped onto them; then RAG and trend. */
+static isms_db_status attach_measurements(isms_ctx *ctx, json_t *objs, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *all, *o, *m;
+    isms_db_status st;
+    size_t i, k = 0;
+
+    isms_sql_appendf(q, "SELECT m.objective_id, m.period_frm, m.period_to, m.value, "
+                        "m.target_at_time, m.rag FROM kpi_measurement m JOIN objective o ON "
+                        "o.id = m.objective_id JOIN review r ON r.id = o.review_id WHERE "
+                        LIVE_REVIEW " AND o.status IN ('PROPOSED', 'ACTIVE') ORDER BY "
+                        "m.objective_id, m.period_to, m.id");
+    if ((st = isms_rows_json(ctx, q, &all, err)) != ISMS_DB_OK) return st;
+    json_array_foreach(objs, i, o) {
+        json_int_t id = json_integer_value(json_object_get(o, "id"));
+        json_t *list = json_array();
+        for (; k < json_array_size(all) && json_integer_value(json_object_get(
+                   m = json_array_get(all, k), "objective_id")) == id; k++) {
+            json_array_append(list, m);
+        }
+        isms_kpi_status(o, list);
+        json_object_set_new(o, "measurements", list);
+    }
+    json_decref(all);
+    return ISMS_DB_OK;
+}
+
+static isms_db_status objectives(isms_ctx *ctx, json_t *d, const char **err)
+{
+    const isms_entity *e = isms_entity_by_kind("objective");
+    isms_sql *q = isms_rec_select_sql(ctx, e);
+    json_t *rows, *objs = json_array(), *rag = json_object();
+    isms_db_status st;
+    size_t i;
+
+    isms_sql_appendf(q, " WHERE status IN ('PROPOSED', 'ACTIVE') AND review_id IN (SELECT id "
+                        "FROM review WHERE status <> 'CANCELLED') ORDER BY id");
+    if ((st = isms_rec_fetch(ctx, e, q, &rows, err)) == ISMS_DB_OK) {
+        for (i = 0; i < json_array_size(rows); i++) {
+            json_array_append_new(objs, isms_present(ctx, e, json_array_get(rows, i)));
+        }
+        json_decref(rows);
+        st = attach_measurements(ctx, objs, err);
+    }
+    for (i = 0; st == ISMS_DB_OK && i < json_array_size(objs); i++) {
+        const char *r = json_string_value(json_object_get(json_array_get(objs, i), "rag"));
+        r = r ? r : "NONE";
+        json_object_set_new(rag, r, json_integer(json_integer_value(json_object_get(rag, r))
+                                                 + 1));
+    }
+    json_object_set_new(d, "objectives", objs);
+    json_object_set_new(d, "objectives_by_rag", rag);
+    return st;
+}
+
+static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
+{
+    isms_result ok = {0};
+    json_t *d = isms_json_pool(ctx->pool, json_object()), *next;
+    const char *err = NULL;
+    isms_db_status st = isms_next_review_due(ctx, &next, &err);
+
+    if (st == ISMS_DB_OK) {
+        json_object_set_new(d, "next_review", next);
+        st = review_counts(ctx, d, &err);
+    }
+    if (st == ISMS_DB_OK) st = action_counts(ctx, d, &err);
+    if (st == ISMS_DB_OK) st = overdue_actions(ctx, d, &err);
+    if (st == ISMS_DB_OK) st = objectives(ctx, d, &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    json_object_set_new(d, "report", json_string("dashboard"));
+    json_object_set_new(d, "generated_at", json_string(ctx->now));
+    json_object_set_new(d, "today", json_string(ctx->today));
+    *out = d;
+    return ok;
+}
+
+/* ---- HTML ---- */
+
+#define T(h, k) {h, k, ISMS_COL_TEXT, NULL, NULL}
+#define E(h, k) {h, k, ISMS_COL_ENUM, NULL, NULL}
+#define D(h, k) {h, k, ISMS_COL_DATE, NULL, NULL}
+#define R(h, k) {h, k, ISMS_COL_REF, NULL, NULL}
+#define END {NULL, NULL, ISMS_COL_TEXT, NULL, NULL}
+
+static const isms_col overdue_cols[] = {
+    R("Ref", "ref"), T("Action", "title"), T("Owner", "owner"), E("Priority", "priority"),
+    E("Status", "status"), T("Progress %", "progress"), D("Due", "due_date"),
+    T("Days overdue", "days_overdue"), END};
+static const isms_col owner_cols[] = {
+    T("Owner", "owner"), T("Actions", "total_count"), T("Open", "open_count"),
+    T("Overdue", "overdue_count"), END};
+static const isms_col objective_cols[] = {
+    R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner"), E("Status", "status"), T("KPI", "kpi.name"), T("Target", "kpi.target"),
+    T("Unit", "kpi.unit"), T("Latest", "latest_measurement.value"),
+    {"RAG", "rag", ISMS_COL_CLASS, NULL, NULL}, E("Trend", "trend"), END};
+static const isms_col awaiting_cols[] = {
+    R("Ref", "ref"), T("Title", "title"), T("Version", "version"),
+    D("Submitted", "submitted_at"), T("By", "submitted_by"),
+    T("Approvals so far", "approvals_count"), END};
+
+/* {"A": 1, "B": 2} as a two-column table. */
+static void count_table(isms_buf *b, apr_pool_t *p, const json_t *obj, const char *head)
+{
+    const char *key;
+    json_t *v, *rows = json_array();
+    isms_col cols[] = {E(head, "k"), T("Count", "n"), END};
+
+    json_object_foreach((json_t *)obj, key, v) {
+        json_array_append_new(rows, json_pack("{s:s,s:O}", "k", key, "n", v));
+    }
+    isms_html_table(b, p, cols, rows, "None.");
+    json_decref(rows);
+}
+
+static void next_review_html(isms_buf *b, apr_pool_t *p, const json_t *d)
+{
+    const json_t *n = json_object_get(d, "next_review");
+    const char *due = isms_report_field(p, n, "due_date");
+
+    isms_html_section(b, "next-review", "Next management review");
+    if (!*due) isms_html_el(b, "p", "muted", "No review recorded yet.");
+    else if (json_is_true(json_object_get(n, "overdue"))) {
+        isms_html_el(b, "p", "alert", apr_pstrcat(p, "Overdue: the next management review was "
+                     "due on ", due, " (", isms_report_field(p, n, "days_overdue"),
+                     " days ago), after ", isms_report_field(p, n, "latest_review.ref"), ".",
+                     NULL));
+    }
+    else {
+        isms_html_el(b, "p", "ok", apr_pstrcat(p, "Next management review due on ", due,
+                     " (after ", isms_report_field(p, n, "latest_review.ref"), ", ",
+                     isms_report_field(p, n, "basis"), ").", NULL));
+    }
+    isms_html_section_end(b);
+}
+
+static void kpi_charts(isms_buf *b, apr_pool_t *p, const json_t *objs)
+{
+    const json_t *o;
+    size_t i;
+    int n = 0;
+
+    json_array_foreach(objs, i, o) {
+        if (n >= KPI_CHARTS_MAX) break;
+        if (!json_array_size(json_object_get(o, "measurements"))) continue;
+        isms_html_el(b, "h3", NULL, apr_pstrcat(p, isms_report_field(p, o, "ref"), " ",
+                                                isms_report_field(p, o, "statement"), NULL));
+        isms_svg_kpi(b, p, o);
+        n++;
+    }
+}
+
+static void dashboard_html(isms_buf *b, apr_pool_t *p, const json_t *d)
+{
+    isms_html_begin(b, "ISMS management review dashboard");
+    isms_html_el(b, "p", "muted", apr_pstrcat(p, "As of ", isms_report_field(p, d,
+                 "generated_at"), ".", NULL));
+    next_review_html(b, p, d);
+    isms_html_section(b, "awaiting-approval", "Reviews awaiting approval");
+    isms_html_table(b, p, awaiting_cols, json_object_get(d, "awaiting_approval"), "None.");
+    count_table(b, p, json_object_get(d, "reviews_by_status"), "Review status");
+    isms_html_section_end(b);
+    isms_html_section(b, "actions", "Actions");
+    isms_html_el(b, "p", NULL, apr_pstrcat(p, isms_report_field(p, d, "actions_total"),
+                 " actions, ", isms_report_field(p, d, "actions_open"), " open, ",
+                 isms_report_field(p, d, "actions_overdue"), " overdue.", NULL));
+    isms_svg_burn_down(b, p, json_object_get(d, "burn_down"), "Open actions over time");
+    count_table(b, p, json_object_get(d, "actions_by_status"), "Action status");
+    isms_html_el(b, "h3", NULL, "By owner");
+    isms_html_table(b, p, owner_cols, json_object_get(d, "actions_by_owner"), "None.");
+    isms_html_el(b, "h3", NULL, "Overdue actions (most overdue first)");
+    isms_html_table(b, p, overdue_cols, json_object_get(d, "overdue_actions"), "None.");
+    isms_html_section_end(b);
+    isms_html_section(b, "objectives", "Objectives");
+    count_table(b, p, json_object_get(d, "objectives_by_rag"), "RAG");
+    isms_html_table(b, p, objective_cols, json_object_get(d, "objectives"),
+                    "No active or proposed objectives.");
+    kpi_charts(b, p, json_object_get(d, "objectives"));
+    isms_html_section_end(b);
+    isms_html_end(b);
+}
+
+isms_result isms_report_dashboard(isms_ctx *ctx, const isms_query *q, const char *accept)
+{
+    const char *name = apr_pstrcat(ctx->pool, "dashboard-", ctx->today, NULL);
+    json_t *d = NULL;
+    isms_buf *b;
+    isms_fmt fmt;
+    isms_result r = isms_report_pick(ctx, q, accept, ISMS_FMT_HTML | ISMS_FMT_JSON,
+                                     ISMS_FMT_JSON, &fmt);
+
+    if (r.status || (r = dashboard_data(ctx, &d)).status) return r;
+    if (fmt == ISMS_FMT_JSON) return isms_res_ok(ctx, 200, json_incref(d), NULL, NULL);
+    b = isms_buf_new(ctx->pool, 65536);
+    dashboard_html(b, ctx->pool, d);
+    return isms_html_result(ctx, b, isms_report_filename(ctx->pool, name, fmt));
+}

@@ -1,0 +1,142 @@
+/* Derived data more than one report shows: when the next review is due, and the burn-down of
+ * open actions. */
+#include "isms_report.h"
+#include "isms_json.h"
+#include "isms_ops.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+#define EPOCH "1970-01-01"
+
+static json_t *latest_json(isms_rows *rs)
+{
+    return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
+                     (json_int_t)isms_ll(ISMS_ROW(rs, 0, 0)), "ref", ISMS_ROW(rs, 0, 1),
+                     "title", ISMS_ROW(rs, 0, 2), "status", ISMS_ROW(rs, 0, 3),
+                     "planned_date", ISMS_ROW(rs, 0, 4), "held_from", ISMS_ROW(rs, 0, 5),
+                     "next_review_date", ISMS_ROW(rs, 0, 6));
+}
+
+isms_db_status isms_next_review_due(isms_ctx *ctx, json_t **out, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    const char *next, *base, *due;
+    isms_rows *rs;
+    long late;
+    int months;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT id, ref, title, status, planned_date, held_frm, "
+                        "next_review_date, planned_interval_months FROM review WHERE status "
+                        "<> 'CANCELLED' ORDER BY COALESCE(held_frm, planned_date) DESC, id DESC "
+                        "LIMIT 1");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (!rs->nrows) {
+        *out = json_pack("{s:n,s:n,s:n,s:b,s:i}", "latest_review", "due_date", "basis",
+                         "overdue", 0, "days_overdue", 0);
+        return ISMS_DB_OK;
+    }
+    next = ISMS_ROW(rs, 0, 6);
+    base = ISMS_ROW(rs, 0, 5) ? ISMS_ROW(rs, 0, 5) : ISMS_ROW(rs, 0, 4);
+    months = ISMS_ROW(rs, 0, 7) ? (int)isms_ll(ISMS_ROW(rs, 0, 7)) : ctx->interval_months;
+    due = next ? next : isms_add_months(ctx->pool, base, months);
+    late = isms_days_between(due, ctx->today);
+    *out = json_pack("{s:o,s:s,s:s,s:i,s:b,s:i}", "latest_review", latest_json(rs), "due_date",
+                     due, "basis", next ? "next_review_date" : "interval", "interval_months",
+                     months, "overdue", late > 0, "days_overdue", late > 0 ? (int)late : 0);
+    return ISMS_DB_OK;
+}
+
+/* Days since 1970-01-01 of the date at the start of s (YYYY-MM-DD...), read digit by digit:
+ * this runs twice per action in a burn-down over tens of thousands of them. */
+static long day_number(const char *s)
+{
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    long era, yoe, doy;
+
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+isms_db_status isms_action_scan(isms_ctx *ctx, long long review_id, isms_rows **rs,
+                                const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "SELECT a.owner, a.status, a.due_date, a.created_at, a.completed_at, "
+                        "a.updated_at FROM action a WHERE ");
+    if (review_id > 0) isms_sql_appendf(q, "a.review_id = %d", review_id);
+    else isms_sql_appendf(q, "a.review_id NOT IN (SELECT id FROM review WHERE status = "
+                             "'CANCELLED')");
+    return isms_query_sql(ctx, q, rs, err);
+}
+
+/* Openings and closings per day from d0 to d1 (days clamped into the range). */
+typedef struct {
+    long d0, d1;
+    int *opened, *closed;
+} day_counts;
+
+static void count_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
+{
+    int i;
+
+    c->d0 = c->d1 = today;
+    for (i = 0; i < rs->nrows; i++) {
+        long d = day_number(ISMS_ROW(rs, i, ISMS_SCAN_CREATED));
+        if (d < c->d0) c->d0 = d;
+    }
+    c->opened = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    c->closed = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    for (i = 0; i < rs->nrows; i++) {
+        const char *created = ISMS_ROW(rs, i, ISMS_SCAN_CREATED), *closed;
+        long d = day_number(created);
+        c->opened[(d > c->d1 ? c->d1 : d) - c->d0]++;
+        if (isms_report_action_open(ISMS_ROW(rs, i, ISMS_SCAN_STATUS))) continue;
+        closed = ISMS_ROW(rs, i, ISMS_SCAN_COMPLETED);
+        if (!closed) closed = ISMS_ROW(rs, i, ISMS_SCAN_UPDATED);
+        d = day_number(closed ? closed : created);
+        c->closed[(d > c->d1 ? c->d1 : d < c->d0 ? c->d0 : d) - c->d0]++;
+    }
+}
+
+/* The open count at evenly spaced days (at most max of them) from the first opening to
+ * today. */
+static json_t *sample(isms_ctx *ctx, const day_counts *c, int max)
+{
+    long span = c->d1 - c->d0, day, next = 0, open = 0;
+    int k, n = span + 1 < max ? (int)span + 1 : max;
+    json_t *list = json_array();
+
+    for (k = 0; k < n; k++) {
+        day = n > 1 ? c->d0 + (long)((double)span * k / (n - 1) + 0.5) : c->d0;
+        for (; next <= day - c->d0; next++) open += c->opened[next] - c->closed[next];
+        json_array_append_new(list, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
+                                              EPOCH, day), "open", (json_int_t)open));
+    }
+    return list;
+}
+
+json_t *isms_burn_down_of(isms_ctx *ctx, isms_rows *rs, int max)
+{
+    day_counts c;
+
+    if (!rs->nrows || max < 1) return json_array();
+    count_days(ctx->pool, rs, day_number(ctx->today), &c);
+    return sample(ctx, &c, max);
+}
+
+isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_t **out,
+                              const char **err)
+{
+    isms_rows *rs;
+    isms_db_status st = isms_action_scan(ctx, review_id, &rs, err);
+
+    if (st == ISMS_DB_OK) *out = isms_burn_down_of(ctx, rs, max);
+    return st;
+}
