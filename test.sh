@@ -35,7 +35,8 @@ check_re = re.compile(r"\d+%: Checks: (\d+), Failures: (\d+), Errors: (\d+)")
 pytest_re = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s")
 tot = {"passed": 0, "failed": 0, "skipped": 0}
 parts = []
-for d, _, files in sorted(os.walk(os.path.join(top, "tests"))):
+for d, dirs, files in sorted(os.walk(os.path.join(top, "tests"))):
+    dirs[:] = [x for x in dirs if x != "node_modules"]
     for f in sorted(files):
         if not f.endswith(".trs"):
             continue
@@ -92,7 +93,7 @@ if ! build; then
 fi
 
 # stale results of an earlier run must not be counted
-find tests -name '*.trs' -exec sh -c 'rm -f "$1" "${1%.trs}.log"' _ {} \;
+find tests -name node_modules -prune -o -name '*.trs' -exec sh -c 'rm -f "$1" "${1%.trs}.log"' _ {} \;
 rm -f test-suite.log
 
 make -j2 check
@@ -108,9 +109,21 @@ if [ ! -f tests/integration/run.sh.trs ]; then
     printf ':test-result: %s\n' "$r" > tests/integration/run.sh.trs
 fi
 
+# the web UI in headless Chromium (exit 77: skipped, node or chromium missing)
+echo "test.sh: running tests/browser/run.sh"
+tests/browser/run.sh > tests/browser/run.sh.log 2>&1
+brc=$?
+tail -n 3 tests/browser/run.sh.log
+case $brc in
+    0) r=PASS ;;
+    77) r=SKIP ;;
+    *) r=FAIL; rc=1 ;;
+esac
+printf ':test-result: %s\n' "$r" > tests/browser/run.sh.trs
+
 if [ $rc -ne 0 ]; then
     # show what failed (automake keeps it in the logs)
-    find tests -name '*.trs' | while read -r trs; do
+    find tests -name node_modules -prune -o -name '*.trs' -print | while read -r trs; do
         if grep -qE ':test-result: (FAIL|ERROR|XPASS)' "$trs"; then
             echo "===== ${trs%.trs}.log (last 150 lines)"
             tail -n 150 "${trs%.trs}.log"

@@ -1,45 +1,734 @@
-// Talks only to the JSON API beside this page; inserts text with textContent, never HTML.
-const API = new URL('api/v1/', document.baseURI);
+// The ISMS management review UI: hash-routed screens over the JSON API beside this page.
+// Text goes in with textContent/createElement only (see dom.js); no inline script or style.
+import { api, get, apiUrl, ApiError } from './api.js';
+import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
+import {
+  KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
+} from './fields.js';
 
-async function getJSON(path) {
-  const res = await fetch(new URL(path, API), { headers: { Accept: 'application/json' } });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const err = new Error(body.detail || body.title || `HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
+const view = document.getElementById('view');
+const statusEl = document.getElementById('status');
+let me = { user: null, roles: [] };
+const has = (r) => me.roles.includes(r);
+
+// ---------- messages and errors ----------
+
+function notify(text, kind = 'ok') {
+  clear(statusEl);
+  statusEl.className = `status ${kind}`;
+  statusEl.append(h('span', {}, text));
+  statusEl.hidden = false;
+}
+
+function problemBox(err, onReload) {
+  const box = h('div', { class: 'problem', role: 'alert' });
+  if (err instanceof ApiError && err.status === 412) {
+    box.append(h('p', {}, 'Someone changed this record after you loaded it (412 Precondition Failed). '
+      + 'Your change was not saved. Reload to see the current version, then make your change again.'),
+    h('button', { type: 'button', class: 'reload', on: { click: () => (onReload ? onReload() : route()) } }, 'Reload'));
+  } else if (err instanceof ApiError) {
+    box.append(h('p', {}, `${err.status} ${err.problem.title || ''}: ${err.message}`));
+    const list = err.problem.errors || [];
+    if (list.length) box.append(h('ul', {}, list.map((e) => h('li', {}, `${e.field || ''}: ${e.message || e.code}`))));
+  } else {
+    box.append(h('p', {}, String(err && err.message ? err.message : err)));
   }
-  return body;
+  return box;
 }
 
-function show(id, text) {
-  document.getElementById(id).textContent = text;
+/** Shows an API error in a form's error area: 422 next to the fields, the rest above. */
+function formError(form, err, onReload) {
+  const area = form.querySelector('.form-problem');
+  clear(area);
+  if (err instanceof ApiError && err.status === 422 && err.problem.errors) {
+    const rest = showFieldErrors(form, err.problem.errors);
+    area.append(problemBox(new ApiError(422, { ...err.problem, errors: rest }), onReload));
+  } else {
+    area.append(problemBox(err, onReload));
+  }
 }
 
-function showError(message) {
-  const el = document.getElementById('error');
-  el.textContent = message;
-  el.hidden = false;
+// ---------- dialogs ----------
+
+function askText(title, { required = false, fieldLabel = 'Comment', okText = 'OK' } = {}) {
+  return new Promise((resolve) => {
+    const id = nextId('dlg');
+    const ta = h('textarea', { id, rows: 4, required });
+    const err = h('p', { class: 'field-error', hidden: true, id: `${id}-err` }, 'This is required.');
+    ta.setAttribute('aria-describedby', `${id}-err`);
+    const dlg = h('dialog', { 'aria-labelledby': `${id}-t` });
+    const close = (v) => { dlg.close(); dlg.remove(); resolve(v); };
+    const form = h('form', { method: 'dialog', on: {
+      submit: (ev) => {
+        ev.preventDefault();
+        const v = ta.value.trim();
+        if (required && !v) { err.hidden = false; ta.focus(); return; }
+        close(v);
+      },
+    } },
+    h('h2', { id: `${id}-t` }, title),
+    h('div', { class: 'field' }, h('label', { for: id }, fieldLabel, required ? ' (required)' : ' (optional)'), ta, err),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary' }, okText),
+      h('button', { type: 'button', on: { click: () => close(null) } }, 'Cancel')));
+    dlg.append(form);
+    dlg.addEventListener('cancel', (ev) => { ev.preventDefault(); close(null); });
+    document.body.append(dlg);
+    dlg.showModal();
+    ta.focus();
+  });
+}
+
+// ---------- page scaffolding ----------
+
+function page(title, ...children) {
+  clear(view);
+  const h2 = h('h2', { tabindex: '-1', id: 'page-title' }, title);
+  view.append(h2, ...children);
+  document.title = `${title} · ISMS management review`;
+  return h2;
+}
+
+function section(title, ...children) {
+  const id = nextId('sec');
+  return h('section', { 'aria-labelledby': id, class: 'card' }, h('h3', { id }, title), ...children);
+}
+
+function dl(pairs) {
+  return h('dl', { class: 'kv' }, pairs.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+}
+
+function link(href, text, attrs = {}) {
+  return h('a', { href, ...attrs }, text);
+}
+
+function reportLinks(id, version) {
+  const q = version ? { version } : {};
+  return h('ul', { class: 'links' },
+    h('li', {}, link(apiUrl(`reviews/${id}/report`, q).href, 'Review record (HTML)', { target: '_blank', rel: 'noopener', class: 'report-link' })),
+    h('li', {}, link(apiUrl(`reviews/${id}/report`, { ...q, format: 'csv' }).href, 'CSV', { download: '' })),
+    h('li', {}, link(apiUrl(`reviews/${id}/report`, { ...q, format: 'json' }).href, 'JSON', { download: '' })),
+    h('li', {}, link(apiUrl(`reviews/${id}/evidence`, q).href, 'Evidence pack (ZIP)', { download: '' })));
+}
+
+function display(fd, v, review) {
+  if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return null;
+  switch (fd.t) {
+    case 'date': return fmtDate(v);
+    case 'enum': return label(v);
+    case 'bool': return v ? 'Yes' : 'No';
+    case 'lenum': return v.map(label).join(', ');
+    case 'lstr': return v.join('; ');
+    case 'obj': return fd.sub.map((sf) => (v[sf.n] == null ? null : `${label(sf.n)}: ${sf.t === 'enum' ? label(v[sf.n]) : v[sf.n]}`)).filter(Boolean).join(' · ');
+    case 'lobj': return v.map((o) => fd.sub.map((sf) => o[sf.n]).filter((x) => x != null).join(' / ')).join('; ');
+    case 'ref': {
+      const it = review && (review[fd.of] || []).find((x) => x.id === v);
+      return it ? it.ref : `#${v}`;
+    }
+    case 'lref': return v.map((id) => {
+      const it = review && (review[fd.of] || []).find((x) => x.id === id);
+      return it ? it.ref : `#${id}`;
+    }).join(', ');
+    default: return String(v);
+  }
+}
+
+// ---------- screens ----------
+
+async function dashboard() {
+  page('Dashboard');
+  const d = await get('reports/dashboard');
+  const nr = d.next_review || {};
+  view.append(
+    h('div', { class: 'tiles' },
+      tile('Open actions', d.actions_open), tile('Overdue actions', d.actions_overdue, d.actions_overdue ? 'warn' : ''),
+      tile('All actions', d.actions_total), tile('Awaiting approval', (d.awaiting_approval || []).length)),
+    section('Next management review',
+      nr.due_date ? dl([
+        ['Due', fmtDate(nr.due_date)],
+        ['Overdue', nr.overdue ? `Yes, ${nr.days_overdue} days` : 'No'],
+        nr.latest_review ? ['Latest review', link(`#/reviews/${nr.latest_review.id}`, `${nr.latest_review.ref} ${nr.latest_review.title}`)] : null,
+      ]) : h('p', {}, 'No review yet.'),
+      nr.overdue ? h('p', { class: 'alert', role: 'alert' }, 'The next management review is overdue.') : null),
+    section('Reviews by status', dl(Object.entries(d.reviews_by_status || {}).map(([k, v]) => [label(k), String(v)]))),
+    section('Reviews awaiting approval', (d.awaiting_approval || []).length
+      ? table([
+        { title: 'Reference', render: (r) => link(`#/reviews/${r.id}`, r.ref) },
+        { title: 'Title', key: 'title' }, { title: 'Submitted', render: (r) => fmtDate(r.submitted_at) },
+      ], d.awaiting_approval) : h('p', {}, 'None.')),
+    section('Overdue actions', (d.overdue_actions || []).length
+      ? table([
+        { title: 'Reference', key: 'ref' }, { title: 'Title', key: 'title' }, { title: 'Owner', key: 'owner' },
+        { title: 'Due', render: (a) => fmtDate(a.due_date) }, { title: 'Days overdue', key: 'days_overdue' },
+      ], d.overdue_actions) : h('p', {}, 'None.')),
+    section('Actions by owner', (d.actions_by_owner || []).length
+      ? table(Object.keys(d.actions_by_owner[0]).map((k) => ({ title: label(k), key: k })), d.actions_by_owner)
+      : h('p', {}, 'None.')),
+    section('Objectives', (d.objectives || []).length
+      ? table([
+        { title: 'Reference', key: 'ref' }, { title: 'Statement', key: 'statement' },
+        { title: 'RAG', render: (o) => ragBadge(o.rag) }, { title: 'Trend', render: (o) => label(o.trend) },
+      ], d.objectives) : h('p', {}, 'None.')),
+    h('p', {}, link(apiUrl('reports/dashboard', { format: 'html' }).href, 'Printable dashboard with charts (HTML)', { target: '_blank', rel: 'noopener' }),
+      ' · ', link(apiUrl('reports/compliance', { format: 'html' }).href, 'Compliance matrix', { target: '_blank', rel: 'noopener' }),
+      ' · ', link(apiUrl('reports/actions', { format: 'html' }).href, 'Action register report', { target: '_blank', rel: 'noopener' }),
+      ' · ', link(apiUrl('calendar.ics').href, 'Calendar (iCalendar)', { download: '' })),
+  );
+}
+
+function tile(title, value, cls = '') {
+  return h('div', { class: `tile ${cls}` }, h('span', { class: 'tile-v' }, String(value ?? 0)), h('span', { class: 'tile-t' }, title));
+}
+
+function ragBadge(rag) {
+  return rag ? h('span', { class: `badge rag-${rag.toLowerCase()}` }, label(rag)) : '—';
+}
+
+async function reviews(params) {
+  page('Reviews');
+  const statusId = nextId('f');
+  const yearId = nextId('f');
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter reviews', on: {
+    submit: (ev) => {
+      ev.preventDefault();
+      const q = new URLSearchParams();
+      if (filters.elements.status.value) q.set('status', filters.elements.status.value);
+      if (filters.elements.year.value) q.set('year', filters.elements.year.value);
+      location.hash = `#/reviews${q.toString() ? `?${q}` : ''}`;
+    },
+  } },
+  h('div', { class: 'field' }, h('label', { for: statusId }, 'Status'),
+    h('select', { id: statusId, name: 'status' }, h('option', { value: '' }, 'Any'),
+      ENUMS.review_status.map((v) => h('option', { value: v, selected: params.get('status') === v }, label(v))))),
+  h('div', { class: 'field' }, h('label', { for: yearId }, 'Year'),
+    h('input', { id: yearId, name: 'year', type: 'number', min: 2000, max: 2100, value: params.get('year') || '' })),
+  h('button', { type: 'submit' }, 'Filter'));
+  view.append(filters);
+  const list = await get('reviews', { status: params.get('status'), year: params.get('year'), limit: 100 });
+  view.append(section(`Reviews (${list.items.length}${list.next_cursor ? '+' : ''})`, list.items.length ? table([
+    { title: 'Reference', render: (r) => link(`#/reviews/${r.id}`, r.ref) },
+    { title: 'Title', key: 'title' }, { title: 'Type', render: (r) => label(r.review_type) },
+    { title: 'Planned', render: (r) => fmtDate(r.planned_date) }, { title: 'Status', render: (r) => badge(r.status) },
+    { title: 'Version', key: 'version' }, { title: 'Author', key: 'author' },
+  ], list.items) : h('p', {}, 'No reviews match.')));
+  if (has('author')) view.append(newReviewForm());
+}
+
+function newReviewForm() {
+  const fds = KINDS.review.filter((fd) => ['title', 'review_type', 'trigger', 'planned_date', 'period_from', 'period_to', 'format', 'chair'].includes(fd.n));
+  const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'New review' },
+    h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, null, null, 'new')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Create review')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    try {
+      const r = await api('POST', 'reviews', collect(form, fds, null));
+      notify(`Review ${r.data.ref} created.`);
+      location.hash = `#/reviews/${r.data.id}`;
+    } catch (e) { formError(form, e); }
+  });
+  return section('New review', form);
+}
+
+// ----- review editor -----
+
+const RESULT_KINDS = [
+  ['attendees', 'Attendees'], ['decisions', 'Decisions'], ['actions', 'Actions'],
+  ['improvements', 'Improvement opportunities'], ['changes', 'Changes to the ISMS'],
+  ['objectives', 'Objectives and targets'], ['resources', 'Resource requirements'],
+  ['communications', 'Communications'],
+];
+
+const TRANSITIONS = [
+  { a: 'submit', role: 'author', from: ['DRAFT', 'RETURNED'], comment: false, text: 'Submit for approval' },
+  { a: 'return', role: 'approver', from: ['SUBMITTED'], comment: true, text: 'Return to author' },
+  { a: 'approve', role: 'approver', from: ['SUBMITTED'], comment: false, text: 'Approve' },
+  { a: 'publish', role: 'author', from: ['APPROVED'], comment: false, text: 'Publish' },
+  { a: 'cancel', role: 'author', from: ['DRAFT', 'RETURNED'], comment: true, text: 'Cancel review', v1: true },
+  { a: 'amend', role: 'author', from: ['APPROVED', 'PUBLISHED'], comment: true, text: 'Amend (new version)' },
+];
+
+async function reviewEditor(id, focusSel) {
+  const { data: review } = await api('GET', `reviews/${id}`);
+  const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
+  const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
+  const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
+  const checkPanel = await completenessPanel(review, ctx);
+  const h2 = page(`${review.ref}: ${review.title}`);
+  const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
+
+  const wf = h('div', { class: 'buttons workflow' });
+  for (const t of TRANSITIONS) {
+    if (!has(t.role) || !t.from.includes(review.status)) continue;
+    if (t.v1 && review.version > 1) continue;
+    if (t.a === 'approve' && (sameUser(review.author) || sameUser(review.submitted_by))) continue;
+    wf.append(h('button', { type: 'button', class: t.a === 'approve' || t.a === 'submit' ? 'primary' : '', 'data-action': t.a, on: { click: () => transition(review, t, ctx) } }, t.text));
+  }
+  const wfProblem = h('div', { class: 'wf-problem', 'aria-live': 'polite' });
+
+  view.append(
+    h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${review.author} · planned ${''}`, fmtDate(review.planned_date),
+      review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
+    section('Workflow and reports', wf.childNodes.length ? wf : h('p', {}, 'No workflow step is open to you in this state.'), wfProblem, reportLinks(review.id)),
+    checkPanel,
+    reviewDetails(review, ctx),
+    h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
+    ...INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx)),
+    h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
+    ...RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx)),
+  );
+  const target = focusSel && view.querySelector(focusSel);
+  (target || h2).focus();
+}
+
+async function transition(review, t, ctx) {
+  const comment = await askText(`${t.text}: ${review.ref}`, { required: t.comment, okText: t.text });
+  if (comment === null) return;
+  const box = view.querySelector('.wf-problem');
+  clear(box);
+  try {
+    await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag);
+    notify(`${t.text}: done.`);
+    if (t.a === 'amend') location.hash = `#/reviews/${review.id}`;
+    await ctx.reload('.workflow');
+  } catch (e) {
+    box.append(problemBox(e, () => ctx.reload()));
+    if (e instanceof ApiError && e.status === 422 && e.problem.findings) {
+      box.append(h('p', {}, 'The completeness check found blocking errors; see the panel below.'));
+    }
+    box.querySelector('button, p')?.setAttribute('tabindex', '-1');
+    box.querySelector('button, p')?.focus();
+  }
+}
+
+async function completenessPanel(review, ctx) {
+  let chk;
+  try { chk = await get(`reviews/${review.id}/check`); } catch (e) { return section('Completeness check', problemBox(e)); }
+  const canWaive = has('approver') && ['SUBMITTED', 'DRAFT', 'RETURNED'].includes(review.status);
+  const waived = new Set();
+  const rows = chk.findings.map((fi) => ({ ...fi }));
+  const panel = section(`Completeness check: ${chk.errors} errors, ${chk.warnings} warnings, ${chk.blocking} blocking`,
+    rows.length ? table([
+      { title: 'Rule', key: 'rule' }, { title: 'Clause', key: 'clause' },
+      { title: 'Severity', render: (x) => (x.severity === 'E' ? 'Error' : 'Warning') },
+      { title: 'Finding', key: 'message' },
+      { title: 'Where', render: (x) => [x.entity_ref || x.entity, x.field ? ` (${x.field})` : ''].join('') },
+      { title: 'Waiver', render: (x) => {
+        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
+        if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
+          waived.add(x.rule);
+          return h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => waive(review, x.rule, ctx) } }, `Waive ${x.rule}`);
+        }
+        return 'Open';
+      } },
+    ], rows) : h('p', {}, 'No findings: the record is complete.'));
+  panel.classList.add('check');
+  return panel;
+}
+
+async function waive(review, rule, ctx) {
+  const justification = await askText(`Waive ${rule}`, { required: true, fieldLabel: 'Justification', okText: 'Waive' });
+  if (justification === null) return;
+  try {
+    await api('POST', `reviews/${review.id}/waivers`, { rule, justification });
+    notify(`${rule} waived.`);
+    await ctx.reload('.check h3');
+  } catch (e) { notify(`Waiver refused: ${e.message}`, 'error'); }
+}
+
+function reviewDetails(review, ctx) {
+  const fds = KINDS.review;
+  if (!ctx.editable) {
+    return section('Review details', dl(fds.map((fd) => [label(fd.n), display(fd, review[fd.n], review)])));
+  }
+  const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'Review details' },
+    h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, review, ctx, 'rv')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Save review details')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = collect(form, fds, review);
+    if (!Object.keys(body).length) { notify('Nothing changed.'); return; }
+    try {
+      await api('PATCH', `reviews/${review.id}`, body, review.etag);
+      notify('Review details saved.');
+      await ctx.reload('#page-title');
+    } catch (e) { formError(form, e, () => ctx.reload()); }
+  });
+  return section('Review details', form);
+}
+
+function inputSection(cat, title, ctx) {
+  const items = (ctx.review.inputs || []).filter((i) => i.category === cat);
+  if (cat === 'A_PREV_ACTIONS') {
+    return section(title, h('p', { class: 'hint' }, 'Generated when the review is created from the open actions of earlier reviews; read-only.'),
+      items.length ? items.map((i) => h('div', { class: 'item' },
+        h('h4', {}, `${i.ref}: ${i.title}`), i.summary ? h('p', {}, i.summary) : null,
+        snapshots(i.action_snapshots || []))) : h('p', {}, 'No open actions from earlier reviews.'));
+  }
+  const fds = KINDS.inputs.filter((fd) => !fd.only || fd.only.includes(cat));
+  return collectionSection('inputs', title, items, ctx, { fds, fixed: { category: cat }, cat });
+}
+
+function snapshots(list) {
+  if (!list.length) return h('p', {}, 'No action snapshots.');
+  const keys = Object.keys(list[0]).filter((k) => !['id', 'input_id', 'review_id'].includes(k));
+  return table(keys.map((k) => ({ title: label(k), render: (r) => (/date$/.test(k) ? fmtDate(r[k]) : (r[k] == null ? '—' : String(r[k]))) })), list, 'Action snapshots');
+}
+
+function collectionSection(kind, title, items, ctx, opts = {}) {
+  const fds = opts.fds || KINDS[kind];
+  const sec = section(`${title} (${items.length})`);
+  sec.dataset.kind = opts.cat || kind;
+  const list = h('div', { class: 'items' });
+  for (const it of items) list.append(itemView(kind, it, fds, ctx));
+  if (!items.length) list.append(h('p', { class: 'empty' }, 'None recorded.'));
+  sec.append(list);
+  if (ctx.editable) {
+    const add = h('button', { type: 'button', class: 'add', on: { click: () => {
+      add.hidden = true;
+      const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { form.remove(); add.hidden = false; add.focus(); });
+      sec.append(form);
+      form.querySelector('input, select, textarea')?.focus();
+    } } }, `Add ${addLabel(kind)}`);
+    sec.append(add);
+  }
+  return sec;
+}
+
+function addLabel(kind) {
+  return { attendees: 'attendee', inputs: 'input', decisions: 'decision', actions: 'action', improvements: 'improvement', changes: 'change', objectives: 'objective', resources: 'resource', communications: 'communication' }[kind];
+}
+
+function itemView(kind, it, fds, ctx) {
+  const art = h('article', { class: 'item', 'data-id': String(it.id) });
+  const head = h('h4', {}, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
+  const details = dl(fds.map((fd) => [label(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
+  art.append(head, details);
+  const trkFds = fds.filter((fd) => fd.trk);
+  const canEdit = ctx.editable || (ctx.tracking && trkFds.length);
+  if (canEdit) {
+    const btns = h('div', { class: 'buttons' });
+    btns.append(h('button', { type: 'button', on: { click: () => {
+      btns.hidden = true;
+      details.hidden = true;
+      const form = itemForm(kind, it, ctx.editable ? fds : trkFds, ctx, null, () => { form.remove(); btns.hidden = false; details.hidden = false; btns.querySelector('button').focus(); });
+      art.append(form);
+      form.querySelector('input, select, textarea')?.focus();
+    } } }, `Edit ${it.ref}`));
+    if (ctx.editable) {
+      btns.append(h('button', { type: 'button', class: 'danger', on: { click: async () => {
+        if (!window.confirm(`Delete ${it.ref}?`)) return;
+        try {
+          await api('DELETE', `reviews/${ctx.review.id}/${kind}/${it.id}`, undefined, it.etag);
+          notify(`${it.ref} deleted.`);
+          await ctx.reload(`[data-kind="${kind}"] h3`);
+        } catch (e) { art.append(problemBox(e, () => ctx.reload())); }
+      } } }, `Delete ${it.ref}`));
+    }
+    art.append(btns);
+  }
+  return art;
+}
+
+function itemForm(kind, item, fds, ctx, fixed, onCancel) {
+  const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': item ? `Edit ${item.ref}` : `New ${addLabel(kind)}` },
+    h('div', { class: 'form-problem' }),
+    fixed && fixed.category ? h('p', { class: 'hint' }, `Category: ${fixed.category}`) : null,
+    h('div', { class: 'grid' }, buildFields(fds, item, ctx, kind)),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary' }, item ? 'Save' : `Add ${addLabel(kind)}`),
+      h('button', { type: 'button', on: { click: onCancel } }, 'Cancel')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = collect(form, fds, item);
+    try {
+      if (item) {
+        if (!Object.keys(body).length) { notify('Nothing changed.'); onCancel(); return; }
+        await api('PATCH', `reviews/${ctx.review.id}/${kind}/${item.id}`, body, item.etag);
+        notify(`${item.ref} saved.`);
+      } else {
+        const r = await api('POST', `reviews/${ctx.review.id}/${kind}`, { ...(fixed || {}), ...body });
+        notify(`${r.data.ref} added.`);
+      }
+      await ctx.reload(`[data-kind="${(fixed && fixed.category) || kind}"] h3`);
+    } catch (e) { formError(form, e, () => ctx.reload()); }
+  });
+  return form;
+}
+
+// ----- action register -----
+
+function progressForm(actionId, action) {
+  const sid = nextId('pu');
+  const fds = [
+    { n: 'status', t: 'enum', e: ENUMS.action_status }, { n: 'progress', t: 'int', min: 0, max: 100 },
+    { n: 'note', t: 'txt' }, { n: 'evidence_ref', t: 'str', max: 500 },
+  ];
+  if (has('author')) fds.push({ n: 'due_date', t: 'date', hint: 'authors only' }, { n: 'reason', t: 'txt', hint: 'why the due date changes' });
+  const idField = actionId ? null : h('div', { class: 'field' }, h('label', { for: sid }, 'Action number (id)'),
+    h('input', { id: sid, type: 'number', min: 1, required: true, 'data-field': 'action_id', name: 'action_id' }),
+    h('p', { class: 'field-error', 'data-error-for': 'action_id', hidden: true }));
+  const form = h('form', { class: 'item-form progress', novalidate: true, 'aria-label': action ? `Progress of ${action.ref}` : 'Progress update' },
+    h('div', { class: 'form-problem' }), idField,
+    h('div', { class: 'grid' }, buildFields(fds, action ? { status: action.status, progress: action.progress } : null, null, 'pu')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const id = actionId || form.querySelector('[data-field="action_id"]').value;
+    const body = collect(form, fds, null);
+    if (action) {
+      if (body.status === action.status && !('note' in body) && body.progress === action.progress) { notify('Nothing changed.'); return; }
+    }
+    try {
+      const r = await api('POST', `actions/${id}/updates`, body);
+      notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
+      await route();
+    } catch (e) { formError(form, e); }
+  });
+  return form;
+}
+
+async function actions(params) {
+  // without a role the server lists only the actions this user owns
+  const mine = !me.roles.length;
+  page(mine ? 'My actions' : 'Action register');
+  const fid = (n) => `af-${n}`;
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter actions', on: {
+    submit: (ev) => {
+      ev.preventDefault();
+      const q = new URLSearchParams();
+      for (const n of ['status', 'owner', 'overdue']) if (filters.elements[n].value) q.set(n, filters.elements[n].value);
+      location.hash = `#/actions${q.toString() ? `?${q}` : ''}`;
+    },
+  } },
+  h('div', { class: 'field' }, h('label', { for: fid('status') }, 'Status'), h('select', { id: fid('status'), name: 'status' },
+    h('option', { value: '' }, 'Any'), ENUMS.action_status.map((v) => h('option', { value: v, selected: params.get('status') === v }, label(v))))),
+  h('div', { class: 'field' }, h('label', { for: fid('owner') }, 'Owner'), h('input', { id: fid('owner'), name: 'owner', value: params.get('owner') || '' })),
+  h('div', { class: 'field' }, h('label', { for: fid('overdue') }, 'Overdue'), h('select', { id: fid('overdue'), name: 'overdue' },
+    h('option', { value: '' }, 'Any'), h('option', { value: 'true', selected: params.get('overdue') === 'true' }, 'Overdue only'),
+    h('option', { value: 'false', selected: params.get('overdue') === 'false' }, 'Not overdue'))),
+  h('button', { type: 'submit' }, 'Filter'));
+  view.append(filters);
+  const list = await get('actions', { status: params.get('status'), owner: params.get('owner'), overdue: params.get('overdue'), limit: 200 });
+  const sec = section(`Actions (${list.items.length}${list.next_cursor ? '+' : ''})`);
+  view.append(sec);
+  if (!mine) view.append(h('p', {}, link(apiUrl('reports/actions', { format: 'csv' }).href, 'Action register as CSV', { download: '' })));
+  if (!list.items.length) sec.append(h('p', {}, 'No actions match.'));
+  for (const a of list.items) {
+    const canUpdate = has('author') || (me.user && a.owner === me.user);
+    const art = h('article', { class: 'item', 'data-id': String(a.id) },
+      h('h4', {}, `${a.ref}: ${a.title} `, badge(a.status)),
+      dl([['Owner', a.owner], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
+        ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
+        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? `Review ${a.review_id}` : link(`#/reviews/${a.review_id}`, `Review ${a.review_id}`)]]));
+    if (canUpdate) {
+      const btn = h('button', { type: 'button', on: { click: () => {
+        btn.hidden = true;
+        const form = progressForm(a.id, a);
+        art.append(form);
+        form.querySelector('select, input')?.focus();
+      } } }, `Update progress of ${a.ref}`);
+      art.append(btn);
+    }
+    sec.append(art);
+  }
+}
+
+// ----- objectives -----
+
+function trendChart(points, kpi) {
+  const W = 480; const H = 200; const P = 36;
+  const vals = points.map((p) => p.value);
+  if (kpi && kpi.target != null) vals.push(kpi.target);
+  const min = Math.min(...vals); const max = Math.max(...vals);
+  const span = max - min || 1;
+  const x = (i) => P + (points.length > 1 ? (i * (W - 2 * P)) / (points.length - 1) : (W - 2 * P) / 2);
+  const y = (v) => H - P - ((v - min) / span) * (H - 2 * P);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': `KPI trend${kpi ? ` of ${kpi.name}` : ''}` },
+    s('title', {}, `KPI trend${kpi ? `: ${kpi.name}` : ''}`),
+    s('line', { x1: P, y1: H - P, x2: W - P, y2: H - P, class: 'axis' }),
+    s('line', { x1: P, y1: P, x2: P, y2: H - P, class: 'axis' }),
+    s('text', { x: 4, y: y(max) + 4, class: 'tick' }, String(max)),
+    s('text', { x: 4, y: y(min) + 4, class: 'tick' }, String(min)));
+  if (kpi && kpi.target != null) {
+    svg.append(s('line', { x1: P, x2: W - P, y1: y(kpi.target), y2: y(kpi.target), class: 'target' }),
+      s('text', { x: W - P, y: y(kpi.target) - 4, class: 'tick', 'text-anchor': 'end' }, `target ${kpi.target}`));
+  }
+  if (points.length > 1) {
+    svg.append(s('polyline', { points: points.map((p, i) => `${x(i)},${y(p.value)}`).join(' '), class: 'series' }));
+  }
+  points.forEach((p, i) => svg.append(s('circle', { cx: x(i), cy: y(p.value), r: 4, class: `pt rag-${String(p.rag || '').toLowerCase()}` },
+    s('title', {}, `${p.period_to}: ${p.value} (${p.rag || ''})`))));
+  points.forEach((p, i) => svg.append(s('text', { x: x(i), y: H - P + 16, class: 'tick', 'text-anchor': 'middle' }, p.period_to ? fmtDate(p.period_to).textContent : '')));
+  return svg;
+}
+
+async function objectives() {
+  // without a role the server lists only the objectives this user owns
+  const mine = !me.roles.length;
+  page(mine ? 'My objectives' : 'Objectives and KPIs');
+  const list = await get('objectives', { limit: 200 });
+  if (!list.items.length) view.append(h('p', {}, 'No objectives recorded.'));
+  for (const o of list.items) {
+    const art = section(`${o.ref}: ${itemTitle('objectives', o)}`);
+    art.dataset.id = String(o.id);
+    art.append(dl([
+      ['Owner', o.owner], ['Status', label(o.status)],
+      ['KPI', o.kpi ? `${o.kpi.name} (${label(o.kpi.direction)}), target ${o.kpi.target}${o.kpi.unit ? ` ${o.kpi.unit}` : ''}${o.kpi.baseline != null ? `, baseline ${o.kpi.baseline}` : ''}` : 'none'],
+      ['Latest value', o.latest_measurement ? `${o.latest_measurement.value} (${fmtDate(o.latest_measurement.period_to).textContent})` : '—'],
+      ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? `Review ${o.review_id}` : link(`#/reviews/${o.review_id}`, `Review ${o.review_id}`)],
+    ]));
+    const chartBox = h('div', { class: 'chart-box' });
+    art.append(chartBox);
+    if (o.measurement_count > 0 && o.kpi) {
+      try {
+        const m = await get(`objectives/${o.id}/measurements`);
+        const pts = [...m.items].sort((a, b) => String(a.period_to).localeCompare(String(b.period_to)));
+        chartBox.append(trendChart(pts, o.kpi), table([
+          { title: 'Period', render: (p) => [fmtDate(p.period_from), ' – ', fmtDate(p.period_to)] },
+          { title: 'Value', key: 'value' }, { title: 'Target then', key: 'target_at_time' },
+          { title: 'RAG', render: (p) => ragBadge(p.rag) }, { title: 'By', key: 'created_by' },
+        ], pts, 'Measurements'));
+      } catch (e) { chartBox.append(problemBox(e)); }
+    }
+    if (o.kpi && (has('author') || (me.user && me.user === o.owner))) art.append(measurementForm(o));
+    view.append(art);
+  }
+}
+
+function measurementForm(o) {
+  const fds = [
+    { n: 'period_from', t: 'date', req: true }, { n: 'period_to', t: 'date', req: true },
+    { n: 'value', t: 'num', req: true }, { n: 'evidence_ref', t: 'str', max: 500 }, { n: 'comment', t: 'txt' },
+  ];
+  const oid = nextId('ob');
+  const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': o ? `KPI value for ${o.ref}` : 'KPI value' },
+    h('h4', {}, 'Record a KPI value'), h('div', { class: 'form-problem' }),
+    o ? null : h('div', { class: 'field' }, h('label', { for: oid }, 'Objective number (id)'), h('input', { id: oid, type: 'number', min: 1, 'data-field': 'objective_id' })),
+    h('div', { class: 'grid' }, buildFields(fds, null, null, 'ms')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Add measurement')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const id = o ? o.id : form.querySelector('[data-field="objective_id"]').value;
+    try {
+      const r = await api('POST', `objectives/${id}/measurements`, collect(form, fds, null));
+      notify(`Measurement recorded${r.data && r.data.rag ? `: ${label(r.data.rag)}` : ''}.`);
+      if (me.roles.length) await route(); else form.reset();
+    } catch (e) { formError(form, e); }
+  });
+  return form;
+}
+
+// ----- audit trail -----
+
+async function audit(params) {
+  page('Audit trail');
+  if (!has('auditor') && !has('admin')) {
+    view.append(h('p', {}, 'The audit trail is for auditors and admins.'));
+    return;
+  }
+  const verifyBox = h('div', { 'aria-live': 'polite' });
+  view.append(section('Chain verification',
+    h('button', { type: 'button', class: 'verify', on: { click: async () => {
+      clear(verifyBox);
+      try {
+        const v = await get('audit/verify');
+        verifyBox.append(h('p', { class: v.valid ? 'ok' : 'alert' }, v.valid ? `Chain intact: ${v.events} events.` : `Chain broken at event ${v.first_bad}: ${v.reason}`),
+          dl([['Head', h('code', {}, String(v.head || '—'))]]));
+      } catch (e) { verifyBox.append(problemBox(e)); }
+    } } }, 'Verify the hash chain'), verifyBox));
+  const names = ['review', 'actor', 'entity', 'action'];
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter audit events', on: {
+    submit: (ev) => {
+      ev.preventDefault();
+      const q = new URLSearchParams();
+      for (const n of names) if (filters.elements[n].value) q.set(n, filters.elements[n].value);
+      location.hash = `#/audit${q.toString() ? `?${q}` : ''}`;
+    },
+  } }, names.map((n) => h('div', { class: 'field' }, h('label', { for: `au-${n}` }, label(n)),
+    h('input', { id: `au-${n}`, name: n, value: params.get(n) || '' }))), h('button', { type: 'submit' }, 'Filter'));
+  view.append(filters);
+  const q = Object.fromEntries(names.map((n) => [n, params.get(n)]));
+  const list = await get('audit', { ...q, limit: 50, cursor: params.get('cursor') });
+  view.append(section('Events', table([
+    { title: 'Seq', key: 'seq' }, { title: 'Time', render: (e) => fmtDate(e.created_at) },
+    { title: 'User', key: 'actor' }, { title: 'Roles', key: 'roles' }, { title: 'Request', render: (e) => `${e.method} ${e.path}` },
+    { title: 'Entity', render: (e) => `${e.entity || ''} ${e.entity_id ?? ''}` }, { title: 'Review', key: 'review_id' },
+    { title: 'Status', key: 'status' }, { title: 'Client', key: 'client' },
+  ], list.items),
+  list.next_cursor ? h('p', {}, link(`#/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), cursor: list.next_cursor })}`, 'Next page')) : null));
+}
+
+// ----- me -----
+
+async function mePage() {
+  page('Who I am');
+  let health = null;
+  try { health = await get('health'); } catch (e) { health = { database: `unavailable (${e.message})` }; }
+  view.append(section('Identity', dl([
+    ['User', me.user], ['Display name', me.display_name], ['Authentication', me.auth_type],
+    ['Roles', me.roles.length ? me.roles.join(', ') : 'none (ask your Apache admin); you can still update actions and KPIs you own'],
+  ])), section('What you can do', h('ul', {},
+    has('author') ? h('li', {}, 'Author: plan reviews, record inputs and results, submit, publish, cancel and amend.') : null,
+    has('approver') ? h('li', {}, 'Approver: read the record and its completeness check, waive errors, return or approve.') : null,
+    has('auditor') ? h('li', {}, 'Auditor: read records, reports, the audit trail and evidence packs.') : null,
+    has('admin') ? h('li', {}, 'Admin: read everything, including the audit trail.') : null,
+    h('li', {}, 'Anyone who owns an action or objective: record its progress or KPI values.'))),
+  section('Service', dl([['Database', health.database], ['Schema version', health.schema_version != null ? String(health.schema_version) : '—']])));
+}
+
+// ---------- router ----------
+
+const ROUTES = [
+  [/^#\/dashboard$/, dashboard], [/^#\/reviews$/, reviews], [/^#\/reviews\/(\d+)$/, (p, id) => reviewEditor(id)],
+  [/^#\/actions$/, actions], [/^#\/objectives$/, objectives], [/^#\/audit$/, audit], [/^#\/me$/, mePage],
+];
+
+async function route() {
+  const raw = location.hash || '#/dashboard';
+  const [path, query] = raw.split('?');
+  const params = new URLSearchParams(query || '');
+  document.querySelectorAll('nav a').forEach((a) => {
+    if (path.startsWith(a.getAttribute('href'))) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  for (const [re, fn] of ROUTES) {
+    const m = re.exec(path);
+    if (!m) continue;
+    view.setAttribute('aria-busy', 'true');
+    try {
+      await fn(params, ...m.slice(1));
+    } catch (e) {
+      page('Could not load this page');
+      if (e instanceof ApiError && e.status === 403 && !me.roles.length) {
+        view.append(h('p', {}, 'You have no role for reading the management review. If you own an action, use '), link('#/actions', 'Actions'), h('p', {}, ' to record its progress.'));
+      }
+      view.append(problemBox(e, () => route()));
+    } finally {
+      view.removeAttribute('aria-busy');
+    }
+    return;
+  }
+  location.hash = me.roles.length ? '#/dashboard' : '#/me';
 }
 
 async function main() {
   try {
-    const me = await getJSON('me');
-    show('me-user', me.user);
-    show('me-roles', me.roles.length ? me.roles.join(', ') : 'none (ask your Apache admin)');
+    me = await get('me');
   } catch (e) {
-    show('me-user', '—');
-    show('me-roles', '—');
-    showError(`Could not read your identity: ${e.message}`);
+    notify(`Could not read your identity: ${e.message}`, 'error');
   }
-  try {
-    const h = await getJSON('health');
-    show('health-db', h.database);
-    show('health-schema', String(h.schema_version));
-  } catch (e) {
-    show('health-db', `unavailable (${e.message})`);
-    show('health-schema', '—');
-  }
+  const who = document.getElementById('whoami');
+  who.textContent = me.user ? `${me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
+  if (!has('auditor') && !has('admin')) document.querySelector('nav a[href="#/audit"]')?.parentElement.remove();
+  if (!location.hash && !me.roles.length) location.hash = '#/actions';
+  window.addEventListener('hashchange', () => { statusEl.hidden = true; route(); });
+  await route();
+  document.body.dataset.ready = 'true';
 }
 
 main();

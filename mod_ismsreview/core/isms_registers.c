@@ -67,6 +67,36 @@ static isms_result bad_param(isms_ctx *ctx, const char *msg)
     return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter", msg);
 }
 
+/* A user without a role (an action or objective owner) sees only what they own: the owner
+ * filter is forced to them; asking for someone else's is a 403. */
+static isms_result own_only(isms_ctx *ctx, const isms_query *qs, const isms_query **out)
+{
+    isms_result ok = {0};
+    const char *owner = apr_table_get(qs, "owner");
+    apr_table_t *t;
+
+    *out = qs;
+    if (ctx->roles) return ok;
+    if (owner && strcmp(owner, ctx->user) != 0) {
+        return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "without a role you "
+                                "see only the items you own");
+    }
+    t = apr_table_copy(ctx->pool, qs);
+    apr_table_setn(t, "owner", ctx->user);
+    *out = t;
+    return ok;
+}
+
+static isms_result check_owner(isms_ctx *ctx, const json_t *item)
+{
+    isms_result ok = {0};
+    const char *owner = json_string_value(json_object_get(item, "owner"));
+
+    if (ctx->roles || (owner && strcmp(owner, ctx->user) == 0)) return ok;
+    return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "without a role you see "
+                            "only the items you own");
+}
+
 static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
 {
     isms_result ok = {0};
@@ -81,13 +111,15 @@ static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *
     return ok;
 }
 
-isms_result isms_actions_register(isms_ctx *ctx, const isms_query *qs)
+isms_result isms_actions_register(isms_ctx *ctx, const isms_query *in)
 {
+    const isms_query *qs;
+    isms_result own = own_only(ctx, in, &qs);
     const isms_entity *e = isms_entity_by_kind("action");
     const char *overdue = apr_table_get(qs, "overdue");
     isms_sql *q = isms_rec_select_sql(ctx, e);
     long long limit, after;
-    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+    isms_result r = own.status ? own : isms_page_params(ctx, qs, &limit, &after);
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
@@ -108,12 +140,14 @@ isms_result isms_actions_register(isms_ctx *ctx, const isms_query *qs)
     return register_list(ctx, e, q, limit);
 }
 
-isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *qs)
+isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *in)
 {
+    const isms_query *qs;
+    isms_result own = own_only(ctx, in, &qs);
     const isms_entity *e = isms_entity_by_kind("objective");
     isms_sql *q = isms_rec_select_sql(ctx, e);
     long long limit, after;
-    isms_result r = isms_page_params(ctx, qs, &limit, &after);
+    isms_result r = own.status ? own : isms_page_params(ctx, qs, &limit, &after);
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
@@ -255,7 +289,7 @@ isms_result isms_action_updates(isms_ctx *ctx, long long action_id)
     json_t *action, *review;
     isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
 
-    if (r.status) return r;
+    if (r.status || (r = check_owner(ctx, action)).status) return r;
     r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
                       action_id);
     if (r.status != 200) return r;
@@ -361,7 +395,7 @@ isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_quer
     const char *err = NULL;
     isms_db_status st;
 
-    if (r.status) return r;
+    if (r.status || (r = check_owner(ctx, obj)).status) return r;
     out = isms_present(ctx, isms_entity_by_kind("objective"), obj);
     isms_json_pool(ctx->pool, out);
     if ((st = isms_item_extras(ctx, isms_entity_by_kind("objective"), out, 1, &err))) {

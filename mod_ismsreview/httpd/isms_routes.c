@@ -13,6 +13,8 @@
 #define RD(fn) {M_GET, isms_handle_record, ISMS_P_READ, 0, (void *)(fn)}
 #define WR(m, fn) {m, isms_handle_record, ISMS_P_AUTHOR, 1, (void *)(fn)}
 #define TR(m, fn) {m, isms_handle_record, ISMS_P_USER, 1, (void *)(fn)}
+/* readable by any authenticated user; without a role the core shows only what is theirs */
+#define OWN(fn) {M_GET, isms_handle_record, ISMS_P_USER, 0, (void *)(fn)}
 #define AU(fn) {M_GET, isms_handle_record, ISMS_P_AUDIT, 0, (void *)(fn)}
 
 static const isms_route routes[] = {
@@ -29,17 +31,17 @@ static const isms_route routes[] = {
     {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
     {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
                                      WR(M_DELETE, isms_op_item_delete)}},
-    {"v1/actions", {RD(isms_op_actions)}},
-    {"v1/actions/{id}/updates", {RD(isms_op_action_updates),
+    {"v1/actions", {OWN(isms_op_actions)}},
+    {"v1/actions/{id}/updates", {OWN(isms_op_action_updates),
                                  TR(M_POST, isms_op_action_update)}},
-    {"v1/objectives", {RD(isms_op_objectives)}},
+    {"v1/objectives", {OWN(isms_op_objectives)}},
     {"v1/audit", {AU(isms_op_audit)}},
     {"v1/audit/verify", {AU(isms_op_audit_verify)}},
     {"v1/reports/dashboard", {RD(isms_op_report_dashboard)}},
     {"v1/reports/actions", {RD(isms_op_report_actions)}},
     {"v1/reports/compliance", {RD(isms_op_report_compliance)}},
     {"v1/calendar.ics", {RD(isms_op_calendar)}},
-    {"v1/objectives/{id}/measurements", {RD(isms_op_measurements),
+    {"v1/objectives/{id}/measurements", {OWN(isms_op_measurements),
                                          TR(M_POST, isms_op_measurement_create)}},
 };
 

@@ -1,0 +1,346 @@
+// One small field table per record kind, matching the API's names and enums
+// (mod_ismsreview/core/isms_entity.c), and the form generated from it.
+import { h, nextId, label } from './dom.js';
+
+const E = {
+  review_type: ['SCHEDULED', 'EXTRAORDINARY', 'SEQUENCED_SESSION', 'COMBINED_IMS'],
+  trigger: ['MAJOR_INCIDENT', 'SIGNIFICANT_CHANGE', 'AUDIT_FINDING', 'REGULATORY_CHANGE', 'ORG_CHANGE', 'OTHER'],
+  format: ['IN_PERSON', 'REMOTE', 'HYBRID', 'WRITTEN_CIRCULATION'],
+  standards: ['ISO27001_2022', 'ISO27001_2013', 'ISO9001_2015', 'ISO22301_2019', 'ISO14001_2015', 'ISO45001_2018', 'ISO27701_2019', 'CUSTOM'],
+  classification: ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'RESTRICTED'],
+  rating: ['CONFIRMED', 'PARTIALLY', 'NOT_CONFIRMED'],
+  review_status: ['PLANNED', 'DRAFT', 'SUBMITTED', 'RETURNED', 'APPROVED', 'PUBLISHED', 'SUPERSEDED', 'CANCELLED'],
+  participation: ['CHAIR', 'MEMBER', 'SECRETARY', 'PRESENTER', 'INVITEE', 'OBSERVER'],
+  attendance: ['PRESENT', 'REMOTE', 'APOLOGIES', 'ABSENT', 'DELEGATE', 'WRITTEN_CONTRIBUTION'],
+  trend: ['IMPROVING', 'STABLE', 'DETERIORATING', 'MIXED', 'INSUFFICIENT_DATA', 'NOT_APPLICABLE'],
+  input_status: ['PRESENTED', 'CONSIDERED_NO_CHANGE', 'NOT_APPLICABLE'],
+  climate: ['RELEVANT', 'NOT_RELEVANT', 'UNDER_ASSESSMENT'],
+  decision_cat: ['CONTINUAL_IMPROVEMENT', 'ISMS_CHANGE', 'NO_CHANGE_REQUIRED', 'OBJECTIVE', 'RESOURCE', 'RISK_TREATMENT', 'RISK_ACCEPTANCE', 'POLICY', 'SCOPE', 'COMMUNICATION', 'ACTION_REPLAN', 'OTHER'],
+  aspect: ['IMPROVEMENT', 'ISMS_CHANGE', 'BOTH', 'NONE'],
+  outcome: ['APPROVED', 'REJECTED', 'DEFERRED', 'NOTED'],
+  action_type: ['IMPROVEMENT', 'CORRECTIVE', 'CHANGE_IMPLEMENTATION', 'OBJECTIVE_PLAN', 'RESOURCE_PROVISION', 'RISK_TREATMENT', 'COMMUNICATION', 'OTHER'],
+  priority: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'],
+  action_status: ['OPEN', 'IN_PROGRESS', 'BLOCKED', 'COMPLETED', 'VERIFIED_EFFECTIVE', 'VERIFIED_INEFFECTIVE', 'CANCELLED'],
+  ofi_source: ['INTERNAL_AUDIT', 'CERTIFICATION_AUDIT_OFI', 'INCIDENT', 'MONITORING', 'IP_FEEDBACK', 'STAFF_SUGGESTION', 'RISK_ASSESSMENT', 'BENCHMARK', 'MANAGEMENT_REVIEW', 'OTHER'],
+  disposition: ['ACCEPTED', 'REJECTED', 'DEFERRED', 'MERGED'],
+  ofi_status: ['OPEN', 'IN_IMPLEMENTATION', 'REALIZED', 'CLOSED'],
+  change_type: ['SCOPE', 'IS_POLICY', 'TOPIC_POLICY', 'OBJECTIVES', 'PROCESS_PROCEDURE', 'RISK_METHOD_CRITERIA', 'SOA_CONTROLS', 'ROLES_RESPONSIBILITIES', 'DOCUMENTATION', 'RESOURCES', 'ORG_STRUCTURE', 'OTHER'],
+  change_status: ['PROPOSED', 'APPROVED', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED', 'VERIFIED', 'REJECTED', 'WITHDRAWN'],
+  doc_status: ['DRAFT', 'IN_REVIEW', 'APPROVED', 'PUBLISHED', 'WITHDRAWN'],
+  level: ['ORGANIZATION', 'FUNCTION', 'PROCESS', 'PROJECT'],
+  objective_status: ['PROPOSED', 'ACTIVE', 'ACHIEVED', 'NOT_ACHIEVED', 'WITHDRAWN', 'SUPERSEDED'],
+  direction: ['HIGHER_BETTER', 'LOWER_BETTER'],
+  resource_type: ['BUDGET_OPEX', 'BUDGET_CAPEX', 'PERSONNEL_FTE', 'COMPETENCE_TRAINING', 'TECHNOLOGY_TOOLING', 'EXTERNAL_SERVICE', 'FACILITIES', 'TIME_ALLOCATION', 'OTHER'],
+  resource_outcome: ['APPROVED', 'PARTIALLY_APPROVED', 'REJECTED', 'DEFERRED'],
+  provision: ['PENDING', 'IN_PROCUREMENT', 'PROVIDED', 'WITHDRAWN'],
+  what_type: ['FULL_MINUTES', 'EXEC_SUMMARY', 'DECISION_EXTRACT', 'POLICY_CHANGE_NOTICE', 'OBJECTIVE_UPDATE', 'ACTION_ASSIGNMENT', 'OTHER'],
+  audience: ['BOARD_TOP_MGMT', 'ALL_EMPLOYEES', 'TEAMS', 'ACTION_OWNERS', 'CUSTOMERS', 'SUPPLIERS', 'REGULATORS', 'CERTIFICATION_BODY', 'WORKER_REPS', 'SHAREHOLDERS', 'OTHER'],
+  scope: ['INTERNAL', 'EXTERNAL'],
+  redaction: ['NONE', 'SUMMARY_ONLY', 'REDACTED'],
+  channel: ['EMAIL', 'INTRANET', 'ALL_HANDS', 'TEAM_BRIEFING', 'PORTAL', 'FORMAL_LETTER', 'REPORT', 'TRAINING'],
+  comm_status: ['PLANNED', 'SENT', 'ACKNOWLEDGED', 'CANCELLED'],
+};
+export const ENUMS = E;
+
+export const INPUT_CATEGORIES = [
+  ['A_PREV_ACTIONS', 'a) Status of actions from previous reviews'],
+  ['B_ISSUES_CHANGES', 'b) Changes in external and internal issues'],
+  ['C_IP_NEEDS_CHANGES', "c) Changes in interested parties' needs and expectations"],
+  ['D1_NC_CA', 'd1) Nonconformities and corrective actions'],
+  ['D2_MONITORING', 'd2) Monitoring and measurement results'],
+  ['D3_AUDITS', 'd3) Audit results'],
+  ['D4_OBJECTIVES', 'd4) Fulfilment of information security objectives'],
+  ['E_IP_FEEDBACK', 'e) Feedback from interested parties'],
+  ['F_RISK_RTP', 'f) Results of risk assessment and status of the risk treatment plan'],
+  ['G_IMPROVEMENT', 'g) Opportunities for continual improvement'],
+];
+
+// t: str | txt | enum | lenum | date | bool | int | num | user | lstr | ref | lref | obj | lobj
+const f = (n, t, o = {}) => ({ n, t, ...o });
+const conclusion = [f('rating', 'enum', { e: E.rating, req: true }), f('rationale', 'txt')];
+
+export const KINDS = {
+  review: [
+    f('title', 'str', { req: true, max: 200 }), f('review_type', 'enum', { e: E.review_type, req: true }),
+    f('trigger', 'enum', { e: E.trigger, hint: 'required for an EXTRAORDINARY review' }),
+    f('planned_date', 'date', { req: true }), f('held_from', 'date'), f('held_to', 'date'),
+    f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum', { e: E.format }),
+    f('location', 'str', { max: 200 }), f('chair', 'user'), f('standards', 'lenum', { e: E.standards }),
+    f('classification', 'enum', { e: E.classification }), f('retention_until', 'date'),
+    f('language', 'str', { max: 16 }), f('agenda', 'txt'), f('executive_summary', 'txt'),
+    f('suitability', 'obj', { sub: conclusion }), f('adequacy', 'obj', { sub: conclusion }),
+    f('effectiveness', 'obj', { sub: conclusion }), f('next_review_date', 'date'),
+  ],
+  attendees: [
+    f('person', 'user'), f('name', 'str', { req: true, max: 200 }), f('title', 'str', { max: 200 }),
+    f('function', 'str', { max: 200 }), f('is_top_management', 'bool', { req: true }),
+    f('participation_role', 'enum', { e: E.participation, req: true }),
+    f('attendance', 'enum', { e: E.attendance, req: true }), f('delegate_for', 'user'),
+  ],
+  inputs: [
+    f('title', 'str', { req: true, max: 200 }), f('summary', 'txt'),
+    f('data_period_from', 'date'), f('data_period_to', 'date'), f('trend', 'enum', { e: E.trend }),
+    f('status', 'enum', { e: E.input_status, req: true }),
+    f('na_justification', 'txt', { hint: 'required when the status is NOT_APPLICABLE' }),
+    f('owner', 'user'),
+    f('metrics', 'lobj', { sub: [f('name', 'str'), f('value', 'num'), f('previous_value', 'num'), f('unit', 'str'), f('target', 'num')] }),
+    f('evidence_refs', 'lstr'), f('discussion', 'txt'), f('conclusion', 'txt'),
+    f('climate_change_relevance', 'enum', { e: E.climate, only: ['B_ISSUES_CHANGES'] }),
+    f('context_register_ref', 'str', { max: 500, only: ['B_ISSUES_CHANGES'] }),
+    f('interested_party_refs', 'lstr', { only: ['C_IP_NEEDS_CHANGES', 'E_IP_FEEDBACK'] }),
+    f('audit_refs', 'lstr', { only: ['D3_AUDITS'] }),
+    f('risk_assessment_date', 'date', { only: ['F_RISK_RTP'] }),
+    f('risks_above_acceptance', 'int', { min: 0, max: 100000, only: ['F_RISK_RTP'] }),
+    f('rtp_completion_pct', 'int', { min: 0, max: 100, only: ['F_RISK_RTP'] }),
+  ],
+  decisions: [
+    f('statement', 'txt', { req: true }), f('category', 'enum', { e: E.decision_cat, req: true }),
+    f('clause_933_aspect', 'enum', { e: E.aspect, req: true }), f('outcome', 'enum', { e: E.outcome, req: true }),
+    f('rationale', 'txt'), f('basis_input_ids', 'lref', { of: 'inputs' }), f('decided_by', 'lstr'),
+    f('risk_owner_approval', 'user'),
+  ],
+  actions: [
+    f('title', 'str', { req: true, max: 200 }), f('description', 'txt'),
+    f('type', 'enum', { e: E.action_type, req: true }), f('owner', 'user', { req: true }),
+    f('due_date', 'date', { req: true, trk: true }), f('priority', 'enum', { e: E.priority, req: true }),
+    f('expected_outcome', 'txt'), f('decision_id', 'ref', { of: 'decisions' }),
+    f('nc_ref', 'str', { max: 200, trk: true }), f('status', 'enum', { e: E.action_status, trk: true }),
+    f('progress', 'int', { min: 0, max: 100, trk: true }),
+  ],
+  improvements: [
+    f('description', 'txt', { req: true }), f('source', 'enum', { e: E.ofi_source, req: true }),
+    f('source_ref', 'str', { max: 200 }), f('expected_benefit', 'txt'), f('affected_area', 'str', { max: 200 }),
+    f('estimated_effort', 'str', { max: 200 }), f('disposition', 'enum', { e: E.disposition }),
+    f('disposition_rationale', 'txt'), f('decision_id', 'ref', { of: 'decisions' }),
+    f('status', 'enum', { e: E.ofi_status, trk: true }),
+  ],
+  changes: [
+    f('change_type', 'enum', { e: E.change_type, req: true }), f('description', 'txt', { req: true }),
+    f('purpose', 'txt'), f('consequences', 'txt'), f('integrity_considerations', 'txt'),
+    f('resources_needed', 'txt'), f('owner', 'user'), f('planned_date', 'date'),
+    f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'str')] }),
+    f('decision_id', 'ref', { of: 'decisions' }), f('status', 'enum', { e: E.change_status, trk: true }),
+  ],
+  objectives: [
+    f('statement', 'txt', { req: true }), f('level', 'enum', { e: E.level }), f('standard', 'enum', { e: E.standards }),
+    f('policy_ref', 'str', { max: 200 }), f('measurable', 'bool'), f('evaluation_if_not_measurable', 'txt'),
+    f('evaluation_method', 'txt'), f('owner', 'user'), f('target_date', 'date'), f('resources_ref', 'str', { max: 200 }),
+    f('plan_what', 'txt'), f('monitoring_frequency', 'str', { max: 100 }), f('decision_id', 'ref', { of: 'decisions' }),
+    f('status', 'enum', { e: E.objective_status, trk: true }),
+    f('kpi', 'obj', { sub: [f('name', 'str', { req: true }), f('unit', 'str'), f('direction', 'enum', { e: E.direction, req: true }), f('baseline', 'num'), f('target', 'num', { req: true })] }),
+  ],
+  resources: [
+    f('resource_type', 'enum', { e: E.resource_type, req: true }), f('description', 'txt', { req: true }),
+    f('quantity', 'num'), f('unit', 'str', { max: 40 }), f('amount', 'num'), f('currency', 'str', { max: 3 }),
+    f('fiscal_period', 'str', { max: 40 }), f('requested_by', 'user'), f('outcome', 'enum', { e: E.resource_outcome }),
+    f('approved_amount', 'num'), f('decision_id', 'ref', { of: 'decisions' }),
+    f('provision_status', 'enum', { e: E.provision, trk: true }),
+  ],
+  communications: [
+    f('what_type', 'enum', { e: E.what_type, req: true }), f('artifact_ref', 'str', { max: 200 }),
+    f('audience_type', 'enum', { e: E.audience, req: true }), f('audience_scope', 'enum', { e: E.scope }),
+    f('recipients', 'lstr'), f('redaction_level', 'enum', { e: E.redaction }),
+    f('how', 'enum', { e: E.channel, req: true }), f('when', 'date', { req: true }), f('communicator', 'user'),
+    f('decision_id', 'ref', { of: 'decisions' }), f('evidence_ref', 'str', { max: 500, trk: true }),
+    f('status', 'enum', { e: E.comm_status, trk: true }),
+  ],
+};
+
+// Short display text for an item of a collection.
+export function itemTitle(kind, it) {
+  const t = it.title || it.name || it.statement || it.description || it.what_type || it.resource_type || '';
+  return String(t).length > 90 ? `${String(t).slice(0, 87)}…` : String(t);
+}
+
+const LABELS = {
+  na_justification: 'Justification if not applicable', rtp_completion_pct: 'Risk treatment plan completion (%)',
+  clause_933_aspect: 'Clause 9.3.3 aspect', basis_input_ids: 'Based on inputs', decision_id: 'Decision',
+  is_top_management: 'Top management', evidence_refs: 'Evidence references', nc_ref: 'Nonconformity reference',
+  progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
+};
+
+function fieldLabel(n) {
+  if (LABELS[n]) return LABELS[n];
+  return label(n).replace(/\bid\b/i, 'ID').replace(/ ids$/i, 's').replace(/933/, '9.3.3');
+}
+
+function controlFor(fd, id, value, ctx, path) {
+  const common = { id, name: path, 'data-field': path };
+  const opt = (v, text, sel) => h('option', { value: v, selected: sel }, text);
+  switch (fd.t) {
+    case 'txt':
+      return h('textarea', { ...common, rows: 3, value: value ?? '', required: fd.req });
+    case 'enum':
+      return h('select', { ...common, required: fd.req },
+        opt('', '— choose —', value == null), (fd.e || []).map((v) => opt(v, label(v), v === value)));
+    case 'lenum': {
+      const sel = new Set(value || []);
+      return h('select', { ...common, multiple: true, size: Math.min(6, fd.e.length) },
+        fd.e.map((v) => opt(v, label(v), sel.has(v))));
+    }
+    case 'bool':
+      return h('select', { ...common, required: fd.req },
+        fd.req ? null : opt('', '—', value == null),
+        opt('true', 'Yes', value === true), opt('false', 'No', value === false || (fd.req && value == null)));
+    case 'date':
+      return h('input', { ...common, type: 'date', value: value ?? '', required: fd.req });
+    case 'int':
+    case 'num':
+      return h('input', { ...common, type: 'number', step: fd.t === 'int' ? '1' : 'any', min: fd.min, max: fd.max, value: value ?? '', required: fd.req });
+    case 'lstr':
+      return h('textarea', { ...common, rows: 2, value: (value || []).join('\n'), 'data-hint': 'one per line' });
+    case 'lobj':
+      return h('textarea', {
+        ...common, rows: 2,
+        value: (value || []).map((o) => fd.sub.map((sf) => (o[sf.n] ?? '')).join(' | ')).join('\n'),
+      });
+    case 'ref': {
+      const items = (ctx && ctx.review && ctx.review[fd.of]) || [];
+      return h('select', common, opt('', '— none —', value == null),
+        items.map((it) => opt(String(it.id), `${it.ref}: ${itemTitle(fd.of, it)}`, it.id === value)));
+    }
+    case 'lref': {
+      const items = (ctx && ctx.review && ctx.review[fd.of]) || [];
+      const sel = new Set(value || []);
+      return h('select', { ...common, multiple: true, size: Math.max(2, Math.min(5, items.length)) },
+        items.map((it) => opt(String(it.id), `${it.ref}: ${itemTitle(fd.of, it)}`, sel.has(it.id))));
+    }
+    default:
+      return h('input', { ...common, type: 'text', maxlength: fd.max, value: value ?? '', required: fd.req, autocomplete: 'off' });
+  }
+}
+
+function hintFor(fd) {
+  if (fd.hint) return fd.hint;
+  if (fd.t === 'lstr') return 'one per line';
+  if (fd.t === 'lobj') return `one per line: ${fd.sub.map((x) => x.n).join(' | ')}`;
+  if (fd.t === 'user') return 'user name';
+  if (fd.t === 'lenum' || fd.t === 'lref') return 'Ctrl/Cmd-click to choose several';
+  return null;
+}
+
+function fieldBlock(fd, value, ctx, path, prefix) {
+  const id = nextId(prefix);
+  const errId = `${id}-err`;
+  const hint = hintFor(fd);
+  const hintId = hint ? `${id}-hint` : null;
+  const ctl = controlFor(fd, id, value, ctx, path);
+  ctl.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
+  return h('div', { class: `field f-${fd.t}` },
+    h('label', { for: id }, fieldLabel(fd.n), fd.req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
+      fd.req ? h('span', { class: 'sr-only' }, ' (required)') : null),
+    ctl,
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    h('p', { class: 'field-error', id: errId, 'data-error-for': path, hidden: true }));
+}
+
+/** The fields of a form: fds filtered by the caller; values from item. */
+export function buildFields(fds, item, ctx, prefix = 'f') {
+  const out = [];
+  for (const fd of fds) {
+    const v = item ? item[fd.n] : undefined;
+    if (fd.t === 'obj') {
+      out.push(h('fieldset', { class: 'sub', 'data-field': fd.n },
+        h('legend', {}, fieldLabel(fd.n)),
+        fd.sub.map((sf) => fieldBlock(sf, v ? v[sf.n] : undefined, ctx, `${fd.n}.${sf.n}`, prefix)),
+        h('p', { class: 'field-error', 'data-error-for': fd.n, hidden: true })));
+    } else {
+      out.push(fieldBlock(fd, v, ctx, fd.n, prefix));
+    }
+  }
+  return out;
+}
+
+function readControl(form, fd, path) {
+  const el = form.querySelector(`[data-field="${path}"]`);
+  if (!el) return undefined;
+  const raw = el.value;
+  switch (fd.t) {
+    case 'lenum': return Array.from(el.selectedOptions).map((o) => o.value);
+    case 'lref': return Array.from(el.selectedOptions).map((o) => Number(o.value));
+    case 'ref': return raw === '' ? null : Number(raw);
+    case 'bool': return raw === '' ? null : raw === 'true';
+    case 'int': return raw.trim() === '' ? null : Number.parseInt(raw, 10);
+    case 'num': return raw.trim() === '' ? null : Number(raw);
+    case 'lstr': return raw.split('\n').map((x) => x.trim()).filter(Boolean);
+    case 'lobj':
+      return raw.split('\n').map((x) => x.trim()).filter(Boolean).map((line) => {
+        const parts = line.split('|').map((x) => x.trim());
+        const o = {};
+        fd.sub.forEach((sf, i) => {
+          const p = parts[i];
+          if (p === undefined || p === '') return;
+          o[sf.n] = sf.t === 'num' && !Number.isNaN(Number(p)) ? Number(p) : p;
+        });
+        return o;
+      });
+    default: return raw.trim() === '' ? null : raw;
+  }
+}
+
+function isEmpty(v) {
+  return v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+}
+
+function same(a, b) {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Values of the form: all non-empty ones (create) or those changed against item (edit). */
+export function collect(form, fds, item) {
+  const body = {};
+  for (const fd of fds) {
+    let v;
+    if (fd.t === 'obj') {
+      const o = {};
+      let any = false;
+      for (const sf of fd.sub) {
+        const sv = readControl(form, sf, `${fd.n}.${sf.n}`);
+        if (!isEmpty(sv)) { o[sf.n] = sv; any = true; }
+      }
+      v = any ? o : null;
+      if (item && v && item[fd.n]) {
+        // Compare normalised: drop nulls of the original.
+        const orig = Object.fromEntries(Object.entries(item[fd.n]).filter(([, x]) => x !== null));
+        if (JSON.stringify(Object.entries(orig).sort()) === JSON.stringify(Object.entries(v).sort())) continue;
+      }
+    } else {
+      v = readControl(form, fd, fd.n);
+      if (v === undefined) continue;
+    }
+    if (item) {
+      if (!same(v, item[fd.n])) body[fd.n] = isEmpty(v) ? null : v;
+    } else if (!isEmpty(v)) {
+      body[fd.n] = v;
+    }
+  }
+  return body;
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll('.field-error').forEach((p) => { p.textContent = ''; p.hidden = true; });
+  form.querySelectorAll('[aria-invalid]').forEach((c) => c.removeAttribute('aria-invalid'));
+}
+
+/** Shows problem+json errors[] next to their fields; returns the ones without a field here. */
+export function showFieldErrors(form, errors) {
+  const rest = [];
+  let first = null;
+  for (const e of errors || []) {
+    const path = String(e.field || '');
+    const candidates = [path, path.replace(/\[\d+\]/g, ''), path.split(/[.[]/)[0]];
+    let slot = null;
+    for (const c of candidates) {
+      slot = c && form.querySelector(`[data-error-for="${CSS.escape(c)}"]`);
+      if (slot) break;
+    }
+    if (!slot) { rest.push(e); continue; }
+    slot.hidden = false;
+    slot.textContent = (slot.textContent ? `${slot.textContent} ` : '') + `${e.message || e.code}${path !== slot.dataset.errorFor ? ` (${path})` : ''}`;
+    const ctl = form.querySelector(`[data-field="${CSS.escape(slot.dataset.errorFor)}"]`);
+    if (ctl) { ctl.setAttribute('aria-invalid', 'true'); first = first || ctl; }
+  }
+  if (first) first.focus();
+  return rest;
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Browser test of the web UI: playwright-core + Debian's chromium against a harness server.
+# Exit 0 pass, 1 fail, 77 skipped (no node or no chromium).
+cd "$(dirname "$0")" || exit 1
+command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed (apt-get install nodejs npm)"; exit 77; }
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || { echo "SKIP: $CHROMIUM is missing (apt-get install chromium)"; exit 77; }
+[ -x ../../.libs/mod_ismsreview.so ] || [ -e ../../mod_ismsreview.la ] || [ -n "$(find ../.. -maxdepth 3 -name 'mod_ismsreview.so' -print -quit)" ] || {
+  echo "FAIL: the module is not built (run make first)"; exit 1; }
+if [ ! -d node_modules/playwright-core ]; then
+  command -v npm >/dev/null 2>&1 || { echo "SKIP: npm is missing to install playwright-core"; exit 77; }
+  npm ci --no-audit --no-fund >/dev/null || { echo "FAIL: npm ci"; exit 1; }
+fi
+rm -rf artifacts && mkdir -p artifacts
+CHROMIUM="$CHROMIUM" node ui.test.mjs
