@@ -30,7 +30,9 @@ def test_make_install_destdir_layout(basedir):
     assert load and conf and os.path.dirname(load) == os.path.dirname(conf)
     assert os.path.dirname(load).endswith("mods-available")
     assert _find(dest, "ismsreview-admin")
-    for f in ("001_schema_version.sql", "002_records.sql", "003_workflow.sql", "index.html"):
+    for f in ("001_schema_version.sql", "002_records.sql", "003_workflow.sql",
+              "004_more_guards.sql", "index.html", "app.js", "api.js", "dom.js", "fields.js",
+              "style.css"):
         assert _find(dest, f), f
     text = open(load).read()
     assert re.search(r"^LoadModule ismsreview_module /\S+/mod_ismsreview\.so$", text, re.M)
