@@ -14,6 +14,7 @@
 #include "isms_api.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
+#include "isms_sql.h"
 #include "verify_evidence.h"
 
 #define EXIT_USAGE 2
@@ -34,7 +35,10 @@ static void usage(FILE *f)
         "            by the module itself at start-up, but this works for it too)\n"
         "  status    print the applied and the expected schema version; exit 1 if they differ\n"
         "  verify    walk the audit trail's hash chain and re-hash every sealed review version;\n"
-        "            exit 1 and name the first bad event or version if anything was changed\n"
+        "            exit 1 and name the first bad event or version if anything was changed;\n"
+        "            with --checkpoint FILE also that the chain still holds the checkpoint\n"
+        "  checkpoint  print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to keep\n"
+        "            outside the database (e.g. | logger -t ismsreview) for verify --checkpoint\n"
         "  verify-evidence FILE.zip\n"
         "            check an evidence pack (GET v1/reviews/{id}/evidence) offline, without a\n"
         "            database: every file the manifest lists is there with its size and\n"
@@ -124,6 +128,71 @@ static int verify_versions(apr_pool_t *p, isms_conn *c)
     return bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+static const char *checkpoint_file;   /* --checkpoint FILE for verify */
+
+/* A checkpoint kept outside the database (syslog, a ticket, another system): the chain must
+ * still hold that event with that hash, so a chain truncated or rewritten consistently
+ * (triggers dropped, head moved) is caught. */
+static int check_checkpoint(apr_pool_t *p, isms_conn *c)
+{
+    json_error_t jerr;
+    json_t *cp = json_load_file(checkpoint_file, JSON_REJECT_DUPLICATES, &jerr);
+    json_int_t n = json_integer_value(json_object_get(cp, "events"));
+    const char *head = json_string_value(json_object_get(cp, "head")), *err = NULL;
+    isms_sql *q;
+    isms_rows *rs;
+    int rc = EXIT_SUCCESS;
+
+    if (!cp || n < 1 || !head) {
+        fprintf(stderr, "ismsreview-admin: %s is not a checkpoint written by "
+                        "`ismsreview-admin checkpoint`\n", checkpoint_file);
+        json_decref(cp);
+        return EXIT_USAGE;
+    }
+    q = isms_sql_new(p, c);
+    isms_sql_appendf(q, "SELECT hash FROM audit_event WHERE seq = %d", (long long)n);
+    if (isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: %s\n", err);
+        rc = EXIT_FAILURE;
+    }
+    else if (rs->nrows == 0) {
+        printf("checkpoint: BROKEN: event %" JSON_INTEGER_FORMAT " of the checkpoint is gone "
+               "(the chain was truncated)\n", n);
+        rc = EXIT_FAILURE;
+    }
+    else if (strcmp(ISMS_ROW(rs, 0, 0), head) != 0) {
+        printf("checkpoint: BROKEN: event %" JSON_INTEGER_FORMAT " no longer has the "
+               "checkpoint's hash (the chain was rewritten)\n", n);
+        rc = EXIT_FAILURE;
+    }
+    else {
+        printf("checkpoint: event %" JSON_INTEGER_FORMAT " still has hash %s\n", n, head);
+    }
+    json_decref(cp);
+    return rc;
+}
+
+/* Prints one JSON line {"checkpoint_at", "events", "head"} of a verified chain. */
+static int cmd_checkpoint(apr_pool_t *p, isms_conn *c)
+{
+    isms_ctx ctx;
+    isms_result r;
+    json_t *out;
+
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    r = isms_audit_verify(&ctx);
+    if (r.status != 200 || !json_is_true(json_object_get(r.body, "valid"))) {
+        fprintf(stderr, "ismsreview-admin: checkpoint: the audit chain does not verify; run "
+                        "`ismsreview-admin verify`\n");
+        return EXIT_FAILURE;
+    }
+    out = json_pack("{s:s,s:O,s:O}", "checkpoint_at", ctx.now, "events",
+                    json_object_get(r.body, "events"), "head", json_object_get(r.body, "head"));
+    printf("%s\n", isms_canon(p, out, NULL));
+    json_decref(out);
+    return EXIT_SUCCESS;
+}
+
 static int cmd_verify(apr_pool_t *p, isms_conn *c)
 {
     isms_ctx ctx;
@@ -149,8 +218,10 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
                json_string_value(json_object_get(j, "reason")),
                json_integer_value(json_object_get(j, "events")));
     }
-    return verify_versions(p, c) == EXIT_SUCCESS && json_is_true(json_object_get(j, "valid"))
-               ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (verify_versions(p, c) != EXIT_SUCCESS || !json_is_true(json_object_get(j, "valid"))) {
+        return EXIT_FAILURE;
+    }
+    return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
 }
 
 static int run(apr_pool_t *p, const char *spec, const char *cmd)
@@ -163,7 +234,7 @@ static int run(apr_pool_t *p, const char *spec, const char *cmd)
         return EXIT_SUCCESS;
     }
     if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "status") != 0 &&
-        strcmp(cmd, "verify") != 0) {
+        strcmp(cmd, "verify") != 0 && strcmp(cmd, "checkpoint") != 0) {
         fprintf(stderr, "ismsreview-admin: unknown command '%s'\n", cmd);
         usage(stderr);
         return EXIT_USAGE;
@@ -175,6 +246,7 @@ static int run(apr_pool_t *p, const char *spec, const char *cmd)
     }
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
     if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
+    if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
     return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
 }
 
@@ -182,6 +254,7 @@ int main(int argc, const char *const *argv)
 {
     static const apr_getopt_option_t opts[] = {
         {"database", 'd', 1, "database specification"},
+        {"checkpoint", 'c', 1, "checkpoint file for verify"},
         {"help", 'h', 0, "help"},
         {NULL, 0, 0, NULL}};
     apr_pool_t *p;
@@ -199,7 +272,8 @@ int main(int argc, const char *const *argv)
             usage(stdout);
             return EXIT_SUCCESS;
         }
-        spec = arg;
+        if (ch == 'c') checkpoint_file = arg;
+        else spec = arg;
     }
     if (rv == APR_EOF && g->ind < argc && strcmp(argv[g->ind], "verify-evidence") == 0) {
         rc = isms_admin_verify_evidence(p, argc - g->ind - 1, argv + g->ind + 1);
