@@ -44,6 +44,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import harness  # noqa: E402
+import records_data  # noqa: E402
 
 THREADS = os.environ.get("WRK_THREADS", "2")
 CONNS = os.environ.get("WRK_CONNECTIONS", "32")
@@ -79,32 +80,7 @@ def seconds(spec):
 # The review: ISO/IEC 27001:2022 clause 9.3, 62 items. Items that refer to other items carry
 # symbolic keys ("$input:D2", "$decision:patching") replaced by the ids the server returned.
 
-REVIEW = {
-    "title": "ISMS management review 2026 (reporting year 2025)",
-    "review_type": "SCHEDULED", "planned_date": "2026-03-10",
-    "held_from": "2026-03-10", "held_to": "2026-03-11",
-    "period_from": "2025-01-01", "period_to": "2025-12-31",
-    "format": "HYBRID", "location": "Board room 4.02, Frankfurt HQ / video conference",
-    "chair": "approver", "standards": ["ISO27001_2022", "ISO22301_2019"],
-    "classification": "CONFIDENTIAL", "retention_until": "2033-12-31", "language": "en-GB",
-    "agenda": "1. Status of actions from the 2025 review\n2. Context and interested parties\n"
-              "3. Information security performance (NC/CA, monitoring, audits, objectives)\n"
-              "4. Risk assessment and risk treatment plan\n5. Opportunities for improvement\n"
-              "6. Decisions, resources, communication",
-    "executive_summary": "The ISMS remains suitable and adequate. Effectiveness is only "
-                         "partially confirmed: patching of critical vulnerabilities missed "
-                         "its target in Q3 and two major audit findings remain open.",
-    "suitability": {"rating": "CONFIRMED",
-                    "rationale": "Scope and policy still match the business after the "
-                                 "Lisbon office opening."},
-    "adequacy": {"rating": "CONFIRMED",
-                 "rationale": "Controls cover the risks above the acceptance level; budget "
-                              "for 2026 approved."},
-    "effectiveness": {"rating": "PARTIALLY",
-                      "rationale": "MTTP for critical vulnerabilities 14 days against a target "
-                                   "of 10; phishing click rate on target."},
-    "next_review_date": "2027-03-09",
-}
+REVIEW = records_data.REVIEW     # the realistic review the integration tests use
 
 ATTENDEES = [
     ("approver", "Dr. Helga Brandt", "Chief Executive Officer", "Executive board", True,

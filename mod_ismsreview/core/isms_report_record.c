@@ -79,26 +79,6 @@ static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const cha
     return st;
 }
 
-static isms_db_status version_waivers(isms_ctx *ctx, long long id, long long version,
-                                      json_t **out, const char **err)
-{
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    isms_db_status st;
-    int i;
-
-    isms_sql_appendf(q, "SELECT rule_id, justification, waived_by, created_at FROM waiver "
-                        "WHERE review_id = %d AND version = %d ORDER BY id", id, version);
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    *out = isms_json_pool(ctx->pool, json_array());
-    for (i = 0; i < rs->nrows; i++) {
-        json_array_append_new(*out, json_pack("{s:s,s:s?,s:s?,s:s?}", "rule_id",
-                              ISMS_ROW(rs, i, 0), "justification", ISMS_ROW(rs, i, 1),
-                              "waived_by", ISMS_ROW(rs, i, 2), "waived_at", ISMS_ROW(rs, i, 3)));
-    }
-    return ISMS_DB_OK;
-}
-
 /* The completeness check of a sealed version: the rules over the sealed content with the
  * waivers given for that version. */
 static isms_result version_findings(isms_ctx *ctx, const json_t *review, long long version,
@@ -108,7 +88,7 @@ static isms_result version_findings(isms_ctx *ctx, const json_t *review, long lo
     long long id = jint(review, "id"), prev_id = jint(review, "previous_review_id");
     json_t *prev = NULL, *waivers;
     const char *err = NULL;
-    isms_db_status st = version_waivers(ctx, id, version, &waivers, &err);
+    isms_db_status st = isms_waivers_of(ctx, id, version, &waivers, &err);
 
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);

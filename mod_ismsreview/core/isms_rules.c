@@ -440,8 +440,8 @@ json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previo
     return out;
 }
 
-static isms_db_status load_waivers(isms_ctx *ctx, const json_t *review, json_t **out,
-                                   const char **err)
+isms_db_status isms_waivers_of(isms_ctx *ctx, long long id, long long version, json_t **out,
+                               const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
@@ -449,16 +449,13 @@ static isms_db_status load_waivers(isms_ctx *ctx, const json_t *review, json_t *
     int i;
 
     isms_sql_appendf(q, "SELECT rule_id, justification, waived_by, created_at FROM waiver "
-                        "WHERE review_id = %d AND version = %d ORDER BY id",
-                     (long long)json_integer_value(json_object_get(review, "id")),
-                     (long long)json_integer_value(json_object_get(review, "version")));
+                        "WHERE review_id = %d AND version = %d ORDER BY id", id, version);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     *out = isms_json_pool(ctx->pool, json_array());
     for (i = 0; i < rs->nrows; i++) {
-        json_array_append_new(*out, json_pack("{s:s,s:s,s:s,s:s}", "rule_id",
+        json_array_append_new(*out, json_pack("{s:s,s:s?,s:s?,s:s?}", "rule_id",
                               ISMS_ROW(rs, i, 0), "justification", ISMS_ROW(rs, i, 1),
-                              "waived_by", ISMS_ROW(rs, i, 2), "waived_at",
-                              ISMS_ROW(rs, i, 3)));
+                              "waived_by", ISMS_ROW(rs, i, 2), "waived_at", ISMS_ROW(rs, i, 3)));
     }
     return ISMS_DB_OK;
 }
@@ -514,7 +511,10 @@ isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc)
     if (r.status != 200) return r;
     prev_id = json_integer_value(json_object_get(r.body, "previous_review_id"));
     st = prev_id ? isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err) : ISMS_DB_OK;
-    if (st == ISMS_DB_OK) st = load_waivers(ctx, r.body, &waivers, &err);
+    if (st == ISMS_DB_OK) {
+        st = isms_waivers_of(ctx, id, json_integer_value(json_object_get(r.body, "version")),
+                             &waivers, &err);
+    }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     isms_json_pool(ctx->pool, prev);
     *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, r.body, prev, waivers,

@@ -15,6 +15,11 @@ json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previo
 /* GET v1/reviews/{id}/check */
 isms_result isms_review_check(isms_ctx *ctx, long long id);
 
+/* The waivers of one version of a review: [{"rule_id","justification","waived_by",
+ * "waived_at"}]. */
+isms_db_status isms_waivers_of(isms_ctx *ctx, long long id, long long version, json_t **out,
+                               const char **err);
+
 /* The findings document of a review (for submit and reports). */
 isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc);
 

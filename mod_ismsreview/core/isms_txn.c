@@ -7,11 +7,6 @@
 #include <apr_strings.h>
 #include <string.h>
 
-static const char *sha256_hex(apr_pool_t *p, const char *data, size_t len)
-{
-    return isms_sha256_hex(p, data, len, NULL, 0);
-}
-
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len)
 {
@@ -29,7 +24,7 @@ isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
     }
     if (rs->nrows == 0) return r;
     if (strcmp(ISMS_ROW(rs, 0, 0), method) || strcmp(ISMS_ROW(rs, 0, 1), path) ||
-        strcmp(ISMS_ROW(rs, 0, 2), sha256_hex(ctx->pool, body, len))) {
+        strcmp(ISMS_ROW(rs, 0, 2), isms_sha256_hex(ctx->pool, body, len, NULL, 0))) {
         return isms_res_problem(ctx->pool, 422, "idempotency-key-reused",
                                 "Idempotency-Key reused",
                                 "this Idempotency-Key was used for a different request");
@@ -50,7 +45,8 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *metho
     isms_sql_appendf(q, "INSERT INTO idempotency (user_name, idem_key, method, path, "
                         "body_hash, status, location, etag, response, created_at) VALUES "
                         "(%s, %s, %s, %s, %s, %d, %s, %s, %s, %s)", ctx->user, key, method,
-                     path, sha256_hex(ctx->pool, body, len), (long long)res->status,
+                     path, isms_sha256_hex(ctx->pool, body, len, NULL, 0),
+                     (long long)res->status,
                      res->location, res->etag,
                      res->body ? isms_json_dump(ctx->pool, res->body, NULL) : "null",
                      ctx->now);

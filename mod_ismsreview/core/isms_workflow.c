@@ -578,9 +578,6 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
     return r;
 }
 
-/* The sealed versions, each re-hashed: "intact" is false when the stored content no longer
- * matches its hash; for the approved version in force, "live_matches_seal" compares the
- * live rows with the seal. */
 /* The content hash each approval put on record in the audit trail, by version: a sealed
  * copy whose content and hash were both rewritten no longer matches it. */
 static isms_db_status audited_hashes(isms_ctx *ctx, long long id, json_t **out,
@@ -609,6 +606,8 @@ static isms_db_status audited_hashes(isms_ctx *ctx, long long id, json_t **out,
     return ISMS_DB_OK;
 }
 
+/* The sealed versions, each re-hashed and compared with the hash on record in the audit
+ * trail ("intact"); live_matches_seal (isms_review_history) compares the live rows. */
 static isms_db_status versions_of(isms_ctx *ctx, long long id, json_t **out, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
