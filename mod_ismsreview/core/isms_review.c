@@ -24,8 +24,9 @@ static isms_db_status next_review_ref(isms_ctx *ctx, const char *planned, const 
                                     "ON DUPLICATE KEY UPDATE last_value = last_value", scope);
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s%s",
-                     scope, returning ? " RETURNING last_value" : "");
+    isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s",
+                     scope);
+    if (returning) isms_sql_appendf(q, " RETURNING last_value");
     if (!returning) {
         /* MariaDB: no UPDATE ... RETURNING; the row stays locked by this transaction, so
          * the read that follows sees this increment and no other */

@@ -99,6 +99,11 @@ class Backend:
     def __repr__(self):
         return "Backend(%s)" % self.db_args
 
+    @property
+    def server(self):
+        """The database server (harness.Postgres or harness.MariaDB), None for SQLite."""
+        return self.pg or self.maria
+
     def migrate(self, command="migrate"):
         return harness.migrate(self.db_args, command)
 
@@ -165,6 +170,20 @@ def pgsql_backend(request, basedir, built):
     if "pgsql" not in BACKENDS:
         pytest.skip("pgsql not in ISMS_BACKENDS")
     return _make_backend("pgsql", basedir, request, migrate=False)
+
+
+def _server_backend_params():
+    params = [pytest.param(b, marks=[getattr(pytest.mark, b)], id=b) for b in BACKENDS
+              if b in ("pgsql", "mysql")]
+    return params or [pytest.param(None, marks=pytest.mark.skip(
+        reason="no database server (pgsql, mysql) in ISMS_BACKENDS"), id="none")]
+
+
+@pytest.fixture(params=_server_backend_params())
+def server_backend(request, basedir, built):
+    """A fresh, NOT migrated database on each database server backend (pgsql, mysql):
+    .server is the harness.Postgres or harness.MariaDB, with stop() and start()."""
+    return _make_backend(request.param, basedir, request, migrate=False)
 
 
 @pytest.fixture
