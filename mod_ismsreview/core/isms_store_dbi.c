@@ -190,7 +190,10 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
         *err = apr_psprintf(p, "libdbi driver %s cannot be loaded", b->conf->driver);
         return ISMS_DB_UNAVAILABLE;
     }
-    if (set_options(conn, b->conf) != 0) {
+    /* MariaDB counts changed rows by default; the core reads "affected" as matched rows
+     * (optimistic locking: 1 row or a conflict), as pgsql and SQLite count them */
+    if (set_options(conn, b->conf) != 0 || (strcmp(b->conf->driver, "mysql") == 0 &&
+        dbi_conn_set_option_numeric(conn, "mysql_client_found_rows", 1) != 0)) {
         *err = "libdbi refused a connection option";
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
