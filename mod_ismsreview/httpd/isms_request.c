@@ -178,7 +178,10 @@ isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
     if (isms_store_acquire(sc->proc->store, q->r->pool, c, err) != ISMS_DB_OK) {
         return ISMS_DB_UNAVAILABLE;
     }
-    if (sc->proc->schema_ok) return ISMS_DB_OK;
+    /* Checked on every request, not remembered per child: with several front ends on one
+     * database another node's `ismsreview-admin migrate` moves the schema under this child,
+     * which must then answer 503 (AH21011) instead of writing with the wrong schema. One
+     * indexed query (SELECT MAX(version) FROM schema_version) while the versions match. */
     return isms_schema_check(sc, *c, q->r->pool, &version, err);
 }
 
