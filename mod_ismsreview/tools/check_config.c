@@ -318,10 +318,10 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         else report(c, "OK", "journal mode wal");
     }
     if (strcmp(conf->driver, "pgsql") == 0) {
-        if (isms_conn_query(conn, p, "SELECT table_name FROM information_schema.tables WHERE "
-                            "table_schema = current_schema() AND table_type = 'BASE TABLE' "
-                            "AND NOT has_table_privilege(current_user, quote_ident(table_name),"
-                            " 'SELECT, INSERT, UPDATE, DELETE') ORDER BY table_name", &rs,
+        if (isms_conn_query(conn, p, "SELECT tablename FROM pg_tables WHERE schemaname = "
+                            "current_schema() AND NOT has_table_privilege(current_user, "
+                            "quote_ident(tablename), 'SELECT, INSERT, UPDATE, DELETE') "
+                            "ORDER BY tablename", &rs,
                             &err) != ISMS_DB_OK) {
             report(c, "FAIL", "privileges: %s", err);
         }

@@ -71,8 +71,8 @@ static const xdialect dialects[] = {
      "\"%k\"",
      NULL},
     {"pgsql",
-     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-     "AND table_type = 'BASE TABLE' ORDER BY table_name",
+     /* pg_tables, not information_schema: that hides tables the role has no right on */
+     "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
      "current_schema() AND table_name = %s ORDER BY ordinal_position",
      "\"%k\"",
