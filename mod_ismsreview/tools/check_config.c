@@ -318,10 +318,10 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         else report(c, "OK", "journal mode wal");
     }
     if (strcmp(conf->driver, "pgsql") == 0) {
-        if (isms_conn_query(conn, p, "SELECT tablename FROM pg_tables WHERE schemaname = "
-                            "current_schema() AND NOT has_table_privilege(current_user, "
-                            "quote_ident(tablename), 'SELECT, INSERT, UPDATE, DELETE') "
-                            "ORDER BY tablename", &rs,
+        if (isms_conn_query(conn, p, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
+                            "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
+                            "c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, "
+                            "'SELECT, INSERT, UPDATE, DELETE') ORDER BY c.relname", &rs,
                             &err) != ISMS_DB_OK) {
             report(c, "FAIL", "privileges: %s", err);
         }
