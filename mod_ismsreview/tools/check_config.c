@@ -320,12 +320,14 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
     if (strcmp(conf->driver, "pgsql") == 0) {
         if (isms_conn_query(conn, p, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
                             "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
-                            "c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, "
-                            "'SELECT, INSERT, UPDATE, DELETE') ORDER BY c.relname", &rs,
+                            "c.relkind IN ('r', 'p') AND NOT (has_table_privilege(c.oid, "
+                            "'SELECT') AND has_table_privilege(c.oid, 'INSERT') AND "
+                            "has_table_privilege(c.oid, 'UPDATE') AND "
+                            "has_table_privilege(c.oid, 'DELETE')) ORDER BY c.relname", &rs,
                             &err) != ISMS_DB_OK) {
             report(c, "FAIL", "privileges: %s", err);
         }
-        else if (rs->nrows > 0) {
+        else if (rs->nrows > 0) {     /* (a list in has_table_privilege means "any of") */
             const char *list = "";
             int i;
             for (i = 0; i < rs->nrows; i++) {
