@@ -22,6 +22,7 @@ import json
 import re
 import socket
 import time
+import urllib.parse
 from collections import namedtuple
 
 import pytest
@@ -602,3 +603,103 @@ def test_hostile_battery(env, request):
         len(failures), len(cs), "\n  ".join(failures))
     rc, out = harness.migrate(env.backend.db_args, "verify")
     assert rc == 0, "ismsreview-admin verify failed after the battery:\n" + out
+
+
+# ---------------------------------------------------------------------------------------------
+# the good side: hostile-looking text that is valid input
+
+
+PAYLOADS = [
+    "Robert'); DROP TABLE review;--",
+    "' OR '1'='1",
+    "1; DELETE FROM action WHERE 1=1 --",
+    "\\'; SELECT * FROM audit_event; --",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "</style><svg onload=alert(1)>",
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "+SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A2)",
+    "%s%n%x ${jndi:ldap://x} {{7*7}}",
+]
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def test_hostile_text_is_stored_verbatim_and_inert_in_reports(make_httpd, backend):
+    """SQL metacharacters, markup and spreadsheet formulas in text fields are valid input:
+    201, stored and returned byte for byte, escaped in the HTML reports, formula cells
+    guarded in the CSV, and a line break in free text never reaches a response header."""
+    import html
+
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    review, rpath = api.create("v1/reviews", dict(VALID["reviews"], title=PAYLOADS[4]))
+    sent = []
+    for i, p in enumerate(PAYLOADS):
+        body = dict(VALID["actions"], title=p, due_date="2026-12-%02d" % (i + 1),
+                    description=p + "\r\nX-Injected: yes\nsecond line")
+        doc, loc = api.create(rpath + "/actions", body)
+        sent.append((doc["id"], doc["ref"], body))
+    tables_before = backend.query("SELECT count(*) FROM review")[0][0]
+    for aid, _, body in sent:
+        got = api.get("%s/actions/%d" % (rpath, aid))
+        assert got["title"] == body["title"] and got["description"] == body["description"]
+    # the filters take them as plain values: nothing matches, nothing breaks
+    for p in PAYLOADS[:4]:
+        st, _, doc = api.call("GET", "v1/actions?owner=" + urllib.parse.quote(p, safe=""))
+        assert st == 200 and doc["items"] == [], (p, st, doc)
+    assert backend.query("SELECT count(*) FROM review")[0][0] == tables_before
+
+    # HTML: the record and the action register
+    for path in ("%s/report?format=html" % rpath, "v1/reports/actions?format=html"):
+        st, hdrs, page = api.raw("GET", path)
+        assert st == 200, (path, st, page[:300])
+        text = page.decode("utf-8")
+        for p in PAYLOADS:
+            if "<" in p:
+                assert p not in text, "%s: unescaped %r" % (path, p)
+        # every payload is on the page, as text
+        unescaped = html.unescape(text)
+        missing = [p for p in PAYLOADS if p not in unescaped]
+        assert not missing, (path, missing)
+        assert not re.search(r"(?i)<script|<img src=x|<svg onload", text), path
+        cd = hdrs.get("content-disposition", "")
+        assert re.fullmatch(r'inline; filename="[A-Za-z0-9._-]+"', cd), cd
+
+    # CSV: the record, one row per action, the title cell as written or guarded
+    st, hdrs, data = api.raw("GET", "%s/report?format=csv" % rpath)
+    assert st == 200, data[:300]
+    assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"',
+                        hdrs.get("content-disposition", "")), hdrs
+    assert "x-injected" not in hdrs
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    by_ref = {r[1]: r for r in rows[1:] if r[0] == "action"}
+    for _, ref, body in sent:
+        cell = by_ref[ref][2]
+        p = body["title"]
+        assert cell == ("'" + p if p.startswith(FORMULA_START) else p), (p, cell)
+    # no cell of the sheet starts a formula
+    for r in rows:
+        for cell in r:
+            assert not cell.startswith(FORMULA_START), (r, cell)
+
+
+def test_forged_identity_headers_change_nothing(make_httpd, backend):
+    """Identity comes from Apache only: v1/me, created_by and the audit actor are the
+    authenticated user, whatever X-Remote-User, Remote-User or OIDC_CLAIM_* headers say."""
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    forged = {"X-Remote-User": "admin", "Remote-User": "admin", "X-Forwarded-User": "admin",
+              "OIDC_CLAIM_sub": "admin", "OIDC-CLAIM-groups": "admins", "X-Roles": "admin",
+              "X-Authenticated-User": "admin"}
+    for user, roles in (("auditor", ["auditor"]), ("nobody", []), ("author", ["author"])):
+        me = api.get("v1/me", user=user, headers=forged)
+        assert me["user"] == user and me["roles"] == roles, me
+    doc, _ = api.create("v1/reviews", VALID["reviews"], headers=forged)
+    assert doc["created_by"] == "author" and doc["author"] == "author", doc
+    rows = backend.query("SELECT actor FROM audit_event ORDER BY seq DESC LIMIT 1")
+    assert rows == [["author"]], rows
+    # the audit trail is for auditors and admins: the forged admin header does not open it
+    assert_st = api.raw("GET", "v1/audit", user="author", headers=forged)[0]
+    assert assert_st == 403
