@@ -80,6 +80,7 @@ int isms_read_json_body(isms_req *q)
     request_rec *r = q->r;
     json_error_t jerr;
     char *buf = NULL;
+    const char *ce;
     apr_size_t len = 0;
     int rc;
 
@@ -88,7 +89,18 @@ int isms_read_json_body(isms_req *q)
                                  "Unsupported media type",
                                  "send the body as Content-Type: application/json");
     }
-    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK) return rc;
+    ce = apr_table_get(r->headers_in, "Content-Encoding");
+    if (ce && strcasecmp(ce, "identity") != 0) {
+        return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-content-coding",
+                                 "Unsupported content coding",
+                                 "send the JSON body without a Content-Encoding");
+    }
+    /* read_raw may have answered (413, 400) and returned OK: stop there, or a second
+     * problem would be sent after the first and audited in its place */
+    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK ||
+        r->status >= 400) {
+        return rc;
+    }
     if (len == 0) return bad_request(q, "empty-body", "the request needs a JSON object body");
     if (isms_text_check(buf, len) && memchr(buf, '\0', len)) {
         return bad_request(q, "invalid-json", "the body contains a NUL byte");
@@ -114,6 +126,7 @@ static int add_param(isms_req *q, char *pair)
     char *eq = strchr(pair, '='), *key = pair, *val = eq ? eq + 1 : "";
 
     if (eq) *eq = '\0';
+    if (!*key) return bad_request(q, "bad-parameter", "a query parameter has no name");
     if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK ||
         isms_text_check(key, strlen(key)) || isms_text_check(val, strlen(val))) {
         return bad_request(q, "bad-parameter", "a query parameter is not valid");
@@ -138,6 +151,11 @@ int isms_parse_query(isms_req *q)
     args = apr_pstrdup(q->r->pool, q->r->args);
     for (pair = apr_strtok(args, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
         if ((rc = add_param(q, pair)) != OK) return rc;
+    }
+    /* no write reads a query parameter: one sent with a write (?status=APPROVED, ?_method=)
+     * is a mistake or a probe, and would otherwise be ignored silently */
+    if (q->method && q->method->write) {
+        return bad_request(q, "bad-parameter", "a write takes no query parameters");
     }
     return OK;
 }

@@ -409,6 +409,7 @@ class Httpd:
             L.append("Group %s" % SERVICE_GROUP)
         L.append(self._mpm_block().rstrip("\n"))
         L.append("TypesConfig conf/mime.types")
+        L.append("TraceEnable off")          # as the shipped configuration (no TRACE echo)
         L.append("DirectoryIndex index.html")
         L.append("KeepAliveTimeout 5")
         L.append("<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>")
