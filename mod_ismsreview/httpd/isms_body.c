@@ -7,6 +7,7 @@
 #include "http_protocol.h"
 
 #include "isms_json.h"
+#include "isms_path.h"
 #include "isms_sql.h"
 #include "isms_validate.h"
 
@@ -121,40 +122,14 @@ int isms_read_json_body(isms_req *q)
     return OK;
 }
 
-static int add_param(isms_req *q, char *pair)
-{
-    char *eq = strchr(pair, '='), *key = pair, *val = eq ? eq + 1 : "";
-
-    if (eq) *eq = '\0';
-    if (!*key) return bad_request(q, "bad-parameter", "a query parameter has no name");
-    if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK ||
-        isms_text_check(key, strlen(key)) || isms_text_check(val, strlen(val))) {
-        return bad_request(q, "bad-parameter", "a query parameter is not valid");
-    }
-    if (apr_table_get(q->query, key)) {
-        return bad_request(q, "bad-parameter", apr_psprintf(q->r->pool, "parameter %s is "
-                           "given more than once", key));
-    }
-    apr_table_setn(q->query, key, val);
-    return OK;
-}
-
 int isms_parse_query(isms_req *q)
 {
-    char *args, *last, *pair;
-    int rc;
+    const char *why = isms_path_query(q->r->pool, q->r->args, &q->query);
 
-    q->query = apr_table_make(q->r->pool, 8);
-    if (!q->r->args || !*q->r->args) return OK;
-    if (strlen(q->r->args) > 4096) return bad_request(q, "bad-parameter",
-                                                      "the query string is too long");
-    args = apr_pstrdup(q->r->pool, q->r->args);
-    for (pair = apr_strtok(args, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
-        if ((rc = add_param(q, pair)) != OK) return rc;
-    }
+    if (why) return bad_request(q, "bad-parameter", why);
     /* no write reads a query parameter: one sent with a write (?status=APPROVED, ?_method=)
      * is a mistake or a probe, and would otherwise be ignored silently */
-    if (q->method && q->method->write) {
+    if (q->method && q->method->write && q->r->args && *q->r->args) {
         return bad_request(q, "bad-parameter", "a write takes no query parameters");
     }
     return OK;
