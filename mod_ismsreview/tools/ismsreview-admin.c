@@ -95,7 +95,13 @@ static int cmd_migrate(apr_pool_t *p, isms_conn *c)
 
     if (isms_migrate_apply(c, p, &applied, &err) != ISMS_DB_OK ||
         isms_migrate_current(c, p, &version, &err) != ISMS_DB_OK) {
-        fprintf(stderr, "ismsreview-admin: migrate failed, nothing applied: %s\n", err);
+        /* MariaDB commits each DDL statement: a failed migration may be half there, and
+         * its statements are written to be run again (sql/mysql/001_schema_version.sql) */
+        fprintf(stderr, "ismsreview-admin: migrate failed, %s: %s\n",
+                strcmp(isms_conn_dialect(c)->name, "mysql") == 0
+                    ? "the failed migration may be partly applied (MariaDB commits DDL); "
+                      "run migrate again once the cause is fixed"
+                    : "nothing applied", err);
         return EXIT_FAILURE;
     }
     if (applied) printf("applied %d migration(s); schema version %d\n", applied, version);

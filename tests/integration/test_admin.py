@@ -45,9 +45,8 @@ def _versions(backend):
                                              "ORDER BY version")]
 
 
-@pytest.mark.pgsql
-def test_migrate_twice_is_idempotent_pgsql(pgsql_backend):
-    b = pgsql_backend
+def test_migrate_twice_is_idempotent_server(server_backend):
+    b = server_backend
     rc, first = b.migrate()
     assert rc == 0, first
     applied = _versions(b)
@@ -61,9 +60,8 @@ def test_migrate_twice_is_idempotent_pgsql(pgsql_backend):
     assert _versions(b) == applied
 
 
-@pytest.mark.pgsql
-def test_status_prints_schema_version_pgsql(pgsql_backend):
-    b = pgsql_backend
+def test_status_prints_schema_version_server(server_backend):
+    b = server_backend
     rc, out = b.migrate()
     assert rc == 0, out
     top = max(_versions(b))
@@ -96,10 +94,9 @@ def test_migrate_and_status_sqlite(basedir, built):
     assert re.search(r"\b%d\b" % top, status), status
 
 
-@pytest.mark.pgsql
-def test_status_on_unmigrated_pgsql_reports_it(pgsql_backend):
+def test_status_on_unmigrated_server_reports_it(server_backend):
     # status on an empty database: does not crash; says there is no schema (rc 0 or 1)
-    rc, out = pgsql_backend.migrate("status")
+    rc, out = server_backend.migrate("status")
     assert rc in (0, 1), "rc %d: %s" % (rc, out)
     assert out.strip()
 
