@@ -837,7 +837,8 @@ class Postgres:
 
 class MariaDB:
     """A throw-away MariaDB server (Debian's mariadb-server) in basedir: mariadb-install-db
-    into basedir/data, mariadbd on 127.0.0.1:port and its own socket, no fsync. Root reaches
+    into basedir/data, mariadbd on 127.0.0.1:port and its own socket, no fsync, its log on
+    stderr into basedir/mariadb.log. Root reaches
     it through the socket (unix_socket authentication); the module and the admin tool log in
     over TCP as USER with a password, with the grants the README names."""
 
@@ -875,11 +876,10 @@ class MariaDB:
         opts = ["--no-defaults", "--datadir=" + self.datadir, "--socket=" + self.sock,
                 "--bind-address=127.0.0.1", "--port=%d" % self.port,
                 "--pid-file=" + os.path.join(self.basedir, "mysqld.pid"),
-                "--log-error=" + self.logfile, "--innodb-flush-log-at-trx-commit=0",
+                "--innodb-flush-log-at-trx-commit=0",
                 "--innodb-doublewrite=0", "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=16M", "--skip-name-resolve", "--max-connections=300",
-                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin",
-                "--performance-schema=0", "--skip-log-bin"]
+                "--character-set-server=utf8mb4", "--performance-schema=0", "--skip-log-bin"]
         if self.user:
             opts.append("--user=" + self.user)
         return opts
@@ -976,9 +976,9 @@ class MariaDB:
                 % (self.port, dbname or self.DBNAME, self.USER, self.PASSWORD))
 
     def create_db(self, name):
-        """A fresh, empty database; USER gets the grants the README documents."""
-        self.sql("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" % name,
-                 dbname="")
+        """A fresh, empty database (the server's default, case-insensitive collation: the
+        tables bring their own); USER gets the grants the README documents."""
+        self.sql("CREATE DATABASE %s" % name, dbname="")
         self.sql("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, "
                  "REFERENCES, TRIGGER ON %s.* TO '%s'@'127.0.0.1'" % (name, self.USER),
                  dbname="")
@@ -1027,8 +1027,11 @@ def cmd_serve(args):
     if not os.path.exists(module_path()):
         sys.exit("module not built: %s (run ./configure && make)" % module_path())
     pg = None
-    if args.db == "pgsql":
-        pg = Postgres(os.path.join(basedir, "pg") if not is_root() else None)
+    if args.db in ("pgsql", "mysql"):
+        if args.db == "pgsql":
+            pg = Postgres(os.path.join(basedir, "pg") if not is_root() else None)
+        else:
+            pg = MariaDB()
         rc, out = migrate(pg.db_args())
         if rc != 0:
             pg.destroy()
@@ -1094,7 +1097,7 @@ def main(argv=None):
     s = sub.add_parser("serve", help="start a demo Apache with the module until Ctrl-C")
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--dir", default="./demo-run", help="server root (default ./demo-run)")
-    s.add_argument("--db", choices=["sqlite3", "pgsql"], default="sqlite3")
+    s.add_argument("--db", choices=["sqlite3", "pgsql", "mysql"], default="sqlite3")
     s.add_argument("--loglevel", default="warn")
     args = ap.parse_args(argv)
     if args.cmd == "serve":
