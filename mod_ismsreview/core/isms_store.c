@@ -198,11 +198,16 @@ isms_db_status isms_conn_commit(isms_conn *c, const char **err)
 
 void isms_conn_rollback(isms_conn *c)
 {
+    char keep[sizeof(c->errbuf)];
     const char *err = NULL;
 
+    /* callers report the error that made them roll back, which lives in errbuf: a failing
+     * ROLLBACK (SQLite has already rolled back after SQLITE_FULL) must not replace it */
+    memcpy(keep, c->errbuf, sizeof(keep));
     if (isms_conn_exec(c, "ROLLBACK", NULL, &err) != ISMS_DB_OK) {
         c->broken = 1;   /* state unknown: never hand this connection out again */
     }
+    memcpy(c->errbuf, keep, sizeof(keep));
     c->in_txn = 0;
 }
 

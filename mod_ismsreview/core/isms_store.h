@@ -12,7 +12,10 @@ typedef enum {
     ISMS_DB_UNAVAILABLE,    /* cannot connect, or the connection broke */
     ISMS_DB_SCHEMA,         /* schema is not the version this build expects */
     ISMS_DB_BUSY,           /* lock timeout / serialization failure: safe to retry */
-    ISMS_DB_ERROR           /* the statement failed */
+    ISMS_DB_ERROR,          /* the statement failed */
+    ISMS_DB_READONLY,       /* the database takes no writes: read-only file system, file or
+                               transaction (SQLITE_READONLY, EROFS; PostgreSQL 25006) */
+    ISMS_DB_FULL            /* no space left for the write (SQLITE_FULL, ENOSPC; PG 53100) */
 } isms_db_status;
 
 typedef struct isms_store isms_store;

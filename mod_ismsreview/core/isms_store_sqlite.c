@@ -12,6 +12,7 @@
 #include <apr_strings.h>
 #include <dbi/dbi.h>
 #include <dbi/dbi-dev.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -25,12 +26,28 @@ static isms_db_status fail(isms_conn *c, int rc, const char **err)
     sqlite3 *db = native(c);
     const char *msg = db ? sqlite3_errmsg(db) : "no SQLite handle";
 
-    apr_snprintf(c->errbuf, sizeof(c->errbuf), "%d: %s", rc, msg);
+    int sys = db ? sqlite3_system_errno(db) : 0;
+
+    apr_snprintf(c->errbuf, sizeof(c->errbuf), "%d: %s%s%s", rc, msg, sys ? "; " : "",
+                 sys ? strerror(sys) : "");
     *err = c->errbuf;
     switch (rc & 0xff) {
     case SQLITE_BUSY: case SQLITE_LOCKED: return ISMS_DB_BUSY;
-    case SQLITE_IOERR: case SQLITE_CORRUPT: case SQLITE_FULL: case SQLITE_CANTOPEN:
-    case SQLITE_READONLY: case SQLITE_NOTADB:
+    case SQLITE_READONLY:
+        /* a handle SQLite opened read-only (the file was not writable then) stays so:
+         * close it, so the first request after the fault clears opens the file anew */
+        c->broken = 1;
+        return ISMS_DB_READONLY;
+    case SQLITE_FULL: return ISMS_DB_FULL;
+    case SQLITE_IOERR:
+        /* a write to a file system that was remounted read-only or ran out of space */
+        if (sys == EROFS) {
+            c->broken = 1;
+            return ISMS_DB_READONLY;
+        }
+        if (sys == ENOSPC || sys == EDQUOT) return ISMS_DB_FULL;
+        return ISMS_DB_UNAVAILABLE;
+    case SQLITE_CORRUPT: case SQLITE_CANTOPEN: case SQLITE_NOTADB:
         return ISMS_DB_UNAVAILABLE;
     default: return ISMS_DB_ERROR;
     }

@@ -11,6 +11,7 @@
 #include <dbi/dbi.h>
 
 #include "isms_dbconf.h"
+#include "isms_ops.h"
 
 static const char *count_rows(isms_conn *c, apr_pool_t *p)
 {
@@ -415,6 +416,60 @@ START_TEST(acquire_does_not_leak)
 }
 END_TEST
 
+/* ---- faults that clear by themselves: read-only and full are their own statuses (503) */
+
+START_TEST(read_only_is_its_own_status)
+{
+    const char *err = NULL;
+    isms_result r;
+
+    isms_test_exec(tconn, "CREATE TABLE t (v TEXT)");
+    isms_test_exec(tconn, "PRAGMA query_only = 1");       /* SQLITE_READONLY on writes */
+    ck_assert_int_eq(isms_conn_exec(tconn, "INSERT INTO t VALUES ('x')", NULL, &err),
+                     ISMS_DB_READONLY);
+    ck_assert_contains(err, "readonly");
+    /* a handle SQLite opened read-only stays so: it is not handed out again */
+    ck_assert_int_eq(tconn->broken, 1);
+    r = isms_res_db(tpool, ISMS_DB_READONLY, err);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_contains(json_string_value(json_object_get(r.body, "type")),
+                       "database-read-only");
+}
+END_TEST
+
+START_TEST(full_is_its_own_status)
+{
+    const char *err = NULL;
+    isms_result r;
+
+    isms_test_exec(tconn, "CREATE TABLE t (v TEXT)");
+    isms_test_exec(tconn, "PRAGMA max_page_count = 1");   /* SQLITE_FULL on growth */
+    ck_assert_int_eq(isms_conn_exec(tconn, "INSERT INTO t VALUES (zeroblob(100000))", NULL,
+                                    &err), ISMS_DB_FULL);
+    ck_assert_contains(err, "full");
+    ck_assert_int_eq(tconn->broken, 0);                   /* space may come back */
+    r = isms_res_db(tpool, ISMS_DB_FULL, err);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_contains(json_string_value(json_object_get(r.body, "type")), "database-full");
+    r = isms_res_db(tpool, ISMS_DB_UNAVAILABLE, "gone");
+    ck_assert_int_eq(r.status, 503);
+    r = isms_res_db(tpool, ISMS_DB_ERROR, "syntax");
+    ck_assert_int_eq(r.status, 500);
+}
+END_TEST
+
+START_TEST(failed_rollback_keeps_the_error)
+{
+    /* SQLite rolls back by itself after SQLITE_FULL, so the caller's ROLLBACK fails; the
+     * error the caller reports must stay the one that made it roll back */
+    const char *err = NULL;
+
+    ck_assert_int_eq(isms_conn_exec(tconn, "SELEC 1", NULL, &err), ISMS_DB_ERROR);
+    isms_conn_rollback(tconn);                            /* no transaction: fails */
+    ck_assert_contains(err, "syntax error");
+}
+END_TEST
+
 Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -442,6 +497,9 @@ Suite *store_suite(void)
     tcase_add_test(tc, quote_via_connection);
     tcase_add_test(tc, exec_error_is_a_copy);
     tcase_add_test(tc, acquire_does_not_leak);
+    tcase_add_test(tc, read_only_is_its_own_status);
+    tcase_add_test(tc, full_is_its_own_status);
+    tcase_add_test(tc, failed_rollback_keeps_the_error);
     suite_add_tcase(s, tc);
 
     /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=regression
