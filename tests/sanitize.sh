@@ -40,23 +40,30 @@ echo "sanitize.sh: building in $tree with --enable-sanitizers"
 { autoreconf -fi && ./configure --enable-sanitizers && make -j2; } > "$work/build.log" 2>&1 \
     || { tail -n 40 "$work/build.log"; fail "the sanitized build failed"; }
 
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:log_path=$logs/asan"
+# Leaks are not LeakSanitizer's here: APR's pool memory (where the store keeps libdbi's and
+# SQLite's objects) is not among the places it scans, so it reports them as lost, and it
+# crashes in check's forked test processes. Leaks are valgrind's (make check-valgrind), and
+# LeakSanitizer's only for the fuzz replayers (they keep the store reachable).
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=0:log_path=$logs/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
 passed=0
 failed=0
 
 # ---- unit tests and the fuzz corpora (make check without the integration suite)
 echo "===== unit tests and fuzz corpus replay (sanitized)"
-make -j2 check TESTS="tests/unit/test_core tests/fuzz/replay.sh" > "$work/unit.log" 2>&1
+make -j2 check TESTS="tests/unit/test_core" > "$work/unit.log" 2>&1
 urc=$?
+# the replayers keep the store reachable: with leak detection
+ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1} \
+    make check TESTS="tests/fuzz/replay.sh" >> "$work/unit.log" 2>&1 || urc=1
 checks=$(grep -hE '^[0-9]+%: Checks: ' tests/unit/test_core.log 2>/dev/null | tail -n 1)
 echo "${checks:-tests/unit/test_core: no result}"
 tail -n 1 tests/fuzz/replay.sh.log 2>/dev/null
 if [ -n "$checks" ]; then
-    n=$(echo "$checks" | sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2 \3/')
-    set -- $n
-    passed=$((passed + $1 - $2 - $3))
-    failed=$((failed + $2 + $3))
+    read -r n fa er < <(echo "$checks" | \
+        sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2 \3/')
+    passed=$((passed + n - fa - er))
+    failed=$((failed + fa + er))
 else
     failed=$((failed + 1))
 fi
