@@ -82,13 +82,17 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long objective_id, const
 isms_result isms_measurements_list(isms_ctx *ctx, long long objective_id,
                                    const isms_query *q);
 
-/* Idempotency-Key: a stored first response to replay (status 0 if none), or a 422 when the
- * key was used for another request. */
+/* Idempotency-Key: claim the key (a row, so that concurrent retries queue behind the first;
+ * *claimed 0 when an earlier request committed it), a stored first response to replay
+ * (status 0 if none), or a 422 when the key was used for another request; store the answer
+ * in the claimed row. */
+isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *method,
+                               const char *path, const char *body, size_t len, int *claimed,
+                               const char **err);
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len);
-isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *method,
-                               const char *path, const char *body, size_t len,
-                               const isms_result *res, const char **err);
+isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result *res,
+                               const char **err);
 
 /* Dates: days between two YYYY-MM-DD dates (b - a). */
 long isms_days_between(const char *a, const char *b);

@@ -130,8 +130,18 @@ isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, cons
     isms_db_status st;
 
     /* locks the head row: appends are serialized, the chain cannot fork */
-    st = isms_conn_query(ctx->conn, p, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
-                                       "RETURNING seq, hash", &rs, err);
+    if (isms_conn_dialect(ctx->conn)->update_returning) {
+        st = isms_conn_query(ctx->conn, p, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
+                                           "RETURNING seq, hash", &rs, err);
+    }
+    else {   /* MariaDB: the UPDATE takes the row lock, the SELECT then reads the locked row */
+        st = isms_conn_exec(ctx->conn, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1",
+                            NULL, err);
+        if (st == ISMS_DB_OK) {
+            st = isms_conn_query(ctx->conn, p, "SELECT seq, hash FROM audit_head WHERE id = 1",
+                                 &rs, err);
+        }
+    }
     if (st != ISMS_DB_OK) return st;
     if (rs->nrows != 1) {
         *err = "the audit head row is missing";

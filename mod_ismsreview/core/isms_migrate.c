@@ -39,13 +39,25 @@ static const char *skip_space(const char *s)
 }
 
 /* A CREATE TRIGGER body holds statements of its own: BEGIN ... END, with CASE ... END
- * inside; the statement ends at the ';' after the END that closes the body. */
+ * inside; the statement ends at the ';' after the END that closes the body. MariaDB's
+ * IF ... END IF (and END LOOP, END WHILE, END REPEAT) close no BEGIN. */
 static int word_delta(const char *w, size_t n)
 {
+    const char *next = w + n;
+    size_t m = 0;
+
     if ((n == 5 && !strncasecmp(w, "BEGIN", 5)) || (n == 4 && !strncasecmp(w, "CASE", 4))) {
         return 1;
     }
-    return n == 3 && !strncasecmp(w, "END", 3) ? -1 : 0;
+    if (n != 3 || strncasecmp(w, "END", 3)) return 0;
+    while (apr_isspace(*next)) next++;
+    while (apr_isalnum(next[m]) || next[m] == '_') m++;
+    if ((m == 2 && !strncasecmp(next, "IF", 2)) || (m == 4 && !strncasecmp(next, "LOOP", 4)) ||
+        (m == 5 && !strncasecmp(next, "WHILE", 5)) ||
+        (m == 6 && !strncasecmp(next, "REPEAT", 6))) {
+        return 0;
+    }
+    return -1;
 }
 
 static const char *skip_quoted(const char *s)
@@ -174,7 +186,18 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
     isms_db_status st;
     int current, v;
 
-    if (d->migration_lock && (st = isms_conn_exec(c, d->migration_lock, NULL, err))) return st;
+    if (d->migration_lock) {
+        isms_rows *lock;
+        if ((st = isms_conn_query(c, p, d->migration_lock, &lock, err)) != ISMS_DB_OK) {
+            return st;
+        }
+        /* MariaDB's GET_LOCK answers 0 on a timeout instead of failing */
+        if (lock->nrows == 1 && lock->ncols == 1 && ISMS_ROW(lock, 0, 0) &&
+            strcmp(ISMS_ROW(lock, 0, 0), "0") == 0) {
+            *err = "another migration holds the migration lock";
+            return ISMS_DB_BUSY;
+        }
+    }
     if ((st = isms_migrate_current(c, p, &current, err)) != ISMS_DB_OK) return st;
     for (v = current + 1; v <= isms_migrate_expected(d->name); v++) {
         for (m = isms_migrations; m->driver; m++) {
@@ -194,13 +217,21 @@ isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, con
 {
     isms_db_status st;
 
+    const char *unlock = isms_conn_dialect(c)->migration_unlock, *uerr = NULL;
+
     *applied = 0;
     if ((st = isms_conn_begin(c, 1, err)) != ISMS_DB_OK) return st;
     st = apply_pending(c, p, applied, err);
     if (st != ISMS_DB_OK) {
         isms_conn_rollback(c);
         *applied = 0;
-        return st;
     }
-    return isms_conn_commit(c, err);
+    else {
+        st = isms_conn_commit(c, err);
+    }
+    /* a session lock outlives the transaction: a connection that keeps it is not reused */
+    if (unlock && isms_conn_exec(c, unlock, NULL, &uerr) != ISMS_DB_OK) {
+        isms_conn_invalidate(c);
+    }
+    return st;
 }

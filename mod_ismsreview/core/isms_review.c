@@ -16,12 +16,24 @@ static isms_db_status next_review_ref(isms_ctx *ctx, const char *planned, const 
     isms_rows *rs;
     isms_db_status st;
 
-    isms_sql_appendf(q, "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
-                        "ON CONFLICT DO NOTHING", scope);
+    int returning = isms_conn_dialect(ctx->conn)->update_returning;
+
+    isms_sql_appendf(q, returning ? "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
+                                    "ON CONFLICT DO NOTHING"
+                                  : "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
+                                    "ON DUPLICATE KEY UPDATE last_value = last_value", scope);
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s "
-                        "RETURNING last_value", scope);
+    isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s",
+                     scope);
+    if (returning) isms_sql_appendf(q, " RETURNING last_value");
+    if (!returning) {
+        /* MariaDB: no UPDATE ... RETURNING; the row stays locked by this transaction, so
+         * the read that follows sees this increment and no other */
+        if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
+        q = isms_sql_new(ctx->pool, ctx->conn);
+        isms_sql_appendf(q, "SELECT last_value FROM ref_counter WHERE scope = %s", scope);
+    }
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     *ref = apr_psprintf(ctx->pool, "%s-%02" APR_INT64_T_FMT "", scope,
                         (apr_int64_t)isms_ll(ISMS_ROW(rs, 0, 0)));

@@ -11,17 +11,23 @@
 static const isms_dialect dialects[] = {
     {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
-     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"},
+     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL},
     {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED",
      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
      "AND table_name = %s",
      "SELECT pg_advisory_xact_lock(4927372)",
-     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"},
-    {"mysql", "START TRANSACTION", "START TRANSACTION READ ONLY",
+     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL},
+    /* MariaDB: the session is READ COMMITTED (isms_store_dbi.c), as pgsql's writes; a read
+     * is one consistent snapshot, as pgsql's REPEATABLE READ READ ONLY. DDL commits
+     * implicitly, so the migration lock is a named lock, held past the statements. */
+    {"mysql", "START TRANSACTION READ WRITE",
+     "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
      "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
-     "AND table_name = %s", NULL,
-     "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')"},
+     "AND table_name = %s", "SELECT GET_LOCK('ismsreview.migrate', 60)",
+     "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')",
+     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", 0,
+     "SELECT RELEASE_LOCK('ismsreview.migrate')"},
 };
 
 struct isms_store {
@@ -167,7 +173,12 @@ const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value)
 isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err)
 {
     const isms_dialect *d = c->store->dialect;
-    isms_db_status st = isms_conn_exec(c, write ? d->begin_write : d->begin_read, NULL, err);
+    isms_db_status st = ISMS_DB_OK;
+
+    if (!write && d->before_read) st = isms_conn_exec(c, d->before_read, NULL, err);
+    if (st == ISMS_DB_OK) {
+        st = isms_conn_exec(c, write ? d->begin_write : d->begin_read, NULL, err);
+    }
 
     if (st == ISMS_DB_OK) c->in_txn = 1;   /* a failed BEGIN leaves an open one open */
     return st;

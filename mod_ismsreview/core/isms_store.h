@@ -34,6 +34,10 @@ typedef struct {
     const char *table_exists;      /* with %s for the table name; returns a row if it does */
     const char *migration_lock;    /* run inside the migration transaction, or NULL */
     const char *now_utc;           /* an expression for the current UTC timestamp */
+    const char *before_read;       /* run before begin_read, or NULL (MariaDB: the isolation
+                                    * level of the next transaction) */
+    int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only) */
+    const char *migration_unlock;  /* releases migration_lock after the transaction, or NULL */
 } isms_dialect;
 
 typedef struct {

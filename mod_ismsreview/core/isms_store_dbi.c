@@ -119,6 +119,33 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     return ISMS_DB_OK;
 }
 
+/* MariaDB session: the SQL the core writes is standard SQL as PostgreSQL and SQLite read it
+ * ("identifiers", || concatenation), strict (an error, never a silent truncation or a zero
+ * date), utf8mb4 compared byte for byte, UTC, and READ COMMITTED for writes as on pgsql
+ * (reads set REPEATABLE READ for their one transaction: isms_store.c). */
+static isms_db_status mysql_setup(dbi_conn conn, apr_pool_t *p, const char **err)
+{
+    static const char *const stmts[] = {
+        "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,NO_ZERO_DATE,"
+        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+        "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
+        "SET SESSION time_zone = '+00:00'",
+        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        "SET SESSION default_storage_engine = InnoDB",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
+        dbi_result r = dbi_conn_query(conn, stmts[i]);
+        if (!r) {
+            *err = apr_pstrcat(p, stmts[i], ": ", conn_errmsg(p, conn), NULL);
+            return ISMS_DB_UNAVAILABLE;
+        }
+        dbi_result_free(r);
+    }
+    return ISMS_DB_OK;
+}
+
 /* libpq prints server notices and asynchronous errors ("FATAL: terminating connection due
  * to administrator command") on stderr, which is Apache's error log, as lines without date
  * or level, because libdbi's pgsql driver installs no notice processor. Route them through
@@ -163,7 +190,10 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
         *err = apr_psprintf(p, "libdbi driver %s cannot be loaded", b->conf->driver);
         return ISMS_DB_UNAVAILABLE;
     }
-    if (set_options(conn, b->conf) != 0) {
+    /* MariaDB counts changed rows by default; the core reads "affected" as matched rows
+     * (optimistic locking: 1 row or a conflict), as pgsql and SQLite count them */
+    if (set_options(conn, b->conf) != 0 || (strcmp(b->conf->driver, "mysql") == 0 &&
+        dbi_conn_set_option_numeric(conn, "mysql_client_found_rows", 1) != 0)) {
         *err = "libdbi refused a connection option";
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
@@ -174,6 +204,10 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
         return ISMS_DB_UNAVAILABLE;
     }
     if (strcmp(b->conf->driver, "pgsql") == 0) pgsql_notices(conn);
+    if (strcmp(b->conf->driver, "mysql") == 0 && mysql_setup(conn, p, err) != ISMS_DB_OK) {
+        dbi_conn_close(conn);
+        return ISMS_DB_UNAVAILABLE;
+    }
     if (strcmp(b->conf->driver, "sqlite3") == 0 &&
         sqlite_setup(conn, b->conf, p, err) != ISMS_DB_OK) {
         dbi_conn_close(conn);

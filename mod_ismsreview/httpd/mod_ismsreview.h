@@ -26,7 +26,7 @@ extern const char *const isms_role_names[ISMS_ROLE_COUNT];
 typedef struct {
     isms_store *store;             /* created in child_init */
     const char *init_error;        /* why the store could not be created */
-    volatile int schema_ok;        /* this child has seen the expected schema version */
+    volatile int schema_ok;        /* child_init saw the expected version (skip re-check) */
     apr_thread_mutex_t *lock;      /* guards the schema check / SQLite migration */
 } isms_proc;
 

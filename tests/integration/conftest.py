@@ -1,5 +1,5 @@
 """pytest fixtures for the integration suite: a real Apache with the module from the build tree,
-a database per test on every backend in ISMS_BACKENDS (default "sqlite3,pgsql"), and an
+a database per test on every backend in ISMS_BACKENDS (default "sqlite3,pgsql,mysql"), and an
 error-log check after every test.
 
 Run: tests/integration/run.sh  (or /usr/bin/python3 -m pytest -q tests/integration)
@@ -18,8 +18,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-BACKENDS = [b.strip() for b in os.environ.get("ISMS_BACKENDS", "sqlite3,pgsql").split(",")
-            if b.strip()]
+BACKENDS = [b.strip() for b in
+            os.environ.get("ISMS_BACKENDS", "sqlite3,pgsql,mysql").split(",") if b.strip()]
 _db_counter = itertools.count(1)
 
 
@@ -30,6 +30,7 @@ def _sigterm(signum, frame):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "pgsql: needs the PostgreSQL backend")
+    config.addinivalue_line("markers", "mysql: needs the MariaDB backend")
     config.addinivalue_line("markers", "no_migrate: pgsql database left without the schema")
     config.addinivalue_line("markers", "slow: takes more than a couple of seconds")
     signal.signal(signal.SIGTERM, _sigterm)
@@ -59,6 +60,14 @@ def pg_cluster():
     pg.destroy()
 
 
+@pytest.fixture(scope="session")
+def mariadb_server():
+    """One MariaDB server for the session; each test gets its own database in it."""
+    m = harness.MariaDB()
+    yield m
+    m.destroy()
+
+
 @pytest.fixture
 def basedir(request):
     """The test's scratch directory. Torn down after every fixture that uses it (the servers
@@ -77,16 +86,23 @@ class Backend:
     """The database of one test: name ('sqlite3' or 'pgsql'), db_args for ISMSReviewDatabase
     and ismsreview-admin, and query() to look inside."""
 
-    def __init__(self, name, db_args, pg=None, dbname=None, dbdir=None, dbfile=None):
+    def __init__(self, name, db_args, pg=None, dbname=None, dbdir=None, dbfile=None,
+                 maria=None):
         self.name = name
         self.db_args = db_args
         self.pg = pg
+        self.maria = maria
         self.dbname = dbname
         self.dbdir = dbdir
         self.dbfile = dbfile
 
     def __repr__(self):
         return "Backend(%s)" % self.db_args
+
+    @property
+    def server(self):
+        """The database server (harness.Postgres or harness.MariaDB), None for SQLite."""
+        return self.pg or self.maria
 
     def migrate(self, command="migrate"):
         return harness.migrate(self.db_args, command)
@@ -95,6 +111,9 @@ class Backend:
         """Run SQL, return the rows as a list of lists of strings."""
         if self.name == "pgsql":
             out = self.pg.psql(sql, dbname=self.dbname)
+        elif self.name == "mysql":
+            # tab-separated, NULL spelled out: rendered as psql -At and sqlite3 do
+            return self.maria.rows(self.maria.sql(sql, dbname=self.dbname))
         else:
             p = harness.run_as_service_user(["sqlite3", "-batch", "-bail", self.dbfile, sql])
             assert p.returncode == 0, "sqlite3 failed: %s%s" % (p.stdout, p.stderr)
@@ -119,12 +138,22 @@ def _make_backend(name, basedir, request, migrate=True):
             rc, out = b.migrate()
             assert rc == 0, "ismsreview-admin migrate failed (rc %d):\n%s" % (rc, out)
         return b
+    if name == "mysql":
+        m = request.getfixturevalue("mariadb_server")
+        dbname = "isms_t%d" % next(_db_counter)
+        m.create_db(dbname)
+        request.node.isms_late_cleanups.append(lambda: m.drop_db(dbname))
+        b = Backend(name, m.db_args(dbname), maria=m, dbname=dbname)
+        if migrate:
+            rc, out = b.migrate()
+            assert rc == 0, "ismsreview-admin migrate failed (rc %d):\n%s" % (rc, out)
+        return b
     raise ValueError("unknown backend %r (ISMS_BACKENDS)" % name)
 
 
 def _backend_params():
-    return [pytest.param(b, marks=[pytest.mark.pgsql] if b == "pgsql" else [], id=b)
-            for b in BACKENDS]
+    return [pytest.param(b, marks=[getattr(pytest.mark, b)] if b in ("pgsql", "mysql") else [],
+                         id=b) for b in BACKENDS]
 
 
 @pytest.fixture(params=_backend_params())
@@ -141,6 +170,20 @@ def pgsql_backend(request, basedir, built):
     if "pgsql" not in BACKENDS:
         pytest.skip("pgsql not in ISMS_BACKENDS")
     return _make_backend("pgsql", basedir, request, migrate=False)
+
+
+def _server_backend_params():
+    params = [pytest.param(b, marks=[getattr(pytest.mark, b)], id=b) for b in BACKENDS
+              if b in ("pgsql", "mysql")]
+    return params or [pytest.param(None, marks=pytest.mark.skip(
+        reason="no database server (pgsql, mysql) in ISMS_BACKENDS"), id="none")]
+
+
+@pytest.fixture(params=_server_backend_params())
+def server_backend(request, basedir, built):
+    """A fresh, NOT migrated database on each database server backend (pgsql, mysql):
+    .server is the harness.Postgres or harness.MariaDB, with stop() and start()."""
+    return _make_backend(request.param, basedir, request, migrate=False)
 
 
 @pytest.fixture

@@ -409,6 +409,7 @@ class Httpd:
             L.append("Group %s" % SERVICE_GROUP)
         L.append(self._mpm_block().rstrip("\n"))
         L.append("TypesConfig conf/mime.types")
+        L.append("TraceEnable off")          # as the shipped configuration (no TRACE echo)
         L.append("DirectoryIndex index.html")
         L.append("KeepAliveTimeout 5")
         L.append("<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>")
@@ -832,6 +833,160 @@ class Postgres:
     def drop_db(self, name):
         self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name, dbname="postgres",
                   check=False)
+
+
+class MariaDB:
+    """A throw-away MariaDB server (Debian's mariadb-server) in basedir: mariadb-install-db
+    into basedir/data, mariadbd on 127.0.0.1:port and its own socket, no fsync. Root reaches
+    it through the socket (unix_socket authentication); the module and the admin tool log in
+    over TCP as USER with a password, with the grants the README names."""
+
+    USER = "isms"
+    PASSWORD = "isms-test"
+    DBNAME = "isms"
+
+    def __init__(self, basedir=None, port=None):
+        self.basedir = os.path.abspath(basedir or tempfile.mkdtemp(prefix="isms-maria-"))
+        os.makedirs(self.basedir, exist_ok=True)
+        self.port = port or free_port()
+        self.datadir = os.path.join(self.basedir, "data")
+        self.sock = os.path.join(self.basedir, "mysqld.sock")
+        self.logfile = os.path.join(self.basedir, "mariadb.log")
+        self.proc = None
+        self._dbs = []
+        become_subreaper()
+        self.user = "mysql" if is_root() else None
+        if self.user:
+            import pwd
+            pw = pwd.getpwnam(self.user)
+            os.chown(self.basedir, pw.pw_uid, pw.pw_gid)
+            os.chmod(self.basedir, 0o755)
+        _live.append(self)
+        self._install_db()
+        self.start()
+        self.sql("CREATE USER '%s'@'127.0.0.1' IDENTIFIED BY '%s'" % (self.USER, self.PASSWORD),
+                 dbname="")
+        self.create_db(self.DBNAME)
+
+    def __repr__(self):
+        return "MariaDB(%s, port %d)" % (self.basedir, self.port)
+
+    def _server_opts(self):
+        opts = ["--no-defaults", "--datadir=" + self.datadir, "--socket=" + self.sock,
+                "--bind-address=127.0.0.1", "--port=%d" % self.port,
+                "--pid-file=" + os.path.join(self.basedir, "mysqld.pid"),
+                "--log-error=" + self.logfile, "--innodb-flush-log-at-trx-commit=0",
+                "--innodb-doublewrite=0", "--innodb-buffer-pool-size=32M",
+                "--innodb-log-file-size=16M", "--skip-name-resolve", "--max-connections=300",
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin",
+                "--performance-schema=0", "--skip-log-bin"]
+        if self.user:
+            opts.append("--user=" + self.user)
+        return opts
+
+    def _install_db(self):
+        argv = ["mariadb-install-db", "--no-defaults", "--datadir=" + self.datadir,
+                "--auth-root-authentication-method=socket", "--skip-test-db",
+                "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=32M"]
+        if self.user:
+            argv.append("--user=" + self.user)
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=180,
+                           stdin=subprocess.DEVNULL, cwd="/")
+        if p.returncode != 0:
+            raise HarnessError("mariadb-install-db failed (rc %d):\n%s%s"
+                               % (p.returncode, p.stdout, p.stderr))
+
+    def start(self):
+        log = open(self.logfile, "ab")
+        self.proc = subprocess.Popen(["/usr/sbin/mariadbd"] + self._server_opts(),
+                                     stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     cwd="/", start_new_session=True)
+        log.close()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise HarnessError("mariadbd exited (rc %d):\n%s"
+                                   % (self.proc.returncode, open(self.logfile).read()[-3000:]))
+            if os.path.exists(self.sock) and port_answers(self.port):
+                return self
+            time.sleep(0.05)
+        raise HarnessError("mariadbd did not start in 60 s:\n%s"
+                           % open(self.logfile).read()[-3000:])
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        if self.running:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.basedir, ignore_errors=True)
+            if self in _live:
+                _live.remove(self)
+
+    def _emergency_stop(self):
+        if self.running:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    # the session the module sets up (isms_store_dbi.c), so tests' SQL reads the same
+    SESSION = ("SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,"
+               "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';"
+               " SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin; SET time_zone = '+00:00'; ")
+
+    def run_sql(self, sql, dbname=None):
+        """Run SQL as root through the socket (the mariadb CLI, batch mode: tab-separated
+        rows, no headers, NULL as the word NULL; --raw: tabs and newlines unescaped)."""
+        argv = ["mariadb", "--no-defaults", "-S", self.sock, "-u", "root", "--batch",
+                "--raw", "--skip-column-names", "--default-character-set=utf8mb4"]
+        if dbname is None:
+            dbname = self.DBNAME
+        if dbname:
+            argv.append(dbname)
+        return subprocess.run(argv + ["-e", self.SESSION + sql], capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL, cwd="/")
+
+    def sql(self, sql, dbname=None, check=True):
+        """run_sql's stdout; raises on an error unless check is False."""
+        p = self.run_sql(sql, dbname)
+        if check and p.returncode != 0:
+            raise HarnessError("mariadb failed (rc %d): %s\n%s" % (p.returncode, sql, p.stderr))
+        return p.stdout
+
+    @staticmethod
+    def rows(out):
+        """Rows of run_sql's output as psql -At and sqlite3 print them: NULL as ''."""
+        return [["" if v == "NULL" else v for v in line.split("\t")]
+                for line in out.splitlines() if line.strip()]
+
+    def db_args(self, dbname=None):
+        return ("mysql host=127.0.0.1 port=%d dbname=%s username=%s password=%s"
+                % (self.port, dbname or self.DBNAME, self.USER, self.PASSWORD))
+
+    def create_db(self, name):
+        """A fresh, empty database; USER gets the grants the README documents."""
+        self.sql("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" % name,
+                 dbname="")
+        self.sql("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, "
+                 "REFERENCES, TRIGGER ON %s.* TO '%s'@'127.0.0.1'" % (name, self.USER),
+                 dbname="")
+        self._dbs.append(name)
+        return name
+
+    def drop_db(self, name):
+        self.sql("DROP DATABASE IF EXISTS %s" % name, dbname="", check=False)
 
 
 def make_basedir(prefix="isms-httpd-"):

@@ -1,7 +1,8 @@
 """Bad requests, table-driven: each gets its status as an RFC 9457 problem (422s name the
 fields at fault) and leaves the database exactly as it was: a full listing before and after
 (SQLite: `sqlite3 DBFILE .dump`; PostgreSQL: every row of every table and every sequence
-position through one psql session), the append-only audit trail excepted.
+position through one psql session; MariaDB: mariadb-dump), the append-only audit trail
+excepted.
 
 One Apache per backend and group (ISMSReviewMaxBody 4096 in its <Location>), a few reviews
 with items to aim at, then every case of the group's table; a test reports all failing cases
@@ -141,10 +142,24 @@ class Env:
             return "\n".join(line for line in p.stdout.splitlines()
                              if not re.match(r'INSERT INTO "?(%s)\b' % "|".join(AUDIT_TABLES),
                                              line))
+        if self.backend.name == "mysql":
+            return self._maria_dump()
         if self.psql is None:
             self.psql = PsqlSession(self.backend.pg, self.backend.dbname)
             self.pg_listing = self._pg_listing()
         return self.psql.run(self.pg_listing)
+
+    def _maria_dump(self):
+        """MariaDB: mariadb-dump, one row per INSERT; the CREATE TABLE statements carry the
+        AUTO_INCREMENT positions (the sequences of the pgsql listing)."""
+        m, db = self.backend.maria, self.backend.dbname
+        argv = ["mariadb-dump", "--no-defaults", "-S", m.sock, "-u", "root",
+                "--skip-extended-insert", "--skip-comments", "--skip-dump-date",
+                "--order-by-primary", "--skip-triggers", db]
+        argv += ["--ignore-table=%s.%s" % (db, t) for t in AUDIT_TABLES]
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        return p.stdout
 
     def _pg_listing(self):
         rel = self.psql.run("SELECT c.relname, c.relkind FROM pg_class c JOIN "

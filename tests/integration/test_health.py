@@ -1,5 +1,5 @@
-"""GET v1/health on every backend; database outage and schema mismatch on PostgreSQL; SQLite
-auto-migration under concurrent first requests."""
+"""GET v1/health on every backend; database outage and schema mismatch on the database servers
+(PostgreSQL, MariaDB); SQLite auto-migration under concurrent first requests."""
 
 import concurrent.futures
 import os
@@ -54,15 +54,15 @@ def test_health_head(httpd):
     assert body == b""
 
 
-DB_ERROR_ALLOWED = r"(?i)\[[^\]]*:(error|warn)\].*(database|pgsql|postgres|connect)"
+DB_ERROR_ALLOWED = (r"(?i)\[[^\]]*:(error|warn)\]"
+                    r".*(database|pgsql|postgres|mysql|mariadb|connect)")
 
 
-@pytest.mark.pgsql
-def test_pgsql_outage_and_recovery(make_httpd, pgsql_backend):
-    pg = pgsql_backend.pg
-    rc, out = pgsql_backend.migrate()
+def test_server_outage_and_recovery(make_httpd, server_backend):
+    pg = server_backend.server
+    rc, out = server_backend.migrate()
     assert rc == 0, out
-    httpd = make_httpd(db_args=pgsql_backend.db_args).start()
+    httpd = make_httpd(db_args=server_backend.db_args).start()
     httpd.allow(DB_ERROR_ALLOWED)
     pid = httpd.pid
     check_ok_health(httpd.request("GET", HEALTH))
@@ -85,13 +85,12 @@ def test_pgsql_outage_and_recovery(make_httpd, pgsql_backend):
     lines = httpd.error_log_lines(mark)
     named = [l for l in lines
              if re.search(r"\[[^\]]*:(error|crit|alert|emerg)\]", l) and re.search(r"AH\d{5}", l)
-             and re.search(r"(?i)database|pgsql|postgres", l)]
+             and re.search(r"(?i)database|pgsql|postgres|mysql|mariadb", l)]
     assert named, "no numbered error naming the database during the outage:\n" + "\n".join(lines)
 
 
-@pytest.mark.pgsql
-def test_pgsql_schema_mismatch_then_migrate(make_httpd, pgsql_backend):
-    httpd = make_httpd(db_args=pgsql_backend.db_args).start()
+def test_server_schema_mismatch_then_migrate(make_httpd, server_backend):
+    httpd = make_httpd(db_args=server_backend.db_args).start()
     httpd.allow(r"(?i)schema")
     pid = httpd.pid
     doc = assert_problem(httpd.request("GET", HEALTH), 503)
@@ -102,7 +101,7 @@ def test_pgsql_schema_mismatch_then_migrate(make_httpd, pgsql_backend):
     assert any(re.search(r"(?i)schema.*version|version.*schema", l) for l in log), \
         "no error-log line about the schema version:\n" + "\n".join(log)
 
-    rc, out = pgsql_backend.migrate()
+    rc, out = server_backend.migrate()
     assert rc == 0, out
     check_ok_health(wait_for_status(httpd, 200, timeout=10))
     assert httpd.read_pid() == pid
@@ -165,14 +164,13 @@ def test_sqlite_migrates_once_under_concurrency(make_httpd, basedir, built):
                 "write it" % (f, st.st_uid, harness.SERVICE_USER)
 
 
-@pytest.mark.pgsql
-def test_pgsql_down_at_startup(make_httpd, pgsql_backend):
+def test_server_down_at_startup(make_httpd, server_backend):
     # Apache starts while the database is down: it must come up anyway, answer 503, and
     # connect once the database is there (no restart)
-    rc, out = pgsql_backend.migrate()
+    rc, out = server_backend.migrate()
     assert rc == 0, out
-    pg = pgsql_backend.pg
-    httpd = make_httpd(db_args=pgsql_backend.db_args)
+    pg = server_backend.server
+    httpd = make_httpd(db_args=server_backend.db_args)
     httpd.allow(DB_ERROR_ALLOWED)
     pg.stop()
     try:

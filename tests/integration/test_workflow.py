@@ -29,14 +29,15 @@ USERS = ["author", "approver", "auditor", "admin", "nobody", None]
 # one server per backend for the whole module (the matrix builds ~20 reviews per backend)
 
 def _module_backend_params():
-    return [pytest.param(b, marks=[pytest.mark.pgsql] if b == "pgsql" else [], id=b)
-            for b in backend_names()]
+    return [pytest.param(b, marks=[getattr(pytest.mark, b)] if b in ("pgsql", "mysql") else [],
+                         id=b) for b in backend_names()]
 
 
 @pytest.fixture(scope="module", params=_module_backend_params())
 def wf_env(request):
     request.getfixturevalue("built")
-    pg = request.getfixturevalue("pg_cluster") if request.param == "pgsql" else None
+    pg = {"pgsql": "pg_cluster", "mysql": "mariadb_server"}.get(request.param)
+    pg = request.getfixturevalue(pg) if pg else None
     env = ServerEnv(request.param, pg)
     yield env
     problems = env.close()

@@ -318,6 +318,8 @@ class Db:
                                 "ON_ERROR_STOP=1", "-h", self.b.pg.sockdir, "-p",
                                 str(self.b.pg.port), "-U", "postgres", "-d", self.b.dbname,
                                 "-c", sql], check=False)
+        elif self.b.name == "mysql":
+            p = self.b.maria.run_sql(sql, dbname=self.b.dbname)
         else:
             p = harness.run_as_service_user(["sqlite3", "-batch", "-bail", self.b.dbfile,
                                              ".timeout 5000", sql])
@@ -326,6 +328,8 @@ class Db:
     def ok(self, sql):
         rc, out = self.run(sql)
         assert rc == 0, "%s failed (rc %d): %s" % (sql, rc, out)
+        if self.b.name == "mysql":
+            return harness.MariaDB.rows(out)
         return [l.split("|") for l in out.splitlines() if l.strip()]
 
     GUARD_MESSAGES = (r"sealed|append-only|illegal review status|only a draft review|"
@@ -347,6 +351,11 @@ class Db:
                       "decision", "action", "improvement", "isms_change", "objective",
                       "resource_req", "communication"):
                 self.ok("ALTER TABLE %s DISABLE TRIGGER USER" % t)
+        elif self.b.name == "mysql":
+            names = [r[0] for r in self.ok("SELECT trigger_name FROM information_schema.triggers"
+                                           " WHERE trigger_schema = DATABASE()")]
+            assert names, "no triggers found in the MariaDB database"
+            self.ok(";".join("DROP TRIGGER %s" % n for n in names))
         else:
             names = [r[0] for r in self.ok("SELECT name FROM sqlite_master WHERE "
                                            "type = 'trigger'")]
@@ -363,12 +372,13 @@ def admin_verify(db_args):
 class DbHandle:
     """What Db needs of a database (the same attributes as conftest.Backend)."""
 
-    def __init__(self, name, db_args, pg=None, dbname=None, dbfile=None):
+    def __init__(self, name, db_args, pg=None, dbname=None, dbfile=None, maria=None):
         self.name = name
         self.db_args = db_args
         self.pg = pg
         self.dbname = dbname
         self.dbfile = dbfile
+        self.maria = maria
 
 
 _env_counter = itertools.count(1)
@@ -377,7 +387,8 @@ _env_counter = itertools.count(1)
 class ServerEnv:
     """One Apache with the module on a fresh database of backend `name`, for a whole test
     module (the workflow matrix builds many reviews; one server per backend keeps it fast).
-    pg: the session's harness.Postgres (conftest's pg_cluster) for name == 'pgsql'.
+    pg: the session's harness.Postgres (conftest's pg_cluster) for name == 'pgsql', the
+    session's harness.MariaDB (conftest's mariadb_server) for name == 'mysql'.
     The caller checks the error log per test (log_mark / bad_lines_since) and calls close()."""
 
     def __init__(self, name, pg=None, extra_conf=""):
@@ -391,10 +402,11 @@ class ServerEnv:
             harness._chown_service(dbdir)
             self.db = DbHandle(name, harness.sqlite_db_args(dbdir),
                                dbfile=os.path.join(dbdir, "isms.db"))
-        elif name == "pgsql":
+        elif name in ("pgsql", "mysql"):
             self.dbname = "isms_wf_%d_%d" % (os.getpid(), next(_env_counter))
             pg.create_db(self.dbname)
-            self.db = DbHandle(name, pg.db_args(self.dbname), pg=pg, dbname=self.dbname)
+            self.db = DbHandle(name, pg.db_args(self.dbname), dbname=self.dbname,
+                               **{"pg" if name == "pgsql" else "maria": pg})
             rc, out = harness.migrate(self.db.db_args)
             assert rc == 0, "ismsreview-admin migrate failed (rc %d):\n%s" % (rc, out)
         else:
@@ -422,8 +434,8 @@ class ServerEnv:
 
 
 def backend_names():
-    return [b.strip() for b in os.environ.get("ISMS_BACKENDS", "sqlite3,pgsql").split(",")
-            if b.strip()]
+    return [b.strip() for b in
+            os.environ.get("ISMS_BACKENDS", "sqlite3,pgsql,mysql").split(",") if b.strip()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,6 +66,15 @@ static const struct {
     {"empty statements and trailing whitespace dropped",
      " ;; SELECT 1 ;  ;\n\t ; \n",
      1, {"SELECT 1"}},
+    {"MariaDB trigger: END IF closes no BEGIN",
+     "CREATE TRIGGER IF NOT EXISTS t BEFORE UPDATE ON a FOR EACH ROW\nBEGIN\n"
+     "    IF NOT (OLD.x <=> NEW.x) THEN\n"
+     "        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed; no';\n"
+     "    END IF;\nEND;\nSELECT 1;",
+     2, {"CREATE TRIGGER IF NOT EXISTS t BEFORE UPDATE ON a FOR EACH ROW\nBEGIN\n"
+         "    IF NOT (OLD.x <=> NEW.x) THEN\n"
+         "        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed; no';\n"
+         "    END IF;\nEND", "SELECT 1"}},
     {"empty script", "", 0, {NULL}},
     {"only whitespace and semicolons", " \n ; \t;\n", 0, {NULL}},
 };
@@ -148,6 +157,7 @@ START_TEST(expected_versions)
 {
     ck_assert_int_ge(isms_migrate_expected("sqlite3"), 1);
     ck_assert_int_ge(isms_migrate_expected("pgsql"), 1);
+    ck_assert_int_eq(isms_migrate_expected("mysql"), isms_migrate_expected("pgsql"));
     ck_assert_int_eq(isms_migrate_expected("nosuch"), 0);
 }
 END_TEST
@@ -156,7 +166,7 @@ START_TEST(migrations_well_formed)
 {
     /* applied in array order: per driver the versions must run 1, 2, ... N without gaps,
      * named NNN_..., and each must contain at least one statement */
-    const char *drivers[] = {"sqlite3", "pgsql"};
+    const char *drivers[] = {"sqlite3", "pgsql", "mysql"};
     int d;
 
     for (d = 0; d < N_ELEMS(drivers); d++) {
