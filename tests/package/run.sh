@@ -54,12 +54,17 @@ build() {
     src="$out/src/$PKG-$version"
     rm -rf "$out/src"
     mkdir -p "$src"
-    # the tracked and new (not ignored) files of a git checkout, else the whole tree
+    # the tracked and new (not ignored) files of a git checkout; else, in a tree configured
+    # in place, what `make dist` would ship; else (an unpacked tarball) the whole tree
     if command -v git >/dev/null 2>&1 &&
        [ "$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$repo" && pwd -P)" ]; then
         (cd "$repo" && git ls-files -co --exclude-standard -z |
             while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
             tar --null -cf - -T -) | tar -xf - -C "$src" || return 1
+    elif [ -f "$repo/Makefile" ] && [ -f "$repo/config.status" ]; then
+        rmdir "$src"
+        make -C "$repo" distdir distdir="$src" > "$out/distdir.log" 2>&1 ||
+            { tail -n 20 "$out/distdir.log"; return 1; }
     else
         (cd "$repo" && tar --exclude=./.git -cf - .) | tar -xf - -C "$src" || return 1
     fi
@@ -155,6 +160,13 @@ if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed'; then
 fi
 if [ -e "$STATEDIR" ]; then
     fail "install test: $STATEDIR exists; the test would move it away on purge"
+    finish
+fi
+
+# the default site listens on port 80
+if [ ! -f /var/run/apache2/apache2.pid ] && command -v ss >/dev/null 2>&1 &&
+   ss -Hltn 'sport = :80' | grep -q .; then
+    fail "install test: port 80 is taken by something other than the system Apache"
     finish
 fi
 
