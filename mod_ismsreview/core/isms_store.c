@@ -2,6 +2,7 @@
  * table, and transactions. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"
 #include "isms_log.h"
+#include "isms_cache.h"
 
 #include <apr_reslist.h>
 #include <apr_strings.h>
@@ -32,6 +33,7 @@ struct isms_store {
     void *backend;
     apr_reslist_t *conns;
     apr_thread_mutex_t *lock;      /* serializes connect/close: libdbi is not thread-safe there */
+    isms_cache *cache;             /* rendered bodies, validated per request (isms_cache.h) */
     char last_error[512];
 };
 
@@ -40,6 +42,7 @@ void isms_store_set_backend(isms_store *s, void *b) { s->backend = b; }
 const isms_dialect *isms_store_dialect(const isms_store *s) { return s->dialect; }
 const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
+isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
 
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {
@@ -91,6 +94,8 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
         *err = "cannot create the store mutex";
         return ISMS_DB_ERROR;
     }
+    /* 256 rendered reviews of at most 4 MB each per process and database */
+    s->cache = isms_cache_create(p, 256, 4u << 20);
     /* The backend registers its own cleanup first, so it is torn down after the pool. */
     if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
     /* min 0: nothing is opened here, so a database that is down at start-up is simply
