@@ -36,9 +36,11 @@ WARMUP = os.environ.get("LOAD_WARMUP", "5s")
 TIMEOUT = os.environ.get("WRK_TIMEOUT", "10s")
 API = bench.API
 
-# 64 connections: 3 children x 32 threads, so no connection waits for a worker
-MPM_EVENT = ("StartServers 3\nServerLimit 3\nThreadsPerChild 32\nMaxRequestWorkers 96\n"
-             "MinSpareThreads 16\nMaxSpareThreads 96\n")
+# 64 connections: 4 children x 50 threads, all started up front, so that no connection waits
+# for a worker while writes wait for the database lock (mpm_event logs at error level when it
+# runs short of spare threads)
+MPM_EVENT = ("StartServers 4\nServerLimit 4\nThreadsPerChild 50\nMaxRequestWorkers 200\n"
+             "MinSpareThreads 25\nMaxSpareThreads 200\n")
 
 
 def lua_string(s):

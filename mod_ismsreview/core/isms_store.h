@@ -89,12 +89,17 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
 isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                long long *affected, const char **err);
 
+/* Replaces SQLite's busy handler on a libdbi sqlite3 connection: short retries up to
+ * timeout_ms (isms_store_sqlite.c). p lives as long as the connection. */
+void isms_sqlite_busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms);
+
 /* Internals shared between isms_store.c and isms_store_dbi.c. */
 struct isms_conn {
     isms_store *store;
     void *handle;
     int in_txn;
     int broken;
+    int write_locked;           /* holds the store's write mutex (SQLite write transaction) */
     char errbuf[512];           /* the last error of exec, valid until the next statement */
 };
 void *isms_store_backend(isms_store *s);
