@@ -57,6 +57,20 @@ def run_wrk(url, auth, duration, script):
     return p.stdout
 
 
+def perf_summary(data):
+    """The Apache children's profile (LOAD_PERF=1): inclusive time of the module's and the
+    libraries' main functions, and self time."""
+    res = []
+    for title, args in (("inclusive (children)", ["--children", "--sort", "sym"]),
+                        ("self", ["--no-children", "--sort", "dso,sym"])):
+        p = subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none",
+                            "--percent-limit", "1.5"] + args, capture_output=True, text=True)
+        lines = [l for l in p.stdout.splitlines() if l.strip() and not l.startswith("#") and
+                 not re.search(r"\[\.\] (0x)?[0-9a-f]+\s*$", l)]
+        res.append("  %s:\n%s" % (title, "\n".join(lines[:30])))
+    return "\n".join(res)
+
+
 def one_backend(db):
     base = harness.make_basedir("isms-load-")
     pg = httpd = None
@@ -115,7 +129,18 @@ def one_backend(db):
         run_wrk(url, auth, WARMUP, script)
         mark = httpd.log_size()
         out["load"] = os.getloadavg()[0]
+        rec = None
+        if os.environ.get("LOAD_PERF", "") not in ("", "0"):
+            data = os.path.join(base, "perf.data")
+            rec = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384",
+                                    "-o", data, "-p", ",".join(str(x) for x in
+                                                               bench.child_pids(httpd)),
+                                    "--", "sleep", str(bench.seconds(DURATION))],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         txt = run_wrk(url, auth, DURATION, script)
+        if rec:
+            rec.wait(timeout=300)
+            out["perf"] = perf_summary(data)
         r = bench.parse_wrk(txt)
         m = re.search(r"unexpected responses: (\d+)(.*)", txt)
         r["unexpected"] = int(m.group(1)) if m else -1
@@ -174,6 +199,8 @@ def main():
             print("   %s" % r["sockerr"])
         for line in r["log"][:10]:
             print("   error log: %s" % line)
+        if r.get("perf"):
+            print("perf record on the Apache children during the run:\n" + r["perf"])
     print("PASS: zero unexpected answers (reads 200, writes 201, about 10%% of them 201), zero socket errors, zero "
           "warn-or-worse error-log lines; load: 1-minute load average before the run "
           "(2 cores)")

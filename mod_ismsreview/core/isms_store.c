@@ -73,6 +73,7 @@ static apr_status_t conn_destruct(void *res, void *params, apr_pool_t *pool)
     isms_store *s = params;
     isms_conn *c = res;
 
+    isms_sqlite_stmts_free(c);           /* SQLite refuses to close with open statements */
     apr_thread_mutex_lock(s->lock);
     s->ops->disconnect(s, c->handle);
     apr_thread_mutex_unlock(s->lock);
@@ -198,7 +199,8 @@ isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err)
     if (write && c->store->write_lock && !c->write_locked) {
         if (apr_thread_mutex_timedlock(c->store->write_lock, c->store->write_wait) !=
             APR_SUCCESS) {
-            *err = "timed out waiting for this process's other write transactions";
+            *err = "database is locked: timed out waiting for this process's other write "
+                   "transaction";
             return ISMS_DB_BUSY;
         }
         c->write_locked = 1;

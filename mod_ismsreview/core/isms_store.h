@@ -89,6 +89,9 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
 isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                long long *affected, const char **err);
 
+/* Finalizes the connection's prepared SELECTs (before it is closed). */
+void isms_sqlite_stmts_free(isms_conn *c);
+
 /* Replaces SQLite's busy handler on a libdbi sqlite3 connection: short retries up to
  * timeout_ms (isms_store_sqlite.c). p lives as long as the connection. */
 void isms_sqlite_busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms);
@@ -100,6 +103,7 @@ struct isms_conn {
     int in_txn;
     int broken;
     int write_locked;           /* holds the store's write mutex (SQLite write transaction) */
+    struct isms_sqlite_stmts *stmts;   /* SQLite: prepared SELECTs (isms_store_sqlite.c) */
     char errbuf[512];           /* the last error of exec, valid until the next statement */
 };
 void *isms_store_backend(isms_store *s);
