@@ -272,14 +272,55 @@ static isms_result render_review(isms_ctx *ctx, long long id, long long unused)
     return isms_review_get(ctx, id);
 }
 
+/* The sealed version's validator: its seal hash and its status (APPROVED -> PUBLISHED ->
+ * SUPERSEDED); NULL when there is no such version. */
+static isms_db_status version_validator(isms_ctx *ctx, long long id, long long version,
+                                        const char **v, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT content_hash, status FROM review_version WHERE review_id = %d "
+                        "AND version = %d", id, version);
+    *v = NULL;
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (rs->nrows == 1) *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1),
+                                         NULL);
+    return ISMS_DB_OK;
+}
+
+static const char *review_key(isms_ctx *ctx, long long id, long long version)
+{
+    return version ? apr_psprintf(ctx->pool, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
+                                  (apr_int64_t)id, (apr_int64_t)version)
+                   : apr_psprintf(ctx->pool, "review:%" APR_INT64_T_FMT, (apr_int64_t)id);
+}
+
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
+{
+    isms_result r = {0};
+    const char *v = NULL, *err = NULL, *body;
+    isms_db_status st = version ? version_validator(ctx, id, version, &v, &err)
+                                : review_validator(ctx, id, &v, &err);
+    size_t len;
+
+    if (st != ISMS_DB_OK || !v) return r;       /* the full path reports it */
+    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, version), v,
+                       &r.etag, &body, &len)) {
+        r.status = 200;
+        as_raw(&r, body, len);
+    }
+    return r;
+}
+
 isms_result isms_review_get_cached(isms_ctx *ctx, long long id)
 {
     const char *v = NULL, *err = NULL;
     isms_db_status st = review_validator(ctx, id, &v, &err);
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    return cached_or(ctx, apr_psprintf(ctx->pool, "review:%" APR_INT64_T_FMT, (apr_int64_t)id),
-                     v, render_review, id, 0);
+    return cached_or(ctx, review_key(ctx, id, 0), v, render_review, id, 0);
 }
 
 static isms_result render_version(isms_ctx *ctx, long long id, long long version)
@@ -291,19 +332,9 @@ static isms_result render_version(isms_ctx *ctx, long long id, long long version
  * (APPROVED -> SUPERSEDED), so (seal hash, status) validates the rendered body. */
 isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version)
 {
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     const char *err = NULL, *v = NULL;
-    isms_rows *rs;
-    isms_db_status st;
+    isms_db_status st = version_validator(ctx, id, version, &v, &err);
 
-    isms_sql_appendf(q, "SELECT content_hash, status FROM review_version WHERE review_id = %d "
-                        "AND version = %d", id, version);
-    if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    if (rs->nrows == 1) v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1),
-                                        NULL);
-    return cached_or(ctx, apr_psprintf(ctx->pool, "version:%" APR_INT64_T_FMT ":%"
-                                       APR_INT64_T_FMT, (apr_int64_t)id, (apr_int64_t)version),
-                     v, render_version, id, version);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return cached_or(ctx, review_key(ctx, id, version), v, render_version, id, version);
 }
