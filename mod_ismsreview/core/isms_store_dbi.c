@@ -104,8 +104,7 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     int i;
 
     if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
-    sqlite3_busy_timeout((sqlite3 *)((dbi_conn_t *)conn)->connection,
-                         atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
+    isms_sqlite_busy_handler(conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
     stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
                                                           : "PRAGMA synchronous=FULL";
     stmts[1] = "PRAGMA foreign_keys=ON";

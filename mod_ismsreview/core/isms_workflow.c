@@ -231,7 +231,14 @@ static isms_result do_cancel(isms_ctx *ctx, const json_t *review)
         return conflict(ctx, "an amendment cannot be cancelled: version 1 or later was approved "
                         "and stays the record; finish the amendment or submit it unchanged");
     }
-    return run_move(ctx, move_sql(ctx, "CANCELLED"), review, 1);
+    isms_result r = run_move(ctx, move_sql(ctx, "CANCELLED"), review, 1);
+    const char *err = NULL;
+    isms_db_status st;
+
+    if (r.status) return r;
+    /* the actions this review carried over no longer count it */
+    st = isms_touch_carried(ctx, json_integer_value(json_object_get(review, "id")), &err);
+    return st == ISMS_DB_OK ? r : isms_res_db(ctx->pool, st, err);
 }
 
 static isms_result do_publish(isms_ctx *ctx, const json_t *review)
