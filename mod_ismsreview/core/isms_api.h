@@ -57,6 +57,15 @@ isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err);
 /* Reviews. */
 isms_result isms_review_create(isms_ctx *ctx, const json_t *in);
 isms_result isms_review_get(isms_ctx *ctx, long long id);
+/* The same for the GET routes (read transactions only): the rendered body from the store's
+ * cache when the review's validator read in this transaction matches (isms_review.c), as
+ * bytes in raw/raw_len. ?version=n: the sealed version, validated by (hash, status). */
+isms_result isms_review_get_cached(isms_ctx *ctx, long long id);
+isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version);
+/* The cheapest read: outside any transaction, one indexed SELECT of the validator (version
+ * 0: the live review, else that sealed version) and the cached body if it matches; status 0
+ * when it is not cached (or anything failed): the caller then takes the full path. */
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version);
 isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
                               const char *if_match);
 isms_result isms_review_list(isms_ctx *ctx, const isms_query *q);
@@ -82,13 +91,17 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long objective_id, const
 isms_result isms_measurements_list(isms_ctx *ctx, long long objective_id,
                                    const isms_query *q);
 
-/* Idempotency-Key: a stored first response to replay (status 0 if none), or a 422 when the
- * key was used for another request. */
+/* Idempotency-Key: claim the key (a row, so that concurrent retries queue behind the first;
+ * *claimed 0 when an earlier request committed it), a stored first response to replay
+ * (status 0 if none), or a 422 when the key was used for another request; store the answer
+ * in the claimed row. */
+isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *method,
+                               const char *path, const char *body, size_t len, int *claimed,
+                               const char **err);
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len);
-isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *method,
-                               const char *path, const char *body, size_t len,
-                               const isms_result *res, const char **err);
+isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result *res,
+                               const char **err);
 
 /* Dates: days between two YYYY-MM-DD dates (b - a). */
 long isms_days_between(const char *a, const char *b);

@@ -135,6 +135,7 @@ const char *isms_safe_filename(apr_pool_t *p, const char *name)
         *o++ = name_char(*s) ? *s : '-';
     }
     *o = '\0';
+    if (!*out) return "report";       /* only stray UTF-8 trail bytes: nothing was kept */
     if (*out == '.') *out = '_';
     return out;
 }

@@ -3,6 +3,7 @@
 #include "isms_store.h"
 #include "isms_log.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <dbi/dbi.h>
 #include <dbi/dbi-dev.h>
@@ -103,8 +104,7 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     int i;
 
     if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
-    sqlite3_busy_timeout((sqlite3 *)((dbi_conn_t *)conn)->connection,
-                         atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
+    isms_sqlite_busy_handler(conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
     stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
                                                           : "PRAGMA synchronous=FULL";
     stmts[1] = "PRAGMA foreign_keys=ON";
@@ -240,12 +240,29 @@ static isms_db_status classify(isms_conn *c, const char *msg)
     const char *m = msg;
     int code = dbi_conn_error(c->handle, &m);
 
+    /* libdbi may put a number and ": " before the server's message */
+    m = msg;
+    while (apr_isdigit(*m)) m++;
+    if (m != msg && m[0] == ':' && m[1] == ' ') msg = m + 2;
+
     if (!strcmp(driver, "sqlite3") && (code == 5 || code == 6)) return ISMS_DB_BUSY;
     if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not serialize", 27) ||
                                      !strncmp(msg, "ERROR:  deadlock detected", 25))) {
         return ISMS_DB_BUSY;
     }
     if (!strcmp(driver, "mysql") && (code == 1205 || code == 1213)) return ISMS_DB_BUSY;
+    /* PostgreSQL 25006 read_only_sql_transaction (default_transaction_read_only, a hot
+     * standby) and 53100 disk_full ("could not extend file", "could not write"); libdbi
+     * gives no SQLSTATE, so the server's message (lc_messages C) */
+    if (!strcmp(driver, "pgsql") && !strncmp(msg, "ERROR:  cannot execute ", 23) &&
+        strstr(msg, " in a read-only transaction")) {
+        c->broken = 1;     /* its session keeps the setting: the next request reconnects */
+        return ISMS_DB_READONLY;
+    }
+    if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not extend file", 29) ||
+                                     strstr(msg, "No space left on device"))) {
+        return ISMS_DB_FULL;
+    }
     if (!dbi_alive(c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;

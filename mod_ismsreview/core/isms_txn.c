@@ -36,21 +36,48 @@ isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
     return r;
 }
 
-isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const char *method,
-                               const char *path, const char *body, size_t len,
-                               const isms_result *res, const char **err)
+/* Claims the key first thing in the transaction: a placeholder row (status 0) inserted with
+ * ON CONFLICT DO NOTHING. A second request with the same key -- a client's or a load
+ * balancer's retry, on this front end or on another one -- waits on that row until the first
+ * commits (nothing inserted: it then replays the stored answer) or rolls back (inserted: it
+ * runs itself). Without the claim both ran and the second died on the primary key (500). */
+isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *method,
+                               const char *path, const char *body, size_t len, int *claimed,
+                               const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    long long affected = 0;
+    isms_db_status st;
 
     isms_sql_appendf(q, "INSERT INTO idempotency (user_name, idem_key, method, path, "
                         "body_hash, status, location, etag, response, created_at) VALUES "
-                        "(%s, %s, %s, %s, %s, %d, %s, %s, %s, %s)", ctx->user, key, method,
-                     path, isms_sha256_hex(ctx->pool, body, len, NULL, 0),
-                     (long long)res->status,
-                     res->location, res->etag,
+                        "(%s, %s, %s, %s, %s, 0, NULL, NULL, 'null', %s) ON CONFLICT DO NOTHING",
+                     ctx->user, key, method, path,
+                     isms_sha256_hex(ctx->pool, body, len, NULL, 0), ctx->now);
+    st = isms_exec_sql(ctx, q, &affected, err);
+    *claimed = affected == 1;
+    return st;
+}
+
+/* The claimed row gets the answer, in the transaction that made it. */
+isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result *res,
+                               const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    long long affected = 0;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "UPDATE idempotency SET status = %d, location = %s, etag = %s, "
+                        "response = %s WHERE user_name = %s AND idem_key = %s",
+                     (long long)res->status, res->location, res->etag,
                      res->body ? isms_json_dump(ctx->pool, res->body, NULL) : "null",
-                     ctx->now);
-    return isms_exec_sql(ctx, q, NULL, err);
+                     ctx->user, key);
+    st = isms_exec_sql(ctx, q, &affected, err);
+    if (st == ISMS_DB_OK && affected != 1) {
+        *err = "the claimed Idempotency-Key row is missing";
+        return ISMS_DB_ERROR;
+    }
+    return st;
 }
 
 /* What the audit trail keeps of a response: the resource, without the items a full
@@ -119,17 +146,28 @@ isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     if (idem && idem->key) {
-        r = isms_idem_lookup(ctx, idem->key, idem->method, idem->path, idem->body, idem->len);
-        if (r.status) {
+        int claimed = 0;
+
+        st = isms_idem_claim(ctx, idem->key, idem->method, idem->path, idem->body, idem->len,
+                             &claimed, &err);
+        if (st != ISMS_DB_OK) {
             isms_conn_rollback(ctx->conn);
-            return r;
+            return isms_res_db(ctx->pool, st, err);
+        }
+        if (!claimed) {     /* committed by an earlier request: replay it, or 422 */
+            r = isms_idem_lookup(ctx, idem->key, idem->method, idem->path, idem->body,
+                                 idem->len);
+            isms_conn_rollback(ctx->conn);
+            if (r.status) return r;
+            return isms_res_problem(ctx->pool, 409, "idempotency-key-in-use",
+                                    "Idempotency-Key in use", "another request with this "
+                                    "Idempotency-Key has not finished; retry it");
         }
     }
     r = fn(ctx, arg);
     if (r.status >= 300) return refused(ctx, r, ev);
     if (idem && idem->key) {
-        st = isms_idem_store(ctx, idem->key, idem->method, idem->path, idem->body, idem->len,
-                             &r, &err);
+        st = isms_idem_store(ctx, idem->key, &r, &err);
     }
     if (st == ISMS_DB_OK && ev) {
         fill_event(ctx, ev, &r);

@@ -7,6 +7,7 @@
 #include "http_protocol.h"
 
 #include "isms_json.h"
+#include "isms_path.h"
 #include "isms_sql.h"
 #include "isms_validate.h"
 
@@ -80,6 +81,7 @@ int isms_read_json_body(isms_req *q)
     request_rec *r = q->r;
     json_error_t jerr;
     char *buf = NULL;
+    const char *ce;
     apr_size_t len = 0;
     int rc;
 
@@ -88,7 +90,18 @@ int isms_read_json_body(isms_req *q)
                                  "Unsupported media type",
                                  "send the body as Content-Type: application/json");
     }
-    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK) return rc;
+    ce = apr_table_get(r->headers_in, "Content-Encoding");
+    if (ce && strcasecmp(ce, "identity") != 0) {
+        return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-content-coding",
+                                 "Unsupported content coding",
+                                 "send the JSON body without a Content-Encoding");
+    }
+    /* read_raw may have answered (413, 400) and returned OK: stop there, or a second
+     * problem would be sent after the first and audited in its place */
+    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK ||
+        r->status >= 400) {
+        return rc;
+    }
     if (len == 0) return bad_request(q, "empty-body", "the request needs a JSON object body");
     if (isms_text_check(buf, len) && memchr(buf, '\0', len)) {
         return bad_request(q, "invalid-json", "the body contains a NUL byte");
@@ -109,35 +122,15 @@ int isms_read_json_body(isms_req *q)
     return OK;
 }
 
-static int add_param(isms_req *q, char *pair)
-{
-    char *eq = strchr(pair, '='), *key = pair, *val = eq ? eq + 1 : "";
-
-    if (eq) *eq = '\0';
-    if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK ||
-        isms_text_check(key, strlen(key)) || isms_text_check(val, strlen(val))) {
-        return bad_request(q, "bad-parameter", "a query parameter is not valid");
-    }
-    if (apr_table_get(q->query, key)) {
-        return bad_request(q, "bad-parameter", apr_psprintf(q->r->pool, "parameter %s is "
-                           "given more than once", key));
-    }
-    apr_table_setn(q->query, key, val);
-    return OK;
-}
-
 int isms_parse_query(isms_req *q)
 {
-    char *args, *last, *pair;
-    int rc;
+    const char *why = isms_path_query(q->r->pool, q->r->args, &q->query);
 
-    q->query = apr_table_make(q->r->pool, 8);
-    if (!q->r->args || !*q->r->args) return OK;
-    if (strlen(q->r->args) > 4096) return bad_request(q, "bad-parameter",
-                                                      "the query string is too long");
-    args = apr_pstrdup(q->r->pool, q->r->args);
-    for (pair = apr_strtok(args, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
-        if ((rc = add_param(q, pair)) != OK) return rc;
+    if (why) return bad_request(q, "bad-parameter", why);
+    /* no write reads a query parameter: one sent with a write (?status=APPROVED, ?_method=)
+     * is a mistake or a probe, and would otherwise be ignored silently */
+    if (q->method && q->method->write && q->r->args && *q->r->args) {
+        return bad_request(q, "bad-parameter", "a write takes no query parameters");
     }
     return OK;
 }

@@ -9,21 +9,9 @@
 #include "util_filter.h"
 
 #include "isms_json.h"
+#include "isms_path.h"
 
 APLOG_USE_MODULE(ismsreview);
-
-/* The route is the part of the URI from the first path segment "v1" on, so the API works
- * below whatever <Location> the admin chose. */
-static const char *route_path(const char *uri)
-{
-    const char *p = uri;
-
-    while ((p = strstr(p, "/v1")) != NULL) {
-        if (p[3] == '/' || p[3] == '\0') return p + 1;
-        p += 3;
-    }
-    return NULL;
-}
 
 static int send_body(isms_req *q, int status, const char *ctype, json_t *body)
 {
@@ -154,7 +142,7 @@ int isms_handle_request(request_rec *r)
     q->r = r;
     q->sconf = ap_get_module_config(r->server->module_config, &ismsreview_module);
     q->dconf = ap_get_module_config(r->per_dir_config, &ismsreview_module);
-    q->route = route_path(r->uri);
+    q->route = isms_path_route(r->uri);   /* from the first segment "v1" on */
     q->base = q->route ? apr_pstrmemdup(r->pool, r->uri, (apr_size_t)(q->route - r->uri))
                        : r->uri;
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
@@ -178,7 +166,10 @@ isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
     if (isms_store_acquire(sc->proc->store, q->r->pool, c, err) != ISMS_DB_OK) {
         return ISMS_DB_UNAVAILABLE;
     }
-    if (sc->proc->schema_ok) return ISMS_DB_OK;
+    /* Checked on every request, not remembered per child: with several front ends on one
+     * database another node's `ismsreview-admin migrate` moves the schema under this child,
+     * which must then answer 503 (AH21011) instead of writing with the wrong schema. One
+     * indexed query (SELECT MAX(version) FROM schema_version) while the versions match. */
     return isms_schema_check(sc, *c, q->r->pool, &version, err);
 }
 

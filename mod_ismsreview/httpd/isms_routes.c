@@ -7,6 +7,7 @@
 #include "http_protocol.h"
 
 #include "isms_entity.h"
+#include "isms_path.h"
 #include "isms_workflow.h"
 #include "isms_route_ops.h"
 
@@ -21,7 +22,8 @@ static const isms_route routes[] = {
     {"v1/health", {{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
     {"v1/me", {{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
     {"v1/reviews", {RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
-    {"v1/reviews/{id}", {RD(isms_op_review_get), WR(M_PATCH, isms_op_review_patch)}},
+    {"v1/reviews/{id}", {{M_GET, isms_handle_review_get, ISMS_P_READ, 0,
+                          (void *)isms_op_review_get}, WR(M_PATCH, isms_op_review_patch)}},
     {"v1/reviews/{id}/check", {RD(isms_op_check)}},
     {"v1/reviews/{id}/history", {RD(isms_op_history)}},
     {"v1/reviews/{id}/report", {RD(isms_op_report_review)}},
@@ -45,73 +47,24 @@ static const isms_route routes[] = {
                                          TR(M_POST, isms_op_measurement_create)}},
 };
 
-/* A positive integer without leading zeros, small enough for any database's BIGINT. */
-static int match_id(const char *seg, size_t n, long long *out)
-{
-    long long v = 0;
-    size_t i;
-
-    if (n == 0 || n > 15 || seg[0] == '0') return 0;
-    for (i = 0; i < n; i++) {
-        if (!apr_isdigit(seg[i])) return 0;
-        v = v * 10 + (seg[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-static int match_segment(isms_req *q, const char *pat, size_t pn, const char *seg, size_t sn,
-                         int *nids)
-{
-    if (pn == 4 && strncmp(pat, "{id}", 4) == 0) {
-        return *nids < 2 && match_id(seg, sn, &q->ids[(*nids)++]);
-    }
-    if (pn == 4 && strncmp(pat, "{wf}", 4) == 0) {
-        const char *wf = apr_pstrmemdup(q->r->pool, seg, sn);
-        if (!isms_workflow_action_known(wf)) return 0;
-        q->wf = wf;
-        return 1;
-    }
-    if (pn == 6 && strncmp(pat, "{coll}", 6) == 0) {
-        const char *coll = apr_pstrmemdup(q->r->pool, seg, sn);
-        if (!isms_entity_by_collection(coll)) return 0;
-        q->coll = coll;
-        return 1;
-    }
-    return pn == sn && strncmp(pat, seg, sn) == 0;
-}
-
-static int match(isms_req *q, const char *pattern, const char *path)
-{
-    int nids = 0;
-
-    while (*pattern && *path) {
-        size_t pn = strcspn(pattern, "/"), sn = strcspn(path, "/");
-        if (!match_segment(q, pattern, pn, path, sn, &nids)) return 0;
-        pattern += pn;
-        path += sn;
-        if (*pattern != *path) return 0;          /* one ends, the other goes on */
-        if (*pattern) {
-            pattern++;
-            path++;
-        }
-    }
-    return !*pattern && !*path;
-}
-
 const isms_route *isms_route_match(isms_req *q)
 {
     size_t i;
 
     for (i = 0; q->route && i < sizeof(routes) / sizeof(routes[0]); i++) {
-        q->coll = NULL;
-        q->wf = NULL;
-        q->ids[0] = q->ids[1] = 0;
-        if (match(q, routes[i].pattern, q->route)) {
+        isms_path_vars v;
+        if (isms_path_match(q->r->pool, routes[i].pattern, q->route, &v)) {
+            q->ids[0] = v.ids[0];
+            q->ids[1] = v.ids[1];
+            q->coll = v.coll;
+            q->wf = v.wf;
             q->pattern = routes[i].pattern;
             return &routes[i];
         }
     }
+    q->coll = NULL;
+    q->wf = NULL;
+    q->ids[0] = q->ids[1] = 0;
     return NULL;
 }
 

@@ -60,8 +60,9 @@ static int isms_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 }
 
 /* The expected schema version is there (SQLite: apply pending migrations first; the
- * BEGIN IMMEDIATE inside serializes the children that start at the same time). Checked once
- * per child and database; health checks every time. */
+ * BEGIN IMMEDIATE inside serializes the children that start at the same time). Checked in
+ * child_init and on every request (isms_acquire, health): the schema may be moved by another
+ * front end on the same database. */
 isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t *p,
                                  int *version, const char **err)
 {

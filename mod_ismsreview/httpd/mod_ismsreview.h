@@ -26,7 +26,7 @@ extern const char *const isms_role_names[ISMS_ROLE_COUNT];
 typedef struct {
     isms_store *store;             /* created in child_init */
     const char *init_error;        /* why the store could not be created */
-    volatile int schema_ok;        /* this child has seen the expected schema version */
+    volatile int schema_ok;        /* child_init saw the expected version (skip re-check) */
     apr_thread_mutex_t *lock;      /* guards the schema check / SQLite migration */
 } isms_proc;
 
@@ -110,6 +110,7 @@ int isms_check_origin(isms_req *q);            /* OK, or a response was sent */
 int isms_handle_health(isms_req *q);
 int isms_handle_me(isms_req *q);
 int isms_handle_record(isms_req *q);           /* every record route, through the core */
+int isms_handle_review_get(isms_req *q);       /* GET v1/reviews/{id}: cached first */
 void isms_audit_refused(isms_req *q);          /* records a write refused by the glue */
 
 /* isms_routes.c */

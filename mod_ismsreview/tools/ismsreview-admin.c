@@ -16,14 +16,15 @@
 #include "isms_canon.h"
 #include "isms_sql.h"
 #include "verify_evidence.h"
+#include "export_import.h"
+#include "check_config.h"
 
 #define EXIT_USAGE 2
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: ismsreview-admin [--database 'DRIVER key=value ...'] COMMAND\n"
-        "       ismsreview-admin verify-evidence FILE.zip\n"
+        "usage: ismsreview-admin [--database 'DRIVER key=value ...'] COMMAND [ARGS]\n"
         "\n"
         "The database is given as in the ISMSReviewDatabase directive, with --database or\n"
         "the environment variable ISMSREVIEW_DATABASE, e.g.\n"
@@ -31,23 +32,36 @@ static void usage(FILE *f)
         "  --database 'sqlite3 dbname=isms.db sqlite3_dbdir=/var/lib/ismsreview'\n"
         "\n"
         "commands:\n"
-        "  migrate   apply pending schema migrations (PostgreSQL, MySQL; SQLite is migrated\n"
-        "            by the module itself at start-up, but this works for it too)\n"
-        "  status    print the applied and the expected schema version; exit 1 if they differ\n"
-        "  verify    walk the audit trail's hash chain and re-hash every sealed review version;\n"
-        "            exit 1 and name the first bad event or version if anything was changed;\n"
-        "            with --checkpoint FILE also that the chain still holds the checkpoint\n"
-        "  checkpoint  print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to keep\n"
-        "            outside the database (e.g. | logger -t ismsreview) for verify --checkpoint\n"
+        "  migrate        apply pending schema migrations (SQLite is also migrated by the\n"
+        "                 module at start-up)\n"
+        "  status         applied and expected schema version; exit 1 if they differ\n"
+        "  verify         re-hash the audit chain and every sealed review version; exit 1\n"
+        "                 naming the first bad event or version; with --checkpoint FILE also\n"
+        "                 that the chain still holds that checkpoint\n"
+        "  checkpoint     print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to\n"
+        "                 keep outside the database for verify --checkpoint\n"
+        "  export [FILE]  the whole database as portable JSON (FILE or - for stdout), read in\n"
+        "                 one snapshot, safe while Apache runs\n"
+        "  import FILE    load an export (or - for stdin) into a new, migrated, empty\n"
+        "                 database of any driver, in one transaction; refused, with nothing\n"
+        "                 changed, unless the file is valid and its audit chain and sealed\n"
+        "                 versions verify\n"
+        "  check-config [APACHE_CONF]\n"
+        "                 check the ISMSReview* directives of an Apache configuration\n"
+        "                 (following Include/IncludeOptional), or --database, and each\n"
+        "                 database: driver, options, SQLite directory writable by the Apache\n"
+        "                 user (--user, default the config's User or www-data), connection,\n"
+        "                 schema version, WAL mode, PostgreSQL privileges; one OK/WARN/FAIL\n"
+        "                 line per check\n"
         "  verify-evidence FILE.zip\n"
-        "            check an evidence pack (GET v1/reviews/{id}/evidence) offline, without a\n"
-        "            database: every file the manifest lists is there with its size and\n"
-        "            SHA-256, nothing is unlisted, the manifest is intact, record.json of a\n"
-        "            sealed version re-hashes to its content_hash, and the audit extract's\n"
-        "            events re-hash and chain in increasing seq. Exit 0 and one 'verified'\n"
-        "            line; exit 1 naming every file or hash that does not match; exit 2 for\n"
-        "            a usage error or a file it cannot read\n"
-        "  help      this text\n");
+        "                 check an evidence pack (GET v1/reviews/{id}/evidence) offline, without\n"
+        "                 a database: files, sizes, SHA-256, manifest, sealed record.json, and\n"
+        "                 the audit extract's chain\n"
+        "  help           this text (also --help)\n"
+        "\n"
+        "options: --database SPEC, --checkpoint FILE (verify), --user NAME (check-config)\n"
+        "exit codes: 0 success, 1 failure (a check failed, data refused, database error),\n"
+        "            2 usage (unknown command or option, missing argument, unreadable file)\n");
 }
 
 static void log_stderr(void *baton, isms_log_level level, int msgno, const char *msg)
@@ -135,26 +149,38 @@ static int verify_versions(apr_pool_t *p, isms_conn *c)
 }
 
 static const char *checkpoint_file;   /* --checkpoint FILE for verify */
+static const char *run_user;          /* --user for check-config */
 
 /* A checkpoint kept outside the database (syslog, a ticket, another system): the chain must
  * still hold that event with that hash, so a chain truncated or rewritten consistently
  * (triggers dropped, head moved) is caught. */
-static int check_checkpoint(apr_pool_t *p, isms_conn *c)
+/* The checkpoint file, read before the database is touched, so that a bad file is a usage
+ * error (exit 2) whatever state the database is in. */
+static json_t *checkpoint;
+
+static int load_checkpoint(void)
 {
     json_error_t jerr;
-    json_t *cp = json_load_file(checkpoint_file, JSON_REJECT_DUPLICATES, &jerr);
+
+    checkpoint = json_load_file(checkpoint_file, JSON_REJECT_DUPLICATES, &jerr);
+    if (!checkpoint || json_integer_value(json_object_get(checkpoint, "events")) < 1 ||
+        !json_string_value(json_object_get(checkpoint, "head"))) {
+        fprintf(stderr, "ismsreview-admin: %s is not a checkpoint written by "
+                        "`ismsreview-admin checkpoint`\n", checkpoint_file);
+        return EXIT_USAGE;
+    }
+    return EXIT_SUCCESS;
+}
+
+static int check_checkpoint(apr_pool_t *p, isms_conn *c)
+{
+    json_t *cp = checkpoint;
     json_int_t n = json_integer_value(json_object_get(cp, "events"));
     const char *head = json_string_value(json_object_get(cp, "head")), *err = NULL;
     isms_sql *q;
     isms_rows *rs;
     int rc = EXIT_SUCCESS;
 
-    if (!cp || n < 1 || !head) {
-        fprintf(stderr, "ismsreview-admin: %s is not a checkpoint written by "
-                        "`ismsreview-admin checkpoint`\n", checkpoint_file);
-        json_decref(cp);
-        return EXIT_USAGE;
-    }
     q = isms_sql_new(p, c);
     isms_sql_appendf(q, "SELECT hash FROM audit_event WHERE seq = %d", (long long)n);
     if (isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
@@ -230,29 +256,60 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
     return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
 }
 
-static int run(apr_pool_t *p, const char *spec, const char *cmd)
+/* The commands that take a database: name, the number of arguments after it (min, max). */
+static const struct {
+    const char *name;
+    int min, max;
+} db_commands[] = {
+    {"migrate", 0, 0}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
+    {"export", 0, 1}, {"import", 1, 1},
+};
+
+static int run(apr_pool_t *p, const char *spec, int argc, const char *const *argv)
 {
+    const char *cmd = argv[0];
     isms_conn *c;
-    int rc;
+    size_t i;
+    int rc, nargs = argc - 1;
 
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_SUCCESS;
     }
-    if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "status") != 0 &&
-        strcmp(cmd, "verify") != 0 && strcmp(cmd, "checkpoint") != 0) {
-        fprintf(stderr, "ismsreview-admin: unknown command '%s'\n", cmd);
-        usage(stderr);
+    if (strcmp(cmd, "check-config") == 0) {
+        if (nargs > 1) {
+            fprintf(stderr, "ismsreview-admin: check-config takes at most one Apache "
+                            "configuration file; see `ismsreview-admin --help`\n");
+            return EXIT_USAGE;
+        }
+        return isms_admin_check_config(p, spec, nargs ? argv[1] : NULL, run_user);
+    }
+    for (i = 0; i < sizeof(db_commands) / sizeof(db_commands[0]); i++) {
+        if (strcmp(cmd, db_commands[i].name) == 0) break;
+    }
+    if (i == sizeof(db_commands) / sizeof(db_commands[0])) {
+        fprintf(stderr, "ismsreview-admin: unknown command '%s'; see `ismsreview-admin "
+                        "--help` for the commands\n", cmd);
+        return EXIT_USAGE;
+    }
+    if (nargs < db_commands[i].min || nargs > db_commands[i].max) {
+        fprintf(stderr, "ismsreview-admin: %s takes %s; see `ismsreview-admin --help`\n", cmd,
+                db_commands[i].max == 0 ? "no arguments" :
+                db_commands[i].min == 0 ? "at most one file (or -)" : "one file (or -)");
         return EXIT_USAGE;
     }
     if (!spec) {
-        fprintf(stderr, "ismsreview-admin: no database: use --database or "
-                        "ISMSREVIEW_DATABASE\n");
+        fprintf(stderr, "ismsreview-admin: no database: use --database 'DRIVER key=value ...' "
+                        "or set ISMSREVIEW_DATABASE\n");
         return EXIT_USAGE;
     }
+    if (strcmp(cmd, "verify") == 0 && checkpoint_file &&
+        (rc = load_checkpoint()) != EXIT_SUCCESS) return rc;
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
     if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
+    if (strcmp(cmd, "export") == 0) return isms_admin_export(p, c, nargs ? argv[1] : NULL);
+    if (strcmp(cmd, "import") == 0) return isms_admin_import(p, c, argv[1]);
     return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
 }
 
@@ -261,6 +318,7 @@ int main(int argc, const char *const *argv)
     static const apr_getopt_option_t opts[] = {
         {"database", 'd', 1, "database specification"},
         {"checkpoint", 'c', 1, "checkpoint file for verify"},
+        {"user", 'u', 1, "the user Apache runs as, for check-config"},
         {"help", 'h', 0, "help"},
         {NULL, 0, 0, NULL}};
     apr_pool_t *p;
@@ -279,16 +337,23 @@ int main(int argc, const char *const *argv)
             return EXIT_SUCCESS;
         }
         if (ch == 'c') checkpoint_file = arg;
+        else if (ch == 'u') run_user = arg;
         else spec = arg;
     }
     if (rv == APR_EOF && g->ind < argc && strcmp(argv[g->ind], "verify-evidence") == 0) {
         rc = isms_admin_verify_evidence(p, argc - g->ind - 1, argv + g->ind + 1);
     }
-    else if (rv != APR_EOF || g->ind != argc - 1) {
+    else if (rv != APR_EOF) {
+        fprintf(stderr, "ismsreview-admin: see `ismsreview-admin --help` for the options"
+                        "\n");
+        return EXIT_USAGE;
+    }
+    else if (g->ind >= argc) {
+        fprintf(stderr, "ismsreview-admin: no command given; the commands are:\n\n");
         usage(stderr);
         return EXIT_USAGE;
     }
-    else rc = run(p, spec, argv[g->ind]);
+    else rc = run(p, spec, argc - g->ind, argv + g->ind);
     apr_pool_destroy(p);
     apr_terminate();
     return rc;

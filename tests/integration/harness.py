@@ -409,6 +409,7 @@ class Httpd:
             L.append("Group %s" % SERVICE_GROUP)
         L.append(self._mpm_block().rstrip("\n"))
         L.append("TypesConfig conf/mime.types")
+        L.append("TraceEnable off")          # as the shipped configuration (no TRACE echo)
         L.append("DirectoryIndex index.html")
         L.append("KeepAliveTimeout 5")
         L.append("<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>")
@@ -452,7 +453,8 @@ class Httpd:
     def _apache(self, *args, timeout=60):
         p = subprocess.run([HTTPD_BIN, "-f", self.conf_path] + list(args),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           timeout=timeout, stdin=subprocess.DEVNULL)
+                           timeout=timeout, stdin=subprocess.DEVNULL,
+                           env=sanitizer_env(self.log_dir))
         return p.returncode, p.stdout
 
     def config_test(self):
@@ -657,10 +659,14 @@ class Httpd:
 
     def bad_log_lines(self, allowed=(), since=0):
         """Lines at warn or above, and lines without an Apache '[module:level]' prefix (raw
-        stderr of a library), that match no allowed regex."""
+        stderr of a library), that match no allowed regex. Sanitizer reports (ISMS_SANITIZE)
+        are always bad."""
         pats = [re.compile(a) for a in list(self.allowed) + list(allowed)]
-        bad = []
+        bad = sanitizer_reports(self.log_dir)
         for line in self.error_log_lines(since):
+            if SANITIZER_LINE_RE.search(line):
+                bad.append(line)
+                continue
             m = LOG_LINE_RE.match(line)
             if m and m.group(2) not in BAD_LEVELS:
                 continue
@@ -1106,3 +1112,56 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---- sanitizers (tests/sanitize.sh): with ISMS_SANITIZE=1 the module under test is built with
+# -fsanitize=address,undefined. apache2 is not, so libasan is preloaded into it; reports go
+# to files in the server's logs/sanitizer/ (and "runtime error:" lines to the error log), and
+# every one of them fails the test (bad_log_lines). Leak detection is off for httpd, which
+# exits without freeing its pools.
+SANITIZER_LINE_RE = re.compile(r"runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
+                               r"AddressSanitizer:DEADLYSIGNAL")
+
+
+def sanitizing():
+    return os.environ.get("ISMS_SANITIZE", "") not in ("", "0")
+
+
+def _libasan():
+    lib = os.environ.get("ISMS_LIBASAN")
+    if not lib:
+        lib = subprocess.run(["gcc", "-print-file-name=libasan.so"], stdout=subprocess.PIPE,
+                             text=True, check=True).stdout.strip()
+    return os.path.realpath(lib)
+
+
+def sanitizer_env(log_dir):
+    """The environment for apache2: ours, plus the preload and options when sanitizing."""
+    env = dict(os.environ)
+    if not sanitizing():
+        return env
+    log_dir = os.path.join(log_dir, "sanitizer")    # the children (www-data) write there
+    os.makedirs(log_dir, exist_ok=True)
+    os.chmod(log_dir, 0o1777)
+    env["LD_PRELOAD"] = " ".join(x for x in (_libasan(), env.get("LD_PRELOAD")) if x)
+    env["ASAN_OPTIONS"] = ("detect_leaks=0:halt_on_error=1:abort_on_error=0:"
+                           "log_path=%s" % os.path.join(log_dir, "asan"))
+    env["UBSAN_OPTIONS"] = ("print_stacktrace=1:halt_on_error=1:"
+                            "log_path=%s" % os.path.join(log_dir, "ubsan"))
+    return env
+
+
+def sanitizer_reports(log_dir):
+    """The lines of every sanitizer report file (asan.<pid>, ubsan.<pid>) in log_dir."""
+    lines = []
+    log_dir = os.path.join(log_dir, "sanitizer")
+    for f in sorted(glob.glob(os.path.join(log_dir, "asan.*")) +
+                    glob.glob(os.path.join(log_dir, "ubsan.*"))):
+        try:
+            with open(f, errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        lines.append("sanitizer report %s:" % f)
+        lines.extend(text.splitlines()[:60])
+    return lines

@@ -12,6 +12,17 @@ def _install(destdir):
                    check=True, capture_output=True)
 
 
+def _configured(var):
+    """A directory configure chose (apachemoduledir, apacheconfdir), from the build tree's
+    Makefile: apxs's under a normal build, below the prefix under make distcheck."""
+    with open(os.path.join(harness.builddir(), "Makefile")) as f:
+        for line in f:
+            m = re.match(r"^%s = (\S+)\s*$" % re.escape(var), line)
+            if m:
+                return m.group(1)
+    raise AssertionError("%s not found in the build tree's Makefile" % var)
+
+
 def _find(root, name):
     for d, _, files in os.walk(root):
         if name in files:
@@ -25,9 +36,11 @@ def test_make_install_destdir_layout(basedir):
     so = _find(dest, "mod_ismsreview.so")
     load = _find(dest, "ismsreview.load")
     conf = _find(dest, "ismsreview.conf")
-    assert so and so.startswith(os.path.join(dest, harness.apache_moddir().lstrip("/")))
+    moddir = os.path.join(dest, _configured("apachemoduledir").lstrip("/"))
+    assert so and os.path.dirname(so) == moddir, (so, moddir)
     assert not _find(dest, "mod_ismsreview.la"), "the .la must not be installed"
     assert load and conf and os.path.dirname(load) == os.path.dirname(conf)
+    assert os.path.dirname(load) == os.path.join(dest, _configured("apacheconfdir").lstrip("/"))
     assert os.path.dirname(load).endswith("mods-available")
     assert _find(dest, "ismsreview-admin")
     for f in ("001_schema_version.sql", "002_records.sql", "003_workflow.sql",

@@ -1,0 +1,709 @@
+"""The hostile-input battery: kinds of bad request, each with its precise status, sent over
+HTTP (raw sockets where http.client cannot send the bytes: short bodies, broken chunking,
+raw bytes in the request line, folded headers).
+
+For every case the whole database is dumped before and after (test_bad_requests.Env.dump:
+SQLite `.dump`, PostgreSQL every row of every table and sequence) and must be identical,
+except the audit trail: product.md wants every refused write recorded, so the only
+difference allowed is at most one new audit_event row whose status is the status the client
+got (>= 400), with no after-state and the Apache user (never a forged header) as actor.
+
+Responses of the module are application/problem+json; a few kinds never reach the module
+(Apache's core refuses a malformed request line, folded headers, unknown transfer codings):
+those are marked core=True and only their status is checked.
+
+The good side: SQL metacharacters, HTML/script and spreadsheet-formula payloads are valid
+input, stored verbatim and inert in the HTML and CSV reports (2xx)."""
+
+import base64
+import csv
+import io
+import json
+import re
+import socket
+import time
+import urllib.parse
+from collections import namedtuple
+
+import pytest
+
+import harness
+import records_data as rd
+import test_bad_requests as tbr
+
+API = rd.API
+VALID = tbr.VALID
+MAX_BODY = tbr.MAX_BODY
+
+# one case: kind (the named kind it belongs to), name, how to send it, the expected status
+H = namedtuple("H", "kind name send status core")
+
+
+def h(kind, name, send, status, core=False):
+    return H(kind, name, send, status, core)
+
+
+# ---------------------------------------------------------------------------------------------
+# sending
+
+
+def auth(user):
+    return "Basic " + base64.b64encode(
+        ("%s:%s" % (user, harness.USERS[user][0])).encode()).decode()
+
+
+def raw_http(e, data, timeout=20):
+    """Sends the bytes as they are, closes the sending side, reads until the server closes.
+    Returns (status, headers (lower-case names, repeated ones joined), body, header block)."""
+    with socket.create_connection(("127.0.0.1", e.httpd.port), timeout=timeout) as s:
+        s.sendall(data)
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    assert out.startswith(b"HTTP/"), "no HTTP response: %r" % out[:200]
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    hdrs = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        k = k.strip().lower()
+        hdrs[k] = hdrs[k] + ", " + v.strip() if k in hdrs else v.strip()
+    if "content-length" in hdrs:
+        body = body[:int(hdrs["content-length"])]
+    elif hdrs.get("transfer-encoding", "").lower() == "chunked":
+        body = dechunk(body)
+    return int(lines[0].split()[1]), hdrs, body, head
+
+
+def dechunk(data):
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        n = int(size_line.split(b";")[0], 16)
+        if n == 0:
+            break
+        out += data[:n]
+        data = data[n + 2:]
+    return out
+
+
+def head_bytes(e, method, target, headers, user="author", version="HTTP/1.1"):
+    lines = ["%s %s %s" % (method, target, version), "Host: 127.0.0.1:%d" % e.httpd.port,
+             "Connection: close"]
+    if user:
+        lines.append("Authorization: " + auth(user))
+    lines += ["%s: %s" % kv for kv in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def raw_req(method, path, headers=(), body=b"", user="author", target=None):
+    """A send function: the request built by hand (headers as a list of pairs, in order)."""
+    def send(e):
+        p = resolve(path, e)
+        t = target(e) if callable(target) else (target or API + p)
+        return raw_http(e, head_bytes(e, method, t, resolve(headers, e), user) + body)
+    return send
+
+
+def raw_bytes(fn):
+    """A send function: whatever bytes fn(e) makes."""
+    return lambda e: raw_http(e, fn(e))
+
+
+def api_req(method, path, body=None, headers=None, user="author", ct="application/json"):
+    """A send function through http.client (harness.Httpd.request)."""
+    def send(e):
+        p = resolve(path, e)
+        b = resolve(body, e)
+        hd = dict(resolve(headers, e) or {})
+        if isinstance(b, (dict, list)):
+            b = json.dumps(b).encode()
+        if b is not None and ct and "Content-Type" not in hd:
+            hd["Content-Type"] = ct
+        st, hdrs, data = e.httpd.request(method, API + p, user=user or None, body=b,
+                                         headers=hd)
+        return st, hdrs, data, b""
+    return send
+
+
+def resolve(v, e):
+    return v(e) if callable(v) else v
+
+
+def jpost(body_text, coll=None, headers=None, user="author"):
+    """POST a raw JSON text to v1/reviews (coll None) or a collection of review 1."""
+    path = "v1/reviews" if coll is None else (lambda e: e.items(coll))
+    data = body_text.encode() if isinstance(body_text, str) else body_text
+    return api_req("POST", path, data, headers=headers, user=user)
+
+
+def with_member(base, member):
+    """JSON text of VALID[base] with a raw member text appended."""
+    return json.dumps(VALID[base])[:-1] + ", " + member + "}"
+
+
+def chunked_body(payload, sizes=1000):
+    out = b""
+    for i in range(0, len(payload), sizes):
+        part = payload[i:i + sizes]
+        out += b"%x\r\n" % len(part) + part + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+REVIEW = json.dumps(VALID["reviews"]).encode()
+JSON_CT = ("Content-Type", "application/json")
+
+
+def rev(e):
+    return e.review()
+
+
+def act(e):
+    return e.item("actions", "a1")
+
+
+def etag_of(path_fn):
+    return lambda e: e.etag(path_fn(e))
+
+
+def patch_act(body, extra=()):
+    """PATCH action a1 with its current ETag."""
+    return api_req("PATCH", act, body,
+                   headers=lambda e: dict([("If-Match", e.etag(act(e)))] + list(extra)))
+
+
+# ---------------------------------------------------------------------------------------------
+# the kinds
+
+
+def cases():
+    big = json.dumps(dict(VALID["reviews"], agenda="x" * (2 * MAX_BODY))).encode()
+    c = []
+    K = c.append
+
+    # 1 oversized bodies
+    K(h("oversized body", "body of 2x ISMSReviewMaxBody", jpost(big), 413))
+    K(h("oversized body", "Content-Length of 10^12 with Expect: 100-continue",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", "1000000000000"),
+                                       ("Expect", "100-continue")]), 413))
+    K(h("oversized body", "Content-Length larger than 64 bits",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", "9" * 30)], REVIEW), 400,
+        core=True))
+    # 2 oversized chunked bodies
+    K(h("oversized chunked body", "many small chunks over the limit",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "chunked")],
+                chunked_body(big, 100)), 413))
+    K(h("oversized chunked body", "one chunk declared as 1 GiB, a few bytes sent",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "chunked")],
+                b"40000000\r\n" + REVIEW), 400))
+    # 3 malformed chunking (Apache's chunk filter answers these itself)
+    K(h("malformed chunking", "chunk size not hex",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "chunked")],
+                b"zz\r\n" + REVIEW + b"\r\n0\r\n\r\n"), 400, core=True))
+    K(h("malformed chunking", "chunk longer than its size",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "chunked")],
+                b"5\r\n" + REVIEW + b"\r\n0\r\n\r\n"), 400, core=True))
+    K(h("malformed chunking", "no last chunk",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "chunked")],
+                b"%x\r\n" % len(REVIEW) + REVIEW + b"\r\n"), 400))
+    # 4 bodies shorter than their Content-Length (the client closes its side)
+    K(h("short body", "POST declares 500 more bytes",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", str(len(REVIEW) + 500))],
+                REVIEW), 400))
+    K(h("short body", "PATCH declares 1 byte more",
+        raw_req("PATCH", act, lambda e: [JSON_CT, ("If-Match", e.etag(act(e))),
+                                         ("Content-Length", "21")],
+                b'{"priority": "LOW"}'), 400))
+    K(h("short body", "POST with neither Content-Length nor a body (HTTP/1.0)", raw_bytes(
+        lambda e: ("POST %sv1/reviews HTTP/1.0\r\nHost: x\r\nAuthorization: %s\r\n"
+                   "Content-Type: application/json\r\n\r\n" % (API, auth("author"))).encode()),
+        400))
+    # 5 request smuggling shapes
+    K(h("conflicting framing", "Content-Length and Transfer-Encoding both",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", "4"),
+                                       ("Transfer-Encoding", "chunked")],
+                b"%x\r\n" % len(big) + big + b"\r\n0\r\n\r\n"), 413))
+    K(h("conflicting framing", "two different Content-Lengths",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", str(len(REVIEW))),
+                                       ("Content-Length", "5")], REVIEW), 400, core=True))
+    K(h("conflicting framing", "unknown transfer coding",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Transfer-Encoding", "gzip, chunked")],
+                chunked_body(REVIEW)), 501, core=True))
+    # 6 content codings the module does not decode
+    K(h("content coding", "Content-Encoding: gzip",
+        jpost(REVIEW, headers={"Content-Encoding": "gzip"}), 415))
+    K(h("content coding", "Content-Encoding: br on a PATCH",
+        patch_act({"priority": "LOW"}, [("Content-Encoding", "br")]), 415))
+    # 7 truncated JSON
+    for n in (1, len(REVIEW) // 2, len(REVIEW) - 1):
+        K(h("truncated JSON", "cut after %d bytes" % n, jpost(REVIEW[:n]), 400))
+    K(h("truncated JSON", "unterminated string", jpost(b'{"title": "Managem'), 400))
+    # 8 duplicate keys
+    K(h("duplicate keys", "title twice, same value",
+        jpost(with_member("reviews", '"title": "Management review Q4"')), 400))
+    K(h("duplicate keys", "key spelled with an escape",
+        jpost(with_member("reviews", '"t\\u0069tle": "Other"')), 400))
+    K(h("duplicate keys", "PATCH with priority twice",
+        api_req("PATCH", act, b'{"priority": "LOW", "priority": "HIGH"}',
+                headers=lambda e: {"If-Match": e.etag(act(e))}), 400))
+    # 9 deep nesting
+    K(h("deep nesting", "2000 nested arrays", jpost(b"[" * 2000 + b"]" * 2000), 400))
+    K(h("deep nesting", "500 nested objects in a member",
+        jpost(with_member("reviews", '"x": ' + '{"a":' * 500 + "1" + "}" * 500)), 400))
+    K(h("deep nesting", "unbalanced 3000 open brackets", jpost(b"[" * 3000), 400))
+    # 10 NUL bytes
+    K(h("NUL", "raw NUL inside a string",
+        jpost(REVIEW.replace(b"Q4", b"Q\x00")), 400))
+    K(h("NUL", "raw NUL after the document", jpost(REVIEW + b"\x00"), 400))
+    K(h("NUL", "escaped \\u0000 in an action title",
+        jpost(with_member("actions", '"description": "x\\u0000y"'), "actions"), 400))
+    # 11 invalid UTF-8
+    K(h("invalid UTF-8", "Latin-1 umlaut", jpost(REVIEW.replace(b"Q4", b"Q\xfc")), 400))
+    K(h("invalid UTF-8", "5-byte sequence",
+        jpost(REVIEW.replace(b"Q4", b"Q\xf8\x88\x80\x80\x80")), 400))
+    K(h("invalid UTF-8", "code point above U+10FFFF",
+        jpost(REVIEW.replace(b"Q4", b"Q\xf4\x90\x80\x80")), 400))
+    K(h("invalid UTF-8", "invalid byte in a key",
+        jpost(REVIEW.replace(b'"title"', b'"tit\xffle"')), 400))
+    K(h("invalid UTF-8", "UTF-16 body with BOM",
+        jpost(b"\xff\xfe" + json.dumps(VALID["reviews"]).encode("utf-16-le")), 400))
+    # 12 lone surrogates
+    K(h("lone surrogate", "high surrogate at the end of a string",
+        jpost(with_member("reviews", '"location": "Room \\ud83d"')), 400))
+    K(h("lone surrogate", "low surrogate then high", jpost(
+        with_member("reviews", '"location": "\\udc00\\ud800"')), 400))
+    K(h("lone surrogate", "high surrogate followed by a letter", jpost(
+        with_member("reviews", '"location": "\\ud800A"')), 400))
+    # 13 huge numbers
+    K(h("huge number", "integer of 400 digits", jpost(
+        with_member("resources", '"amount": ' + "9" * 400), "resources"), 400))
+    K(h("huge number", "exponent 1e999999999", jpost(
+        with_member("resources", '"amount": 1e999999999'), "resources"), 400))
+    K(h("huge number", "id above 2^63", api_req("GET", "v1/reviews/99999999999999999999"), 404))
+    K(h("huge number", "limit above 2^63", api_req("GET",
+                                                     "v1/reviews?limit=99999999999999999999"),
+        400))
+    # 14 non-finite numbers
+    for lit in ("NaN", "Infinity", "-Infinity", "+1", "0x10", ".5", "1.", "01"):
+        K(h("non-finite or non-JSON number", "amount %s" % lit, jpost(
+            with_member("resources", '"amount": ' + lit), "resources"), 400))
+    # 15 type confusion
+    K(h("type confusion", "array for the review id in a reference", jpost(
+        json.dumps(dict(VALID["actions"], decision_id=[1])), "actions"), 422))
+    K(h("type confusion", "true for a string", jpost(
+        json.dumps(dict(VALID["reviews"], title=True))), 422))
+    K(h("type confusion", "number for an enum in a PATCH", patch_act({"priority": 3}), 422))
+    K(h("type confusion", "object for a date", patch_act({"due_date": {"y": 2026}}), 422))
+    K(h("type confusion", "numeric string for a bool in a PATCH", api_req(
+        "PATCH", lambda e: e.item("attendees", "att"), {"is_top_management": "true"},
+        headers=lambda e: {"If-Match": e.etag(e.item("attendees", "att"))}), 422))
+    K(h("type confusion", "progress as a string", api_req(
+        "POST", lambda e: "v1/actions/%d/updates" % e.ids["a1"], {"progress": "50"},
+        user="owner"), 422))
+    # 16 mass assignment
+    for field, value in (("id", 1), ("review_id", 2), ("created_by", "admin"),
+                         ("row_version", 99), ("ref", "MR-2026-01-A01"), ("seq", 1),
+                         ("etag", '"x"'), ("_row_version", 5)):
+        K(h("mass assignment", "PATCH action %s" % field, patch_act({field: value}), 422))
+    K(h("mass assignment", "POST review with status APPROVED and approved_by", jpost(
+        json.dumps(dict(VALID["reviews"], status="APPROVED", approved_by="approver"))), 422))
+    # 17 SQL metacharacters where they are not valid input
+    K(h("SQL metacharacters", "id with OR 1=1", api_req("GET", "v1/reviews/1%20OR%201=1"),
+        404))
+    K(h("SQL metacharacters", "id with a quote in a write", api_req(
+        "PATCH", "v1/reviews/1'--", {"title": "x"}, headers={"If-Match": '"x"'}), 404))
+    K(h("SQL metacharacters", "enum filter with a quote", api_req(
+        "GET", "v1/actions?status=OPEN'%20OR%20'1'='1"), 400))
+    K(h("SQL metacharacters", "enum value with a quote", jpost(json.dumps(
+        dict(VALID["reviews"], review_type="SCHEDULED' OR '1'='1"))), 422))
+    K(h("SQL metacharacters", "limit with a semicolon", api_req(
+        "GET", "v1/reviews?limit=5;DROP%20TABLE%20review"), 400))
+    K(h("SQL metacharacters", "collection name with a quote", api_req(
+        "POST", lambda e: e.items("actions%27%3B--"), VALID["actions"]), 404))
+    # 18 CR/LF aimed at response headers and log lines
+    K(h("CR/LF injection", "encoded CRLF in the path", api_req(
+        "GET", "v1/reviews/1%0d%0aX-Injected:%20yes"), 404))
+    K(h("CR/LF injection", "encoded CRLF in a query value", api_req(
+        "GET", "v1/reviews/1/report?format=csv%0d%0aX-Injected:%20yes"), 400))
+    K(h("CR/LF injection", "bare LF inside a header value", raw_bytes(
+        lambda e: head_bytes(e, "GET", API + "v1/me", [("X-Note", "a\nX-Injected: yes")]))
+        , 400, core=True))
+    K(h("CR/LF injection", "CRLF in a user name field", jpost(json.dumps(
+        dict(VALID["actions"], owner="owner\r\nX-Injected: yes")), "actions"), 422))
+    # Apache unfolds the value to one line: a tag that matches nothing
+    K(h("CR/LF injection", "folded If-Match value", raw_req(
+        "PATCH", act, [JSON_CT, ("Content-Length", "19"),
+                       ("If-Match", '"x"\r\n X-Injected: yes')], b'{"priority": "LOW"}'),
+        412))
+    # 19 path tricks
+    # (dot segments and %xx of unreserved characters are resolved by Apache first, as
+    # RFC 3986 says; what is left must name no resource)
+    for p in ("v1/reviews/", "v1/reviews;x=1", "v1/reviews/+1", "v1/reviews/-1",
+              "v1/reviews/0", "v1/reviews/01", "v1/reviews/1.0", "v1/reviews/0x1",
+              "v1/REVIEWS", "v1/reviews/%EF%BC%91", "v1/reviews/1%20", "v1/reviews/1e0",
+              "v1/reviews/%2e%2e", "v1/reviews/1/inputs/..%5c..%5chealth"):
+        K(h("path tricks", "GET %s" % p, api_req("GET", p), 404))
+    for p, st in (("v1/reviews%2f1", 404), ("v1/reviews/1%00", 404),
+                  ("v1/../../../../etc/passwd", 400),
+                  ("v1/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 403)):
+        K(h("path tricks", "GET %s" % p, api_req("GET", p), st, core=True))
+    K(h("path tricks", "POST to a collection with a trailing dot segment",
+        api_req("POST", "v1/reviews/1/actions/.%2e", VALID["actions"]), 404))
+    # 20 parameter pollution
+    K(h("parameter pollution", "format twice", api_req(
+        "GET", lambda e: e.review() + "/report?format=csv&format=html"), 400))
+    K(h("parameter pollution", "duplicate with different case of escape", api_req(
+        "GET", "v1/reviews?limit=1&%6cimit=2"), 400))
+    K(h("parameter pollution", "query parameter on a write", api_req(
+        "POST", "v1/reviews?status=APPROVED", VALID["reviews"]), 400))
+    K(h("parameter pollution", "_method=PATCH in the query of a POST", api_req(
+        "POST", "v1/reviews?_method=PATCH", VALID["reviews"]), 400))
+    K(h("parameter pollution", "parameter without a name", api_req(
+        "GET", "v1/reviews?=1"), 400))
+    # 21 wrong methods
+    for m, p, allow in (("PUT", "v1/reviews", "GET, HEAD, POST"),
+                        ("DELETE", "v1/reviews", "GET, HEAD, POST"),
+                        ("PUT", act, None), ("POST", "v1/me", None),
+                        ("DELETE", "v1/audit", None), ("PATCH", "v1/health", None),
+                        ("POST", "v1/reports/dashboard", None)):
+        K(h("wrong method", "%s %s" % (m, p if isinstance(p, str) else "action"),
+            api_req(m, p, {"x": 1} if m != "DELETE" else None), 405))
+    for m in ("PROPFIND", "FOO"):
+        K(h("unknown method", "%s v1/reviews" % m, raw_req(m, "v1/reviews"), 405))
+    # TRACE is answered before any handler runs: TraceEnable off (the shipped configuration
+    # and the harness) makes it a 405, never an echo of the Authorization header
+    K(h("unknown method", "TRACE", raw_req("TRACE", "v1/me"), 405, core=True))
+    K(h("unknown method", "CONNECT", raw_req("CONNECT", "v1/me"), 400, core=True))
+    # 22 method overrides (ignored: the request is what its method says)
+    for hdr in ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"):
+        K(h("method override", "POST on an item with %s: DELETE" % hdr, api_req(
+            "POST", lambda e: e.item("actions", "victim1"), VALID["actions"],
+            headers=lambda e, hdr=hdr: {hdr: "DELETE", "If-Match":
+                                        e.etag(e.item("actions", "victim1"))}), 405))
+        K(h("method override", "POST on a review with %s: PATCH" % hdr, api_req(
+            "POST", rev, {"title": "Overridden"},
+            headers=lambda e, hdr=hdr: {hdr: "PATCH", "If-Match": e.etag(rev(e))}), 405))
+    K(h("method override", "POST on an item with ?_method=DELETE", api_req(
+        "POST", lambda e: e.item("actions", "victim1") + "?_method=DELETE", None, ct=None),
+        405))
+    K(h("method override", "PUT on a collection with override POST", api_req(
+        "PUT", "v1/reviews", VALID["reviews"], headers={"X-HTTP-Method-Override": "POST"}),
+        405))
+    # 23 impossible dates
+    for d in ("0000-00-00", "9999-99-99", "2026-02-29", "2100-02-29", "2026-06-31",
+              "-2026-01-01", "+02026-01-01", "2026-01-01\u00a0", "2026-1-01"):
+        K(h("impossible date", "due_date %r" % d, patch_act({"due_date": d}), 422))
+    K(h("impossible date", "report period to 2026-02-30", api_req(
+        "GET", "v1/reports/compliance?from=2026-01-01&to=2026-02-30"), 400))
+    K(h("impossible date", "calendar from 2026-13-01", api_req(
+        "GET", "v1/reports/compliance?from=2026-13-01&to=2026-12-31"), 400))
+    # 24 forged identity headers
+    forged = {"X-Remote-User": "author", "Remote-User": "author", "X-Forwarded-User": "author",
+              "X-User": "author", "OIDC_CLAIM_sub": "author", "OIDC-Claim-groups": "isms-admins",
+              "X-Authenticated-User": "admin", "X-Roles": "admin"}
+    K(h("forged identity", "no credentials + forged headers, write",
+        api_req("POST", "v1/reviews", VALID["reviews"], headers=forged, user=None), 401, core=True))
+    K(h("forged identity", "no credentials + forged headers, read",
+        api_req("GET", "v1/me", headers=forged, user=None), 401, core=True))
+    K(h("forged identity", "wrong password + forged headers",
+        raw_req("POST", "v1/reviews", [JSON_CT, ("Content-Length", str(len(REVIEW))),
+                                       ("Authorization", "Basic " + base64.b64encode(
+                                           b"author:wrong").decode())] + list(forged.items()),
+                REVIEW, user=None), 401, core=True))
+    K(h("forged identity", "nobody + forged author headers writes",
+        api_req("POST", "v1/reviews", VALID["reviews"], headers=forged, user="nobody"), 403))
+    K(h("forged identity", "auditor + forged admin headers reads the audit verify as admin?",
+        api_req("POST", lambda e: e.items("actions"), VALID["actions"],
+                headers={"X-Remote-User": "author", "OIDC_CLAIM_groups": "authors"},
+                user="auditor"), 403))
+    K(h("forged identity", "Authorization for another scheme",
+        api_req("GET", "v1/me", headers={"Authorization": "Bearer eyJhbGciOiJub25lIn0."},
+                user=None), 401, core=True))
+    # 25 media type confusion
+    K(h("media type", "JSON as text/html", jpost(REVIEW, headers={"Content-Type":
+                                                                  "text/html"}), 415))
+    K(h("media type", "application/json-patch+json", patch_act(
+        [{"op": "replace", "path": "/priority", "value": "LOW"}],
+        [("Content-Type", "application/json-patch+json")]), 415))
+    K(h("media type", "Content-Type with two charsets", jpost(REVIEW, headers={
+        "Content-Type": "application/json; charset=utf-8; charset=latin1"}), 415))
+    # 26 idempotency-key abuse
+    K(h("idempotency key", "reuse of a key with another body", api_req(
+        "POST", "v1/reviews", dict(VALID["reviews"], title="Other body"),
+        headers={"Idempotency-Key": "hostile-key-1"}), 422))
+    K(h("idempotency key", "reuse of a key on another path", api_req(
+        "POST", lambda e: e.items("objectives"), VALID["objectives"],
+        headers={"Idempotency-Key": "hostile-key-1"}), 422))
+    # 27 cursor and paging tampering
+    for q in ("cursor=AAAA", "cursor=%00", "cursor=" + "A" * 5000, "limit=-1", "limit=0",
+              "limit=1e3", "limit=%20"):
+        K(h("paging tampering", "?%s" % q[:40], api_req("GET", "v1/reviews?" + q), 400))
+    # 28 request-line garbage (Apache's core)
+    K(h("request-line garbage", "raw byte 0xff in the path", raw_bytes(
+        lambda e: b"GET /isms/api/v1/me\xff HTTP/1.1\r\nHost: x\r\nAuthorization: "
+        + auth("author").encode() + b"\r\n\r\n"), 404))
+    K(h("request-line garbage", "raw NUL in the path", raw_bytes(
+        lambda e: b"GET /isms/api/v1/\x00me HTTP/1.1\r\nHost: x\r\n\r\n"), 400, core=True))
+    K(h("request-line garbage", "space in the target", raw_bytes(
+        lambda e: b"GET /isms/api/v1/re views HTTP/1.1\r\nHost: x\r\n\r\n"), 400, core=True))
+    K(h("request-line garbage", "lower-case protocol name", raw_bytes(
+        lambda e: b"GET /isms/api/v1/me http/1.1\r\nHost: x\r\n\r\n"), 400, core=True))
+    K(h("request-line garbage", "four words", raw_bytes(
+        lambda e: b"GET /isms/api/v1/me HTTP/1.1 x\r\nHost: x\r\n\r\n"), 400, core=True))
+    K(h("request-line garbage", "no Host on HTTP/1.1", raw_bytes(
+        lambda e: b"GET /isms/api/v1/me HTTP/1.1\r\n\r\n"), 400, core=True))
+    # 29 oversized headers (Apache's core)
+    K(h("oversized headers", "one header of 10000 bytes", raw_req(
+        "GET", "v1/me", [("X-Big", "a" * 10000)]), 400, core=True))
+    K(h("oversized headers", "120 headers", raw_req(
+        "GET", "v1/me", [("X-H%d" % i, "v") for i in range(120)]), 400, core=True))
+    # 30 format negotiation abuse
+    K(h("format abuse", "?format=xml", api_req("GET", lambda e: e.review() +
+                                                "/report?format=xml"), 400))
+    K(h("format abuse", "?format=../../etc/passwd", api_req(
+        "GET", lambda e: e.review() + "/report?format=../../etc/passwd"), 400))
+    # 31 preconditions forged
+    K(h("forged precondition", "If-Match of the action on the review", api_req(
+        "PATCH", rev, {"title": "x"}, headers=lambda e: {"If-Match": e.etag(act(e))}), 412))
+    K(h("forged precondition", "If-Match: W/* weak wildcard", api_req(
+        "PATCH", act, {"priority": "LOW"}, headers={"If-Match": "W/*"}), 412))
+    K(h("forged precondition", "If-None-Match: * on a PATCH without If-Match", api_req(
+        "PATCH", act, {"priority": "LOW"}, headers={"If-None-Match": "*"}), 428))
+    # 32 workflow abuse: transitions the state does not allow, by the wrong role
+    K(h("workflow abuse", "approve a draft", api_req(
+        "POST", lambda e: e.review() + "/approve", {"comment": "ok"},
+        headers=lambda e: {"If-Match": e.etag(rev(e))}, user="approver"), 409))
+    K(h("workflow abuse", "author approves", api_req(
+        "POST", lambda e: e.review() + "/approve", {"comment": "ok"},
+        headers=lambda e: {"If-Match": e.etag(rev(e))}), 403))
+    K(h("workflow abuse", "unknown transition", api_req(
+        "POST", lambda e: e.review() + "/frobnicate", {},
+        headers=lambda e: {"If-Match": e.etag(rev(e))}), 404))
+    return c
+
+
+# ---------------------------------------------------------------------------------------------
+# running
+
+
+def audit_max(e):
+    return int(e.backend.query("SELECT coalesce(max(seq), 0) FROM audit_event")[0][0])
+
+
+def audit_since(e, seq):
+    return e.backend.query(
+        "SELECT seq, coalesce(actor, ''), method, status, CASE WHEN after_state IS NULL "
+        "THEN 'none' ELSE 'some' END FROM audit_event WHERE seq > %d ORDER BY seq" % seq)
+
+
+INJECTED = re.compile(rb"(?im)^x-injected:")
+
+
+def check(e, c, resp, user):
+    st, hdrs, body, head = resp
+    out = []
+    if st != c.status:
+        return ["status %d, expected %d: %r" % (st, c.status, body[:300])]
+    if INJECTED.search(head):
+        out.append("an injected header reached the response: %r" % head[:500])
+    if c.core:
+        return out
+    try:
+        doc = harness.assert_problem((st, hdrs, body), st)
+    except (AssertionError, ValueError) as ex:
+        return out + ["not a problem+json response: %s" % str(ex)[:300]]
+    if doc.get("type", "").endswith(":validation") and not doc.get("errors"):
+        out.append("422 without errors: %r" % doc)
+    if st == 405 and not hdrs.get("allow"):
+        out.append("405 without Allow")
+    if st == 401 and "basic" not in hdrs.get("www-authenticate", "").lower():
+        out.append("401 without a Basic challenge: %r" % hdrs)
+    return out
+
+
+def run_cases(e, cs):
+    failures = []
+    baseline = e.dump()
+    seq = audit_max(e)
+    kinds = set()
+    for c in cs:
+        kinds.add(c.kind)
+        mark = e.httpd.log_size()
+        try:
+            resp = c.send(e)
+        except (AssertionError, OSError) as ex:
+            failures.append("[%s] %s: could not be run: %s" % (c.kind, c.name, str(ex)[:300]))
+            continue
+        problems = check(e, c, resp, None)
+        after = e.dump()
+        if after != baseline:
+            problems.append("the database changed (outside the audit trail)")
+            baseline = after
+        new = audit_since(e, seq)
+        if new:
+            seq = int(new[-1][0])
+        if len(new) > 1:
+            problems.append("%d audit events for one request: %r" % (len(new), new))
+        for row in new:
+            _, actor, method, status, after_state = row
+            if int(status) != resp[0] or int(status) < 400 or after_state != "none":
+                problems.append("audit event %r does not record this refusal (%d)"
+                                % (row, resp[0]))
+            if actor not in ("", "author", "nobody", "auditor", "approver", "owner"):
+                problems.append("audit event with actor %r" % actor)
+        # no log line of this request may be split by what the client sent
+        for line in e.httpd.error_log_lines(mark):
+            if not line.startswith("["):
+                problems.append("error-log line not of Apache's format: %r" % line[:200])
+        if problems:
+            failures.append("[%s] %s\n    %s" % (c.kind, c.name, "\n    ".join(problems)))
+    return failures, kinds
+
+
+@pytest.fixture
+def env(make_httpd, backend):
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=tbr.MAX_BODY_CONF).start()
+    httpd.allow(tbr.AH03092,
+                # the forged-identity cases: a wrong password, a Bearer token
+                r"\[auth_basic:error\].*AH01617: user author: authentication failure for "
+                r"\"/isms/api/v1/reviews\": Password Mismatch$",
+                r"\[auth_basic:error\].*AH01614: client used wrong authentication scheme: "
+                r"/isms/api/v1/me$",
+                # the path tricks that climb out of the API: Apache's core refuses them
+                r"\[core:error\].*AH10244: invalid URI path "
+                r"\(/isms/api/v1/\.\./\.\./\.\./\.\./etc/passwd\)$",
+                r"\[authz_core:error\].*AH01630: client denied by server configuration: "
+                r"\S*/etc$")
+    e = tbr.Env(httpd, backend)
+    e.setup()
+    e.ids["att"] = e.create(e.r1, "attendees", VALID["attendees"])
+    # the key that the idempotency cases reuse
+    e.api.create("v1/reviews", VALID["reviews"], headers={"Idempotency-Key": "hostile-key-1"})
+    yield e
+    e.close()
+
+
+def test_hostile_battery(env, request):
+    """Every kind of bad request: its precise status, problem+json from the module, no
+    injected header, the database unchanged but for the refusal in the audit trail; the
+    audit chain still verifies afterwards."""
+    cs = cases()
+    t0 = time.monotonic()
+    failures, kinds = run_cases(env, cs)
+    took = time.monotonic() - t0
+    print("\nhostile battery: %d kinds, %d cases, %.1f s" % (len(kinds), len(cs), took))
+    assert len(kinds) >= 30, sorted(kinds)
+    assert not failures, "%d of %d hostile cases misbehaved:\n  %s" % (
+        len(failures), len(cs), "\n  ".join(failures))
+    rc, out = harness.migrate(env.backend.db_args, "verify")
+    assert rc == 0, "ismsreview-admin verify failed after the battery:\n" + out
+
+
+# ---------------------------------------------------------------------------------------------
+# the good side: hostile-looking text that is valid input
+
+
+PAYLOADS = [
+    "Robert'); DROP TABLE review;--",
+    "' OR '1'='1",
+    "1; DELETE FROM action WHERE 1=1 --",
+    "\\'; SELECT * FROM audit_event; --",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "</style><svg onload=alert(1)>",
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "+SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A2)",
+    "%s%n%x ${jndi:ldap://x} {{7*7}}",
+]
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def test_hostile_text_is_stored_verbatim_and_inert_in_reports(make_httpd, backend):
+    """SQL metacharacters, markup and spreadsheet formulas in text fields are valid input:
+    201, stored and returned byte for byte, escaped in the HTML reports, formula cells
+    guarded in the CSV, and a line break in free text never reaches a response header."""
+    import html
+
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    review, rpath = api.create("v1/reviews", dict(VALID["reviews"], title=PAYLOADS[4]))
+    sent = []
+    for i, p in enumerate(PAYLOADS):
+        body = dict(VALID["actions"], title=p, due_date="2026-12-%02d" % (i + 1),
+                    description=p + "\r\nX-Injected: yes\nsecond line")
+        doc, loc = api.create(rpath + "/actions", body)
+        sent.append((doc["id"], doc["ref"], body))
+    tables_before = backend.query("SELECT count(*) FROM review")[0][0]
+    for aid, _, body in sent:
+        got = api.get("%s/actions/%d" % (rpath, aid))
+        assert got["title"] == body["title"] and got["description"] == body["description"]
+    # the filters take them as plain values: nothing matches, nothing breaks
+    for p in PAYLOADS[:4]:
+        st, _, doc = api.call("GET", "v1/actions?owner=" + urllib.parse.quote(p, safe=""))
+        assert st == 200 and doc["items"] == [], (p, st, doc)
+    assert backend.query("SELECT count(*) FROM review")[0][0] == tables_before
+
+    # HTML: the record and the action register
+    for path in ("%s/report?format=html" % rpath, "v1/reports/actions?format=html"):
+        st, hdrs, page = api.raw("GET", path)
+        assert st == 200, (path, st, page[:300])
+        text = page.decode("utf-8")
+        for p in PAYLOADS:
+            if "<" in p:
+                assert p not in text, "%s: unescaped %r" % (path, p)
+        # every payload is on the page, as text
+        unescaped = html.unescape(text)
+        missing = [p for p in PAYLOADS if p not in unescaped]
+        assert not missing, (path, missing)
+        assert not re.search(r"(?i)<script|<img src=x|<svg onload", text), path
+        cd = hdrs.get("content-disposition", "")
+        assert re.fullmatch(r'inline; filename="[A-Za-z0-9._-]+"', cd), cd
+
+    # CSV: the record, one row per action, the title cell as written or guarded
+    st, hdrs, data = api.raw("GET", "%s/report?format=csv" % rpath)
+    assert st == 200, data[:300]
+    assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"',
+                        hdrs.get("content-disposition", "")), hdrs
+    assert "x-injected" not in hdrs
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    by_ref = {r[1]: r for r in rows[1:] if r[0] == "action"}
+    for _, ref, body in sent:
+        cell = by_ref[ref][2]
+        p = body["title"]
+        assert cell == ("'" + p if p.startswith(FORMULA_START) else p), (p, cell)
+    # no cell of the sheet starts a formula
+    for r in rows:
+        for cell in r:
+            assert not cell.startswith(FORMULA_START), (r, cell)
+
+
+def test_forged_identity_headers_change_nothing(make_httpd, backend):
+    """Identity comes from Apache only: v1/me, created_by and the audit actor are the
+    authenticated user, whatever X-Remote-User, Remote-User or OIDC_CLAIM_* headers say."""
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    forged = {"X-Remote-User": "admin", "Remote-User": "admin", "X-Forwarded-User": "admin",
+              "OIDC_CLAIM_sub": "admin", "OIDC-CLAIM-groups": "admins", "X-Roles": "admin",
+              "X-Authenticated-User": "admin"}
+    for user, roles in (("auditor", ["auditor"]), ("nobody", []), ("author", ["author"])):
+        me = api.get("v1/me", user=user, headers=forged)
+        assert me["user"] == user and me["roles"] == roles, me
+    doc, _ = api.create("v1/reviews", VALID["reviews"], headers=forged)
+    assert doc["created_by"] == "author" and doc["author"] == "author", doc
+    rows = backend.query("SELECT actor FROM audit_event ORDER BY seq DESC LIMIT 1")
+    assert rows == [["author"]], rows
+    # the audit trail is for auditors and admins: the forged admin header does not open it
+    assert_st = api.raw("GET", "v1/audit", user="author", headers=forged)[0]
+    assert assert_st == 403
