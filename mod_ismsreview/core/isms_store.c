@@ -13,13 +13,13 @@
 static const isms_dialect dialects[] = {
     {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
-     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL},
+     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL, 1},
     {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED",
      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
      "AND table_name = %s",
      "SELECT pg_advisory_xact_lock(4927372)",
-     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL},
+     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL, 1},
     /* MariaDB: the session is READ COMMITTED (isms_store_dbi.c), as pgsql's writes; a read
      * is one consistent snapshot, as pgsql's REPEATABLE READ READ ONLY. DDL commits
      * implicitly, so the migration lock is a named lock, held past the statements. */
@@ -29,7 +29,7 @@ static const isms_dialect dialects[] = {
      "AND table_name = %s", "SELECT GET_LOCK('ismsreview.migrate', 60)",
      "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')",
      "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", 0,
-     "SELECT RELEASE_LOCK('ismsreview.migrate')"},
+     "SELECT RELEASE_LOCK('ismsreview.migrate')", 0},
 };
 
 struct isms_store {

@@ -41,6 +41,7 @@ typedef struct {
                                     * level of the next transaction) */
     int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only) */
     const char *migration_unlock;  /* releases migration_lock after the transaction, or NULL */
+    int on_conflict;               /* INSERT ... ON CONFLICT DO NOTHING works (MariaDB: no) */
 } isms_dialect;
 
 typedef struct {

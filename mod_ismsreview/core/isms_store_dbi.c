@@ -263,6 +263,15 @@ static isms_db_status classify(isms_conn *c, const char *msg)
                                      strstr(msg, "No space left on device"))) {
         return ISMS_DB_FULL;
     }
+    /* MariaDB: 1290 with --read-only (SET GLOBAL read_only, a replica); 1021 disk full,
+     * 1114 a table (InnoDB tablespace) that cannot grow, or a write failing with ENOSPC */
+    if (!strcmp(driver, "mysql") && code == 1290 && strstr(msg, "read-only")) {
+        return ISMS_DB_READONLY;
+    }
+    if (!strcmp(driver, "mysql") && (code == 1021 || code == 1114 ||
+                                     strstr(msg, "No space left on device"))) {
+        return ISMS_DB_FULL;
+    }
     if (!dbi_alive(c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;

@@ -4,9 +4,9 @@
   database afterwards with the acknowledged content; SQLite's integrity_check and
   `ismsreview-admin verify` (the audit chain) pass;
 - the database read-only (SQLite: the file not writable for the service user; PostgreSQL:
-  default_transaction_read_only on), its disk full (SQLite on a small tmpfs filled up) and
-  stopped (PostgreSQL): writes get a 503 problem with Retry-After and one numbered error-log
-  line naming the cause, reads go on where the database allows them, no 2xx for anything not
+  default_transaction_read_only on; MariaDB: read_only on), its disk full (SQLite on a small
+  tmpfs filled up) and stopped (PostgreSQL, MariaDB): writes get a 503 problem with
+  Retry-After and one numbered error-log line naming the cause, reads go on where the database allows them, no 2xx for anything not
   committed, and the first write after the fault clears succeeds within seconds.
 
 The SQLite cases need root (a tmpfs mount, a file the service user cannot write; they skip
@@ -37,7 +37,7 @@ RECOVERY_LIMIT = 5.0          # seconds from the fault clearing to the first 2xx
 
 needs_root = pytest.mark.skipif(not harness.is_root(), reason="mounts a tmpfs: needs root")
 sqlite_only = pytest.mark.skipif("sqlite3" not in os.environ.get("ISMS_BACKENDS",
-                                                                 "sqlite3,pgsql"),
+                                                                 "sqlite3,pgsql,mysql"),
                                  reason="sqlite3 not in ISMS_BACKENDS")
 
 
@@ -198,6 +198,35 @@ def test_pgsql_read_only(make_httpd, backend):
     verify_chain(backend.db_args)
 
 
+@pytest.mark.mysql
+def test_mysql_read_only(make_httpd, backend):
+    """MariaDB switched to read_only (as a replica is): writes are 503 database-read-only
+    (1290), reads go on, the first write after read_only is off succeeds."""
+    if backend.name != "mysql":
+        pytest.skip("MariaDB only")
+    httpd = make_httpd(db_args=backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: "
+                r"(\d+: )?The MariaDB server is running with the --read-only option")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    backend.maria.sql("SET GLOBAL read_only = ON", dbname="")
+    try:
+        for i in range(6):
+            check_503(new_review(api, "ro-attempt %d" % i), "database-read-only")
+        reads = [api.raw("GET", rpath)[0] for _ in range(5)]
+        assert reads == [200] * 5, reads
+        numbered_lines(httpd, mark, 21300, r"read-only")
+    finally:
+        backend.maria.sql("SET GLOBAL read_only = OFF", dbname="")
+    took, rid, failed = wait_recovery(api, "ro-recovered")
+    print("\nMariaDB read-only: first write %.2f s after read_only was cleared" % took)
+    assert httpd.read_pid() == pid
+    assert titles_in_db(backend, "ro-attempt") == set()
+    verify_chain(backend.db_args)
+
+
 # ---------------------------------------------------------------------------------------------
 # disk full
 
@@ -246,18 +275,18 @@ def test_sqlite_disk_full(make_httpd, basedir, request):
 # database stopped
 
 
-@pytest.mark.pgsql
 def test_pgsql_stopped_during_writes(make_httpd, backend):
-    if backend.name != "pgsql":
-        pytest.skip("PostgreSQL only (an SQLite file cannot be stopped)")
+    # also MariaDB (backend.server: harness.Postgres or harness.MariaDB)
+    if backend.name not in ("pgsql", "mysql"):
+        pytest.skip("PostgreSQL and MariaDB only (an SQLite file cannot be stopped)")
     httpd = make_httpd(db_args=backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21010: database pgsql .* unavailable: ",
+    httpd.allow(r"\[ismsreview:error\].*AH21010: database (pgsql|mysql) .* unavailable: ",
                 r"\[ismsreview:error\].*AH21302: database unavailable: ")
     pid = httpd.pid
     api = rd.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     mark = httpd.log_size()
-    backend.pg.stop()
+    backend.server.stop()
     try:
         for i in range(6):
             check_503(new_review(api, "down-attempt %d" % i), "database-unavailable")
@@ -266,9 +295,9 @@ def test_pgsql_stopped_during_writes(make_httpd, backend):
         assert lines and all(re.search(r"unavailable", l) for l in lines), \
             httpd.error_log_lines(mark)
     finally:
-        backend.pg.start()
+        backend.server.start()
     took, rid, failed = wait_recovery(api, "down-recovered")
-    print("\nPostgreSQL stopped: first write %.2f s after the restart" % took)
+    print("\n%s stopped: first write %.2f s after the restart" % (backend.name, took))
     assert httpd.read_pid() == pid
     assert titles_in_db(backend, "down-attempt") == set()
     verify_chain(backend.db_args)
