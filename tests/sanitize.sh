@@ -58,7 +58,7 @@ ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1} \
     make check TESTS="tests/fuzz/replay.sh" >> "$work/unit.log" 2>&1 || urc=1
 checks=$(grep -hE '^[0-9]+%: Checks: ' tests/unit/test_core.log 2>/dev/null | tail -n 1)
 echo "${checks:-tests/unit/test_core: no result}"
-tail -n 1 tests/fuzz/replay.sh.log 2>/dev/null
+grep -h "^fuzz corpora" tests/fuzz/replay.sh.log 2>/dev/null
 if [ -n "$checks" ]; then
     read -r n fa er < <(echo "$checks" | \
         sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2 \3/')
