@@ -522,7 +522,11 @@ def dashboard_median(base):
     httpd.start()
     try:
         auth = harness.Httpd.auth_header("auditor")
-        gen_dataset.timed(httpd.port, "v1/reports/dashboard", auth)
+        # the first request of each child computes the dashboard (no write happens here, so
+        # later ones are served from the child's cache): "cold" is that first computation,
+        # timed separately in each of the MPM's children by a few requests on new connections
+        cold = [gen_dataset.timed(httpd.port, "v1/reports/dashboard", auth)[0]
+                for _ in range(3)]
         samples = [gen_dataset.timed(httpd.port, "v1/reports/dashboard", auth)
                    for _ in range(DASHBOARD_RUNS)]
         bad = httpd.bad_log_lines()
@@ -532,7 +536,7 @@ def dashboard_median(base):
         httpd.stop()
     ms = [x[0] for x in samples]
     return {"median": statistics.median(ms), "min": min(ms), "runs": len(ms),
-            "bytes": samples[0][1]}
+            "bytes": samples[0][1], "cold": max(cold)}
 
 
 def child_pids(httpd):
@@ -754,6 +758,10 @@ def main():
                 "dashboard, 1,000 reviews", dash["median"], dash["runs"], dash["min"],
                 dash["bytes"], "PASS" if dash["median"] < DASHBOARD_MS else "MISS",
                 DASHBOARD_MS))
+            print("%-26s %9.1fms (the slowest of the first 3 requests: computed, not cached;"
+                  " %s < %d ms)" % ("dashboard, computed", dash["cold"],
+                                    "PASS" if dash["cold"] < DASHBOARD_MS else "MISS",
+                                    DASHBOARD_MS))
         elif DASHBOARD:
             print("dashboard, 1,000 reviews: not measured on %s (bench/gen_dataset.py writes "
                   "SQLite only)" % DB)

@@ -7,6 +7,8 @@ ETag of its seal and its status follows publication.
 Every read is repeated (READS times, new connection each) so that several children, each with
 its own cache, answer."""
 
+import json
+
 import pytest
 
 import harness
@@ -167,3 +169,39 @@ def test_sealed_version_etag_and_status(fronts):
     assert doc == doc2
     r.expect(404, "GET", "v1/reviews/%d?version=2" % rid)
     r.expect(404, "GET", "v1/reviews/999999")
+
+
+def test_dashboard_follows_every_write(fronts):
+    """The JSON dashboard is cached per child and validated by the audit chain head: a write
+    through the other front end (any write appends to the chain) shows at once."""
+    w, r = fronts
+    ids = build_review(w, True)
+
+    def dash():
+        seen = set()
+        doc = None
+        for _ in range(READS):
+            doc = r.get("v1/reports/dashboard?format=json", user="auditor")
+            seen.add((doc["actions_total"], doc["actions_open"],
+                      json_dumps(doc["actions_by_status"])))
+        assert len(seen) == 1, "readers disagree: %s" % seen
+        return doc
+
+    d0 = dash()
+    w.post("v1/reviews/%d/actions" % ids["id"], {
+        "title": "One more action", "type": "OTHER", "owner": "author",
+        "due_date": "2026-09-30", "priority": "LOW", "description": "Added by the test.",
+        "expected_outcome": "Seen on the dashboard."})
+    d1 = dash()
+    assert d1["actions_total"] == d0["actions_total"] + 1, (d0["actions_total"],
+                                                           d1["actions_total"])
+    w.post("v1/actions/%d/updates" % ids["action"],
+           {"status": "COMPLETED", "note": "Done."}, user="owner")
+    d2 = dash()
+    assert d2["actions_open"] == d1["actions_open"] - 1
+    assert d2["actions_by_status"].get("COMPLETED", 0) == \
+        d1["actions_by_status"].get("COMPLETED", 0) + 1
+
+
+def json_dumps(v):
+    return json.dumps(v, sort_keys=True)
