@@ -46,7 +46,7 @@ def _fresh_sqlite(basedir, name):
 def _fresh(backend_name, basedir, request, name):
     if backend_name == "sqlite3":
         return _fresh_sqlite(basedir, name)
-    return conftest._make_backend("pgsql", basedir, request)
+    return conftest._make_backend(backend_name, basedir, request)
 
 
 def _export(db_args, path):

@@ -1,5 +1,5 @@
 """Several front ends on one database: two Apache instances with the module on the same
-PostgreSQL, driven in parallel (threads split over both), the way a load balancer without
+PostgreSQL or MariaDB database, driven in parallel (threads split over both), the way a load balancer without
 sticky sessions would drive them.
 
 What must hold (issue 7): conflicting edits with the same ETag -> exactly one wins; edits of
@@ -12,8 +12,8 @@ in its memory may go stale: a front end that served version 1 of a review serves
 once the other front end approved it, and a schema moved by another node's migration gives
 503 at once (not only after the child restarts).
 
-pgsql only (SQLite is one file on one host: several front ends would need a shared file
-system, which the deployment guide rules out).
+pgsql and mysql (server_backend) only (SQLite is one file on one host: several front ends
+would need a shared file system, which the deployment guide rules out).
 """
 
 import json
@@ -25,23 +25,23 @@ import pytest
 import harness
 from workflow_helpers import Api, admin_verify, build_review, review_body
 
-pytestmark = [pytest.mark.pgsql, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 APPROVALS_2 = "<Location /isms/api>\n  ISMSReviewApprovals 2\n</Location>\n"
 
 
 @pytest.fixture
-def pair(pgsql_backend, make_httpd):
-    """(backend, [api_a, api_b]): two started front ends on one migrated PostgreSQL database,
-    both requiring two approvals."""
-    rc, out = pgsql_backend.migrate()
+def pair(server_backend, make_httpd):
+    """(backend, [api_a, api_b]): two started front ends on one migrated PostgreSQL or
+    MariaDB database, both requiring two approvals."""
+    rc, out = server_backend.migrate()
     assert rc == 0, out
     fronts = []
     for _ in range(2):
-        h = make_httpd(db_args=pgsql_backend.db_args, extra_conf=APPROVALS_2).start()
+        h = make_httpd(db_args=server_backend.db_args, extra_conf=APPROVALS_2).start()
         fronts.append(Api(h))
     assert fronts[0].h.port != fronts[1].h.port
-    return pgsql_backend, fronts
+    return server_backend, fronts
 
 
 def run_parallel(n, fn):
@@ -355,9 +355,8 @@ def test_schema_moved_by_another_front_end(pair):
         a.get("v1/reviews")
     expected = int(backend.query("SELECT MAX(version) FROM schema_version")[0][0])
     # B's newer build migrated the shared database one version further
-    backend.pg.psql("INSERT INTO schema_version (version, name, applied_at) VALUES "
-                    "(%d, '%03d_newer_build', CURRENT_TIMESTAMP)" % (expected + 1, expected + 1),
-                    dbname=backend.dbname)
+    backend.query("INSERT INTO schema_version (version, name, applied_at) VALUES "
+                  "(%d, '%03d_newer_build', CURRENT_TIMESTAMP)" % (expected + 1, expected + 1))
     for api in (a, b):
         api.h.allow(r"AH21011")
     for _ in range(10):
@@ -369,8 +368,7 @@ def test_schema_moved_by_another_front_end(pair):
     st, _, doc = a.h.get_json(a.h.api("v1/health"))
     assert st == 503 and doc["database"] == "schema_mismatch", doc
     # the newer migration rolled back: A serves again, no restart needed
-    backend.pg.psql("DELETE FROM schema_version WHERE version = %d" % (expected + 1),
-                    dbname=backend.dbname)
+    backend.query("DELETE FROM schema_version WHERE version = %d" % (expected + 1))
     for _ in range(10):
         a.get("v1/reviews")
     assert backend.query("SELECT COUNT(*) FROM review WHERE title = 'Not with this schema'") \
@@ -431,6 +429,19 @@ END $$;
 CREATE TRIGGER isms_test_slow_submit AFTER UPDATE ON review
     FOR EACH ROW EXECUTE FUNCTION isms_test_slow_submit();
 """
+# MariaDB: one statement (the mariadb CLI would split a BEGIN ... END body at its ';')
+SLOW_SUBMIT_MYSQL = """
+CREATE TRIGGER isms_test_slow_submit AFTER UPDATE ON review FOR EACH ROW
+    SET @isms_test_slept = IF(OLD.status <> NEW.status AND NEW.status = 'SUBMITTED',
+                              SLEEP(2), 0)
+"""
+# the submit sits in the trigger's sleep
+IN_SLOW_SUBMIT = {
+    "pgsql": "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'UPDATE review SET%%' AND "
+             "wait_event = 'PgSleep'",
+    "mysql": "SELECT 1 FROM information_schema.processlist WHERE info LIKE "
+             "'UPDATE review SET%%' AND state = 'User sleep'",
+}
 
 
 @pytest.mark.parametrize("edit", ["delete", "patch", "create"])
@@ -443,7 +454,7 @@ def test_item_edit_racing_submit_is_refused(pair, edit):
     backend, (a, b) = pair
     built = build_review(a, True, title="Edit racing submit")
     rid = built["id"]
-    backend.pg.psql(SLOW_SUBMIT, dbname=backend.dbname)
+    backend.query(SLOW_SUBMIT if backend.name == "pgsql" else SLOW_SUBMIT_MYSQL)
     item = "v1/reviews/%d/inputs/%d" % (rid, built["inputs"]["E"])
     tag, _ = etag_of(b, item)
     result = {}
@@ -453,9 +464,7 @@ def test_item_edit_racing_submit_is_refused(pair, edit):
     t = threading.Thread(target=submit)
     t.start()
     deadline = time.time() + 10     # wait until the submit sits in the trigger
-    while time.time() < deadline and not backend.query(
-            "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'UPDATE review SET%%' AND "
-            "wait_event = 'PgSleep'"):
+    while time.time() < deadline and not backend.query(IN_SLOW_SUBMIT[backend.name]):
         time.sleep(0.02)
     if edit == "delete":
         st, _, doc = b.call("DELETE", item, if_match=tag)
