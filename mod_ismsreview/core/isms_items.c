@@ -38,6 +38,21 @@ static isms_result not_editable(isms_ctx *ctx)
                             "DRAFT or RETURNED; after approval only tracking fields change");
 }
 
+/* Every item write locks the review's row first (the touch: row version and updated_*) and
+ * only then reads the review, so its status is the committed one and cannot change before
+ * this transaction ends: a submit or approve on another front end either runs before (this
+ * write then sees SUBMITTED: 409) or after (it then sees the write, or fails its row-version
+ * check). Reading first and touching after let a write that had seen DRAFT commit into a
+ * review submitted meanwhile. The lock also serializes the item sequence numbers. */
+static isms_result lock_review(isms_ctx *ctx, long long rid, json_t **review)
+{
+    const char *err = NULL;
+    isms_db_status st = isms_touch_review(ctx, rid, &err);
+
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return isms_load_review(ctx, rid, review);
+}
+
 static void set_item_server_fields(isms_ctx *ctx, const isms_entity *e, json_t *doc,
                                    const json_t *review, long long seq)
 {
@@ -93,12 +108,11 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
     isms_result r;
 
     if (!e) return no_collection(ctx);
-    if ((r = isms_load_review(ctx, rid, &review)).status) return r;
+    if ((r = lock_review(ctx, rid, &review)).status) return r;
     if (!isms_review_editable(review)) return not_editable(ctx);
     if ((r = validate_new(ctx, e, in, review, &doc)).status) return r;
     if ((r = isms_check_refs(ctx, e, doc, rid)).status) return r;
-    st = isms_touch_review(ctx, rid, &err);    /* locks the review: serializes seq numbers */
-    if (st == ISMS_DB_OK) st = isms_next_seq(ctx, e, rid, &seq, &err);
+    st = isms_next_seq(ctx, e, rid, &seq, &err);
     if (st == ISMS_DB_OK) {
         set_item_server_fields(ctx, e, doc, review, seq);
         st = isms_rec_insert(ctx, e, doc, rid, seq, &id, &err);
@@ -157,7 +171,6 @@ static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long ri
     }
     st = isms_rec_update(ctx, e, id, set, json_integer_value(json_object_get(row,
                          "_row_version")), &affected, &err);
-    if (st == ISMS_DB_OK && affected == 1) st = isms_touch_review(ctx, rid, &err);
     if (st == ISMS_DB_OK && affected == 1 && strcmp(e->kind, "objective") == 0) {
         st = isms_objective_revise(ctx, id, rid, row, merged, NULL, &err);
     }
@@ -180,7 +193,7 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     isms_result r;
 
     if (!e) return no_collection(ctx);
-    if ((r = isms_load_review(ctx, rid, &review)).status) return r;
+    if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
     r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
     if (r.status) return r;
@@ -215,7 +228,7 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     isms_result r;
 
     if (!e) return no_collection(ctx);
-    if ((r = isms_load_review(ctx, rid, &review)).status) return r;
+    if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
     r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
     if (r.status) return r;
@@ -241,7 +254,6 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     isms_sql_appendf(q, "DELETE FROM %k WHERE id = %d AND row_version = %d", e->table, id,
                      (long long)json_integer_value(json_object_get(row, "_row_version")));
     st = isms_exec_sql(ctx, q, &affected, &err);
-    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, rid, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     if (affected != 1) return isms_res_not_found(ctx, e->kind);
     r.status = 204;

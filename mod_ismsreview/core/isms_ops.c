@@ -60,11 +60,27 @@ isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err)
         return isms_res_problem(p, 503, "database-busy", "Database busy",
                                 "the database is busy; retry the request");
     }
-    isms_log(ISMS_LOG_ERR, 21101, "database error: %s", err ? err : "unknown");
+    /* the database cannot take the request now, but will once the fault clears: 503,
+     * one numbered line naming the cause (the glue adds Retry-After) */
+    if (st == ISMS_DB_READONLY) {
+        isms_log(ISMS_LOG_ERR, 21300, "database is read-only, write refused: %s",
+                 err ? err : "unknown");
+        return isms_res_problem(p, 503, "database-read-only", "Database read-only",
+                                "the database takes no writes at the moment; reading works; "
+                                "retry later");
+    }
+    if (st == ISMS_DB_FULL) {
+        isms_log(ISMS_LOG_ERR, 21301, "database disk full, write refused: %s",
+                 err ? err : "unknown");
+        return isms_res_problem(p, 503, "database-full", "Database disk full",
+                                "the database has no space left for the write; retry later");
+    }
     if (st == ISMS_DB_UNAVAILABLE) {
+        isms_log(ISMS_LOG_ERR, 21302, "database unavailable: %s", err ? err : "unknown");
         return isms_res_problem(p, 503, "database-unavailable", "Database unavailable",
                                 "the database cannot be reached; see the server's error log");
     }
+    isms_log(ISMS_LOG_ERR, 21101, "database error: %s", err ? err : "unknown");
     return isms_res_problem(p, 500, "database-error", "Database error",
                             "the database refused the statement; see the server's error log");
 }

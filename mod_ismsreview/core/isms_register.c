@@ -98,7 +98,22 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
         st = insert_snapshot(ctx, rid, input_id, rs->values + (size_t)i * (size_t)rs->ncols,
                              on, err);
     }
+    if (st == ISMS_DB_OK && rs->nrows) st = isms_touch_carried(ctx, rid, err);
     return st;
+}
+
+/* The reviews whose actions the input a of review rid snapshots embed a carry_over_count
+ * that counts rid while it is not cancelled: their row_version (ETag, cache validator)
+ * changes when rid is created and when it is cancelled. updated_* stay: their content did
+ * not change. */
+isms_db_status isms_touch_carried(isms_ctx *ctx, long long rid, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, "UPDATE review SET row_version = row_version + 1 WHERE id IN (SELECT "
+                        "a.review_id FROM action_snapshot s JOIN action a ON a.id = "
+                        "s.action_id WHERE s.review_id = %d)", rid);
+    return isms_exec_sql(ctx, q, NULL, err);
 }
 
 /* ---- extras embedded in items ---- */

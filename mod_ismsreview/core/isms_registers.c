@@ -356,9 +356,12 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
                         "%s, %s)", oid, jstr(m, "period_from"), jstr(m, "period_to"), v, target,
                      jstr(kpi, "direction"), measure_rag(v, target, kpi),
                      jstr(m, "evidence_ref"), jstr(m, "comment"), ctx->now, ctx->user);
-    if ((st = isms_exec_sql(ctx, q, NULL, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
+    st = isms_exec_sql(ctx, q, NULL, &err);
+    /* the review embeds the objective's measurement count, RAG and trend: its ETag (and the
+     * validator of its cached rendering) must change with them */
+    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
+                                   json_object_get(obj, "review_id")), &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     r = isms_measurements_list(ctx, oid, NULL);
     if (r.status == 200) {
         r.status = 201;

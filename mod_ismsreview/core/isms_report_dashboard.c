@@ -3,6 +3,7 @@
  * is due (with an overdue alert), reviews awaiting approval, reviews by status; the burn-down
  * of open actions. JSON by default, HTML with ?format=html. */
 #include "isms_report.h"
+#include "isms_cache.h"
 #include "isms_escape.h"
 #include "isms_html.h"
 #include "isms_json.h"
@@ -338,6 +339,57 @@ static void dashboard_html(isms_buf *b, apr_pool_t *p, const json_t *d)
     isms_html_end(b);
 }
 
+/* The JSON dashboard aggregates every action, objective and review (~60 ms of CPU for 1,000
+ * reviews and 50,000 actions), yet changes only with a write or with the day. Every write
+ * through the API appends to the audit chain in its own transaction, moving the chain head
+ * (audit_head.seq): (head, today, interval) read in this read transaction validates a rendering kept in
+ * the store's cache (isms_cache.h), which is then sent with the generated_at of when it was
+ * computed. Data changed below the API (SQL by hand, a restore) is seen on the next write or
+ * the next day. NULL if the head cannot be read (then nothing is cached). */
+static const char *dashboard_validator(isms_ctx *ctx)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    const char *err = NULL;
+
+    isms_sql_appendf(q, "SELECT seq FROM audit_head WHERE id = 1");
+    if (isms_query_sql(ctx, q, &rs, &err) != ISMS_DB_OK || rs->nrows != 1) return NULL;
+    /* the next review's due date follows ISMSReviewInterval, which may differ by location */
+    return apr_psprintf(ctx->pool, "%s|%s|%d", ISMS_ROW(rs, 0, 0), ctx->today,
+                        ctx->interval_months);
+}
+
+static isms_result dashboard_json(isms_ctx *ctx)
+{
+    isms_cache *cache = isms_conn_cache(ctx->conn);
+    const char *v = dashboard_validator(ctx), *etag = NULL, *body;
+    size_t len;
+    int claimed = 0;
+    json_t *d = NULL;
+    isms_result r = {0};
+
+    if (v && isms_cache_get_or_claim(cache, ctx->pool, "dashboard:json", v, &etag, &body, &len,
+                                     &claimed)) {
+        r.status = 200;
+    }
+    else if ((r = dashboard_data(ctx, &d)).status == 0 &&
+             (body = isms_json_dump(ctx->pool, d, &len)) != NULL) {
+        r.status = 200;
+        if (v) isms_cache_put(cache, "dashboard:json", v, NULL, body, len);
+        claimed = 0;
+    }
+    else if (r.status == 0) {
+        r = isms_res_db(ctx->pool, ISMS_DB_ERROR, "cannot serialize the dashboard");
+    }
+    if (claimed) isms_cache_abandon(cache, "dashboard:json", v);
+    if (r.status == 200) {
+        r.raw = body;
+        r.raw_len = len;
+        r.content_type = "application/json; charset=utf-8";
+    }
+    return r;
+}
+
 isms_result isms_report_dashboard(isms_ctx *ctx, const isms_query *q, const char *accept)
 {
     const char *name = apr_pstrcat(ctx->pool, "dashboard-", ctx->today, NULL);
@@ -347,8 +399,9 @@ isms_result isms_report_dashboard(isms_ctx *ctx, const isms_query *q, const char
     isms_result r = isms_report_pick(ctx, q, accept, ISMS_FMT_HTML | ISMS_FMT_JSON,
                                      ISMS_FMT_JSON, &fmt);
 
-    if (r.status || (r = dashboard_data(ctx, &d)).status) return r;
-    if (fmt == ISMS_FMT_JSON) return isms_res_ok(ctx, 200, json_incref(d), NULL, NULL);
+    if (r.status) return r;
+    if (fmt == ISMS_FMT_JSON) return dashboard_json(ctx);
+    if ((r = dashboard_data(ctx, &d)).status) return r;
     b = isms_buf_new(ctx->pool, 65536);
     dashboard_html(b, ctx->pool, d);
     return isms_html_result(ctx, b, isms_report_filename(ctx->pool, name, fmt));

@@ -2,6 +2,8 @@
  * change while a draft, list. */
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_cache.h"
+#include "isms_workflow.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -214,4 +216,137 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
     }
     json_decref(rows);
     return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+}
+
+/* ---- the rendered review, cached per process and validated in every read ---- */
+
+/* What the rendered review depends on, read in the request's read transaction: its
+ * row_version, bumped in the same transaction as every write to the review, its items, its
+ * actions' progress updates, its objectives' measurements, and the creation or cancellation
+ * of a later review that carries its actions over (carry_over_count; isms_touch_carried);
+ * and the day (an open action's days_overdue). NULL when there is no such review. */
+static isms_db_status review_validator(isms_ctx *ctx, long long id, const char **v,
+                                       const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT row_version, status FROM review WHERE id = %d", id);
+    *v = NULL;
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (rs->nrows == 1) {
+        *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1), "|",
+                         ctx->today, NULL);
+    }
+    return ISMS_DB_OK;
+}
+
+/* A 200 result as the bytes it is sent as (isms_json_dump of the body). */
+static void as_raw(isms_result *r, const char *body, size_t len)
+{
+    r->raw = body;
+    r->raw_len = len;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+static isms_result cached_or(isms_ctx *ctx, const char *key, const char *validator,
+                             isms_result (*render)(isms_ctx *, long long, long long),
+                             long long id, long long arg)
+{
+    isms_cache *cache = isms_conn_cache(ctx->conn);
+    isms_result r = {0};
+    const char *body;
+    size_t len;
+    int claimed = 0;
+
+    if (validator && isms_cache_get_or_claim(cache, ctx->pool, key, validator, &r.etag, &body,
+                                             &len, &claimed)) {
+        r.status = 200;
+        as_raw(&r, body, len);
+        return r;
+    }
+    r = render(ctx, id, arg);
+    if (r.status == 200 && r.body && !r.raw && (body = isms_json_dump(ctx->pool, r.body,
+                                                                      &len)) != NULL) {
+        if (validator) isms_cache_put(cache, key, validator, r.etag, body, len);
+        as_raw(&r, body, len);
+    }
+    else if (claimed) {
+        isms_cache_abandon(cache, key, validator);
+    }
+    return r;
+}
+
+static isms_result render_review(isms_ctx *ctx, long long id, long long unused)
+{
+    (void)unused;
+    return isms_review_get(ctx, id);
+}
+
+/* The sealed version's validator: its seal hash and its status (APPROVED -> PUBLISHED ->
+ * SUPERSEDED); NULL when there is no such version. */
+static isms_db_status version_validator(isms_ctx *ctx, long long id, long long version,
+                                        const char **v, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT content_hash, status FROM review_version WHERE review_id = %d "
+                        "AND version = %d", id, version);
+    *v = NULL;
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (rs->nrows == 1) *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1),
+                                         NULL);
+    return ISMS_DB_OK;
+}
+
+static const char *review_key(isms_ctx *ctx, long long id, long long version)
+{
+    return version ? apr_psprintf(ctx->pool, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
+                                  (apr_int64_t)id, (apr_int64_t)version)
+                   : apr_psprintf(ctx->pool, "review:%" APR_INT64_T_FMT, (apr_int64_t)id);
+}
+
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
+{
+    isms_result r = {0};
+    const char *v = NULL, *err = NULL, *body;
+    isms_db_status st = version ? version_validator(ctx, id, version, &v, &err)
+                                : review_validator(ctx, id, &v, &err);
+    size_t len;
+
+    if (st != ISMS_DB_OK || !v) return r;       /* the full path reports it */
+    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, version), v,
+                       &r.etag, &body, &len)) {
+        r.status = 200;
+        as_raw(&r, body, len);
+    }
+    return r;
+}
+
+isms_result isms_review_get_cached(isms_ctx *ctx, long long id)
+{
+    const char *v = NULL, *err = NULL;
+    isms_db_status st = review_validator(ctx, id, &v, &err);
+
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return cached_or(ctx, review_key(ctx, id, 0), v, render_review, id, 0);
+}
+
+static isms_result render_version(isms_ctx *ctx, long long id, long long version)
+{
+    return isms_review_version_get(ctx, id, version);
+}
+
+/* A sealed version: its content never changes (triggers refuse it); only its status does
+ * (APPROVED -> SUPERSEDED), so (seal hash, status) validates the rendered body. */
+isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version)
+{
+    const char *err = NULL, *v = NULL;
+    isms_db_status st = version_validator(ctx, id, version, &v, &err);
+
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return cached_or(ctx, review_key(ctx, id, version), v, render_version, id, version);
 }

@@ -2,22 +2,24 @@
  * table, and transactions. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"
 #include "isms_log.h"
+#include "isms_cache.h"
 
 #include <apr_reslist.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const isms_dialect dialects[] = {
     {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
-     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL},
+     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL, 1},
     {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED",
      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
      "AND table_name = %s",
      "SELECT pg_advisory_xact_lock(4927372)",
-     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL},
+     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL, 1},
     /* MariaDB: the session is READ COMMITTED (isms_store_dbi.c), as pgsql's writes; a read
      * is one consistent snapshot, as pgsql's REPEATABLE READ READ ONLY. DDL commits
      * implicitly, so the migration lock is a named lock, held past the statements. */
@@ -27,7 +29,7 @@ static const isms_dialect dialects[] = {
      "AND table_name = %s", "SELECT GET_LOCK('ismsreview.migrate', 60)",
      "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')",
      "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", 0,
-     "SELECT RELEASE_LOCK('ismsreview.migrate')"},
+     "SELECT RELEASE_LOCK('ismsreview.migrate')", 0},
 };
 
 struct isms_store {
@@ -38,6 +40,11 @@ struct isms_store {
     void *backend;
     apr_reslist_t *conns;
     apr_thread_mutex_t *lock;      /* serializes connect/close: libdbi is not thread-safe there */
+    isms_cache *cache;             /* rendered bodies, validated per request (isms_cache.h) */
+    /* SQLite: the write transactions of this process queue here, in the kernel, instead of
+     * all polling SQLite's write lock (isms_sqlite_busy_handler); NULL for servers */
+    apr_thread_mutex_t *write_lock;
+    apr_interval_time_t write_wait;
     char last_error[512];
 };
 
@@ -46,6 +53,7 @@ void isms_store_set_backend(isms_store *s, void *b) { s->backend = b; }
 const isms_dialect *isms_store_dialect(const isms_store *s) { return s->dialect; }
 const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
+isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
 
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {
@@ -71,6 +79,7 @@ static apr_status_t conn_destruct(void *res, void *params, apr_pool_t *pool)
     isms_store *s = params;
     isms_conn *c = res;
 
+    isms_sqlite_stmts_free(c);           /* SQLite refuses to close with open statements */
     apr_thread_mutex_lock(s->lock);
     s->ops->disconnect(s, c->handle);
     apr_thread_mutex_unlock(s->lock);
@@ -97,6 +106,16 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
         *err = "cannot create the store mutex";
         return ISMS_DB_ERROR;
     }
+    if (strcmp(conf->driver, "sqlite3") == 0) {
+        const char *t = isms_dbconf_get(conf, "sqlite3_timeout");
+        s->write_wait = apr_time_from_msec(t ? atoi(t) : 5000);
+        if (apr_thread_mutex_create(&s->write_lock, APR_THREAD_MUTEX_TIMED, p) != APR_SUCCESS) {
+            *err = "cannot create the store's write mutex";
+            return ISMS_DB_ERROR;
+        }
+    }
+    /* 256 rendered reviews of at most 4 MB each per process and database */
+    s->cache = isms_cache_create(p, 256, 4u << 20);
     /* The backend registers its own cleanup first, so it is torn down after the pool. */
     if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
     /* min 0: nothing is opened here, so a database that is down at start-up is simply
@@ -110,11 +129,20 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
     return ISMS_DB_OK;
 }
 
+static void write_unlock(isms_conn *c)
+{
+    if (!c->write_locked) return;
+    c->write_locked = 0;
+    apr_thread_mutex_unlock(c->store->write_lock);
+}
+
 static apr_status_t conn_release(void *data)
 {
     isms_conn *c = data;
 
     if (c->in_txn && !c->broken) isms_conn_rollback(c);
+    write_unlock(c);
+    c->released = apr_time_now();
     if (c->broken) {
         apr_reslist_invalidate(c->store->conns, c);
     }
@@ -137,6 +165,11 @@ isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
             apr_thread_mutex_unlock(s->lock);
             return ISMS_DB_UNAVAILABLE;
         }
+        /* a connection that finished a request less than ISMS_PING_AFTER ago is taken as
+         * alive (on PostgreSQL the check is a round trip, as much as the cached review GET
+         * itself); one broken meanwhile fails its first statement, which marks it broken
+         * (503, Retry-After), and it is replaced on the next acquire */
+        if (c->released && apr_time_now() - c->released < ISMS_PING_AFTER) break;
         if (s->ops->alive(c->handle)) break;
         apr_reslist_invalidate(s->conns, c);   /* went away while idle: replace it once */
         c = NULL;
@@ -175,12 +208,21 @@ isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err)
     const isms_dialect *d = c->store->dialect;
     isms_db_status st = ISMS_DB_OK;
 
+    if (write && c->store->write_lock && !c->write_locked) {
+        if (apr_thread_mutex_timedlock(c->store->write_lock, c->store->write_wait) !=
+            APR_SUCCESS) {
+            *err = "database is locked: timed out waiting for this process's other write "
+                   "transaction";
+            return ISMS_DB_BUSY;
+        }
+        c->write_locked = 1;
+    }
     if (!write && d->before_read) st = isms_conn_exec(c, d->before_read, NULL, err);
     if (st == ISMS_DB_OK) {
         st = isms_conn_exec(c, write ? d->begin_write : d->begin_read, NULL, err);
     }
-
     if (st == ISMS_DB_OK) c->in_txn = 1;   /* a failed BEGIN leaves an open one open */
+    else if (!c->in_txn) write_unlock(c);
     return st;
 }
 
@@ -193,17 +235,24 @@ isms_db_status isms_conn_commit(isms_conn *c, const char **err)
         return st;
     }
     c->in_txn = 0;
+    write_unlock(c);
     return ISMS_DB_OK;
 }
 
 void isms_conn_rollback(isms_conn *c)
 {
+    char keep[sizeof(c->errbuf)];
     const char *err = NULL;
 
+    /* callers report the error that made them roll back, which lives in errbuf: a failing
+     * ROLLBACK (SQLite has already rolled back after SQLITE_FULL) must not replace it */
+    memcpy(keep, c->errbuf, sizeof(keep));
     if (isms_conn_exec(c, "ROLLBACK", NULL, &err) != ISMS_DB_OK) {
         c->broken = 1;   /* state unknown: never hand this connection out again */
     }
+    memcpy(c->errbuf, keep, sizeof(keep));
     c->in_txn = 0;
+    write_unlock(c);
 }
 
 void isms_conn_invalidate(isms_conn *c)

@@ -5,6 +5,7 @@
 #define ISMS_STORE_H
 
 #include <apr_pools.h>
+#include <apr_time.h>
 #include "isms_dbconf.h"
 
 typedef enum {
@@ -12,7 +13,10 @@ typedef enum {
     ISMS_DB_UNAVAILABLE,    /* cannot connect, or the connection broke */
     ISMS_DB_SCHEMA,         /* schema is not the version this build expects */
     ISMS_DB_BUSY,           /* lock timeout / serialization failure: safe to retry */
-    ISMS_DB_ERROR           /* the statement failed */
+    ISMS_DB_ERROR,          /* the statement failed */
+    ISMS_DB_READONLY,       /* the database takes no writes: read-only file system, file or
+                               transaction (SQLITE_READONLY, EROFS; PostgreSQL 25006) */
+    ISMS_DB_FULL            /* no space left for the write (SQLITE_FULL, ENOSPC; PG 53100) */
 } isms_db_status;
 
 typedef struct isms_store isms_store;
@@ -38,6 +42,7 @@ typedef struct {
                                     * level of the next transaction) */
     int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only) */
     const char *migration_unlock;  /* releases migration_lock after the transaction, or NULL */
+    int on_conflict;               /* INSERT ... ON CONFLICT DO NOTHING works (MariaDB: no) */
 } isms_dialect;
 
 typedef struct {
@@ -56,6 +61,9 @@ typedef struct {
 isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max,
                                  isms_store **out, const char **err);
 
+/* The liveness check on acquire is skipped for a connection released less than this ago. */
+#define ISMS_PING_AFTER apr_time_from_msec(1000)
+
 /* One connection for the life of pool p (a request pool): a liveness check on acquire; a
  * broken connection is invalidated and replaced; the connection goes back to the pool (or
  * is closed, if it broke during use) when p is cleared. Rolls back an open transaction. */
@@ -72,6 +80,8 @@ isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, ism
                                const char **err);
 const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value);
 const isms_dialect *isms_conn_dialect(const isms_conn *c);
+/* The store's cache of rendered bodies (isms_cache.h); NULL if it could not be created. */
+struct isms_cache *isms_conn_cache(const isms_conn *c);
 
 /* Transactions: write transactions take the write lock up front (BEGIN IMMEDIATE on
  * SQLite), so a read-then-write never fails half-way on a lock upgrade. */
@@ -91,12 +101,22 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
 isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                long long *affected, const char **err);
 
+/* Finalizes the connection's prepared SELECTs (before it is closed). */
+void isms_sqlite_stmts_free(isms_conn *c);
+
+/* Replaces SQLite's busy handler on a libdbi sqlite3 connection: short retries up to
+ * timeout_ms (isms_store_sqlite.c). p lives as long as the connection. */
+void isms_sqlite_busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms);
+
 /* Internals shared between isms_store.c and isms_store_dbi.c. */
 struct isms_conn {
     isms_store *store;
     void *handle;
     int in_txn;
     int broken;
+    int write_locked;           /* holds the store's write mutex (SQLite write transaction) */
+    struct isms_sqlite_stmts *stmts;   /* SQLite: prepared SELECTs (isms_store_sqlite.c) */
+    apr_time_t released;        /* when it last went back to the pool (0: never) */
     char errbuf[512];           /* the last error of exec, valid until the next statement */
 };
 void *isms_store_backend(isms_store *s);

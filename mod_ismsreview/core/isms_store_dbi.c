@@ -3,6 +3,7 @@
 #include "isms_store.h"
 #include "isms_log.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <dbi/dbi.h>
 #include <dbi/dbi-dev.h>
@@ -103,8 +104,7 @@ static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_p
     int i;
 
     if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
-    sqlite3_busy_timeout((sqlite3 *)((dbi_conn_t *)conn)->connection,
-                         atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
+    isms_sqlite_busy_handler(conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
     stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
                                                           : "PRAGMA synchronous=FULL";
     stmts[1] = "PRAGMA foreign_keys=ON";
@@ -240,12 +240,38 @@ static isms_db_status classify(isms_conn *c, const char *msg)
     const char *m = msg;
     int code = dbi_conn_error(c->handle, &m);
 
+    /* libdbi may put a number and ": " before the server's message */
+    m = msg;
+    while (apr_isdigit(*m)) m++;
+    if (m != msg && m[0] == ':' && m[1] == ' ') msg = m + 2;
+
     if (!strcmp(driver, "sqlite3") && (code == 5 || code == 6)) return ISMS_DB_BUSY;
     if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not serialize", 27) ||
                                      !strncmp(msg, "ERROR:  deadlock detected", 25))) {
         return ISMS_DB_BUSY;
     }
     if (!strcmp(driver, "mysql") && (code == 1205 || code == 1213)) return ISMS_DB_BUSY;
+    /* PostgreSQL 25006 read_only_sql_transaction (default_transaction_read_only, a hot
+     * standby) and 53100 disk_full ("could not extend file", "could not write"); libdbi
+     * gives no SQLSTATE, so the server's message (lc_messages C) */
+    if (!strcmp(driver, "pgsql") && !strncmp(msg, "ERROR:  cannot execute ", 23) &&
+        strstr(msg, " in a read-only transaction")) {
+        c->broken = 1;     /* its session keeps the setting: the next request reconnects */
+        return ISMS_DB_READONLY;
+    }
+    if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not extend file", 29) ||
+                                     strstr(msg, "No space left on device"))) {
+        return ISMS_DB_FULL;
+    }
+    /* MariaDB: 1290 with --read-only (SET GLOBAL read_only, a replica); 1021 disk full,
+     * 1114 a table (InnoDB tablespace) that cannot grow, or a write failing with ENOSPC */
+    if (!strcmp(driver, "mysql") && code == 1290 && strstr(msg, "read-only")) {
+        return ISMS_DB_READONLY;
+    }
+    if (!strcmp(driver, "mysql") && (code == 1021 || code == 1114 ||
+                                     strstr(msg, "No space left on device"))) {
+        return ISMS_DB_FULL;
+    }
     if (!dbi_alive(c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;
@@ -288,6 +314,15 @@ static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
         char *v;
         if (dbi_result_field_is_null_idx(r, (unsigned)i + 1)) {
             row[i] = NULL;
+            continue;
+        }
+        if (dbi_result_get_field_type_idx(r, (unsigned)i + 1) == DBI_TYPE_DECIMAL) {
+            /* libdbi renders floating-point columns with "%e": six digits, so 123456789.125
+             * would come back as 1.234568e+08. %.17g reads back as the same double. */
+            unsigned attr = dbi_result_get_field_attribs_idx(r, (unsigned)i + 1);
+            double d = (attr & DBI_DECIMAL_SIZE4) ? dbi_result_get_float_idx(r, (unsigned)i + 1)
+                                                  : dbi_result_get_double_idx(r, (unsigned)i + 1);
+            row[i] = apr_psprintf(p, "%.17g", d);
             continue;
         }
         v = dbi_result_get_as_string_copy_idx(r, (unsigned)i + 1);

@@ -231,7 +231,14 @@ static isms_result do_cancel(isms_ctx *ctx, const json_t *review)
         return conflict(ctx, "an amendment cannot be cancelled: version 1 or later was approved "
                         "and stays the record; finish the amendment or submit it unchanged");
     }
-    return run_move(ctx, move_sql(ctx, "CANCELLED"), review, 1);
+    isms_result r = run_move(ctx, move_sql(ctx, "CANCELLED"), review, 1);
+    const char *err = NULL;
+    isms_db_status st;
+
+    if (r.status) return r;
+    /* the actions this review carried over no longer count it */
+    st = isms_touch_carried(ctx, json_integer_value(json_object_get(review, "id")), &err);
+    return st == ISMS_DB_OK ? r : isms_res_db(ctx->pool, st, err);
 }
 
 static isms_result do_publish(isms_ctx *ctx, const json_t *review)
@@ -546,6 +553,10 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
         isms_verr(&errs, "justification", "required", "a waiver needs a written justification");
         return isms_res_invalid(ctx->pool, errs.list);
     }
+    /* lock the review's row before reading its status, as item writes do (isms_items.c) */
+    if ((st = isms_touch_review(ctx, id, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
     if ((r = isms_load_review(ctx, id, &review)).status) return r;
     if (!isms_review_editable(review)) {
         return conflict(ctx, "findings are waived before the review is submitted");
@@ -566,7 +577,6 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
                      (long long)json_integer_value(json_object_get(review, "version")), rule,
                      jstr(w, "justification"), ctx->user, ctx->now);
     st = isms_exec_sql(ctx, q, NULL, &err);
-    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, id, &err);
     if (st == ISMS_DB_ERROR) return conflict(ctx, "this rule is already waived");
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     r = isms_review_check(ctx, id);

@@ -91,6 +91,11 @@ static int send_result(isms_req *q, const isms_result *res)
         r->status = res->status;
         return OK;
     }
+    if (res->status == HTTP_SERVICE_UNAVAILABLE && res->body) {
+        const char *type = json_string_value(json_object_get(res->body, "type"));
+        apr_table_setn(r->headers_out, "Retry-After",
+                       type && strstr(type, "database-busy") ? "1" : "5");
+    }
     if (res->status >= 400) return isms_send_problem_json(q, res->body);
     return isms_send_json(q, res->status, res->body);
 }
@@ -143,6 +148,32 @@ static void make_event(isms_req *q, isms_audit_event *ev)
         ev->entity = p[3] == 'a' ? "action" : "objective";
         ev->entity_id = q->ids[0];
     }
+}
+
+/* GET v1/reviews/{id}[?version=n]: first the cached rendering, validated by one indexed
+ * SELECT outside a transaction (a single statement reads one consistent state); on a miss the
+ * usual read transaction renders it (and validates it again inside). */
+int isms_handle_review_get(isms_req *q)
+{
+    const char *v = apr_table_get(q->query, "version"), *err = NULL;
+    isms_conn *c;
+    isms_ctx ctx;
+    isms_result res;
+    long long n = 0;
+    isms_db_status st = isms_acquire(q, &c, &err);
+
+    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
+    make_ctx(q, c, &ctx);
+    if (v) {
+        char *end;
+        n = strtoll(v, &end, 10);
+        if (!*v || *end || n < 1) n = -1;        /* the full path answers the 400 */
+    }
+    if (n >= 0 && (res = isms_review_get_fast(&ctx, q->ids[0], n)).status) {
+        return send_result(q, &res);
+    }
+    res = isms_txn_read(&ctx, (isms_op_fn *)q->method->op, q);
+    return send_result(q, &res);
 }
 
 void isms_audit_refused(isms_req *q)

@@ -26,13 +26,13 @@ isms_result isms_op_review_get(isms_ctx *c, void *a)
     char *end;
     long long n;
 
-    if (!v) return isms_review_get(c, REQ(a)->ids[0]);
+    if (!v) return isms_review_get_cached(c, REQ(a)->ids[0]);
     n = strtoll(v, &end, 10);
     if (!*v || *end || n < 1) {
         return isms_res_problem(c->pool, 400, "bad-parameter", "Bad parameter",
                                 "version must be a version number");
     }
-    return isms_review_version_get(c, REQ(a)->ids[0], n);
+    return isms_review_version_get_cached(c, REQ(a)->ids[0], n);
 }
 
 isms_result isms_op_review_patch(isms_ctx *c, void *a)

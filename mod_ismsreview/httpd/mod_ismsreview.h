@@ -110,6 +110,7 @@ int isms_check_origin(isms_req *q);            /* OK, or a response was sent */
 int isms_handle_health(isms_req *q);
 int isms_handle_me(isms_req *q);
 int isms_handle_record(isms_req *q);           /* every record route, through the core */
+int isms_handle_review_get(isms_req *q);       /* GET v1/reviews/{id}: cached first */
 void isms_audit_refused(isms_req *q);          /* records a write refused by the glue */
 
 /* isms_routes.c */

@@ -154,22 +154,33 @@ static const char *run_user;          /* --user for check-config */
 /* A checkpoint kept outside the database (syslog, a ticket, another system): the chain must
  * still hold that event with that hash, so a chain truncated or rewritten consistently
  * (triggers dropped, head moved) is caught. */
-static int check_checkpoint(apr_pool_t *p, isms_conn *c)
+/* The checkpoint file, read before the database is touched, so that a bad file is a usage
+ * error (exit 2) whatever state the database is in. */
+static json_t *checkpoint;
+
+static int load_checkpoint(void)
 {
     json_error_t jerr;
-    json_t *cp = json_load_file(checkpoint_file, JSON_REJECT_DUPLICATES, &jerr);
+
+    checkpoint = json_load_file(checkpoint_file, JSON_REJECT_DUPLICATES, &jerr);
+    if (!checkpoint || json_integer_value(json_object_get(checkpoint, "events")) < 1 ||
+        !json_string_value(json_object_get(checkpoint, "head"))) {
+        fprintf(stderr, "ismsreview-admin: %s is not a checkpoint written by "
+                        "`ismsreview-admin checkpoint`\n", checkpoint_file);
+        return EXIT_USAGE;
+    }
+    return EXIT_SUCCESS;
+}
+
+static int check_checkpoint(apr_pool_t *p, isms_conn *c)
+{
+    json_t *cp = checkpoint;
     json_int_t n = json_integer_value(json_object_get(cp, "events"));
     const char *head = json_string_value(json_object_get(cp, "head")), *err = NULL;
     isms_sql *q;
     isms_rows *rs;
     int rc = EXIT_SUCCESS;
 
-    if (!cp || n < 1 || !head) {
-        fprintf(stderr, "ismsreview-admin: %s is not a checkpoint written by "
-                        "`ismsreview-admin checkpoint`\n", checkpoint_file);
-        json_decref(cp);
-        return EXIT_USAGE;
-    }
     q = isms_sql_new(p, c);
     isms_sql_appendf(q, "SELECT hash FROM audit_event WHERE seq = %d", (long long)n);
     if (isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
@@ -292,6 +303,8 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
                         "or set ISMSREVIEW_DATABASE\n");
         return EXIT_USAGE;
     }
+    if (strcmp(cmd, "verify") == 0 && checkpoint_file &&
+        (rc = load_checkpoint()) != EXIT_SUCCESS) return rc;
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
     if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);

@@ -28,6 +28,7 @@ static void sql_ok(isms_conn *c, apr_pool_t *p, const char *sql)
 {
     const char *err = NULL;
 
+    if (getenv("ISMS_FUZZ_VERBOSE")) fprintf(stderr, "  %s\n", sql);
     FUZZ_ASSERT(isms_sqlite_run(c, p, sql, NULL, NULL, &err) == ISMS_DB_OK, "%s: %s", sql,
                 err);
 }

@@ -50,12 +50,12 @@ rc=0
 for t in $targets; do
     work="$out/work/$t"
     mkdir -p "$work"
-    before=$(ls tests/fuzz/corpus/"$t" | grep -c '^crash-')
+    before=$(ls tests/fuzz/corpus/"$t" | grep -cE '^(crash|leak|timeout|oom)-')
     "$out/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="tests/fuzz/corpus/$t/" \
         "$work" "tests/fuzz/corpus/$t" > "$out/$t.log" 2>&1
     frc=$?
-    after=$(ls tests/fuzz/corpus/"$t" | grep -c '^crash-')
+    after=$(ls tests/fuzz/corpus/"$t" | grep -cE '^(crash|leak|timeout|oom)-')
     done_line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE|INITED).*cov:' "$out/$t.log" | tail -n 1)
     cov=$(echo "$done_line" | sed -nE 's/.*cov: ([0-9]+).*/\1/p')
     ft=$(echo "$done_line" | sed -nE 's/.*ft: ([0-9]+).*/\1/p')

@@ -415,3 +415,63 @@ def test_everything_then_chain_verifies_and_heads_agree(pair):
     last = backend.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")[0]
     flat = json.dumps(heads[0])
     assert last[1] in flat and last[0] in flat, (last, heads[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# an edit racing a submit on the other front end: never lands in the submitted review
+
+SLOW_SUBMIT = """
+CREATE FUNCTION isms_test_slow_submit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status <> NEW.status AND NEW.status = 'SUBMITTED' THEN
+        PERFORM pg_sleep(2);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER isms_test_slow_submit AFTER UPDATE ON review
+    FOR EACH ROW EXECUTE FUNCTION isms_test_slow_submit();
+"""
+
+
+@pytest.mark.parametrize("edit", ["delete", "patch", "create"])
+def test_item_edit_racing_submit_is_refused(pair, edit):
+    """The submit has checked completeness and holds the review's row (a test trigger keeps it
+    there for 2 s, as a slow commit would); an item edit on the other front end meanwhile must
+    not commit into the now SUBMITTED review (it did: the item was written first and the
+    review touched after the submit's commit, so a review with its mandatory input e deleted
+    was submitted and could be approved)."""
+    backend, (a, b) = pair
+    built = build_review(a, True, title="Edit racing submit")
+    rid = built["id"]
+    backend.pg.psql(SLOW_SUBMIT, dbname=backend.dbname)
+    item = "v1/reviews/%d/inputs/%d" % (rid, built["inputs"]["E"])
+    tag, _ = etag_of(b, item)
+    result = {}
+
+    def submit():
+        result["submit"] = a.transition(rid, "submit")[0]
+    t = threading.Thread(target=submit)
+    t.start()
+    deadline = time.time() + 10     # wait until the submit sits in the trigger
+    while time.time() < deadline and not backend.query(
+            "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'UPDATE review SET%%' AND "
+            "wait_event = 'PgSleep'"):
+        time.sleep(0.02)
+    if edit == "delete":
+        st, _, doc = b.call("DELETE", item, if_match=tag)
+    elif edit == "patch":
+        st, _, doc = b.call("PATCH", item, body={"summary": "changed after the check"},
+                            if_match=tag)
+    else:
+        st, _, doc = b.call("POST", "v1/reviews/%d/inputs" % rid, body={
+            "category": "G_IMPROVEMENT", "title": "Late input", "summary": "Too late.",
+            "status": "PRESENTED", "evidence_refs": ["late.pdf"]})
+    t.join(30)
+    assert result["submit"] == 200, result
+    assert st == 409, (edit, st, doc)
+    doc, _ = a.review(rid)
+    assert doc["status"] == "SUBMITTED"
+    assert a.check(rid)["blocking"] == 0
+    ids = [i["id"] for i in doc["inputs"]]
+    assert built["inputs"]["E"] in ids and len(ids) == len(built["inputs"]), ids
+    assert a.get(item)["summary"] != "changed after the check"

@@ -58,3 +58,21 @@ def test_web_ui_is_served(make_httpd):
     status, hdrs, body = h.request("GET", "/isms/")
     assert status == 200, body[:300]
     assert hdrs["content-type"].startswith("text/html")
+
+
+def test_sanitizer_reports_fail_even_when_allowed(basedir, built):
+    """tests/sanitize.sh: a report file of ASan/UBSan in the server's logs/sanitizer/, or a
+    UBSan "runtime error:" line in the error log, is always a bad line."""
+    h = harness.Httpd(os.path.join(basedir, "sancheck"))
+    h.allow(r".*")
+    _write_log(h, ["mod_ismsreview/core/isms_x.c:12:5: runtime error: signed integer overflow"])
+    assert any("runtime error:" in b for b in h.bad_log_lines())
+    _write_log(h, [])
+    assert h.bad_log_lines() == []
+    os.makedirs(os.path.join(h.log_dir, "sanitizer"), exist_ok=True)
+    with open(os.path.join(h.log_dir, "sanitizer", "asan.4242"), "w") as f:
+        f.write("==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x1\n")
+    bad = h.bad_log_lines()
+    assert any("asan.4242" in b for b in bad) and any("heap-use-after-free" in b for b in bad)
+    with pytest.raises(AssertionError):
+        h.check_error_log()

@@ -2,7 +2,7 @@
 and read back field for field; single items, lists with filters and cursor pagination;
 ETag / If-Match / If-None-Match; DELETE; Idempotency-Key; who may read and write.
 
-Runs on every backend of the `backend` fixture (sqlite3, pgsql)."""
+Runs on every backend of the `backend` fixture (sqlite3, pgsql, mysql)."""
 
 import re
 
@@ -143,6 +143,18 @@ def test_single_items_and_locations(api, full):
                 404)
     api.problem("GET", "v1/reviews/999999", 404)
     api.problem("GET", "v1/reviews/999999/inputs", 404)
+
+
+def test_numbers_come_back_exactly(api):
+    # every significant digit of a double survives the database (libdbi's own rendering of
+    # floating-point columns keeps six: 123456789.125 would read back as 123456800)
+    rid = small_review(api)["id"]
+    values = {"amount": 123456789.125, "approved_amount": 0.1, "quantity": 2.5e-7}
+    doc, _ = api.create("v1/reviews/%d/resources" % rid, dict(
+        {"resource_type": "BUDGET_CAPEX", "description": "Precise amounts", "currency": "EUR"},
+        **values))
+    item = api.get("v1/reviews/%d/resources/%d" % (rid, doc["id"]))
+    assert {k: item[k] for k in values} == values, item
 
 
 def test_posting_generated_input_a_is_422(api):

@@ -11,6 +11,8 @@
 #include <dbi/dbi.h>
 
 #include "isms_dbconf.h"
+#include "isms_ops.h"
+#include "isms_cache.h"
 
 static const char *count_rows(isms_conn *c, apr_pool_t *p)
 {
@@ -415,6 +417,144 @@ START_TEST(acquire_does_not_leak)
 }
 END_TEST
 
+/* ---- faults that clear by themselves: read-only and full are their own statuses (503) */
+
+START_TEST(read_only_is_its_own_status)
+{
+    const char *err = NULL;
+    isms_result r;
+
+    isms_test_exec(tconn, "CREATE TABLE t (v TEXT)");
+    isms_test_exec(tconn, "PRAGMA query_only = 1");       /* SQLITE_READONLY on writes */
+    ck_assert_int_eq(isms_conn_exec(tconn, "INSERT INTO t VALUES ('x')", NULL, &err),
+                     ISMS_DB_READONLY);
+    ck_assert_contains(err, "readonly");
+    /* a handle SQLite opened read-only stays so: it is not handed out again */
+    ck_assert_int_eq(tconn->broken, 1);
+    r = isms_res_db(tpool, ISMS_DB_READONLY, err);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_contains(json_string_value(json_object_get(r.body, "type")),
+                       "database-read-only");
+}
+END_TEST
+
+START_TEST(full_is_its_own_status)
+{
+    const char *err = NULL;
+    isms_result r;
+
+    isms_test_exec(tconn, "CREATE TABLE t (v TEXT)");
+    isms_test_exec(tconn, "PRAGMA max_page_count = 1");   /* SQLITE_FULL on growth */
+    ck_assert_int_eq(isms_conn_exec(tconn, "INSERT INTO t VALUES (zeroblob(100000))", NULL,
+                                    &err), ISMS_DB_FULL);
+    ck_assert_contains(err, "full");
+    ck_assert_int_eq(tconn->broken, 0);                   /* space may come back */
+    r = isms_res_db(tpool, ISMS_DB_FULL, err);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_contains(json_string_value(json_object_get(r.body, "type")), "database-full");
+    r = isms_res_db(tpool, ISMS_DB_UNAVAILABLE, "gone");
+    ck_assert_int_eq(r.status, 503);
+    r = isms_res_db(tpool, ISMS_DB_ERROR, "syntax");
+    ck_assert_int_eq(r.status, 500);
+}
+END_TEST
+
+START_TEST(failed_rollback_keeps_the_error)
+{
+    /* SQLite rolls back by itself after SQLITE_FULL, so the caller's ROLLBACK fails; the
+     * error the caller reports must stay the one that made it roll back */
+    const char *err = NULL;
+
+    ck_assert_int_eq(isms_conn_exec(tconn, "SELEC 1", NULL, &err), ISMS_DB_ERROR);
+    isms_conn_rollback(tconn);                            /* no transaction: fails */
+    ck_assert_contains(err, "syntax error");
+}
+END_TEST
+
+/* ---- the cache of rendered bodies (isms_cache.c) */
+
+START_TEST(cache_hit_needs_the_same_validator)
+{
+    isms_cache *c = isms_cache_create(tpool, 8, 1024);
+    const char *etag = NULL, *body = NULL;
+    size_t len = 0;
+
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:1", "3|DRAFT", &etag, &body, &len), 0);
+    isms_cache_put(c, "review:1", "3|DRAFT", "\"review-1-3\"", "{\"a\":1}", 7);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:1", "3|DRAFT", &etag, &body, &len), 1);
+    ck_assert_str_eq(etag, "\"review-1-3\"");
+    ck_assert_uint_eq(len, 7);
+    ck_assert_str_eq(body, "{\"a\":1}");
+    /* another validator (a write happened) or another key: a miss */
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:1", "4|DRAFT", &etag, &body, &len), 0);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:2", "3|DRAFT", &etag, &body, &len), 0);
+    /* a newer rendering replaces the older one */
+    isms_cache_put(c, "review:1", "4|DRAFT", NULL, "{}", 2);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:1", "3|DRAFT", &etag, &body, &len), 0);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "review:1", "4|DRAFT", &etag, &body, &len), 1);
+    ck_assert_ptr_null(etag);
+    ck_assert_uint_eq(isms_cache_get_stats(c).hits, 2);
+    ck_assert_uint_eq(isms_cache_get_stats(c).stores, 2);
+}
+END_TEST
+
+START_TEST(cache_bounds_and_clear)
+{
+    isms_cache *c = isms_cache_create(tpool, 1, 4);
+    const char *etag, *body;
+    size_t len;
+
+    isms_cache_put(c, "k", "v", NULL, "12345", 5);          /* above max_entry: not kept */
+    ck_assert_int_eq(isms_cache_get(c, tpool, "k", "v", &etag, &body, &len), 0);
+    isms_cache_put(c, "k", "v", NULL, "1234", 4);
+    isms_cache_put(c, "other", "v", NULL, "x", 1);          /* one slot: replaces k */
+    ck_assert_int_eq(isms_cache_get(c, tpool, "k", "v", &etag, &body, &len), 0);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "other", "v", &etag, &body, &len), 1);
+    isms_cache_clear(c);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "other", "v", &etag, &body, &len), 0);
+    /* a NULL cache (not created) never hits and never crashes */
+    isms_cache_put(NULL, "k", "v", NULL, "x", 1);
+    ck_assert_int_eq(isms_cache_get(NULL, tpool, "k", "v", &etag, &body, &len), 0);
+}
+END_TEST
+
+START_TEST(cache_claims)
+{
+    isms_cache *c = isms_cache_create(tpool, 8, 1024);
+    const char *etag, *body;
+    size_t len;
+    int claimed = 0, second = 1;
+    apr_time_t t0;
+
+    /* the first miss claims the rendering; the same key and validator asked again while the
+     * claim is open waits (here: until ISMS_CACHE_WAIT runs out, no other thread) and does
+     * not claim; another validator neither waits nor claims */
+    ck_assert_int_eq(isms_cache_get_or_claim(c, tpool, "k", "v1", &etag, &body, &len,
+                                             &claimed), 0);
+    ck_assert_int_eq(claimed, 1);
+    ck_assert_int_eq(isms_cache_get_or_claim(c, tpool, "k", "v2", &etag, &body, &len,
+                                             &second), 0);
+    ck_assert_int_eq(second, 0);
+    t0 = apr_time_now();
+    ck_assert_int_eq(isms_cache_get_or_claim(c, tpool, "k", "v1", &etag, &body, &len,
+                                             &second), 0);
+    ck_assert_int_eq(second, 0);
+    ck_assert(apr_time_now() - t0 >= ISMS_CACHE_WAIT / 2);
+    ck_assert_uint_ge(isms_cache_get_stats(c).waits, 1);
+    /* abandoning ends the claim: the next miss claims again; put ends it and stores */
+    isms_cache_abandon(c, "k", "v1");
+    ck_assert_int_eq(isms_cache_get_or_claim(c, tpool, "k", "v1", &etag, &body, &len,
+                                             &claimed), 0);
+    ck_assert_int_eq(claimed, 1);
+    isms_cache_put(c, "k", "v1", NULL, "body", 4);
+    ck_assert_int_eq(isms_cache_get_or_claim(c, tpool, "k", "v1", &etag, &body, &len,
+                                             &claimed), 1);
+    ck_assert_int_eq(claimed, 0);
+    ck_assert_str_eq(body, "body");
+}
+END_TEST
+
 Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -442,6 +582,15 @@ Suite *store_suite(void)
     tcase_add_test(tc, quote_via_connection);
     tcase_add_test(tc, exec_error_is_a_copy);
     tcase_add_test(tc, acquire_does_not_leak);
+    tcase_add_test(tc, read_only_is_its_own_status);
+    tcase_add_test(tc, full_is_its_own_status);
+    tcase_add_test(tc, failed_rollback_keeps_the_error);
+    suite_add_tcase(s, tc);
+
+    tc = isms_test_tcase("cache", 0);
+    tcase_add_test(tc, cache_hit_needs_the_same_validator);
+    tcase_add_test(tc, cache_bounds_and_clear);
+    tcase_add_test(tc, cache_claims);
     suite_add_tcase(s, tc);
 
     /* failing because of bugs in the core (see the comments); CK_EXCLUDE_TAGS=regression

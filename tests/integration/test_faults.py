@@ -1,0 +1,427 @@
+"""Faults under a running Apache, never restarted by the test:
+
+- kill -9 of the Apache children during a write load: every acknowledged write is in the
+  database afterwards with the acknowledged content; SQLite's integrity_check and
+  `ismsreview-admin verify` (the audit chain) pass;
+- the database read-only (SQLite: the file not writable for the service user; PostgreSQL:
+  default_transaction_read_only on; MariaDB: read_only on), its disk full (SQLite on a small
+  tmpfs filled up) and stopped (PostgreSQL, MariaDB): writes get a 503 problem with
+  Retry-After and one numbered error-log line naming the cause, reads go on where the database allows them, no 2xx for anything not
+  committed, and the first write after the fault clears succeeds within seconds.
+
+The SQLite cases need root (a tmpfs mount, a file the service user cannot write; they skip
+otherwise). A read-only remount of a file system cannot be simulated: Linux refuses it
+(EBUSY) while the database is open for writing; SQLite's EROFS maps like SQLITE_READONLY. PostgreSQL disk full is
+not simulated (a tablespace on a full file system would need the cluster's tablespace set-up
+in the harness); its mapping (53100, "could not extend file") is in isms_store_dbi.c."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+import harness
+import records_data as rd
+import test_bad_requests as tbr
+
+VALID = tbr.VALID
+ACTION = dict(VALID["actions"], due_date="2026-12-30")     # after the review's date
+HEALTH = "/isms/api/v1/health"
+RECOVERY_LIMIT = 5.0          # seconds from the fault clearing to the first 2xx write
+
+needs_root = pytest.mark.skipif(not harness.is_root(), reason="mounts a tmpfs: needs root")
+sqlite_only = pytest.mark.skipif("sqlite3" not in os.environ.get("ISMS_BACKENDS",
+                                                                 "sqlite3,pgsql,mysql"),
+                                 reason="sqlite3 not in ISMS_BACKENDS")
+
+
+def mount_tmpfs(request, basedir, size):
+    """A tmpfs of the given size at BASEDIR/dbfs, owned by the service user; unmounted once
+    every server of the test is stopped."""
+    path = os.path.join(basedir, "dbfs")
+    os.makedirs(path)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0755" % size, "tmpfs", path],
+                   check=True)
+    request.node.isms_late_cleanups.append(
+        lambda: subprocess.run(["umount", "-l", path], check=False))
+    harness._chown_service(path)
+    return path
+
+
+def remount(path, mode):
+    subprocess.run(["mount", "-o", "remount,%s" % mode, path], check=True)
+
+
+def sqlite(dbfile, sql):
+    p = harness.run_as_service_user(["sqlite3", "-batch", dbfile, sql])
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()
+
+
+def verify_chain(db_args):
+    rc, out = harness.migrate(db_args, "verify")
+    assert rc == 0, "ismsreview-admin verify failed:\n" + out
+
+
+def new_review(api, title):
+    return api.raw("POST", "v1/reviews", body=dict(VALID["reviews"], title=title))
+
+
+def check_503(resp, slug):
+    doc = harness.assert_problem(resp, 503)
+    assert doc["type"].endswith(":" + slug), doc
+    assert resp[1].get("retry-after", "").isdigit(), resp[1]
+    return doc
+
+
+def wait_recovery(api, title_prefix, limit=RECOVERY_LIMIT):
+    """Posts reviews until one is created; returns (seconds taken, created ids, titles of the
+    attempts that failed)."""
+    t0 = time.monotonic()
+    failed, n = [], 0
+    while True:
+        n += 1
+        title = "%s %d" % (title_prefix, n)
+        st, hdrs, body = new_review(api, title)
+        if st == 201:
+            return time.monotonic() - t0, json.loads(body)["id"], failed
+        assert st == 503, (st, body[:300])
+        failed.append(title)
+        assert time.monotonic() - t0 < limit, "no successful write %.1f s after the fault " \
+            "cleared; last: %d %r" % (limit, st, body[:300])
+        time.sleep(0.1)
+
+
+def numbered_lines(httpd, mark, number, cause):
+    lines = [l for l in httpd.error_log_lines(mark) if "AH%05d" % number in l]
+    assert lines, "no AH%05d line:\n%s" % (number, "\n".join(httpd.error_log_lines(mark)))
+    assert all(re.search(cause, l) for l in lines), lines
+    return lines
+
+
+def titles_in_db(backend, like):
+    return {r[0] for r in backend.query("SELECT title FROM review WHERE title LIKE '%s%%'"
+                                        % like)}
+
+
+# ---------------------------------------------------------------------------------------------
+# read-only
+
+
+@needs_root
+@sqlite_only
+def test_sqlite_read_only_database(make_httpd, basedir):
+    """The database file becomes read-only for the service user (a backup restored with the
+    wrong mode). A connection opened before keeps its writable descriptor, as the kernel
+    wants, so the children are replaced (SIGKILL; the parent, Apache, stays) and their new
+    connections find the file read-only."""
+    dbdir = os.path.join(basedir, "db")
+    os.makedirs(dbdir)
+    harness._chown_service(dbdir)
+    db_args = harness.sqlite_db_args(dbdir)
+    dbfile = os.path.join(dbdir, "isms.db")
+    httpd = make_httpd(db_args=db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: 8: "
+                r"attempt to write a readonly database",
+                r"\[core:notice\].*AH00052: child pid \d+ exit signal Killed \(9\)")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    act, apath = api.create(rpath + "/actions", ACTION)
+    mark = httpd.log_size()
+
+    os.chmod(dbfile, 0o444)
+    try:
+        for c in children(httpd):
+            os.kill(c, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while httpd.request("GET", HEALTH)[0] != 200:
+            assert time.monotonic() < deadline, "no child came back"
+            time.sleep(0.1)
+        for i in range(6):
+            check_503(new_review(api, "ro-attempt %d" % i), "database-read-only")
+            _, etag = api.get_with_etag(apath)       # reading goes on
+            check_503(api.raw("PATCH", apath, body={"priority": "LOW"},
+                              headers={"If-Match": etag}), "database-read-only")
+        numbered_lines(httpd, mark, 21300, r"read-only.*readonly")
+    finally:
+        os.chmod(dbfile, 0o644)
+    took, rid, failed = wait_recovery(api, "ro-recovered")
+    print("\nSQLite read-only: first write %.2f s after the file became writable" % took)
+    assert httpd.read_pid() == pid and harness.pid_alive(pid)
+    assert titles_in_db_sqlite(dbfile, "ro-attempt") == set()
+    assert sqlite(dbfile, "SELECT priority FROM action WHERE id = %d" % act["id"]) == "HIGH"
+    assert sqlite(dbfile, "PRAGMA integrity_check") == "ok"
+    verify_chain(db_args)
+
+
+def titles_in_db_sqlite(dbfile, like):
+    out = sqlite(dbfile, "SELECT title FROM review WHERE title LIKE '%s%%'" % like)
+    return {l for l in out.splitlines() if l}
+
+
+@pytest.mark.pgsql
+def test_pgsql_read_only(make_httpd, backend):
+    if backend.name != "pgsql":
+        pytest.skip("the SQLite variant is test_sqlite_read_only_file_system")
+    httpd = make_httpd(db_args=backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: "
+                r"(\d+: )?ERROR:  cannot execute INSERT in a read-only transaction\s*$")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    pg, db = backend.pg, backend.dbname
+    mark = httpd.log_size()
+    pg.psql("ALTER DATABASE %s SET default_transaction_read_only = on" % db)
+    pg.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s' "
+            "AND pid <> pg_backend_pid()" % db)
+    try:
+        for i in range(6):
+            resp = new_review(api, "ro-attempt %d" % i)
+            check_503(resp, "database-read-only")
+        reads = [api.raw("GET", rpath)[0] for _ in range(5)]
+        assert reads == [200] * 5, reads
+        numbered_lines(httpd, mark, 21300, r"read-only")
+    finally:
+        pg.psql("ALTER DATABASE %s SET default_transaction_read_only = off" % db)
+    # no backend is terminated now: the module drops a session that refused a write
+    took, rid, failed = wait_recovery(api, "ro-recovered")
+    print("\nPostgreSQL read-only: first write %.2f s after the setting was cleared" % took)
+    assert httpd.read_pid() == pid
+    assert titles_in_db(backend, "ro-attempt") == set()
+    verify_chain(backend.db_args)
+
+
+@pytest.mark.mysql
+def test_mysql_read_only(make_httpd, backend):
+    """MariaDB switched to read_only (as a replica is): writes are 503 database-read-only
+    (1290), reads go on, the first write after read_only is off succeeds."""
+    if backend.name != "mysql":
+        pytest.skip("MariaDB only")
+    httpd = make_httpd(db_args=backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: "
+                r"(\d+: )?The MariaDB server is running with the --read-only option")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    backend.maria.sql("SET GLOBAL read_only = ON", dbname="")
+    try:
+        for i in range(6):
+            check_503(new_review(api, "ro-attempt %d" % i), "database-read-only")
+        reads = [api.raw("GET", rpath)[0] for _ in range(5)]
+        assert reads == [200] * 5, reads
+        numbered_lines(httpd, mark, 21300, r"read-only")
+    finally:
+        backend.maria.sql("SET GLOBAL read_only = OFF", dbname="")
+    took, rid, failed = wait_recovery(api, "ro-recovered")
+    print("\nMariaDB read-only: first write %.2f s after read_only was cleared" % took)
+    assert httpd.read_pid() == pid
+    assert titles_in_db(backend, "ro-attempt") == set()
+    verify_chain(backend.db_args)
+
+
+# ---------------------------------------------------------------------------------------------
+# disk full
+
+
+@needs_root
+@sqlite_only
+def test_sqlite_disk_full(make_httpd, basedir, request):
+    path = mount_tmpfs(request, basedir, "8m")
+    db_args = harness.sqlite_db_args(path)
+    httpd = make_httpd(db_args=db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: ")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    filler = os.path.join(path, "filler")
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
+    big = {"agenda": "x" * 9000, "executive_summary": "y" * 9000}
+    acked, refused = [], []
+    try:
+        for i in range(40):
+            title = "full-attempt %d" % i
+            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
+                VALID["reviews"], title=title, **big))
+            if st == 201:
+                acked.append(title)        # the WAL still had room
+                continue
+            check_503((st, hdrs, body), "database-full")
+            refused.append(title)
+        assert len(refused) >= 30, (len(acked), len(refused))
+        assert api.raw("GET", "v1/reviews?limit=5")[0] == 200
+        numbered_lines(httpd, mark, 21301, r"(?i)disk full.*(full|space)")
+    finally:
+        os.unlink(filler)
+    took, rid, failed = wait_recovery(api, "full-recovered")
+    print("\nSQLite disk full: %d writes still fitted, %d refused; first write %.2f s after "
+          "the space came back" % (len(acked), len(refused), took))
+    assert httpd.read_pid() == pid
+    dbfile = os.path.join(path, "isms.db")
+    assert titles_in_db_sqlite(dbfile, "full-attempt") == set(acked)
+    assert sqlite(dbfile, "PRAGMA integrity_check") == "ok"
+    verify_chain(db_args)
+
+
+# ---------------------------------------------------------------------------------------------
+# database stopped
+
+
+def test_pgsql_stopped_during_writes(make_httpd, backend):
+    # also MariaDB (backend.server: harness.Postgres or harness.MariaDB)
+    if backend.name not in ("pgsql", "mysql"):
+        pytest.skip("PostgreSQL and MariaDB only (an SQLite file cannot be stopped)")
+    httpd = make_httpd(db_args=backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21010: database (pgsql|mysql) .* unavailable: ",
+                r"\[ismsreview:error\].*AH21302: database unavailable: ")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    backend.server.stop()
+    try:
+        for i in range(6):
+            check_503(new_review(api, "down-attempt %d" % i), "database-unavailable")
+        check_503(api.raw("GET", rpath), "database-unavailable")
+        lines = [l for l in httpd.error_log_lines(mark) if re.search(r"AH2(1010|1302)", l)]
+        assert lines and all(re.search(r"unavailable", l) for l in lines), \
+            httpd.error_log_lines(mark)
+    finally:
+        backend.server.start()
+    took, rid, failed = wait_recovery(api, "down-recovered")
+    print("\n%s stopped: first write %.2f s after the restart" % (backend.name, took))
+    assert httpd.read_pid() == pid
+    assert titles_in_db(backend, "down-attempt") == set()
+    verify_chain(backend.db_args)
+
+
+# ---------------------------------------------------------------------------------------------
+# kill -9 of the children during writes
+
+
+class Writer(threading.Thread):
+    """Posts actions to its review and patches its own action, recording every acknowledged
+    write (2xx) and every value it tried after the last acknowledged one."""
+
+    def __init__(self, httpd, rpath, n, stop):
+        super().__init__(daemon=True)
+        self.httpd, self.rpath, self.n, self.stop = httpd, rpath, n, stop
+        self.created = {}          # id -> (ref, title)
+        self.patched = None        # (path, etag, title) of the last acknowledged PATCH
+        self.tried_after = []      # titles sent in PATCHes after it (acknowledged or not)
+        self.errors = 0
+        self.others = []
+
+    def call(self, method, path, body=None, headers=None):
+        try:
+            return self.httpd.request(method, rd.API + path, user="author", body=body,
+                                      headers=headers, timeout=20)
+        except (OSError, http.client.HTTPException):
+            self.errors += 1
+            return None
+
+    def run(self):
+        i = 0
+        etag = None
+        while not self.stop.is_set():
+            i += 1
+            title = "w%d-%d" % (self.n, i)
+            resp = self.call("POST", self.rpath + "/actions",
+                             dict(ACTION, title=title))
+            if resp and resp[0] == 201:
+                doc = json.loads(resp[2])
+                self.created[doc["id"]] = (doc["ref"], title)
+                if self.patched is None:
+                    self.patched = (self.rpath + "/actions/%d" % doc["id"], doc["etag"], title)
+                    etag = doc["etag"]
+            elif resp:
+                self.others.append((resp[0], resp[2][:200]))
+            if self.patched is None:
+                continue
+            ptitle = "w%d-patch-%d" % (self.n, i)
+            if etag is None:           # the last PATCH is in doubt: read the current ETag
+                got = self.call("GET", self.patched[0])
+                if not got or got[0] != 200:
+                    continue
+                etag = got[1]["etag"]
+            self.tried_after.append(ptitle)
+            resp = self.call("PATCH", self.patched[0], {"title": ptitle}, {"If-Match": etag})
+            etag = None
+            if resp and resp[0] == 200:
+                etag = resp[1]["etag"]
+                self.patched = (self.patched[0], etag, ptitle)
+                self.tried_after = []
+            elif resp and resp[0] != 412:
+                self.others.append((resp[0], resp[2][:200]))
+
+
+def children(httpd):
+    return [p for p in harness.group_members(httpd.pid) if p != httpd.pid]
+
+
+@pytest.mark.slow
+def test_kill_children_during_writes(make_httpd, backend):
+    httpd = make_httpd(db_args=backend.db_args).start()
+    # the parent notes each killed child (notice) and may log a scoreboard line while
+    # replacing them; a write cut short by the kill leaves the client without an answer
+    httpd.allow(r"\[core:notice\].*AH00052: child pid \d+ exit signal Killed \(9\)",
+                r"\[mpm_\w+:error\].*AH00485: scoreboard is full, not at MaxRequestWorkers",
+                r"\[mpm_\w+:error\].*AH03490: scoreboard is full, not at MaxRequestWorkers")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    reviews = [api.create("v1/reviews", dict(VALID["reviews"], title="Load %d" % i))[1]
+               for i in range(4)]
+    stop = threading.Event()
+    writers = [Writer(httpd, reviews[i], i, stop) for i in range(4)]
+    for w in writers:
+        w.start()
+    kills = 0
+    t_end = time.monotonic() + 8
+    time.sleep(1.0)
+    while time.monotonic() < t_end:
+        for c in children(httpd):
+            try:
+                os.kill(c, signal.SIGKILL)
+                kills += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(1.5)
+    stop.set()
+    for w in writers:
+        w.join(30)
+        assert not w.is_alive(), "a writer hangs"
+    # Apache replaced its children by itself
+    deadline = time.monotonic() + 10
+    while httpd.request("GET", HEALTH)[0] != 200:
+        assert time.monotonic() < deadline, "Apache did not recover from the kills"
+        time.sleep(0.2)
+    assert httpd.read_pid() == pid and harness.pid_alive(pid)
+
+    acked = sum(len(w.created) for w in writers)
+    print("\nkill -9: %d children killed, %d actions acknowledged, %d requests cut off"
+          % (kills, acked, sum(w.errors for w in writers)))
+    assert kills >= 4 and acked >= 20, (kills, acked)
+    others = [o for w in writers for o in w.others]
+    assert not others, "unexpected answers under load: %r" % others[:5]
+    rows = {int(r[0]): (r[1], r[2]) for r in backend.query("SELECT id, ref, title FROM action")}
+    for w in writers:
+        for aid, (ref, title) in w.created.items():
+            assert aid in rows, "acknowledged action %d (%s) is gone" % (aid, ref)
+            if aid != int(w.patched[0].rsplit("/", 1)[1]):
+                assert rows[aid] == (ref, title), (aid, rows[aid], ref, title)
+        # the patched action holds the last acknowledged title or one sent after it
+        aid = int(w.patched[0].rsplit("/", 1)[1])
+        assert rows[aid][1] in [w.patched[2]] + w.tried_after, (rows[aid], w.patched)
+    if backend.name == "sqlite3":
+        assert backend.query("PRAGMA integrity_check") == [["ok"]]
+    verify_chain(backend.db_args)
+    # and it takes writes again
+    api.create("v1/reviews", dict(VALID["reviews"], title="after the kills"))
