@@ -263,7 +263,8 @@ if a2enmod ismsreview > "$out/enable.log" 2>&1 && a2enconf ismsreview-package-te
     if apache_running; then apache restart; else apache start && started_by_us=1; fi \
         >> "$out/enable.log" 2>&1
 fi
-if apache_running && wait_http "$url/api/v1/health"; then
+# (apache2ctl start returns before the pid file is written: wait for an answer first)
+if wait_http "$url/api/v1/health" && apache_running; then
     pass "a2enmod ismsreview; Apache $( [ "$was_running" = 1 ] && echo restarted || echo started)"
 else
     cat "$out/enable.log"
@@ -317,7 +318,12 @@ if apt-get purge -y -q "$PKG" > "$out/purge.log" 2>&1; then
     # policy-rc.d may have kept the maintainer scripts from restarting Apache
     apache restart >> "$out/purge.log" 2>&1
     wait_http "$url/" || left="$left (Apache did not come back)"
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/health")
+    # a request racing the restart may still meet the old generation: 10 s to answer 404
+    for _ in $(seq 1 50); do
+        code=$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$url/api/v1/health")
+        [ "$code" = 404 ] && break
+        sleep 0.2
+    done
     [ "$code" = 404 ] || left="$left (health answers $code after purge)"
     apache2ctl -M 2>/dev/null | grep -q ismsreview && left="$left (module still loaded)"
     if [ -z "$left" ]; then
