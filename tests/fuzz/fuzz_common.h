@@ -22,27 +22,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_ASSERT(cond, ...) do {                                                        \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: invariant violated: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            abort();                                                                       \
-        }                                                                                  \
-    } while (0)
-
-static apr_pool_t *fuzz_root;
-
-static inline apr_pool_t *fuzz_root_pool(void)
-{
-    if (!fuzz_root) {
-        apr_initialize();
-        apr_pool_create(&fuzz_root, NULL);
-    }
-    return fuzz_root;
-}
-
-/* ---- a SQLite store in a temporary directory (removed at exit) */
+/* ---- a SQLite store in a temporary directory (removed at exit, and before an abort) */
 
 static char fuzz_dbdir[256];
 /* The store lives as long as the process. Its objects are referenced from APR pool memory,
@@ -64,6 +44,27 @@ static inline void fuzz_db_remove(void)
     snprintf(path, sizeof(path), "%s/fuzz.db-shm", fuzz_dbdir);
     unlink(path);
     rmdir(fuzz_dbdir);
+}
+
+#define FUZZ_ASSERT(cond, ...) do {                                                        \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "%s:%d: invariant violated: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                                  \
+            fputc('\n', stderr);                                                           \
+            fuzz_db_remove();                                                              \
+            abort();                                                                       \
+        }                                                                                  \
+    } while (0)
+
+static apr_pool_t *fuzz_root;
+
+static inline apr_pool_t *fuzz_root_pool(void)
+{
+    if (!fuzz_root) {
+        apr_initialize();
+        apr_pool_create(&fuzz_root, NULL);
+    }
+    return fuzz_root;
 }
 
 /* One connection for the whole run; with the schema of the module when migrate is set. */
