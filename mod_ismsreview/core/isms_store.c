@@ -142,7 +142,6 @@ static apr_status_t conn_release(void *data)
 
     if (c->in_txn && !c->broken) isms_conn_rollback(c);
     write_unlock(c);
-    c->released = apr_time_now();
     if (c->broken) {
         apr_reslist_invalidate(c->store->conns, c);
     }
@@ -165,11 +164,6 @@ isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
             apr_thread_mutex_unlock(s->lock);
             return ISMS_DB_UNAVAILABLE;
         }
-        /* a connection that finished a request less than ISMS_PING_AFTER ago is taken as
-         * alive (on PostgreSQL the check is a round trip, as much as the cached review GET
-         * itself); one broken meanwhile fails its first statement, which marks it broken
-         * (503, Retry-After), and it is replaced on the next acquire */
-        if (c->released && apr_time_now() - c->released < ISMS_PING_AFTER) break;
         if (s->ops->alive(c->handle)) break;
         apr_reslist_invalidate(s->conns, c);   /* went away while idle: replace it once */
         c = NULL;

@@ -5,7 +5,6 @@
 #define ISMS_STORE_H
 
 #include <apr_pools.h>
-#include <apr_time.h>
 #include "isms_dbconf.h"
 
 typedef enum {
@@ -61,9 +60,6 @@ typedef struct {
 isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max,
                                  isms_store **out, const char **err);
 
-/* The liveness check on acquire is skipped for a connection released less than this ago. */
-#define ISMS_PING_AFTER apr_time_from_msec(1000)
-
 /* One connection for the life of pool p (a request pool): a liveness check on acquire; a
  * broken connection is invalidated and replaced; the connection goes back to the pool (or
  * is closed, if it broke during use) when p is cleared. Rolls back an open transaction. */
@@ -116,7 +112,6 @@ struct isms_conn {
     int broken;
     int write_locked;           /* holds the store's write mutex (SQLite write transaction) */
     struct isms_sqlite_stmts *stmts;   /* SQLite: prepared SELECTs (isms_store_sqlite.c) */
-    apr_time_t released;        /* when it last went back to the pool (0: never) */
     char errbuf[512];           /* the last error of exec, valid until the next statement */
 };
 void *isms_store_backend(isms_store *s);
