@@ -239,6 +239,40 @@ static int read_file(cfg *c, const char *path, int depth)
     return 0;
 }
 
+/* MariaDB: SELECT, INSERT, UPDATE, DELETE on every table, granted globally, on the database
+ * or on the table to the account the connection authenticated as (roles are not followed) */
+static void check_mysql_privileges(cfg *c, isms_conn *conn, apr_pool_t *p)
+{
+    static const char *sql =
+        "SELECT t.table_name FROM information_schema.tables t WHERE t.table_schema = "
+        "DATABASE() AND t.table_type = 'BASE TABLE' AND (SELECT COUNT(DISTINCT x.p) FROM ("
+        "SELECT privilege_type p, NULL tn, grantee g FROM information_schema.user_privileges "
+        "UNION ALL SELECT privilege_type, NULL, grantee FROM information_schema.schema_privileges"
+        " WHERE table_schema = DATABASE() UNION ALL SELECT privilege_type, table_name, grantee "
+        "FROM information_schema.table_privileges WHERE table_schema = DATABASE()) x WHERE "
+        "x.g = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', "
+        "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AND (x.tn IS NULL OR x.tn = "
+        "t.table_name) AND x.p IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) < 4 "
+        "ORDER BY t.table_name";
+    isms_rows *rs = NULL;
+    const char *err = NULL, *list = "";
+    int i;
+
+    if (isms_conn_query(conn, p, sql, &rs, &err) != ISMS_DB_OK) {
+        report(c, "FAIL", "privileges: %s", err);
+        return;
+    }
+    if (rs->nrows == 0) {
+        report(c, "OK", "privileges: SELECT, INSERT, UPDATE, DELETE on every table");
+        return;
+    }
+    for (i = 0; i < rs->nrows; i++) {
+        list = apr_pstrcat(p, list, i ? ", " : "", ISMS_ROW(rs, i, 0), NULL);
+    }
+    report(c, "FAIL", "privileges: the account lacks SELECT, INSERT, UPDATE, DELETE on %s: "
+           "GRANT them to it", list);
+}
+
 /* ---------------------------------------------------------------------------------------
  * one database, live */
 
@@ -317,6 +351,7 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         }
         else report(c, "OK", "journal mode wal");
     }
+    if (strcmp(conf->driver, "mysql") == 0) check_mysql_privileges(c, conn, p);
     if (strcmp(conf->driver, "pgsql") == 0) {
         if (isms_conn_query(conn, p, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
                             "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "

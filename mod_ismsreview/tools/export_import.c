@@ -7,9 +7,9 @@
  * with the header on the first line and one row per line, tables in insertion order, rows
  * by primary key (text keys in byte order), so two exports of equal data are identical but
  * for the first line. Values: SQL integers as JSON integers, reals as JSON numbers (exact:
- * read as SQLite's printf('%!.17g') - its plain %.17g is exact to 16 digits only, measured
- * with 3.40: 0.3 came out as 0.2999999999999999 - or the server's shortest exact text, and
- * written as %.17g), NULL as null, text
+ * the store reads every driver's REAL back as text that parses to the same double - SQLite's
+ * own printf is not exact: with 3.40 '%.17g' gave 0.2999999999999999 for 0.3 and '%!.17g'
+ * 0.30000000000000004 - and written as %.17g), NULL as null, text
  * (JSON documents stored in text columns included) as JSON strings, byte for byte.
  * Every table that holds data is in the file, idempotency keys too (their responses carry
  * the ids, which are kept, so a client's retry after a move still replays correctly); the
@@ -67,7 +67,7 @@ static const xdialect dialects[] = {
      "'sqlite_' ORDER BY name",
      "SELECT name, type FROM pragma_table_info(%s) ORDER BY cid",
      "\"%k\"",
-     "CASE WHEN \"%k\" IS NULL THEN NULL ELSE printf('%%!.17g', \"%k\") END",
+     "\"%k\"",   /* the store reads a REAL back exactly (isms_store_sqlite.c) */
      "\"%k\"",
      NULL},
     {"pgsql",
