@@ -318,11 +318,13 @@ static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
         }
         if (dbi_result_get_field_type_idx(r, (unsigned)i + 1) == DBI_TYPE_DECIMAL) {
             /* libdbi renders floating-point columns with "%e": six digits, so 123456789.125
-             * would come back as 1.234568e+08. %.17g reads back as the same double. */
+             * would come back as 1.234568e+08. %.15g is what SQLite's sqlite3_column_text
+             * gives: every value of up to 15 significant digits (DBL_DIG) reads back as the
+             * same double, and a computed 0.1 + 0.2 reads 0.3 on every backend alike. */
             unsigned attr = dbi_result_get_field_attribs_idx(r, (unsigned)i + 1);
             double d = (attr & DBI_DECIMAL_SIZE4) ? dbi_result_get_float_idx(r, (unsigned)i + 1)
                                                   : dbi_result_get_double_idx(r, (unsigned)i + 1);
-            row[i] = apr_psprintf(p, "%.17g", d);
+            row[i] = apr_psprintf(p, "%.15g", d);
             continue;
         }
         v = dbi_result_get_as_string_copy_idx(r, (unsigned)i + 1);
