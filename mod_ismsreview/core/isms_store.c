@@ -8,6 +8,8 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const isms_dialect dialects[] = {
@@ -252,4 +254,21 @@ void isms_conn_rollback(isms_conn *c)
 void isms_conn_invalidate(isms_conn *c)
 {
     c->broken = 1;
+}
+
+/* A REAL as text that reads back as the same double, on every driver: the shortest of
+ * %.15g/%.16g/%.17g that round-trips, with ".0" kept for integral values as SQLite writes
+ * them. SQLite's own text has 15 digits (a stored 0.1 + 0.2 would read back as 0.3) and its
+ * printf is inexact beyond 16; libdbi renders pgsql/mysql doubles with %e (six digits). */
+const char *isms_real_text(apr_pool_t *p, double d)
+{
+    char buf[40];
+    int prec;
+
+    for (prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, d);
+        if (strtod(buf, NULL) == d) break;
+    }
+    if (!strpbrk(buf, ".eEnN")) return apr_pstrcat(p, buf, ".0", NULL);
+    return apr_pstrdup(p, buf);
 }

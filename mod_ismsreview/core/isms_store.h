@@ -117,4 +117,7 @@ struct isms_conn {
 void *isms_store_backend(isms_store *s);
 void isms_store_set_backend(isms_store *s, void *backend);
 
+/* A double as text that parses back to the same double (every driver's REAL columns) */
+const char *isms_real_text(apr_pool_t *p, double d);
+
 #endif

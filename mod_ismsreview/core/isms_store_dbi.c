@@ -318,11 +318,12 @@ static void load_row(dbi_result r, apr_pool_t *p, const char **row, int ncols)
         }
         if (dbi_result_get_field_type_idx(r, (unsigned)i + 1) == DBI_TYPE_DECIMAL) {
             /* libdbi renders floating-point columns with "%e": six digits, so 123456789.125
-             * would come back as 1.234568e+08. %.17g reads back as the same double. */
+             * would come back as 1.234568e+08. isms_real_text reads back as the same double,
+             * as the SQLite store does. */
             unsigned attr = dbi_result_get_field_attribs_idx(r, (unsigned)i + 1);
             double d = (attr & DBI_DECIMAL_SIZE4) ? dbi_result_get_float_idx(r, (unsigned)i + 1)
                                                   : dbi_result_get_double_idx(r, (unsigned)i + 1);
-            row[i] = apr_psprintf(p, "%.17g", d);
+            row[i] = isms_real_text(p, d);
             continue;
         }
         v = dbi_result_get_as_string_copy_idx(r, (unsigned)i + 1);

@@ -72,22 +72,6 @@ static void push(apr_pool_t *p, values *vs, const char *v)
     vs->v[vs->n++] = v;
 }
 
-/* A REAL as text that reads back as the same double: SQLite's own text has 15 digits (and
- * its printf is not exact beyond 16), so 0.1 + 0.2 would read back as 0.3. The shortest of
- * %.15g/%.16g/%.17g that round-trips, with ".0" kept for integral values as SQLite writes. */
-static const char *real_text(apr_pool_t *p, double d)
-{
-    char buf[40];
-    int prec;
-
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof(buf), "%.*g", prec, d);
-        if (strtod(buf, NULL) == d) break;
-    }
-    if (!strpbrk(buf, ".eEnN")) return apr_pstrcat(p, buf, ".0", NULL);
-    return apr_pstrdup(p, buf);
-}
-
 static void read_row(apr_pool_t *p, sqlite3_stmt *st, int ncols, values *vs)
 {
     int i;
@@ -98,7 +82,7 @@ static void read_row(apr_pool_t *p, sqlite3_stmt *st, int ncols, values *vs)
             continue;
         }
         if (sqlite3_column_type(st, i) == SQLITE_FLOAT) {
-            push(p, vs, real_text(p, sqlite3_column_double(st, i)));
+            push(p, vs, isms_real_text(p, sqlite3_column_double(st, i)));
             continue;
         }
         push(p, vs, apr_pstrmemdup(p, (const char *)sqlite3_column_text(st, i),

@@ -8,7 +8,7 @@
  * every directive is checked wherever it stands. ISMSReviewRole expressions are left to
  * `apache2 -t` (ap_expr needs httpd). Then each database, or the one --database names:
  * driver, options, SQLite directory writable by the Apache user, connection, schema version
- * against this build, WAL mode (SQLite), privileges and superuser (PostgreSQL).
+ * against this build, WAL mode (SQLite), privileges and superuser (PostgreSQL, MariaDB).
  * Output: one "OK", "WARN" or "FAIL" line per check; exit 1 when any check failed. */
 #include "check_config.h"
 
@@ -239,38 +239,31 @@ static int read_file(cfg *c, const char *path, int depth)
     return 0;
 }
 
-/* MariaDB: SELECT, INSERT, UPDATE, DELETE on every table, granted globally, on the database
- * or on the table to the account the connection authenticated as (roles are not followed) */
-static void check_mysql_privileges(cfg *c, isms_conn *conn, apr_pool_t *p)
-{
-    static const char *sql =
-        "SELECT t.table_name FROM information_schema.tables t WHERE t.table_schema = "
-        "DATABASE() AND t.table_type = 'BASE TABLE' AND (SELECT COUNT(DISTINCT x.p) FROM ("
-        "SELECT privilege_type p, NULL tn, grantee g FROM information_schema.user_privileges "
-        "UNION ALL SELECT privilege_type, NULL, grantee FROM information_schema.schema_privileges"
-        " WHERE table_schema = DATABASE() UNION ALL SELECT privilege_type, table_name, grantee "
-        "FROM information_schema.table_privileges WHERE table_schema = DATABASE()) x WHERE "
-        "x.g = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', "
-        "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AND (x.tn IS NULL OR x.tn = "
-        "t.table_name) AND x.p IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) < 4 "
-        "ORDER BY t.table_name";
-    isms_rows *rs = NULL;
-    const char *err = NULL, *list = "";
-    int i;
+/* MariaDB: tables of the database on which the user lacks one of SELECT, INSERT, UPDATE,
+ * DELETE, from the grants information_schema shows for the current user: global, database
+ * and table grants (not privileges that come through a role or a database wildcard). */
+#define MYSQL_GRANTEE "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', " \
+                      "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"
 
-    if (isms_conn_query(conn, p, sql, &rs, &err) != ISMS_DB_OK) {
-        report(c, "FAIL", "privileges: %s", err);
-        return;
+static const char *mysql_missing_privileges_sql(apr_pool_t *p)
+{
+    static const char *const privs[] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
+    const char *sql = "SELECT t.table_name FROM information_schema.tables t WHERE "
+                      "t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' AND (";
+    size_t i;
+
+    for (i = 0; i < sizeof(privs) / sizeof(privs[0]); i++) {
+        sql = apr_psprintf(p, "%s%sNOT (EXISTS (SELECT 1 FROM information_schema.user_privileges "
+                           "u WHERE u.grantee = " MYSQL_GRANTEE " AND u.privilege_type = '%s') "
+                           "OR EXISTS (SELECT 1 FROM information_schema.schema_privileges s "
+                           "WHERE s.grantee = " MYSQL_GRANTEE " AND s.table_schema = DATABASE() "
+                           "AND s.privilege_type = '%s') OR EXISTS (SELECT 1 FROM "
+                           "information_schema.table_privileges tp WHERE tp.grantee = "
+                           MYSQL_GRANTEE " AND tp.table_schema = DATABASE() AND tp.table_name "
+                           "= t.table_name AND tp.privilege_type = '%s'))", sql, i ? " OR " : "",
+                           privs[i], privs[i], privs[i]);
     }
-    if (rs->nrows == 0) {
-        report(c, "OK", "privileges: SELECT, INSERT, UPDATE, DELETE on every table");
-        return;
-    }
-    for (i = 0; i < rs->nrows; i++) {
-        list = apr_pstrcat(p, list, i ? ", " : "", ISMS_ROW(rs, i, 0), NULL);
-    }
-    report(c, "FAIL", "privileges: the account lacks SELECT, INSERT, UPDATE, DELETE on %s: "
-           "GRANT them to it", list);
+    return apr_pstrcat(p, sql, ") ORDER BY t.table_name", NULL);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -351,15 +344,16 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         }
         else report(c, "OK", "journal mode wal");
     }
-    if (strcmp(conf->driver, "mysql") == 0) check_mysql_privileges(c, conn, p);
-    if (strcmp(conf->driver, "pgsql") == 0) {
-        if (isms_conn_query(conn, p, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
+    if (strcmp(conf->driver, "pgsql") == 0 || strcmp(conf->driver, "mysql") == 0) {
+        int pg = strcmp(conf->driver, "pgsql") == 0;
+        if (isms_conn_query(conn, p, pg ?
+                            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
                             "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
                             "c.relkind IN ('r', 'p') AND NOT (has_table_privilege(c.oid, "
                             "'SELECT') AND has_table_privilege(c.oid, 'INSERT') AND "
                             "has_table_privilege(c.oid, 'UPDATE') AND "
-                            "has_table_privilege(c.oid, 'DELETE')) ORDER BY c.relname", &rs,
-                            &err) != ISMS_DB_OK) {
+                            "has_table_privilege(c.oid, 'DELETE')) ORDER BY c.relname"
+                            : mysql_missing_privileges_sql(p), &rs, &err) != ISMS_DB_OK) {
             report(c, "FAIL", "privileges: %s", err);
         }
         else if (rs->nrows > 0) {     /* (a list in has_table_privilege means "any of") */
@@ -372,11 +366,17 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
                    "GRANT them to it", list);
         }
         else report(c, "OK", "privileges: SELECT, INSERT, UPDATE, DELETE on every table");
-        if (isms_conn_query(conn, p, "SELECT rolsuper FROM pg_roles WHERE rolname = "
-                            "current_user", &rs, &err) == ISMS_DB_OK && rs->nrows == 1 &&
+        if (pg && isms_conn_query(conn, p, "SELECT rolsuper FROM pg_roles WHERE rolname = "
+                                  "current_user", &rs, &err) == ISMS_DB_OK && rs->nrows == 1 &&
             strcmp(ISMS_ROW(rs, 0, 0), "t") == 0) {
             report(c, "WARN", "the role is a superuser, which can switch off the guard "
                    "triggers: give Apache an ordinary role");
+        }
+        if (!pg && isms_conn_query(conn, p, "SELECT 1 FROM information_schema.user_privileges "
+                                   "WHERE grantee = " MYSQL_GRANTEE " AND privilege_type = "
+                                   "'SUPER'", &rs, &err) == ISMS_DB_OK && rs->nrows > 0) {
+            report(c, "WARN", "the user has SUPER, which can write past read_only: give "
+                   "Apache an ordinary user");
         }
     }
 }

@@ -149,7 +149,8 @@ def test_numbers_come_back_exactly(api):
     # every significant digit of a double survives the database (libdbi's own rendering of
     # floating-point columns keeps six: 123456789.125 would read back as 123456800)
     rid = small_review(api)["id"]
-    values = {"amount": 123456789.125, "approved_amount": 0.1, "quantity": 2.5e-7}
+    # 0.1 + 0.2 needs all 17 digits: SQLite's own text of a REAL (15) read it back as 0.3
+    values = {"amount": 123456789.125, "approved_amount": 0.1 + 0.2, "quantity": 2.5e-7}
     doc, _ = api.create("v1/reviews/%d/resources" % rid, dict(
         {"resource_type": "BUDGET_CAPEX", "description": "Precise amounts", "currency": "EUR"},
         **values))
