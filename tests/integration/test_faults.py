@@ -11,10 +11,11 @@
 
 The SQLite cases need root (a tmpfs mount, a file the service user cannot write; they skip
 otherwise). A read-only remount of a file system cannot be simulated: Linux refuses it
-(EBUSY) while the database is open for writing; SQLite's EROFS maps like SQLITE_READONLY. PostgreSQL disk full is
-not simulated (a tablespace on a full file system would need the cluster's tablespace set-up
-in the harness); its mapping (53100, "could not extend file") is in isms_store_dbi.c."""
+(EBUSY) while the database is open for writing; SQLite's EROFS maps like SQLITE_READONLY.
+PostgreSQL disk full: the test's database in a tablespace on a small tmpfs (root only), filled
+up; the server answers 53100 "could not extend file ...: No space left on device"."""
 
+import base64
 import http.client
 import json
 import os
@@ -269,6 +270,74 @@ def test_sqlite_disk_full(make_httpd, basedir, request):
     assert titles_in_db_sqlite(dbfile, "full-attempt") == set(acked)
     assert sqlite(dbfile, "PRAGMA integrity_check") == "ok"
     verify_chain(db_args)
+
+
+def incompressible(n):
+    """n characters that pglz cannot shrink (random base64), so each value is stored out of
+    line in TOAST pages and every insert has to extend a relation."""
+    return base64.b64encode(os.urandom(n * 3 // 4 + 3)).decode()[:n]
+
+
+@needs_root
+@pytest.mark.pgsql
+def test_pgsql_disk_full(make_httpd, pgsql_backend, basedir, request):
+    """The database's data files on a small tmpfs (its own tablespace; the WAL stays on the
+    cluster's disk, as a separate WAL volume would), the tmpfs then filled up: a write that
+    needs a relation to grow gets 53100 "could not extend file ... No space left on device"."""
+    import pwd
+    pg, db = pgsql_backend.pg, pgsql_backend.dbname
+    path = mount_tmpfs(request, basedir, "32m")
+    pw = pwd.getpwnam("postgres")
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+    os.chmod(path, 0o700)
+    ts = db + "_full"
+
+    def drop():                  # before the unmount (cleanups run last-registered first)
+        pg.drop_db(db)
+        pg.psql("DROP TABLESPACE IF EXISTS %s" % ts, dbname="postgres", check=False)
+    request.node.isms_late_cleanups.append(drop)
+    pg.psql("CREATE TABLESPACE %s LOCATION '%s'" % (ts, path), dbname="postgres")
+    pg.psql("ALTER DATABASE %s SET TABLESPACE %s" % (db, ts), dbname="postgres")
+    rc, out = pgsql_backend.migrate()
+    assert rc == 0, out
+    httpd = make_httpd(db_args=pgsql_backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: "
+                r"(\d+: )?ERROR:  could not extend file .*No space left on device")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    filler = os.path.join(path, "filler")
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k", "oflag=append",
+                    "conv=notrunc"], capture_output=True)
+    acked, refused = [], []
+    try:
+        for i in range(40):
+            title = "full-attempt %d" % i
+            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
+                VALID["reviews"], title=title, agenda=incompressible(9000),
+                executive_summary=incompressible(9000)))
+            if st == 201:
+                acked.append(title)        # a page with room was still there
+                continue
+            check_503((st, hdrs, body), "database-full")
+            refused.append(title)
+        assert len(refused) >= 30, (len(acked), len(refused))
+        reads = [api.raw("GET", rpath)[0] for _ in range(3)] + \
+            [api.raw("GET", "v1/reviews?limit=5")[0]]
+        assert reads == [200] * 4, reads
+        numbered_lines(httpd, mark, 21301, r"disk full.*could not extend file")
+    finally:
+        os.unlink(filler)
+    took, rid, failed = wait_recovery(api, "full-recovered")
+    print("\nPostgreSQL disk full: %d writes still fitted, %d refused; first write %.2f s "
+          "after the space came back" % (len(acked), len(refused), took))
+    assert httpd.read_pid() == pid and harness.pid_alive(pid)
+    assert titles_in_db(pgsql_backend, "full-attempt") == set(acked)
+    assert titles_in_db(pgsql_backend, "full-recovered") == {
+        "full-recovered %d" % (len(failed) + 1)}
+    verify_chain(pgsql_backend.db_args)
 
 
 # ---------------------------------------------------------------------------------------------
