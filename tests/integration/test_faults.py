@@ -4,8 +4,8 @@
   database afterwards with the acknowledged content; SQLite's integrity_check and
   `ismsreview-admin verify` (the audit chain) pass;
 - the database read-only (SQLite: the file not writable for the service user; PostgreSQL:
-  default_transaction_read_only on; MariaDB: read_only on), its disk full (SQLite on a small
-  tmpfs filled up) and stopped (PostgreSQL, MariaDB): writes get a 503 problem with
+  default_transaction_read_only on; MariaDB: read_only on), its disk full (a small tmpfs
+  filled up) and stopped (PostgreSQL, MariaDB): writes get a 503 problem with
   Retry-After and one numbered error-log line naming the cause, reads go on where the database allows them, no 2xx for anything not
   committed, and the first write after the fault clears succeeds within seconds.
 
@@ -13,13 +13,15 @@ The SQLite cases need root (a tmpfs mount, a file the service user cannot write;
 otherwise). A read-only remount of a file system cannot be simulated: Linux refuses it
 (EBUSY) while the database is open for writing; SQLite's EROFS maps like SQLITE_READONLY.
 PostgreSQL disk full: the test's database in a tablespace on a small tmpfs (root only), filled
-up; the server answers 53100 "could not extend file ...: No space left on device"."""
+up; the server answers 53100 "could not extend file ...: No space left on device". MariaDB disk
+full: the database's directory a symbolic link to such a tmpfs; 1114 "The table ... is full"."""
 
 import base64
 import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -338,6 +340,78 @@ def test_pgsql_disk_full(make_httpd, pgsql_backend, basedir, request):
     assert titles_in_db(pgsql_backend, "full-recovered") == {
         "full-recovered %d" % (len(failed) + 1)}
     verify_chain(pgsql_backend.db_args)
+
+
+@needs_root
+@pytest.mark.mysql
+def test_mysql_disk_full(make_httpd, server_backend, basedir, request):
+    """The database's directory (InnoDB file per table) a symbolic link to a small tmpfs, the
+    redo log on the server's disk; the tmpfs filled up: a table that cannot grow is 1114.
+    The texts are small enough to stay in the row: MariaDB 10.11 aborts ("[FATAL] InnoDB:
+    Error (Out of disk space) in rollback", signal 6) when an INSERT of a value stored off
+    page (a text of some kB) cannot extend the tablespace; the whole server goes down."""
+    if server_backend.name != "mysql":
+        pytest.skip("MariaDB only (PostgreSQL: test_pgsql_disk_full)")
+    import pwd
+    m, db = server_backend.maria, server_backend.dbname
+    path = mount_tmpfs(request, basedir, "16m")
+    pw = pwd.getpwnam("mysql")
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+    os.chmod(path, 0o700)
+    dbdir = os.path.join(m.datadir, db)
+
+    def drop():                  # before the unmount (cleanups run last-registered first)
+        m.drop_db(db)
+        if os.path.islink(dbdir):
+            os.unlink(dbdir)
+    request.node.isms_late_cleanups.append(drop)
+    for f in os.listdir(dbdir):                 # db.opt
+        shutil.copy2(os.path.join(dbdir, f), path)
+        os.chown(os.path.join(path, f), pw.pw_uid, pw.pw_gid)
+    shutil.rmtree(dbdir)
+    os.symlink(path, dbdir)
+    rc, out = server_backend.migrate()
+    assert rc == 0, out
+    assert [f for f in os.listdir(path) if f.endswith(".ibd")], os.listdir(path)
+    httpd = make_httpd(db_args=server_backend.db_args).start()
+    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: "
+                r"(\d+: )?The table .* is full")
+    pid = httpd.pid
+    api = rd.Api(httpd)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    mark = httpd.log_size()
+    filler = os.path.join(path, "filler")
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k", "oflag=append",
+                    "conv=notrunc"], capture_output=True)
+    acked, refused = [], []
+    try:
+        for i in range(40):
+            title = "full-attempt %d" % i
+            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
+                VALID["reviews"], title=title, agenda=incompressible(1000),
+                executive_summary=incompressible(1000)))
+            if st == 201:
+                acked.append(title)        # the table's last extent still had free pages
+                continue
+            check_503((st, hdrs, body), "database-full")
+            refused.append(title)
+        assert len(refused) >= 30, (len(acked), len(refused))
+        reads = [api.raw("GET", rpath)[0] for _ in range(3)] + \
+            [api.raw("GET", "v1/reviews?limit=5")[0]]
+        assert reads == [200] * 4, reads
+        numbered_lines(httpd, mark, 21301, r"disk full.*is full")
+    finally:
+        os.unlink(filler)
+    took, rid, failed = wait_recovery(api, "full-recovered")
+    print("\nMariaDB disk full: %d writes still fitted, %d refused; first write %.2f s "
+          "after the space came back" % (len(acked), len(refused), took))
+    assert httpd.read_pid() == pid and harness.pid_alive(pid)
+    assert m.running
+    assert titles_in_db(server_backend, "full-attempt") == set(acked)
+    assert titles_in_db(server_backend, "full-recovered") == {
+        "full-recovered %d" % (len(failed) + 1)}
+    verify_chain(server_backend.db_args)
 
 
 # ---------------------------------------------------------------------------------------------
