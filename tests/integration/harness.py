@@ -1110,9 +1110,6 @@ def main(argv=None):
     return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 # ---- sanitizers (tests/sanitize.sh): with ISMS_SANITIZE=1 the module under test is built with
 # -fsanitize=address,undefined. apache2 is not, so libasan is preloaded into it; reports go
@@ -1165,3 +1162,7 @@ def sanitizer_reports(log_dir):
         lines.append("sanitizer report %s:" % f)
         lines.extend(text.splitlines()[:60])
     return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

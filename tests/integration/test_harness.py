@@ -76,3 +76,37 @@ def test_sanitizer_reports_fail_even_when_allowed(basedir, built):
     assert any("asan.4242" in b for b in bad) and any("heap-use-after-free" in b for b in bad)
     with pytest.raises(AssertionError):
         h.check_error_log()
+
+
+def test_serve_command_runs_the_demo(basedir, built):
+    """`harness.py serve` is what ./demo.sh and the browser test run as a script: it starts
+    Apache with the module and answers health, and stops everything on SIGTERM (a function
+    defined after the script's entry point once broke it while every pytest test passed)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    port = harness.free_port()
+    here = os.path.dirname(os.path.abspath(__file__))
+    proc = subprocess.Popen([sys.executable, os.path.join(here, "harness.py"), "serve",
+                             "--port", str(port), "--dir", os.path.join(basedir, "demo")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status = None
+        deadline = time.time() + 60
+        while time.time() < deadline and proc.poll() is None:
+            if harness.port_answers(port):
+                conn = harness.http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/isms/api/v1/health")
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    break
+            time.sleep(0.2)
+        assert status == 200, "serve did not answer health (exit %s):\n%s" % (
+            proc.poll(), proc.stdout.read() if proc.poll() is not None else "")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert not harness.port_answers(port), "Apache still answers after serve stopped"
