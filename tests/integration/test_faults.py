@@ -234,6 +234,37 @@ def test_mysql_read_only(make_httpd, backend):
 # disk full
 
 
+def fill_and_write(httpd, api, path, rpath, text, cause):
+    """Fills the tmpfs at path to its last block, then POSTs 40 reviews titled
+    "full-attempt N" with two texts from text(): at least 30 must be refused with 503
+    database-full, reads go on, and the refusals are logged as AH21301 with the cause; the
+    space is freed at the end. Returns the titles acknowledged (201) despite the fault."""
+    mark = httpd.log_size()
+    filler = os.path.join(path, "filler")
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k", "oflag=append",
+                    "conv=notrunc"], capture_output=True)
+    acked, refused = [], []
+    try:
+        for i in range(40):
+            title = "full-attempt %d" % i
+            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
+                VALID["reviews"], title=title, agenda=text(), executive_summary=text()))
+            if st == 201:
+                acked.append(title)        # a page or extent with room was still there
+                continue
+            check_503((st, hdrs, body), "database-full")
+            refused.append(title)
+        assert len(refused) >= 30, (len(acked), len(refused))
+        reads = [api.raw("GET", rpath)[0] for _ in range(3)] + \
+            [api.raw("GET", "v1/reviews?limit=5")[0]]
+        assert reads == [200] * 4, reads
+        numbered_lines(httpd, mark, 21301, cause)
+    finally:
+        os.unlink(filler)
+    return acked
+
+
 @needs_root
 @sqlite_only
 def test_sqlite_disk_full(make_httpd, basedir, request):
@@ -243,30 +274,12 @@ def test_sqlite_disk_full(make_httpd, basedir, request):
     httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: ")
     pid = httpd.pid
     api = rd.Api(httpd)
-    api.create("v1/reviews", VALID["reviews"])
-    mark = httpd.log_size()
-    filler = os.path.join(path, "filler")
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
-    big = {"agenda": "x" * 9000, "executive_summary": "y" * 9000}
-    acked, refused = [], []
-    try:
-        for i in range(40):
-            title = "full-attempt %d" % i
-            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
-                VALID["reviews"], title=title, **big))
-            if st == 201:
-                acked.append(title)        # the WAL still had room
-                continue
-            check_503((st, hdrs, body), "database-full")
-            refused.append(title)
-        assert len(refused) >= 30, (len(acked), len(refused))
-        assert api.raw("GET", "v1/reviews?limit=5")[0] == 200
-        numbered_lines(httpd, mark, 21301, r"(?i)disk full.*(full|space)")
-    finally:
-        os.unlink(filler)
+    doc, rpath = api.create("v1/reviews", VALID["reviews"])
+    acked = fill_and_write(httpd, api, path, rpath, lambda: "x" * 9000,
+                           r"(?i)disk full.*(full|space)")
     took, rid, failed = wait_recovery(api, "full-recovered")
     print("\nSQLite disk full: %d writes still fitted, %d refused; first write %.2f s after "
-          "the space came back" % (len(acked), len(refused), took))
+          "the space came back" % (len(acked), 40 - len(acked), took))
     assert httpd.read_pid() == pid
     dbfile = os.path.join(path, "isms.db")
     assert titles_in_db_sqlite(dbfile, "full-attempt") == set(acked)
@@ -308,33 +321,11 @@ def test_pgsql_disk_full(make_httpd, pgsql_backend, basedir, request):
     pid = httpd.pid
     api = rd.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
-    mark = httpd.log_size()
-    filler = os.path.join(path, "filler")
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k", "oflag=append",
-                    "conv=notrunc"], capture_output=True)
-    acked, refused = [], []
-    try:
-        for i in range(40):
-            title = "full-attempt %d" % i
-            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
-                VALID["reviews"], title=title, agenda=incompressible(9000),
-                executive_summary=incompressible(9000)))
-            if st == 201:
-                acked.append(title)        # a page with room was still there
-                continue
-            check_503((st, hdrs, body), "database-full")
-            refused.append(title)
-        assert len(refused) >= 30, (len(acked), len(refused))
-        reads = [api.raw("GET", rpath)[0] for _ in range(3)] + \
-            [api.raw("GET", "v1/reviews?limit=5")[0]]
-        assert reads == [200] * 4, reads
-        numbered_lines(httpd, mark, 21301, r"disk full.*could not extend file")
-    finally:
-        os.unlink(filler)
+    acked = fill_and_write(httpd, api, path, rpath, lambda: incompressible(9000),
+                           r"disk full.*could not extend file")
     took, rid, failed = wait_recovery(api, "full-recovered")
     print("\nPostgreSQL disk full: %d writes still fitted, %d refused; first write %.2f s "
-          "after the space came back" % (len(acked), len(refused), took))
+          "after the space came back" % (len(acked), 40 - len(acked), took))
     assert httpd.read_pid() == pid and harness.pid_alive(pid)
     assert titles_in_db(pgsql_backend, "full-attempt") == set(acked)
     assert titles_in_db(pgsql_backend, "full-recovered") == {
@@ -379,33 +370,11 @@ def test_mysql_disk_full(make_httpd, server_backend, basedir, request):
     pid = httpd.pid
     api = rd.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
-    mark = httpd.log_size()
-    filler = os.path.join(path, "filler")
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"], capture_output=True)
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k", "oflag=append",
-                    "conv=notrunc"], capture_output=True)
-    acked, refused = [], []
-    try:
-        for i in range(40):
-            title = "full-attempt %d" % i
-            st, hdrs, body = api.raw("POST", "v1/reviews", body=dict(
-                VALID["reviews"], title=title, agenda=incompressible(1000),
-                executive_summary=incompressible(1000)))
-            if st == 201:
-                acked.append(title)        # the table's last extent still had free pages
-                continue
-            check_503((st, hdrs, body), "database-full")
-            refused.append(title)
-        assert len(refused) >= 30, (len(acked), len(refused))
-        reads = [api.raw("GET", rpath)[0] for _ in range(3)] + \
-            [api.raw("GET", "v1/reviews?limit=5")[0]]
-        assert reads == [200] * 4, reads
-        numbered_lines(httpd, mark, 21301, r"disk full.*is full")
-    finally:
-        os.unlink(filler)
+    acked = fill_and_write(httpd, api, path, rpath, lambda: incompressible(1000),
+                           r"disk full.*is full")
     took, rid, failed = wait_recovery(api, "full-recovered")
     print("\nMariaDB disk full: %d writes still fitted, %d refused; first write %.2f s "
-          "after the space came back" % (len(acked), len(refused), took))
+          "after the space came back" % (len(acked), 40 - len(acked), took))
     assert httpd.read_pid() == pid and harness.pid_alive(pid)
     assert m.running
     assert titles_in_db(server_backend, "full-attempt") == set(acked)
