@@ -30,28 +30,35 @@ static const struct {
     {"MR-09", "4.1 (Amd 1) / 9.3.2 b", "W", "Climate change relevance assessed"},
     {"MR-10", "9.3.2 c", "E", "Input c: needs and expectations of interested parties"},
     {"MR-11", "9.3.2 d1-d4", "E", "Inputs d1-d4: information security performance"},
-    {"MR-12", "9.3.2 d", "W", "Performance inputs show trends"},
+    {"MR-12", "9.3.2 d", "E", "Performance inputs d1-d4 show trends"},
     {"MR-13", "9.3.2 d4 / 6.2 d", "W", "Active objectives measured in the period"},
     {"MR-14", "9.3.2 e", "E", "Input e: feedback from interested parties"},
-    {"MR-15", "9.3.2 f", "E", "Input f: risk assessment and risk treatment plan"},
+    {"MR-15", "9.3.2 f", "E/W", "Input f: risk assessment and risk treatment plan (E); its "
+     "assessment date and plan completion recorded (W)"},
     {"MR-16", "9.3.2 g", "E", "Input g: opportunities for continual improvement"},
-    {"MR-17", "9.3.2", "W", "Not-applicable and no-change inputs justified"},
+    {"MR-17", "9.3.2", "W", "Not-applicable inputs justified"},
     {"MR-18", "9.3.2 / 7.5", "W", "Presented inputs have evidence"},
+    {"MR-19", "9.3.2", "W", "The period covered continues from the previous review's"},
     {"MR-20", "9.3.3", "E", "Decision on continual improvement"},
     {"MR-21", "9.3.3", "E", "Decision on changes to the ISMS"},
     {"MR-22", "9.3.3", "W", "Decisions traced to inputs"},
     {"MR-23", "9.3.3 / 10.1", "W", "Approved decisions have actions"},
-    {"MR-24", "9.3.3", "E", "Actions have owner, due date, description, outcome"},
+    {"MR-24", "9.3.3", "E/W", "Actions have an owner and a due date (E), a description and "
+     "an expected outcome (W)"},
     {"MR-25", "9.3.3", "W", "Actions due after the review"},
     {"MR-26", "6.3", "W", "ISMS changes planned (purpose, consequences, owner, date)"},
     {"MR-27", "6.3 / 7.5", "W", "Policy and document changes name the documents"},
-    {"MR-28", "6.2", "E", "Objectives planned (policy, measure, owner, date, resources)"},
-    {"MR-29", "6.2 f", "W", "Objectives not achieved have a decision"},
-    {"MR-30", "7.1", "W", "Resource requirements decided"},
-    {"MR-31", "9.3.1", "W", "Suitability, adequacy and effectiveness concluded"},
-    {"MR-32", "7.4", "W", "Communication of the results planned"},
+    {"MR-28", "6.2", "E/W", "Objectives planned: measure, owner, target date, evaluation (E); "
+     "policy and resources references (W)"},
+    {"MR-29", "6.2 f", "W", "Objectives not achieved have a decision (E with 14001/45001)"},
+    {"MR-30", "7.1", "W", "Resource requirements decided (E with 9001)"},
+    {"MR-31", "9.3.1", "W", "Suitability, adequacy and effectiveness concluded (E with 14001)"},
+    {"MR-32", "7.4", "W", "Communication of the results planned (E with 22301/45001)"},
+    {"MR-33", "7.4", "W", "Communications say what, when, to whom and how"},
     {"MR-34", "9.3.3 / 7.5.2", "E", "Identification, approval and date of the record"},
     {"MR-35", "7.5.3", "W", "Classification and retention set"},
+    {"MR-36", "7.5.2", "W", "Approved by someone other than the author"},
+    {"MR-37", "7.5.3", "W", "Approved within 30 days of the meeting"},
     {"MR-38", "6.1.3 f", "W", "Risk decisions approved by the risk owner"},
 };
 #define NRULES ((int)(sizeof(rules) / sizeof(rules[0])))
@@ -99,8 +106,9 @@ static int rule_index(const char *id)
     return -1;
 }
 
-/* One cell per rule from the findings: fail when any finding is not waived. */
-static json_t *cells(const json_t *findings)
+/* One cell per rule from the findings: fail when any finding is not waived; n/a when the
+ * rule had nothing to judge (the first review has no interval). */
+static json_t *cells(const json_t *findings, const json_t *na)
 {
     int n[NRULES] = {0}, open[NRULES] = {0}, err[NRULES] = {0}, i;
     json_t *out = json_object(), *f;
@@ -114,8 +122,9 @@ static json_t *cells(const json_t *findings)
         err[i] |= !strcmp(json_string_value(json_object_get(f, "severity")), "E");
     }
     for (i = 0; i < NRULES; i++) {
+        const char *pass = json_object_get(na, rules[i].id) ? "n/a" : "pass";
         json_object_set_new(out, rules[i].id, json_pack("{s:s,s:s?,s:i}", "result",
-                            !n[i] ? "pass" : open[i] ? "fail" : "waived", "severity",
+                            !n[i] ? pass : open[i] ? "fail" : "waived", "severity",
                             !n[i] ? NULL : err[i] ? "E" : "W", "findings", n[i]));
     }
     return out;
@@ -134,7 +143,8 @@ static isms_result row_for(isms_ctx *ctx, const json_t *review, json_t *rows)
         "title", json_object_get(review, "title"), "status", json_object_get(review, "status"),
         "version", json_object_get(review, "version"), "date", date ? date
         : json_string_value(json_object_get(review, "planned_date")), "cells",
-        cells(json_object_get(doc, "findings")), "errors", json_object_get(doc, "errors"),
+        cells(json_object_get(doc, "findings"), json_object_get(doc, "not_evaluated")),
+        "errors", json_object_get(doc, "errors"),
         "warnings", json_object_get(doc, "warnings"), "blocking",
         json_object_get(doc, "blocking")));
     r.status = 0;
@@ -200,7 +210,10 @@ static void csv(isms_buf *b, apr_pool_t *p, const json_t *m)
     int i;
 
     isms_buf_puts(b, "review,title,status,version,date");
-    for (i = 0; i < NRULES; i++) isms_buf_printf(b, ",%s", rules[i].id);
+    for (i = 0; i < NRULES; i++) {
+        isms_buf_putc(b, ',');
+        isms_esc_csv(b, apr_pstrcat(p, rules[i].id, " (", rules[i].clause, ")", NULL));
+    }
     isms_csv_eol(b);
     json_array_foreach(json_object_get(m, "rows"), k, row) {
         for (i = 0; row_keys[i]; i++) {
@@ -223,6 +236,7 @@ static const char *mark(apr_pool_t *p, const json_t *cell)
     const char *sev = json_string_value(json_object_get(cell, "severity"));
 
     if (!res || !strcmp(res, "pass")) return "\xE2\x9C\x93";                     /* ✓ */
+    if (!strcmp(res, "n/a")) return "n/a";
     return apr_pstrcat(p, !strcmp(res, "fail") ? "\xE2\x9C\x97" : "~", sev, NULL);  /* ✗ */
 }
 
@@ -238,7 +252,8 @@ static void html_row(isms_buf *b, apr_pool_t *p, const json_t *row)
         const json_t *cell = isms_report_get(json_object_get(row, "cells"), rules[i].id);
         const char *cls = isms_html_class(json_string_value(json_object_get(cell, "result")));
         isms_buf_printf(b, "<td class=\"%s\" title=\"", cls ? cls : "muted");
-        isms_esc_html(b, apr_pstrcat(p, rules[i].id, ": ", cell_text(p, cell), NULL));
+        isms_esc_html(b, apr_pstrcat(p, rules[i].id, " (", rules[i].clause, "): ",
+                                     cell_text(p, cell), NULL));
         isms_buf_puts(b, "\">");
         isms_esc_html(b, mark(p, cell));
         isms_buf_puts(b, "</td>");
@@ -254,14 +269,17 @@ static void matrix_table(isms_buf *b, apr_pool_t *p, const json_t *m)
 
     isms_buf_puts(b, "<div>\n<table class=\"matrix\">\n<thead><tr>"
                      "<th scope=\"col\">Review / rule MR-</th>");
-    for (i = 0; i < NRULES; i++) {               /* "MR-01" as "01": 34 columns must fit */
-        isms_buf_printf(b, "<th scope=\"col\" title=\"%s\">%s</th>", rules[i].id,
+    for (i = 0; i < NRULES; i++) {      /* "MR-01" as "01" over its clause: 38 must fit */
+        isms_buf_printf(b, "<th scope=\"col\" title=\"%s\">%s<br><small>", rules[i].id,
                         rules[i].id + 3);
+        isms_esc_html(b, rules[i].clause);
+        isms_buf_puts(b, "</small></th>");
     }
     isms_buf_puts(b, "</tr></thead>\n<tbody>\n");
     json_array_foreach(json_object_get(m, "rows"), k, row) html_row(b, p, row);
     isms_buf_puts(b, "</tbody>\n</table>\n");
-    isms_html_el(b, "p", "muted", "\xE2\x9C\x93 pass, \xE2\x9C\x97 fail, ~ waived; E error "
+    isms_html_el(b, "p", "muted", "\xE2\x9C\x93 pass, \xE2\x9C\x97 fail, ~ waived, n/a not evaluated "
+                 "(nothing to judge, e.g. no interval before the first review); E error "
                  "(an auditor would likely raise a nonconformity), W warning.");
     isms_buf_puts(b, "</div>\n");
 }

@@ -80,24 +80,26 @@ static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const cha
 }
 
 /* The completeness check of a sealed version: the rules over the sealed content with the
- * waivers given for that version. */
+ * waivers and acknowledgements given for that version. */
 static isms_result version_findings(isms_ctx *ctx, const json_t *review, long long version,
                                     json_t **doc)
 {
     isms_result ok = {0};
     long long id = jint(review, "id"), prev_id = jint(review, "previous_review_id");
-    json_t *prev = NULL, *waivers;
+    json_t *prev = NULL, *waivers, *acks = NULL;
     const char *err = NULL;
     isms_db_status st = isms_waivers_of(ctx, id, version, &waivers, &err);
 
+    if (st == ISMS_DB_OK) st = isms_acks_of(ctx, id, version, &acks, &err);
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     isms_json_pool(ctx->pool, prev);
-    *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, review, prev, waivers,
+    *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, review, prev, waivers, acks,
                                                     ctx->today));
     json_object_set(*doc, "waivers", waivers);
+    json_object_set(*doc, "acknowledgements", acks);
     return ok;
 }
 
@@ -218,7 +220,8 @@ static const csv_spec snapshot_spec = {"action_snapshot", NULL, "action_ref", "t
     "status_at_review", "owner", "due_date_at_review",
     "progress_at_review days_overdue carry_over_count"};
 static const csv_spec finding_spec = {"finding", NULL, "rule", "message", "clause", "severity",
-    NULL, NULL, "entity_ref field waived waiver.justification waiver.waived_by"};
+    NULL, NULL, "entity_ref field subject waived waiver.justification waiver.waived_by "
+    "acknowledged acknowledgement.acknowledged_by acknowledgement.comment"};
 static const csv_spec version_spec = {"version", NULL, "version", "content_hash", NULL,
     "status", "approved_by", "approved_at", "intact"};
 

@@ -101,7 +101,10 @@ static const isms_col communication_cols[] = {
 static const isms_col finding_cols[] = {
     S("Rule", "rule", REF, "clause", ""), E("Severity", "severity"), T("Finding", "message"),
     S("Item", "entity_ref", REF, "field", "field "), T("Waived", "waived"),
-    S("Justification", "waiver.justification", TEXT, "waiver.waived_by", "by "), END};
+    S("Justification", "waiver.justification", TEXT, "waiver.waived_by", "by "),
+    T("Acknowledged", "acknowledged"),
+    S("Acknowledged by", "acknowledgement.acknowledged_by", TEXT, "acknowledgement.comment",
+      ""), END};
 static const isms_col transition_cols[] = {
     T("Version", "version"), T("Action", "action"), E("From", "prior_status"),
     E("To", "to_status"), T("By", "actor"), D("At", "created_at"), T("Comment", "comment"),
@@ -114,8 +117,13 @@ static const isms_col approval_cols[] = {
     T("Version", "version"), T("Approver", "approver"), D("At", "created_at"),
     T("Comment", "comment"), END};
 static const isms_col waiver_cols[] = {
-    T("Version", "version"), R("Rule", "rule_id"), T("Justification", "justification"),
-    T("Waived by", "waived_by"), D("At", "created_at"), END};
+    T("Version", "version"), R("Rule", "rule_id"), T("Finding", "subject"),
+    T("Justification", "justification"), T("Waived by", "waived_by"), D("At", "created_at"),
+    END};
+static const isms_col ack_cols[] = {
+    T("Version", "version"), R("Rule", "rule_id"), T("Finding", "subject"),
+    T("Comment", "comment"), T("Acknowledged by", "acknowledged_by"), D("At", "created_at"),
+    END};
 
 typedef struct {
     isms_buf *b;
@@ -342,9 +350,11 @@ static void findings(const rctx *c)
 
     isms_html_section(c->b, "findings", "Completeness check (clause 9.3 audit practice)");
     isms_html_el(c->b, "p", NULL, apr_psprintf(c->p, "%s error(s), %s warning(s), %s "
-                                               "blocking (errors not waived).",
+                                               "blocking (errors not waived), %s "
+                                               "warning(s) not acknowledged.",
                                                f(c, fd, "errors"), f(c, fd, "warnings"),
-                                               f(c, fd, "blocking")));
+                                               f(c, fd, "blocking"),
+                                               f(c, fd, "unacknowledged")));
     isms_html_table(c->b, c->p, finding_cols, json_object_get(fd, "findings"),
                     "No findings: every rule passed.");
     isms_html_section_end(c->b);
@@ -365,6 +375,8 @@ static void history(const rctx *c)
     isms_html_table(c->b, c->p, approval_cols, json_object_get(h, "approvals"), "None.");
     isms_html_el(c->b, "h3", NULL, "Waivers");
     isms_html_table(c->b, c->p, waiver_cols, json_object_get(h, "waivers"), "None.");
+    isms_html_el(c->b, "h3", NULL, "Acknowledgements of warnings");
+    isms_html_table(c->b, c->p, ack_cols, json_object_get(h, "acknowledgements"), "None.");
     isms_html_section_end(c->b);
 }
 

@@ -339,10 +339,7 @@ void isms_check_review(const isms_entity *e, const json_t *m, const json_t *revi
     if (next && date && strcmp(next, date) <= 0) {
         isms_verr(errs, "next_review_date", "date_order", "must be after the review date");
     }
-    if (str(m, "period_to") && date && strcmp(str(m, "period_to"), date) > 0) {
-        isms_verr(errs, "period_to", "date_order",
-                  "the period covered must end by the review date");
-    }
+    /* a period ending after the review date is allowed: a Q4 review of the fiscal year */
 }
 
 void isms_check_input(const isms_entity *e, const json_t *m, const json_t *review,

@@ -34,14 +34,6 @@ static const isms_field comment_fields[] = {
     {.name = NULL}};
 static const isms_entity comment_entity = {"transition", "", "", "", comment_fields, NULL};
 
-static const isms_field waiver_fields[] = {
-    {.name = "rule", .type = ISMS_F_STRING, .flags = ISMS_REQ, .max_chars = 10,
-     .max_bytes = 10},
-    {.name = "justification", .type = ISMS_F_TEXT, .flags = ISMS_REQ, .max_chars = 4000,
-     .max_bytes = 12000},
-    {.name = NULL}};
-static const isms_entity waiver_entity = {"waiver", "", "", "", waiver_fields, NULL};
-
 static const char *jstr(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -405,6 +397,31 @@ static isms_result seal(isms_ctx *ctx, const json_t *review, const json_t *appro
     return full;
 }
 
+/* Approval needs every W finding acknowledged by an approver (domain-model.md §C); the
+ * 422 lists the ones that are not. */
+static isms_result warnings_acknowledged(isms_ctx *ctx, long long id)
+{
+    json_t *doc, *open = isms_json_pool(ctx->pool, json_array());
+    const json_t *f;
+    size_t i;
+    isms_result r = isms_review_findings(ctx, id, &doc), ok = {0};
+
+    if (r.status != 200) return r;
+    if (json_integer_value(json_object_get(doc, "unacknowledged")) == 0) return ok;
+    json_array_foreach(json_object_get(doc, "findings"), i, f) {
+        if (!strcmp(jstr(f, "severity"), "W") &&
+            !json_is_true(json_object_get(f, "acknowledged"))) {
+            json_array_append(open, (json_t *)f);
+        }
+    }
+    r = isms_res_problem(ctx->pool, 422, "unacknowledged-warnings", "Warnings not acknowledged",
+                         "every finding of severity W needs an approver's acknowledgement "
+                         "(POST .../acknowledgements) before approval");
+    json_object_set(r.body, "findings", open);
+    json_object_set(r.body, "unacknowledged", json_object_get(doc, "unacknowledged"));
+    return r;
+}
+
 static isms_result do_approve(isms_ctx *ctx, const json_t *review, const char *comment,
                               int *crossed)
 {
@@ -445,6 +462,7 @@ static isms_result do_approve(isms_ctx *ctx, const json_t *review, const char *c
             }
         }
     }
+    if ((r = warnings_acknowledged(ctx, id)).status) return r;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "INSERT INTO approval (review_id, version, approver, approver_key, "
                         "comment, created_at) VALUES (%d, %d, %s, %s, %s, %s)", id, version,
@@ -526,65 +544,6 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     r = isms_review_get(ctx, id);
     r.before = isms_present(ctx, &isms_entity_review, review);
     isms_json_pool(ctx->pool, r.before);
-    return r;
-}
-
-isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
-{
-    isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    json_t *review, *w, *doc;
-    const char *rule, *err = NULL;
-    isms_sql *q;
-    isms_db_status st;
-    isms_result r;
-    size_t i;
-    int known = 0;
-
-    if (!(ctx->roles & ISMS_R_APPROVER)) {
-        return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden",
-                                "waiving a finding needs the approver role");
-    }
-    if (!(w = isms_validate(&waiver_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
-        return isms_res_invalid(ctx->pool, errs.list);
-    }
-    isms_json_pool(ctx->pool, w);
-    rule = jstr(w, "rule");
-    if (blank(jstr(w, "justification"))) {
-        isms_verr(&errs, "justification", "required", "a waiver needs a written justification");
-        return isms_res_invalid(ctx->pool, errs.list);
-    }
-    /* lock the review's row before reading its status, as item writes do (isms_items.c) */
-    if ((st = isms_touch_review(ctx, id, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    if ((r = isms_load_review(ctx, id, &review)).status) return r;
-    if (!isms_review_editable(review)) {
-        return conflict(ctx, "findings are waived before the review is submitted");
-    }
-    if ((r = isms_review_findings(ctx, id, &doc)).status != 200) return r;
-    for (i = 0; i < json_array_size(json_object_get(doc, "findings")); i++) {
-        const json_t *f = json_array_get(json_object_get(doc, "findings"), i);
-        known |= !strcmp(jstr(f, "rule"), rule) && !strcmp(jstr(f, "severity"), "E");
-    }
-    if (!known) {
-        isms_verr(&errs, "rule", "no_finding", "the review has no open finding of severity E "
-                  "for this rule");
-        return isms_res_invalid(ctx->pool, errs.list);
-    }
-    q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_sql_appendf(q, "INSERT INTO waiver (review_id, version, rule_id, justification, "
-                        "waived_by, created_at) VALUES (%d, %d, %s, %s, %s, %s)", id,
-                     (long long)json_integer_value(json_object_get(review, "version")), rule,
-                     jstr(w, "justification"), ctx->user, ctx->now);
-    st = isms_exec_sql(ctx, q, NULL, &err);
-    if (st == ISMS_DB_ERROR) return conflict(ctx, "this rule is already waived");
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    r = isms_review_check(ctx, id);
-    if (r.status == 200) {
-        r.status = 201;
-        r.location = apr_psprintf(ctx->pool, "reviews/%" APR_INT64_T_FMT "/check",
-                                  (apr_int64_t)id);
-    }
     return r;
 }
 
@@ -691,12 +650,19 @@ isms_result isms_review_history(isms_ctx *ctx, long long id)
     if (st == ISMS_DB_OK) {
         json_object_set_new(out, "approvals", list);
         q = isms_sql_new(ctx->pool, ctx->conn);
-        isms_sql_appendf(q, "SELECT version, rule_id, justification, waived_by, created_at "
-                            "FROM waiver WHERE review_id = %d ORDER BY id", id);
+        isms_sql_appendf(q, "SELECT version, rule_id, subject, justification, waived_by, "
+                            "created_at FROM waiver WHERE review_id = %d ORDER BY id", id);
         st = isms_rows_json(ctx, q, &list, &err);
     }
     if (st == ISMS_DB_OK) {
         json_object_set_new(out, "waivers", list);
+        q = isms_sql_new(ctx->pool, ctx->conn);
+        isms_sql_appendf(q, "SELECT version, rule_id, subject, comment, acknowledged_by, "
+                            "created_at FROM finding_ack WHERE review_id = %d ORDER BY id", id);
+        st = isms_rows_json(ctx, q, &list, &err);
+    }
+    if (st == ISMS_DB_OK) {
+        json_object_set_new(out, "acknowledgements", list);
         st = versions_of(ctx, id, &list, &err);
     }
     if (st != ISMS_DB_OK) {

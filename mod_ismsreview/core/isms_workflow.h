@@ -12,8 +12,13 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
                           const char *if_match);
 int isms_workflow_action_known(const char *action);
 
-/* POST v1/reviews/{id}/waivers {"rule", "justification"} (approvers) */
+/* POST v1/reviews/{id}/waivers {"rule", "subject", "justification"} (approvers; before
+ * submission): an E finding no longer blocks (isms_waivers.c). */
 isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in);
+
+/* POST v1/reviews/{id}/acknowledgements {"rule", "subject", "comment"} (approvers; before
+ * approval): a W finding seen; approval needs every W finding acknowledged. */
+isms_result isms_acknowledge(isms_ctx *ctx, long long id, const json_t *in);
 
 /* GET v1/reviews/{id}/history */
 isms_result isms_review_history(isms_ctx *ctx, long long id);

@@ -111,6 +111,11 @@ isms_result isms_op_waive(isms_ctx *c, void *a)
     return isms_waive(c, REQ(a)->ids[0], REQ(a)->body);
 }
 
+isms_result isms_op_acknowledge(isms_ctx *c, void *a)
+{
+    return isms_acknowledge(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
 isms_result isms_op_workflow(isms_ctx *c, void *a)
 {
     return isms_workflow(c, REQ(a)->ids[0], REQ(a)->wf, REQ(a)->body, IF_MATCH(a));

@@ -1,0 +1,231 @@
+/* The completeness check, part one: who took part, when, and what was considered
+ * (9.3.1, 9.3.2 a-g): MR-01 .. MR-19. Each rule is a function of the record alone. */
+#include "isms_rules_int.h"
+
+#include <string.h>
+
+#define jstr isms_rules_str
+#define empty isms_rules_empty
+#define items isms_rules_items
+#define finding isms_rules_finding
+
+static int has_input(const isms_rules_ctx *c, const char *cat)
+{
+    const json_t *in;
+    size_t i;
+
+    json_array_foreach(items(c, "inputs"), i, in) {
+        if (strcmp(jstr(in, "category"), cat) == 0) return 1;
+    }
+    return 0;
+}
+
+static int took_part(const char *att)
+{
+    return att && (!strcmp(att, "PRESENT") || !strcmp(att, "REMOTE") ||
+                   !strcmp(att, "WRITTEN_CONTRIBUTION"));
+}
+
+/* MR-01: top management took part, and the chair (if named) is top management. */
+static void rule_top_management(isms_rules_ctx *c)
+{
+    const json_t *a;
+    const char *chair = jstr(c->review, "chair");
+    size_t i;
+    int present = 0, chair_tm = chair ? 0 : 1;
+
+    json_array_foreach(items(c, "attendees"), i, a) {
+        int tm = json_is_true(json_object_get(a, "is_top_management"));
+        if (tm && took_part(jstr(a, "attendance"))) present = 1;
+        if (chair && jstr(a, "person") && !strcmp(jstr(a, "person"), chair) && tm) chair_tm = 1;
+    }
+    if (!present) {
+        finding(c, "MR-01", "9.3.1 / 5.1", 'E', "attendee", NULL, "is_top_management",
+                "no member of top management took part (present, remote or in writing)");
+    }
+    if (!chair_tm) {
+        finding(c, "MR-01", "9.3.1 / 5.1", 'E', "review", c->review, "chair",
+                "the chair is not listed as a top-management attendee");
+    }
+}
+
+/* MR-02 / MR-03: the interval since the previous review. */
+static void rule_interval(isms_rules_ctx *c)
+{
+    const char *prev = c->previous ? jstr(c->previous, "held_from") : NULL;
+    const char *held = jstr(c->review, "held_from");
+    json_int_t interval = json_integer_value(json_object_get(c->review,
+                                                             "planned_interval_months"));
+    long days;
+
+    if (!prev || !held) {
+        const char *why = !c->previous ? "the first review: no previous review"
+                          : !prev ? "the previous review has no date held"
+                                  : "this review has no date held yet";
+        isms_rules_na(c, "MR-02", why);
+        isms_rules_na(c, "MR-03", why);
+        return;
+    }
+    days = isms_days_between(prev, held);
+    if (interval > 0 && days > interval * 31 + 30) {
+        finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "held_from",
+                "held %ld days after the previous review; the planned interval is %d months",
+                days, (int)interval);
+    }
+    else if (interval <= 0) {
+        isms_rules_na(c, "MR-02", "no planned interval");
+    }
+    if (days / 30 > 12) {
+        finding(c, "MR-03", "9.3.1", 'E', "review", c->review, "held_from",
+                "more than 12 months since the previous review (%s)", prev);
+    }
+}
+
+static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
+{
+    if (json_integer_value(json_object_get(s, "days_overdue")) > 0 &&
+        json_is_null(json_object_get(s, "replan_decision_id"))) {
+        finding(c, "MR-06", "9.3.2 a", 'W', "input", in, "action_snapshots",
+                "overdue action %s has no re-planning decision", jstr(s, "action_ref"));
+    }
+    if (json_integer_value(json_object_get(s, "carry_over_count")) >= 3) {
+        finding(c, "MR-07", "9.3.2 a", 'W', "input", in, "action_snapshots",
+                "action %s has been carried over %d times", jstr(s, "action_ref"),
+                (int)json_integer_value(json_object_get(s, "carry_over_count")));
+    }
+}
+
+/* MR-04 .. MR-07: input a. MR-05 reads "_missing_snapshots" (the refs of actions open from
+ * an earlier review with no snapshot here), which the caller looks up in the database. */
+static void rule_previous_actions(isms_rules_ctx *c)
+{
+    static const char *const rules[] = {"MR-04", "MR-05", "MR-06", "MR-07", NULL};
+    const json_t *in, *s;
+    size_t i, k;
+    int r;
+
+    if (!c->previous) {
+        for (r = 0; rules[r]; r++) isms_rules_na(c, rules[r], "the first review: no input a");
+        return;
+    }
+    json_array_foreach(json_object_get(c->review, "_missing_snapshots"), i, s) {
+        json_t *subject = json_pack("{s:O}", "ref", s);
+        finding(c, "MR-05", "9.3.2 a", 'E', "action", subject, "action_snapshots",
+                "action %s, open from an earlier review, is not in input a",
+                json_string_value(s));
+        json_decref(subject);
+    }
+    if (!has_input(c, "A_PREV_ACTIONS")) {
+        finding(c, "MR-04", "9.3.2 a", 'E', "input", NULL, "category",
+                "no input a (status of actions from previous reviews)");
+        return;
+    }
+    json_array_foreach(items(c, "inputs"), i, in) {
+        json_array_foreach(json_object_get(in, "action_snapshots"), k, s) {
+            snapshot_rules(c, in, s);
+        }
+    }
+}
+
+static void rule_inputs_present(isms_rules_ctx *c)
+{
+    static const struct { const char *cat, *rule, *clause, *what; } need[] = {
+        {"B_ISSUES_CHANGES", "MR-08", "9.3.2 b", "changes in external and internal issues"},
+        {"C_IP_NEEDS_CHANGES", "MR-10", "9.3.2 c", "changes in interested parties' needs"},
+        {"D1_NC_CA", "MR-11", "9.3.2 d1", "nonconformities and corrective actions"},
+        {"D2_MONITORING", "MR-11", "9.3.2 d2", "monitoring and measurement results"},
+        {"D3_AUDITS", "MR-11", "9.3.2 d3", "audit results"},
+        {"D4_OBJECTIVES", "MR-11", "9.3.2 d4", "fulfilment of objectives"},
+        {"E_IP_FEEDBACK", "MR-14", "9.3.2 e", "feedback from interested parties"},
+        {"F_RISK_RTP", "MR-15", "9.3.2 f", "risk assessment and treatment plan status"},
+        {"G_IMPROVEMENT", "MR-16", "9.3.2 g", "opportunities for continual improvement"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+        if (!has_input(c, need[i].cat)) {
+            finding(c, need[i].rule, need[i].clause, 'E', "input", NULL, "category",
+                    "no input %s (%s)", need[i].cat, need[i].what);
+        }
+    }
+}
+
+/* 9.3.2 d asks for trends: a performance input with no trend is a gap (E), unless it is
+ * justified as not applicable. */
+static int without_trend(const json_t *in)
+{
+    const char *trend = jstr(in, "trend");
+
+    return (!trend || !strcmp(trend, "NOT_APPLICABLE")) && empty(in, "na_justification");
+}
+
+static void input_rules(isms_rules_ctx *c, const json_t *in)
+{
+    const char *cat = jstr(in, "category"), *st = jstr(in, "status");
+
+    if (!strcmp(cat, "B_ISSUES_CHANGES") && empty(in, "climate_change_relevance")) {
+        finding(c, "MR-09", "4.1 (Amd 1:2024) via 9.3.2 b", 'W', "input", in,
+                "climate_change_relevance", "climate change relevance not determined");
+    }
+    /* the structured fields help; the summary's prose is evidence too: W */
+    if (!strcmp(cat, "F_RISK_RTP") && (empty(in, "risk_assessment_date") ||
+                                       empty(in, "rtp_completion_pct"))) {
+        finding(c, "MR-15", "9.3.2 f", 'W', "input", in, empty(in, "risk_assessment_date")
+                ? "risk_assessment_date" : "rtp_completion_pct",
+                "no risk-assessment date or risk treatment plan completion recorded");
+    }
+    if (cat[0] == 'D' && without_trend(in)) {
+        finding(c, "MR-12", "9.3.2 d", 'E', "input", in, "trend",
+                "performance feedback without a trend (9.3.2 d asks for trends)");
+    }
+    /* an explicit "considered, no change" is a conclusion, not a gap */
+    if (st && !strcmp(st, "NOT_APPLICABLE") && empty(in, "na_justification")) {
+        finding(c, "MR-17", "9.3.2", 'W', "input", in, "na_justification",
+                "not applicable, but no justification recorded");
+    }
+    if (st && !strcmp(st, "PRESENTED") && strcmp(cat, "A_PREV_ACTIONS") != 0 &&
+        empty(in, "evidence_refs")) {
+        finding(c, "MR-18", "9.3.2 / 7.5", 'W', "input", in, "evidence_refs",
+                "a presented input has no evidence reference");
+    }
+}
+
+/* MR-19: the data considered starts where the previous review's period ended. */
+static void rule_period_gap(isms_rules_ctx *c)
+{
+    const char *prev_to = c->previous ? jstr(c->previous, "period_to") : NULL;
+    const char *from = jstr(c->review, "period_from");
+    const json_t *in;
+    size_t i;
+
+    if (!prev_to) {
+        isms_rules_na(c, "MR-19", c->previous ? "the previous review has no period"
+                                               : "the first review: no previous period");
+        return;
+    }
+    if (from && isms_days_between(prev_to, from) > 1) {
+        finding(c, "MR-19", "9.3.2", 'W', "review", c->review, "period_from",
+                "the period covered starts %s; the previous review's ended %s", from,
+                prev_to);
+    }
+    json_array_foreach(items(c, "inputs"), i, in) {
+        const char *d = jstr(in, "data_period_from");
+        if (d && isms_days_between(prev_to, d) > 1) {
+            finding(c, "MR-19", "9.3.2", 'W', "input", in, "data_period_from",
+                    "the data start %s; the previous review's period ended %s", d, prev_to);
+        }
+    }
+}
+
+void isms_rules_inputs(isms_rules_ctx *c)
+{
+    const json_t *in;
+    size_t i;
+
+    rule_top_management(c);
+    rule_interval(c);
+    rule_previous_actions(c);
+    rule_inputs_present(c);
+    json_array_foreach(items(c, "inputs"), i, in) input_rules(c, in);
+    rule_period_gap(c);
+}

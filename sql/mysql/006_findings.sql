@@ -1,0 +1,48 @@
+-- 006: waivers and acknowledgements per finding. A finding is one rule about one subject
+-- ("action:MR-2026-01-A03:description"); a waiver (of an E finding) names both, so a later
+-- finding of the same rule is not waived with it. A waiver from before 006 has no subject
+-- and covers its rule, as it did. An approver acknowledges each W finding before approval
+-- (finding_ack). Both are append-only, and none is added to a sealed version.
+
+ALTER TABLE waiver ADD COLUMN IF NOT EXISTS subject VARCHAR(400) NULL AFTER rule_id;
+ALTER TABLE waiver ADD UNIQUE KEY IF NOT EXISTS waiver_rule_subject (review_id, version,
+                                                                    rule_id, subject);
+ALTER TABLE waiver DROP INDEX IF EXISTS review_id;
+
+CREATE TABLE IF NOT EXISTS finding_ack (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    review_id BIGINT NOT NULL REFERENCES review(id),
+    version INTEGER NOT NULL,
+    rule_id VARCHAR(128) NOT NULL,
+    subject VARCHAR(400) NOT NULL,
+    `comment` MEDIUMTEXT,
+    acknowledged_by MEDIUMTEXT NOT NULL,
+    created_at MEDIUMTEXT NOT NULL,
+    UNIQUE KEY finding_ack_rule_subject (review_id, version, rule_id, subject)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+CREATE TRIGGER IF NOT EXISTS finding_ack_no_update BEFORE UPDATE ON finding_ack FOR EACH ROW
+BEGIN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'acknowledgements are append-only';
+END;
+
+CREATE TRIGGER IF NOT EXISTS finding_ack_no_delete BEFORE DELETE ON finding_ack FOR EACH ROW
+BEGIN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'acknowledgements are append-only';
+END;
+
+CREATE TRIGGER IF NOT EXISTS waiver_sealed_insert BEFORE INSERT ON waiver FOR EACH ROW
+BEGIN
+    IF EXISTS (SELECT 1 FROM review_version WHERE review_id = NEW.review_id AND
+               version = NEW.version) THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed: waiver for a sealed version';
+    END IF;
+END;
+
+CREATE TRIGGER IF NOT EXISTS finding_ack_sealed_insert BEFORE INSERT ON finding_ack FOR EACH ROW
+BEGIN
+    IF EXISTS (SELECT 1 FROM review_version WHERE review_id = NEW.review_id AND
+               version = NEW.version) THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed: acknowledgement for a sealed version';
+    END IF;
+END;

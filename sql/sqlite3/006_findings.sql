@@ -1,0 +1,50 @@
+-- 006: waivers and acknowledgements per finding. A finding is one rule about one subject
+-- ("action:MR-2026-01-A03:description"); a waiver (of an E finding) names both, so a later
+-- finding of the same rule is not waived with it. A waiver from before 006 has no subject
+-- and covers its rule, as it did. An approver acknowledges each W finding before approval
+-- (finding_ack). Both are append-only, and none is added to a sealed version.
+
+CREATE TABLE waiver_v6 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    review_id INTEGER NOT NULL REFERENCES review(id),
+    version INTEGER NOT NULL,
+    rule_id TEXT NOT NULL,
+    subject TEXT,
+    justification TEXT NOT NULL,
+    waived_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (review_id, version, rule_id, subject)
+);
+INSERT INTO waiver_v6 (id, review_id, version, rule_id, subject, justification, waived_by,
+                       created_at)
+SELECT id, review_id, version, rule_id, NULL, justification, waived_by, created_at FROM waiver;
+DROP TABLE waiver;
+ALTER TABLE waiver_v6 RENAME TO waiver;
+CREATE TRIGGER waiver_no_update BEFORE UPDATE ON waiver
+BEGIN SELECT RAISE(ABORT, 'waivers are append-only'); END;
+CREATE TRIGGER waiver_no_delete BEFORE DELETE ON waiver
+BEGIN SELECT RAISE(ABORT, 'waivers are append-only'); END;
+CREATE TRIGGER waiver_sealed_insert BEFORE INSERT ON waiver
+WHEN EXISTS (SELECT 1 FROM review_version WHERE review_id = NEW.review_id AND
+             version = NEW.version)
+BEGIN SELECT RAISE(ABORT, 'sealed: waiver for a sealed version'); END;
+
+CREATE TABLE finding_ack (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    review_id INTEGER NOT NULL REFERENCES review(id),
+    version INTEGER NOT NULL,
+    rule_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    "comment" TEXT,
+    acknowledged_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (review_id, version, rule_id, subject)
+);
+CREATE TRIGGER finding_ack_no_update BEFORE UPDATE ON finding_ack
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+CREATE TRIGGER finding_ack_no_delete BEFORE DELETE ON finding_ack
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+CREATE TRIGGER finding_ack_sealed_insert BEFORE INSERT ON finding_ack
+WHEN EXISTS (SELECT 1 FROM review_version WHERE review_id = NEW.review_id AND
+             version = NEW.version)
+BEGIN SELECT RAISE(ABORT, 'sealed: acknowledgement for a sealed version'); END;
