@@ -37,8 +37,8 @@ static const char *subject_of(apr_pool_t *p, const char *entity, const json_t *i
 {
     const json_t *ref = json_object_get(item, "ref"), *id = json_object_get(item, "id");
     const char *key = json_is_string(ref) ? json_string_value(ref)
-                      : json_is_integer(id) ? apr_psprintf(p, "%" JSON_INTEGER_FORMAT,
-                                                           json_integer_value(id))
+                      : json_is_integer(id) ? apr_psprintf(p, "%" APR_INT64_T_FMT,
+                                                           (apr_int64_t)json_integer_value(id))
                       : clause;
 
     return apr_pstrcat(p, entity, ":", key, ":", field ? field : "", NULL);

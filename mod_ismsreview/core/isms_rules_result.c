@@ -33,8 +33,11 @@ static void decision_rules(isms_rules_ctx *c, const json_t *d)
         finding(c, "MR-22", "9.3.3", 'W', "decision", d, "basis_input_ids",
                 "the decision is not traced to any input");
     }
+    /* no change, a risk accepted, and a re-plan (its actions are the earlier ones) need no
+     * new action */
     if (!strcmp(jstr(d, "outcome"), "APPROVED") && strcmp(cat, "NO_CHANGE_REQUIRED") &&
-        strcmp(cat, "RISK_ACCEPTANCE") && strcmp(cat, "OTHER") && !decision_has_action(c, d)) {
+        strcmp(cat, "RISK_ACCEPTANCE") && strcmp(cat, "OTHER") &&
+        strcmp(cat, "ACTION_REPLAN") && !decision_has_action(c, d)) {
         finding(c, "MR-23", "9.3.3 / 10.1", 'W', "decision", d, "id",
                 "an approved decision has no action to implement it");
     }

@@ -60,24 +60,32 @@ static isms_result conflict(isms_ctx *ctx, const char *detail)
 }
 
 /* The subject of the one open finding of this rule the request means: the subject it names,
- * or the only one there is. NULL with the error set otherwise. */
+ * or the only one there is. NULL with the error set otherwise (*given: the finding meant has
+ * its waiver or acknowledgement already). */
 static const char *resolve(const kind_t *k, const json_t *doc, const char *rule,
-                           const char *subject, isms_verrors *errs)
+                           const char *subject, isms_verrors *errs, int *given)
 {
     const json_t *f;
     const char *only = NULL;
     size_t i;
     int n = 0;
 
+    *given = 0;
     json_array_foreach(json_object_get(doc, "findings"), i, f) {
         if (strcmp(jstr(f, "rule"), rule) || strcmp(jstr(f, "severity"), k->severity) ||
-            json_is_true(json_object_get(f, k->given))) {
+            (subject && strcmp(jstr(f, "subject"), subject))) {
             continue;
         }
-        if (subject && !strcmp(jstr(f, "subject"), subject)) return subject;
+        if (json_is_true(json_object_get(f, k->given))) {
+            ++*given;
+            continue;
+        }
+        if (subject) return subject;
         only = jstr(f, "subject");
         n++;
     }
+    if (!n && *given) return NULL;
+    *given = 0;
     if (!subject && n == 1) return only;
     if (!subject && n > 1) {
         isms_verr(errs, "subject", "required", "rule %s has %d open findings of severity %s: "
@@ -107,6 +115,7 @@ static isms_result give(isms_ctx *ctx, const kind_t *k, long long id, const json
     isms_sql *q;
     isms_db_status st;
     isms_result r;
+    int given = 0;
 
     if (!(ctx->roles & ISMS_R_APPROVER)) {
         return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", apr_psprintf(
@@ -132,8 +141,10 @@ static isms_result give(isms_ctx *ctx, const kind_t *k, long long id, const json
                         "submitted" : "warnings are acknowledged before the review is approved");
     }
     if ((r = isms_review_findings(ctx, id, &doc)).status != 200) return r;
-    if (!(subject = resolve(k, doc, rule, jstr(v, "subject"), &errs))) {
-        return isms_res_invalid(ctx->pool, errs.list);
+    if (!(subject = resolve(k, doc, rule, jstr(v, "subject"), &errs, &given))) {
+        return given ? conflict(ctx, apr_psprintf(ctx->pool, "this finding already has its "
+                                                  "%s", k->what))
+                     : isms_res_invalid(ctx->pool, errs.list);
     }
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "INSERT INTO %k (review_id, version, rule_id, subject, %k, %k, "

@@ -196,6 +196,7 @@ int main(void)
     srunner_add_suite(sr, json_suite());
     srunner_add_suite(sr, entity_suite());
     srunner_add_suite(sr, records_suite());
+    srunner_add_suite(sr, graded_suite());
     srunner_add_suite(sr, workflow_suite());
     srunner_add_suite(sr, reports_suite());
     srunner_add_suite(sr, evidence_suite());

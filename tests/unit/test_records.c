@@ -17,6 +17,7 @@
 #include "isms_record.h"
 #include "isms_txn.h"
 #include "isms_workflow.h"
+#include "isms_rules.h"
 
 /* ---- shared helpers (tests.h) */
 
@@ -83,7 +84,8 @@ long long isms_test_count(const char *table)
 }
 
 enum { OP_REVIEW_CREATE, OP_REVIEW_GET, OP_ITEM_CREATE, OP_ITEM_GET, OP_ITEM_PATCH,
-       OP_ITEM_DELETE, OP_ACTION_UPDATE, OP_MEASUREMENT, OP_WORKFLOW, OP_WAIVE };
+       OP_ITEM_DELETE, OP_ACTION_UPDATE, OP_MEASUREMENT, OP_WORKFLOW, OP_WAIVE, OP_ACK,
+       OP_CHECK };
 
 typedef struct {
     int op;
@@ -106,6 +108,8 @@ static isms_result run_op(isms_ctx *ctx, void *arg)
     case OP_ACTION_UPDATE: return isms_action_update(ctx, a->id, a->in);
     case OP_MEASUREMENT: return isms_measurement_create(ctx, a->id, a->in);
     case OP_WORKFLOW: return isms_workflow(ctx, a->rid, a->action, a->in, a->if_match);
+    case OP_ACK: return isms_acknowledge(ctx, a->rid, a->in);
+    case OP_CHECK: return isms_review_check(ctx, a->rid);
     default: return isms_waive(ctx, a->rid, a->in);
     }
 }
@@ -182,6 +186,34 @@ isms_result isms_test_waive(isms_ctx *ctx, long long rid, const json_t *in)
 {
     op_args a = {OP_WAIVE, rid, 0, NULL, NULL, NULL, in};
     return write_op(ctx, a);
+}
+
+isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in)
+{
+    op_args a = {OP_ACK, rid, 0, NULL, NULL, NULL, in};
+    return write_op(ctx, a);
+}
+
+int isms_test_ack_all(isms_ctx *ctx, long long rid)
+{
+    op_args a = {OP_CHECK, rid, 0, NULL, NULL, NULL, NULL};
+    isms_result r = read_op(ctx, a);
+    const json_t *f;
+    size_t i;
+    int n = 0;
+
+    ck_assert_int_eq(r.status, 200);
+    json_array_foreach(json_object_get(r.body, "findings"), i, f) {
+        if (strcmp(json_string_value(json_object_get(f, "severity")), "W") ||
+            json_is_true(json_object_get(f, "acknowledged"))) {
+            continue;
+        }
+        r = isms_test_ack(ctx, rid, isms_json_pool(tpool, json_pack("{s:O,s:O}", "rule",
+                          json_object_get(f, "rule"), "subject", json_object_get(f, "subject"))));
+        ck_assert_msg(r.status == 201, "acknowledge: %d", r.status);
+        n++;
+    }
+    return n;
 }
 
 long long isms_test_created_id(isms_result r)

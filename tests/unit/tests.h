@@ -28,6 +28,7 @@ Suite *records_suite(void);
 Suite *workflow_suite(void);
 Suite *reports_suite(void);
 Suite *evidence_suite(void);
+Suite *graded_suite(void);
 
 /* The pool of the running test (created by isms_test_setup, destroyed by the teardown). */
 extern apr_pool_t *tpool;
@@ -127,6 +128,9 @@ isms_result isms_test_measurement(isms_ctx *ctx, long long oid, const json_t *in
 isms_result isms_test_workflow(isms_ctx *ctx, long long rid, const char *action,
                                const json_t *in, const char *if_match);
 isms_result isms_test_waive(isms_ctx *ctx, long long rid, const json_t *in);
+isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in);
+/* ctx (an approver) acknowledges every W finding still open; returns how many. */
+int isms_test_ack_all(isms_ctx *ctx, long long rid);
 
 /* The id of a created resource (fails the test unless the status is 201). */
 long long isms_test_created_id(isms_result r);
