@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check's engine: one finding per gap, each about one subject; waivers
  * (of E findings) and acknowledgements (of W findings) are per rule and subject; the counts
  * that gate submission (blocking) and approval (unacknowledged). The rules themselves are in

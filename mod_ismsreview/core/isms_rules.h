@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check (domain-model.md §C): rules MR-xx over one review, each finding
  * with rule, clause, severity (E blocks submission unless waived; W blocks approval until an
  * approver acknowledges it), message, the entity and field at fault, and its subject (what

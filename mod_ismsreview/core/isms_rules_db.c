@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check of a stored review: the record, its previous review, the actions
  * open from earlier reviews that input a leaves out (MR-05), the approvals so far (MR-36),
  * and the waivers and acknowledgements of this version. */

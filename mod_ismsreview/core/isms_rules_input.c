@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check, part one: who took part, when, and what was considered
  * (9.3.1, 9.3.2 a-g): MR-01 .. MR-19. Each rule is a function of the record alone. */
 #include "isms_rules_int.h"

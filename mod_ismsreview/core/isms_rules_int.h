@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside the completeness check: the state one run shares between the rule files
  * (isms_rules_input.c: MR-01 .. MR-19, isms_rules_result.c: MR-20 .. MR-38) and the engine
  * (isms_rules.c: findings, their subjects, waivers, acknowledgements, counts). */

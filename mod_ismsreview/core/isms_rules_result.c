@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check, part two: the results of the review (9.3.3) and the record itself
  * (7.5): MR-20 .. MR-38, and MR-13 on objectives. Each rule is a function of the record. */
 #include "isms_rules_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What approvers give findings: a waiver (an E finding that does not block submission, with
  * a justification) and an acknowledgement (a W finding seen before approval). Each is for
  * one finding: its rule and its subject. */

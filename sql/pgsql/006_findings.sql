@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 006: waivers and acknowledgements per finding. A finding is one rule about one subject
 -- ("action:MR-2026-01-A03:description"); a waiver (of an E finding) names both, so a later
 -- finding of the same rule is not waived with it. A waiver from before 006 has no subject

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check against an auditor: the records of data/graded_records.json, each
  * graded by hand before the check ran on it, must get exactly the findings (rule and
  * severity, one entry per finding) the auditor wrote down. ISMS_GRADED_TABLE=1 prints the
