@@ -84,7 +84,7 @@ def _full_workflow(api):
     r = build_review(api, False, title="Audited review")
     rid = r["id"]
     assert api.transition(rid, "submit")[0] == 422
-    for rule in ("MR-14", "MR-15"):
+    for rule in ("MR-14", "MR-16"):
         api.post("v1/reviews/%d/waivers" % rid, {"rule": rule, "justification": "deferred"},
                  user="approver")
     api.move(rid, "submit")
@@ -97,7 +97,7 @@ def _full_workflow(api):
     api.post("v1/objectives/%d/measurements" % r["objective"],
              {"period_to": "2026-03-31", "value": 15}, user="owner")
     api.move(rid, "amend")
-    for rule in ("MR-14", "MR-15"):                  # waivers are per version
+    for rule in ("MR-14", "MR-16"):                  # waivers are per version
         api.post("v1/reviews/%d/waivers" % rid, {"rule": rule, "justification": "still"},
                  user="approver")
     api.move(rid, "submit")

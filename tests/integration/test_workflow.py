@@ -573,10 +573,10 @@ def test_completeness_and_waivers(env):
     st, h, doc = api.transition(rid, "submit", etag=etag)
     assert_problem((st, h, json.dumps(doc).encode()), 422)
     found = {(f["rule"], f["field"]) for f in doc["findings"] if f["severity"] == "E"}
-    assert found == {("MR-14", "category"), ("MR-15", "rtp_completion_pct")}, doc["findings"]
+    assert found == {("MR-14", "category"), ("MR-16", "category")}, doc["findings"]
     assert all(f["clause"] and f["message"] for f in doc["findings"]), doc["findings"]
-    f15 = [f for f in doc["findings"] if f["rule"] == "MR-15"][0]
-    assert f15["entity"] == "input" and f15["entity_id"] == r["inputs"]["F"], f15
+    f16 = [f for f in doc["findings"] if f["rule"] == "MR-16"][0]
+    assert f16["entity"] == "input" and f16["subject"] == "input:9.3.2 g:category", f16
     assert doc["blocking"] == 2
     assert api.review(rid)[0] == review
     assert api.history(rid)["transitions"] == []
@@ -616,9 +616,9 @@ def test_completeness_and_waivers(env):
     st, _, doc = api.transition(rid, "submit")
     assert st == 422 and doc["blocking"] == 1, doc
     assert {f["rule"] for f in doc["findings"] if f["severity"] == "E" and not f["waived"]} \
-        == {"MR-15"}, doc
+        == {"MR-16"}, doc
     assert api.call("POST", wpath, user="approver2", body={
-        "rule": "MR-15", "justification": "RTP status reported orally; minutes to follow."}
+        "rule": "MR-16", "justification": "Improvement ideas taken by the CI board in April."}
     )[0] == 201
     st, _, doc = api.transition(rid, "submit")
     assert st == 200 and doc["status"] == "SUBMITTED", doc
@@ -924,7 +924,7 @@ def test_history_fields_have_their_types(env):
     as the integer 0 (atoll("MR-14"))."""
     api = env.api
     rid = build_review(api, False, title="History types")["id"]
-    for rule in ("MR-14", "MR-15"):
+    for rule in ("MR-14", "MR-16"):
         api.post("v1/reviews/%d/waivers" % rid, {"rule": rule, "justification": "later"},
                  user="approver")
     api.move(rid, "submit")
@@ -940,7 +940,7 @@ def test_history_fields_have_their_types(env):
     assert got == {
         "transitions": [("submit", 1), ("approve", 1)],
         "approvals": [("approver", 1)],
-        "waivers": [("MR-14", 1), ("MR-15", 1)],
+        "waivers": [("MR-14", 1), ("MR-16", 1)],
         "versions": [1],
         "current_version": 1,
     }, got

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The completeness check as an auditor grades (issue 12 section 4), end to end on every
+backend: waivers are per finding (rule + subject), W findings need an approver's
+acknowledgement before approval (refused in the database once sealed), the minutes show
+findings, waivers and acknowledgements, the compliance matrix shows n/a and clauses, a
+period ending after the review date is accepted."""
+
+import json
+
+from harness import assert_problem
+from workflow_helpers import Api, Db, build_review
+
+
+def _action_without_outcome(api, r):
+    """An extra action with no expected outcome: an MR-24 finding of severity W."""
+    return api.post("v1/reviews/%d/actions" % r["id"], {
+        "title": "Brief the service desk", "type": "IMPROVEMENT", "owner": "author",
+        "due_date": "2026-06-30", "priority": "LOW", "description": "30 minutes, slides",
+        "decision_id": r["decisions"]["improve"]})["id"]
+
+
+def test_waivers_are_per_finding(httpd, backend):
+    api = Api(httpd)
+    r = build_review(api, False, title="Per-finding waivers")
+    rid = r["id"]
+    # a second E finding of one rule: two performance inputs without a trend (MR-12)
+    for key in ("D1", "D3"):
+        path = "v1/reviews/%d/inputs/%d" % (rid, r["inputs"][key])
+        doc, h = api.expect(200, "GET", path)
+        api.expect(200, "PATCH", path, body={"trend": None}, if_match=h.get("etag"))
+    chk = api.check(rid)
+    mr12 = sorted(f["subject"] for f in chk["findings"] if f["rule"] == "MR-12")
+    assert len(mr12) == 2 and all(f["severity"] == "E" for f in chk["findings"]
+                                  if f["rule"] == "MR-12"), chk["findings"]
+    blocking = chk["blocking"]
+    wpath = "v1/reviews/%d/waivers" % rid
+    # two open findings: the waiver has to say which
+    st, _, doc = api.call("POST", wpath, user="approver",
+                          body={"rule": "MR-12", "justification": "no data last year"})
+    assert st == 422 and doc["errors"][0]["field"] == "subject", doc
+    st, _, doc = api.call("POST", wpath, user="approver", body={
+        "rule": "MR-12", "subject": "input:nothing:trend", "justification": "x"})
+    assert st == 422 and doc["errors"][0]["field"] == "subject", doc
+    doc = api.post(wpath, {"rule": "MR-12", "subject": mr12[0],
+                           "justification": "first year of the NC register"}, user="approver")
+    assert doc["blocking"] == blocking - 1
+    waived = {f["subject"]: f["waived"] for f in doc["findings"] if f["rule"] == "MR-12"}
+    assert waived == {mr12[0]: True, mr12[1]: False}, waived   # not waived with the first
+    st, _, doc = api.call("POST", wpath, user="approver", body={
+        "rule": "MR-12", "subject": mr12[0], "justification": "again"})
+    assert st == 409, doc
+    # the only open MR-14 finding needs no subject
+    doc = api.post(wpath, {"rule": "MR-14", "justification": "survey postponed"},
+                   user="approver")
+    hist = api.history(rid)
+    assert [(w["rule_id"], w["subject"]) for w in hist["waivers"]] == [
+        ("MR-12", mr12[0]), ("MR-14", "input:9.3.2 e:category")], hist["waivers"]
+
+
+def test_warnings_need_acknowledgement_before_approval(httpd, backend):
+    api = Api(httpd)
+    api.auto_acknowledge = False
+    r = build_review(api, True, title="Acknowledged warnings")
+    rid = r["id"]
+    aid = _action_without_outcome(api, r)
+    api.move(rid, "submit")
+    chk = api.check(rid)
+    warnings = [f for f in chk["findings"] if f["severity"] == "W"]
+    mine = [f for f in warnings if f["rule"] == "MR-24" and f["entity_id"] == aid]
+    assert len(mine) == 1 and mine[0]["field"] == "expected_outcome", warnings
+    assert chk["unacknowledged"] == len(warnings) >= 1
+    before = api.review(rid)[0]
+    st, h, doc = api.transition(rid, "approve", user="approver")
+    assert_problem((st, h, json.dumps(doc).encode()), 422)
+    assert doc["type"].endswith("unacknowledged-warnings"), doc
+    assert {f["subject"] for f in doc["findings"]} == {f["subject"] for f in warnings}
+    assert api.review(rid)[0]["status"] == "SUBMITTED" and api.history(rid)["approvals"] == []
+    assert api.review(rid)[0]["version"] == before["version"]
+    apath = "v1/reviews/%d/acknowledgements" % rid
+    body = {"rule": "MR-24", "subject": mine[0]["subject"], "comment": "outcome in the plan"}
+    for user in ("author", "auditor", "nobody"):
+        assert api.call("POST", apath, user=user, body=body)[0] == 403, user
+    st, _, doc = api.call("POST", apath, user="approver", body={"rule": "MR-12",
+                                                               "subject": "x"})
+    assert st == 422, doc                       # no such W finding
+    doc = api.post(apath, body, user="approver")
+    f = [x for x in doc["findings"] if x["subject"] == mine[0]["subject"]][0]
+    assert f["acknowledged"] is True and f["acknowledgement"]["acknowledged_by"] == "approver"
+    assert doc["unacknowledged"] == len(warnings) - 1
+    assert api.call("POST", apath, user="approver2", body=body)[0] == 409
+    acked = api.acknowledge_all(rid, user="approver2")
+    assert len(acked) == len(warnings) - 1
+    api.move(rid, "approve", user="approver")
+    # sealed: nothing more is acknowledged, not even below the API
+    st, _, doc = api.call("POST", apath, user="approver", body=body)
+    assert st == 409, doc
+    Db(backend).refused("INSERT INTO finding_ack (review_id, version, rule_id, subject, "
+                        "acknowledged_by, created_at) VALUES (%d, 1, 'MR-24', 'x', 'db', "
+                        "'2026-03-20T00:00:00Z')" % rid)
+    Db(backend).refused("INSERT INTO waiver (review_id, version, rule_id, subject, "
+                        "justification, waived_by, created_at) VALUES (%d, 1, 'MR-24', 'x', "
+                        "'j', 'db', '2026-03-20T00:00:00Z')" % rid)
+    # the minutes show the findings, who acknowledged them, and the history
+    hist = api.history(rid)
+    assert len(hist["acknowledgements"]) == len(warnings), hist["acknowledgements"]
+    assert {(a["acknowledged_by"], a["subject"]) for a in hist["acknowledgements"]} >= {
+        ("approver", mine[0]["subject"])}
+    st, _, html = api.call("GET", "v1/reviews/%d/report" % rid, user="auditor",
+                           headers={"Accept": "text/html"})
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    assert st == 200 and "Acknowledgements of warnings" in text, text[:500]
+    assert mine[0]["subject"] in text and "outcome in the plan" in text
+    st, _, rep = api.call("GET", "v1/reviews/%d/report?format=json" % rid, user="auditor")
+    f = [x for x in rep["findings"]["findings"] if x["subject"] == mine[0]["subject"]][0]
+    assert f["acknowledged"] is True, f
+
+
+def test_compliance_matrix_na_and_clauses(httpd, backend):
+    api = Api(httpd)
+    rid = build_review(api, True, title="First review")["id"]
+    m = api.get("v1/reports/compliance?format=json", user="auditor")
+    row = [x for x in m["rows"] if x["review_id"] == rid][0]
+    # the first review: no interval to judge, no input a
+    for rule in ("MR-02", "MR-03", "MR-04", "MR-05", "MR-19"):
+        assert row["cells"][rule]["result"] == "n/a", (rule, row["cells"][rule])
+    assert row["cells"]["MR-01"]["result"] == "pass"
+    rules = {x["id"]: x for x in m["rules"]}
+    assert rules["MR-12"]["clause"] == "9.3.2 d" and rules["MR-37"]["clause"] == "7.5.3"
+    st, _, csv = api.call("GET", "v1/reports/compliance?format=csv", user="auditor")
+    header = (csv.decode() if isinstance(csv, bytes) else csv).splitlines()[0]
+    assert "MR-12 (9.3.2 d)" in header, header
+    st, _, html = api.call("GET", "v1/reports/compliance", user="auditor",
+                           headers={"Accept": "text/html"})
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    assert "<small>9.3.2 d</small>" in text and ">n/a<" in text
+
+
+def test_period_may_end_after_the_review_date(httpd, backend):
+    """A Q4 review of the fiscal year: the period covered ends after the meeting."""
+    api = Api(httpd)
+    rid = build_review(api, True, title="Fiscal year review")["id"]
+    doc, etag = api.review(rid)
+    api.expect(200, "PATCH", "v1/reviews/%d" % rid, body={"period_to": "2026-03-31"},
+               if_match=etag)
+    assert api.review(rid)[0]["period_to"] == "2026-03-31"
+    assert api.check(rid)["blocking"] == 0
