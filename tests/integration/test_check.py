@@ -144,3 +144,30 @@ def test_period_may_end_after_the_review_date(httpd, backend):
                if_match=etag)
     assert api.review(rid)[0]["period_to"] == "2026-03-31"
     assert api.check(rid)["blocking"] == 0
+
+
+def test_rule_table_in_the_docs_matches_the_code():
+    """docs/api.md's rule table, the compliance matrix's rule list and the rules the check
+    emits are the same set, one to one, with the same clauses and severities (no server)."""
+    import os
+    import re
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    core = os.path.join(repo, "mod_ismsreview", "core")
+    src = open(os.path.join(core, "isms_report_compliance.c")).read()
+    block = src[src.index("} rules[] = {"):src.index("#define NRULES")]
+    code = {}
+    for rid, clause, sev, what in re.findall(
+            r'\{"(MR-\d\d)", "([^"]*)", "([^"]*)", ((?:"(?:[^"\\]|\\.)*"\s*)+)\}', block):
+        code[rid] = (clause, sev, "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', what)))
+    emitted = set()
+    for name in ("isms_rules_input.c", "isms_rules_result.c"):
+        emitted |= set(re.findall(r'"(MR-\d\d)"', open(os.path.join(core, name)).read()))
+    docs = {}
+    for line in open(os.path.join(repo, "docs", "api.md")):
+        m = re.match(r"\| (MR-\d\d) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|$", line.rstrip("\n"))
+        if m:
+            assert m.group(1) not in docs, "%s twice in docs/api.md" % m.group(1)
+            docs[m.group(1)] = (m.group(2), m.group(3), m.group(4))
+    assert set(code) == emitted, (set(code) ^ emitted)
+    assert docs == code, {k: (docs.get(k), code.get(k)) for k in set(docs) | set(code)
+                          if docs.get(k) != code.get(k)}
