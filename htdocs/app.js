@@ -306,20 +306,23 @@ async function transition(review, t, ctx) {
 async function completenessPanel(review, ctx) {
   let chk;
   try { chk = await get(`reviews/${review.id}/check`); } catch (e) { return section('Completeness check', problemBox(e)); }
-  const canWaive = has('approver') && ['SUBMITTED', 'DRAFT', 'RETURNED'].includes(review.status);
-  const waived = new Set();
+  const canWaive = has('approver') && ['DRAFT', 'RETURNED'].includes(review.status);
+  const canAck = has('approver') && ['SUBMITTED', 'DRAFT', 'RETURNED'].includes(review.status);
   const rows = chk.findings.map((fi) => ({ ...fi }));
-  const panel = section(`Completeness check: ${chk.errors} errors, ${chk.warnings} warnings, ${chk.blocking} blocking`,
+  const panel = section(`Completeness check: ${chk.errors} errors, ${chk.warnings} warnings, ${chk.blocking} blocking, ${chk.unacknowledged} not acknowledged`,
     rows.length ? table([
       { title: 'Rule', key: 'rule' }, { title: 'Clause', key: 'clause' },
       { title: 'Severity', render: (x) => (x.severity === 'E' ? 'Error' : 'Warning') },
       { title: 'Finding', key: 'message' },
       { title: 'Where', render: (x) => [x.entity_ref || x.entity, x.field ? ` (${x.field})` : ''].join('') },
-      { title: 'Waiver', render: (x) => {
-        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
-        if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
-          waived.add(x.rule);
-          return h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => waive(review, x.rule, ctx) } }, `Waive ${x.rule}`);
+      { title: 'Waiver / acknowledgement', render: (x) => {
+        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.waived_by ? ` (${x.waiver.waived_by})` : ''}`;
+        if (x.acknowledged) return `Acknowledged${x.acknowledgement && x.acknowledgement.acknowledged_by ? ` by ${x.acknowledgement.acknowledged_by}` : ''}`;
+        if (canWaive && x.severity === 'E') {
+          return h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => give(review, x, ctx, 'waivers') } }, `Waive ${x.rule}`);
+        }
+        if (canAck && x.severity === 'W') {
+          return h('button', { type: 'button', class: 'acknowledge', 'data-rule': x.rule, on: { click: () => give(review, x, ctx, 'acknowledgements') } }, `Acknowledge ${x.rule}`);
         }
         return 'Open';
       } },
@@ -328,14 +331,18 @@ async function completenessPanel(review, ctx) {
   return panel;
 }
 
-async function waive(review, rule, ctx) {
-  const justification = await askText(`Waive ${rule}`, { required: true, fieldLabel: 'Justification', okText: 'Waive' });
-  if (justification === null) return;
+// A waiver (E) or an acknowledgement (W) is for one finding: its rule and subject.
+async function give(review, finding, ctx, what) {
+  const waiver = what === 'waivers';
+  const text = await askText(`${waiver ? 'Waive' : 'Acknowledge'} ${finding.rule}: ${finding.message}`,
+    { required: waiver, fieldLabel: waiver ? 'Justification' : 'Comment', okText: waiver ? 'Waive' : 'Acknowledge' });
+  if (text === null) return;
+  const body = { rule: finding.rule, subject: finding.subject, [waiver ? 'justification' : 'comment']: text };
   try {
-    await api('POST', `reviews/${review.id}/waivers`, { rule, justification });
-    notify(`${rule} waived.`);
+    await api('POST', `reviews/${review.id}/${what}`, body);
+    notify(`${finding.rule} ${waiver ? 'waived' : 'acknowledged'}.`);
     await ctx.reload('.check h3');
-  } catch (e) { notify(`Waiver refused: ${e.message}`, 'error'); }
+  } catch (e) { notify(`${waiver ? 'Waiver' : 'Acknowledgement'} refused: ${e.message}`, 'error'); }
 }
 
 function reviewDetails(review, ctx) {

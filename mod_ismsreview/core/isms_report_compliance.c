@@ -107,25 +107,31 @@ static int rule_index(const char *id)
     return -1;
 }
 
-/* One cell per rule from the findings: fail when any finding is not waived; n/a when the
- * rule had nothing to judge (the first review has no interval). */
+/* One cell per rule from the findings: fail when an E finding is not waived or a W finding
+ * not acknowledged; waived when each is, at least one by a waiver; acknowledged when all are
+ * W and acknowledged; n/a when the rule had nothing to judge (no interval before the first
+ * review). */
 static json_t *cells(const json_t *findings, const json_t *na)
 {
-    int n[NRULES] = {0}, open[NRULES] = {0}, err[NRULES] = {0}, i;
+    int n[NRULES] = {0}, open[NRULES] = {0}, err[NRULES] = {0}, waived[NRULES] = {0}, i;
     json_t *out = json_object(), *f;
     size_t k;
 
     json_array_foreach(findings, k, f) {
+        int e = !strcmp(json_string_value(json_object_get(f, "severity")), "E");
+        int w = json_is_true(json_object_get(f, "waived"));
         i = rule_index(json_string_value(json_object_get(f, "rule")));
         if (i < 0) continue;
         n[i]++;
-        open[i] += !json_is_true(json_object_get(f, "waived"));
-        err[i] |= !strcmp(json_string_value(json_object_get(f, "severity")), "E");
+        open[i] += !w && !json_is_true(json_object_get(f, "acknowledged"));
+        waived[i] += w;
+        err[i] |= e;
     }
     for (i = 0; i < NRULES; i++) {
         const char *pass = json_object_get(na, rules[i].id) ? "n/a" : "pass";
+        const char *closed = waived[i] ? "waived" : "acknowledged";
         json_object_set_new(out, rules[i].id, json_pack("{s:s,s:s?,s:i}", "result",
-                            !n[i] ? pass : open[i] ? "fail" : "waived", "severity",
+                            !n[i] ? pass : open[i] ? "fail" : closed, "severity",
                             !n[i] ? NULL : err[i] ? "E" : "W", "findings", n[i]));
     }
     return out;
@@ -238,6 +244,7 @@ static const char *mark(apr_pool_t *p, const json_t *cell)
 
     if (!res || !strcmp(res, "pass")) return "\xE2\x9C\x93";                     /* ✓ */
     if (!strcmp(res, "n/a")) return "n/a";
+    if (!strcmp(res, "acknowledged")) return apr_pstrcat(p, "ack", sev, NULL);
     return apr_pstrcat(p, !strcmp(res, "fail") ? "\xE2\x9C\x97" : "~", sev, NULL);  /* ✗ */
 }
 
@@ -279,7 +286,7 @@ static void matrix_table(isms_buf *b, apr_pool_t *p, const json_t *m)
     isms_buf_puts(b, "</tr></thead>\n<tbody>\n");
     json_array_foreach(json_object_get(m, "rows"), k, row) html_row(b, p, row);
     isms_buf_puts(b, "</tbody>\n</table>\n");
-    isms_html_el(b, "p", "muted", "\xE2\x9C\x93 pass, \xE2\x9C\x97 fail, ~ waived, n/a not evaluated "
+    isms_html_el(b, "p", "muted", "\xE2\x9C\x93 pass, \xE2\x9C\x97 fail, ~ waived, ack acknowledged, n/a not evaluated "
                  "(nothing to judge, e.g. no interval before the first review); E error "
                  "(an auditor would likely raise a nonconformity), W warning.");
     isms_buf_puts(b, "</div>\n");

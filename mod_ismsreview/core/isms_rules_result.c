@@ -96,7 +96,7 @@ static void need_fields(isms_rules_ctx *c, const char *rule, const char *clause,
  * help, and prose in the decision is evidence too (W). */
 static void rule_actions(isms_rules_ctx *c)
 {
-    static const need_t need[] = {{"owner", 'E'}, {"due_date", 'E'}, {"description", 'W'},
+    static const need_t need[] = {{"owner", 'E'}, {"description", 'W'},
                                   {"expected_outcome", 'W'}, {NULL, 0}};
     const char *date = isms_review_date(c->review);
     const json_t *a;
@@ -104,6 +104,12 @@ static void rule_actions(isms_rules_ctx *c)
 
     json_array_foreach(items(c, "actions"), i, a) {
         need_fields(c, "MR-24", "9.3.3", "action", a, need);
+        /* a sealed version keeps the due date as approved (original_due_date): the current
+         * one is tracking data */
+        if (empty(a, "due_date") && empty(a, "original_due_date")) {
+            finding(c, "MR-24", "9.3.3", 'E', "action", a, "due_date",
+                    "the action has no due_date");
+        }
         if (date && jstr(a, "due_date") && strcmp(jstr(a, "due_date"), date) <= 0) {
             finding(c, "MR-25", "9.3.3", 'W', "action", a, "due_date",
                     "due on or before the review date");

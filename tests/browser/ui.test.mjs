@@ -231,8 +231,15 @@ async function main() {
     await p.locator('.meta .st-submitted').waitFor();
     await shot(p, 'author-submitted');
 
-    // ---- approver approves ----
+    // ---- approver acknowledges the warnings (approval needs them), then approves ----
     await go(B.page, `#/reviews/${reviewId}`);
+    for (let i = 0; i < 60; i += 1) {
+      const btn = B.page.locator('section.check button.acknowledge').first();
+      if (!(await btn.count())) break;
+      await btn.click();
+      await reloaded(B.page, () => B.page.locator('dialog button[type="submit"]').click());
+    }
+    await shot(B.page, 'approver-acknowledged-warnings');
     await B.page.locator('button[data-action="approve"]').click();
     await reloaded(B.page, () => B.page.locator('dialog button[type="submit"]').click());
     await B.page.locator('.meta .st-approved').waitFor();

@@ -23,6 +23,7 @@ import pytest
 
 from harness import assert_api_headers, assert_problem
 from records_data import API, ITEM_DATA, Api, build_review, days_overdue_now, review_body
+import records_data as rd
 
 icalendar = pytest.importorskip("icalendar", reason="python3-icalendar (tests/deps-test.txt)")
 
@@ -112,11 +113,10 @@ def parse_csv(hdrs, body):
 
 def waive_and_approve(api, rid):
     """Waives every open E finding (as approver), submits (author) and approves (approver)."""
-    check = api.get("v1/reviews/%d/check" % rid)
-    for rule in sorted({f["rule"] for f in check["findings"] if f["severity"] == "E"}):
-        api.create("v1/reviews/%d/waivers" % rid, {"rule": rule, "justification":
-                   "Accepted for the test " + XSS}, user="approver")
+    rd.waive_all(api, rid, "Accepted for the test " + XSS)
     for action, user in (("submit", "author"), ("approve", "approver")):
+        if action == "approve":
+            rd.acknowledge_all(api, rid)
         _, etag = api.get_with_etag("v1/reviews/%d" % rid)
         st, _, doc = api.call("POST", "v1/reviews/%d/%s" % (rid, action),
                               body={"comment": "%s by %s" % (action, user)}, user=user,
@@ -368,10 +368,7 @@ def test_dashboard_values(api, record):
     assert d["awaiting_approval"] == []
     assert d["burn_down"][-1] == {"date": d["today"], "open": 6}
 
-    check = api.get("v1/reviews/%d/check" % rid)
-    for rule in sorted({f["rule"] for f in check["findings"] if f["severity"] == "E"}):
-        api.create("v1/reviews/%d/waivers" % rid, {"rule": rule, "justification": "ok"},
-                   user="approver")
+    rd.waive_all(api, rid, "ok")
     _, etag = api.get_with_etag("v1/reviews/%d" % rid)
     st, _, doc = api.call("POST", "v1/reviews/%d/submit" % rid, body={"comment": "go"},
                           headers={"If-Match": etag})
@@ -509,20 +506,28 @@ def test_compliance_matrix(api, record):
     full = rows["MR-2026-01"]["cells"]
     assert set(full) == set(rules)
     assert full["MR-01"] == {"result": "pass", "severity": None, "findings": 0}
-    assert full["MR-24"]["result"] == "fail" and full["MR-24"]["severity"] == "E"
+    assert full["MR-28"]["result"] == "fail" and full["MR-28"]["severity"] == "E"
+    assert full["MR-24"]["result"] == "fail" and full["MR-24"]["severity"] == "W"
     assert full["MR-18"]["result"] == "fail" and full["MR-18"]["severity"] == "W"
     empty = rows["MR-2025-01"]["cells"]
     assert empty["MR-01"]["result"] == "fail" and empty["MR-08"]["result"] == "fail"
     assert rows["MR-2025-01"]["title"] == "Review " + XSS
 
     check = api.get("v1/reviews/%d/check" % rid)
-    assert check["errors"] == sum(c["findings"] for c in full.values()
-                                  if c["severity"] == "E")
-    api.create("v1/reviews/%d/waivers" % rid, {"rule": "MR-24", "justification": "later"},
-               user="approver")
+    assert check["errors"] + check["warnings"] == sum(c["findings"] for c in full.values())
+    for f in check["findings"]:            # waivers are per finding
+        if f["rule"] == "MR-28" and f["severity"] == "E":
+            api.create("v1/reviews/%d/waivers" % rid, {"rule": "MR-28", "subject": f["subject"],
+                                                       "justification": "later"}, user="approver")
+        if f["rule"] == "MR-24":
+            api.create("v1/reviews/%d/acknowledgements" % rid, {
+                "rule": "MR-24", "subject": f["subject"]}, user="approver")
     m = json.loads(get(api, "v1/reports/compliance?format=json&year=2026")[1])
     assert [r["ref"] for r in m["rows"]] == ["MR-2026-01"]
-    assert m["rows"][0]["cells"]["MR-24"]["result"] == "waived"
+    assert m["rows"][0]["cells"]["MR-24"]["result"] == "acknowledged"
+    mr28 = m["rows"][0]["cells"]["MR-28"]["result"]
+    assert mr28 == ("waived" if all(f["severity"] == "E" for f in check["findings"]
+                                    if f["rule"] == "MR-28") else "fail"), mr28
     assert m["filter"] == {"from": "2026-01-01", "to": "2026-12-31"}
     m = json.loads(get(api, "v1/reports/compliance?format=json&from=2025-01-01&to=2025-12-31")[1])
     assert [r["ref"] for r in m["rows"]] == ["MR-2025-01"]
@@ -534,17 +539,17 @@ def test_compliance_matrix(api, record):
     assert disposition(hdrs) == ("attachment", "compliance-matrix-2026.csv")
     rows = parse_csv(hdrs, body)
     assert rows[0][:5] == ["review", "title", "status", "version", "date"]
-    assert rows[0][5:] == rules
-    cell = dict(zip(rows[0], rows[1]))
-    assert cell["MR-24"] == "waived (E)" and cell["MR-01"] == "pass"
+    assert [h.split(" ")[0] for h in rows[0][5:]] == rules     # "MR-01 (9.3.1 / 5.1)"
+    cell = {h.split(" ")[0]: v for h, v in zip(rows[0], rows[1])}
+    assert cell["MR-24"] == "acknowledged (W)" and cell["MR-01"] == "pass"
     assert cell["MR-18"] == "fail (W)"
 
     hdrs, body = get(api, "v1/reports/compliance?format=html")
     text = check_html(hdrs, body)
-    assert '<td class="waived" title="MR-24: waived (E)">~E</td>' in text
-    assert '<td class="fail" title="MR-08: fail (E)">\u2717E</td>' in text   # the empty review
-    assert '<td class="pass" title="MR-01: pass">\u2713</td>' in text
-    assert '<th scope="col" title="MR-38">38</th>' in text
+    assert '<td class="muted" title="MR-24 (9.3.3): acknowledged (W)">ackW</td>' in text
+    assert '<td class="fail" title="MR-08 (9.3.2 b): fail (E)">\u2717E</td>' in text  # empty
+    assert '<td class="pass" title="MR-01 (9.3.1 / 5.1): pass">\u2713</td>' in text
+    assert '<th scope="col" title="MR-38">38<br><small>6.1.3 f</small></th>' in text
     assert "Review &lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<script" not in text
     assert other["id"]
