@@ -73,7 +73,9 @@ void isms_rules_finding(isms_rules_ctx *c, const char *rule, const char *clause,
                         const char *fmt, ...)
 {
     json_t *f = json_object();
-    const char *subject = subject_of(c->p, entity, item, field, clause);
+    const char *subject = c->subject_key ? apr_pstrcat(c->p, entity, ":", c->subject_key, ":",
+                                                       field ? field : "", NULL)
+                                         : subject_of(c->p, entity, item, field, clause);
     const json_t *w = sev == 'E' ? match(c->waivers, rule, subject, 1) : NULL;
     const json_t *ack = sev == 'W' ? match(c->acks, rule, subject, 0) : NULL;
     char msg[512];
@@ -140,7 +142,7 @@ json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previo
                        const json_t *waivers, const json_t *acks, const char *today)
 {
     isms_rules_ctx c = {p, json_array(), json_object(), review, previous, waivers, acks,
-                        today, 0, 0, 0, 0};
+                        today, NULL, 0, 0, 0, 0};
     json_t *out = json_object();
 
     c.in_scope_14001 = in_scope(review, "ISO14001_2015");

@@ -82,8 +82,10 @@ static void rule_interval(isms_rules_ctx *c)
     }
 }
 
+/* One line of input a: its findings are about that action (the subject names it). */
 static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
 {
+    c->subject_key = jstr(s, "action_ref");
     if (json_integer_value(json_object_get(s, "days_overdue")) > 0 &&
         json_is_null(json_object_get(s, "replan_decision_id"))) {
         finding(c, "MR-06", "9.3.2 a", 'W', "input", in, "action_snapshots",
@@ -94,6 +96,7 @@ static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
                 "action %s has been carried over %d times", jstr(s, "action_ref"),
                 (int)json_integer_value(json_object_get(s, "carry_over_count")));
     }
+    c->subject_key = NULL;
 }
 
 /* MR-04 .. MR-07: input a. MR-05 reads "_missing_snapshots" (the refs of actions open from

@@ -13,6 +13,7 @@ typedef struct {
     json_t *not_evaluated;      /* {"MR-02": "why", ...}: the rules that had nothing to judge */
     const json_t *review, *previous, *waivers, *acks;
     const char *today;
+    const char *subject_key;    /* set: the key of the next findings' subject (an action ref) */
     int in_scope_14001, in_scope_9001, in_scope_22301, in_scope_45001;
 } isms_rules_ctx;
 

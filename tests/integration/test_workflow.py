@@ -245,6 +245,7 @@ def test_replayed_submit_and_approve_count_once(env):
     assert st == 409, (st, doc)
     st, _, doc = api.transition(rid, "submit", etag="*")
     assert st == 409, (st, doc)
+    api.acknowledge_all(rid)                   # approval needs the warnings acknowledged
     _, etag = api.review(rid)
     st, _, doc = api.transition(rid, "approve", user="approver", etag=etag)
     assert st == 200 and doc["status"] == "APPROVED", doc
@@ -363,7 +364,11 @@ def _approve(api, rid, user, comment=None):
 
 
 def _submit(api, rid, user="author"):
-    return api.transition(rid, "submit", user=user)
+    """Submits; on success an approver acknowledges the warnings (approval needs them)."""
+    out = api.transition(rid, "submit", user=user)
+    if out[0] == 200:
+        api.acknowledge_all(rid)
+    return out
 
 
 def test_author_cannot_approve(env):
@@ -622,6 +627,7 @@ def test_completeness_and_waivers(env):
     )[0] == 201
     st, _, doc = api.transition(rid, "submit")
     assert st == 200 and doc["status"] == "SUBMITTED", doc
+    api.acknowledge_all(rid)
     # once submitted, nothing more is waived
     st, _, doc = api.call("POST", wpath, user="approver", body={"rule": "MR-14",
                                                                   "justification": "again"})
