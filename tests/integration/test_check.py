@@ -8,7 +8,7 @@ period ending after the review date is accepted."""
 import json
 
 from harness import assert_problem
-from workflow_helpers import Api, Db, build_review
+from workflow_helpers import Api, Db, admin_verify, build_review
 
 
 def _action_without_outcome(api, r):
@@ -171,3 +171,24 @@ def test_rule_table_in_the_docs_matches_the_code():
     assert set(code) == emitted, (set(code) ^ emitted)
     assert docs == code, {k: (docs.get(k), code.get(k)) for k in set(docs) | set(code)
                           if docs.get(k) != code.get(k)}
+
+
+def test_admin_verify_compares_live_content_with_the_seal(httpd, backend):
+    """ismsreview-admin verify exits 1 when the live record of a sealed review differs from
+    its seal (a change made with the guards dropped), as the review record report says."""
+    api = Api(httpd)
+    r = build_review(api, True, title="Sealed, then edited below the API")
+    rid = r["id"]
+    api.move(rid, "submit")
+    api.move(rid, "approve", user="approver")
+    rc, out = admin_verify(backend.db_args)
+    assert rc == 0 and "live records of sealed reviews: 1 checked, match their seals" in out, out
+    db = Db(backend)
+    db.drop_guards()
+    db.ok("UPDATE decision SET statement = 'Something else' WHERE id = %d"
+          % r["decisions"]["improve"])
+    assert api.history(rid)["live_matches_seal"] is False
+    rc, out = admin_verify(backend.db_args)
+    assert rc == 1, out
+    assert "sealed review DIFFERS: %s" % r["ref"] in out and "NOT matching" in out, out
+    assert "audit chain: valid" in out, out          # the chain itself is intact
