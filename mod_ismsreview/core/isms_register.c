@@ -170,14 +170,25 @@ static isms_db_status snapshots(isms_ctx *ctx, json_t *item, const char **err)
     json_t *list;
     isms_db_status st;
 
+    const json_t *line;
+    size_t i;
+
     isms_sql_appendf(q, "SELECT action_id, action_ref, title, owner, status_at_review, "
                         "progress_at_review, due_date_at_review, days_overdue, "
-                        "carry_over_count, replan_decision_id FROM action_snapshot WHERE "
-                        "input_id = %d ORDER BY id",
+                        "carry_over_count, replan_decision_id, conclusion, \"comment\" AS "
+                        "conclusion_note FROM action_snapshot WHERE input_id = %d ORDER BY id",
                      (long long)json_integer_value(json_object_get(item, "id")));
-    if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
-        json_object_set_new(item, "action_snapshots", list);
+    if ((st = isms_rows_json(ctx, q, &list, err)) != ISMS_DB_OK) return st;
+    /* a line without management's conclusion reads as before 006 (sealed content stays) */
+    json_array_foreach(list, i, line) {
+        if (json_is_null(json_object_get(line, "conclusion"))) {
+            json_object_del((json_t *)line, "conclusion");
+        }
+        if (json_is_null(json_object_get(line, "conclusion_note"))) {
+            json_object_del((json_t *)line, "conclusion_note");
+        }
     }
+    json_object_set_new(item, "action_snapshots", list);
     return st;
 }
 

@@ -25,7 +25,8 @@ static const struct {
     {"MR-03", "9.3.1", "E", "At most 12 months after the previous review"},
     {"MR-04", "9.3.2 a", "E", "Input a: status of actions from previous reviews"},
     {"MR-05", "9.3.2 a", "E", "Every action open at the previous review has a snapshot"},
-    {"MR-06", "9.3.2 a", "W", "Overdue prior actions have a re-plan decision"},
+    {"MR-06", "9.3.2 a", "W", "Overdue prior actions re-planned (ACTION_REPLAN), closed or "
+     "cancelled"},
     {"MR-07", "9.3.2 a", "W", "No action carried over three times without progress"},
     {"MR-08", "9.3.2 b", "E", "Input b: changes in external and internal issues"},
     {"MR-09", "4.1 (Amd 1) / 9.3.2 b", "W", "Climate change relevance assessed"},

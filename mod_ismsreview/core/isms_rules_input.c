@@ -85,9 +85,13 @@ static void rule_interval(isms_rules_ctx *c)
 /* One line of input a: its findings are about that action (the subject names it). */
 static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
 {
+    const char *concl = jstr(s, "conclusion");
+    int decided = json_integer_value(json_object_get(s, "replan_decision_id")) > 0 ||
+                  (concl && (!strcmp(concl, "CLOSE") || !strcmp(concl, "CANCEL")));
+
     c->subject_key = jstr(s, "action_ref");
-    if (json_integer_value(json_object_get(s, "days_overdue")) > 0 &&
-        json_is_null(json_object_get(s, "replan_decision_id"))) {
+    /* overdue: re-planned by an ACTION_REPLAN decision, or closed or cancelled */
+    if (json_integer_value(json_object_get(s, "days_overdue")) > 0 && !decided) {
         finding(c, "MR-06", "9.3.2 a", 'W', "input", in, "action_snapshots",
                 "overdue action %s has no re-planning decision", jstr(s, "action_ref"));
     }

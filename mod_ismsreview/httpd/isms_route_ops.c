@@ -6,6 +6,7 @@
 #include "isms_audit.h"
 #include "isms_rules.h"
 #include "isms_workflow.h"
+#include "isms_snapshots.h"
 
 #define REQ(arg) ((isms_req *)(arg))
 #define IF_MATCH(arg) apr_table_get(REQ(arg)->r->headers_in, "If-Match")
@@ -115,6 +116,12 @@ isms_result isms_op_waive(isms_ctx *c, void *a)
 isms_result isms_op_acknowledge(isms_ctx *c, void *a)
 {
     return isms_acknowledge(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
+isms_result isms_op_snapshot_conclude(isms_ctx *c, void *a)
+{
+    return isms_snapshot_conclude(c, REQ(a)->ids[0], REQ(a)->ids[1], REQ(a)->body,
+                                  IF_MATCH(a));
 }
 
 isms_result isms_op_workflow(isms_ctx *c, void *a)

@@ -31,6 +31,7 @@ static const isms_route routes[] = {
     {"v1/reviews/{id}/evidence", {RD(isms_op_evidence)}},
     {"v1/reviews/{id}/waivers", {TR(M_POST, isms_op_waive)}},
     {"v1/reviews/{id}/acknowledgements", {TR(M_POST, isms_op_acknowledge)}},
+    {"v1/reviews/{id}/action-snapshots/{id}", {WR(M_PATCH, isms_op_snapshot_conclude)}},
     {"v1/reviews/{id}/{wf}", {TR(M_POST, isms_op_workflow)}},
     {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
     {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),

@@ -47,3 +47,9 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed: acknowledgement for a sealed version';
     END IF;
 END;
+
+-- Management's conclusion on each carried-over line of input a (issue 12 section 3): continue,
+-- re-plan (with the ACTION_REPLAN decision in replan_decision_id), close or cancel; the note
+-- goes into the snapshot's comment. Sealed with the review by the 004 guards.
+ALTER TABLE action_snapshot ADD COLUMN IF NOT EXISTS conclusion VARCHAR(16) NULL
+    CHECK (conclusion IS NULL OR conclusion IN ('CONTINUE', 'REPLAN', 'CLOSE', 'CANCEL'));

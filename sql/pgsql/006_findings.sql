@@ -37,3 +37,9 @@ CREATE TRIGGER waiver_sealed_insert BEFORE INSERT ON waiver
 FOR EACH ROW EXECUTE FUNCTION isms_finding_sealed_guard('waiver');
 CREATE TRIGGER finding_ack_sealed_insert BEFORE INSERT ON finding_ack
 FOR EACH ROW EXECUTE FUNCTION isms_finding_sealed_guard('acknowledgement');
+
+-- Management's conclusion on each carried-over line of input a (issue 12 section 3): continue,
+-- re-plan (with the ACTION_REPLAN decision in replan_decision_id), close or cancel; the note
+-- goes into the snapshot's comment. Sealed with the review by the 004 guards.
+ALTER TABLE action_snapshot ADD COLUMN conclusion TEXT
+    CHECK (conclusion IS NULL OR conclusion IN ('CONTINUE', 'REPLAN', 'CLOSE', 'CANCEL'));

@@ -8,7 +8,7 @@ period ending after the review date is accepted."""
 import json
 
 from harness import assert_problem
-from workflow_helpers import Api, Db, admin_verify, build_review
+from workflow_helpers import Api, Db, admin_verify, build_review, review_body
 
 
 def _action_without_outcome(api, r):
@@ -192,3 +192,71 @@ def test_admin_verify_compares_live_content_with_the_seal(httpd, backend):
     assert rc == 1, out
     assert "sealed review DIFFERS: %s" % r["ref"] in out and "NOT matching" in out, out
     assert "audit chain: valid" in out, out          # the chain itself is intact
+
+
+def test_input_a_lines_get_a_conclusion(httpd, backend):
+    """Each carried-over line of input a gets management's conclusion; a re-plan names the
+    ACTION_REPLAN decision, which clears the line's overdue finding (MR-06)."""
+    api = Api(httpd)
+    first = build_review(api, True, title="Earlier review")         # its action is carried
+    # held after that action's due date (2026-06-30): the line is overdue at the review
+    rid = api.post("v1/reviews", review_body(
+        "Review with input a", planned_date="2026-08-04", held_from="2026-08-04",
+        held_to="2026-08-04", next_review_date="2027-08-03"))["id"]
+    review = api.review(rid)[0]
+    lines = [s for i in review["inputs"] if i["category"] == "A_PREV_ACTIONS"
+             for s in i["action_snapshots"]]
+    line = [s for s in lines if s["action_id"] == first["action"]][0]
+    assert "conclusion" not in line and line["days_overdue"] > 0, line   # overdue today
+    mr06 = [f for f in api.check(rid)["findings"] if f["rule"] == "MR-06"
+            and line["action_ref"] in f["subject"]]
+    assert len(mr06) == 1 and mr06[0]["severity"] == "W", mr06
+    path = "v1/reviews/%d/action-snapshots/%d" % (rid, first["action"])
+    # If-Match is the review's ETag
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "CONTINUE"})
+    assert st == 428, (st, doc)
+    # a re-plan needs the review's ACTION_REPLAN decision
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "REPLAN"}, if_match=api.etag(rid))
+    assert st == 422 and doc["errors"][0]["field"] == "replan_decision_id", doc
+    other = api.post("v1/reviews/%d/decisions" % rid, {
+        "statement": "Automate patching", "category": "CONTINUAL_IMPROVEMENT",
+        "clause_933_aspect": "IMPROVEMENT", "outcome": "APPROVED"})["id"]
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "REPLAN", "replan_decision_id":
+                                               other}, if_match=api.etag(rid))
+    assert st == 422 and doc["errors"][0]["field"] == "replan_decision_id", doc
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "REPLAN", "replan_decision_id":
+                                               first["decisions"]["improve"]},
+                          if_match=api.etag(rid))      # another review's decision
+    assert st == 422 and doc["errors"][0]["field"] == "replan_decision_id", doc
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "SOMEDAY"}, if_match=api.etag(rid))
+    assert st == 422 and doc["errors"][0]["field"] == "conclusion", doc
+    did = api.post("v1/reviews/%d/decisions" % rid, {
+        "statement": "Re-plan %s to Q3" % line["action_ref"], "category": "ACTION_REPLAN",
+        "clause_933_aspect": "NONE", "outcome": "APPROVED", "rationale": "supplier delay",
+        "basis_input_ids": [i["id"] for i in review["inputs"]
+                            if i["category"] == "A_PREV_ACTIONS"]})["id"]
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "CONTINUE",
+                                               "replan_decision_id": did},
+                          if_match=api.etag(rid))
+    assert st == 422, doc
+    st, _, doc = api.call("PATCH", "v1/reviews/%d/action-snapshots/999999" % rid,
+                          body={"conclusion": "CLOSE"}, if_match=api.etag(rid))
+    assert st == 404, doc
+    doc = api.expect(200, "PATCH", path, body={"conclusion": "REPLAN", "replan_decision_id": did,
+                                               "note": "new date 2026-09-30"},
+                     if_match=api.etag(rid))[0]
+    line = [s for i in doc["inputs"] if i["category"] == "A_PREV_ACTIONS"
+            for s in i["action_snapshots"] if s["action_id"] == first["action"]][0]
+    assert (line["conclusion"], line["replan_decision_id"], line["conclusion_note"]) == (
+        "REPLAN", did, "new date 2026-09-30"), line
+    chk = api.check(rid)
+    assert not [f for f in chk["findings"] if f["rule"] == "MR-06"
+                and line["action_ref"] in f["subject"]], chk["findings"]
+    assert not [f for f in chk["findings"] if f["rule"] == "MR-23"
+                and f["entity_id"] == did], chk["findings"]    # a re-plan needs no new action
+    # sealed with the review: no conclusion changes once it is no longer a draft
+    api.move(rid, "cancel", comment="merged into the next review")
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "CANCEL"}, if_match=api.etag(rid))
+    assert st == 409, doc
+    Db(backend).refused("UPDATE action_snapshot SET conclusion = 'CANCEL' WHERE review_id = %d"
+                        % rid)
