@@ -285,6 +285,7 @@ class Daemon:
             return f.read()[-4000:]
 
     def stop(self):
+        """Ends the process; its log goes to stdout (pytest shows it when a test fails)."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -293,6 +294,8 @@ class Daemon:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
         self.logf.close()
+        print("---- %s (%s):\n%s" % (os.path.basename(self.log), self.proc.args[0],
+                                     self.output()))
 
 
 # ---------------------------------------------------------------------------------------------
