@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers of the authentication tests (test_auth_recipes.py, test_sso_*.py).
 
 - recipes() / prepare() / recipe_server(): the fenced "# recipe: NAME" blocks of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Kerberos / SPNEGO recipe of docs/authentication.md, end to end with a real KDC.
 
 An MIT KDC (krb5kdc) in a temporary realm ISMS.TEST, made with kdb5_util and kadmin.local:

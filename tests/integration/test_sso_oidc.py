@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The OpenID Connect recipe of docs/authentication.md, end to end with a real provider.
 
 npm's oidc-provider (a certified OpenID provider; tests/sso/oidc, installed with `npm ci`)

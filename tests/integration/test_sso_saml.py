@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The SAML 2.0 recipe of docs/authentication.md, end to end with a real IdP.
 
 tests/sso/saml/idp.py, an identity provider built on Debian's python3-pysaml2, runs on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A real OpenID provider on loopback for tests/integration/test_sso_oidc.py: oidc-provider
 // (a certified implementation) with a configuration of our own. Usage: node provider.mjs
 // CONFIG.json, where CONFIG is {"issuer": "http://127.0.0.1:PORT", "port": PORT,

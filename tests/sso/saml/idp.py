@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A SAML 2.0 identity provider on loopback for tests/integration/test_sso_saml.py, built on
 Debian's python3-pysaml2 (its Server: request parsing, signed responses, metadata).
 
