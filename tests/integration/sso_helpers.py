@@ -258,6 +258,14 @@ def assert_anonymous_forged_refused(h, tls=False, login_prefix=None):
 # ---------------------------------------------------------------------------------------------
 # processes
 
+def write(path, text, mode=0o644):
+    """A configuration file the servers (some as www-data) read."""
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
 def tool_or_skip(*names):
     for n in names:
         if not (shutil.which(n) or os.path.exists(n)):
@@ -315,16 +323,15 @@ class Slapd:
         self.dir = harness.make_basedir(prefix="isms-slapd-")
         self.port = harness.free_port()
         os.makedirs(os.path.join(self.dir, "data"))
-        conf = os.path.join(self.dir, "slapd.conf")
-        with open(conf, "w") as f:
-            f.write("include /etc/ldap/schema/core.schema\n"
-                    "include /etc/ldap/schema/cosine.schema\n"
-                    "include /etc/ldap/schema/inetorgperson.schema\n"
-                    "modulepath /usr/lib/ldap\nmoduleload back_mdb\nmoduleload memberof\n"
-                    "pidfile %s/slapd.pid\n"
-                    "database mdb\nmaxsize 10485760\nsuffix \"dc=example,dc=org\"\n"
-                    "rootdn \"cn=admin,dc=example,dc=org\"\nrootpw admin-secret\n"
-                    "directory %s/data\noverlay memberof\n" % (self.dir, self.dir))
+        conf = write(os.path.join(self.dir, "slapd.conf"),
+                     "include /etc/ldap/schema/core.schema\n"
+                     "include /etc/ldap/schema/cosine.schema\n"
+                     "include /etc/ldap/schema/inetorgperson.schema\n"
+                     "modulepath /usr/lib/ldap\nmoduleload back_mdb\nmoduleload memberof\n"
+                     "pidfile %s/slapd.pid\n"
+                     "database mdb\nmaxsize 10485760\nsuffix \"dc=example,dc=org\"\n"
+                     "rootdn \"cn=admin,dc=example,dc=org\"\nrootpw admin-secret\n"
+                     "directory %s/data\noverlay memberof\n" % (self.dir, self.dir))
         self.url = "ldap://127.0.0.1:%d" % self.port
         p = subprocess.run(["/usr/sbin/slapd", "-f", conf, "-h", self.url + "/"],
                            capture_output=True, text=True, timeout=30)

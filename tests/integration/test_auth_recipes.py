@@ -31,7 +31,8 @@ from sso_helpers import PEOPLE, me, password, prepare, recipe_server as server, 
 
 
 def test_document_has_every_recipe():
-    assert set(recipes()) == {"basic", "ldap", "openidc", "mellon", "kerberos", "tls"}, set(recipes())
+    assert set(recipes()) == {"basic", "ldap", "openidc", "mellon", "kerberos", "tls"}, \
+        set(recipes())
     for name, (mods, text) in recipes().items():
         assert "ISMSReview" in text, name
         for line in text.splitlines():

@@ -20,7 +20,7 @@ import pytest
 import harness
 from sso_helpers import (FORGED, PEOPLE, Daemon, assert_anonymous_forged_refused,
                          assert_forged_headers_ignored, configure, password, slapd_or_skip,
-                         tool_or_skip)
+                         tool_or_skip, write)
 
 REALM = "ISMS.TEST"
 STRANGER = "stranger"        # has a principal, is not in the directory
@@ -34,29 +34,21 @@ class KDC:
                      "kinit")
         self.dir = harness.make_basedir(prefix="isms-krb5-")
         self.port = harness.free_port()
-        self.krb5_conf = os.path.join(self.dir, "krb5.conf")
         self.keytab = os.path.join(self.dir, "http.keytab")
         self.rcache = os.path.join(self.dir, "rcache")
         os.makedirs(self.rcache)
         os.chmod(self.rcache, 0o1777)            # Apache's replay cache (www-data)
-        with open(self.krb5_conf, "w") as f:
-            f.write("[libdefaults]\n default_realm = %s\n dns_lookup_kdc = false\n"
-                    " dns_lookup_realm = false\n rdns = false\n"
-                    " dns_canonicalize_hostname = false\n udp_preference_limit = 1\n"
-                    "[realms]\n %s = {\n  kdc = 127.0.0.1:%d\n }\n"
-                    "[domain_realm]\n localhost = %s\n" % (REALM, REALM, self.port, REALM))
-        kdc_conf = os.path.join(self.dir, "kdc.conf")
-        with open(kdc_conf, "w") as f:
-            f.write("[kdcdefaults]\n kdc_tcp_listen = 127.0.0.1:%d\n"
-                    " kdc_listen = 127.0.0.1:%d\n"
-                    "[realms]\n %s = {\n  database_name = %s/principal\n"
-                    "  key_stash_file = %s/stash\n  acl_file = %s/kadm5.acl\n }\n"
-                    "[logging]\n kdc = FILE:%s/kdc.log\n"
-                    % (self.port, self.port, REALM, self.dir, self.dir, self.dir,
-                       self.dir))
-        for name in os.listdir(self.dir):
-            os.chmod(os.path.join(self.dir, name), 0o755 if name == "rcache" else 0o644)
-        os.chmod(self.rcache, 0o1777)
+        self.krb5_conf = write(os.path.join(self.dir, "krb5.conf"), (
+            "[libdefaults]\n default_realm = {realm}\n dns_lookup_kdc = false\n"
+            " dns_lookup_realm = false\n rdns = false\n dns_canonicalize_hostname = false\n"
+            " udp_preference_limit = 1\n[realms]\n {realm} = {{\n  kdc = 127.0.0.1:{port}\n }}\n"
+            "[domain_realm]\n localhost = {realm}\n").format(realm=REALM, port=self.port))
+        kdc_conf = write(os.path.join(self.dir, "kdc.conf"), (
+            "[kdcdefaults]\n kdc_tcp_listen = 127.0.0.1:{port}\n kdc_listen = 127.0.0.1:{port}\n"
+            "[realms]\n {realm} = {{\n  database_name = {d}/principal\n"
+            "  key_stash_file = {d}/stash\n  acl_file = {d}/kadm5.acl\n }}\n"
+            "[logging]\n kdc = FILE:{d}/kdc.log\n").format(realm=REALM, port=self.port,
+                                                           d=self.dir))
         self.env = dict(os.environ, KRB5_CONFIG=self.krb5_conf, KRB5_KDC_PROFILE=kdc_conf)
         self._run(["/usr/sbin/kdb5_util", "-r", REALM, "create", "-s", "-P", "master-secret"])
         for user in list(PEOPLE) + [STRANGER]:

@@ -94,7 +94,9 @@ function readForm(req) {
 }
 
 function send(res, status, body) {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store',
+  });
   res.end(body);
 }
 
