@@ -80,9 +80,9 @@ class KDC:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def curl_me(h, env=None, negotiate=True, headers=None):
-    """GET v1/me at http://localhost:PORT (the service principal's host name) with curl:
-    (status, body, the response headers text)."""
+def curl_me(h, env=None, negotiate=True, headers=None, path=None):
+    """GET v1/me (or PATH) at http://localhost:PORT (the service principal's host name) with
+    curl: (status, body, the response headers text)."""
     hfile = tempfile.NamedTemporaryFile(prefix="isms-curl-")
     argv = ["curl", "-sS", "-D", hfile.name, "-w", "\n%{http_code}",
             "-H", "Accept: application/json"]
@@ -90,7 +90,7 @@ def curl_me(h, env=None, negotiate=True, headers=None):
         argv += ["--negotiate", "-u", ":"]
     for k, v in (headers or {}).items():
         argv += ["-H", "%s: %s" % (k, v)]
-    argv.append("http://localhost:%d%s" % (h.port, h.api("v1/me")))
+    argv.append("http://localhost:%d%s" % (h.port, path or h.api("v1/me")))
     with hfile:
         p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
         assert p.returncode == 0, p.stderr
@@ -138,6 +138,8 @@ def test_kerberos_login_maps_directory_groups_to_roles(kerberos):
             s, b, _ = curl_me(h, env, headers=headers)
             return s, (json.loads(b) if s == 200 else b)
         assert_forged_headers_ignored(get_me, user, roles)
+        # the web UI is behind the same login
+        assert curl_me(h, env, path="/isms/")[0] == 200
 
 
 def test_kerberos_refusals(kerberos):
@@ -155,6 +157,7 @@ def test_kerberos_refusals(kerberos):
     # no ticket at all: 401 asking for Negotiate, whatever the headers say
     st, body, head = curl_me(h, negotiate=False, headers=FORGED)
     assert st == 401 and "WWW-Authenticate: Negotiate" in head, (st, head)
+    assert curl_me(h, negotiate=False, path="/isms/")[0] == 401
     assert_anonymous_forged_refused(h)
     # a made-up Negotiate token is not a login
     st, body, _ = curl_me(h, negotiate=False, headers={"Authorization": "Negotiate YIIBhgYGKwYB"})

@@ -127,6 +127,9 @@ def test_oidc_login_maps_groups_to_roles(oidc):
             p = b.fetch("GET", h.url(h.api("v1/me")), headers=hdrs)
             return p.status, (p.json() if p.status == 200 else p.body)
         assert_forged_headers_ignored(get_me, user, roles)
+        # the web UI is behind the same login
+        page = b.go(h.url("/isms/"))
+        assert page.status == 200 and page.url == h.url("/isms/"), page
     assert "scrubbed suspicious request header (Oidc_Claim_Groups" in h.error_log_text()
 
 
