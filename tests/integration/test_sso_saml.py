@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from xml.etree import ElementTree
 
@@ -185,3 +186,25 @@ def test_saml_refusals(saml):
     assert_anonymous_forged_refused(h, tls=True, login_prefix=base + "/isms/mellon/login?")
     st, _, _ = h.request("GET", h.api("v1/health"), tls=True)
     assert st == 200
+
+
+def test_saml_logout(saml):
+    h, base, idp = saml
+    b, page = to_idp(h, base, idp)
+    page = b.submit(b.submit(page, {"login": "helga", "password": password("helga")}))
+    assert page.status == 200 and page.json()["user"] == "helga", page
+    # the UI's sign-out link: mellon's logout endpoint, back to the UI afterwards; mellon
+    # sends a signed LogoutRequest to the IdP, which answers with a signed LogoutResponse
+    n = len(b.chain)
+    page = b.go(base + "/isms/mellon/logout?ReturnTo=" + urllib.parse.quote(base + "/isms/",
+                                                                             safe=""))
+    hops = [u for _, u in b.chain[n:]]
+    slo = [u for u in hops if u.startswith(idp.base + "/slo/redirect?")]
+    assert len(slo) == 1 and {"SAMLRequest", "SigAlg", "Signature"} <= set(query(slo[0])), hops
+    back = [u for u in hops if u.startswith(base + "/isms/mellon/logout?SAMLResponse=")]
+    assert len(back) == 1 and {"SigAlg", "Signature"} <= set(query(back[0])), hops
+    # back at the UI without a session: the way to the IdP's login form again
+    assert base + "/isms/" in hops, hops
+    assert page.status == 200 and page.url.startswith(idp.base + "/sso/redirect?"), page
+    p = b.fetch("GET", base + h.api("v1/me"), headers={"Accept": "application/json"})
+    assert p.status in (302, 303) and "/isms/mellon/login?" in p.headers["location"], p

@@ -8,6 +8,7 @@ Usage: idp.py CONFIG.json, CONFIG being {"port": PORT, "key": PEM, "cert": PEM,
 
   GET  /metadata         the IdP's metadata (entity ID http://127.0.0.1:PORT/metadata)
   GET  /sso/redirect     an AuthnRequest (HTTP-Redirect binding, signed by the SP): login form
+  GET  /slo/redirect     a LogoutRequest (signed by the SP): a signed LogoutResponse back
   POST /login            user name and password: the signed Response with the attributes
                          uid and isMemberOf (the user's groups), auto-posted to the SP's ACS
 """
@@ -26,6 +27,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT
 from saml2.server import Server
 from saml2.sigver import verify_redirect_signature
+from saml2.xmldsig import SIG_RSA_SHA256
 
 
 def make_server(cfg):
@@ -36,7 +38,9 @@ def make_server(cfg):
         "service": {"idp": {
             "name": "ismsreview test IdP",
             "endpoints": {"single_sign_on_service": [(base + "/sso/redirect",
-                                                      BINDING_HTTP_REDIRECT)]},
+                                                      BINDING_HTTP_REDIRECT)],
+                          "single_logout_service": [(base + "/slo/redirect",
+                                                     BINDING_HTTP_REDIRECT)]},
             "policy": {"default": {"lifetime": {"minutes": 15},
                                    "attribute_restrictions": None,
                                    "name_form": NAME_FORMAT_URI}},
@@ -78,24 +82,46 @@ class IdP:
         self.pending = {}            # ticket -> (parsed AuthnRequest, RelayState)
         self.lock = threading.Lock()
 
+    def signed_by_sender(self, q, sender):
+        """The signature of an HTTP-Redirect message (in its query string) is the SP's."""
+        args = {k: v[0] for k, v in q.items()}
+        certs = self.server.metadata.certs(sender, "spsso", "signing")
+        return "Signature" in args and any(
+            verify_redirect_signature(args, self.server.sec.sec_backend, cert)
+            for cert in certs)
+
     def authn_request(self, query):
         """(status, html) for GET /sso/redirect."""
         q = urllib.parse.parse_qs(query)
         if "SAMLRequest" not in q:
             return 400, page("Bad request", "<p>no SAMLRequest</p>")
         req = self.server.parse_authn_request(q["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
-        # the SP signs the query string (HTTP-Redirect binding): check it against its metadata
-        sender = req.message.issuer.text
-        args = {k: v[0] for k, v in q.items()}
-        certs = self.server.metadata.certs(sender, "spsso", "signing")
-        if "Signature" not in args or not any(
-                verify_redirect_signature(args, self.server.sec.sec_backend, cert)
-                for cert in certs):
+        if not self.signed_by_sender(q, req.message.issuer.text):
             return 403, page("Forbidden", "<p>unsigned or badly signed request</p>")
         ticket = secrets.token_urlsafe(16)
         with self.lock:
             self.pending[ticket] = (req, q.get("RelayState", [""])[0])
         return 200, login_form(ticket)
+
+    def logout_request(self, query):
+        """(status, html, headers) for GET /slo/redirect: the SP's user signs out; this IdP
+        keeps no session of its own, so it answers at once with a signed LogoutResponse."""
+        q = urllib.parse.parse_qs(query)
+        if "SAMLRequest" not in q:
+            return 400, page("Bad request", "<p>no SAMLRequest</p>")
+        req = self.server.parse_logout_request(q["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
+        sender = req.message.issuer.text
+        if not self.signed_by_sender(q, sender):
+            return 403, page("Forbidden", "<p>unsigned or badly signed request</p>")
+        print("logout of %s" % req.message.name_id.text, flush=True)
+        resp = self.server.create_logout_response(req.message, [BINDING_HTTP_REDIRECT])
+        _, destination = self.server.pick_binding("single_logout_service",
+                                                  [BINDING_HTTP_REDIRECT], "spsso",
+                                                  entity_id=sender)
+        http_args = self.server.apply_binding(BINDING_HTTP_REDIRECT, str(resp), destination,
+                                              q.get("RelayState", [""])[0], response=True,
+                                              sign=True, sigalg=SIG_RSA_SHA256)
+        return 303, page("Signed out", ""), dict(http_args["headers"])
 
     def login(self, form):
         """(status, html) for POST /login: the auto-submitted form with the Response."""
@@ -134,6 +160,8 @@ def handler(idp):
                 self.reply(200, idp.metadata, "application/samlmetadata+xml")
             elif url.path == "/sso/redirect":
                 self.guarded(idp.authn_request, url.query)
+            elif url.path == "/slo/redirect":
+                self.guarded(idp.logout_request, url.query)
             else:
                 self.reply(404, page("Not found", ""))
 
@@ -145,14 +173,16 @@ def handler(idp):
 
         def guarded(self, fn, arg):
             try:
-                status, body = fn(arg)
+                status, body, *headers = fn(arg)
             except Exception as e:           # a bad message: 400, and the reason in the log
                 sys.stdout.write("refused: %r\n" % e)
-                status, body = 400, page("Bad request", html.escape(repr(e)))
-            self.reply(status, body)
+                status, body, headers = 400, page("Bad request", html.escape(repr(e))), []
+            self.reply(status, body, headers=headers[0] if headers else {})
 
-        def reply(self, status, body, ctype="text/html; charset=utf-8"):
+        def reply(self, status, body, ctype="text/html; charset=utf-8", headers=None):
             self.send_response(status)
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
