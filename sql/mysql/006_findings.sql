@@ -5,7 +5,7 @@
 -- and covers its rule, as it did. An approver acknowledges each W finding before approval
 -- (finding_ack). Both are append-only, and none is added to a sealed version.
 
-ALTER TABLE waiver ADD COLUMN IF NOT EXISTS subject VARCHAR(400) NULL AFTER rule_id;
+ALTER TABLE waiver ADD COLUMN IF NOT EXISTS subject VARCHAR(400) NULL;
 ALTER TABLE waiver ADD UNIQUE KEY IF NOT EXISTS waiver_rule_subject (review_id, version,
                                                                     rule_id, subject);
 ALTER TABLE waiver DROP INDEX IF EXISTS review_id;

@@ -10,15 +10,16 @@ CREATE TABLE waiver_v6 (
     review_id INTEGER NOT NULL REFERENCES review(id),
     version INTEGER NOT NULL,
     rule_id TEXT NOT NULL,
-    subject TEXT,
     justification TEXT NOT NULL,
     waived_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    subject TEXT,
     UNIQUE (review_id, version, rule_id, subject)
 );
-INSERT INTO waiver_v6 (id, review_id, version, rule_id, subject, justification, waived_by,
-                       created_at)
-SELECT id, review_id, version, rule_id, NULL, justification, waived_by, created_at FROM waiver;
+-- subject last, as ADD COLUMN puts it on PostgreSQL and MariaDB (exports compare by column)
+INSERT INTO waiver_v6 (id, review_id, version, rule_id, justification, waived_by, created_at,
+                       subject)
+SELECT id, review_id, version, rule_id, justification, waived_by, created_at, NULL FROM waiver;
 DROP TABLE waiver;
 ALTER TABLE waiver_v6 RENAME TO waiver;
 CREATE TRIGGER waiver_no_update BEFORE UPDATE ON waiver
