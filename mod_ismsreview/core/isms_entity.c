@@ -138,7 +138,7 @@ static const isms_field kpi_fields[] = {
 
 /* ---- cross-field rules (isms_validate.c) ---- */
 isms_crossfield_fn isms_check_review, isms_check_input, isms_check_action,
-    isms_check_objective, isms_check_decision;
+    isms_check_objective, isms_check_decision, isms_check_communication;
 
 static const isms_field review_fields[] = {
     COMMON,
@@ -323,6 +323,8 @@ static const isms_field communication_fields[] = {
     REF("decision_id", 0, "decision"),
     STR("evidence_ref", ISMS_TRACKING, 500),
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, comm_states, "PLANNED"),
+    DATE("sent_at", ISMS_TRACKING),     /* when it went out, and who sent it (issue 12 s. 5) */
+    USR("sent_by", ISMS_TRACKING),
     END};
 
 const isms_entity isms_entity_review = {"review", "reviews", "review", "", review_fields,
@@ -344,7 +346,8 @@ static const isms_entity objective = {"objective", "objectives", "objective", "O
 static const isms_entity resource = {"resource", "resources", "resource_req", "RR",
                                      resource_fields, NULL};
 static const isms_entity communication = {"communication", "communications", "communication",
-                                          "CM", communication_fields, NULL};
+                                          "CM", communication_fields,
+                                          isms_check_communication};
 
 const isms_entity *const isms_item_entities[] = {
     &attendee, &input, &decision, &action, &improvement, &change, &objective, &resource,

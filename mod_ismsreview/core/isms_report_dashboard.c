@@ -64,6 +64,30 @@ static isms_db_status review_counts(isms_ctx *ctx, json_t *d, const char **err)
     return ISMS_DB_OK;
 }
 
+/* Published reviews whose results are not yet communicated: a communication still PLANNED
+ * (publishing does not distribute the results; a recorded sending does). */
+static isms_db_status not_communicated(isms_ctx *ctx, json_t *d, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *list, *row;
+    isms_db_status st;
+    size_t i;
+
+    isms_sql_appendf(q, "SELECT r.id, r.ref, r.title, r.version, COUNT(*) AS planned_count, "
+                        "MIN(c.\"when\") AS first_planned FROM review r JOIN communication c "
+                        "ON c.review_id = r.id WHERE r.status = 'PUBLISHED' AND c.status = "
+                        "'PLANNED' GROUP BY r.id, r.ref, r.title, r.version ORDER BY "
+                        "first_planned, r.id");
+    if ((st = isms_rows_json(ctx, q, &list, err)) != ISMS_DB_OK) return st;
+    json_array_foreach(list, i, row) {
+        const json_t *n = json_object_get(row, "planned_count");
+        json_object_set_new(row, "planned_count", json_integer(json_is_string(n) ?
+            isms_ll(json_string_value(n)) : json_integer_value(n)));
+    }
+    json_object_set_new(d, "published_not_communicated", list);
+    return ISMS_DB_OK;
+}
+
 /* ---- actions: by status, by owner, totals and the burn-down from one pass ---- */
 
 typedef struct {
@@ -224,6 +248,7 @@ static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
         json_object_set_new(d, "next_review", next);
         st = review_counts(ctx, d, &err);
     }
+    if (st == ISMS_DB_OK) st = not_communicated(ctx, d, &err);
     if (st == ISMS_DB_OK) st = action_counts(ctx, d, &err);
     if (st == ISMS_DB_OK) st = overdue_actions(ctx, d, &err);
     if (st == ISMS_DB_OK) st = objectives(ctx, d, &err);
@@ -254,6 +279,10 @@ static const isms_col objective_cols[] = {
     R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner"), E("Status", "status"), T("KPI", "kpi.name"), T("Target", "kpi.target"),
     T("Unit", "kpi.unit"), T("Latest", "latest_measurement.value"),
     {"RAG", "rag", ISMS_COL_CLASS, NULL, NULL}, E("Trend", "trend"), END};
+static const isms_col comm_cols[] = {
+    R("Ref", "ref"), T("Title", "title"), T("Version", "version"),
+    T("Communications planned", "planned_count"), D("First planned for", "first_planned"),
+    END};
 static const isms_col awaiting_cols[] = {
     R("Ref", "ref"), T("Title", "title"), T("Version", "version"),
     D("Submitted", "submitted_at"), T("By", "submitted_by"),
@@ -319,6 +348,10 @@ static void dashboard_html(isms_buf *b, apr_pool_t *p, const json_t *d)
     isms_html_section(b, "awaiting-approval", "Reviews awaiting approval");
     isms_html_table(b, p, awaiting_cols, json_object_get(d, "awaiting_approval"), "None.");
     count_table(b, p, json_object_get(d, "reviews_by_status"), "Review status");
+    isms_html_section_end(b);
+    isms_html_section(b, "not-communicated", "Published, results not yet communicated");
+    isms_html_table(b, p, comm_cols, json_object_get(d, "published_not_communicated"),
+                    "None: every published review's communications went out.");
     isms_html_section_end(b);
     isms_html_section(b, "actions", "Actions");
     isms_html_el(b, "p", NULL, apr_pstrcat(p, isms_report_field(p, d, "actions_total"),

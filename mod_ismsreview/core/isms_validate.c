@@ -391,3 +391,21 @@ void isms_check_decision(const isms_entity *e, const json_t *m, const json_t *re
                   "is required for a NO_CHANGE_REQUIRED decision");
     }
 }
+
+/* A communication marked SENT or ACKNOWLEDGED says when it went out and who sent it:
+ * publishing a review does not distribute its results, a recorded sending does. */
+void isms_check_communication(const isms_entity *e, const json_t *m, const json_t *review,
+                              isms_verrors *errs)
+{
+    const char *status = str(m, "status");
+
+    if (!status || (strcmp(status, "SENT") && strcmp(status, "ACKNOWLEDGED"))) return;
+    if (!str(m, "sent_at")) {
+        isms_verr(errs, "sent_at", "required", "is required when the communication is %s",
+                  status);
+    }
+    if (!str(m, "sent_by")) {
+        isms_verr(errs, "sent_by", "required", "is required when the communication is %s",
+                  status);
+    }
+}

@@ -53,3 +53,8 @@ END;
 -- goes into the snapshot's comment. Sealed with the review by the 004 guards.
 ALTER TABLE action_snapshot ADD COLUMN IF NOT EXISTS conclusion VARCHAR(16) NULL
     CHECK (conclusion IS NULL OR conclusion IN ('CONTINUE', 'REPLAN', 'CLOSE', 'CANCEL'));
+
+-- Communication that happened (issue 12 section 5): when it was sent and by whom, tracking
+-- columns like status and evidence_ref (the guards list the sealed columns: these may change).
+ALTER TABLE communication ADD COLUMN IF NOT EXISTS sent_at MEDIUMTEXT NULL;
+ALTER TABLE communication ADD COLUMN IF NOT EXISTS sent_by MEDIUMTEXT NULL;

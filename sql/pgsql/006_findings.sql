@@ -43,3 +43,11 @@ FOR EACH ROW EXECUTE FUNCTION isms_finding_sealed_guard('acknowledgement');
 -- goes into the snapshot's comment. Sealed with the review by the 004 guards.
 ALTER TABLE action_snapshot ADD COLUMN conclusion TEXT
     CHECK (conclusion IS NULL OR conclusion IN ('CONTINUE', 'REPLAN', 'CLOSE', 'CANCEL'));
+
+-- Communication that happened (issue 12 section 5): when it was sent and by whom, tracking
+-- columns like status and evidence_ref: the guard's list of columns that may change grows.
+ALTER TABLE communication ADD COLUMN sent_at TEXT;
+ALTER TABLE communication ADD COLUMN sent_by TEXT;
+DROP TRIGGER communication_sealed ON communication;
+CREATE TRIGGER communication_sealed BEFORE INSERT OR UPDATE OR DELETE ON communication
+FOR EACH ROW EXECUTE FUNCTION isms_item_guard('row_version', 'updated_at', 'updated_by', 'status', 'evidence_ref', 'sent_at', 'sent_by');

@@ -56,3 +56,8 @@ BEGIN SELECT RAISE(ABORT, 'sealed: acknowledgement for a sealed version'); END;
 -- goes into the snapshot's comment. Sealed with the review by the 004 guards.
 ALTER TABLE action_snapshot ADD COLUMN conclusion TEXT
     CHECK (conclusion IS NULL OR conclusion IN ('CONTINUE', 'REPLAN', 'CLOSE', 'CANCEL'));
+
+-- Communication that happened (issue 12 section 5): when it was sent and by whom, tracking
+-- columns like status and evidence_ref (the guards list the sealed columns: these may change).
+ALTER TABLE communication ADD COLUMN sent_at TEXT;
+ALTER TABLE communication ADD COLUMN sent_by TEXT;

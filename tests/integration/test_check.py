@@ -260,3 +260,39 @@ def test_input_a_lines_get_a_conclusion(httpd, backend):
     assert st == 409, doc
     Db(backend).refused("UPDATE action_snapshot SET conclusion = 'CANCEL' WHERE review_id = %d"
                         % rid)
+
+
+def test_results_communicated_not_just_published(httpd, backend):
+    """Publishing does not distribute the results: the dashboard lists published reviews
+    with communications still planned; marking one SENT needs when and by whom (tracking
+    data: allowed after approval, outside the seal)."""
+    api = Api(httpd)
+    r = build_review(api, True, title="Published, not yet told")
+    rid = r["id"]
+    for action, user in (("submit", "author"), ("approve", "approver"), ("publish", "author")):
+        api.move(rid, action, user=user)
+    d = api.get("v1/reports/dashboard?format=json", user="auditor")
+    pending = [x for x in d["published_not_communicated"] if x["id"] == rid]
+    assert pending and pending[0]["planned_count"] == 1, d["published_not_communicated"]
+    assert pending[0]["first_planned"] == "2026-03-20"
+    path = "v1/reviews/%d/communications/%d" % (rid, r["communication"])
+    doc, h = api.expect(200, "GET", path)
+    st, _, err = api.call("PATCH", path, body={"status": "SENT"}, if_match=h.get("etag"))
+    assert st == 422 and {e["field"] for e in err["errors"]} == {"sent_at", "sent_by"}, err
+    doc, _ = api.expect(200, "PATCH", path, body={
+        "status": "SENT", "sent_at": "2026-03-21", "sent_by": "author",
+        "evidence_ref": "intranet post 4711"}, if_match=h.get("etag"))
+    assert (doc["status"], doc["sent_at"], doc["sent_by"]) == ("SENT", "2026-03-21", "author")
+    d = api.get("v1/reports/dashboard?format=json", user="auditor")
+    assert not [x for x in d["published_not_communicated"] if x["id"] == rid], d
+    hist = api.history(rid)
+    assert hist["live_matches_seal"] is True and hist["versions"][0]["intact"] is True
+    st, _, html = api.call("GET", "v1/reports/dashboard", user="auditor",
+                           headers={"Accept": "text/html"})
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    assert "Published, results not yet communicated" in text
+    # the content of the communication stays sealed below the API
+    Db(backend).refused("UPDATE communication SET how = 'EMAIL' WHERE id = %d"
+                        % r["communication"])
+    Db(backend).ok("UPDATE communication SET sent_by = 'approver' WHERE id = %d"
+                   % r["communication"])
