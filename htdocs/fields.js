@@ -144,6 +144,7 @@ export const KINDS = {
     f('how', 'enum', { e: E.channel, req: true }), f('when', 'date', { req: true }), f('communicator', 'user'),
     f('decision_id', 'ref', { of: 'decisions' }), f('evidence_ref', 'str', { max: 500, trk: true }),
     f('status', 'enum', { e: E.comm_status, trk: true }),
+    f('sent_at', 'date', { trk: true }), f('sent_by', 'user', { trk: true }),
   ],
 };
 
