@@ -120,7 +120,9 @@ export const KINDS = {
     f('purpose', 'txt'), f('consequences', 'txt'), f('integrity_considerations', 'txt'),
     f('resources_needed', 'txt'), f('owner', 'user'), f('planned_date', 'date'),
     f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'str')] }),
-    f('decision_id', 'ref', { of: 'decisions' }), f('status', 'enum', { e: E.change_status, trk: true }),
+    f('approved_by', 'user'), f('decision_id', 'ref', { of: 'decisions' }),
+    f('status', 'enum', { e: E.change_status, trk: true }),
+    f('implemented_at', 'date', { trk: true }), f('verification', 'txt', { trk: true }),
   ],
   objectives: [
     f('statement', 'txt', { req: true }), f('level', 'enum', { e: E.level }), f('standard', 'enum', { e: E.standards }),
@@ -134,8 +136,8 @@ export const KINDS = {
     f('resource_type', 'enum', { e: E.resource_type, req: true }), f('description', 'txt', { req: true }),
     f('quantity', 'num'), f('unit', 'str', { max: 40 }), f('amount', 'num'), f('currency', 'str', { max: 3 }),
     f('fiscal_period', 'str', { max: 40 }), f('requested_by', 'user'), f('outcome', 'enum', { e: E.resource_outcome }),
-    f('approved_amount', 'num'), f('decision_id', 'ref', { of: 'decisions' }),
-    f('provision_status', 'enum', { e: E.provision, trk: true }),
+    f('approved_amount', 'num'), f('approved_by', 'user'), f('decision_id', 'ref', { of: 'decisions' }),
+    f('provision_status', 'enum', { e: E.provision, trk: true }), f('provided_at', 'date', { trk: true }),
   ],
   communications: [
     f('what_type', 'enum', { e: E.what_type, req: true }), f('artifact_ref', 'str', { max: 200 }),

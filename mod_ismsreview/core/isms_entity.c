@@ -269,8 +269,11 @@ static const isms_field change_fields[] = {
     USR("owner", 0),
     DATE("planned_date", 0),
     LOBJ("affected_documents", 0, document_fields, 100),
+    USR("approved_by", ISMS_LATE),
     REF("decision_id", 0, "decision"),
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, change_states, "PROPOSED"),
+    DATE("implemented_at", ISMS_TRACKING),  /* carried out under 6.3, and verified */
+    TXT("verification", ISMS_TRACKING),
     END};
 
 static const isms_field objective_fields[] = {
@@ -305,8 +308,10 @@ static const isms_field resource_fields[] = {
     USR("requested_by", 0),
     ENU("outcome", ISMS_FILTER, resource_outcomes),
     NUM("approved_amount", 0),
+    USR("approved_by", ISMS_LATE),      /* who approved it, with budget authority (MR-30) */
     REF("decision_id", 0, "decision"),
     ENUD("provision_status", ISMS_TRACKING | ISMS_FILTER, provision, "PENDING"),
+    DATE("provided_at", ISMS_TRACKING),
     END};
 
 static const isms_field communication_fields[] = {

@@ -29,6 +29,8 @@ typedef enum {
 #define ISMS_TRACKING  0x04u   /* tracking data: stays writable after approval */
 #define ISMS_FILTER    0x08u   /* usable as a list filter (?name=value) */
 #define ISMS_NOCOL     0x10u   /* not a column of the entity's table (derived / elsewhere) */
+#define ISMS_LATE      0x20u   /* sealed content added by a later migration: in a seal only
+                                * when set, so the seals made before it still match */
 
 typedef struct isms_field isms_field;
 struct isms_field {

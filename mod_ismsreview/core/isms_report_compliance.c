@@ -53,7 +53,8 @@ static const struct {
     {"MR-28", "6.2", "E/W", "Objectives planned: measure, owner, target date, evaluation (E); "
      "policy and resources references (W)"},
     {"MR-29", "6.2 f", "W", "Objectives not achieved have a decision (E with 14001/45001)"},
-    {"MR-30", "7.1", "W", "Resource requirements decided (E with 9001)"},
+    {"MR-30", "7.1", "W", "Resource requirements decided, approved ones by someone with budget "
+     "authority (E with 9001)"},
     {"MR-31", "9.3.1", "W", "Suitability, adequacy and effectiveness concluded (E with 14001)"},
     {"MR-32", "7.4", "W", "Communication of the results planned (E with 22301/45001)"},
     {"MR-33", "7.4", "W", "Communications say what, when, to whom and how"},

@@ -168,9 +168,15 @@ static void rule_resources_communication(isms_rules_ctx *c)
     size_t i;
 
     json_array_foreach(items(c, "resources"), i, r) {
-        if (empty(r, "outcome")) {
+        const char *outcome = jstr(r, "outcome");
+        if (!outcome) {
             finding(c, "MR-30", "7.1 / 9001 9.3.3 c", c->in_scope_9001 ? 'E' : 'W', "resource",
                     r, "outcome", "the resource requirement has no outcome");
+        }
+        else if ((!strcmp(outcome, "APPROVED") || !strcmp(outcome, "PARTIALLY_APPROVED")) &&
+                 empty(r, "approved_by")) {
+            finding(c, "MR-30", "7.1 / 9001 9.3.3 c", c->in_scope_9001 ? 'E' : 'W', "resource",
+                    r, "approved_by", "approved, but no approver with budget authority named");
         }
     }
     if (!json_array_size(items(c, "communications"))) {

@@ -336,7 +336,8 @@ static void strip_item(const isms_entity *e, json_t *item)
         int keep = (f && !(f->flags & ISMS_TRACKING) &&
                     (!(f->flags & ISMS_NOCOL) || strcmp(key, "action_snapshots") == 0)) ||
                    strcmp(key, "review_id") == 0;
-        if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by")) {
+        if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by") ||
+            (f && (f->flags & ISMS_LATE) && json_is_null(v))) {
             json_object_del(item, key);
         }
     }

@@ -58,3 +58,28 @@ ALTER TABLE action_snapshot ADD COLUMN IF NOT EXISTS conclusion VARCHAR(16) NULL
 -- columns like status and evidence_ref (the guards list the sealed columns: these may change).
 ALTER TABLE communication ADD COLUMN IF NOT EXISTS sent_at MEDIUMTEXT NULL;
 ALTER TABLE communication ADD COLUMN IF NOT EXISTS sent_by MEDIUMTEXT NULL;
+
+-- Resources and ISMS changes followed through (issue 12 section 5): who approved (with budget
+-- authority; part of the sealed record), when provided / implemented and how verified
+-- (tracking). The 003 guards list the sealed columns, so approved_by gets its own guard.
+ALTER TABLE resource_req ADD COLUMN IF NOT EXISTS approved_by MEDIUMTEXT NULL;
+ALTER TABLE resource_req ADD COLUMN IF NOT EXISTS provided_at MEDIUMTEXT NULL;
+ALTER TABLE isms_change ADD COLUMN IF NOT EXISTS approved_by MEDIUMTEXT NULL;
+ALTER TABLE isms_change ADD COLUMN IF NOT EXISTS implemented_at MEDIUMTEXT NULL;
+ALTER TABLE isms_change ADD COLUMN IF NOT EXISTS verification MEDIUMTEXT NULL;
+
+CREATE TRIGGER IF NOT EXISTS resource_req_approver_sealed BEFORE UPDATE ON resource_req FOR EACH ROW
+BEGIN
+    IF (SELECT status FROM review WHERE id = OLD.review_id) NOT IN ('PLANNED', 'DRAFT', 'RETURNED')
+       AND NOT (OLD.approved_by <=> NEW.approved_by) THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed: resource content of a review that is not a draft';
+    END IF;
+END;
+
+CREATE TRIGGER IF NOT EXISTS isms_change_approver_sealed BEFORE UPDATE ON isms_change FOR EACH ROW
+BEGIN
+    IF (SELECT status FROM review WHERE id = OLD.review_id) NOT IN ('PLANNED', 'DRAFT', 'RETURNED')
+       AND NOT (OLD.approved_by <=> NEW.approved_by) THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sealed: change content of a review that is not a draft';
+    END IF;
+END;

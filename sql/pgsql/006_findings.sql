@@ -51,3 +51,18 @@ ALTER TABLE communication ADD COLUMN sent_by TEXT;
 DROP TRIGGER communication_sealed ON communication;
 CREATE TRIGGER communication_sealed BEFORE INSERT OR UPDATE OR DELETE ON communication
 FOR EACH ROW EXECUTE FUNCTION isms_item_guard('row_version', 'updated_at', 'updated_by', 'status', 'evidence_ref', 'sent_at', 'sent_by');
+
+-- Resources and ISMS changes followed through (issue 12 section 5): who approved (with budget
+-- authority; sealed: not in the guard's list of columns that may change), when provided /
+-- implemented and how verified (tracking: added to the list).
+ALTER TABLE resource_req ADD COLUMN approved_by TEXT;
+ALTER TABLE resource_req ADD COLUMN provided_at TEXT;
+ALTER TABLE isms_change ADD COLUMN approved_by TEXT;
+ALTER TABLE isms_change ADD COLUMN implemented_at TEXT;
+ALTER TABLE isms_change ADD COLUMN verification TEXT;
+DROP TRIGGER resource_req_sealed ON resource_req;
+CREATE TRIGGER resource_req_sealed BEFORE INSERT OR UPDATE OR DELETE ON resource_req
+FOR EACH ROW EXECUTE FUNCTION isms_item_guard('row_version', 'updated_at', 'updated_by', 'provision_status', 'provided_at');
+DROP TRIGGER isms_change_sealed ON isms_change;
+CREATE TRIGGER isms_change_sealed BEFORE INSERT OR UPDATE OR DELETE ON isms_change
+FOR EACH ROW EXECUTE FUNCTION isms_item_guard('row_version', 'updated_at', 'updated_by', 'status', 'implemented_at', 'verification');

@@ -61,3 +61,20 @@ ALTER TABLE action_snapshot ADD COLUMN conclusion TEXT
 -- columns like status and evidence_ref (the guards list the sealed columns: these may change).
 ALTER TABLE communication ADD COLUMN sent_at TEXT;
 ALTER TABLE communication ADD COLUMN sent_by TEXT;
+
+-- Resources and ISMS changes followed through (issue 12 section 5): who approved (with budget
+-- authority; part of the sealed record), when provided / implemented and how verified
+-- (tracking). The 003 guards list the sealed columns, so approved_by gets its own guard.
+ALTER TABLE resource_req ADD COLUMN approved_by TEXT;
+ALTER TABLE resource_req ADD COLUMN provided_at TEXT;
+ALTER TABLE isms_change ADD COLUMN approved_by TEXT;
+ALTER TABLE isms_change ADD COLUMN implemented_at TEXT;
+ALTER TABLE isms_change ADD COLUMN verification TEXT;
+CREATE TRIGGER resource_req_approver_sealed BEFORE UPDATE OF approved_by ON resource_req
+WHEN (SELECT status FROM review WHERE id = OLD.review_id) NOT IN ('PLANNED', 'DRAFT', 'RETURNED')
+     AND OLD.approved_by IS NOT NEW.approved_by
+BEGIN SELECT RAISE(ABORT, 'sealed: resource content of a review that is not a draft'); END;
+CREATE TRIGGER isms_change_approver_sealed BEFORE UPDATE OF approved_by ON isms_change
+WHEN (SELECT status FROM review WHERE id = OLD.review_id) NOT IN ('PLANNED', 'DRAFT', 'RETURNED')
+     AND OLD.approved_by IS NOT NEW.approved_by
+BEGIN SELECT RAISE(ABORT, 'sealed: change content of a review that is not a draft'); END;

@@ -296,3 +296,43 @@ def test_results_communicated_not_just_published(httpd, backend):
                         % r["communication"])
     Db(backend).ok("UPDATE communication SET sent_by = 'approver' WHERE id = %d"
                    % r["communication"])
+
+
+def test_resources_and_changes_followed_through(httpd, backend):
+    """A resource approved in the review names who approved it with budget authority (MR-30,
+    sealed); when it was provided, and when an ISMS change was implemented and how it was
+    verified, are tracking data recorded after approval."""
+    api = Api(httpd)
+    r = build_review(api, True, title="Budget and change follow-through")
+    rid = r["id"]
+    res = api.post("v1/reviews/%d/resources" % rid, {
+        "resource_type": "BUDGET_OPEX", "description": "SIEM licences", "amount": 24000,
+        "currency": "EUR", "outcome": "APPROVED", "decision_id": r["decisions"]["improve"]})
+    mr30 = [f for f in api.check(rid)["findings"] if f["rule"] == "MR-30"]
+    assert [(f["field"], f["severity"]) for f in mr30] == [("approved_by", "W")], mr30
+    rpath = "v1/reviews/%d/resources/%d" % (rid, res["id"])
+    doc, h = api.expect(200, "GET", rpath)
+    api.expect(200, "PATCH", rpath, body={"approved_by": "approver"}, if_match=h.get("etag"))
+    assert not [f for f in api.check(rid)["findings"] if f["rule"] == "MR-30"]
+    api.move(rid, "submit")
+    api.move(rid, "approve", user="approver")
+    doc, h = api.expect(200, "GET", rpath)
+    st, _, err = api.call("PATCH", rpath, body={"approved_by": "author"}, if_match=h.get("etag"))
+    assert st in (409, 422), (st, err)                        # sealed with the review
+    doc, _ = api.expect(200, "PATCH", rpath, body={"provided_at": "2026-04-15",
+                                                   "provision_status": "PROVIDED"},
+                        if_match=h.get("etag"))
+    assert doc["provided_at"] == "2026-04-15" and doc["approved_by"] == "approver"
+    cpath = "v1/reviews/%d/changes/%d" % (rid, r["change"])
+    doc, h = api.expect(200, "GET", cpath)
+    doc, _ = api.expect(200, "PATCH", cpath, body={
+        "status": "IMPLEMENTED", "implemented_at": "2026-05-20",
+        "verification": "scope statement v4 published; internal audit 2026-06 confirms"},
+        if_match=h.get("etag"))
+    assert doc["implemented_at"] == "2026-05-20", doc
+    hist = api.history(rid)
+    assert hist["live_matches_seal"] is True, "tracking writes broke the seal"
+    db = Db(backend)
+    db.refused("UPDATE resource_req SET approved_by = 'mallory' WHERE id = %d" % res["id"])
+    db.refused("UPDATE isms_change SET approved_by = 'mallory' WHERE id = %d" % r["change"])
+    db.ok("UPDATE isms_change SET verification = 'rechecked' WHERE id = %d" % r["change"])

@@ -539,6 +539,11 @@ START_TEST(bad_enum)
                 if (strcmp(f->enums[k], "NO_CHANGE_REQUIRED") == 0) {
                     json_object_set_new(doc, "rationale", json_string("r"));
                 }
+                if (!strcmp(e->kind, "communication") && (!strcmp(f->enums[k], "SENT") ||
+                                                          !strcmp(f->enums[k], "ACKNOWLEDGED"))) {
+                    json_object_set_new(doc, "sent_at", json_string("2031-01-16"));
+                    json_object_set_new(doc, "sent_by", json_string("bob"));
+                }
                 VALID(e, doc);
             }
         }

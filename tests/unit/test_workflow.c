@@ -652,6 +652,28 @@ START_TEST(rules_waivers)
 }
 END_TEST
 
+/* A field added by a later migration (ISMS_LATE) is in the sealed content only when set: a
+ * review sealed before the migration still matches its seal. Tracking fields never are. */
+START_TEST(seal_content_late_fields)
+{
+    json_t *doc = J("{\"id\":7,\"resources\":[{\"id\":1,\"description\":\"licences\","
+                    "\"approved_by\":null,\"provided_at\":\"2026-04-01\"},{\"id\":2,"
+                    "\"description\":\"staff\",\"approved_by\":\"cfo\"}],\"changes\":[{\"id\":3,"
+                    "\"approved_by\":null,\"implemented_at\":\"2026-05-01\"}]}");
+    json_t *sealed = isms_json_pool(tpool, isms_seal_content(doc, J("[]")));
+    const json_t *r1 = json_array_get(json_object_get(sealed, "resources"), 0);
+    const json_t *r2 = json_array_get(json_object_get(sealed, "resources"), 1);
+    const json_t *c1 = json_array_get(json_object_get(sealed, "changes"), 0);
+
+    ck_assert_ptr_null(json_object_get(r1, "approved_by"));       /* unset: as before 006 */
+    ck_assert_str_eq(jstr(r2, "approved_by"), "cfo");             /* set: sealed */
+    ck_assert_ptr_null(json_object_get(r1, "provided_at"));       /* tracking */
+    ck_assert_ptr_null(json_object_get(c1, "approved_by"));
+    ck_assert_ptr_null(json_object_get(c1, "implemented_at"));
+    ck_assert_str_eq(jstr(r1, "description"), "licences");
+}
+END_TEST
+
 /* Waivers and acknowledgements are per finding: rule and subject. */
 START_TEST(rules_per_finding)
 {
@@ -726,6 +748,11 @@ START_TEST(rules_severity_by_standard)
                      "E");
     json_object_set(json_array_get(json_object_get(doc, "resources"), 0), "outcome",
                     J("\"APPROVED\""));
+    /* approved: by whom, with budget authority */
+    ck_assert_str_eq(jstr(finding(rules(doc, NULL, NULL), "MR-30", "approved_by"),
+                          "severity"), "E");
+    json_object_set(json_array_get(json_object_get(doc, "resources"), 0), "approved_by",
+                    J("\"cfo\""));
     ck_assert_ptr_null(finding(rules(doc, NULL, NULL), "MR-30", NULL));
 
     /* MR-32: no communication planned (22301 / 45001: E) */
@@ -1213,7 +1240,8 @@ START_TEST(amend_supersedes)
                                       "version = 1"), "PUBLISHED");
     /* version 2 can be edited */
     item(rid, "resources", "{\"resource_type\":\"BUDGET_OPEX\",\"description\":\"tooling\","
-                           "\"amount\":25000,\"currency\":\"EUR\",\"outcome\":\"APPROVED\"}");
+                           "\"amount\":25000,\"currency\":\"EUR\",\"outcome\":\"APPROVED\","
+                           "\"approved_by\":\"carol\"}");
     ck_assert_status((r = move(&alice, rid, "submit", NULL)), 200);
     /* whoever opened the amendment does not approve it */
     r = move(&dave, rid, "approve", NULL);
@@ -1334,6 +1362,7 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, rules_alternatives_clear);
     tcase_add_test(tc, rules_waivers);
     tcase_add_test(tc, rules_per_finding);
+    tcase_add_test(tc, seal_content_late_fields);
     tcase_add_test(tc, rules_severity_by_standard);
     tcase_add_test(tc, rules_previous_review);
     suite_add_tcase(s, tc);
