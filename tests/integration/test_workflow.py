@@ -725,7 +725,8 @@ def test_sealing_tracking_and_amendment(env):
     assert st == 201, doc
     cm = api.get(base + "/communications/%d" % r["communication"])
     st, _, doc = api.call("PATCH", base + "/communications/%d" % r["communication"],
-                          body={"status": "SENT", "evidence_ref": "MAIL-2026-03-20"},
+                          body={"status": "SENT", "evidence_ref": "MAIL-2026-03-20",
+                                "sent_at": "2026-03-20", "sent_by": "author"},
                           if_match=cm["etag"])
     assert st == 200, doc
     events = [e for e in api.audit() if e["seq"] > seq0]
