@@ -51,10 +51,10 @@ static const char *item_text(apr_pool_t *p, const json_t *it)
     const char *when;
 
     if (!strcmp(kind, "action_overdue") || !strcmp(kind, "replan_needed"))
-        when = apr_psprintf(p, "due %s, overdue by %" JSON_INTEGER_FORMAT " day%s", date, days,
+        when = apr_psprintf(p, "due %s, overdue by %" APR_INT64_T_FMT " day%s", date, (apr_int64_t)days,
                             days == 1 ? "" : "s");
     else if (!strcmp(kind, "action_due"))
-        when = days ? apr_psprintf(p, "due %s, in %" JSON_INTEGER_FORMAT " day%s", date, days,
+        when = days ? apr_psprintf(p, "due %s, in %" APR_INT64_T_FMT " day%s", date, (apr_int64_t)days,
                                    days == 1 ? "" : "s") : apr_psprintf(p, "due today");
     else if (!strcmp(kind, "approval")) when = apr_psprintf(p, "submitted %s", date);
     else if (!strcmp(kind, "effectiveness_check"))
@@ -148,7 +148,7 @@ static int send_one(apr_pool_t *p, isms_conn *c, const notify_opts *o, const cha
                 jstr(d, "login"), n);
         return 2;
     }
-    m.subject = apr_psprintf(p, "ISMS management review: %zu item%s for you (%s)", n,
+    m.subject = apr_psprintf(p, "ISMS management review: %" APR_SIZE_T_FMT " item%s for you (%s)", n,
                              n == 1 ? "" : "s", today);
     m.message_id = isms_mail_message_id(p, isms_mail_addr(p, o->from));
     render_bodies(p, o, d, &m.text, &m.html);

@@ -178,3 +178,23 @@ def test_bad_options_are_usage_errors(backend):
     for args in (["--days", "x"], ["--days", "-1"], ["--bogus"], ["extra"]):
         rc, out = notify(backend.db_args, *args)
         assert rc == 2, (args, out)
+
+
+def test_sent_mails_survive_export_and_import(httpd, backend, sink, basedir, request):
+    """The notification table round-trips through export/import (into SQLite), so a restored
+    database does not send the day's digests again."""
+    import test_export_import as xi
+    api = Api(httpd)
+    to_state(api, "PUBLISHED")
+    rc, out = notify(backend.db_args, "--smtp", "127.0.0.1:%d" % sink.port, *SMTP_ARGS)
+    assert rc == 0 and len(sink.messages) == 2, out
+    text = xi._export(backend.db_args, os.path.join(xi._shared_dir(basedir, "x"), "e.json"))
+    assert len(xi._tables(text)["notification"]["rows"]) == 2
+    target = xi._fresh_sqlite(basedir, "restored")
+    path = os.path.join(xi._shared_dir(basedir, "x"), "e.json")
+    rc, out = xi._admin(target.db_args, "import", path)
+    assert rc == 0, out
+    assert column(target, "SELECT recipient FROM notification ORDER BY recipient") == \
+        ["author", "owner"]
+    rc, out = notify(target.db_args, "--smtp", "127.0.0.1:%d" % sink.port, *SMTP_ARGS)
+    assert rc == 0 and len(sink.messages) == 2 and "0 digest(s) sent" in out, out
