@@ -2,6 +2,7 @@
  * objectives, resources, communications): one set of operations for all nine kinds. */
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_people.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -112,6 +113,10 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
     if (!isms_review_editable(review)) return not_editable(ctx);
     if ((r = validate_new(ctx, e, in, review, &doc)).status) return r;
     if ((r = isms_check_refs(ctx, e, doc, rid)).status) return r;
+    if (e == isms_entity_by_kind("attendee") &&
+        (r = isms_people_attendee(ctx, review, doc, doc)).status) {
+        return r;
+    }
     st = isms_next_seq(ctx, e, rid, &seq, &err);
     if (st == ISMS_DB_OK) {
         set_item_server_fields(ctx, e, doc, review, seq);
@@ -207,6 +212,11 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, merged);
     if ((r = isms_check_refs(ctx, e, in, rid)).status) return r;
+    if (e == isms_entity_by_kind("attendee")) {
+        json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in));
+        if ((r = isms_people_attendee(ctx, review, merged, set)).status) return r;
+        in = set;
+    }
     if (strcmp(e->kind, "action") == 0 && json_object_get(in, "due_date") &&
         strcmp(json_string_value(json_object_get(row, "status")), "OPEN") != 0) {
         isms_verr(&errs, "due_date", "use_updates", "the due date of an action in progress "

@@ -4,6 +4,7 @@
 #include "isms_html.h"
 #include "isms_json.h"
 #include "isms_ops.h"
+#include "isms_people.h"
 #include "isms_rules.h"
 #include "isms_workflow.h"
 
@@ -90,6 +91,7 @@ static isms_result version_findings(isms_ctx *ctx, const json_t *review, long lo
     const char *err = NULL;
     isms_db_status st = isms_waivers_of(ctx, id, version, &waivers, &err);
 
+    if (st == ISMS_DB_OK) st = isms_people_approvals(ctx, (json_t *)review, &err);
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
     }

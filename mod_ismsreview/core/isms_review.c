@@ -3,6 +3,7 @@
 #include "isms_ops.h"
 #include "isms_json.h"
 #include "isms_cache.h"
+#include "isms_people.h"
 #include "isms_workflow.h"
 
 #include <apr_strings.h>
@@ -165,7 +166,7 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     }
     merged = isms_validate(&isms_entity_review, in, ISMS_V_PATCH, row, NULL, &errs);
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
-    json_decref(merged);
+    isms_json_pool(ctx->pool, merged);
     set = isms_json_pool(ctx->pool, json_deep_copy(in));
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
@@ -176,6 +177,10 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     if (affected != 1) {
         return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
                                 "the review changed while this request ran; reload it");
+    }
+    /* the meeting date may have moved: the attendees' top-management snapshots follow */
+    if ((st = isms_people_refresh(ctx, merged, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
     }
     r = isms_review_get(ctx, id);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_review, row));
