@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The people register's operations: v1/people and the admin tool's CSV import. The
  * descriptor is isms_entity_person (isms_entity.c); rows go through isms_record.c. */
 #include "isms_people.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The people register (issue 12 section 1): who a login is and when they were top
  * management. isms_people.c: the register's operations (v1/people, the admin tool's CSV);
  * isms_people_tm.c: what the records take from it (the attendees' top-management snapshot,

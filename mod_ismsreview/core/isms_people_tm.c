@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the records take from the people register: the attendees' top-management snapshot
  * (at the meeting date), the approvers' standing (at the approval date) and display names.
  * While the register is empty (an installation that has not loaded it yet) the snapshot is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Adapters for v1/people (the people register, isms_people.c). */
 #include "mod_ismsreview.h"
 #include "isms_route_ops.h"

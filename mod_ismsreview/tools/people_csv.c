@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin people-import FILE.csv / people-export [FILE]: the people register as
  * CSV (RFC 4180: comma-separated, fields with a comma, quote or line break in double quotes,
  * a quote inside doubled; CRLF or LF). The first row names the columns (any order):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin people-import / people-export (people_csv.c). Exit codes as the tool's:
  * 0 success, 1 refused or failed (nothing changed), 2 unreadable file. */
 #ifndef PEOPLE_CSV_H

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 005: the people register (issue 12 section 1): who a login is (display name, job title,
 -- function, e-mail) and when they were top management (top_management: a JSON list of
 -- {"from","to"} dates, "to" null = still). login_key is the login under the module's
