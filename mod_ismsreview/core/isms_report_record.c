@@ -163,7 +163,7 @@ static isms_result load_record(isms_ctx *ctx, long long id, long long version, j
 
 isms_result isms_record_data(isms_ctx *ctx, long long id, long long version, json_t **doc)
 {
-    json_t *review = NULL, *findings = NULL, *burn;
+    json_t *review = NULL, *findings = NULL, *burn, *names, *control;
     const char *err = NULL;
     isms_db_status st;
     isms_result h, r = load_record(ctx, id, version, &review);
@@ -173,13 +173,16 @@ isms_result isms_record_data(isms_ctx *ctx, long long id, long long version, jso
                 : isms_review_findings(ctx, id, &findings);
     if (r.status && r.status != 200) return r;
     if ((h = isms_review_history(ctx, id)).status != 200) return h;
-    if ((st = isms_burn_down(ctx, id, 120, &burn, &err)) != ISMS_DB_OK) {
+    if ((st = isms_burn_down(ctx, id, 120, &burn, &err)) != ISMS_DB_OK ||
+        (st = isms_people_names(ctx, &names, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
+    control = document_control(review, h.body, version != 0);
+    isms_people_label_review(ctx->pool, names, review);     /* names and titles, not logins */
+    isms_people_label_review(ctx->pool, names, control);
     *doc = isms_json_pool(ctx->pool, json_pack("{s:s,s:s,s:s,s:o,s:O,s:O,s:O,s:o}", "report",
         "review-record", "generated_at", ctx->now, "generated_by", ctx->user, "document",
-        document_control(review, h.body, version != 0), "review", review, "findings", findings,
-        "history", h.body, "burn_down", burn));
+        control, "review", review, "findings", findings, "history", h.body, "burn_down", burn));
     r.status = 200;
     return r;
 }
