@@ -200,6 +200,7 @@ def _admin(backend, *args, stdin=None):
 
 def test_csv_import_export_round_trip(httpd, backend):
     api = wh.Api(httpd)
+    assert _people(api) == {}       # (the first request: the module has migrated SQLite)
     rc, out, err = _admin(backend, "people-import", "-", stdin=CSV_OK)
     assert rc == 0 and "3 created, 0 updated, 0 unchanged" in out, (out, err)
     people = _people(api)
