@@ -66,7 +66,8 @@ isms_db_status isms_people_names(isms_ctx *ctx, json_t **map, const char **err);
 const char *isms_people_label(apr_pool_t *p, const json_t *map, const char *login);
 /* Adds "<field>_display" next to every login field of a review document and its items
  * (chair, author, approved_by, submitted_by, person, delegate_for, owner, communicator,
- * requested_by, risk_owner_approval, approvals' approver) for the reports. */
+ * requested_by, risk_owner_approval, approvals' approver) for the reports, and each
+ * attendee's "top_management" as the check reads it. */
 void isms_people_label_review(apr_pool_t *p, const json_t *map, json_t *review);
 /* The same for one object's named fields (registers, dashboards). */
 void isms_people_label_fields(apr_pool_t *p, const json_t *map, json_t *obj,

@@ -289,6 +289,30 @@ void isms_people_label_fields(apr_pool_t *p, const json_t *map, json_t *obj,
     }
 }
 
+static void label_list(apr_pool_t *p, const json_t *map, json_t *list)
+{
+    json_t *item;
+    size_t i;
+
+    json_array_foreach(list, i, item) {
+        if (json_is_object(item)) isms_people_label_fields(p, map, item, item_people);
+    }
+}
+
+/* An attendee's top management as the check reads it: the snapshot, else (attendees written
+ * before the register) the author's flag. */
+static void effective_tm(json_t *attendees)
+{
+    json_t *a;
+    size_t i;
+
+    json_array_foreach(attendees, i, a) {
+        const json_t *snap = json_object_get(a, "is_top_management_snapshot");
+        json_object_set(a, "top_management", snap && !json_is_null(snap) ? (json_t *)snap
+                        : json_object_get(a, "is_top_management"));
+    }
+}
+
 void isms_people_label_review(apr_pool_t *p, const json_t *map, json_t *review)
 {
     const char *key;
@@ -296,10 +320,13 @@ void isms_people_label_review(apr_pool_t *p, const json_t *map, json_t *review)
     size_t i;
 
     isms_people_label_fields(p, map, review, review_people);
+    effective_tm(json_object_get(review, "attendees"));
     json_object_foreach(review, key, v) {
         if (!json_is_array(v)) continue;
         json_array_foreach(v, i, item) {
-            if (json_is_object(item)) isms_people_label_fields(p, map, item, item_people);
+            if (!json_is_object(item)) continue;
+            isms_people_label_fields(p, map, item, item_people);
+            label_list(p, map, json_object_get(item, "action_snapshots"));
         }
     }
 }

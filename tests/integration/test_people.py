@@ -156,6 +156,7 @@ def test_approver_not_top_management_is_a_finding(httpd):
     # meeting but no longer on the day of the approval
     _add(api, dict(CEO, top_management=[{"from": "2020-01-01", "to": "2026-06-30"}]))
     _add(api, dict(CFO, login="approver2", top_management=[{"from": "2020-01-01"}]))
+    _add(api, ISMS)
     rev = wh.build_review(api, complete=True)
     rid = rev["id"]
     api.post("v1/reviews/%d/attendees" % rid, {"person": "approver2", "participation_role":
@@ -170,6 +171,14 @@ def test_approver_not_top_management_is_a_finding(httpd):
     assert any(f["rule"] == "MR-34" for f in rep["findings"]["findings"])
     assert rep["document"]["approvals"][0]["approver_display"] == "Helga Brandt, Chief Executive Officer"
     assert rep["review"]["attendees"][0]["person_display"] == "Helga Brandt, Chief Executive Officer"
+    # the HTML minutes and the CSV show names where the record has logins
+    st, _, html = api.call("GET", "v1/reviews/%d/report?format=html" % rid, user="auditor")
+    html = html.decode() if isinstance(html, bytes) else html
+    assert st == 200 and "Helga Brandt, Chief Executive Officer" in html
+    assert "Priya Raman, ISMS Manager" in html     # the author
+    st, _, text = api.call("GET", "v1/reviews/%d/report?format=csv" % rid, user="auditor")
+    text = text.decode() if isinstance(text, bytes) else text
+    assert st == 200 and "Priya Raman, ISMS Manager" in text   # an action's owner
     # the login stays in the audit trail
     assert any(e["actor"] == "approver" and e["action"] == "approve" for e in api.audit())
 
