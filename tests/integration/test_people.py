@@ -179,6 +179,15 @@ def test_approver_not_top_management_is_a_finding(httpd):
     st, _, text = api.call("GET", "v1/reviews/%d/report?format=csv" % rid, user="auditor")
     text = text.decode() if isinstance(text, bytes) else text
     assert st == 200 and "Priya Raman, ISMS Manager" in text   # an action's owner
+    # the action register and the dashboard too (the login stays beside the name)
+    st, _, text = api.call("GET", "v1/reports/actions?format=csv", user="auditor")
+    text = text.decode() if isinstance(text, bytes) else text
+    assert st == 200 and "owner_display" in text.splitlines()[0]
+    assert ",author,Priya Raman, ISMS Manager" in text.replace('"', ""), text
+    dash = api.get("v1/reports/dashboard", user="auditor")
+    owners = {o["owner"]: o["owner_display"] for o in dash["actions_by_owner"]}
+    assert owners["author"] == "Priya Raman, ISMS Manager", owners
+    assert owners["owner"] == "owner", owners                 # unknown: shown as the login
     # the login stays in the audit trail
     assert any(e["actor"] == "approver" and e["action"] == "approve" for e in api.audit())
 
