@@ -68,12 +68,8 @@ isms_result isms_people_list(isms_ctx *ctx, const isms_query *qs)
 {
     isms_sql *q = isms_rec_select_sql(ctx, &isms_entity_person);
     const char *login = apr_table_get(qs, "login"), *active = apr_table_get(qs, "active");
-    const char *err = NULL;
     long long limit, after;
-    json_t *rows, *items;
-    isms_db_status st;
     isms_result r = isms_page_params(ctx, qs, &limit, &after);
-    size_t i;
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d", after);
@@ -90,16 +86,7 @@ isms_result isms_people_list(isms_ctx *ctx, const isms_query *qs)
         }
         isms_sql_appendf(q, " AND active = %d", (long long)(strcmp(active, "true") == 0));
     }
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
-    if ((st = isms_rec_fetch(ctx, &isms_entity_person, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    items = json_array();
-    json_array_foreach(rows, i, r.body) {
-        json_array_append_new(items, isms_present(ctx, &isms_entity_person, r.body));
-    }
-    json_decref(rows);
-    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+    return isms_page_result(ctx, &isms_entity_person, q, limit);
 }
 
 isms_db_status isms_people_all(isms_ctx *ctx, json_t **out, const char **err)

@@ -191,12 +191,9 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
 isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
 {
     isms_sql *q = isms_rec_select_sql(ctx, &isms_entity_review);
-    const char *year = apr_table_get(qs, "year"), *err = NULL;
+    const char *year = apr_table_get(qs, "year");
     long long limit, after;
-    json_t *rows, *items;
-    isms_db_status st;
     isms_result r = isms_page_params(ctx, qs, &limit, &after);
-    size_t i;
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d", after);
@@ -211,17 +208,7 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
         isms_sql_appendf(q, " AND planned_date LIKE %s", apr_pstrcat(ctx->pool, year, "-%",
                                                                      NULL));
     }
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
-    if ((st = isms_rec_fetch(ctx, &isms_entity_review, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    items = json_array();
-    for (i = 0; i < json_array_size(rows); i++) {
-        json_array_append_new(items, isms_present(ctx, &isms_entity_review,
-                                                  json_array_get(rows, i)));
-    }
-    json_decref(rows);
-    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+    return isms_page_result(ctx, &isms_entity_review, q, limit);
 }
 
 /* ---- the rendered review, cached per process and validated in every read ---- */
