@@ -47,8 +47,9 @@ static csv_record *next_record(apr_pool_t *p, const char **s, int *line, int *ba
                 if (*c == '\n') (*line)++;
                 *o++ = *c;
             }
-            if (!*c) {
+            if (!*c) {              /* reported at the line the record starts on */
                 *bad = 1;
+                *line = rec->line;
                 return NULL;
             }
             c++;
@@ -208,7 +209,7 @@ static void import_row(isms_ctx *ctx, import_job *job, const csv_record *rec, co
 static isms_result import_op(isms_ctx *ctx, void *arg)
 {
     import_job *job = arg;
-    const char *s = job->text, *err = NULL;
+    const char *s = job->text + (strncmp(job->text, "\xEF\xBB\xBF", 3) ? 0 : 3), *err = NULL;
     json_t *seen = isms_json_pool(ctx->pool, json_object());
     int line = 1, bad = 0, col[8];
     csv_record *rec = next_record(ctx->pool, &s, &line, &bad);

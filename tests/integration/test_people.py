@@ -267,6 +267,15 @@ def test_csv_import_refuses_bad_rows_and_changes_nothing(httpd, backend):
     assert _people(api) == {}
     rc, out, err = _admin(backend, "people-import", "-", stdin="name,login\nx,y\n")
     assert rc == 1 and "line 1: column 'name'" in err, err
+    rc, out, err = _admin(backend, "people-import", "-", stdin='login,display_name\n"x,Open\n')
+    assert rc == 1 and "line 2: a quoted field is not closed" in err, err
+    rc, out, err = _admin(backend, "people-import", os.path.join(backend.dbdir or "/nonexistent",
+                                                                "missing.csv"))
+    assert rc == 2 and "cannot read" in err, err
+    assert _people(api) == {}
+    # a spreadsheet's byte order mark is not part of the first column's name
+    rc, out, err = _admin(backend, "people-import", "-", stdin="\ufefflogin,display_name\nx,X\n")
+    assert rc == 0 and "1 created" in out, (out, err)
     # the refusal is audited, nothing else
     assert api.get("v1/audit/verify", user="auditor")["valid"] is True
     assert api.get("v1/audit/verify", user="auditor")["events"] >= before
