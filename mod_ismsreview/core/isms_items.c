@@ -279,13 +279,10 @@ isms_result isms_item_list(isms_ctx *ctx, long long rid, const char *collection,
                            const isms_query *qs)
 {
     const isms_entity *e = isms_entity_by_collection(collection);
-    json_t *review, *rows, *items;
-    const char *err = NULL;
+    json_t *review;
     long long limit, after;
-    isms_db_status st = ISMS_DB_OK;
     isms_sql *q;
     isms_result r;
-    size_t i;
 
     if (!e) return no_collection(ctx);
     if ((r = isms_load_review(ctx, rid, &review)).status) return r;
@@ -293,19 +290,5 @@ isms_result isms_item_list(isms_ctx *ctx, long long rid, const char *collection,
     q = isms_rec_select_sql(ctx, e);
     isms_sql_appendf(q, " WHERE review_id = %d AND id > %d", rid, after);
     if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
-    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    items = json_array();
-    for (i = 0; i < json_array_size(rows); i++) {
-        json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
-    }
-    json_decref(rows);
-    st = isms_items_extras(ctx, e, items, &err);
-    if (st != ISMS_DB_OK) {
-        json_decref(items);
-        return isms_res_db(ctx->pool, st, err);
-    }
-    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+    return isms_page_result(ctx, e, q, limit, isms_items_extras);
 }

@@ -213,7 +213,7 @@ json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
 }
 
 isms_result isms_page_result(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
-                             long long limit)
+                             long long limit, isms_extras_fn *extras)
 {
     const char *err = NULL;
     json_t *rows, *items;
@@ -229,6 +229,10 @@ isms_result isms_page_result(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
         json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
     }
     json_decref(rows);
+    if (extras && (st = extras(ctx, e, items, &err)) != ISMS_DB_OK) {
+        json_decref(items);
+        return isms_res_db(ctx->pool, st, err);
+    }
     return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
 }
 

@@ -86,7 +86,7 @@ isms_result isms_people_list(isms_ctx *ctx, const isms_query *qs)
         }
         isms_sql_appendf(q, " AND active = %d", (long long)(strcmp(active, "true") == 0));
     }
-    return isms_page_result(ctx, &isms_entity_person, q, limit);
+    return isms_page_result(ctx, &isms_entity_person, q, limit, NULL);
 }
 
 isms_db_status isms_people_all(isms_ctx *ctx, json_t **out, const char **err)

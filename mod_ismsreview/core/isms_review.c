@@ -208,7 +208,7 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
         isms_sql_appendf(q, " AND planned_date LIKE %s", apr_pstrcat(ctx->pool, year, "-%",
                                                                      NULL));
     }
-    return isms_page_result(ctx, &isms_entity_review, q, limit);
+    return isms_page_result(ctx, &isms_entity_review, q, limit, NULL);
 }
 
 /* ---- the rendered review, cached per process and validated in every read ---- */
