@@ -227,6 +227,10 @@ def test_csv_import_export_round_trip(httpd, backend):
     assert people["approver2"]["top_management"] == [
         {"from": "2020-01-01", "to": "2024-12-31"}, {"from": "2026-01-01", "to": None}]
     assert people["author"]["active"] is False
+    # one audit event, under the tool's name, and the chain still verifies
+    events = api.audit(action="people-import")
+    assert [(e["actor"], e["status"]) for e in events] == [("ismsreview-admin", 200)], events
+    assert api.get("v1/audit/verify", user="auditor")["valid"] is True
     # the import is idempotent
     rc, out, err = _admin(backend, "people-import", "-", stdin=CSV_OK)
     assert rc == 0 and "0 created, 0 updated, 3 unchanged" in out, (out, err)
