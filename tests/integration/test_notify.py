@@ -198,3 +198,34 @@ def test_sent_mails_survive_export_and_import(httpd, backend, sink, basedir, req
         ["author", "owner"]
     rc, out = notify(target.db_args, "--smtp", "127.0.0.1:%d" % sink.port, *SMTP_ARGS)
     assert rc == 0 and len(sink.messages) == 2 and "0 digest(s) sent" in out, out
+
+
+def test_register_addresses_names_and_approvers(httpd, backend, sink):
+    """Addresses and names come from the people register (an encoded word for a non-ASCII
+    name); a SUBMITTED review reaches every current top manager who may approve it, not a
+    former one, not its author."""
+    api = Api(httpd)
+    people = [
+        {"login": "approver", "display_name": "Jürgen Böhm", "job_title": "CEO",
+         "email": "jb@corp.example", "top_management": [{"from": "2020-01-01", "to": None}]},
+        {"login": "approver2", "display_name": "Ann Former", "email": "af@corp.example",
+         "top_management": [{"from": "2019-01-01", "to": "2020-12-31"}]},
+        {"login": "owner", "display_name": "Olivia Owner", "email": "olivia@corp.example"},
+    ]
+    for p in people:
+        api.post("v1/people", p, user="admin")
+    to_state(api, "PUBLISHED")
+    submitted = to_state(api, "SUBMITTED")
+    rc, out = notify(backend.db_args, "--smtp", "127.0.0.1:%d" % sink.port, *SMTP_ARGS)
+    assert rc == 0, out
+    by_rcpt = {rcpts[0]: msg for _, rcpts, msg in sink.messages}
+    assert set(by_rcpt) == {"jb@corp.example", "olivia@corp.example", "author@example.org"}, out
+    jb = by_rcpt["jb@corp.example"]
+    assert jb["To"].addresses[0].display_name == "Jürgen Böhm"
+    raw_to = [l for l in jb.as_string().splitlines() if l.startswith("To:")][0]
+    assert "=?UTF-8?B?" in raw_to, raw_to                   # RFC 2047 on the wire
+    text = body_text(jb, "plain")
+    assert "Hello Jürgen Böhm" in text and "Reviews awaiting your approval" in text
+    assert "#/reviews/%d" % submitted in text
+    assert "Hello Olivia Owner" in body_text(by_rcpt["olivia@corp.example"], "plain")
+    assert "awaiting your approval" not in body_text(by_rcpt["author@example.org"], "plain")
