@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: Apache-2.0
--- 006: reminders by e-mail (`ismsreview-admin notify`): one row per digest mail sent, at most
+-- 010: reminders by e-mail (`ismsreview-admin notify`): one row per digest mail sent, at most
 -- one per person (recipient_key: the login under the identity normalisation) and day, so a
 -- second run on the same day sends nothing new. Written only after the MTA accepted the mail;
 -- append-only, like the audit trail that also records each mail.
