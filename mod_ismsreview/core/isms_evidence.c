@@ -152,6 +152,9 @@ isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
     if ((r = add_record(ctx, files, id, version, record)).status != 200) return r;
     if ((r = add_trail(ctx, files, id, &audit)).status != 200) return r;
     meta = meta_of(ctx, id, version, record, audit);
+    if ((r = isms_evidence_add_attachments(ctx, files, id, record)).status != 200) return r;
+    if (ctx->evidence_dir) return isms_evidence_pack_file(ctx, files, meta,
+                                                          pack_name(ctx->pool, meta));
     memset(&r, 0, sizeof(r));
     if (isms_evidence_build(ctx->pool, files, meta, &r.raw, &r.raw_len, &err) != 0) {
         return isms_res_problem(ctx->pool, 500, "evidence", "Evidence pack failed", err);

@@ -8,6 +8,8 @@
  *   history.json   transitions, approvals, waivers, sealed versions (GET .../history)
  *   findings.json  the completeness check (GET .../check)
  *   audit.json     the review's audit events with their chain positions, the chain head
+ *   attachments/<id>/<filename>  the review's evidence attachments (a sealed version: those
+ *                  sealed with it, record.json's "attachments"), byte for byte
  *   manifest.json  review_id, ref, version, status, content_hash, generated_at/_by,
  *                  chain_head, chain_events, files [{name, size, sha256}] and
  *                  manifest_sha256 (SHA-256 of the canonical manifest without that key)
@@ -29,16 +31,33 @@
 /* What the verifier reads at most (a pack is a few hundred KiB). */
 #define ISMS_EVIDENCE_MAX_BYTES (256 * 1024 * 1024)
 
-/* One file of a pack. data is NULL for an entry that could not be read. */
+/* One file of a pack. data is NULL for an entry that could not be read. An attachment is
+ * not in memory: path names its stored file, sha256 the hash it must have (checked while it
+ * is written into the ZIP), len its size. */
 typedef struct {
     const char *name;
     const char *data;
     size_t len;
+    const char *path;
+    const char *sha256;
 } isms_ev_file;
 
 /* GET v1/reviews/{id}/evidence[?version=n]: version 0 is the current one; a version that is
  * neither sealed nor the current one is a 404. The ZIP is in raw (application/zip). */
 isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version);
+
+/* ---- attachments and packs on disk (isms_evidence_files.c) */
+
+/* Appends the attachments of the version to files (by path, not read): the sealed ones of a
+ * sealed record, else every attachment of the review. 200, or a problem. */
+isms_result isms_evidence_add_attachments(isms_ctx *ctx, apr_array_header_t *files,
+                                          long long id, const json_t *record);
+
+/* Writes the pack under ctx->evidence_dir and answers it as a file (raw_path): a sealed
+ * version's pack (meta has a content_hash) is built once and reused, another one is removed
+ * when the request ends. */
+isms_result isms_evidence_pack_file(isms_ctx *ctx, const apr_array_header_t *files,
+                                    const json_t *meta, const char *name);
 
 /* ---- building blocks, no database (isms_evidence_pack.c) */
 
@@ -70,6 +89,11 @@ int isms_evidence_zip(apr_pool_t *p, const apr_array_header_t *files, const char
 /* A pack: the files, then manifest.json made from meta and them. 0 on success, else -1. */
 int isms_evidence_build(apr_pool_t *p, const apr_array_header_t *files, const json_t *meta,
                         const char **zip, size_t *len, const char **err);
+
+/* The same pack written to the file path (created, or truncated): attachments are copied
+ * from their files in chunks, so memory does not grow with them. 0 on success, else -1. */
+int isms_evidence_build_file(apr_pool_t *p, const apr_array_header_t *files,
+                             const json_t *meta, const char *path, const char **err);
 
 /* Reads every entry of a ZIP in memory into an array of isms_ev_file (in archive order).
  * Entries that cannot be read, or are not regular files, are reported in problems (one

@@ -2,6 +2,7 @@
  * names the file (and where it helps the event or the hash) that does not match, and goes on,
  * so one run lists everything that is wrong. */
 #include "isms_evidence.h"
+#include "isms_attach.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
 #include "isms_json.h"
@@ -200,6 +201,29 @@ static void check_record_field(verifier *v, const json_t *rec, const char *rkey,
     }
 }
 
+/* The attachments sealed with the version (record.json's "attachments", part of the hashed
+ * content) are in the pack with that SHA-256 and size (the manifest's file checks then hold
+ * the bytes to it). */
+static void check_attachments(verifier *v, const json_t *rec)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(rec, "attachments"), i, a) {
+        const char *name = isms_attach_pack_name(v->p, a), *sha = jstr(a, "sha256");
+        int count = 0;
+        const isms_ev_file *f = find(v, name, &count);
+        if (!f || !f->data) {
+            BAD(v, "%s: sealed in " ISMS_EVIDENCE_RECORD " but not in the ZIP", name);
+        }
+        else if (!same(isms_sha256_hex(v->p, f->data, f->len, NULL, 0), sha) ||
+                 (json_int_t)f->len != json_integer_value(json_object_get(a, "size"))) {
+            BAD(v, "%s: not the attachment sealed in " ISMS_EVIDENCE_RECORD " (SHA-256 %s)",
+                name, sha ? sha : "(missing)");
+        }
+    }
+}
+
 static void check_record(verifier *v)
 {
     const char *want = jstr(v->manifest, "content_hash"), *h;
@@ -224,6 +248,7 @@ static void check_record(verifier *v)
         BAD(v, ISMS_EVIDENCE_RECORD ": the sealed content re-hashes to %s, not to the "
                "content_hash %s", h ? h : "(nothing)", want);
     }
+    check_attachments(v, rec);
 }
 
 /* ---- audit.json */
