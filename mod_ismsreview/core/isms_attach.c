@@ -78,6 +78,12 @@ static isms_result parse_item(isms_ctx *ctx, const char *item, const char **kind
     return ok;
 }
 
+static isms_result forbidden(isms_ctx *ctx)
+{
+    return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "attachments need the "
+                            "author role (those of a progress update: or the action's owner)");
+}
+
 /* The item exists in this review. Progress updates: the update's action is in it, and only
  * its owner or an author adds to it. */
 static isms_result check_item(isms_ctx *ctx, long long rid, const char *kind, long long iid)
@@ -88,7 +94,7 @@ static isms_result check_item(isms_ctx *ctx, long long rid, const char *kind, lo
     isms_db_status st;
     isms_rows *rs;
 
-    if (!strcmp(kind, "review")) return ok;
+    if (!strcmp(kind, "review")) return ctx->is_author ? ok : forbidden(ctx);
     if (!strcmp(kind, ISMS_ATT_UPDATES)) {
         isms_sql_appendf(q, "SELECT a.owner FROM action_update u JOIN action a ON a.id = "
                             "u.action_id WHERE u.id = %d AND a.review_id = %d", iid, rid);
@@ -103,8 +109,7 @@ static isms_result check_item(isms_ctx *ctx, long long rid, const char *kind, lo
     if (rs->nrows != 1) return isms_res_not_found(ctx, "item of this review");
     if (!strcmp(kind, ISMS_ATT_UPDATES) ? !ctx->is_author && strcmp(col(rs, 0, 0), ctx->user)
                                         : !ctx->is_author) {
-        return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "attachments need "
-                                "the author role (progress updates: or the action's owner)");
+        return forbidden(ctx);
     }
     return ok;
 }
@@ -176,7 +181,7 @@ isms_result isms_attach_create(isms_ctx *ctx, long long rid, const isms_att_new 
     r = fetch_one(ctx, id);
     if (r.status != 200) return r;
     r.status = 201;
-    r.location = apr_psprintf(ctx->pool, "attachments/%lld", id);
+    r.location = apr_psprintf(ctx->pool, "attachments/%" APR_INT64_T_FMT, (apr_int64_t)id);
     return r;
 }
 
@@ -253,6 +258,48 @@ isms_db_status isms_attach_seal_into(isms_ctx *ctx, long long rid, json_t *conte
     return st;
 }
 
+static void verify_file(isms_ctx *ctx, const char *dir, const char *label, const char *sha,
+                        apr_off_t size, apr_array_header_t *problems)
+{
+    apr_pool_t *sub;
+    apr_file_t *f;
+    const char *why = NULL;
+
+    apr_pool_create(&sub, ctx->pool);
+    if (isms_att_open_checked(sub, dir, sha, size, &f, &why) != 0) {
+        APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(ctx->pool, "%s: %s", label, why);
+    }
+    apr_pool_destroy(sub);
+}
+
+/* The attachments each sealed version lists in its content: their files must still be the
+ * ones sealed, whatever became of the rows. */
+static isms_db_status verify_sealed(isms_ctx *ctx, const char *dir,
+                                    apr_array_header_t *problems, long long *count,
+                                    const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+    int i;
+
+    isms_sql_appendf(q, "SELECT review_id, version, content FROM review_version ORDER BY id");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    for (i = 0; i < rs->nrows; i++) {
+        json_t *c = isms_json_pool(ctx->pool, json_loads(col(rs, i, 2), 0, NULL)), *a;
+        size_t k;
+        json_array_foreach(json_object_get(c, "attachments"), k, a) {
+            const char *sha = json_string_value(json_object_get(a, "sha256"));
+            verify_file(ctx, dir, apr_psprintf(ctx->pool, "attachment %" APR_INT64_T_FMT
+                        " sealed in review %s version %s", (apr_int64_t)json_integer_value(
+                        json_object_get(a, "id")), col(rs, i, 0), col(rs, i, 1)), sha ? sha : "",
+                        (apr_off_t)json_integer_value(json_object_get(a, "size")), problems);
+            ++*count;
+        }
+    }
+    return ISMS_DB_OK;
+}
+
 isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
                                       apr_array_header_t *problems, long long *count,
                                       const char **err)
@@ -265,24 +312,17 @@ isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
     isms_sql_appendf(q, "SELECT id, review_id, sha256, size FROM attachment ORDER BY id");
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) {
-        apr_pool_t *sub;
-        apr_file_t *f;
-        const char *why = NULL;
-        apr_pool_create(&sub, ctx->pool);
-        if (isms_att_open_checked(sub, dir, col(rs, i, 2), (apr_off_t)isms_ll(col(rs, i, 3)),
-                                  &f, &why) != 0) {
-            APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(ctx->pool, "attachment %s "
-                "of review %s: %s", col(rs, i, 0), col(rs, i, 1), why);
-        }
-        apr_pool_destroy(sub);
+        verify_file(ctx, dir, apr_psprintf(ctx->pool, "attachment %s of review %s",
+                                           col(rs, i, 0), col(rs, i, 1)), col(rs, i, 2),
+                    (apr_off_t)isms_ll(col(rs, i, 3)), problems);
     }
     *count = rs->nrows;
-    return ISMS_DB_OK;
+    return verify_sealed(ctx, dir, problems, count, err);
 }
 
 const char *isms_attach_pack_name(apr_pool_t *p, const json_t *att)
 {
-    return apr_psprintf(p, "attachments/%" JSON_INTEGER_FORMAT "/%s",
-                        json_integer_value(json_object_get(att, "id")),
+    return apr_psprintf(p, "attachments/%" APR_INT64_T_FMT "/%s",
+                        (apr_int64_t)json_integer_value(json_object_get(att, "id")),
                         json_string_value(json_object_get(att, "filename")));
 }

@@ -83,8 +83,9 @@ isms_db_status isms_attach_sealed(isms_ctx *ctx, long long review_id, json_t **o
 isms_db_status isms_attach_seal_into(isms_ctx *ctx, long long review_id, json_t *content,
                                      const char **err);
 
-/* Every stored attachment re-hashed (ismsreview-admin verify): one line per problem into
- * problems (const char *); *count is the number checked. */
+/* Every stored attachment re-hashed (ismsreview-admin verify), those of the rows and those
+ * the sealed versions list: one line per problem into problems (const char *); *count is the
+ * number of files checked. */
 isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
                                       apr_array_header_t *problems, long long *count,
                                       const char **err);

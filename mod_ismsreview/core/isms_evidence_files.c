@@ -109,10 +109,11 @@ isms_result isms_evidence_pack_file(isms_ctx *ctx, const apr_array_header_t *fil
     apr_finfo_t fi;
 
     if (hash) {
-        cached = apr_psprintf(ctx->pool, "%s/%" JSON_INTEGER_FORMAT "-v%" JSON_INTEGER_FORMAT
+        cached = apr_psprintf(ctx->pool, "%s/%" APR_INT64_T_FMT "-v%" APR_INT64_T_FMT
                               "-%s.zip", packs,
-                              json_integer_value(json_object_get(meta, "review_id")),
-                              json_integer_value(json_object_get(meta, "version")), hash);
+                              (apr_int64_t)json_integer_value(json_object_get(meta, "review_id")),
+                              (apr_int64_t)json_integer_value(json_object_get(meta, "version")),
+                              hash);
         if (apr_stat(&fi, cached, APR_FINFO_TYPE, ctx->pool) == APR_SUCCESS) {
             return sent_from(ctx, cached, name);
         }

@@ -245,13 +245,17 @@ int isms_handle_attach_upload(isms_req *q)
 
 /* ---- download */
 
+/* The filename="..." fallback: one '_' for each character that is not plain ASCII. */
 static const char *ascii_name(apr_pool_t *p, const char *name)
 {
-    char *s = apr_pstrdup(p, name), *c;
+    char *s = apr_palloc(p, strlen(name) + 1), *o = s;
+    const unsigned char *c;
 
-    for (c = s; *c; c++) {
-        if (!apr_isalnum(*c) && !strchr(" ._-()", *c)) *c = '_';
+    for (c = (const unsigned char *)name; *c; c++) {
+        if ((*c & 0xC0) == 0x80) continue;            /* a UTF-8 continuation byte */
+        *o++ = (char)(*c < 0x80 && (apr_isalnum(*c) || strchr(" ._-()", *c)) ? *c : '_');
     }
+    *o = '\0';
     return s;
 }
 
@@ -270,16 +274,16 @@ static const char *pct_name(apr_pool_t *p, const char *name)
 
 static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
 {
-    long long id = json_integer_value(json_object_get(att, "id"));
-    long long rid = json_integer_value(json_object_get(att, "review_id"));
+    apr_int64_t id = json_integer_value(json_object_get(att, "id"));
+    apr_int64_t rid = json_integer_value(json_object_get(att, "review_id"));
 
     if (rc > 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21401) "attachment %lld of "
-                      "review %lld does not match its record, not sent: %s", id, rid, why);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21401) "attachment %" APR_INT64_T_FMT
+                      " of review %" APR_INT64_T_FMT " does not match its record, not sent: %s", id, rid, why);
     }
     else {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21403) "attachment %lld of "
-                      "review %lld cannot be read: %s", id, rid, why);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21403) "attachment %" APR_INT64_T_FMT
+                      " of review %" APR_INT64_T_FMT " cannot be read: %s", id, rid, why);
     }
     return isms_send_problem(q, HTTP_INTERNAL_SERVER_ERROR, rc > 0 ? "attachment-damaged"
                              : "attachment-unreadable", rc > 0 ? "Attachment damaged"
