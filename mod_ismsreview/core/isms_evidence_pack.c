@@ -143,6 +143,7 @@ static int write_file_data(struct archive *a, apr_pool_t *p, const isms_ev_file 
 {
     apr_pool_t *sub;
     apr_file_t *fd;
+    apr_finfo_t fi;
     apr_off_t size = 0;
     const char *sha = NULL, *why = NULL;
     int rc = ARCHIVE_OK;
@@ -151,6 +152,11 @@ static int write_file_data(struct archive *a, apr_pool_t *p, const isms_ev_file 
     if (apr_file_open(&fd, f->path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_FPROT_OS_DEFAULT,
                       sub) != APR_SUCCESS) {
         why = "cannot be opened";
+    }
+    else if (apr_file_info_get(&fi, APR_FINFO_SIZE, fd) != APR_SUCCESS ||
+             (size_t)fi.size != f->len) {
+        why = apr_psprintf(p, "has %" APR_OFF_T_FMT " bytes, its record says %" APR_SIZE_T_FMT,
+                           fi.size, f->len);
     }
     else if (isms_att_stream(sub, fd, archive_sink, a, &sha, &size, &why) != 0) {
         rc = ARCHIVE_FATAL;
@@ -180,7 +186,11 @@ static int write_entry(struct archive *a, apr_pool_t *p, const isms_ev_file *f)
     archive_entry_set_perm(e, 0644);
     archive_entry_set_size(e, (la_int64_t)f->len);
     archive_entry_set_mtime(e, ISMS_EVIDENCE_MTIME, 0);
-    rc = archive_write_header(a, e);
+    /* attachments are mostly compressed already (PDF, PNG, JPEG, OOXML, ODF): stored as
+     * they are; the pack's own documents deflated */
+    rc = f->path ? archive_write_zip_set_compression_store(a)
+                 : archive_write_zip_set_compression_deflate(a);
+    if (rc == ARCHIVE_OK) rc = archive_write_header(a, e);
     if (rc == ARCHIVE_OK && f->path) rc = write_file_data(a, p, f);
     else if (rc == ARCHIVE_OK && f->len &&
              archive_write_data(a, f->data, f->len) != (la_ssize_t)f->len) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Evidence attachments over HTTP (issue 13):
  *   POST   v1/reviews/{id}/attachments[?item=<collection>/<id>]  the file as the raw body,
  *          Content-Type its media type, Content-Disposition: attachment; filename*=UTF-8''...

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 008: evidence attachments (issue 13); see sql/sqlite3/008_attachments.sql.
 
 CREATE TABLE attachment (

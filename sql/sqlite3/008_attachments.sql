@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 008: evidence attachments (issue 13). The bytes live content-addressed under
 -- ISMSReviewEvidenceDir (sha256/ab/abcdef...); the row names them by SHA-256, which every
 -- download re-checks. item_kind is 'review', an item collection ('actions', 'inputs', ...) or

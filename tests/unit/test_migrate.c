@@ -154,16 +154,6 @@ END_TEST
 
 /* ---- the embedded migrations */
 
-/* How many migrations this build has for a driver (the highest version may be larger). */
-static int n_migrations(const char *driver)
-{
-    const isms_migration *m;
-    int n = 0;
-
-    for (m = isms_migrations; m->driver; m++) n += strcmp(m->driver, driver) == 0;
-    return n;
-}
-
 START_TEST(expected_versions)
 {
     ck_assert_int_ge(isms_migrate_expected("sqlite3"), 1);
@@ -197,7 +187,7 @@ START_TEST(migrations_well_formed)
             ck_assert_int_ge(isms_sql_split(tpool, m->sql)->nelts, 1);
             next++;
         }
-        ck_assert_int_eq(next - 1, n_migrations(drivers[d]));
+        ck_assert_int_eq(next - 1, isms_migrate_count(drivers[d]));
         ck_assert_int_eq(last, isms_migrate_expected(drivers[d]));
     }
 }
@@ -215,13 +205,13 @@ START_TEST(apply_fresh_database)
     ck_assert_int_eq(version, 0);
     ck_assert_msg(isms_migrate_apply(tconn, tpool, &applied, &err) == ISMS_DB_OK, "apply: %s",
                   err);
-    ck_assert_int_eq(applied, n_migrations("sqlite3"));
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
     ck_assert_int_eq(tconn->in_txn, 0);
     ck_assert_int_eq(isms_migrate_current(tconn, tpool, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, expected);
     ck_assert_int_eq(isms_conn_query(tconn, tpool, "SELECT version, name, applied_at FROM "
                                      "schema_version ORDER BY version", &rs, &err), ISMS_DB_OK);
-    ck_assert_int_eq(rs->nrows, n_migrations("sqlite3"));
+    ck_assert_int_eq(rs->nrows, isms_migrate_count("sqlite3"));
     ck_assert_str_eq(ISMS_ROW(rs, 0, 0), "1");
     ck_assert_str_eq(ISMS_ROW(rs, 0, 1), "001_schema_version");
     ck_assert_ptr_nonnull(ISMS_ROW(rs, 0, 2));
@@ -250,14 +240,14 @@ START_TEST(apply_twice_is_noop)
     const char *err = NULL;
 
     ck_assert_int_eq(isms_migrate_apply(tconn, tpool, &applied, &err), ISMS_DB_OK);
-    ck_assert_int_eq(applied, n_migrations("sqlite3"));
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
     applied = -1;
     ck_assert_msg(isms_migrate_apply(tconn, tpool, &applied, &err) == ISMS_DB_OK, "%s", err);
     ck_assert_int_eq(applied, 0);
     ck_assert_int_eq(isms_migrate_current(tconn, tpool, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, expected);
     ck_assert_str_eq(isms_test_scalar(tconn, tpool, "SELECT count(*) FROM schema_version"),
-                     apr_itoa(tpool, n_migrations("sqlite3")));
+                     apr_itoa(tpool, isms_migrate_count("sqlite3")));
 }
 END_TEST
 
@@ -293,7 +283,7 @@ START_TEST(apply_busy_applies_nothing)
     ck_assert_int_eq(isms_migrate_current(c1, a, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, 0);
     ck_assert_int_eq(isms_migrate_apply(c1, a, &applied, &err), ISMS_DB_OK);
-    ck_assert_int_eq(applied, n_migrations("sqlite3"));
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
 }
 END_TEST
 
