@@ -274,17 +274,11 @@ static void verify_file(isms_ctx *ctx, const char *dir, const char *label, const
 
 /* The attachments each sealed version lists in its content: their files must still be the
  * ones sealed, whatever became of the rows. */
-static isms_db_status verify_sealed(isms_ctx *ctx, const char *dir,
-                                    apr_array_header_t *problems, long long *count,
-                                    const char **err)
+static void verify_sealed(isms_ctx *ctx, const char *dir, const isms_rows *rs,
+                          apr_array_header_t *problems, long long *count)
 {
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    isms_db_status st;
     int i;
 
-    isms_sql_appendf(q, "SELECT review_id, version, content FROM review_version ORDER BY id");
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) {
         json_t *c = isms_json_pool(ctx->pool, json_loads(col(rs, i, 2), 0, NULL)), *a;
         size_t k;
@@ -297,27 +291,40 @@ static isms_db_status verify_sealed(isms_ctx *ctx, const char *dir,
             ++*count;
         }
     }
-    return ISMS_DB_OK;
+}
+
+/* A constant statement (no values) through the builder. */
+static isms_db_status fixed_query(isms_ctx *ctx, const char *sql, isms_rows **rs,
+                                  const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+
+    isms_sql_appendf(q, sql);
+    return isms_query_sql(ctx, q, rs, err);
 }
 
 isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
                                       apr_array_header_t *problems, long long *count,
                                       const char **err)
 {
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    isms_db_status st;
+    isms_rows *rs, *versions;
+    isms_db_status st = fixed_query(ctx, "SELECT id, review_id, sha256, size FROM attachment "
+                                         "ORDER BY id", &rs, err);
     int i;
 
-    isms_sql_appendf(q, "SELECT id, review_id, sha256, size FROM attachment ORDER BY id");
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (st == ISMS_DB_OK) {
+        st = fixed_query(ctx, "SELECT review_id, version, content FROM review_version ORDER "
+                              "BY id", &versions, err);
+    }
+    if (st != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) {
         verify_file(ctx, dir, apr_psprintf(ctx->pool, "attachment %s of review %s",
                                            col(rs, i, 0), col(rs, i, 1)), col(rs, i, 2),
                     (apr_off_t)isms_ll(col(rs, i, 3)), problems);
     }
     *count = rs->nrows;
-    return verify_sealed(ctx, dir, problems, count, err);
+    verify_sealed(ctx, dir, versions, problems, count);
+    return ISMS_DB_OK;
 }
 
 const char *isms_attach_pack_name(apr_pool_t *p, const json_t *att)

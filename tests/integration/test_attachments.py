@@ -430,3 +430,33 @@ def test_attachments_disabled_without_dir(make_httpd, backend):
     rid = build_review(api, True, title="No evidence dir")["id"]
     st, _, doc = upload(api, rid, PDF, "application/pdf", "x.pdf")
     assert st == 501 and doc["type"].endswith("attachments-disabled"), (st, doc)
+
+
+def test_memory_bounded(make_httpd, backend, ev):
+    """A 50 MB upload and the pack of a sealed review with 100 MB of attachments do not grow
+    an Apache child by the size of the data (peak RSS, bench/attach_rss.py's measurement)."""
+    if backend.name != "sqlite3":
+        pytest.skip("memory does not depend on the database")
+    import sys
+    sys.path.insert(0, os.path.join(harness.REPO, "bench"))
+    import attach_rss
+    size = 50 * attach_rss.MB
+    h = make_httpd(db_args=backend.db_args,
+                   extra_conf="ISMSReviewEvidenceDir %s\n<Location /isms/api>\n"
+                              "  ISMSReviewMaxAttachment %d\n</Location>\n" % (ev, size))
+    h.start()
+    api = Api(h)
+    rid = build_review(api, True, title="Memory")["id"]
+    attach_rss.upload(h, rid, 4096, "warm-up")
+    for i in range(2):
+        with attach_rss.Peak(h.pid) as pk:
+            st, body = attach_rss.upload(h, rid, size, "m%d" % i)
+        assert st == 201, body
+        assert pk.before, "no Apache child measured"
+        assert pk.growth_kb < 20 * 1024, "a 50 MB upload grew a child by %d kB" % pk.growth_kb
+    api.move(rid, "submit", user="author")
+    api.move(rid, "approve", user="approver")
+    with attach_rss.Peak(h.pid) as pk:
+        st, n = attach_rss.download(h, api.path("v1/reviews/%d/evidence" % rid))
+    assert st == 200 and n > 2 * size, (st, n)
+    assert pk.growth_kb < 20 * 1024, "a 100 MB pack grew a child by %d kB" % pk.growth_kb
