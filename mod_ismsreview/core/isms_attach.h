@@ -14,6 +14,9 @@
 #include "isms_api.h"
 
 #define ISMS_ATT_UPDATES "updates"
+/* Directories under ISMSReviewEvidenceDir: the owner (Apache's user) and its group only. */
+#define ISMS_ATT_DIR_PERMS (APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE | \
+                            APR_FPROT_GREAD | APR_FPROT_GEXECUTE)
 
 /* ---- the content-addressed files (isms_attach_store.c); no database */
 

@@ -69,7 +69,7 @@ int isms_att_tmp_open(apr_pool_t *p, const char *dir, isms_att_tmp **out, const 
     isms_att_tmp *t = apr_pcalloc(p, sizeof(*t));
     const char *tdir = apr_pstrcat(p, dir, "/tmp", NULL);
     char *tmpl = apr_pstrcat(p, tdir, "/upload-XXXXXX", NULL);
-    apr_status_t rv = apr_dir_make_recursive(tdir, APR_FPROT_OS_DEFAULT, p);
+    apr_status_t rv = apr_dir_make_recursive(tdir, ISMS_ATT_DIR_PERMS, p);
 
     if (rv == APR_SUCCESS) rv = apr_file_mktemp(&t->f, tmpl, APR_FOPEN_CREATE | APR_FOPEN_READ |
                                                 APR_FOPEN_WRITE | APR_FOPEN_EXCL, p);
@@ -129,7 +129,7 @@ int isms_att_tmp_store(isms_att_tmp *t, const char **err)
 {
     const char *dest = isms_att_path(t->pool, t->dir, t->sha256);
     const char *sub = apr_psprintf(t->pool, "%s/sha256/%.2s", t->dir, t->sha256);
-    apr_status_t rv = apr_dir_make_recursive(sub, APR_FPROT_OS_DEFAULT, t->pool);
+    apr_status_t rv = apr_dir_make_recursive(sub, ISMS_ATT_DIR_PERMS, t->pool);
 
     if (rv == APR_SUCCESS) {
         rv = apr_file_perms_set(t->path, APR_FPROT_UREAD | APR_FPROT_GREAD);

@@ -9,6 +9,7 @@
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The attachments of the version: sealed ones from the sealed record, else every row. */
 static isms_result attachments_of(isms_ctx *ctx, long long id, const json_t *record,
@@ -52,11 +53,7 @@ isms_result isms_evidence_add_attachments(isms_ctx *ctx, apr_array_header_t *fil
 
 static apr_status_t remove_file(void *path)
 {
-    apr_pool_t *p;
-
-    apr_pool_create(&p, NULL);
-    apr_file_remove(path, p);
-    apr_pool_destroy(p);
+    unlink(path);
     return APR_SUCCESS;
 }
 
@@ -65,7 +62,7 @@ static const char *fresh_name(apr_pool_t *p, const char *dir, const char **err)
 {
     char *tmpl = apr_pstrcat(p, dir, "/pack-XXXXXX", NULL);
     apr_file_t *f;
-    apr_status_t rv = apr_dir_make_recursive(dir, APR_FPROT_OS_DEFAULT, p);
+    apr_status_t rv = apr_dir_make_recursive(dir, ISMS_ATT_DIR_PERMS, p);
 
     if (rv == APR_SUCCESS) rv = apr_file_mktemp(&f, tmpl, APR_FOPEN_CREATE | APR_FOPEN_WRITE |
                                                 APR_FOPEN_EXCL, p);

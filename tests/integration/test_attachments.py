@@ -487,3 +487,18 @@ def test_export_import_round_trip(srv, backend, ev, basedir):
     tx._same_data(first, tx._export(dst.db_args, os.path.join(files, "2.json")))
     rc, out = tx._admin(dst.db_args, "--evidence-dir", ev, "verify")
     assert rc == 0 and "attachments: 5 checked, intact" in out, out
+
+
+def test_idempotent_upload(srv, backend, ev):
+    """A retried upload with the same Idempotency-Key gets the first answer and adds no row;
+    the key with another file is a 422."""
+    api = Api(srv)
+    rid = build_review(api, True, title="Idempotent upload")["id"]
+    key = {"Idempotency-Key": "upload-1"}
+    st, _, first = upload(api, rid, PDF, "application/pdf", "r.pdf", headers=key)
+    assert st == 201, first
+    st, _, again = upload(api, rid, PDF, "application/pdf", "r.pdf", headers=key)
+    assert st == 201 and again == first, (st, again)
+    st, _, other = upload(api, rid, TEXT, "text/plain", "r.txt", headers=key)
+    assert st == 422, (st, other)
+    assert [x["id"] for x in listed(api, rid)] == [first["id"]]
