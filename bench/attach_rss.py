@@ -6,8 +6,8 @@ first download builds the pack, the second sends the kept one).
 
 For each phase the peak RSS (VmHWM) of every child is reset before (writing 5 to
 /proc/PID/clear_refs; needs root or the children's owner) and read after; the figure is the
-largest peak minus that child's RSS before. Also: the same 50 MB stored as a BLOB through
-libdbi would first be quoted into one SQL string in the child (bench/blob_quote.c, optional).
+largest peak minus that child's RSS before. The other design, the same bytes as a BLOB
+through libdbi, is measured by bench/blob_quote.c.
 
     bench/attach_rss.py                 # SQLite, 50 MB upload, 4 x 50 MB attachments
     ATTACH_MB=20 ATTACH_FILES=2 bench/attach_rss.py
