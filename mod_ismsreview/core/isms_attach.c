@@ -94,7 +94,7 @@ static isms_result check_item(isms_ctx *ctx, long long rid, const char *kind, lo
     isms_db_status st;
     isms_rows *rs;
 
-    if (!strcmp(kind, "review")) return ctx->is_author ? ok : forbidden(ctx);
+    if (!strcmp(kind, "review")) return ok;
     if (!strcmp(kind, ISMS_ATT_UPDATES)) {
         isms_sql_appendf(q, "SELECT a.owner FROM action_update u JOIN action a ON a.id = "
                             "u.action_id WHERE u.id = %d AND a.review_id = %d", iid, rid);
@@ -107,8 +107,7 @@ static isms_result check_item(isms_ctx *ctx, long long rid, const char *kind, lo
         return isms_res_db(ctx->pool, st, err);
     }
     if (rs->nrows != 1) return isms_res_not_found(ctx, "item of this review");
-    if (!strcmp(kind, ISMS_ATT_UPDATES) ? !ctx->is_author && strcmp(col(rs, 0, 0), ctx->user)
-                                        : !ctx->is_author) {
+    if (!strcmp(kind, ISMS_ATT_UPDATES) && !ctx->is_author && strcmp(col(rs, 0, 0), ctx->user)) {
         return forbidden(ctx);
     }
     return ok;
@@ -162,6 +161,7 @@ isms_result isms_attach_create(isms_ctx *ctx, long long rid, const isms_att_new 
     isms_result r = parse_item(ctx, in->item, &kind, &iid);
 
     if (r.status) return r;
+    if (strcmp(kind, ISMS_ATT_UPDATES) && !ctx->is_author) return forbidden(ctx);
     if ((r = review_for_write(ctx, rid, !strcmp(kind, ISMS_ATT_UPDATES), &review)).status) {
         return r;
     }

@@ -69,14 +69,14 @@ static int hexval(int c)
 /* RFC 5987 ext-value: UTF-8'[language]'percent-encoded; NULL if malformed. */
 static const char *ext_value(apr_pool_t *p, const char *v, apr_size_t n)
 {
-    const char *q1 = memchr(v, '\'', n), *q2;
+    const char *end = v + n, *q1 = memchr(v, '\'', n), *q2;
     char *out, *o;
 
     if (!q1 || (apr_size_t)(q1 - v) != 5 || strncasecmp(v, "UTF-8", 5) != 0) return NULL;
-    q2 = memchr(q1 + 1, '\'', n - (apr_size_t)(q1 + 1 - v));
+    q2 = memchr(q1 + 1, '\'', (apr_size_t)(end - q1 - 1));
     if (!q2) return NULL;
     o = out = apr_palloc(p, n + 1);
-    for (v = q2 + 1; v < q1 + (n - 5); v++) {
+    for (v = q2 + 1; v < end; v++) {
         if (*v == '%' && apr_isxdigit(v[1]) && apr_isxdigit(v[2])) {
             *o++ = (char)(hexval(v[1]) * 16 + hexval(v[2]));
             v += 2;
@@ -92,9 +92,10 @@ static const char *ext_value(apr_pool_t *p, const char *v, apr_size_t n)
 static const char *disposition_name(apr_pool_t *p, const char *cd)
 {
     const char *plain = NULL, *ext = NULL, *s = cd;
-    apr_size_t n = strcspn(s, ";");
+    apr_size_t n = strcspn(s, ";"), t = n;
 
-    if (n != 10 || strncasecmp(s, "attachment", 10) != 0) return NULL;
+    while (t > 0 && (s[t - 1] == ' ' || s[t - 1] == '\t')) t--;
+    if (t != 10 || strncasecmp(s, "attachment", 10) != 0) return NULL;
     for (s += n; *s == ';';) {
         const char *k, *eq;
         apr_size_t kn;
@@ -117,6 +118,7 @@ static const char *disposition_name(apr_pool_t *p, const char *cd)
             if (kn == 9 && !strncasecmp(k, "filename*", 9) && !(ext = ext_value(p, s, n))) {
                 return NULL;
             }
+            if (kn == 8 && !strncasecmp(k, "filename", 8)) plain = apr_pstrmemdup(p, s, n);
             s += n;
         }
         while (*s == ' ' || *s == '\t') s++;

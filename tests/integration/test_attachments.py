@@ -198,6 +198,15 @@ def test_permissions_and_bad_requests(srv, backend, ev):
                                   headers=h)
         assert st == status, (user, hdrs, query, st, doc)
         assert rh["content-type"].startswith("application/problem+json"), rh
+    # the plain forms of the file name are accepted too (RFC 6266 filename="..." and a token)
+    for cd, name in (('attachment; filename="minutes 2026.txt"', "minutes 2026.txt"),
+                     ("Attachment; filename=minutes.txt", "minutes.txt")):
+        st, _, doc = srv.request("POST", api.path(path), user="author", body=TEXT,
+                                 headers={"Content-Type": "text/plain",
+                                          "Content-Disposition": cd})
+        assert st == 201 and json.loads(doc)["filename"] == name, (st, doc)
+        st, _, _ = api.call("DELETE", "v1/attachments/%d" % json.loads(doc)["id"])
+        assert st == 204
     st, _, _ = api.call("POST", "v1/reviews/999999/attachments", body=PDF,
                         headers={"Content-Type": "application/pdf",
                                  "Content-Disposition": disposition("x.pdf")})
