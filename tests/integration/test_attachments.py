@@ -511,3 +511,32 @@ def test_idempotent_upload(srv, backend, ev):
     st, _, other = upload(api, rid, TEXT, "text/plain", "r.txt", headers=key)
     assert st == 422, (st, other)
     assert [x["id"] for x in listed(api, rid)] == [first["id"]]
+
+
+def test_check_config_knows_the_directives(basedir, built):
+    """ismsreview-admin check-config checks the attachment directives with the module's rules
+    (and the shipped configuration, which sets ISMSReviewEvidenceDir, passes)."""
+    conf = os.path.join(basedir, "cc")
+    dbdir = os.path.join(basedir, "ccdb")
+    os.makedirs(conf)
+    os.makedirs(dbdir)
+    harness._chown_service(dbdir)
+    main = os.path.join(conf, "apache2.conf")
+    good = ("ISMSReviewDatabase sqlite3 dbname=isms.db sqlite3_dbdir=%s\n"
+            "ISMSReviewEvidenceDir %s/evidence\n<Location /isms/api>\n"
+            "  ISMSReviewMaxAttachment 104857600\n"
+            "  ISMSReviewAttachmentTypes application/pdf text/plain\n</Location>\n"
+            % (dbdir, basedir))
+    with open(main, "w") as f:
+        f.write(good)
+    rc, out = harness.run_admin(["check-config", main])
+    assert rc == 0, out
+    with open(main, "w") as f:
+        f.write(good + "ISMSReviewEvidenceDir evidence\nISMSReviewMaxAttachment 10\n"
+                "ISMSReviewAttachmentTypes pdf\n")
+    rc, out = harness.run_admin(["check-config", main])
+    assert rc == 1, out
+    assert "apache2.conf:7: ISMSReviewEvidenceDir: must be an absolute directory path" in out
+    assert "apache2.conf:8: ISMSReviewMaxAttachment: '10' is not a whole number" in out
+    assert "apache2.conf:9: ISMSReviewAttachmentTypes: 'pdf' is not a media type" in out
+    assert "3 check(s) failed" in out, out
