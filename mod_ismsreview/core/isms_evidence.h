@@ -54,6 +54,10 @@ isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
 isms_result isms_evidence_add_attachments(isms_ctx *ctx, apr_array_header_t *files,
                                           long long id, const json_t *record);
 
+/* The kept pack of a sealed version (meta: review_id, version, content_hash) as a file
+ * result, or status 0 when there is none yet. */
+isms_result isms_evidence_kept(isms_ctx *ctx, const json_t *meta, const char *name);
+
 /* Writes the pack under ctx->evidence_dir and answers it as a file (raw_path): a sealed
  * version's pack (meta has a content_hash) is built once and reused, another one is removed
  * when the request ends. */

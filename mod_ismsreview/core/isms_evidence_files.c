@@ -97,28 +97,40 @@ static isms_result sent_from(isms_ctx *ctx, const char *path, const char *name)
     return r;
 }
 
+/* DIR/packs/<review>-v<n>-<content hash>.zip of a sealed version; NULL for another. */
+static const char *kept_path(isms_ctx *ctx, const json_t *meta)
+{
+    const char *hash = json_string_value(json_object_get(meta, "content_hash"));
+
+    if (!hash) return NULL;
+    return apr_psprintf(ctx->pool, "%s/packs/%" APR_INT64_T_FMT "-v%" APR_INT64_T_FMT "-%s.zip",
+                        ctx->evidence_dir,
+                        (apr_int64_t)json_integer_value(json_object_get(meta, "review_id")),
+                        (apr_int64_t)json_integer_value(json_object_get(meta, "version")), hash);
+}
+
+isms_result isms_evidence_kept(isms_ctx *ctx, const json_t *meta, const char *name)
+{
+    const char *kept = kept_path(ctx, meta);
+    isms_result none = {0};
+    apr_finfo_t fi;
+
+    if (kept && apr_stat(&fi, kept, APR_FINFO_TYPE, ctx->pool) == APR_SUCCESS) {
+        return sent_from(ctx, kept, name);
+    }
+    return none;
+}
+
 isms_result isms_evidence_pack_file(isms_ctx *ctx, const apr_array_header_t *files,
                                     const json_t *meta, const char *name)
 {
-    const char *hash = json_string_value(json_object_get(meta, "content_hash"));
-    const char *packs = apr_pstrcat(ctx->pool, ctx->evidence_dir, "/packs", NULL);
-    const char *cached = NULL, *tmp, *err = NULL;
-    apr_finfo_t fi;
+    const char *cached = kept_path(ctx, meta), *tmp, *err = NULL;
+    isms_result r = isms_evidence_kept(ctx, meta, name);
 
-    if (hash) {
-        cached = apr_psprintf(ctx->pool, "%s/%" APR_INT64_T_FMT "-v%" APR_INT64_T_FMT
-                              "-%s.zip", packs,
-                              (apr_int64_t)json_integer_value(json_object_get(meta, "review_id")),
-                              (apr_int64_t)json_integer_value(json_object_get(meta, "version")),
-                              hash);
-        if (apr_stat(&fi, cached, APR_FINFO_TYPE, ctx->pool) == APR_SUCCESS) {
-            return sent_from(ctx, cached, name);
-        }
-    }
-    if (!(tmp = fresh_name(ctx->pool, hash ? packs : apr_pstrcat(ctx->pool, ctx->evidence_dir,
-                                                                 "/tmp", NULL), &err))) {
-        return pack_failed(ctx, err);
-    }
+    if (r.status) return r;
+    tmp = fresh_name(ctx->pool, apr_pstrcat(ctx->pool, ctx->evidence_dir, cached ? "/packs"
+                                            : "/tmp", NULL), &err);
+    if (!tmp) return pack_failed(ctx, err);
     apr_pool_cleanup_register(ctx->pool, tmp, remove_file, apr_pool_cleanup_null);
     if (isms_evidence_build_file(ctx->pool, files, meta, tmp, &err) != 0) {
         return pack_failed(ctx, err);

@@ -373,6 +373,8 @@ def test_evidence_pack_with_attachments(srv, backend, ev, tmp_path):
     # built once: the sealed pack is kept and the same bytes come back
     cached = os.listdir(os.path.join(ev, "packs"))
     assert len(cached) == 1 and cached[0].startswith("%d-v1-" % rid), cached
+    api.post("v1/reviews", {"title": "Another review", "review_type": "SCHEDULED",
+                            "planned_date": "2026-09-01"})   # moves the audit chain head
     assert pack(api, rid) == body and pack(api, rid, "?version=1") == body
     # an attachment changed in the pack (manifest rewritten to match is caught by the sealed
     # record; left alone, by the manifest)
