@@ -115,20 +115,34 @@ def upload(httpd, rid, size, seed):
     return resp.status, body
 
 
-def download(httpd, path):
-    """(status, bytes received) without keeping the body."""
+def download(httpd, path, save=None):
+    """(status, bytes received) without keeping the body in memory (written to save)."""
     conn = http.client.HTTPConnection("127.0.0.1", httpd.port, timeout=600)
     conn.request("GET", path, headers={"Authorization": httpd.auth_header("auditor"),
                                        "Connection": "close"})
     resp = conn.getresponse()
     n = 0
+    out = open(save, "wb") if save else None
     while True:
         b = resp.read(MB)
         if not b:
             break
         n += len(b)
+        if out:
+            out.write(b)
+    if out:
+        out.close()
     conn.close()
     return resp.status, n
+
+
+def verify_rss(path):
+    """(exit code, peak RSS in MB) of ismsreview-admin verify-evidence on the pack."""
+    import resource
+    import subprocess
+    p = subprocess.run([harness.admin_path(), "verify-evidence", path], capture_output=True,
+                       text=True)
+    return p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 def main():
@@ -165,14 +179,19 @@ def main():
                      pk.growth_kb / 1024.0))
         api.move(rid, "submit", user="author")
         api.move(rid, "approve", user="approver")
+        saved = os.path.join(base, "pack.zip")
         for label in ("build", "kept"):
             t = time.time()
             with Peak(h.pid) as pk:
-                st, n = download(h, "/isms/api/v1/reviews/%d/evidence" % rid)
+                st, n = download(h, "/isms/api/v1/reviews/%d/evidence" % rid, saved)
             failed |= st != 200
             print("evidence pack (%s): %s, %d MB in %.1f s, child peak RSS %d MB, growth "
                   "%.1f MB" % (label, st, n // MB, time.time() - t, pk.rss_kb // 1024,
                                pk.growth_kb / 1024.0))
+        rc, rss = verify_rss(saved)
+        failed |= rc != 0
+        print("verify-evidence of the %d MB pack: exit %d, peak RSS %d MB"
+              % (os.path.getsize(saved) // MB, rc, rss))
         h.check_error_log()
     finally:
         h.stop()

@@ -3,9 +3,9 @@
  * for stored bytes. Everything is read and written in 64 KiB chunks with an incremental
  * SHA-256, so no file is ever held in memory. */
 #include "isms_attach.h"
+#include "isms_canon.h"
 
 #include <apr_strings.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,39 +15,10 @@ struct isms_att_tmp {
     apr_pool_t *pool;
     const char *dir, *path, *sha256;
     apr_file_t *f;
-    EVP_MD_CTX *md;
+    isms_sha256 *md;
     apr_off_t size;
     int stored;
 };
-
-static const char *hex_final(apr_pool_t *p, EVP_MD_CTX *md)
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-    char *hex;
-
-    EVP_DigestFinal_ex(md, d, &n);
-    hex = apr_palloc(p, n * 2 + 1);
-    for (i = 0; i < n; i++) snprintf(hex + i * 2, 3, "%02x", d[i]);
-    hex[n * 2] = '\0';
-    return hex;
-}
-
-static apr_status_t md_free(void *d)
-{
-    EVP_MD_CTX_free(d);
-    return APR_SUCCESS;
-}
-
-static EVP_MD_CTX *md_new(apr_pool_t *p)
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-
-    if (!md) return NULL;
-    apr_pool_cleanup_register(p, md, md_free, apr_pool_cleanup_null);
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    return md;
-}
 
 static const char *io_error(apr_pool_t *p, const char *what, const char *path, apr_status_t rv)
 {
@@ -80,7 +51,7 @@ int isms_att_tmp_open(apr_pool_t *p, const char *dir, isms_att_tmp **out, const 
     t->pool = p;
     t->dir = dir;
     t->path = tmpl;
-    if (!(t->md = md_new(p))) {
+    if (!(t->md = isms_sha256_new(p))) {
         *err = "out of memory";
         return -1;
     }
@@ -97,7 +68,7 @@ int isms_att_tmp_write(isms_att_tmp *t, const void *buf, apr_size_t n, const cha
         *err = io_error(t->pool, "cannot write", t->path, rv);
         return -1;
     }
-    EVP_DigestUpdate(t->md, buf, n);
+    isms_sha256_update(t->md, buf, n);
     t->size += (apr_off_t)n;
     return 0;
 }
@@ -113,7 +84,7 @@ int isms_att_tmp_close(isms_att_tmp *t, const char **sha256, apr_off_t *size,
         *err = io_error(t->pool, "cannot write", t->path, rv);
         return -1;
     }
-    t->sha256 = hex_final(t->pool, t->md);
+    t->sha256 = isms_sha256_final(t->md);
     *sha256 = t->sha256;
     *size = t->size;
     *path = t->path;
@@ -147,7 +118,7 @@ int isms_att_tmp_store(isms_att_tmp *t, const char **err)
 int isms_att_stream(apr_pool_t *p, apr_file_t *f, isms_att_sink *sink, void *arg,
                     const char **sha256, apr_off_t *size, const char **err)
 {
-    EVP_MD_CTX *md = md_new(p);
+    isms_sha256 *md = isms_sha256_new(p);
     char *buf = apr_palloc(p, CHUNK);
     apr_status_t rv = APR_SUCCESS;
     apr_off_t total = 0;
@@ -160,7 +131,7 @@ int isms_att_stream(apr_pool_t *p, apr_file_t *f, isms_att_sink *sink, void *arg
         apr_size_t n = CHUNK;
         rv = apr_file_read(f, buf, &n);
         if (n) {
-            EVP_DigestUpdate(md, buf, n);
+            isms_sha256_update(md, buf, n);
             total += (apr_off_t)n;
             if (sink && sink(arg, buf, n) != 0) {
                 *err = "the bytes could not be written";
@@ -173,7 +144,7 @@ int isms_att_stream(apr_pool_t *p, apr_file_t *f, isms_att_sink *sink, void *arg
         *err = io_error(p, "cannot read", "an attachment", rv);
         return -1;
     }
-    *sha256 = hex_final(p, md);
+    *sha256 = isms_sha256_final(md);
     *size = total;
     return 0;
 }

@@ -27,9 +27,11 @@
 #define ISMS_EVIDENCE_MANIFEST "manifest.json"
 #define ISMS_EVIDENCE_RECORD "record.json"
 #define ISMS_EVIDENCE_AUDIT "audit.json"
+#define ISMS_EVIDENCE_ATTACHMENTS "attachments/"
 /* The time of every entry: 2000-01-01T00:00:00Z. */
 #define ISMS_EVIDENCE_MTIME 946684800
-/* What the verifier reads at most (a pack is a few hundred KiB). */
+/* What the verifier keeps in memory at most (the pack's documents are a few hundred KiB;
+ * attachments/ entries are hashed as they are read, not kept). */
 #define ISMS_EVIDENCE_MAX_BYTES (256 * 1024 * 1024)
 
 /* One file of a pack. data is NULL for an entry that could not be read. An attachment is
@@ -106,6 +108,10 @@ int isms_evidence_build_file(apr_pool_t *p, const apr_array_header_t *files,
  * end, -1 otherwise (problems says why). */
 int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
                         apr_array_header_t **files, apr_array_header_t *problems);
+/* The same from a file, read as the archive is walked. An entry under attachments/ is not
+ * kept: data NULL, sha256 and len what was read (in memory too). */
+int isms_evidence_unzip_file(apr_pool_t *p, const char *path, apr_array_header_t **files,
+                             apr_array_header_t *problems);
 
 /* ---- offline verification (isms_evidence_verify.c) */
 
@@ -116,5 +122,8 @@ int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
  * Returns 1 when verified; *summary is a one-line description of the pack either way. */
 int isms_evidence_verify(apr_pool_t *p, const char *zip, size_t len,
                          apr_array_header_t *problems, const char **summary);
+/* The same for a pack in a file, without reading it into memory. */
+int isms_evidence_verify_file(apr_pool_t *p, const char *path, apr_array_header_t *problems,
+                              const char **summary);
 
 #endif

@@ -281,6 +281,32 @@ int isms_evidence_build(apr_pool_t *p, const apr_array_header_t *files, const js
     return all ? isms_evidence_zip(p, all, zip, len, err) : -1;
 }
 
+static int read_failed(struct archive *a, apr_pool_t *p, la_ssize_t n, const char **why)
+{
+    *why = archive_error_string(a) ? apr_pstrdup(p, archive_error_string(a)) : "damaged";
+    return n == ARCHIVE_FATAL ? ARCHIVE_FATAL : ARCHIVE_FAILED;
+}
+
+/* An attachment is hashed as it is read, not kept: f->sha256 and f->len, f->data NULL. */
+static int hash_entry(struct archive *a, apr_pool_t *p, isms_ev_file *f, const char **why)
+{
+    isms_sha256 *h = isms_sha256_new(p);
+    char chunk[65536];
+    la_ssize_t n;
+
+    if (!h) {
+        *why = "out of memory";
+        return ARCHIVE_FATAL;
+    }
+    while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+        isms_sha256_update(h, chunk, (size_t)n);
+        f->len += (size_t)n;
+    }
+    if (n < 0) return read_failed(a, p, n, why);
+    f->sha256 = isms_sha256_final(h);
+    return ARCHIVE_OK;
+}
+
 /* Reads the data of the current entry into f, counting against the size limit. */
 static int read_entry(struct archive *a, apr_pool_t *p, size_t *total, isms_ev_file *f,
                       const char **why)
@@ -289,6 +315,9 @@ static int read_entry(struct archive *a, apr_pool_t *p, size_t *total, isms_ev_f
     char chunk[16384], *copy;
     la_ssize_t n;
 
+    if (!strncmp(f->name, ISMS_EVIDENCE_ATTACHMENTS, strlen(ISMS_EVIDENCE_ATTACHMENTS))) {
+        return hash_entry(a, p, f, why);
+    }
     while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
         *total += (size_t)n;
         if (*total > ISMS_EVIDENCE_MAX_BYTES || membuf_append(&m, chunk, (size_t)n) != 0) {
@@ -299,8 +328,7 @@ static int read_entry(struct archive *a, apr_pool_t *p, size_t *total, isms_ev_f
     }
     if (n < 0) {
         free(m.data);
-        *why = archive_error_string(a) ? apr_pstrdup(p, archive_error_string(a)) : "damaged";
-        return n == ARCHIVE_FATAL ? ARCHIVE_FATAL : ARCHIVE_FAILED;
+        return read_failed(a, p, n, why);
     }
     f->data = copy = apr_palloc(p, m.len + 1);   /* NUL-terminated for the JSON parser */
     if (m.len) memcpy(copy, m.data, m.len);
@@ -328,6 +356,8 @@ static int take_entry(struct archive *a, apr_pool_t *p, struct archive_entry *e,
     f->name = entry_name(p, e);
     f->data = NULL;
     f->len = 0;
+    f->path = NULL;
+    f->sha256 = NULL;
     if (archive_entry_filetype(e) != AE_IFREG) {
         isms_evidence_problem(problems, "%s: not a regular file", f->name);
         return ARCHIVE_OK;
@@ -339,17 +369,15 @@ static int take_entry(struct archive *a, apr_pool_t *p, struct archive_entry *e,
     return rc;
 }
 
-int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
-                        apr_array_header_t **files, apr_array_header_t *problems)
+/* Walks an archive opened (or not: rc) by the caller; frees it. */
+static int unzip_archive(apr_pool_t *p, struct archive *a, int rc, apr_array_header_t **files,
+                         apr_array_header_t *problems)
 {
-    struct archive *a = archive_read_new();
     struct archive_entry *e;
     size_t total = 0;
-    int rc, stopped = 0;
+    int stopped = 0;
 
     *files = apr_array_make(p, 8, sizeof(isms_ev_file));
-    archive_read_support_format_zip_seekable(a);
-    rc = archive_read_open_memory(a, (void *)zip, len);
     while (rc == ARCHIVE_OK) {
         rc = archive_read_next_header(a, &e);
         if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN) {
@@ -368,4 +396,22 @@ int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
     }
     archive_read_free(a);
     return rc == ARCHIVE_EOF ? 0 : -1;
+}
+
+int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
+                        apr_array_header_t **files, apr_array_header_t *problems)
+{
+    struct archive *a = archive_read_new();
+
+    archive_read_support_format_zip_seekable(a);
+    return unzip_archive(p, a, archive_read_open_memory(a, (void *)zip, len), files, problems);
+}
+
+int isms_evidence_unzip_file(apr_pool_t *p, const char *path, apr_array_header_t **files,
+                             apr_array_header_t *problems)
+{
+    struct archive *a = archive_read_new();
+
+    archive_read_support_format_zip_seekable(a);
+    return unzip_archive(p, a, archive_read_open_filename(a, path, 65536), files, problems);
 }
