@@ -259,12 +259,13 @@ isms_db_status isms_attach_seal_into(isms_ctx *ctx, long long rid, json_t *conte
 }
 
 static void verify_file(isms_ctx *ctx, const char *dir, const char *label, const char *sha,
-                        apr_off_t size, apr_array_header_t *problems)
+                        apr_off_t size, apr_array_header_t *problems, apr_hash_t *known)
 {
     apr_pool_t *sub;
     apr_file_t *f;
     const char *why = NULL;
 
+    if (known) apr_hash_set(known, apr_pstrdup(ctx->pool, sha), APR_HASH_KEY_STRING, "");
     apr_pool_create(&sub, ctx->pool);
     if (isms_att_open_checked(sub, dir, sha, size, &f, &why) != 0) {
         APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(ctx->pool, "%s: %s", label, why);
@@ -275,7 +276,7 @@ static void verify_file(isms_ctx *ctx, const char *dir, const char *label, const
 /* The attachments each sealed version lists in its content: their files must still be the
  * ones sealed, whatever became of the rows. */
 static void verify_sealed(isms_ctx *ctx, const char *dir, const isms_rows *rs,
-                          apr_array_header_t *problems, long long *count)
+                          apr_array_header_t *problems, long long *count, apr_hash_t *known)
 {
     int i;
 
@@ -287,7 +288,8 @@ static void verify_sealed(isms_ctx *ctx, const char *dir, const isms_rows *rs,
             verify_file(ctx, dir, apr_psprintf(ctx->pool, "attachment %" APR_INT64_T_FMT
                         " sealed in review %s version %s", (apr_int64_t)json_integer_value(
                         json_object_get(a, "id")), col(rs, i, 0), col(rs, i, 1)), sha ? sha : "",
-                        (apr_off_t)json_integer_value(json_object_get(a, "size")), problems);
+                        (apr_off_t)json_integer_value(json_object_get(a, "size")), problems,
+                        known);
             ++*count;
         }
     }
@@ -305,7 +307,7 @@ static isms_db_status fixed_query(isms_ctx *ctx, const char *sql, isms_rows **rs
 
 isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
                                       apr_array_header_t *problems, long long *count,
-                                      const char **err)
+                                      apr_hash_t *known, const char **err)
 {
     isms_rows *rs, *versions;
     isms_db_status st = fixed_query(ctx, "SELECT id, review_id, sha256, size FROM attachment "
@@ -320,10 +322,10 @@ isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
     for (i = 0; i < rs->nrows; i++) {
         verify_file(ctx, dir, apr_psprintf(ctx->pool, "attachment %s of review %s",
                                            col(rs, i, 0), col(rs, i, 1)), col(rs, i, 2),
-                    (apr_off_t)isms_ll(col(rs, i, 3)), problems);
+                    (apr_off_t)isms_ll(col(rs, i, 3)), problems, known);
     }
     *count = rs->nrows;
-    verify_sealed(ctx, dir, versions, problems, count);
+    verify_sealed(ctx, dir, versions, problems, count, known);
     return ISMS_DB_OK;
 }
 

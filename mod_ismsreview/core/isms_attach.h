@@ -10,6 +10,7 @@
 #define ISMS_ATTACH_H
 
 #include <apr_file_io.h>
+#include <apr_hash.h>
 
 #include "isms_api.h"
 
@@ -40,6 +41,11 @@ const char *isms_att_path(apr_pool_t *p, const char *dir, const char *sha256);
  * offset 0), 1 when it does not (*why says what it has), -1 when it cannot be read. */
 int isms_att_open_checked(apr_pool_t *p, const char *dir, const char *sha256, apr_off_t size,
                           apr_file_t **f, const char **why);
+
+/* The files under DIR/sha256 whose hash is not a key of known, and every file left in
+ * DIR/tmp (an upload cut off by a crash), appended to out (const char *, paths). */
+void isms_att_unreferenced(apr_pool_t *p, const char *dir, apr_hash_t *known,
+                           apr_array_header_t *out);
 
 /* Streams a file through a callback in 64 KiB chunks, hashing it: 0 and *sha256 (hex), or -1
  * (the callback's non-zero return or a read error; err). */
@@ -88,10 +94,10 @@ isms_db_status isms_attach_seal_into(isms_ctx *ctx, long long review_id, json_t 
 
 /* Every stored attachment re-hashed (ismsreview-admin verify), those of the rows and those
  * the sealed versions list: one line per problem into problems (const char *); *count is the
- * number of files checked. */
+ * number of files checked; each hash named is added to known (when not NULL). */
 isms_db_status isms_attach_verify_all(isms_ctx *ctx, const char *dir,
                                       apr_array_header_t *problems, long long *count,
-                                      const char **err);
+                                      apr_hash_t *known, const char **err);
 
 /* The name of an attachment in the evidence pack: attachments/<id>/<filename>. */
 const char *isms_attach_pack_name(apr_pool_t *p, const json_t *att);

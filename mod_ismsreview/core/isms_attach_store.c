@@ -173,3 +173,45 @@ int isms_att_open_checked(apr_pool_t *p, const char *dir, const char *sha256, ap
     }
     return 0;
 }
+
+/* The regular files of a directory, each passed to take (with its name). */
+static void each_file(apr_pool_t *p, const char *dir,
+                      void (*take)(apr_pool_t *, const char *, const char *, void *), void *arg)
+{
+    apr_dir_t *d;
+    apr_finfo_t fi;
+
+    if (apr_dir_open(&d, dir, p) != APR_SUCCESS) return;
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS) {
+        if (fi.name[0] != '.') take(p, dir, fi.name, arg);
+    }
+    apr_dir_close(d);
+}
+
+typedef struct {
+    apr_hash_t *known;
+    apr_array_header_t *out;
+} unref_walk;
+
+static void take_unknown(apr_pool_t *p, const char *dir, const char *name, void *arg)
+{
+    unref_walk *w = arg;
+
+    if (!w->known || !apr_hash_get(w->known, name, APR_HASH_KEY_STRING)) {
+        APR_ARRAY_PUSH(w->out, const char *) = apr_pstrcat(w->out->pool, dir, "/", name, NULL);
+    }
+}
+
+static void take_subdir(apr_pool_t *p, const char *dir, const char *name, void *arg)
+{
+    each_file(p, apr_pstrcat(p, dir, "/", name, NULL), take_unknown, arg);
+}
+
+void isms_att_unreferenced(apr_pool_t *p, const char *dir, apr_hash_t *known,
+                           apr_array_header_t *out)
+{
+    unref_walk w = {known, out}, all = {NULL, out};
+
+    each_file(p, apr_pstrcat(p, dir, "/sha256", NULL), take_subdir, &w);
+    each_file(p, apr_pstrcat(p, dir, "/tmp", NULL), take_unknown, &all);
+}

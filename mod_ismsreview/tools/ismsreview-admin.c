@@ -159,6 +159,8 @@ static const char *evidence_dir;      /* --evidence-dir DIR (or ISMSREVIEW_EVIDE
 static int verify_attachments(apr_pool_t *p, isms_conn *c)
 {
     apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *unused = apr_array_make(p, 4, sizeof(const char *));
+    apr_hash_t *known = apr_hash_make(p);
     long long n = 0;
     const char *err = NULL;
     isms_ctx ctx;
@@ -169,7 +171,7 @@ static int verify_attachments(apr_pool_t *p, isms_conn *c)
         return EXIT_SUCCESS;
     }
     isms_ctx_init(&ctx, p, c, "ismsreview-admin");
-    if (isms_attach_verify_all(&ctx, evidence_dir, problems, &n, &err) != ISMS_DB_OK) {
+    if (isms_attach_verify_all(&ctx, evidence_dir, problems, &n, known, &err) != ISMS_DB_OK) {
         fprintf(stderr, "ismsreview-admin: verify: %s\n", err);
         return EXIT_FAILURE;
     }
@@ -177,6 +179,12 @@ static int verify_attachments(apr_pool_t *p, isms_conn *c)
         printf("attachment BROKEN: %s\n", APR_ARRAY_IDX(problems, i, const char *));
     }
     printf("attachments: %lld checked, %s\n", n, problems->nelts ? "NOT intact" : "intact");
+    /* not a failure: files no attachment names (deleted drafts, cut-off uploads) */
+    isms_att_unreferenced(p, evidence_dir, known, unused);
+    for (i = 0; i < unused->nelts; i++) {
+        printf("attachment file unused (may be removed): %s\n",
+               APR_ARRAY_IDX(unused, i, const char *));
+    }
     return problems->nelts ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 static const char *run_user;          /* --user for check-config */

@@ -160,6 +160,16 @@ def test_upload_list_download_delete(srv, backend, ev):
     st, _, body = download(api, b["id"])
     assert st == 404, (st, body)
 
+    # the file stays (a sealed version or another row may name the same bytes); verify
+    # lists it as unused
+    assert os.path.exists(stored_path(ev, b["sha256"]))
+    p = harness.run_as_service_user([harness.admin_path(), "--database", backend.db_args,
+                                     "--evidence-dir", ev, "verify"])
+    assert p.returncode == 0 and "attachments: 3 checked, intact" in p.stdout, p.stdout
+    unused = [l for l in p.stdout.splitlines() if l.startswith("attachment file unused")]
+    assert unused == ["attachment file unused (may be removed): %s"
+                      % stored_path(ev, b["sha256"])], p.stdout
+
     # the audit trail has the uploads (with their hashes) and the deletion
     events = api.audit(review=rid, entity="attachment")
     ups = [e for e in events if e["method"] == "POST" and e["status"] == 201]
