@@ -67,6 +67,17 @@ const char *isms_att_media_type(apr_pool_t *p, const char *content_type);
 int isms_att_type_check(apr_pool_t *p, const char *path, const char *declared,
                         const char *const *allowed, const char **why);
 
+/* ---- file names in headers (isms_attach_name.c) */
+
+/* The file name of an upload's Content-Disposition: attachment; filename*=UTF-8''... (RFC
+ * 6266/8187, preferred) or filename="..." / filename=token; NULL if absent or malformed. */
+const char *isms_att_disposition_name(apr_pool_t *p, const char *cd);
+/* NULL when name is acceptable as stored and sent back, else why not. */
+const char *isms_att_filename_problem(const char *name);
+/* A download's Content-Disposition: attachment with an ASCII filename="..." (other
+ * characters '_') and the exact name as filename*=UTF-8''... */
+const char *isms_att_content_disposition(apr_pool_t *p, const char *name);
+
 /* ---- the rows (isms_attach.c) */
 
 typedef struct {

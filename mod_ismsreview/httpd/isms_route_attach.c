@@ -61,86 +61,6 @@ static int too_large(isms_req *q, apr_off_t max)
                              "exceeds %" APR_OFF_T_FMT " bytes (ISMSReviewMaxAttachment)", max));
 }
 
-static int hexval(int c)
-{
-    return apr_isdigit(c) ? c - '0' : apr_tolower(c) - 'a' + 10;
-}
-
-/* RFC 5987 ext-value: UTF-8'[language]'percent-encoded; NULL if malformed. */
-static const char *ext_value(apr_pool_t *p, const char *v, apr_size_t n)
-{
-    const char *end = v + n, *q1 = memchr(v, '\'', n), *q2;
-    char *out, *o;
-
-    if (!q1 || (apr_size_t)(q1 - v) != 5 || strncasecmp(v, "UTF-8", 5) != 0) return NULL;
-    q2 = memchr(q1 + 1, '\'', (apr_size_t)(end - q1 - 1));
-    if (!q2) return NULL;
-    o = out = apr_palloc(p, n + 1);
-    for (v = q2 + 1; v < end; v++) {
-        if (*v == '%' && apr_isxdigit(v[1]) && apr_isxdigit(v[2])) {
-            *o++ = (char)(hexval(v[1]) * 16 + hexval(v[2]));
-            v += 2;
-        }
-        else if (apr_isalnum(*v) || strchr("!#$&+-.^_`|~", *v)) *o++ = *v;
-        else return NULL;
-    }
-    *o = '\0';
-    return out;
-}
-
-/* filename*= (preferred) or filename="..." of Content-Disposition: attachment. */
-static const char *disposition_name(apr_pool_t *p, const char *cd)
-{
-    const char *plain = NULL, *ext = NULL, *s = cd;
-    apr_size_t n = strcspn(s, ";"), t = n;
-
-    while (t > 0 && (s[t - 1] == ' ' || s[t - 1] == '\t')) t--;
-    if (t != 10 || strncasecmp(s, "attachment", 10) != 0) return NULL;
-    for (s += n; *s == ';';) {
-        const char *k, *eq;
-        apr_size_t kn;
-        s++;
-        while (*s == ' ' || *s == '\t') s++;
-        k = s;
-        if (!(eq = strchr(k, '='))) return NULL;
-        kn = (apr_size_t)(eq - k);
-        s = eq + 1;
-        if (*s == '"') {
-            const char *end = strchr(s + 1, '"');
-            if (!end) return NULL;
-            if (kn == 8 && !strncasecmp(k, "filename", 8)) {
-                plain = apr_pstrmemdup(p, s + 1, (apr_size_t)(end - s - 1));
-            }
-            s = end + 1;
-        }
-        else {
-            n = strcspn(s, "; \t");
-            if (kn == 9 && !strncasecmp(k, "filename*", 9) && !(ext = ext_value(p, s, n))) {
-                return NULL;
-            }
-            if (kn == 8 && !strncasecmp(k, "filename", 8)) plain = apr_pstrmemdup(p, s, n);
-            s += n;
-        }
-        while (*s == ' ' || *s == '\t') s++;
-    }
-    return ext ? ext : plain;
-}
-
-/* A file name as stored and offered back: printable UTF-8, no path, at most 255 bytes. */
-static const char *check_filename(const char *name)
-{
-    if (!name || !*name) {
-        return "send the file name as Content-Disposition: attachment; "
-               "filename*=UTF-8''<percent-encoded name> (RFC 6266)";
-    }
-    if (strlen(name) > 255 || isms_text_check(name, strlen(name)) || strpbrk(name, "/\\\t\r\n") ||
-        !strcmp(name, ".") || !strcmp(name, "..")) {
-        return "the file name must be at most 255 bytes of UTF-8 text, without '/', '\\' or "
-               "control characters";
-    }
-    return NULL;
-}
-
 /* The headers of an upload: the type, the name, the size; OK or a response was sent. */
 static int upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
 {
@@ -161,8 +81,10 @@ static int upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
     if (ce && strcasecmp(ce, "identity") != 0) {
         return unsupported(q, "send the file without a Content-Encoding");
     }
-    in->filename = cd ? disposition_name(r->pool, cd) : NULL;
-    if ((why = check_filename(in->filename))) return bad_request(q, "bad-filename", why);
+    in->filename = cd ? isms_att_disposition_name(r->pool, cd) : NULL;
+    if ((why = isms_att_filename_problem(in->filename))) {
+        return bad_request(q, "bad-filename", why);
+    }
     if (cl && apr_atoi64(cl) > max) return too_large(q, max);
     return OK;
 }
@@ -248,33 +170,6 @@ int isms_handle_attach_upload(isms_req *q)
 
 /* ---- download */
 
-/* The filename="..." fallback: one '_' for each character that is not plain ASCII. */
-static const char *ascii_name(apr_pool_t *p, const char *name)
-{
-    char *s = apr_palloc(p, strlen(name) + 1), *o = s;
-    const unsigned char *c;
-
-    for (c = (const unsigned char *)name; *c; c++) {
-        if ((*c & 0xC0) == 0x80) continue;            /* a UTF-8 continuation byte */
-        *o++ = (char)(*c < 0x80 && (apr_isalnum(*c) || strchr(" ._-()", *c)) ? *c : '_');
-    }
-    *o = '\0';
-    return s;
-}
-
-static const char *pct_name(apr_pool_t *p, const char *name)
-{
-    char *out = apr_palloc(p, strlen(name) * 3 + 1), *o = out;
-    const unsigned char *c;
-
-    for (c = (const unsigned char *)name; *c; c++) {
-        if (apr_isalnum(*c) || strchr("!#$&+-.^_`|~", *c)) *o++ = (char)*c;
-        else o += sprintf(o, "%%%02X", *c);
-    }
-    *o = '\0';
-    return out;
-}
-
 static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
 {
     apr_int64_t id = json_integer_value(json_object_get(att, "id"));
@@ -303,9 +198,8 @@ static int send_file(isms_req *q, const json_t *att, apr_file_t *f)
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
 
     ap_set_content_type(r, json_string_value(json_object_get(att, "media_type")));
-    apr_table_setn(r->headers_out, "Content-Disposition", apr_psprintf(r->pool,
-                   "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_name(r->pool, name),
-                   pct_name(r->pool, name)));
+    apr_table_setn(r->headers_out, "Content-Disposition",
+                   isms_att_content_disposition(r->pool, name));
     apr_table_setn(r->headers_out, "Content-Security-Policy", "sandbox; default-src 'none'");
     apr_table_setn(r->headers_out, "ETag", apr_psprintf(r->pool, "\"sha256-%s\"",
                    json_string_value(json_object_get(att, "sha256"))));
