@@ -174,12 +174,48 @@ START_TEST(pack_file_with_attachment)
 }
 END_TEST
 
+START_TEST(disposition_names)
+{
+    static const struct {
+        const char *header, *name;      /* name NULL: refused */
+    } cases[] = {
+        {"attachment; filename*=UTF-8''Pr%C3%BCfbericht%202026.pdf", "Pr\xc3\xbc" "fbericht 2026.pdf"},
+        {"attachment; filename=\"a b.pdf\"; filename*=UTF-8'de'%C3%A4.pdf", "\xc3\xa4.pdf"},
+        {"Attachment ; filename=plain.txt", "plain.txt"},
+        {"attachment; size=3; filename=\"q.txt\"", "q.txt"},
+        {"attachment; filename*=UTF-8''a%00.exe", NULL},
+        {"attachment; filename*=ISO-8859-1''%E4.pdf", NULL},
+        {"attachment; filename*=UTF-8''a b.pdf", NULL},
+        {"attachment; filename*=UTF-8''%4", NULL},
+        {"attachment; filename=\"x.pdf\"garbage", NULL},
+        {"attachment; filename=\"open", NULL},
+        {"inline; filename=\"x.pdf\"", NULL},
+        {"attachment", NULL},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = isms_att_disposition_name(tpool, cases[i].header);
+        if (cases[i].name) ck_assert_msg(got && !strcmp(got, cases[i].name), "%s", cases[i].header);
+        else ck_assert_msg(got == NULL, "%s gave %s", cases[i].header, got);
+    }
+    ck_assert_ptr_null(isms_att_filename_problem("report.pdf"));
+    ck_assert_ptr_nonnull(isms_att_filename_problem("a/b"));
+    ck_assert_ptr_nonnull(isms_att_filename_problem(".."));
+    ck_assert_ptr_nonnull(isms_att_filename_problem("a\"b"));
+    ck_assert_ptr_nonnull(isms_att_filename_problem(""));
+    ck_assert_str_eq(isms_att_content_disposition(tpool, "Pr\xc3\xbc" "f 1.pdf"),
+                     "attachment; filename=\"Pr_f 1.pdf\"; filename*=UTF-8''Pr%C3%BCf%201.pdf");
+}
+END_TEST
+
 Suite *attach_suite(void)
 {
     Suite *s = suite_create("attach");
     TCase *tc = isms_test_tcase("attach", 0);
 
     tcase_add_test(tc, media_type_parsed);
+    tcase_add_test(tc, disposition_names);
     tcase_add_test(tc, type_against_magic);
     tcase_add_test(tc, content_addressed_store);
     tcase_add_test(tc, unstored_upload_removed);
