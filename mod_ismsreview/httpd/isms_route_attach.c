@@ -16,7 +16,6 @@
 #include "http_protocol.h"
 
 #include "isms_attach.h"
-#include "isms_sql.h"
 
 APLOG_USE_MODULE(ismsreview);
 
@@ -176,12 +175,14 @@ static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
     apr_int64_t rid = json_integer_value(json_object_get(att, "review_id"));
 
     if (rc > 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21401) "attachment %" APR_INT64_T_FMT
-                      " of review %" APR_INT64_T_FMT " does not match its record, not sent: %s", id, rid, why);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21401)
+                      "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
+                      " does not match its record, not sent: %s", id, rid, why);
     }
     else {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21403) "attachment %" APR_INT64_T_FMT
-                      " of review %" APR_INT64_T_FMT " cannot be read: %s", id, rid, why);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21403)
+                      "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
+                      " cannot be read: %s", id, rid, why);
     }
     return isms_send_problem(q, HTTP_INTERNAL_SERVER_ERROR, rc > 0 ? "attachment-damaged"
                              : "attachment-unreadable", rc > 0 ? "Attachment damaged"

@@ -196,8 +196,12 @@ START_TEST(disposition_names)
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *got = isms_att_disposition_name(tpool, cases[i].header);
-        if (cases[i].name) ck_assert_msg(got && !strcmp(got, cases[i].name), "%s", cases[i].header);
-        else ck_assert_msg(got == NULL, "%s gave %s", cases[i].header, got);
+        if (cases[i].name) {
+            ck_assert_msg(got && !strcmp(got, cases[i].name), "%s", cases[i].header);
+        }
+        else {
+            ck_assert_msg(got == NULL, "%s gave %s", cases[i].header, got);
+        }
     }
     ck_assert_ptr_null(isms_att_filename_problem("report.pdf"));
     ck_assert_ptr_nonnull(isms_att_filename_problem("a/b"));
