@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check of a stored review: the record, its previous review, the actions
- * open from earlier reviews that input a leaves out (MR-05), the approvals so far (MR-36),
+ * open from earlier reviews that input a leaves out (MR-05), the approvals so far with their
+ * approvers' authority (MR-34, MR-36),
  * and the waivers and acknowledgements of this version. */
 #include "isms_rules.h"
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_people.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -66,19 +68,8 @@ static isms_db_status missing_snapshots(isms_ctx *ctx, long long id, json_t **ou
     return ISMS_DB_OK;
 }
 
-static isms_db_status approvals_so_far(isms_ctx *ctx, long long id, long long version,
-                                       json_t **out, const char **err)
-{
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-
-    isms_sql_appendf(q, "SELECT approver, created_at AS approved_at FROM approval WHERE "
-                        "review_id = %d AND version = %d ORDER BY id", id, version);
-    return isms_rows_json(ctx, q, out, err);
-}
-
 /* The review as the rules read it: the record, plus what only the database knows. */
-static isms_db_status rules_view(isms_ctx *ctx, json_t *review, long long version,
-                                 const char **err)
+static isms_db_status rules_view(isms_ctx *ctx, json_t *review, const char **err)
 {
     long long id = json_integer_value(json_object_get(review, "id"));
     json_t *list = NULL;
@@ -88,11 +79,8 @@ static isms_db_status rules_view(isms_ctx *ctx, json_t *review, long long versio
         if ((st = missing_snapshots(ctx, id, &list, err)) != ISMS_DB_OK) return st;
         json_object_set_new(review, "_missing_snapshots", list);
     }
-    if (!json_object_get(review, "approvals")) {
-        if ((st = approvals_so_far(ctx, id, version, &list, err)) != ISMS_DB_OK) return st;
-        json_object_set_new(review, "approvals", list);
-    }
-    return st;
+    /* the approvals so far, each with its approver's authority (the people register) */
+    return isms_people_approvals(ctx, review, err);
 }
 
 isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc)
@@ -111,7 +99,7 @@ isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc)
     isms_json_pool(ctx->pool, prev);
     if (st == ISMS_DB_OK) st = isms_waivers_of(ctx, id, version, &waivers, &err);
     if (st == ISMS_DB_OK) st = isms_acks_of(ctx, id, version, &acks, &err);
-    if (st == ISMS_DB_OK) st = rules_view(ctx, view, version, &err);
+    if (st == ISMS_DB_OK) st = rules_view(ctx, view, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, view, prev, waivers, acks,
                                                     ctx->today));

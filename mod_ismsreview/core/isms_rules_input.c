@@ -21,10 +21,35 @@ static int has_input(const isms_rules_ctx *c, const char *cat)
     return 0;
 }
 
-static int took_part(const char *att)
+/* Top management as the record has it: the server's snapshot from the people register;
+ * attendees written before the register existed have none, and then the author's flag. */
+static int attendee_tm(const json_t *a)
 {
+    const json_t *snap = json_object_get(a, "is_top_management_snapshot");
+
+    if (snap && !json_is_null(snap)) return json_is_true(snap);
+    return json_is_true(json_object_get(a, "is_top_management"));
+}
+
+/* Took part: present, remote, in writing, or as a delegate (who counts only by being top
+ * management too: the snapshot is the delegate's own). */
+static int took_part(const json_t *a)
+{
+    const char *att = jstr(a, "attendance");
+
     return att && (!strcmp(att, "PRESENT") || !strcmp(att, "REMOTE") ||
-                   !strcmp(att, "WRITTEN_CONTRIBUTION"));
+                   !strcmp(att, "WRITTEN_CONTRIBUTION") || !strcmp(att, "DELEGATE"));
+}
+
+int isms_rules_tm_took_part(const isms_rules_ctx *c)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(items(c, "attendees"), i, a) {
+        if (attendee_tm(a) && took_part(a)) return 1;
+    }
+    return 0;
 }
 
 /* MR-01: top management took part, and the chair (if named) is top management. */
@@ -33,14 +58,13 @@ static void rule_top_management(isms_rules_ctx *c)
     const json_t *a;
     const char *chair = jstr(c->review, "chair");
     size_t i;
-    int present = 0, chair_tm = chair ? 0 : 1;
+    int chair_tm = chair ? 0 : 1;
 
     json_array_foreach(items(c, "attendees"), i, a) {
-        int tm = json_is_true(json_object_get(a, "is_top_management"));
-        if (tm && took_part(jstr(a, "attendance"))) present = 1;
-        if (chair && jstr(a, "person") && !strcmp(jstr(a, "person"), chair) && tm) chair_tm = 1;
+        if (chair && jstr(a, "person") && !strcmp(jstr(a, "person"), chair) &&
+            attendee_tm(a)) chair_tm = 1;
     }
-    if (!present) {
+    if (!isms_rules_tm_took_part(c)) {
         finding(c, "MR-01", "9.3.1 / 5.1", 'E', "attendee", NULL, "is_top_management",
                 "no member of top management took part (present, remote or in writing)");
     }

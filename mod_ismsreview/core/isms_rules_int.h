@@ -31,6 +31,10 @@ const char *isms_rules_str(const json_t *o, const char *k);
 int isms_rules_empty(const json_t *o, const char *k);
 const json_t *isms_rules_items(const isms_rules_ctx *c, const char *coll);
 
+/* Someone of top management took part (present, remote, in writing, or a delegate who is
+ * top management too). */
+int isms_rules_tm_took_part(const isms_rules_ctx *c);
+
 void isms_rules_inputs(isms_rules_ctx *c);     /* MR-01 .. MR-19 */
 void isms_rules_results(isms_rules_ctx *c);    /* MR-20 .. MR-38 */
 

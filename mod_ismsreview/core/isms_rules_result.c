@@ -210,6 +210,31 @@ static void rule_document(isms_rules_ctx *c)
     }
 }
 
+/* MR-34, approval by an authorized person (5.1, 7.5.2): every approval on record is by
+ * top management on the day it was given (the people register; not evaluated while the
+ * register is not in use), and an approver who did not attend approves only a record that
+ * shows top management present. Approvals as isms_people_approvals gives them. */
+static void rule_approver_authority(isms_rules_ctx *c)
+{
+    const json_t *a;
+    size_t i;
+    int tm_present = isms_rules_tm_took_part(c);
+
+    json_array_foreach(json_object_get(c->review, "approvals"), i, a) {
+        const json_t *tm = json_object_get(a, "approver_top_management");
+        if (json_is_false(tm)) {
+            finding(c, "MR-34", "9.3.3 / 7.5.2", 'E', "review", c->review, "approved_by",
+                    "approver %s was not top management on %.10s (people register)",
+                    jstr(a, "approver"), jstr(a, "approved_at"));
+        }
+        if (!tm_present && json_is_false(json_object_get(a, "approver_attended"))) {
+            finding(c, "MR-34", "9.3.3 / 7.5.2", 'E', "review", c->review, "approved_by",
+                    "approver %s did not attend, and the record shows no top manager present",
+                    jstr(a, "approver"));
+        }
+    }
+}
+
 /* MR-36: an approval on record by the author (the workflow refuses one; imported or older
  * records may hold it). */
 static void rule_approver_author(isms_rules_ctx *c)
@@ -265,6 +290,7 @@ void isms_rules_results(isms_rules_ctx *c)
     json_array_foreach(items(c, "objectives"), i, o) objective_rules(c, o);
     rule_resources_communication(c);
     rule_document(c);
+    rule_approver_authority(c);
     rule_approver_author(c);
     rule_approval_timely(c);
 }

@@ -652,7 +652,7 @@ START_TEST(rules_waivers)
 }
 END_TEST
 
-/* A field added by a later migration (ISMS_LATE) is in the sealed content only when set: a
+/* A field added by a later migration (ISMS_ADDED) is in the sealed content only when set: a
  * review sealed before the migration still matches its seal. Tracking fields never are. */
 START_TEST(seal_content_late_fields)
 {
