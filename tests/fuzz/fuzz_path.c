@@ -35,7 +35,7 @@ static void check_route(apr_pool_t *p, const char *uri)
     FUZZ_ASSERT(route > uri && route[-1] == '/' && strncmp(route, "v1", 2) == 0 &&
                 (route[2] == '/' || route[2] == '\0'), "bad route start in %s", uri);
     found = isms_route_find(p, route, &first);
-    for (i = 0; i < ISMS_R_COUNT; i++) {
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
         isms_path_vars v;
         const char *pat = isms_route_patterns[i], *rebuilt = "";
         int nid = 0;
