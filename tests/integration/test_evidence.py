@@ -279,6 +279,29 @@ def test_pack_follows_the_audit_read_rule(httpd, backend, tmp_path):
         assert ("audit events withheld" in out) == (scope == "withheld"), (user, out)
 
 
+def test_kept_sealed_pack_per_scope(make_httpd, backend, basedir):
+    """With ISMSReviewEvidenceDir a sealed version's pack is built once and kept: once per
+    audit scope, so the pack an auditor downloaded first never reaches an author."""
+    ev = os.path.join(basedir, "evidence")
+    os.makedirs(ev)
+    harness._chown_service(ev)
+    srv = make_httpd(db_args=backend.db_args, extra_conf="ISMSReviewEvidenceDir %s\n" % ev)
+    srv.start()
+    api = Api(srv)
+    rid = to_state(api, "APPROVED")
+    first = pack_of(srv, rid, user="auditor")[1]
+    assert json.loads(members(first)["audit.json"])["events"]
+    for user in ("author", "approver", "admin", "auditor"):
+        files = members(pack_of(srv, rid, user=user)[1])
+        m = check_manifest(files, rid)
+        assert m["audit_scope"] == SCOPE[user], (user, m)
+        audit = json.loads(files["audit.json"])
+        assert (audit["events"] == []) == (SCOPE[user] == "withheld"), (user, audit)
+    kept = sorted(os.listdir(os.path.join(ev, "packs")))
+    assert [k.rsplit("-", 1)[1] for k in kept] == ["review.zip", "withheld.zip"], kept
+    assert pack_of(srv, rid, user="auditor")[1] == first         # kept: the same bytes
+
+
 def test_withheld_extract_with_events_is_refused(httpd, backend, tmp_path):
     """A pack whose manifest says the events are withheld but whose audit.json has events
     (manifest rewritten to match) fails verification, naming audit.json."""
