@@ -3,7 +3,7 @@
 // changed (before, after); filters by the review's reference, user, record kind and step.
 import { get } from './api.js';
 import { h, clear, fmtDate, label, table } from './dom.js';
-import { changes, text } from './diff.js';
+import { changes, changesTable } from './diff.js';
 import { loadPeople, nameOf } from './names.js';
 
 const FILTERS = [
@@ -16,12 +16,14 @@ function what(e) {
   const crud = /^(POST|PATCH|PUT|DELETE) /.test(e.action || '');
   let step = label(e.action);
   if (crud) step = { POST: 'Created', DELETE: 'Deleted' }[e.method] || 'Changed';
+  const sub = /\/(waivers|updates|measurements)$/.exec(e.path || '');
+  if (sub) step = `${step}: ${sub[1].slice(0, -1)}`;
   return e.status >= 400 ? `Refused (${e.status}): ${crud ? `${e.method} ${e.path}` : step}` : step;
 }
 
-function record(e) {
+function record(e, refs) {
   const doc = e.after || e.before || {};
-  const ref = doc.ref || doc.login || (e.entity_id != null ? `#${e.entity_id}` : '');
+  const ref = doc.ref || doc.login || refs.get(`${e.entity}-${e.entity_id}`) || (e.entity_id != null ? `#${e.entity_id}` : '');
   return `${label(e.entity || 'request')} ${ref}`.trim();
 }
 
@@ -30,11 +32,7 @@ function changeList(e) {
   if (e.status >= 400) return h('span', { class: 'meta' }, 'Nothing was written.');
   const list = changes(e.before, e.after);
   if (!list.length) return '—';
-  const t = table([
-    { title: 'Field', render: (c) => h('code', {}, c.field) },
-    { title: 'Before', render: (c) => h('span', { class: 'before' }, text(c.before)) },
-    { title: 'After', render: (c) => h('span', { class: 'after' }, text(c.after)) },
-  ], list);
+  const t = changesTable(list);
   if (e.before && list.length <= 6) return t;
   return h('details', {}, h('summary', {}, `${list.length} field${list.length > 1 ? 's' : ''}`), t);
 }
@@ -65,6 +63,21 @@ function filterForm(params) {
   return form;
 }
 
+function eventsTable(items, people) {
+  const refs = new Map(); // a waiver's event names its review by id: the reference of that review
+  for (const e of items) {
+    const doc = e.after || e.before || {};
+    if (doc.ref) refs.set(`${e.entity}-${e.entity_id}`, doc.ref);
+  }
+  const t = table([
+    { title: 'Seq', key: 'seq' }, { title: 'When', render: (e) => fmtDate(e.created_at) },
+    { title: 'Who', render: (e) => nameOf(people, e.actor) }, { title: 'What', render: what },
+    { title: 'Record', render: (e) => record(e, refs) }, { title: 'Changes', render: changeList },
+  ], items, 'Audit events');
+  t.classList.add('events');
+  return t;
+}
+
 export async function auditScreen(ui, params) {
   ui.page('Audit trail');
   if (!ui.has('auditor') && !ui.has('admin')) {
@@ -76,10 +89,6 @@ export async function auditScreen(ui, params) {
   const [list, people] = await Promise.all([get('audit', { ...q, limit: 50, cursor: params.get('cursor') }), loadPeople()]);
   const shown = Object.entries(q).map(([k, v]) => `${FILTERS.find(([n]) => n === k)[1]} ${v}`).join(', ');
   ui.view.append(ui.section(shown ? `Events: ${shown}` : 'Events',
-    list.items.length ? table([
-      { title: 'Seq', key: 'seq' }, { title: 'When', render: (e) => fmtDate(e.created_at) },
-      { title: 'Who', render: (e) => nameOf(people, e.actor) }, { title: 'What', render: what },
-      { title: 'Record', render: record }, { title: 'Changes', render: changeList },
-    ], list.items) : h('p', { class: 'no-events' }, 'No event matches these filters.'),
+    list.items.length ? eventsTable(list.items, people) : h('p', { class: 'no-events' }, 'No event matches these filters.'),
     list.next_cursor ? h('p', {}, ui.link(`#/audit?${new URLSearchParams({ ...q, cursor: list.next_cursor })}`, 'Next page')) : null));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Field-by-field differences: between two states of one record (an audit event's before and
 // after) and between two versions of a review (what an amendment changed).
+import { h, label, table } from './dom.js';
 
 /** Keys that change with every write and say nothing about the content. */
 const VOLATILE = new Set(['etag', 'row_version', 'updated_at', 'updated_by', 'created_at', 'created_by']);
@@ -22,6 +23,25 @@ export function text(v) {
   if (typeof v === 'object') return Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => `${k}: ${text(x)}`).join(', ') || '—';
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   return String(v);
+}
+
+/** 'suitability.rating' -> "Suitability › Rating", keeping the API's name in data-field. */
+export function fieldName(path) {
+  return h('span', { class: 'field-name', 'data-field': path }, path.split('.').map(label).join(' › '));
+}
+
+function value(v, cls) {
+  const t = text(v);
+  return h('span', { class: /\S{25,}/.test(t) ? `${cls} long` : cls }, t);
+}
+
+/** The changes as a table: field, the value before, the value after. */
+export function changesTable(list, beforeTitle = 'Before', afterTitle = 'After') {
+  return table([
+    { title: 'Field', render: (c) => fieldName(c.field) },
+    { title: beforeTitle, render: (c) => value(c.before, 'before') },
+    { title: afterTitle, render: (c) => value(c.after, 'after') },
+  ], list);
 }
 
 /** {a: {b: 1}} -> {'a.b': 1}; arrays stay whole. */

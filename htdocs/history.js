@@ -3,7 +3,7 @@
 // approvals and seal, and a field-by-field comparison of two versions.
 import { api, get } from './api.js';
 import { h, fmtDate, label, badge, table } from './dom.js';
-import { reviewDiff, text } from './diff.js';
+import { changesTable, reviewDiff } from './diff.js';
 import { loadPeople, nameOf } from './names.js';
 
 /** One row per version: the sealed ones from the history, then the live one if unsealed. */
@@ -51,11 +51,7 @@ function diffView(diff, from, to) {
   if (!diff.length) return h('p', { class: 'no-diff' }, `Version ${to} has the same content as version ${from}.`);
   return h('div', { class: 'diff' }, diff.map((d) => h('section', { class: `diff-entry diff-${d.change}`, 'aria-label': `${d.section} ${d.ref || ''} ${d.change}` },
     h('h4', {}, `${d.section}${d.section === 'Review' ? '' : ` ${d.ref}`}: ${d.change}`),
-    table([
-      { title: 'Field', render: (f) => h('code', {}, f.field) },
-      { title: `Version ${from}`, render: (f) => h('span', { class: 'before' }, text(f.before)) },
-      { title: `Version ${to}`, render: (f) => h('span', { class: 'after' }, text(f.after)) },
-    ], d.fields))));
+    changesTable(d.fields, `Version ${from}`, `Version ${to}`))));
 }
 
 function compareForm(ui, id, rows, from, to) {
