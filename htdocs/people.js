@@ -62,6 +62,7 @@ function personForm(ui, person, onDone) {
   const form = h('form', { class: 'item-form person-form', 'aria-label': person ? `Edit ${person.display_name}` : 'New person', novalidate: true, on: {
     submit: async (ev) => {
       ev.preventDefault();
+      if (submit.disabled) return; // a second submission while the first is in flight
       clearErrors(form);
       clear(problem);
       submit.disabled = true;
@@ -84,13 +85,17 @@ function personForm(ui, person, onDone) {
   return form;
 }
 
-async function deactivate(ui, person, reload) {
-  if (!window.confirm(`Deactivate ${person.display_name}? They stay in the register and in sealed records.`)) return;
+async function deactivate(ui, person, reload, btn) {
+  if (btn.disabled || !window.confirm(`Deactivate ${person.display_name}? They stay in the register and in sealed records.`)) return;
+  btn.disabled = true;
   try {
     await api('DELETE', `people/${person.id}`, undefined, person.etag);
     ui.notify(`${person.display_name} deactivated.`);
     await reload();
-  } catch (err) { ui.view.querySelector('.people-problem').append(ui.problemBox(err, reload)); }
+  } catch (err) {
+    btn.disabled = false;
+    ui.view.querySelector('.people-problem').append(ui.problemBox(err, reload));
+  }
 }
 
 function actionsCell(ui, p, reload) {
@@ -100,7 +105,7 @@ function actionsCell(ui, p, reload) {
       cell.closest('tr').after(h('tr', {}, h('td', { colspan: 7 }, f)));
       f.querySelector('input').focus();
     } } }, `Edit ${p.display_name}`),
-    p.active ? h('button', { type: 'button', class: 'danger deactivate', on: { click: () => deactivate(ui, p, reload) } }, `Deactivate ${p.display_name}`) : null);
+    p.active ? h('button', { type: 'button', class: 'danger deactivate', on: { click: (ev) => deactivate(ui, p, reload, ev.currentTarget) } }, `Deactivate ${p.display_name}`) : null);
   return cell;
 }
 
