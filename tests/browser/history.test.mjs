@@ -60,6 +60,14 @@ async function amendedReview() {
   return (await A('GET', `reviews/${rev.id}`)).data;
 }
 
+/** At 640 px (a tablet, or 200 % zoom) the page itself does not scroll sideways. */
+async function fitsNarrow(page) {
+  await page.setViewportSize({ width: 640, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 2, `the page overflows by ${overflow}px at 640px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 async function noSeriousA11yIssue(page) {
   const found = await axe(page);
   assert.deepEqual(found, [], `axe-core: ${found.join('\n')}`);
@@ -98,6 +106,7 @@ test('the version history shows each version with approvals and seal, and what t
   assert.match(await page.locator('table:has(caption:text("Workflow steps"))').innerText(), /Amend[\s\S]*Ann Author \(author\)/);
   await shot(page, 'version-diff-after-amendment');
   await noSeriousA11yIssue(page);
+  await fitsNarrow(page);
   // comparing a version with itself says so
   await page.selectOption('#' + await page.locator('select[name="from"]').getAttribute('id'), '2');
   await page.getByRole('button', { name: 'Compare' }).click();
@@ -132,6 +141,7 @@ test('the audit trail shows what changed, filtered by the review reference', asy
   assert.equal(await edit.locator('span.after').first().innerText(), SUMMARY2);
   await shot(page, 'audit-filtered-by-reference');
   await noSeriousA11yIssue(page);
+  await fitsNarrow(page);
   // an unknown reference: nothing, said in words
   await go(page, '#/audit?review_ref=MR-1999-99');
   await page.locator('p.no-events').waitFor();
@@ -160,6 +170,7 @@ test('the people register: admins add, edit and deactivate people; others read',
   assert.deepEqual([cfo.display_name, cfo.job_title, cfo.top_management], ['Chris Finance', 'Chief Financial Officer', [{ from: '2025-01-01', to: null }]]);
   await shot(page, 'people-register');
   await noSeriousA11yIssue(page);
+  await fitsNarrow(page);
   // edit: the job title and the end of the period
   await row.getByRole('button', { name: 'Edit Chris Finance' }).click();
   const ef = page.locator('form.person-form[aria-label="Edit Chris Finance"]');
