@@ -4,7 +4,7 @@
 import { get } from './api.js';
 import { h, clear, fmtDate, label, table } from './dom.js';
 import { changes, changesTable } from './diff.js';
-import { loadPeople, nameOf } from './names.js';
+import { loadNames, who } from './names.js';
 
 const FILTERS = [
   ['review_ref', 'Review reference', 'MR-2026-01'], ['actor', 'User (login)', ''],
@@ -63,7 +63,7 @@ function filterForm(params) {
   return form;
 }
 
-function eventsTable(items, people) {
+function eventsTable(items) {
   const refs = new Map(); // a waiver's event names its review by id: the reference of that review
   for (const e of items) {
     const doc = e.after || e.before || {};
@@ -71,7 +71,7 @@ function eventsTable(items, people) {
   }
   const t = table([
     { title: 'Seq', key: 'seq' }, { title: 'When', render: (e) => fmtDate(e.created_at) },
-    { title: 'Who', render: (e) => nameOf(people, e.actor) }, { title: 'What', render: what },
+    { title: 'Who', render: (e) => (who(e.actor) === e.actor ? e.actor : `${who(e.actor)} (${e.actor})`) }, { title: 'What', render: what },
     { title: 'Record', render: (e) => record(e, refs) }, { title: 'Changes', render: changeList },
   ], items, 'Audit events');
   t.classList.add('events');
@@ -86,9 +86,9 @@ export async function auditScreen(ui, params) {
   }
   ui.view.append(verifyPanel(ui), filterForm(params));
   const q = Object.fromEntries(FILTERS.map(([n]) => [n, params.get(n)]).filter(([, v]) => v));
-  const [list, people] = await Promise.all([get('audit', { ...q, limit: 50, cursor: params.get('cursor') }), loadPeople()]);
+  const [list] = await Promise.all([get('audit', { ...q, limit: 50, cursor: params.get('cursor') }), loadNames()]);
   const shown = Object.entries(q).map(([k, v]) => `${FILTERS.find(([n]) => n === k)[1]} ${v}`).join(', ');
   ui.view.append(ui.section(shown ? `Events: ${shown}` : 'Events',
-    list.items.length ? eventsTable(list.items, people) : h('p', { class: 'no-events' }, 'No event matches these filters.'),
+    list.items.length ? eventsTable(list.items) : h('p', { class: 'no-events' }, 'No event matches these filters.'),
     list.next_cursor ? h('p', {}, ui.link(`#/audit?${new URLSearchParams({ ...q, cursor: list.next_cursor })}`, 'Next page')) : null));
 }

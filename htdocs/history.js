@@ -4,7 +4,7 @@
 import { api, get } from './api.js';
 import { h, fmtDate, label, badge, table } from './dom.js';
 import { changesTable, reviewDiff } from './diff.js';
-import { loadPeople, nameOf } from './names.js';
+import { loadNames, who } from './names.js';
 
 /** One row per version: the sealed ones from the history, then the live one if unsealed. */
 function versionRows(hist, review) {
@@ -22,22 +22,22 @@ function sealCell(v) {
     h('span', { class: ok ? 'ok' : 'alert' }, ok ? 'intact, matches the audit trail' : 'does NOT match its seal'));
 }
 
-function versionsTable(hist, rows, people) {
+function versionsTable(hist, rows) {
   const approvals = (n) => hist.approvals.filter((a) => a.version === n);
   const reason = (n) => hist.transitions.find((t) => t.action === 'amend' && t.version === n - 1);
   return table([
     { title: 'Version', key: 'version' },
     { title: 'Status', render: (v) => badge(v.status) },
-    { title: 'Approvals', render: (v) => (approvals(v.version).length ? h('ul', { class: 'plain' }, approvals(v.version).map((a) => h('li', {}, nameOf(people, a.approver), ', ', fmtDate(a.created_at), a.comment ? `: ${a.comment}` : ''))) : 'none') },
+    { title: 'Approvals', render: (v) => (approvals(v.version).length ? h('ul', { class: 'plain' }, approvals(v.version).map((a) => h('li', {}, who(a.approver), ', ', fmtDate(a.created_at), a.comment ? `: ${a.comment}` : ''))) : 'none') },
     { title: 'Seal (SHA-256)', render: sealCell },
     { title: 'Why this version', render: (v) => (v.version === 1 ? 'First version' : (reason(v.version) || {}).comment || '—') },
   ], rows, 'Versions');
 }
 
-function transitionsTable(hist, people) {
+function transitionsTable(hist) {
   return table([
     { title: 'When', render: (t) => fmtDate(t.created_at) }, { title: 'Version', key: 'version' },
-    { title: 'Step', render: (t) => label(t.action) }, { title: 'By', render: (t) => nameOf(people, t.actor) },
+    { title: 'Step', render: (t) => label(t.action) }, { title: 'By', render: (t) => who(t.actor) },
     { title: 'From', render: (t) => badge(t.prior_status) }, { title: 'To', render: (t) => badge(t.to_status) },
     { title: 'Comment', render: (t) => t.comment || '—' },
   ], hist.transitions, 'Workflow steps');
@@ -67,13 +67,13 @@ function compareForm(ui, id, rows, from, to) {
 }
 
 export async function historyScreen(ui, params, id) {
-  const [review, hist, people] = await Promise.all([get(`reviews/${id}`), get(`reviews/${id}/history`), loadPeople()]);
+  const [review, hist] = await Promise.all([get(`reviews/${id}`), get(`reviews/${id}/history`), loadNames()]);
   const rows = versionRows(hist, review);
   ui.page(`${review.ref}: version history`);
   ui.view.append(h('p', { class: 'meta' }, ui.link(`#/reviews/${id}`, `Back to ${review.ref}`),
     ui.has('auditor') || ui.has('admin') ? [' · ', ui.link(`#/audit?review_ref=${encodeURIComponent(review.ref)}`, `Audit trail of ${review.ref}`)] : null));
   if (hist.live_matches_seal === false) ui.view.append(h('p', { class: 'alert', role: 'alert' }, 'The live record no longer matches its seal.'));
-  ui.view.append(ui.section('Versions, approvals and seals', versionsTable(hist, rows, people)));
+  ui.view.append(ui.section('Versions, approvals and seals', versionsTable(hist, rows)));
   const last = rows.length;
   const to = Number(params.get('to')) || rows[last - 1].version;
   const from = Number(params.get('from')) || (last > 1 ? rows[last - 2].version : to);
@@ -84,10 +84,10 @@ export async function historyScreen(ui, params, id) {
   if (rows.length < 2) cmp.append(h('p', {}, 'There is one version so far: an amendment makes the next.'));
   else if (!va || !vb) cmp.append(h('p', { class: 'alert' }, 'Choose two versions of this review.'));
   else cmp.append(diffView(reviewDiff(await versionDoc(id, va), await versionDoc(id, vb)), from, to));
-  ui.view.append(ui.section('Workflow steps', transitionsTable(hist, people)));
+  ui.view.append(ui.section('Workflow steps', transitionsTable(hist)));
   if (hist.waivers.length) {
     ui.view.append(ui.section('Waivers', table([
-      { title: 'Rule', render: (w) => w.rule_id || w.rule }, { title: 'Version', key: 'version' }, { title: 'By', render: (w) => nameOf(people, w.waived_by) },
+      { title: 'Rule', render: (w) => w.rule_id || w.rule }, { title: 'Version', key: 'version' }, { title: 'By', render: (w) => who(w.waived_by) },
       { title: 'When', render: (w) => fmtDate(w.created_at) }, { title: 'Justification', key: 'justification' },
     ], hist.waivers, 'Waivers')));
   }

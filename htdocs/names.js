@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// Logins to names: the people register (GET v1/people) read once per screen.
+// Names, not logins: the people register (GET v1/people, readable by every role) says who a
+// login is. Without a role, or for a login the register does not know, the login is shown.
 import { get } from './api.js';
 
+const names = new Map();
 const key = (login) => String(login || '').trim().toLowerCase();
 
-/** Map login_key -> person, every page of the register. */
-export async function loadPeople() {
-  const map = new Map();
-  let cursor = null;
-  do {
-    const page = await get('people', { limit: 200, cursor });
-    for (const p of page.items) map.set(p.login_key || key(p.login), p);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return map;
+/** Loads the register once (all pages); a failure leaves logins as they are. */
+export async function loadNames() {
+  let cursor;
+  try {
+    do {
+      const page = await get('people', { limit: 200, cursor });
+      for (const p of page.items || []) if (p.login && p.display_name) names.set(key(p.login), p.display_name);
+      cursor = page.next_cursor;
+    } while (cursor);
+  } catch { /* no role: logins */ }
 }
 
-/** "Display Name (login)", or the login when the register does not know it. */
-export function nameOf(people, login) {
-  if (!login) return '—';
-  const p = people && people.get(key(login));
-  return p && p.display_name ? `${p.display_name} (${login})` : String(login);
+/** The person's name, else the login. */
+export function who(login) {
+  return names.get(key(login)) || login || '—';
 }
