@@ -6,9 +6,6 @@ import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
 } from './fields.js';
-import { historyScreen } from './history.js';
-import { auditScreen } from './audit_view.js';
-import { peopleScreen } from './people.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -649,7 +646,10 @@ async function mePage() {
 
 // ---------- router ----------
 
-// what the screens in their own modules (history.js, audit_view.js, people.js) use of this one
+// The screens in their own modules, and what they use of this one (imports are hoisted).
+import { historyScreen } from './history.js';
+import { auditScreen } from './audit_view.js';
+import { peopleScreen } from './people.js';
 const UI = () => ({ view, page, section, dl, link, problemBox, formError, notify, has });
 
 const ROUTES = [
