@@ -81,7 +81,7 @@ function personForm(ui, person, onDone) {
   h('div', { class: 'grid' }, FIELDS.map(([n, txt, type, req]) => field(n, txt, type, req, person && person[n])),
     person ? h('div', { class: 'field' }, h('label', {}, h('input', { type: 'checkbox', name: 'active', checked: person.active }), ' Active')) : null),
   periodsFieldset(person && person.top_management), problem,
-  h('div', { class: 'buttons' }, submit, h('button', { type: 'button', on: { click: () => { form.remove(); } } }, 'Cancel')));
+  h('div', { class: 'buttons' }, submit, h('button', { type: 'button', on: { click: () => (form.closest('tr.edit-row') || form).remove() } }, 'Cancel')));
   return form;
 }
 
@@ -101,9 +101,11 @@ async function deactivate(ui, person, reload, btn) {
 function actionsCell(ui, p, reload) {
   const cell = h('div', { class: 'buttons' },
     h('button', { type: 'button', class: 'edit-person', on: { click: () => {
-      const f = personForm(ui, p, reload);
-      cell.closest('tr').after(h('tr', {}, h('td', { colspan: 7 }, f)));
-      f.querySelector('input').focus();
+      const row = cell.closest('tr');
+      if (!row.nextElementSibling || !row.nextElementSibling.classList.contains('edit-row')) {
+        row.after(h('tr', { class: 'edit-row' }, h('td', { colspan: 7 }, personForm(ui, p, reload))));
+      }
+      row.nextElementSibling.querySelector('input').focus();
     } } }, `Edit ${p.display_name}`),
     p.active ? h('button', { type: 'button', class: 'danger deactivate', on: { click: (ev) => deactivate(ui, p, reload, ev.currentTarget) } }, `Deactivate ${p.display_name}`) : null);
   return cell;

@@ -175,10 +175,17 @@ test('the people register: admins add, edit and deactivate people; others read',
   await noSeriousA11yIssue(page);
   await fitsNarrow(page);
   // edit: the job title and the end of the period
+  // Cancel closes the form; Edit opens one form however often it is pressed
   await row.getByRole('button', { name: 'Edit Chris Finance' }).click();
+  await page.locator('form.person-form').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('tr.edit-row').count(), 0);
+  await row.getByRole('button', { name: 'Edit Chris Finance' }).click();
+  await row.getByRole('button', { name: 'Edit Chris Finance' }).click();
+  assert.equal(await page.locator('form.person-form').count(), 1);
   const ef = page.locator('form.person-form[aria-label="Edit Chris Finance"]');
   await ef.locator('[data-field="job_title"]').fill('CFO and COO');
   await ef.getByLabel('To (empty: still) (period 1)').fill('2026-06-30');
+  await shot(page, 'people-edit-form');
   await ef.getByRole('button', { name: 'Save person' }).click();
   await page.locator('tbody tr', { hasText: 'CFO and COO' }).waitFor();
   cfo = (await A('GET', 'people?login=cfo')).data.items[0];
