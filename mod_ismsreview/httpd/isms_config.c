@@ -51,6 +51,9 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->require_tls = add->require_tls != ISMS_UNSET ? add->require_tls : base->require_tls;
     c->interval_months =
         add->interval_months != ISMS_UNSET ? add->interval_months : base->interval_months;
+    c->location_set = add->location_set || base->location_set;
+    c->location = add->location_set ? add->location : base->location;
+    c->location_re = add->location_set ? add->location_re : base->location_re;
     return c;
 }
 
@@ -190,5 +193,8 @@ const command_rec isms_cmds[] = {
                  "On: refuse requests that did not arrive over TLS"),
     AP_INIT_TAKE1("ISMSReviewInterval", set_interval, NULL, ACCESS_CONF | RSRC_CONF,
                   "planned interval between management reviews in months (default 12)"),
+    /* noted, then declined to the core: the API's routes are relative to this section */
+    AP_INIT_RAW_ARGS("SetHandler", isms_set_handler, NULL, OR_FILEINFO,
+                     "(mod_ismsreview notes where its handler is configured)"),
     {NULL}
 };

@@ -77,9 +77,10 @@ static int send_result(isms_req *q, const isms_result *res)
     request_rec *r = q->r;
 
     if (res->etag) apr_table_setn(r->headers_out, "ETag", res->etag);
-    if (res->location) {
+    if (res->location) {     /* the configured location (escaped) and the canonical route */
         apr_table_setn(r->headers_out, "Location",
-                       apr_pstrcat(r->pool, q->base, "v1/", res->location, NULL));
+                       apr_pstrcat(r->pool, ap_os_escape_path(r->pool, q->base, 1), "v1/",
+                                   res->location, NULL));
     }
     if (res->status == HTTP_OK && res->etag && r->method_number == M_GET && if_none_match(q) &&
         strstr(if_none_match(q), res->etag)) {

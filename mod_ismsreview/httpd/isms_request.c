@@ -142,9 +142,7 @@ int isms_handle_request(request_rec *r)
     q->r = r;
     q->sconf = ap_get_module_config(r->server->module_config, &ismsreview_module);
     q->dconf = ap_get_module_config(r->per_dir_config, &ismsreview_module);
-    q->route = isms_path_route(r->uri);   /* from the first segment "v1" on */
-    q->base = q->route ? apr_pstrmemdup(r->pool, r->uri, (apr_size_t)(q->route - r->uri))
-                       : r->uri;
+    q->route = isms_dir_route(r, q->dconf, &q->base);   /* below the handler's location */
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     return dispatch(q);

@@ -29,11 +29,17 @@ ARGS = {"TAKE1": (1, 1), "TAKE2": (2, 2), "TAKE3": (3, 3), "TAKE12": (1, 2), "FL
         "ITERATE": (1, None), "ITERATE2": (2, None)}
 
 
-def code_directives():
+# core directives that the module also declares, to observe and decline (not its own)
+OBSERVED = {"SetHandler"}
+
+
+def code_directives(observed=False):
     src = open(CONFIG_C).read()
     table = src[src.index("isms_cmds[]"):]
     found = {}
     for kind, name, where in CMD_RE.findall(table):
+        if name in OBSERVED and not observed:
+            continue
         flags = {f.strip() for f in where.split("|")}
         ctx = set()
         if "RSRC_CONF" in flags:
@@ -60,7 +66,7 @@ def split_args(line):
 
 
 def test_code_table_parses():
-    found = code_directives()
+    found = code_directives(observed=True)
     src = open(CONFIG_C).read()
     # every AP_INIT_ line of the table was understood (none skipped by the regex)
     assert len(found) == src[src.index("isms_cmds[]"):].count("AP_INIT_"), found

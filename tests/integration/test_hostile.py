@@ -707,3 +707,62 @@ def test_forged_identity_headers_change_nothing(make_httpd, backend):
     # the audit trail is for auditors and admins: the forged admin header does not open it
     assert_st = api.raw("GET", "v1/audit", user="author", headers=forged)[0]
     assert assert_st == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 15: routes, headers, preconditions (each test fails without its fix)
+
+
+def test_routes_are_anchored_to_the_handler_location(make_httpd, backend):
+    """An access rule on a sub-path holds: the route is the path below the <Location> with
+    SetHandler ismsreview, so "/isms/api/anything/v1/audit" is 404, never the audit trail."""
+    rule = "<Location /isms/api/v1/audit>\n  Require user admin\n</Location>\n"
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=rule).start()
+    httpd.allow(r"AH01631: user auditor: authorization failure")
+    assert httpd.request("GET", API + "v1/audit", user="admin")[0] == 200
+    assert httpd.request("GET", API + "v1/audit", user="auditor")[0] in (401, 403)
+    for trick in ("anything/v1/audit", "v1/v1/audit", "x/y/v1/audit", "%2e%2e%2fv1/audit",
+                  "v1/audit/../../anything/v1/audit"):
+        st, hdrs, body = httpd.request("GET", API + trick, user="auditor")
+        assert st == 404, (trick, st, body[:200])
+        if trick[0] != "%":
+            harness.assert_problem((st, hdrs, body), 404)
+    # the API itself still answers below its location, and nothing above it
+    assert httpd.request("GET", API + "v1/me", user="auditor")[0] == 200
+    assert httpd.request("GET", API + "x/v1/me", user="auditor")[0] == 404
+
+
+LOCATION_MATCH = """\
+<LocationMatch "^/isms/t[^/]*/api">
+  SetHandler ismsreview
+  AuthType Basic
+  AuthName "ISMS"
+  AuthBasicProvider file
+  AuthUserFile "%s"
+  Require valid-user
+%s</LocationMatch>
+"""
+
+
+def test_location_header_is_built_from_the_canonical_route(make_httpd, backend):
+    """Location is the configured location, escaped, plus the canonical route: a TAB or a
+    CR/LF that a <LocationMatch> lets through the path is escaped, never reflected, and the
+    201 after COMMIT is not turned into a 500 by a header Apache refuses."""
+    httpd = make_httpd(db_args=backend.db_args)
+    httpd.extra_conf = LOCATION_MATCH % (httpd.htpasswd, harness.ROLE_DIRECTIVES)
+    httpd.start()
+    for prefix, escaped in (("/isms/t/api/", "/isms/t/api/"),
+                            ("/isms/t%09x/api/", "/isms/t%09x/api/"),
+                            ("/isms/t%0D%0AX-Injected:%20yes/api/",
+                             "/isms/t%0d%0aX-Injected:%20yes/api/")):
+        st, hdrs, body = httpd.request("POST", prefix + "v1/reviews", user="author",
+                                       body=VALID["reviews"])
+        assert st == 201, (prefix, st, body[:300])
+        rid = json.loads(body)["id"]
+        assert hdrs["location"].lower() == ("%sv1/reviews/%d" % (escaped, rid)).lower(), hdrs
+        assert "x-injected" not in hdrs
+        # the Location names the review just written (http.client sends it as escaped)
+        st, _, got = httpd.request("GET", hdrs["location"], user="author")
+        assert st == 200 and json.loads(got)["id"] == rid, (st, got[:200])
+    # the route is anchored to the match: a /v1/ further on is not the API
+    assert httpd.request("GET", "/isms/t/api/x/v1/me", user="author")[0] == 404
