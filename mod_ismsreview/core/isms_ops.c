@@ -100,13 +100,20 @@ json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row)
     return j;
 }
 
+static int is_wildcard(apr_pool_t *p, const char *header)
+{
+    char *list = apr_pstrdup(p, header);
+
+    apr_collapse_spaces(list, list);
+    return strcmp(list, "*") == 0;
+}
+
 /* If-Match may list several entity tags; a weak one never matches (strong comparison). */
 static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 {
-    char *list = apr_pstrdup(p, header), *last, *tok;
+    char *list, *last, *tok;
 
-    apr_collapse_spaces(list, list);
-    if (strcmp(list, "*") == 0) return 1;
+    if (is_wildcard(p, header)) return 1;
     list = apr_pstrdup(p, header);
     for (tok = apr_strtok(list, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
         while (*tok == ' ' || *tok == '\t') tok++;
@@ -132,6 +139,16 @@ isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char 
         return r;
     }
     return ok;
+}
+
+isms_result isms_check_if_match_read(isms_ctx *ctx, const char *if_match, const char *etag)
+{
+    if (if_match && is_wildcard(ctx->pool, if_match)) {
+        return isms_res_problem(ctx->pool, 428, "precondition-required", "ETag required",
+                                "approving needs If-Match with the ETag of the version you "
+                                "read; If-Match: * (any version) is not accepted here");
+    }
+    return isms_check_if_match(ctx, if_match, etag);
 }
 
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)

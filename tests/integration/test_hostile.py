@@ -766,3 +766,26 @@ def test_location_header_is_built_from_the_canonical_route(make_httpd, backend):
         assert st == 200 and json.loads(got)["id"] == rid, (st, got[:200])
     # the route is anchored to the match: a /v1/ further on is not the API
     assert httpd.request("GET", "/isms/t/api/x/v1/me", user="author")[0] == 404
+
+
+def test_approve_requires_the_etag_of_the_version_read(make_httpd, backend):
+    """Approving is a decision about what the approver read: If-Match must carry the
+    version's ETag. "*" (any version) and no If-Match are 428 and change nothing; "*" stays
+    accepted where it is harmless (submit); the approve with the ETag goes through."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    rid = wh.to_state(api, "SUBMITTED")
+    before = api.review(rid)
+    for if_match in ("*", " * ", None):
+        st, _, doc = api.transition(rid, "approve", user="approver", etag=if_match or False)
+        assert st == 428, (if_match, st, doc)
+        assert doc["type"].endswith("precondition-required"), doc
+    assert api.review(rid) == before                       # still SUBMITTED, same version
+    st, _, doc = api.transition(rid, "approve", user="approver", etag='"nope"')
+    assert st == 412, doc
+    assert api.move(rid, "approve", user="approver")["status"] == "APPROVED"
+    # elsewhere "*" keeps its RFC 9110 meaning: submit with If-Match: * is accepted
+    rid2 = wh.to_state(api, "DRAFT")
+    st, _, doc = api.transition(rid2, "submit", etag="*")
+    assert st == 200 and doc["status"] == "SUBMITTED", (st, doc)
