@@ -789,3 +789,19 @@ def test_approve_requires_the_etag_of_the_version_read(make_httpd, backend):
     rid2 = wh.to_state(api, "DRAFT")
     st, _, doc = api.transition(rid2, "submit", etag="*")
     assert st == 200 and doc["status"] == "SUBMITTED", (st, doc)
+
+
+def test_no_function_scope_mutable_statics_in_the_module():
+    """Request threads (worker/event MPM) share the process: a function-scope static that is
+    filled on first use races between them. The module's C code has none (what must be set
+    up once is set up in child_init or when the store is created)."""
+    import glob
+    import os
+    top = os.path.join(os.path.dirname(__file__), "..", "..", "mod_ismsreview")
+    found = []
+    for path in sorted(glob.glob(os.path.join(top, "*", "*.c"))):
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                if re.match(r"^\s+static\s+(?!const\b)[^()]*;", line):
+                    found.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
+    assert not found, "\n".join(found)
