@@ -422,7 +422,9 @@ class Httpd:
         if self.early_conf:
             L.append(self.early_conf.rstrip("\n"))
         L.append('Alias /isms/ "%s/"' % htdocs)
-        L.append('<Directory "%s">\n  Require all granted\n</Directory>' % htdocs)
+        L.append('<Directory "%s">\n  Require all granted' % htdocs)
+        L.extend("  " + h for h in shipped_ui_headers())   # as the shipped configuration
+        L.append("</Directory>")
         L.append("<Location /isms/api>")
         if self.load_module:
             L.append("  SetHandler ismsreview")
@@ -1094,6 +1096,13 @@ def cmd_serve(args):
             pg.destroy()
     print("stopped.")
     return 0
+
+
+def shipped_ui_headers():
+    """The `Header ...` lines that conf/ismsreview.conf.in sets on the web UI (CSP with
+    frame-ancestors, nosniff), so that the demo and the tests serve what is shipped."""
+    with open(os.path.join(REPO, "conf", "ismsreview.conf.in")) as f:
+        return [l.strip() for l in f if l.strip().startswith("Header ")]
 
 
 def main(argv=None):

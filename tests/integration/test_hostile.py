@@ -805,3 +805,21 @@ def test_no_function_scope_mutable_statics_in_the_module():
                 if re.match(r"^\s+static\s+(?!const\b)[^()]*;", line):
                     found.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
     assert not found, "\n".join(found)
+
+
+def test_web_ui_is_served_with_the_shipped_headers(make_httpd, backend):
+    """The demo (harness serve) and the tests serve the UI with the headers the shipped
+    configuration sets: the strict Content-Security-Policy with frame-ancestors 'none', and
+    nosniff."""
+    import os
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "conf",
+                           "ismsreview.conf.in")) as f:
+        conf = f.read()
+    csp = re.search(r'Header always set Content-Security-Policy "([^"]+)"', conf).group(1)
+    assert "frame-ancestors 'none'" in csp
+    httpd = make_httpd(db_args=backend.db_args).start()
+    for path in ("/isms/", "/isms/index.html"):
+        st, hdrs, _ = httpd.request("GET", path)
+        assert st == 200, (path, st)
+        assert hdrs.get("content-security-policy") == csp, (path, hdrs)
+        assert hdrs.get("x-content-type-options") == "nosniff", (path, hdrs)
