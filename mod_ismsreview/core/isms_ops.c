@@ -48,9 +48,18 @@ isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const 
 
 isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
 {
-    isms_result r = isms_res_problem(p, 422, "validation", "Invalid request",
-                                     "one or more fields are not valid; see errors");
+    size_t total = json_array_size(errors);
+    isms_result r = isms_res_problem(p, 422, "validation", "Invalid request", total >
+                                     ISMS_VERR_MAX ? apr_psprintf(p, "%" APR_SIZE_T_FMT " fields "
+                                     "are not valid; errors lists the first %d", total,
+                                     ISMS_VERR_MAX) : "one or more fields are not valid; see "
+                                     "errors");
+
+    while (json_array_size(errors) > ISMS_VERR_MAX) {
+        json_array_remove(errors, json_array_size(errors) - 1);
+    }
     json_object_set(r.body, "errors", errors);
+    json_object_set_new(r.body, "errors_total", json_integer((json_int_t)total));
     return r;
 }
 

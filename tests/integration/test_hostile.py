@@ -823,3 +823,51 @@ def test_web_ui_is_served_with_the_shipped_headers(make_httpd, backend):
         assert st == 200, (path, st)
         assert hdrs.get("content-security-policy") == csp, (path, hdrs)
         assert hdrs.get("x-content-type-options") == "nosniff", (path, hdrs)
+    # the API below the Alias carries its own headers only: nosniff once, no UI policy
+    st, hdrs, _ = httpd.request("GET", API + "v1/me", user="author")
+    assert st == 200 and hdrs.get("x-content-type-options") == "nosniff", hdrs
+    assert "content-security-policy" not in hdrs, hdrs
+    st, hdrs, _ = httpd.request("GET", API + "v1/reports/actions?format=html", user="author")
+    assert st == 200 and hdrs.get("content-security-policy") != csp, hdrs
+
+
+def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
+    """A user without a role learns nothing from someone else's action or objective: the same
+    404 as for an id that does not exist, whatever the body (200 KB of unknown keys included),
+    nothing written. A caller who may write gets at most 50 described errors and the count."""
+    import test_owner_access as toa
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    _, mine, theirs, obj, other = toa._setup(api)
+    junk = {"k%05d" % i: i for i in range(12000)}                   # ~200 KB of unknown keys
+    assert len(json.dumps(junk)) > 150000
+    for kind, theirs_id, absent in (("actions", theirs["id"], 999999),
+                                    ("objectives", other["id"], 999998)):
+        sub = "updates" if kind == "actions" else "measurements"
+        answers = []
+        for item in (theirs_id, absent):
+            for body in (junk, {"status": "COMPLETED"} if kind == "actions" else
+                         {"period_from": "2026-01-01", "period_to": "2026-01-31", "value": 1}):
+                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub), body,
+                                         user="owner")
+                assert st == 404, (kind, item, st, str(doc)[:300])
+                assert len(json.dumps(doc)) < 1000, len(json.dumps(doc))
+                answers.append((doc["type"], doc["title"], doc["detail"]))
+            st, _, doc = api.call("GET", "v1/%s/%d/%s" % (kind, item, sub), user="owner")
+            assert st == 404, (kind, item, st, doc)
+            answers.append((doc["type"], doc["title"], doc["detail"]))
+        assert len(set(answers)) == 1, answers            # not yours = does not exist
+    st, _, doc = api.call("GET", "v1/actions/%d/updates" % theirs["id"], user="author")
+    assert st == 200 and doc["items"] == [], doc
+    # a role that may read it but not track it: 403, still before the body is looked at
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], junk, user="auditor")
+    assert st == 403 and "errors" not in doc, str(doc)[:300]
+    # the owner's own action with the junk body: 422, the first 50 errors and the count
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], junk, user="owner")
+    assert st == 422, str(doc)[:300]
+    assert len(doc["errors"]) == 50 and doc["errors_total"] >= 12000, (
+        len(doc["errors"]), doc.get("errors_total"))
+    assert len(json.dumps(doc)) < 20000
+    st, _, doc = api.call("POST", "v1/objectives/%d/measurements" % obj["id"],
+                          {"period_from": "x"}, user="owner")
+    assert st == 422 and doc["errors_total"] == len(doc["errors"]) <= 50, doc
