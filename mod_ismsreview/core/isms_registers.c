@@ -3,6 +3,7 @@
  * (+ KPI measurements). */
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_tracking.h"
 #include "isms_userkey.h"
 
 #include <apr_strings.h>
@@ -208,7 +209,6 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
     isms_result ok = {0};
     const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
 
-    (void)action;
     if (!status && !json_object_get(u, "progress") && !jstr(u, "note") &&
         !jstr(u, "evidence_ref") && !jstr(u, "due_date")) {
         isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
@@ -220,8 +220,11 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
     if (jstr(u, "due_date") && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to change the due date");
     }
-    if (status && strncmp(status, "VERIFIED_", 9) == 0 && !ctx->is_author) {
-        return forbidden(ctx, "effectiveness is verified by an author, not the action owner");
+    if (status && !ctx->is_author &&
+        isms_action_move_role(jstr(action, "status"), status) == ISMS_MOVE_AUTHOR) {
+        return forbidden(ctx, apr_psprintf(ctx->pool, "moving an action from %s to %s is for an "
+                                           "author; the owner reports progress",
+                                           jstr(action, "status"), status));
     }
     if (status && strcmp(status, "CANCELLED") == 0 && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to cancel an action");

@@ -872,3 +872,57 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
     st, _, doc = api.call("POST", "v1/objectives/%d/measurements" % obj["id"],
                           {"period_from": "x"}, user="owner")
     assert st == 422 and doc["errors_total"] == len(doc["errors"]) <= 50, doc
+
+
+# the action tracking transition table (docs/api.md): O = the owner (or an author), A = an
+# author only
+TRACKING_STATES = ["OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED", "VERIFIED_EFFECTIVE",
+                   "VERIFIED_INEFFECTIVE", "CANCELLED"]
+TRACKING_TABLE = {
+    "OPEN":                 "OOOOAAO",
+    "IN_PROGRESS":          "OOOOAAO",
+    "BLOCKED":              "OOOOAAO",
+    "COMPLETED":            "OOOOAAA",
+    "VERIFIED_EFFECTIVE":   "AAAAAAA",
+    "VERIFIED_INEFFECTIVE": "OOOOAAA",
+    "CANCELLED":            "AAAAAAA",
+}
+
+
+def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
+    """Every cell of the table, for the owner without a role and for an author: the owner
+    reports progress and reopens an ineffective action; leaving VERIFIED_EFFECTIVE or
+    CANCELLED, verifying, and cancelling a completed action are the author's (403 for the
+    owner, nothing recorded)."""
+    import test_owner_access as toa
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    _, mine, _, _, _ = toa._setup(api)
+    path = "v1/actions/%d/updates" % mine["id"]
+
+    def move(to, user):
+        return api.call("POST", path, {"status": to, "reason": "table test"}, user=user)
+
+    def updates():
+        return len(api.call("GET", path, user="author")[2]["items"])
+
+    wrong = []
+    for frm in TRACKING_STATES:
+        for to, who in zip(TRACKING_STATES, TRACKING_TABLE[frm]):
+            for user in ("owner", "author"):
+                st, _, doc = move(frm, "author")
+                assert st == 201 and doc["status"] == frm, (frm, st, doc)
+                n = updates()
+                st, _, doc = move(to, user)
+                expect = 201 if (user == "author" or who == "O") else 403
+                if st != expect:
+                    wrong.append("%s -> %s as %s: %d, expected %d" % (frm, to, user, st, expect))
+                elif st == 201:
+                    assert doc["status"] == to and updates() == n + 1
+                else:
+                    assert updates() == n
+    assert not wrong, "\n".join(wrong)
+    # a note without a status is progress reporting: the owner may add one in any state
+    assert move("VERIFIED_EFFECTIVE", "author")[0] == 201
+    st, _, doc = api.call("POST", path, {"note": "still effective"}, user="owner")
+    assert st == 201 and doc["status"] == "VERIFIED_EFFECTIVE", (st, doc)
