@@ -926,3 +926,61 @@ def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
     assert move("VERIFIED_EFFECTIVE", "author")[0] == 201
     st, _, doc = api.call("POST", path, {"note": "still effective"}, user="owner")
     assert st == 201 and doc["status"] == "VERIFIED_EFFECTIVE", (st, doc)
+
+
+def test_tracking_history_cannot_be_erased(make_httpd, backend):
+    """An action with progress updates, an objective with KPI measurements, and either once it
+    appeared in a sealed version, cannot be deleted (409, from a later draft version too): it
+    is cancelled or withdrawn with a reason. The database refuses it as well, on every
+    backend, and keeps progress updates and measurements append-only."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    db = wh.Db(backend)
+    # a draft v1: an action with a progress update, an objective with a measurement
+    b = wh.build_review(api, True)
+    rid, aid, oid = b["id"], b["action"], b["objective"]
+    coll = "v1/reviews/%d/" % rid
+    api.post("v1/actions/%d/updates" % aid, {"progress": 10, "note": "started"}, user="owner")
+    api.post("v1/objectives/%d/measurements" % oid,
+             {"period_to": "2026-01-31", "value": 12}, user="owner")
+
+    def delete(path):
+        return api.call("DELETE", path, if_match=api.call("GET", path)[1]["etag"])
+
+    for path in (coll + "actions/%d" % aid, coll + "objectives/%d" % oid):
+        st, _, doc = delete(path)
+        assert st == 409 and doc["type"].endswith("tracked"), (path, st, doc)
+    # sealed, then amended: the items of the sealed version stay in the draft v2
+    item = {"type": "OTHER", "owner": "owner", "due_date": "2026-06-30", "priority": "LOW",
+            "description": "d", "expected_outcome": "o",
+            "decision_id": b["decisions"]["improve"]}
+    other = api.post(coll + "actions", dict(item, title="No history"))["id"]
+    for action, user in (("submit", "author"), ("approve", "approver"), ("amend", "author")):
+        api.move(rid, action, user=user)
+    sealed_at = api.history(rid)["versions"][0]["approved_at"]
+    st, _, doc = delete(coll + "actions/%d" % other)
+    assert st == 409 and doc["type"].endswith("sealed-item"), (st, doc)
+    assert "cancel" in doc["detail"], doc
+    # ... it is cancelled with a reason instead
+    doc = api.post("v1/actions/%d/updates" % other, {"status": "CANCELLED",
+                                                     "reason": "dropped in version 2"})
+    assert doc["status"] == "CANCELLED"
+    # an item new in version 2, without history, can still be deleted (created in a later
+    # second than the approval: timestamps have whole seconds)
+    while time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) <= sealed_at:
+        time.sleep(0.05)
+    new = api.post(coll + "actions", dict(item, title="New in v2"))["id"]
+    assert delete(coll + "actions/%d" % new)[0] == 204
+    # below the API: the guards of migration 009
+    db.GUARD_MESSAGES = wh.Db.GUARD_MESSAGES + "|tracked:"
+    for sql in ("DELETE FROM action WHERE id = %d" % aid,
+                "DELETE FROM action WHERE id = %d" % other,
+                "DELETE FROM objective WHERE id = %d" % oid,
+                "DELETE FROM action_update WHERE action_id = %d" % aid,
+                "UPDATE action_update SET note = 'rewritten' WHERE action_id = %d" % aid,
+                "DELETE FROM kpi_measurement WHERE objective_id = %d" % oid,
+                "UPDATE kpi_measurement SET value = 1 WHERE objective_id = %d" % oid):
+        db.refused(sql)
+    assert len(api.get("v1/actions/%d/updates" % aid)["items"]) == 1
+    assert len(api.get("v1/objectives/%d/measurements" % oid)["items"]) == 1
