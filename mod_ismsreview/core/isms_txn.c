@@ -4,9 +4,16 @@
 #include "isms_log.h"
 #include "isms_json.h"
 #include "isms_canon.h"
+#include "isms_userkey.h"
 
 #include <apr_strings.h>
 #include <string.h>
+
+/* Keys are per person: the user name under the identity normalisation (isms_userkey.h). */
+static const char *idem_user(isms_ctx *ctx)
+{
+    return isms_user_key(ctx->pool, ctx->user);
+}
 
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len)
@@ -19,7 +26,7 @@ isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
 
     isms_sql_appendf(q, "SELECT method, path, body_hash, status, location, etag, response "
                         "FROM idempotency WHERE user_name = %s AND idem_key = %s",
-                     ctx->user, key);
+                     idem_user(ctx), key);
     if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
@@ -65,7 +72,7 @@ isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *metho
     /* MariaDB: INSERT IGNORE, which also waits for the other transaction's row. IGNORE
      * would truncate a value too long for its column instead of failing: the user name is
      * the only one not bounded before (the key is), so it is checked here. */
-    if (!on_conflict && utf8_chars(ctx->user) > ISMS_IDEM_USER_MAX) {
+    if (!on_conflict && utf8_chars(idem_user(ctx)) > ISMS_IDEM_USER_MAX) {
         *err = apr_psprintf(ctx->pool, "a user name of more than %d characters cannot hold an "
                             "Idempotency-Key on MariaDB", ISMS_IDEM_USER_MAX);
         return ISMS_DB_ERROR;
@@ -74,7 +81,7 @@ isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *metho
     isms_sql_appendf(q, "idempotency (user_name, idem_key, method, path, "
                         "body_hash, status, location, etag, response, created_at) VALUES "
                         "(%s, %s, %s, %s, %s, 0, NULL, NULL, 'null', %s)",
-                     ctx->user, key, method, path,
+                     idem_user(ctx), key, method, path,
                      isms_sha256_hex(ctx->pool, body, len, NULL, 0), ctx->now);
     if (on_conflict) isms_sql_appendf(q, " ON CONFLICT DO NOTHING");
     st = isms_exec_sql(ctx, q, &affected, err);
@@ -94,7 +101,7 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result
                         "response = %s WHERE user_name = %s AND idem_key = %s",
                      (long long)res->status, res->location, res->etag,
                      res->body ? isms_json_dump(ctx->pool, res->body, NULL) : "null",
-                     ctx->user, key);
+                     idem_user(ctx), key);
     st = isms_exec_sql(ctx, q, &affected, err);
     if (st == ISMS_DB_OK && affected != 1) {
         *err = "the claimed Idempotency-Key row is missing";

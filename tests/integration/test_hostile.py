@@ -984,3 +984,69 @@ def test_tracking_history_cannot_be_erased(make_httpd, backend):
         db.refused(sql)
     assert len(api.get("v1/actions/%d/updates" % aid)["items"]) == 1
     assert len(api.get("v1/objectives/%d/measurements" % oid)["items"]) == 1
+
+
+IDENTITY_ROLES = """<Location /isms/api>
+  ISMSReviewRole author   "%{REMOTE_USER} == 'author'"
+  ISMSReviewRole approver "%{REMOTE_USER} =~ /pprover|uthor/"
+  ISMSReviewRole auditor  "%{REMOTE_USER} == 'auditor'"
+  ISMSReviewApprovals 2
+</Location>
+"""
+# what a directory that normalises names would let in as approver, author and owner
+ALIASES = {"\uff41pprover": "pw-fullwidth", "approver\u00a0": "pw-nbsp",
+           "APPROVER": "pw-upper", "\uff21uthor": "pw-fullwidth-author",
+           "\uff4fwner": "pw-fullwidth-owner"}
+REFUSED = {"appro\u200bver": "ZERO WIDTH SPACE", "appro\u00adver": "SOFT HYPHEN",
+           "approver\u2060": "WORD JOINER", "appro\x1fver": "a control character"}
+
+
+def add_htpasswd_users(httpd, users):
+    for user, pw in users.items():
+        p = __import__("subprocess").run([harness.HTPASSWD_BIN, "-b", httpd.htpasswd, user,
+                                          pw], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+
+
+def test_one_person_one_identity(make_httpd, backend):
+    """Identities are compared under NFKC + case folding + default-ignorables removed +
+    white space trimmed: "approver", "ａpprover", "approver\\u00a0" and "APPROVER" are one
+    approver (two approvals needed, one person gives one), "Ａuthor" cannot approve the
+    author's review, "ｏwner" reports on owner's action. User names with control or
+    default-ignorable characters are refused (403, AH21021, nothing written)."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=IDENTITY_ROLES).start()
+    add_htpasswd_users(httpd, dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
+    httpd.allow(r"AH21021: user name .* refused")
+    api = wh.Api(httpd, passwords=dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
+    b = wh.build_review(api, True)
+    rid = b["id"]
+    # the owner under another spelling reports progress on the owner's action
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % b["action"], user="\uff4fwner",
+                          body={"progress": 5, "note": "same person"})
+    assert st == 201, (st, doc)
+    api.move(rid, "submit")
+    # the author under another spelling may not approve the author's review
+    st, _, doc = api.transition(rid, "approve", user="\uff21uthor")
+    assert st == 403 and doc["type"].endswith("separation-of-duties"), (st, doc)
+    api.move(rid, "approve", user="approver")
+    for alias in ("\uff41pprover", "approver\u00a0", "APPROVER"):
+        st, _, doc = api.transition(rid, "approve", user=alias)
+        assert st in (403, 409), (alias, st, doc)
+        review, _ = api.review(rid)
+        assert review["status"] == "SUBMITTED", (alias, review["status"])
+    hist = api.history(rid)
+    assert [a["approver"] for a in hist["approvals"]] == ["approver"], hist["approvals"]
+    assert api.move(rid, "approve", user="approver2")["status"] == "APPROVED"
+    # refused user names: every route, reads and writes, 403 and a numbered log line
+    reviews = len(api.get("v1/reviews")["items"])
+    for user, what in REFUSED.items():
+        mark = httpd.log_size()
+        for method, path, body in (("GET", "v1/me", None),
+                                   ("POST", "v1/reviews", wh.review_body("refused"))):
+            st, hdrs, doc = api.call(method, path, user=user, body=body)
+            assert st == 403 and doc["type"].endswith("user-name-refused"), (what, st, doc)
+        lines = [l for l in httpd.error_log_lines(mark) if "AH21021" in l]
+        assert len(lines) == 2 and all(l.startswith("[") for l in lines), (what, lines)
+        assert user not in "".join(lines)          # escaped, never raw
+    assert len(api.get("v1/reviews")["items"]) == reviews
