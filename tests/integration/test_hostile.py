@@ -1050,3 +1050,35 @@ def test_one_person_one_identity(make_httpd, backend):
         assert len(lines) == 2 and all(l.startswith("[") for l in lines), (what, lines)
         assert user not in "".join(lines)          # escaped, never raw
     assert len(api.get("v1/reviews")["items"]) == reviews
+
+
+@pytest.mark.parametrize("section", [
+    '<Directory "/tmp">\n  SetHandler ismsreview\n</Directory>',
+    '<Location /x>\n  <If "true">\n    SetHandler ismsreview\n  </If>\n</Location>',
+    '<Files "api">\n  SetHandler ismsreview\n</Files>'])
+def test_sethandler_without_a_url_location_is_refused(make_httpd, section):
+    """The routes are relative to the location of SetHandler ismsreview: where there is no URL
+    path to be relative to, apache2 -t refuses it and says why."""
+    httpd = make_httpd(extra_conf=section + "\n")
+    rc, out = httpd.config_test()
+    assert rc != 0 and "SetHandler ismsreview" in out and "<Location>" in out, out
+
+
+def test_sethandler_in_the_server_and_other_handlers_still_work(make_httpd, backend):
+    """SetHandler ismsreview for a whole virtual host routes from "/"; other handlers set with
+    SetHandler are untouched (the core still handles the directive)."""
+    conf = ("Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n  SetHandler ismsreview\n"
+            "  <Location /v1/health>\n    Require all granted\n  </Location>\n"
+            "</VirtualHost>\n<Location /isms/api/v1/me>\n  SetHandler none\n</Location>\n")
+    port = harness.free_port()
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=conf % (port, port))
+    httpd.start()
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/v1/health")
+    r = c.getresponse()
+    assert r.status == 200 and json.loads(r.read())["status"] == "ok"
+    c.close()
+    # SetHandler none below the API: the core's static handler answers, not the module
+    st, hdrs, _ = httpd.request("GET", API + "v1/me", user="author")
+    assert st == 404 and "problem" not in hdrs.get("content-type", ""), (st, hdrs)
