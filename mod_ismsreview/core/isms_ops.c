@@ -19,6 +19,7 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
     ctx->user = user;
     ctx->interval_months = 12;
     ctx->approvals = 1;
+    ctx->refusal_budget = ISMS_DEFAULT_REFUSAL_BUDGET;
     apr_time_exp_gmt(&t, apr_time_now());
     ctx->now = apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1,
                             t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);

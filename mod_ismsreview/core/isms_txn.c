@@ -140,11 +140,50 @@ static void fill_event(isms_ctx *ctx, isms_audit_event *ev, const isms_result *r
     }
 }
 
+/* Refusals of this user (NULL: of requests without a user) on record in the last minute. */
+static isms_db_status recent_refusals(isms_ctx *ctx, long long *n, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    apr_time_exp_t t;
+    isms_rows *rs;
+    isms_db_status st;
+
+    apr_time_exp_gmt(&t, apr_time_now() - apr_time_from_sec(60));
+    isms_sql_appendf(q, "SELECT COUNT(*) FROM audit_event WHERE status >= 400 AND "
+                        "created_at >= %s AND ", apr_psprintf(ctx->pool, "%04d-%02d-%02dT"
+                        "%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                        t.tm_hour, t.tm_min, t.tm_sec));
+    if (ctx->user) isms_sql_appendf(q, "actor = %s", ctx->user);
+    else isms_sql_appendf(q, "actor IS NULL");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) == ISMS_DB_OK) *n = isms_ll(ISMS_ROW(rs, 0, 0));
+    return st;
+}
+
+/* A refused write is recorded in its own transaction. Refusals cost an append each, so they
+ * are bounded per user: within a minute the first ISMSReviewRefusalBudget are recorded, the
+ * next one is recorded as the marker "refusal-budget-exceeded" (and AH21104 logged), and the
+ * rest are not recorded until the minute has passed. */
 isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const char **err)
 {
     isms_db_status st = isms_conn_begin(ctx->conn, 1, err);
+    long long n = 0;
 
     if (st != ISMS_DB_OK) return st;
+    if (ctx->refusal_budget > 0 && (st = recent_refusals(ctx, &n, err)) != ISMS_DB_OK) {
+        isms_conn_rollback(ctx->conn);
+        return st;
+    }
+    if (ctx->refusal_budget > 0 && n > ctx->refusal_budget) {
+        isms_conn_rollback(ctx->conn);
+        return ISMS_DB_OK;
+    }
+    if (ctx->refusal_budget > 0 && n == ctx->refusal_budget) {
+        ev->action = "refusal-budget-exceeded";
+        isms_log(ISMS_LOG_WARN, 21104, "user %s: more than %d refused requests within a "
+                 "minute; further refusals of this user are not recorded in the audit trail "
+                 "until the minute has passed (ISMSReviewRefusalBudget)",
+                 ctx->user ? ctx->user : "(none)", ctx->refusal_budget);
+    }
     if ((st = isms_audit_append(ctx, ev, err)) != ISMS_DB_OK) {
         isms_conn_rollback(ctx->conn);
         return st;

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include "http_core.h"
 
+#include "isms_api.h"
+
 const char *const isms_role_names[ISMS_ROLE_COUNT] = {"author", "approver", "auditor", "admin"};
 
 void *isms_create_server_conf(apr_pool_t *p, server_rec *s)
@@ -38,6 +40,7 @@ void *isms_create_dir_conf(apr_pool_t *p, char *dir)
     c->max_body = ISMS_UNSET;
     c->require_tls = ISMS_UNSET;
     c->interval_months = ISMS_UNSET;
+    c->refusal_budget = ISMS_UNSET;
     return c;
 }
 
@@ -52,6 +55,8 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->require_tls = add->require_tls != ISMS_UNSET ? add->require_tls : base->require_tls;
     c->interval_months =
         add->interval_months != ISMS_UNSET ? add->interval_months : base->interval_months;
+    c->refusal_budget =
+        add->refusal_budget != ISMS_UNSET ? add->refusal_budget : base->refusal_budget;
     c->location_set = add->location_set || base->location_set;
     c->location = add->location_set ? add->location : base->location;
     c->location_re = add->location_set ? add->location_re : base->location_re;
@@ -71,6 +76,11 @@ apr_off_t isms_dir_max_body(const isms_dir_conf *d)
 int isms_dir_interval(const isms_dir_conf *d)
 {
     return d->interval_months == ISMS_UNSET ? ISMS_DEFAULT_INTERVAL : d->interval_months;
+}
+
+int isms_dir_refusal_budget(const isms_dir_conf *d)
+{
+    return d->refusal_budget == ISMS_UNSET ? ISMS_DEFAULT_REFUSAL_BUDGET : d->refusal_budget;
 }
 
 static const char *cmd_error(cmd_parms *cmd, const char *msg)
@@ -171,6 +181,15 @@ static const char *set_interval(cmd_parms *cmd, void *dv, const char *arg)
     return err;
 }
 
+static const char *set_refusal_budget(cmd_parms *cmd, void *dv, const char *arg)
+{
+    apr_int64_t v;
+    const char *err = parse_range(cmd, arg, 0, 1000000, &v);
+
+    if (!err) ((isms_dir_conf *)dv)->refusal_budget = (int)v;
+    return err;
+}
+
 static const char *set_require_tls(cmd_parms *cmd, void *dv, int flag)
 {
     ((isms_dir_conf *)dv)->require_tls = flag;
@@ -194,6 +213,8 @@ const command_rec isms_cmds[] = {
                  "On: refuse requests that did not arrive over TLS"),
     AP_INIT_TAKE1("ISMSReviewInterval", set_interval, NULL, ACCESS_CONF | RSRC_CONF,
                   "planned interval between management reviews in months (default 12)"),
+    AP_INIT_TAKE1("ISMSReviewRefusalBudget", set_refusal_budget, NULL, ACCESS_CONF | RSRC_CONF,
+                  "refused writes recorded per user and minute (default 600, 0 = all)"),
     /* noted, then declined to the core: the API's routes are relative to this section */
     AP_INIT_RAW_ARGS("SetHandler", isms_set_handler, NULL, OR_FILEINFO,
                      "(mod_ismsreview notes where its handler is configured)"),

@@ -127,6 +127,7 @@ static void make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
     ctx->roles = role_mask(&q->id);
     ctx->interval_months = isms_dir_interval(q->dconf);
     ctx->approvals = isms_dir_approvals(q->dconf);
+    ctx->refusal_budget = isms_dir_refusal_budget(q->dconf);
     ctx->client = q->r->useragent_ip;
     ctx->request_id = request_id(q->r);
 }

@@ -49,6 +49,7 @@ typedef struct {
     apr_off_t max_body;            /* ISMSReviewMaxBody */
     int require_tls;               /* ISMSReviewRequireTLS */
     int interval_months;           /* ISMSReviewInterval */
+    int refusal_budget;            /* ISMSReviewRefusalBudget */
     int location_set;              /* this section has a SetHandler (ours or another) */
     const char *location;          /* the <Location> of SetHandler ismsreview; NULL = "/" */
     ap_regex_t *location_re;       /* ... or its <LocationMatch> */
@@ -67,6 +68,7 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 int isms_dir_approvals(const isms_dir_conf *d);
 apr_off_t isms_dir_max_body(const isms_dir_conf *d);
 int isms_dir_interval(const isms_dir_conf *d);
+int isms_dir_refusal_budget(const isms_dir_conf *d);
 const char *isms_set_handler(cmd_parms *cmd, void *dv, const char *args);
 const char *isms_dir_route(request_rec *r, const isms_dir_conf *d, const char **base);
 

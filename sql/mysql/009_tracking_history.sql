@@ -3,7 +3,7 @@
 -- KPI measurements, and either of them once it appeared in a sealed version (a version of its
 -- review approved when it existed) cannot be deleted, from a later draft version either: it
 -- is cancelled or withdrawn with a reason instead. Progress updates and KPI measurements are
--- append-only.
+-- append-only. And an index for the refusal budget.
 -- MariaDB/MySQL: the guards of sql/sqlite3/009_tracking_history.sql as MariaDB triggers (a
 -- foreign key's cascade fires no trigger here, so the guard is on the parent row).
 
@@ -44,3 +44,6 @@ CREATE TRIGGER IF NOT EXISTS kpi_measurement_no_delete BEFORE DELETE ON kpi_meas
 BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'KPI measurements are append-only';
 END;
+
+-- The refusal budget (ISMSReviewRefusalBudget) counts a user's refusals of the last minute.
+CREATE INDEX IF NOT EXISTS audit_event_actor ON audit_event (actor(191), created_at(32));

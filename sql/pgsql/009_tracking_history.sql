@@ -3,7 +3,7 @@
 -- KPI measurements, and either of them once it appeared in a sealed version (a version of its
 -- review approved when it existed) cannot be deleted, from a later draft version either: it
 -- is cancelled or withdrawn with a reason instead. Progress updates and KPI measurements are
--- append-only.
+-- append-only. And an index for the refusal budget.
 
 CREATE FUNCTION isms_action_history_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -35,3 +35,6 @@ CREATE TRIGGER action_update_append_only BEFORE UPDATE OR DELETE ON action_updat
 FOR EACH ROW EXECUTE FUNCTION isms_refuse('progress updates are append-only');
 CREATE TRIGGER kpi_measurement_append_only BEFORE UPDATE OR DELETE ON kpi_measurement
 FOR EACH ROW EXECUTE FUNCTION isms_refuse('KPI measurements are append-only');
+
+-- The refusal budget (ISMSReviewRefusalBudget) counts a user's refusals of the last minute.
+CREATE INDEX audit_event_actor ON audit_event (actor, created_at);

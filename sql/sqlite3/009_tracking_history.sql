@@ -3,7 +3,7 @@
 -- KPI measurements, and either of them once it appeared in a sealed version (a version of its
 -- review approved when it existed) cannot be deleted, from a later draft version either: it
 -- is cancelled or withdrawn with a reason instead. Progress updates and KPI measurements are
--- append-only.
+-- append-only. And an index for the refusal budget.
 
 CREATE TRIGGER action_history_guard BEFORE DELETE ON action
 WHEN EXISTS (SELECT 1 FROM action_update WHERE action_id = OLD.id) OR
@@ -24,3 +24,6 @@ CREATE TRIGGER kpi_measurement_no_update BEFORE UPDATE ON kpi_measurement
 BEGIN SELECT RAISE(ABORT, 'KPI measurements are append-only'); END;
 CREATE TRIGGER kpi_measurement_no_delete BEFORE DELETE ON kpi_measurement
 BEGIN SELECT RAISE(ABORT, 'KPI measurements are append-only'); END;
+
+-- The refusal budget (ISMSReviewRefusalBudget) counts a user's refusals of the last minute.
+CREATE INDEX audit_event_actor ON audit_event (actor, created_at);

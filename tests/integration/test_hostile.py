@@ -1082,3 +1082,35 @@ def test_sethandler_in_the_server_and_other_handlers_still_work(make_httpd, back
     # SetHandler none below the API: the core's static handler answers, not the module
     st, hdrs, _ = httpd.request("GET", API + "v1/me", user="author")
     assert st == 404 and "problem" not in hdrs.get("content-type", ""), (st, hdrs)
+
+
+def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
+    """Refusals stay on record, within a budget per user and minute: with
+    ISMSReviewRefusalBudget 20, 40 refused writes of one user leave 20 refusal events and one
+    refusal-budget-exceeded marker (AH21104 logged once); every one is still answered 403;
+    another user's refusals are recorded on their own budget."""
+    conf = "<Location /isms/api>\n  ISMSReviewRefusalBudget 20\n</Location>\n"
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
+    httpd.allow(r"AH21104: user nobody: more than 20 refused requests")
+    api = rd.Api(httpd)
+
+    def events(actor):
+        return backend.query("SELECT action, status FROM audit_event WHERE actor = '%s' "
+                             "ORDER BY seq" % actor)
+
+    mark = httpd.log_size()
+    for _ in range(40):
+        st, _, _ = api.call("POST", "v1/reviews", VALID["reviews"], user="nobody")
+        assert st == 403
+    ev = events("nobody")
+    assert len(ev) == 21, ev
+    assert all(int(s) == 403 for _, s in ev)
+    assert [a for a, _ in ev].count("refusal-budget-exceeded") == 1 and \
+        ev[-1][0] == "refusal-budget-exceeded", ev
+    assert sum("AH21104" in l for l in httpd.error_log_lines(mark)) == 1
+    for _ in range(3):
+        assert api.call("POST", "v1/reviews", VALID["reviews"], user="owner")[0] == 403
+    assert len(events("owner")) == 3
+    # the chain is intact and verifies
+    st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
+    assert st == 200 and doc["valid"], doc
