@@ -1114,3 +1114,43 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     # the chain is intact and verifies
     st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
     assert st == 200 and doc["valid"], doc
+
+
+def test_audit_verify_from_a_checkpoint(make_httpd, backend):
+    """GET v1/audit/verify?after=N&head=H verifies only the events after an earlier verify's
+    checkpoint (its events and head): valid with the same result as a full verify; a changed
+    event after the checkpoint, a rewritten checkpoint event, a wrong head are reported; bad
+    parameters are 400."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    db = wh.Db(backend)
+    for i in range(3):
+        api.post("v1/reviews", wh.review_body("before %d" % i))
+    cp = api.verify()
+    assert cp["valid"] and cp["events"] >= 3, cp
+    for i in range(4):
+        api.post("v1/reviews", wh.review_body("after %d" % i))
+    full = api.verify()
+    inc = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], cp["head"]),
+                  user="auditor")
+    assert inc == full and inc["valid"] and inc["events"] == cp["events"] + 4, (inc, full)
+    # the same checkpoint with another head, or one past the end: not valid
+    bad = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], "0" * 64),
+                  user="auditor")
+    assert not bad["valid"] and bad["first_bad"] == cp["events"], bad
+    far = api.get("v1/audit/verify?after=%d&head=%s" % (full["events"] + 5, full["head"]),
+                  user="auditor")
+    assert not far["valid"], far
+    for q in ("after=1", "head=" + "a" * 64, "after=x&head=" + "a" * 64,
+              "after=-1&head=" + "a" * 64, "after=1&head=xyz", "after=1&after=2&head=" + "a" * 64):
+        st, _, doc = api.call("GET", "v1/audit/verify?" + q, user="auditor")
+        assert st == 400, (q, st, doc)
+    # an event after the checkpoint changed below the API (guards dropped): found from there
+    db.drop_guards()
+    db.ok("UPDATE audit_event SET path = 'v1/forged' WHERE seq = %d" % (cp["events"] + 2))
+    inc = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], cp["head"]),
+                  user="auditor")
+    assert not inc["valid"] and inc["first_bad"] == cp["events"] + 2, inc
+    assert inc["reason"] == "the event was changed", inc
+    assert api.verify()["first_bad"] == cp["events"] + 2
