@@ -25,6 +25,7 @@ typedef struct {
     const char *request_id;
     int refusal_budget;          /* ISMSReviewRefusalBudget: refusals on record per user and
                                   * minute (0 = all); set by isms_ctx_init to the default */
+    const char *evidence_dir;    /* ISMSReviewEvidenceDir (attachments, sealed packs), or NULL */
 } isms_ctx;
 
 #define ISMS_DEFAULT_REFUSAL_BUDGET 600
@@ -46,6 +47,8 @@ typedef struct {
     const char *content_type;    /* e.g. "text/html; charset=utf-8" */
     const char *filename;        /* Content-Disposition: attachment; filename="..." */
     const char *csp;             /* Content-Security-Policy for HTML */
+    const char *raw_path;        /* or: the document is this file (raw_len bytes), sent from
+                                    disk; raw is then NULL */
 } isms_result;
 
 /* Query parameters, already split (key -> value); a key given twice is a 400. */

@@ -20,6 +20,15 @@ int isms_migrate_expected(const char *driver)
     return v;
 }
 
+int isms_migrate_count(const char *driver)
+{
+    const isms_migration *m;
+    int n = 0;
+
+    for (m = isms_migrations; m->driver; m++) n += strcmp(m->driver, driver) == 0;
+    return n;
+}
+
 static int starts_with_ci(const char *s, const char *word)
 {
     return strncasecmp(s, word, strlen(word)) == 0;
