@@ -350,9 +350,14 @@ def sod_server(make_httpd, backend, approvals=None):
     os.chmod(h.htpasswd, 0o644)
     h.start()
     api = Api(h, passwords=PASSWORDS)
+    # a user name with a control character (the tab) is refused at the door (issue 15)
+    h.allow(r'AH21021: user name "\\\\tauthor" refused: it contains the control character')
     for user in list(EXTRA_USERS) + list(DBM_USERS) + list(UNICODE_USERS):
         me = api.call("GET", "v1/me", user=user)
-        assert me[0] == 200 and me[2]["user"] == user, (user, me)
+        if user == "\tauthor":
+            assert me[0] == 403 and me[2]["type"].endswith("user-name-refused"), (user, me)
+        else:
+            assert me[0] == 200 and me[2]["user"] == user, (user, me)
     return h, api
 
 
