@@ -3,6 +3,7 @@
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
 import { api, get, apiUrl, ApiError } from './api.js';
 import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
+import { loadAttachments, attachmentPanel, updateEvidence } from './attachments.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
 } from './fields.js';
@@ -257,6 +258,7 @@ async function reviewEditor(id, focusSel) {
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
   const checkPanel = await completenessPanel(review, ctx);
+  await loadAttachments(review.id);
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
 
@@ -275,6 +277,7 @@ async function reviewEditor(id, focusSel) {
     section('Workflow and reports', wf.childNodes.length ? wf : h('p', {}, 'No workflow step is open to you in this state.'), wfProblem, reportLinks(review.id)),
     checkPanel,
     reviewDetails(review, ctx),
+    section('Evidence', attachmentPanel(review, null, { editable: ctx.editable, heading: 'Files attached to the review' })),
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
     ...INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx)),
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
@@ -407,7 +410,7 @@ function itemView(kind, it, fds, ctx) {
   const art = h('article', { class: 'item', 'data-id': String(it.id) });
   const head = h('h4', {}, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
   const details = dl(fds.map((fd) => [label(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
-  art.append(head, details);
+  art.append(head, details, kind === 'attendees' ? '' : attachmentPanel(ctx.review, `${kind}/${it.id}`, { editable: ctx.editable, heading: `Evidence of ${it.ref}` }));
   const trkFds = fds.filter((fd) => fd.trk);
   const canEdit = ctx.editable || (ctx.tracking && trkFds.length);
   if (canEdit) {
@@ -473,10 +476,11 @@ function progressForm(actionId, action) {
   const idField = actionId ? null : h('div', { class: 'field' }, h('label', { for: sid }, 'Action number (id)'),
     h('input', { id: sid, type: 'number', min: 1, required: true, 'data-field': 'action_id', name: 'action_id' }),
     h('p', { class: 'field-error', 'data-error-for': 'action_id', hidden: true }));
+  const evidence = action && action.review_id ? updateEvidence() : null;
   const form = h('form', { class: 'item-form progress', novalidate: true, 'aria-label': action ? `Progress of ${action.ref}` : 'Progress update' },
     h('div', { class: 'form-problem' }), idField,
     h('div', { class: 'grid' }, buildFields(fds, action ? { status: action.status, progress: action.progress } : null, null, 'pu')),
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
+    evidence ? evidence.field : '', h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -488,6 +492,7 @@ function progressForm(actionId, action) {
     try {
       const r = await api('POST', `actions/${id}/updates`, body);
       notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
+      if (evidence && !(await evidence.upload(action.review_id, r.data.id))) return;
       await route();
     } catch (e) { formError(form, e); }
   });

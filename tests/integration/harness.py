@@ -1101,7 +1101,13 @@ def cmd_serve(args):
         db_args = sqlite_db_args(os.path.join(basedir, "db"))
     if not port_free(args.port):
         sys.exit("port %d is in use (pass --port)" % args.port)
-    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel)
+    # evidence attachments (the UI's upload, list, download); 8 MiB per file in the demo
+    evidence = os.path.join(basedir, "evidence")
+    os.makedirs(evidence, exist_ok=True)
+    _chown_service(evidence)
+    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel,
+                  extra_conf="ISMSReviewEvidenceDir %s\n<Location /isms/api>\n"
+                             "  ISMSReviewMaxAttachment 8388608\n</Location>\n" % evidence)
 
     stopping = []
 
