@@ -492,7 +492,7 @@ function progressForm(actionId, action) {
     try {
       const r = await api('POST', `actions/${id}/updates`, body);
       notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
-      if (evidence && !(await evidence.upload(action.review_id, r.data.id))) return;
+      if (evidence && !(await evidence.upload(action.review_id, id))) return;
       await route();
     } catch (e) { formError(form, e); }
   });

@@ -178,9 +178,16 @@ export function attachmentPanel(review, item, { editable, heading }) {
   return box;
 }
 
+/** The newest progress update of the action (POST …/updates answers with the action). */
+async function newestUpdate(actionId) {
+  const list = await get(`actions/${actionId}/updates`);
+  return Math.max(...(list.items || []).map((u) => u.id));
+}
+
 /**
  * For the action's progress update form: a picker/drop zone whose files are kept until the
- * update is recorded; upload(reviewId, updateId) then sends them (true when all were stored).
+ * update is recorded; upload(reviewId, actionId) then sends them to the action's newest
+ * update (true when all were stored).
  */
 export function updateEvidence() {
   let pending = [];
@@ -201,9 +208,9 @@ export function updateEvidence() {
   up.zone.append(chosen);
   return {
     field: up.zone,
-    async upload(reviewId, updateId) {
+    async upload(reviewId, actionId) {
       if (!pending.length) return true;
-      dest = { reviewId, item: `updates/${updateId}` };
+      dest = { reviewId, item: `updates/${await newestUpdate(actionId)}` };
       await up.run(pending);
       const failed = up.zone.querySelector('.att-msg.error');
       pending = [];
