@@ -210,8 +210,11 @@ export function updateEvidence() {
     field: up.zone,
     async upload(reviewId, actionId) {
       if (!pending.length) return true;
+      const submit = up.zone.closest('form')?.querySelector('button[type="submit"]');
+      if (submit) submit.disabled = true; // the update is recorded: no second one while its files go
       dest = { reviewId, item: `updates/${await newestUpdate(actionId)}` };
       await up.run(pending);
+      if (submit) submit.disabled = false;
       const failed = up.zone.querySelector('.att-msg.error');
       pending = [];
       dest = null;

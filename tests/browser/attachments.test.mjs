@@ -186,6 +186,7 @@ test('the action owner attaches evidence to a progress update; the progress bar 
   await form.locator('button[type="submit"]').click();
   await form.locator('progress:not([hidden])').waitFor();
   assert.equal(await form.locator('input[type="file"]').isDisabled(), true);
+  assert.equal(await form.locator('button[type="submit"]').isDisabled(), true);
   await shot(page, 'update-uploading', { viewport: true });
   release();
   await page.waitForSelector('main#view:not([aria-busy])');
