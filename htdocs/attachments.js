@@ -81,15 +81,16 @@ function uploader(labelText, { target, done }) {
   const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Upload progress', hidden: true });
   const barText = h('span', { class: 'att-progress-text' });
   const msg = h('div', { class: 'att-msg', role: 'status', 'aria-live': 'polite' });
+  const barLine = h('p', { class: 'att-progress', hidden: true }, bar, barText);
   const zone = h('div', { class: 'att-drop', 'data-drop': 'true' },
-    h('label', { for: id }, labelText), input,
-    h('p', { class: 'hint' }, 'Choose files or drop them here.'), h('p', { class: 'att-progress' }, bar, barText), msg);
+    h('label', { for: id }, labelText), input, h('p', { class: 'hint' }, 'Choose files or drop them here.'), barLine, msg);
   let busy = false;
   const setBusy = (b) => {
     busy = b;
     input.disabled = b;
     zone.setAttribute('aria-busy', b ? 'true' : 'false');
     bar.hidden = !b;
+    barLine.hidden = !b;
     if (!b) barText.textContent = '';
   };
   const run = async (files) => {

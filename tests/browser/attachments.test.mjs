@@ -121,6 +121,9 @@ test('upload by drag-and-drop on an item, with an Idempotency-Key; delete while 
   // not on the review's own list
   assert.equal(await page.locator('.attachments[data-item="review"] li[data-attachment]').count(), 0);
   await shot(page, 'dropped-on-action');
+  if (process.env.UPDATE_DOCS_SHOTS === '1') {
+    await box.screenshot({ path: path.join(REPO, 'docs', 'screenshots', 'attachments.png') });
+  }
 
   await box.locator('button', { hasText: 'Delete notes.csv' }).click();
   await box.locator('li[data-attachment]').nth(1).waitFor({ state: 'detached' });
@@ -128,9 +131,6 @@ test('upload by drag-and-drop on an item, with an Idempotency-Key; delete while 
   assert.deepEqual((await listed(rev.id)).map((a) => a.filename), ['kpi-chart.png']);
   assert.deepEqual(await box.locator('li[data-attachment] a').allTextContents(), ['kpi-chart.png']);
   await shot(page, 'deleted');
-  if (process.env.UPDATE_DOCS_SHOTS === '1') {
-    await box.screenshot({ path: path.join(REPO, 'docs', 'screenshots', 'attachments.png') });
-  }
   await ctx.close();
 });
 
