@@ -75,62 +75,82 @@ export function uploadMessage(file, e) {
  * target() gives {reviewId, item} when a file is chosen (or null to keep the files, see
  * pending); done(attachment) runs after each stored file.
  */
-function uploader(labelText, { target, done }) {
-  const id = nextId('att');
-  const input = h('input', { type: 'file', id, multiple: true, class: 'att-input' });
+/** The progress bar of the file in flight, with its name and percentage as text. */
+function progressLine() {
   const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Upload progress', hidden: true });
-  const barText = h('span', { class: 'att-progress-text' });
-  const msg = h('div', { class: 'att-msg', role: 'status', 'aria-live': 'polite' });
-  const barLine = h('p', { class: 'att-progress', hidden: true }, bar, barText);
-  const zone = h('div', { class: 'att-drop', 'data-drop': 'true' },
-    h('label', { for: id }, labelText), input, h('p', { class: 'hint' }, 'Choose files or drop them here.'), barLine, msg);
-  let busy = false;
-  const setBusy = (b) => {
-    busy = b;
-    input.disabled = b;
-    zone.setAttribute('aria-busy', b ? 'true' : 'false');
-    bar.hidden = !b;
-    barLine.hidden = !b;
-    if (!b) barText.textContent = '';
+  const text = h('span', { class: 'att-progress-text' });
+  const line = h('p', { class: 'att-progress', hidden: true }, bar, text);
+  return {
+    line,
+    show(on) { bar.hidden = !on; line.hidden = !on; if (!on) text.textContent = ''; },
+    set(name, loaded, total) {
+      const pct = Math.round((loaded * 100) / (total || 1));
+      bar.value = pct;
+      text.textContent = ` ${name}: ${pct}%`;
+    },
   };
-  const run = async (files) => {
-    if (busy || !files.length) return;
-    const t = target();
-    if (!t) return;
-    clear(msg);
-    msg.className = 'att-msg';
-    setBusy(true);
-    const errors = [];
-    for (const file of files) {
-      bar.value = 0;
-      barText.textContent = ` ${file.name}: 0%`;
-      try {
-        const a = await send(t.reviewId, t.item, file, (loaded, total) => {
-          const pct = Math.round((loaded * 100) / (total || 1));
-          bar.value = pct;
-          barText.textContent = ` ${file.name}: ${pct}%`;
-        });
-        msg.append(h('p', {}, `"${a.filename}" uploaded (${fmtSize(a.size)}).`));
-        done(a);
-      } catch (e) { errors.push(uploadMessage(file, e)); }
-    }
-    setBusy(false);
-    input.value = '';
-    if (errors.length) {
-      msg.className = 'att-msg error';
-      msg.setAttribute('role', 'alert');
-      for (const t2 of errors) msg.append(h('p', {}, t2));
-    } else msg.setAttribute('role', 'status');
-    input.focus();
-  };
-  input.addEventListener('change', () => run(Array.from(input.files)));
-  zone.addEventListener('dragover', (ev) => { ev.preventDefault(); if (!busy) zone.classList.add('over'); });
+}
+
+/** Files dropped on the zone go to run(); the zone is highlighted while dragged over. */
+function acceptDrops(zone, run, isBusy) {
+  zone.addEventListener('dragover', (ev) => { ev.preventDefault(); if (!isBusy()) zone.classList.add('over'); });
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
   zone.addEventListener('drop', (ev) => {
     ev.preventDefault();
     zone.classList.remove('over');
     run(Array.from((ev.dataTransfer && ev.dataTransfer.files) || []));
   });
+}
+
+/** The outcome: successes as status, refusals as an alert. */
+function report(msg, done, errors) {
+  clear(msg);
+  msg.className = errors.length ? 'att-msg error' : 'att-msg';
+  msg.setAttribute('role', errors.length ? 'alert' : 'status');
+  for (const a of done) msg.append(h('p', {}, `"${a.filename}" uploaded (${fmtSize(a.size)}).`));
+  for (const t of errors) msg.append(h('p', {}, t));
+}
+
+/**
+ * The upload control: a file picker inside a drop zone, a progress bar and a message line.
+ * target() gives {reviewId, item} for the chosen files (null: not yet, see updateEvidence);
+ * done(attachment) runs after each stored file. The files go one after the other.
+ */
+function uploader(labelText, { target, done }) {
+  const id = nextId('att');
+  const input = h('input', { type: 'file', id, multiple: true, class: 'att-input' });
+  const msg = h('div', { class: 'att-msg', role: 'status', 'aria-live': 'polite' });
+  const prog = progressLine();
+  const zone = h('div', { class: 'att-drop', 'data-drop': 'true' },
+    h('label', { for: id }, labelText), input, h('p', { class: 'hint' }, 'Choose files or drop them here.'), prog.line, msg);
+  let busy = false;
+  const setBusy = (b) => {
+    busy = b;
+    input.disabled = b;
+    zone.setAttribute('aria-busy', b ? 'true' : 'false');
+    prog.show(b);
+  };
+  const run = async (files) => {
+    const t = !busy && files.length ? target() : null;
+    if (!t) return;
+    setBusy(true);
+    const stored = [];
+    const errors = [];
+    for (const file of files) {
+      prog.set(file.name, 0, 1);
+      try {
+        const a = await send(t.reviewId, t.item, file, (loaded, total) => prog.set(file.name, loaded, total));
+        stored.push(a);
+        done(a);
+      } catch (e) { errors.push(uploadMessage(file, e)); }
+    }
+    setBusy(false);
+    input.value = '';
+    report(msg, stored, errors);
+    input.focus();
+  };
+  input.addEventListener('change', () => run(Array.from(input.files)));
+  acceptDrops(zone, run, () => busy);
   return { zone, run };
 }
 
@@ -217,6 +237,7 @@ export function updateEvidence() {
       await up.run(pending);
       if (submit) submit.disabled = false;
       const failed = up.zone.querySelector('.att-msg.error');
+      if (failed) failed.append(h('p', {}, 'The progress update itself was recorded; only the files named above are not attached.'));
       pending = [];
       dest = null;
       clear(chosen);
