@@ -158,7 +158,7 @@ function row(a, canDelete, onDeleted) {
   const li = h('li', { 'data-attachment': String(a.id) },
     h('a', { href: apiUrl(`attachments/${a.id}`).href, download: a.filename }, a.filename),
     h('span', { class: 'att-meta' }, ` · ${fmtSize(a.size)} · ${a.media_type} · ${who(a.uploaded_by)} · `, fmtDate(a.uploaded_at),
-      ' · SHA-256 ', h('code', { title: a.sha256, 'aria-label': `SHA-256 ${a.sha256}` }, `${a.sha256.slice(0, 12)}…`)));
+      ' · SHA-256 ', h('code', { title: a.sha256 }, `${a.sha256.slice(0, 12)}…`)));
   if (canDelete) {
     const prob = h('span', { class: 'field-error', role: 'alert' });
     li.append(' ', h('button', { type: 'button', class: 'danger small', on: { click: async () => {
