@@ -258,7 +258,7 @@ async function reviewEditor(id, focusSel) {
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
   const checkPanel = await completenessPanel(review, ctx);
-  await loadAttachments(review.id);
+  await loadAttachments(review);
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
 

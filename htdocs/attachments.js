@@ -9,14 +9,43 @@ import { h, clear, fmtDate, nextId } from './dom.js';
 import { loadNames, who } from './names.js';
 
 const lists = new Map(); // review id -> its attachments (GET v1/reviews/{id}/attachments)
+const updatesOf = new Map(); // review id -> Map('updates/<id>' -> the progress update + action_id)
 
-/** Loads the review's attachments once per render of the review page. */
-export async function loadAttachments(reviewId) {
-  const [data] = await Promise.all([get(`reviews/${reviewId}/attachments`), loadNames()]);
-  lists.set(String(reviewId), data.items || []);
+/**
+ * Loads the review's attachments once per render of the review page, and when some belong to
+ * progress updates, the updates of the review's actions (to show them on the action's card).
+ */
+export async function loadAttachments(review) {
+  const [data] = await Promise.all([get(`reviews/${review.id}/attachments`), loadNames()]);
+  const items = data.items || [];
+  lists.set(String(review.id), items);
+  const byUpdate = new Map();
+  if (items.some((a) => /^updates\//.test(a.item || ''))) {
+    const acts = review.actions || [];
+    const per = await Promise.all(acts.map((act) => get(`actions/${act.id}/updates`)));
+    per.forEach((l, i) => { for (const u of l.items || []) byUpdate.set(`updates/${u.id}`, { ...u, action_id: acts[i].id }); });
+  }
+  updatesOf.set(String(review.id), byUpdate);
 }
 
 const of = (reviewId, item) => (lists.get(String(reviewId)) || []).filter((a) => (a.item || null) === item);
+
+/** The files of an action's progress updates ('actions/4'), each with its update. */
+function ofUpdates(reviewId, item) {
+  const m = /^actions\/(\d+)$/.exec(item || '');
+  const ups = updatesOf.get(String(reviewId)) || new Map();
+  if (!m) return [];
+  return (lists.get(String(reviewId)) || []).map((a) => [a, ups.get(a.item)])
+    .filter(([, u]) => u && String(u.action_id) === m[1]);
+}
+
+function updateList(pairs) {
+  return h('ul', { class: 'att-list', 'aria-label': 'Files of progress updates' }, pairs.map(([a, u]) => {
+    const li = row(a, false);
+    li.append(h('span', { class: 'att-meta' }, ' · progress update of ', fmtDate(u.created_at), ` (${u.progress ?? '—'}%)`));
+    return li;
+  }));
+}
 
 export function fmtSize(n) {
   if (n < 1024) return `${n} B`;
@@ -187,8 +216,10 @@ export function attachmentPanel(review, item, { editable, heading }) {
     if (!items.length) list.append(h('li', { class: 'empty' }, 'No files attached.'));
   };
   render();
-  if (!editable && !of(rid, item).length) return document.createDocumentFragment();
+  const fromUpdates = ofUpdates(rid, item);
+  if (!editable && !of(rid, item).length && !fromUpdates.length) return document.createDocumentFragment();
   box.append(h('p', { class: 'att-heading' }, heading), list);
+  if (fromUpdates.length) box.append(h('p', { class: 'att-heading' }, 'From progress updates'), updateList(fromUpdates));
   if (editable) {
     const up = uploader(`Attach evidence files to ${item ? heading.replace(/^Evidence of /, '') : 'the review'}`, {
       target: () => ({ reviewId: rid, item }),

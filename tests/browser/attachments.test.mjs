@@ -201,6 +201,16 @@ test('the action owner attaches evidence to a progress update; the progress bar 
   assert.equal(items[0].sha256, sha(big));
   await shot(page, 'update-recorded');
   await ctx.close();
+  // the author sees the update's file on the action's card of the review
+  const author = await newUser(env, 'author');
+  await go(author.page, `#/reviews/${rev.id}`);
+  const box = author.page.locator(`.attachments[data-item="actions/${action.id}"]`);
+  const line = box.locator('ul[aria-label="Files of progress updates"] li');
+  assert.match(await line.textContent(), /patch-report\.txt · 3\.0 MiB · text\/plain · owner · .* · progress update of .* \(40%\)/);
+  assert.equal(await line.locator('button').count(), 0);
+  assert.equal(await box.locator('li[data-attachment]').count(), 1);
+  await shot(author.page, 'update-file-on-action');
+  await author.ctx.close();
 });
 
 test('once submitted the list is read-only (no upload, no delete); no serious accessibility issue', async () => {
