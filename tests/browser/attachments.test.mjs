@@ -97,6 +97,9 @@ test('upload by the file picker: listed with size, type, uploader and hash; the 
   assert.equal(download.suggestedFilename(), 'Attendance list 2026 (signed).txt');
   assert.equal(sha(readFileSync(await download.path())), sha(body));
   await shot(page, 'picker-uploaded');
+  // at 640 px (200 % zoom) the list and the drop zone do not make the page scroll sideways
+  await page.setViewportSize({ width: 640, height: 900 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 2), 'overflows at 640 px');
   await ctx.close();
 });
 
