@@ -3,7 +3,7 @@
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
 import { api, get, apiUrl, ApiError } from './api.js';
 import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
-import { loadAttachments, attachmentPanel, updateEvidence } from './attachments.js';
+import { loadAttachments, reviewEvidence, itemEvidence, updateEvidence } from './attachments.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
 } from './fields.js';
@@ -255,10 +255,10 @@ const TRANSITIONS = [
 async function reviewEditor(id, focusSel) {
   const { data: review } = await api('GET', `reviews/${id}`);
   const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
+  await loadAttachments(review);
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
   const checkPanel = await completenessPanel(review, ctx);
-  await loadAttachments(review);
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
 
@@ -277,7 +277,6 @@ async function reviewEditor(id, focusSel) {
     section('Workflow and reports', wf.childNodes.length ? wf : h('p', {}, 'No workflow step is open to you in this state.'), wfProblem, reportLinks(review.id)),
     checkPanel,
     reviewDetails(review, ctx),
-    section('Evidence', attachmentPanel(review, null, { editable: ctx.editable, heading: 'Files attached to the review' })),
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
     ...INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx)),
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
@@ -285,6 +284,7 @@ async function reviewEditor(id, focusSel) {
   );
   const target = focusSel && view.querySelector(focusSel);
   (target || h2).focus();
+  reviewEvidence(view, review, editable);
 }
 
 async function transition(review, t, ctx) {
@@ -387,7 +387,7 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
   const sec = section(`${title} (${items.length})`);
   sec.dataset.kind = opts.cat || kind;
   const list = h('div', { class: 'items' });
-  for (const it of items) list.append(itemView(kind, it, fds, ctx));
+  for (const it of items) list.append(itemEvidence(itemView(kind, it, fds, ctx), ctx, kind, it));
   if (!items.length) list.append(h('p', { class: 'empty' }, 'None recorded.'));
   sec.append(list);
   if (ctx.editable) {
@@ -410,7 +410,7 @@ function itemView(kind, it, fds, ctx) {
   const art = h('article', { class: 'item', 'data-id': String(it.id) });
   const head = h('h4', {}, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
   const details = dl(fds.map((fd) => [label(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
-  art.append(head, details, kind === 'attendees' ? '' : attachmentPanel(ctx.review, `${kind}/${it.id}`, { editable: ctx.editable, heading: `Evidence of ${it.ref}` }));
+  art.append(head, details);
   const trkFds = fds.filter((fd) => fd.trk);
   const canEdit = ctx.editable || (ctx.tracking && trkFds.length);
   if (canEdit) {
@@ -476,11 +476,10 @@ function progressForm(actionId, action) {
   const idField = actionId ? null : h('div', { class: 'field' }, h('label', { for: sid }, 'Action number (id)'),
     h('input', { id: sid, type: 'number', min: 1, required: true, 'data-field': 'action_id', name: 'action_id' }),
     h('p', { class: 'field-error', 'data-error-for': 'action_id', hidden: true }));
-  const evidence = action && action.review_id ? updateEvidence() : null;
   const form = h('form', { class: 'item-form progress', novalidate: true, 'aria-label': action ? `Progress of ${action.ref}` : 'Progress update' },
     h('div', { class: 'form-problem' }), idField,
     h('div', { class: 'grid' }, buildFields(fds, action ? { status: action.status, progress: action.progress } : null, null, 'pu')),
-    evidence ? evidence.field : '', h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -496,6 +495,7 @@ function progressForm(actionId, action) {
       await route();
     } catch (e) { formError(form, e); }
   });
+  const evidence = updateEvidence(form, action);
   return form;
 }
 

@@ -236,12 +236,30 @@ async function newestUpdate(actionId) {
   return Math.max(...(list.items || []).map((u) => u.id));
 }
 
+/** The review's own files, placed after its "Review details" section. */
+export function reviewEvidence(view, review, editable) {
+  const sec = h('section', { class: 'card', 'aria-labelledby': 'evidence-h' }, h('h3', { id: 'evidence-h' }, 'Evidence'),
+    attachmentPanel(review, null, { editable, heading: 'Files attached to the review' }));
+  const details = Array.from(view.querySelectorAll('section.card')).find((x) => x.querySelector('h3')?.textContent === 'Review details');
+  if (details) details.after(sec); else view.append(sec);
+}
+
+/** An item's card with its files after its details (attendees have none). */
+export function itemEvidence(art, ctx, kind, it) {
+  if (kind === 'attendees') return art;
+  const panel = attachmentPanel(ctx.review, `${kind}/${it.id}`, { editable: ctx.editable, heading: `Evidence of ${it.ref}` });
+  const dl = art.querySelector('dl');
+  if (dl) dl.after(panel); else art.append(panel);
+  return art;
+}
+
 /**
- * For the action's progress update form: a picker/drop zone whose files are kept until the
- * update is recorded; upload(reviewId, actionId) then sends them to the action's newest
- * update (true when all were stored).
+ * For the action's progress update form: a picker/drop zone (before its buttons) whose files
+ * are kept until the update is recorded; upload(reviewId, actionId) then sends them to the
+ * action's newest update (true when all were stored). Null without an action of a review.
  */
-export function updateEvidence() {
+export function updateEvidence(form, action) {
+  if (!action || !action.review_id) return null;
   let pending = [];
   let dest = null;
   const chosen = h('ul', { class: 'att-list', 'aria-label': 'Files to attach to this progress update' });
@@ -258,6 +276,7 @@ export function updateEvidence() {
   input.addEventListener('change', () => { if (!dest) keep(Array.from(input.files)); }, { capture: true });
   up.zone.addEventListener('drop', (ev) => { if (!dest) keep(Array.from((ev.dataTransfer && ev.dataTransfer.files) || [])); }, { capture: true });
   up.zone.append(chosen);
+  form.querySelector('.buttons').before(up.zone);
   return {
     field: up.zone,
     async upload(reviewId, actionId) {
