@@ -29,6 +29,7 @@ static const isms_route routes[] = {
     {"v1/reviews/{id}/report", {RD(isms_op_report_review)}},
     {"v1/reviews/{id}/evidence", {RD(isms_op_evidence)}},
     {"v1/reviews/{id}/waivers", {TR(M_POST, isms_op_waive)}},
+    {"v1/reviews/{id}/refresh-d4", {WR(M_POST, isms_op_d4_refresh)}},
     {"v1/reviews/{id}/{wf}", {TR(M_POST, isms_op_workflow)}},
     {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
     {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
@@ -45,6 +46,8 @@ static const isms_route routes[] = {
     {"v1/calendar.ics", {RD(isms_op_calendar)}},
     {"v1/objectives/{id}/measurements", {OWN(isms_op_measurements),
                                          TR(M_POST, isms_op_measurement_create)}},
+    {"v1/objectives/{id}/revisions", {OWN(isms_op_objective_revisions),
+                                      WR(M_POST, isms_op_objective_revision_create)}},
 };
 
 const isms_route *isms_route_match(isms_req *q)
