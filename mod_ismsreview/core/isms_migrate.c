@@ -178,7 +178,7 @@ static isms_db_status apply_one(isms_conn *c, apr_pool_t *p, const isms_migratio
     return isms_conn_exec(c, isms_sql_text(q), NULL, err);
 }
 
-static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
+static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int upto, int *applied,
                                     const char **err)
 {
     const isms_dialect *d = isms_conn_dialect(c);
@@ -199,7 +199,7 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
         }
     }
     if ((st = isms_migrate_current(c, p, &current, err)) != ISMS_DB_OK) return st;
-    for (v = current + 1; v <= isms_migrate_expected(d->name); v++) {
+    for (v = current + 1; v <= upto; v++) {
         for (m = isms_migrations; m->driver; m++) {
             if (strcmp(m->driver, d->name) == 0 && m->version == v) break;
         }
@@ -215,13 +215,20 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
 
 isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err)
 {
+    return isms_migrate_apply_to(c, p, isms_migrate_expected(isms_conn_dialect(c)->name),
+                                 applied, err);
+}
+
+isms_db_status isms_migrate_apply_to(isms_conn *c, apr_pool_t *p, int upto, int *applied,
+                                     const char **err)
+{
     isms_db_status st;
 
     const char *unlock = isms_conn_dialect(c)->migration_unlock, *uerr = NULL;
 
     *applied = 0;
     if ((st = isms_conn_begin(c, 1, err)) != ISMS_DB_OK) return st;
-    st = apply_pending(c, p, applied, err);
+    st = apply_pending(c, p, upto, applied, err);
     if (st != ISMS_DB_OK) {
         isms_conn_rollback(c);
         *applied = 0;

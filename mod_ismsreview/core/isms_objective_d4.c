@@ -141,12 +141,31 @@ static json_t *counts(const json_t *objs)
     return m;
 }
 
+/* The input's trend: the objectives' common trend over the period, MIXED when they differ,
+ * none while no objective has data in both periods. */
+static const char *overall_trend(const json_t *trends)
+{
+    const char *t = NULL, *u;
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(trends, i, v) {
+        u = json_string_value(v);
+        if (!strcmp(u, "INSUFFICIENT_DATA")) continue;
+        if (t && strcmp(t, u) != 0) return "MIXED";
+        t = u;
+    }
+    return t;
+}
+
 static isms_db_status set_metrics(isms_ctx *ctx, long long input_id, const json_t *objs,
-                                  const char **err)
+                                  const json_t *trends, const char **err)
 {
     json_t *set = isms_json_pool(ctx->pool, json_object());
+    const char *t = overall_trend(trends);
 
     json_object_set_new(set, "metrics", counts(objs));
+    if (t) json_object_set_new(set, "trend", json_string(t));
     return isms_rec_update(ctx, isms_entity_by_kind("input"), input_id, set, -1, NULL, err);
 }
 
@@ -154,7 +173,7 @@ isms_db_status isms_d4_refresh(isms_ctx *ctx, const json_t *review, const char *
 {
     long long rid = jint(review, "id"), input_id;
     const char *from, *to;
-    json_t *objs, *o, *period;
+    json_t *objs, *o, *period, *trends;
     isms_sql *q;
     isms_db_status st = live_objectives(ctx, rid, &objs, err);
     size_t i;
@@ -166,12 +185,14 @@ isms_db_status isms_d4_refresh(isms_ctx *ctx, const json_t *review, const char *
     isms_sql_appendf(q, "DELETE FROM objective_snapshot WHERE input_id = %d", input_id);
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     review_period(ctx, review, &from, &to);
+    trends = isms_json_pool(ctx->pool, json_array());
     json_array_foreach(objs, i, o) {
         if ((st = isms_kpi_period(ctx, o, from, to, &period, err)) != ISMS_DB_OK) return st;
         isms_json_pool(ctx->pool, period);
+        json_array_append(trends, json_object_get(period, "trend"));
         if ((st = insert_snapshot(ctx, rid, input_id, o, period, err)) != ISMS_DB_OK) return st;
     }
-    return set_metrics(ctx, input_id, objs, err);
+    return set_metrics(ctx, input_id, objs, trends, err);
 }
 
 isms_db_status isms_d4_snapshots(isms_ctx *ctx, json_t *input, const char **err)

@@ -112,6 +112,7 @@ static const xtable tables[] = {
     {"resource_req", {"id"}, 0},
     {"communication", {"id"}, 0},
     {"action_snapshot", {"id"}, 0},
+    {"objective_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
     {"objective_revision", {"id"}, 0},
     {"kpi_measurement", {"id"}, 0},

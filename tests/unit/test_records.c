@@ -514,6 +514,10 @@ START_TEST(every_entity_round_trip)
         const char *key;
         const isms_field *f;
 
+        /* objective_id names an objective of the register to revise: the synthetic one does
+         * not exist (the register has its own tests) */
+        if (strcmp(e->kind, "objective") == 0) json_object_del(doc, "objective_id");
+
         if (i == 0) {
             r = isms_test_review_create(&alice, doc);
             id = isms_test_created_id(r);
@@ -546,6 +550,10 @@ START_TEST(every_entity_round_trip)
             v = json_object_get(got, f->name);
             if (f->flags & (ISMS_SERVER | ISMS_NOCOL)) continue;
             ck_assert_msg(v != NULL, "%s.%s missing", e->kind, f->name);
+            if (strcmp(f->name, "objective_id") == 0) {      /* a new objective is its own */
+                ck_assert_int_eq(json_integer_value(v), id);
+                continue;
+            }
             if (json_object_get(doc, f->name)) {
                 ck_assert_msg(json_equal(v, json_object_get(doc, f->name)), "%s.%s", e->kind,
                               f->name);
