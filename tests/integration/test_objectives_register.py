@@ -177,6 +177,21 @@ def test_later_review_revises_objective_and_keeps_history(api):
     assert srev["prior_state"]["kpi"]["target"] == 10
     assert generated_d4(sealed)["objective_snapshots"][0]["latest_value"] == 9
 
+    # the reports: the record shows the revision and what it changed, input d4's snapshot;
+    # the dashboard the register, each objective once
+    st, _, html = api.call("GET", "v1/reviews/%d/report?format=html" % rid2)
+    assert st == 200
+    html = html.decode() if isinstance(html, bytes) else html
+    assert "Changed by this review" in html
+    assert "Target met in H2; tighten it." in html and "Mean in period" in html
+    st, _, csv = api.call("GET", "v1/reviews/%d/report?format=csv" % rid2)
+    csv = csv.decode() if isinstance(csv, bytes) else csv
+    assert "revision_type: TARGET_REVISED" in csv and "objective_snapshot," in csv
+    dash = api.get("v1/reports/dashboard?format=json")
+    mine = [o for o in dash["objectives"] if o["objective_id"] == oid]
+    assert len(mine) == 1 and mine[0]["revision_no"] == 2, dash["objectives"]
+    assert mine[0]["measurement_count"] == 6
+
     # review 3 starts from the register as review 2 left it
     r3 = api.post("v1/reviews", wh.review_body("Review 3", planned_date="2027-03-10",
                                                held_from="2027-03-10", held_to="2027-03-10",
