@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run the integration suite: tests/integration/run.sh [pytest args]
 # Usable as an automake TESTS entry: the cwd may be the build tree; the sources are found via
 # $srcdir or this script's own location, the build tree via $ISMS_BUILDDIR or the cwd.
@@ -29,5 +30,10 @@ extra=""
 [ -w "$repo" ] || extra="-p no:cacheprovider"
 
 cd "$repo" || exit 99
+# the whole directory unless test files or node ids are given
+what=tests/integration
+for a in "$@"; do
+    case $a in *.py|*.py::*) what="" ;; esac
+done
 # shellcheck disable=SC2086
-exec "$PYTHON" -m pytest -q -ra $extra tests/integration "$@"
+exec "$PYTHON" -m pytest -q -ra $extra $what "$@"
