@@ -55,25 +55,40 @@ json_t *isms_objective_state(const json_t *row)
     return s;
 }
 
-isms_result isms_objective_current(isms_ctx *ctx, long long oid, long long skip_review,
-                                   json_t **row)
+/* The rows of objective oid (pool-owned): its current revision (ignoring review
+ * skip_review), or every revision in order. */
+static isms_result identity_rows(isms_ctx *ctx, long long oid, int current,
+                                 long long skip_review, json_t **rows)
 {
     const isms_entity *e = isms_entity_by_kind("objective");
     isms_sql *q = isms_rec_select_sql(ctx, e);
     isms_result ok = {0};
     const char *err = NULL;
-    json_t *rows;
     isms_db_status st;
 
-    isms_sql_appendf(q, " WHERE objective_id = %d AND ", oid);
-    isms_objective_current_sql(q, skip_review);
-    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
+    isms_sql_appendf(q, " WHERE objective_id = %d", oid);
+    if (current) {
+        isms_sql_appendf(q, " AND ");
+        isms_objective_current_sql(q, skip_review);
+    }
+    else isms_sql_appendf(q, " ORDER BY revision_no");
+    if ((st = isms_rec_fetch(ctx, e, q, rows, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    isms_json_pool(ctx->pool, rows);
+    isms_json_pool(ctx->pool, *rows);
+    return ok;
+}
+
+isms_result isms_objective_current(isms_ctx *ctx, long long oid, long long skip_review,
+                                   json_t **row)
+{
+    json_t *rows;
+    isms_result r = identity_rows(ctx, oid, 1, skip_review, &rows);
+
+    if (r.status) return r;
     if (!json_array_size(rows)) return isms_res_not_found(ctx, "objective");
     *row = json_array_get(rows, 0);
-    return ok;
+    return r;
 }
 
 static isms_result already_revised(isms_ctx *ctx, long long rid, long long oid)
@@ -212,18 +227,11 @@ isms_db_status isms_objective_touch(isms_ctx *ctx, long long oid, const char **e
 static isms_result revision_rows(isms_ctx *ctx, long long oid, json_t **items)
 {
     const isms_entity *e = isms_entity_by_kind("objective");
-    isms_sql *q = isms_rec_select_sql(ctx, e);
-    isms_result ok = {0};
-    const char *err = NULL;
     json_t *rows;
-    isms_db_status st;
+    isms_result ok = identity_rows(ctx, oid, 0, 0, &rows);
     size_t i;
 
-    isms_sql_appendf(q, " WHERE objective_id = %d ORDER BY revision_no", oid);
-    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    isms_json_pool(ctx->pool, rows);
+    if (ok.status) return ok;
     *items = isms_json_pool(ctx->pool, json_array());
     for (i = 0; i < json_array_size(rows); i++) {
         json_array_append_new(*items, isms_present(ctx, e, json_array_get(rows, i)));

@@ -100,7 +100,7 @@ static int cmd_migrate(apr_pool_t *p, isms_conn *c, const char *upto_arg)
         long v = strtol(upto_arg, &end, 10);
         if (!*upto_arg || *end || v < 1 || v > expected) {
             fprintf(stderr, "ismsreview-admin: migrate N: N must be a schema version from 1 "
-                            "to %d\n", expected);
+                            "to %d; see `ismsreview-admin --help`\n", expected);
             return EXIT_USAGE;
         }
         upto = (int)v;

@@ -287,6 +287,9 @@ def admin(db_args, *args):
 def test_migration_007_keeps_every_measurement(backend, make_httpd):
     if backend.dbdir:
         harness._chown_service(backend.dbdir)
+    for bad in ("0", "99", "6x"):
+        rc, out = admin(backend.db_args, "migrate", bad)
+        assert rc == 2 and "--help" in out, out
     rc, out = admin(backend.db_args, "migrate", "6")
     assert rc == 0 and "schema version 6" in out, out
     for sql in OLD_ROWS:
