@@ -115,11 +115,13 @@ static const xtable tables[] = {
     {"action_snapshot", {"id"}, 0},
     {"objective_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
+    {"attachment", {"id"}, 0},     /* rows only: the files are under ISMSReviewEvidenceDir */
     {"objective_revision", {"id"}, 0},
     {"kpi_measurement", {"id"}, 0},
     {"workflow_transition", {"id"}, 0},
     {"approval", {"id"}, 0},
     {"waiver", {"id"}, 0},
+    {"person", {"id"}, 0},
     {"review_version", {"id"}, 0},
     {"audit_event", {"seq"}, 0},
     {"audit_head", {"id"}, 1},

@@ -283,6 +283,10 @@ def admin(db_args, *args):
     return p.returncode, (p.stdout or "") + (p.stderr or "")
 
 
+def ledger(backend):
+    return [int(r[0]) for r in backend.query("SELECT version FROM schema_version")]
+
+
 @pytest.mark.no_migrate
 def test_migration_007_keeps_every_measurement(backend, make_httpd):
     if backend.dbdir:
@@ -291,11 +295,12 @@ def test_migration_007_keeps_every_measurement(backend, make_httpd):
         rc, out = admin(backend.db_args, "migrate", bad)
         assert rc == 2 and "--help" in out, out
     rc, out = admin(backend.db_args, "migrate", "6")
-    assert rc == 0 and "schema version 6" in out, out
+    assert rc == 0, out
+    assert ledger(backend) and max(ledger(backend)) <= 6, ledger(backend)
     for sql in OLD_ROWS:
         backend.query(sql)
     rc, out = admin(backend.db_args, "migrate")
-    assert rc == 0 and "applied 1 migration" in out, out
+    assert rc == 0 and 7 in ledger(backend), out
 
     h = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(h)
@@ -320,3 +325,4 @@ def test_migration_007_keeps_every_measurement(backend, make_httpd):
     assert (rev["objective_id"], rev["revision_no"], rev["revision_type"]) == \
         (71, 2, "ACHIEVED_CLOSED")
     assert rev["measurement_count"] == 3
+
