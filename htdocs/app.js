@@ -1,10 +1,15 @@
 // The ISMS management review UI: hash-routed screens over the JSON API beside this page.
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
-import { api, get, apiUrl, ApiError } from './api.js';
+import { api, get, apiUrl, ApiError, newKey } from './api.js';
 import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
+  fieldLabel, datesValid,
 } from './fields.js';
+import { submitOnce, once, markClean, mayLeave, installLeaveGuard } from './guard.js';
+import { showConflict } from './conflict.js';
+import { workflowStatus, approvedByMe } from './workflow.js';
+import { progressHistory } from './progress.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -23,13 +28,14 @@ function notify(text, kind = 'ok') {
 function problemBox(err, onReload) {
   const box = h('div', { class: 'problem', role: 'alert' });
   if (err instanceof ApiError && err.status === 412) {
-    box.append(h('p', {}, 'Someone changed this record after you loaded it (412 Precondition Failed). '
-      + 'Your change was not saved. Reload to see the current version, then make your change again.'),
+    box.append(h('p', {}, 'Not saved: someone changed this record after you loaded it. '
+      + 'Reload to see the current version, then make your change again.'),
     h('button', { type: 'button', class: 'reload', on: { click: () => (onReload ? onReload() : route()) } }, 'Reload'));
   } else if (err instanceof ApiError) {
-    box.append(h('p', {}, `${err.status} ${err.problem.title || ''}: ${err.message}`));
+    const title = err.problem.title && err.problem.title !== err.message ? `${err.problem.title}: ` : '';
+    box.append(h('p', {}, `${title}${err.message}`));
     const list = err.problem.errors || [];
-    if (list.length) box.append(h('ul', {}, list.map((e) => h('li', {}, `${e.field || ''}: ${e.message || e.code}`))));
+    if (list.length) box.append(h('ul', {}, list.map((e) => h('li', {}, `${e.field ? `${fieldLabel(String(e.field).split(/[.[]/)[0])}: ` : ''}${e.message || e.code}`))));
   } else {
     box.append(h('p', {}, String(err && err.message ? err.message : err)));
   }
@@ -162,7 +168,10 @@ async function dashboard() {
         { title: 'Due', render: (a) => fmtDate(a.due_date) }, { title: 'Days overdue', key: 'days_overdue' },
       ], d.overdue_actions) : h('p', {}, 'None.')),
     section('Actions by owner', (d.actions_by_owner || []).length
-      ? table(Object.keys(d.actions_by_owner[0]).map((k) => ({ title: label(k), key: k })), d.actions_by_owner)
+      ? table([
+        { title: 'Owner', key: 'owner' }, { title: 'Open', key: 'open_count' },
+        { title: 'Overdue', key: 'overdue_count' }, { title: 'Total', key: 'total_count' },
+      ], d.actions_by_owner)
       : h('p', {}, 'None.')),
     section('Objectives', (d.objectives || []).length
       ? table([
@@ -219,14 +228,16 @@ function newReviewForm() {
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'New review' },
     h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, null, null, 'new')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Create review')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     try {
-      const r = await api('POST', 'reviews', collect(form, fds, null));
+      const r = await api('POST', 'reviews', collect(form, fds, null), null, null, key);
       notify(`Review ${r.data.ref} created.`);
+      markClean(form);
       location.hash = `#/reviews/${r.data.id}`;
-    } catch (e) { formError(form, e); }
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
   return section('New review', form);
 }
@@ -251,6 +262,7 @@ const TRANSITIONS = [
 
 async function reviewEditor(id, focusSel) {
   const { data: review } = await api('GET', `reviews/${id}`);
+  const history = await get(`reviews/${id}/history`);
   const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
@@ -262,15 +274,18 @@ async function reviewEditor(id, focusSel) {
   for (const t of TRANSITIONS) {
     if (!has(t.role) || !t.from.includes(review.status)) continue;
     if (t.v1 && review.version > 1) continue;
-    if (t.a === 'approve' && (sameUser(review.author) || sameUser(review.submitted_by))) continue;
-    wf.append(h('button', { type: 'button', class: t.a === 'approve' || t.a === 'submit' ? 'primary' : '', 'data-action': t.a, on: { click: () => transition(review, t, ctx) } }, t.text));
+    if (t.a === 'approve' && (sameUser(review.author) || sameUser(review.submitted_by) || approvedByMe(review, history, me.user))) continue;
+    const btn = h('button', { type: 'button', class: t.a === 'approve' || t.a === 'submit' ? 'primary' : '', 'data-action': t.a, on: { click: () => once(btn, () => transition(review, t, ctx)) } }, t.text);
+    wf.append(btn);
   }
   const wfProblem = h('div', { class: 'wf-problem', 'aria-live': 'polite' });
 
   view.append(
     h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${review.author} · planned ${''}`, fmtDate(review.planned_date),
       review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
-    section('Workflow and reports', wf.childNodes.length ? wf : h('p', {}, 'No workflow step is open to you in this state.'), wfProblem, reportLinks(review.id)),
+    section('Workflow and reports', workflowStatus(review, history),
+      wf.childNodes.length ? wf : h('p', { class: 'meta' }, approvedByMe(review, history, me.user) ? 'You have approved this version.' : 'No workflow step is open to you now.'),
+      wfProblem, reportLinks(review.id)),
     checkPanel,
     reviewDetails(review, ctx),
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
@@ -288,7 +303,7 @@ async function transition(review, t, ctx) {
   const box = view.querySelector('.wf-problem');
   clear(box);
   try {
-    await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag);
+    await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag, null, newKey());
     notify(`${t.text}: done.`);
     if (t.a === 'amend') location.hash = `#/reviews/${review.id}`;
     await ctx.reload('.workflow');
@@ -298,6 +313,7 @@ async function transition(review, t, ctx) {
       box.append(h('p', {}, 'The completeness check found blocking errors; see the panel below.'));
     }
     box.querySelector('button, p')?.setAttribute('tabindex', '-1');
+    box.scrollIntoView({ block: 'center' });
     box.querySelector('button, p')?.focus();
   }
 }
@@ -318,7 +334,8 @@ async function completenessPanel(review, ctx) {
         if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
         if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
           waived.add(x.rule);
-          return h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => waive(review, x.rule, ctx) } }, `Waive ${x.rule}`);
+          const b = h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => once(b, () => waive(review, x.rule, ctx)) } }, `Waive ${x.rule}`);
+          return b;
         }
         return 'Open';
       } },
@@ -331,7 +348,7 @@ async function waive(review, rule, ctx) {
   const justification = await askText(`Waive ${rule}`, { required: true, fieldLabel: 'Justification', okText: 'Waive' });
   if (justification === null) return;
   try {
-    await api('POST', `reviews/${review.id}/waivers`, { rule, justification });
+    await api('POST', `reviews/${review.id}/waivers`, { rule, justification }, null, null, newKey());
     notify(`${rule} waived.`);
     await ctx.reload('.check h3');
   } catch (e) { notify(`Waiver refused: ${e.message}`, 'error'); }
@@ -340,21 +357,31 @@ async function waive(review, rule, ctx) {
 function reviewDetails(review, ctx) {
   const fds = KINDS.review;
   if (!ctx.editable) {
-    return section('Review details', dl(fds.map((fd) => [label(fd.n), display(fd, review[fd.n], review)])));
+    return section('Review details', dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, review[fd.n], review)])));
   }
+  let base = review;
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'Review details' },
     h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, review, ctx, 'rv')),
+    h('div', { class: 'form-conflict' }),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Save review details')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async () => {
     clearErrors(form);
-    const body = collect(form, fds, review);
-    if (!Object.keys(body).length) { notify('Nothing changed.'); return; }
+    if (!datesValid(form)) return false;
+    const body = collect(form, fds, base);
+    if (!Object.keys(body).length) { notify('Nothing changed.'); return true; }
     try {
-      await api('PATCH', `reviews/${review.id}`, body, review.etag);
+      await api('PATCH', `reviews/${review.id}`, body, base.etag);
       notify('Review details saved.');
+      markClean(form);
       await ctx.reload('#page-title');
-    } catch (e) { formError(form, e, () => ctx.reload()); }
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        await showConflict({ form, fds, base, ctx, prefix: 'rv', show: (fd, v) => display(fd, v, review),
+          fetchCurrent: () => get(`reviews/${review.id}`), onRebased: (cur) => { base = cur; }, onDiscard: () => { markClean(form); ctx.reload(); } });
+      } else formError(form, e, () => ctx.reload());
+      return false;
+    }
   });
   return section('Review details', form);
 }
@@ -388,7 +415,7 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
   if (ctx.editable) {
     const add = h('button', { type: 'button', class: 'add', on: { click: () => {
       add.hidden = true;
-      const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { form.remove(); add.hidden = false; add.focus(); });
+      const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { markClean(form); form.remove(); add.hidden = false; add.focus(); });
       sec.append(form);
       form.querySelector('input, select, textarea')?.focus();
     } } }, `Add ${addLabel(kind)}`);
@@ -403,9 +430,15 @@ function addLabel(kind) {
 
 function itemView(kind, it, fds, ctx) {
   const art = h('article', { class: 'item', 'data-id': String(it.id) });
-  const head = h('h4', {}, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
-  const details = dl(fds.map((fd) => [label(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
+  const head = h('h4', { tabindex: '-1' }, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
+  const details = dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
   art.append(head, details);
+  if (kind === 'actions' && !ctx.editable) {
+    // once a review left the draft, an action is tracked through the register's progress updates
+    art.append(progressHistory(it));
+    if (ctx.tracking || (me.user && it.owner === me.user)) art.append(progressButton(it, art));
+    return art;
+  }
   const trkFds = fds.filter((fd) => fd.trk);
   const canEdit = ctx.editable || (ctx.tracking && trkFds.length);
   if (canEdit) {
@@ -413,19 +446,20 @@ function itemView(kind, it, fds, ctx) {
     btns.append(h('button', { type: 'button', on: { click: () => {
       btns.hidden = true;
       details.hidden = true;
-      const form = itemForm(kind, it, ctx.editable ? fds : trkFds, ctx, null, () => { form.remove(); btns.hidden = false; details.hidden = false; btns.querySelector('button').focus(); });
+      const form = itemForm(kind, it, ctx.editable ? fds : trkFds, ctx, null, () => { markClean(form); form.remove(); btns.hidden = false; details.hidden = false; btns.querySelector('button').focus(); });
       art.append(form);
       form.querySelector('input, select, textarea')?.focus();
     } } }, `Edit ${it.ref}`));
     if (ctx.editable) {
-      btns.append(h('button', { type: 'button', class: 'danger', on: { click: async () => {
+      const del = h('button', { type: 'button', class: 'danger', on: { click: () => once(del, async () => {
         if (!window.confirm(`Delete ${it.ref}?`)) return;
         try {
           await api('DELETE', `reviews/${ctx.review.id}/${kind}/${it.id}`, undefined, it.etag);
           notify(`${it.ref} deleted.`);
           await ctx.reload(`[data-kind="${kind}"] h3`);
         } catch (e) { art.append(problemBox(e, () => ctx.reload())); }
-      } } }, `Delete ${it.ref}`));
+      }) } }, `Delete ${it.ref}`);
+      btns.append(del);
     }
     art.append(btns);
   }
@@ -433,28 +467,41 @@ function itemView(kind, it, fds, ctx) {
 }
 
 function itemForm(kind, item, fds, ctx, fixed, onCancel) {
+  let base = item;
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': item ? `Edit ${item.ref}` : `New ${addLabel(kind)}` },
     h('div', { class: 'form-problem' }),
-    fixed && fixed.category ? h('p', { class: 'hint' }, `Category: ${fixed.category}`) : null,
     h('div', { class: 'grid' }, buildFields(fds, item, ctx, kind)),
+    h('div', { class: 'form-conflict' }),
     h('div', { class: 'buttons' },
-      h('button', { type: 'submit', class: 'primary' }, item ? 'Save' : `Add ${addLabel(kind)}`),
+      h('button', { type: 'submit', class: 'primary' }, item ? `Save ${item.ref}` : `Add ${addLabel(kind)}`),
       h('button', { type: 'button', on: { click: onCancel } }, 'Cancel')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  const where = `[data-kind="${(fixed && fixed.category) || kind}"]`;
+  submitOnce(form, async (key) => {
     clearErrors(form);
-    const body = collect(form, fds, item);
+    if (!datesValid(form)) return false;
+    const body = collect(form, fds, base);
     try {
+      let id = item && item.id;
       if (item) {
-        if (!Object.keys(body).length) { notify('Nothing changed.'); onCancel(); return; }
-        await api('PATCH', `reviews/${ctx.review.id}/${kind}/${item.id}`, body, item.etag);
+        if (!Object.keys(body).length) { notify('Nothing changed.'); onCancel(); return true; }
+        await api('PATCH', `reviews/${ctx.review.id}/${kind}/${item.id}`, body, base.etag);
         notify(`${item.ref} saved.`);
       } else {
-        const r = await api('POST', `reviews/${ctx.review.id}/${kind}`, { ...(fixed || {}), ...body });
+        const r = await api('POST', `reviews/${ctx.review.id}/${kind}`, { ...(fixed || {}), ...body }, null, null, key);
         notify(`${r.data.ref} added.`);
+        id = r.data.id;
       }
-      await ctx.reload(`[data-kind="${(fixed && fixed.category) || kind}"] h3`);
-    } catch (e) { formError(form, e, () => ctx.reload()); }
+      markClean(form);
+      await ctx.reload(`${where} article[data-id="${id}"] h4`);
+      return true;
+    } catch (e) {
+      if (item && e instanceof ApiError && e.status === 412) {
+        await showConflict({ form, fds, base, ctx, prefix: kind, show: (fd, v) => display(fd, v, ctx.review),
+          fetchCurrent: () => get(`reviews/${ctx.review.id}/${kind}/${item.id}`),
+          onRebased: (cur) => { base = cur; }, onDiscard: () => { markClean(form); ctx.reload(`${where} article[data-id="${item.id}"] h4`); } });
+      } else formError(form, e, () => ctx.reload());
+      return false;
+    }
   });
   return form;
 }
@@ -475,21 +522,40 @@ function progressForm(actionId, action) {
     h('div', { class: 'form-problem' }), idField,
     h('div', { class: 'grid' }, buildFields(fds, action ? { status: action.status, progress: action.progress } : null, null, 'pu')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     const id = actionId || form.querySelector('[data-field="action_id"]').value;
     const body = collect(form, fds, null);
     if (action) {
-      if (body.status === action.status && !('note' in body) && body.progress === action.progress) { notify('Nothing changed.'); return; }
+      if (body.status === action.status && !('note' in body) && body.progress === action.progress) { notify('Nothing changed.'); return true; }
     }
     try {
-      const r = await api('POST', `actions/${id}/updates`, body);
+      const r = await api('POST', `actions/${id}/updates`, body, null, null, key);
       notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
+      markClean(form);
       await route();
-    } catch (e) { formError(form, e); }
+      view.querySelector(`article[data-id="${id}"] h4`)?.focus();
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
   return form;
+}
+
+/** "Record progress of A-1": opens the progress form inside the action's card. */
+function progressButton(a, art) {
+  const btn = h('button', { type: 'button', class: 'record-progress', on: { click: () => {
+    btn.hidden = true;
+    const form = progressForm(a.id, a);
+    art.append(form);
+    form.querySelector('select, input')?.focus();
+  } } }, `Record progress of ${a.ref}`);
+  return btn;
+}
+
+/** MR-2026-01-A01 -> MR-2026-01: the reference of the review an item belongs to. */
+function reviewRef(itemRef) {
+  return String(itemRef || '').replace(/-[A-Z]+\d+$/, '');
 }
 
 async function actions(params) {
@@ -521,19 +587,12 @@ async function actions(params) {
   for (const a of list.items) {
     const canUpdate = has('author') || (me.user && a.owner === me.user);
     const art = h('article', { class: 'item', 'data-id': String(a.id) },
-      h('h4', {}, `${a.ref}: ${a.title} `, badge(a.status)),
+      h('h4', { tabindex: '-1' }, `${a.ref}: ${a.title} `, badge(a.status)),
       dl([['Owner', a.owner], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
-        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? `Review ${a.review_id}` : link(`#/reviews/${a.review_id}`, `Review ${a.review_id}`)]]));
-    if (canUpdate) {
-      const btn = h('button', { type: 'button', on: { click: () => {
-        btn.hidden = true;
-        const form = progressForm(a.id, a);
-        art.append(form);
-        form.querySelector('select, input')?.focus();
-      } } }, `Update progress of ${a.ref}`);
-      art.append(btn);
-    }
+        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
+      progressHistory(a));
+    if (canUpdate) art.append(progressButton(a, art));
     sec.append(art);
   }
 }
@@ -580,7 +639,7 @@ async function objectives() {
       ['Owner', o.owner], ['Status', label(o.status)],
       ['KPI', o.kpi ? `${o.kpi.name} (${label(o.kpi.direction)}), target ${o.kpi.target}${o.kpi.unit ? ` ${o.kpi.unit}` : ''}${o.kpi.baseline != null ? `, baseline ${o.kpi.baseline}` : ''}` : 'none'],
       ['Latest value', o.latest_measurement ? `${o.latest_measurement.value} (${fmtDate(o.latest_measurement.period_to).textContent})` : '—'],
-      ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? `Review ${o.review_id}` : link(`#/reviews/${o.review_id}`, `Review ${o.review_id}`)],
+      ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? reviewRef(o.ref) : link(`#/reviews/${o.review_id}`, reviewRef(o.ref))],
     ]));
     const chartBox = h('div', { class: 'chart-box' });
     art.append(chartBox);
@@ -611,15 +670,17 @@ function measurementForm(o) {
     o ? null : h('div', { class: 'field' }, h('label', { for: oid }, 'Objective number (id)'), h('input', { id: oid, type: 'number', min: 1, 'data-field': 'objective_id' })),
     h('div', { class: 'grid' }, buildFields(fds, null, null, 'ms')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Add measurement')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     const id = o ? o.id : form.querySelector('[data-field="objective_id"]').value;
     try {
-      const r = await api('POST', `objectives/${id}/measurements`, collect(form, fds, null));
+      const r = await api('POST', `objectives/${id}/measurements`, collect(form, fds, null), null, null, key);
       notify(`Measurement recorded${r.data && r.data.rag ? `: ${label(r.data.rag)}` : ''}.`);
+      markClean(form);
       if (me.roles.length) await route(); else form.reset();
-    } catch (e) { formError(form, e); }
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
   return form;
 }
@@ -725,8 +786,12 @@ async function main() {
   const who = document.getElementById('whoami');
   who.textContent = me.user ? `${me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
   if (!has('auditor') && !has('admin')) document.querySelector('nav a[href="#/audit"]')?.parentElement.remove();
-  if (!location.hash && !me.roles.length) location.hash = '#/actions';
-  window.addEventListener('hashchange', () => { statusEl.hidden = true; route(); });
+  // replaceState: setting location.hash here would render the first screen twice
+  if (!location.hash && !me.roles.length) history.replaceState(null, '', '#/actions');
+  // the skip link moves focus to the content; as a hash link it would leave the screen
+  document.querySelector('a.skip')?.addEventListener('click', (ev) => { ev.preventDefault(); view.focus(); });
+  installLeaveGuard();
+  window.addEventListener('hashchange', () => { if (!mayLeave()) return; statusEl.hidden = true; route(); });
   await route();
   document.body.dataset.ready = 'true';
 }

@@ -148,7 +148,8 @@ export const KINDS = {
 
 // Short display text for an item of a collection.
 export function itemTitle(kind, it) {
-  const t = it.title || it.name || it.statement || it.description || it.what_type || it.resource_type || '';
+  const t = kind === 'attendees' ? [it.name, it.title].filter(Boolean).join(', ')
+    : it.title || it.name || it.statement || it.description || label(it.what_type || it.resource_type || '');
   return String(t).length > 90 ? `${String(t).slice(0, 87)}…` : String(t);
 }
 
@@ -159,7 +160,7 @@ const LABELS = {
   progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
 };
 
-function fieldLabel(n) {
+export function fieldLabel(n) {
   if (LABELS[n]) return LABELS[n];
   return label(n).replace(/\bid\b/i, 'ID').replace(/ ids$/i, 's').replace(/933/, '9.3.3');
 }
@@ -282,7 +283,7 @@ function isEmpty(v) {
   return v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 }
 
-function same(a, b) {
+export function same(a, b) {
   if (isEmpty(a) && isEmpty(b)) return true;
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -343,4 +344,19 @@ export function showFieldErrors(form, errors) {
   }
   if (first) first.focus();
   return rest;
+}
+
+/** Dates the browser could not read (typed partly or impossibly): a message next to each,
+ *  before anything is sent. Returns true when the form may be sent. */
+export function datesValid(form) {
+  let first = null;
+  form.querySelectorAll('input[type="date"]').forEach((el) => {
+    if (!el.validity.badInput) return;
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(el.dataset.field)}"]`);
+    if (slot) { slot.hidden = false; slot.textContent = 'This is not a complete date: enter day, month and year, or clear the field.'; }
+    el.setAttribute('aria-invalid', 'true');
+    first = first || el;
+  });
+  if (first) first.focus();
+  return !first;
 }

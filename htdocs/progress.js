@@ -1,0 +1,30 @@
+// The progress history of an action (who, when, what) from GET v1/actions/{id}/updates.
+import { get } from './api.js';
+import { h, fmtDate, label, table } from './dom.js';
+
+function what(u) {
+  return [
+    u.status ? label(u.status) : null,
+    u.progress != null ? `${u.progress}%` : null,
+    u.due_date ? `due date moved to ${u.due_date}${u.reason ? ` (${u.reason})` : ''}` : null,
+  ].filter(Boolean).join(' · ');
+}
+
+/** A section listing the updates, newest first; loads into the returned element. */
+export function progressHistory(action) {
+  const box = h('div', { class: 'progress-history', 'data-action-id': String(action.id) });
+  const load = async () => {
+    try {
+      const r = await get(`actions/${action.id}/updates`);
+      const items = [...(r.items || [])].reverse();
+      box.replaceChildren(items.length ? table([
+        { title: 'When', render: (u) => fmtDate(u.created_at) }, { title: 'Who', key: 'created_by' },
+        { title: 'Update', render: what }, { title: 'Note', key: 'note' }, { title: 'Evidence', key: 'evidence_ref' },
+      ], items, `Progress history of ${action.ref}`) : h('p', { class: 'meta' }, `No progress recorded for ${action.ref} yet.`));
+    } catch (e) {
+      box.replaceChildren(h('p', { class: 'alert' }, `The progress history could not be loaded: ${e.message}`));
+    }
+  };
+  box.loaded = load();
+  return box;
+}
