@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Integration harness for mod_ismsreview: a real Apache httpd with the module loaded from the
 build tree, a throw-away PostgreSQL cluster, and the admin tool.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests that guard the tests: the harness's error-log check and its process cleanup."""
 
 import os
