@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A stale-version answer (412) on a form: the message appears at the button that was pressed
 // and takes the focus, the user's typed values stay in the form, the fields someone else
 // changed meanwhile are listed (before / now), and the edit can be re-applied on top of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Work neither doubled nor lost: a form writes once per submission (its controls disabled
 // while the request is in flight, one Idempotency-Key per submission that a retry reuses),
 // and leaving a page with unsaved changes asks first (reload, close, back, in-app links).

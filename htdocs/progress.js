@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The progress history of an action (who, when, what) from GET v1/actions/{id}/updates.
 import { get } from './api.js';
 import { h, fmtDate, label, table } from './dom.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where a review stands: its status in words, the approvals of the current version against
 // the quorum ("1 of 2 approvals", who and when) and whom the next step waits for.
 import { h, fmtDate, label } from './dom.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the browser tests: a harness server on a free port, one browser context per demo
 // user (the UI under the strict CSP), the watch for console errors, page errors, failed
 // requests and unexpected HTTP errors, screenshots, and small form helpers.
@@ -107,7 +108,9 @@ export function watch(page, user) {
   page.on('response', (r) => {
     if (r.status() >= 400 && !isExpected(r.status(), r.url())) problems.push(`${user}: HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
-  page.on('dialog', (d) => d.accept());
+  // confirm()/beforeunload: accepted unless a test sets page.dismissDialogs; messages kept
+  page.dialogs = [];
+  page.on('dialog', (d) => { page.dialogs.push(d.message() || d.type()); return page.dismissDialogs ? d.dismiss() : d.accept(); });
 }
 
 /** A screenshot of the step (full page unless viewport: true); fails on any problem so far. */
