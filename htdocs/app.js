@@ -11,6 +11,7 @@ import { submitOnce, once, markClean, mayLeave, installLeaveGuard } from './guar
 import { showConflict } from './conflict.js';
 import { workflowStatus, approvedByMe } from './workflow.js';
 import { progressHistory } from './progress.js';
+import { snapshotDirty, restoreDirty } from './keep.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -261,12 +262,13 @@ const TRANSITIONS = [
   { a: 'amend', role: 'author', from: ['APPROVED', 'PUBLISHED'], comment: true, text: 'Amend (new version)' },
 ];
 
-async function reviewEditor(id, focusSel) {
+async function reviewEditor(id, focusSel, keep) {
   const { data: review } = await api('GET', `reviews/${id}`);
   const history = await get(`reviews/${id}/history`);
   const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
-  const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
+  // a reload after a save keeps the unsaved edits of the page's other forms
+  const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel, snapshotDirty(view)) };
   const checkPanel = await completenessPanel(review, ctx);
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
@@ -294,6 +296,7 @@ async function reviewEditor(id, focusSel) {
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
     ...RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx)),
   );
+  restoreDirty(view, keep);
   const target = focusSel && view.querySelector(focusSel);
   (target || h2).focus();
 }

@@ -160,7 +160,7 @@ test('two tabs: the conflict message is at the pressed button, typed text kept, 
   await shot(page, 'conflict-resolved');
 });
 
-test('unsaved changes: leaving by an in-app link asks first, and staying keeps the text', async () => {
+test('unsaved changes: leaving asks first, staying keeps the text, saving another item keeps it too', async () => {
   const rid = (await newReview('Unsaved review')).id;
   const { page } = await newUser(env, 'author');
   await go(page, `#/reviews/${rid}`);
@@ -176,6 +176,14 @@ test('unsaved changes: leaving by an in-app link asks first, and staying keeps t
   const cancelled = await page.evaluate(() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; });
   assert.ok(cancelled, 'beforeunload is held while the form is dirty');
   page.dismissDialogs = false;
+  // saving another item re-renders the review: the unsaved summary is carried over
+  const sec = page.locator('section[data-kind="decisions"]');
+  await sec.locator('button.add').click();
+  await fill(sec.locator('form.item-form'), ADD.decisions);
+  await reloaded(page, () => sec.locator('form.item-form button[type="submit"]').click());
+  assert.equal(await page.locator('form[aria-label="Review details"] [data-field="executive_summary"]').inputValue(), 'Half-written summary',
+    'an unsaved edit survives saving another item');
+  assert.equal((await A('GET', `reviews/${rid}`)).data.executive_summary, null, 'and is still unsaved');
   await shot(page, 'unsaved-changes-kept');
 });
 
