@@ -45,8 +45,9 @@ async function transition(user, rid, step) {
   await api('POST', `reviews/${rid}/${step}`, {}, { 'If-Match': r.data.etag });
 }
 
-/** Copies a screenshot into docs/screenshots/ (the README shows them). */
+/** With ISMS_SCREENSHOTS=1, copies a screenshot into docs/screenshots/ (the README's). */
 function toDocs(file, name) {
+  if (process.env.ISMS_SCREENSHOTS !== '1') return;
   const dir = path.join(REPO, 'docs', 'screenshots');
   mkdirSync(dir, { recursive: true });
   copyFileSync(file, path.join(dir, `${name}.png`));
