@@ -12,6 +12,7 @@ import { showConflict } from './conflict.js';
 import { workflowStatus, approvedByMe } from './workflow.js';
 import { progressHistory } from './progress.js';
 import { snapshotDirty, restoreDirty } from './keep.js';
+import { findingText, findingLink, markRequired } from './findings.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -99,7 +100,15 @@ function page(title, ...children) {
 
 function section(title, ...children) {
   const id = nextId('sec');
-  return h('section', { 'aria-labelledby': id, class: 'card' }, h('h3', { id }, title), ...children);
+  return h('section', { 'aria-labelledby': id, class: 'card' }, h('h3', { id, tabindex: '-1' }, title), ...children);
+}
+
+/** "On this page": links that move the focus to each section of a long page. */
+function contents(sections) {
+  const go = (sec) => (ev) => { ev.preventDefault(); const t = sec.querySelector('h3'); t.scrollIntoView(); t.focus(); };
+  return h('nav', { class: 'toc', 'aria-label': 'On this page' },
+    h('ul', { class: 'links' }, sections.filter(Boolean).map((sec) => h('li', {},
+      h('a', { href: location.hash, on: { click: go(sec) } }, sec.querySelector('h3').textContent.replace(/ \(\d+\)$/, ''))))));
 }
 
 function dl(pairs) {
@@ -270,6 +279,7 @@ async function reviewEditor(id, focusSel, keep) {
   // a reload after a save keeps the unsaved edits of the page's other forms
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel, snapshotDirty(view)) };
   const checkPanel = await completenessPanel(review, ctx);
+  ctx.findings = checkPanel.findings || [];
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
 
@@ -283,18 +293,23 @@ async function reviewEditor(id, focusSel, keep) {
   }
   const wfProblem = h('div', { class: 'wf-problem', 'aria-live': 'polite' });
 
+  const wfSection = section('Workflow and reports', workflowStatus(review, history),
+    wf.childNodes.length ? wf : h('p', { class: 'meta' }, approvedByMe(review, history, me.user) ? 'You have approved this version.' : 'No workflow step is open to you now.'),
+    wfProblem, reportLinks(review.id));
+  const details = reviewDetails(review, ctx);
+  const inputs = INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx));
+  const results = RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx));
   view.append(
     h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${review.author} · planned ${''}`, fmtDate(review.planned_date),
       review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
-    section('Workflow and reports', workflowStatus(review, history),
-      wf.childNodes.length ? wf : h('p', { class: 'meta' }, approvedByMe(review, history, me.user) ? 'You have approved this version.' : 'No workflow step is open to you now.'),
-      wfProblem, reportLinks(review.id)),
+    contents([wfSection, checkPanel, details, ...inputs, ...results]),
+    wfSection,
     checkPanel,
-    reviewDetails(review, ctx),
+    details,
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
-    ...INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx)),
+    ...inputs,
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
-    ...RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx)),
+    ...results,
   );
   restoreDirty(view, keep);
   const target = focusSel && view.querySelector(focusSel);
@@ -330,10 +345,9 @@ async function completenessPanel(review, ctx) {
   const rows = chk.findings.map((fi) => ({ ...fi }));
   const panel = section(`Completeness check: ${chk.errors} errors, ${chk.warnings} warnings, ${chk.blocking} blocking`,
     rows.length ? table([
-      { title: 'Rule', key: 'rule' }, { title: 'Clause', key: 'clause' },
+      { title: 'Finding', render: findingText }, { title: 'Where', render: (x) => findingLink(x, view) },
       { title: 'Severity', render: (x) => (x.severity === 'E' ? 'Error' : 'Warning') },
-      { title: 'Finding', key: 'message' },
-      { title: 'Where', render: (x) => [x.entity_ref || x.entity, x.field ? ` (${x.field})` : ''].join('') },
+      { title: 'Clause', key: 'clause' }, { title: 'Rule', key: 'rule' },
       { title: 'Waiver', render: (x) => {
         if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
         if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
@@ -345,6 +359,7 @@ async function completenessPanel(review, ctx) {
       } },
     ], rows) : h('p', {}, 'No findings: the record is complete.'));
   panel.classList.add('check');
+  panel.findings = chk.findings;
   return panel;
 }
 
@@ -361,7 +376,9 @@ async function waive(review, rule, ctx) {
 function reviewDetails(review, ctx) {
   const fds = KINDS.review;
   if (!ctx.editable) {
-    return section('Review details', dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, review[fd.n], review)])));
+    const ro = section('Review details', dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, review[fd.n], review)])));
+    ro.dataset.section = 'details';
+    return ro;
   }
   let base = review;
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'Review details' },
@@ -387,7 +404,10 @@ function reviewDetails(review, ctx) {
       return false;
     }
   });
-  return section('Review details', form);
+  markRequired(form, ctx.findings);
+  const sec = section('Review details', form);
+  sec.dataset.section = 'details';
+  return sec;
 }
 
 function inputSection(cat, title, ctx) {
@@ -412,6 +432,7 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
   const fds = opts.fds || KINDS[kind];
   const sec = section(`${title} (${items.length})`);
   sec.dataset.kind = opts.cat || kind;
+  sec.dataset.coll = kind;
   const list = h('div', { class: 'items' });
   for (const it of items) list.append(itemView(kind, it, fds, ctx));
   if (!items.length) list.append(h('p', { class: 'empty' }, 'None recorded.'));
@@ -422,7 +443,9 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
       const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { markClean(form); form.remove(); add.hidden = false; add.focus(); });
       sec.append(form);
       form.querySelector('input, select, textarea')?.focus();
-    } } }, `Add ${addLabel(kind)}`);
+    } } }, opts.cat ? `Add input ${title.split(' ')[0]}` : `Add ${addLabel(kind)}`);
+    // nine "Add input" buttons: each names its category
+    if (opts.cat) add.setAttribute('aria-label', `Add input ${title}`);
     sec.append(add);
   }
   return sec;

@@ -188,6 +188,32 @@ test('unsaved changes: leaving asks first, staying keeps the text, saving anothe
   await shot(page, 'unsaved-changes-kept');
 });
 
+test('completeness findings read as sentences, link to their field or section; the form marks what the check requires', async () => {
+  const rid = (await newReview('Findings review')).id;
+  await A('POST', `reviews/${rid}/actions`, ACTION);
+  const { page } = await newUser(env, 'author');
+  await go(page, `#/reviews/${rid}`);
+  const check = page.locator('section.check');
+  const text = await check.locator('tbody').innerText();
+  assert.doesNotMatch(text, /B_ISSUES_CHANGES|held_from|expected_outcome|NO_CHANGE_REQUIRED/, 'no internal codes');
+  assert.match(text, /No input for “b\) Changes in external and internal issues”\./);
+  await check.getByRole('link', { name: 'Review details: Held from' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.field), 'held_from', 'the link focuses the field');
+  assert.match(await page.locator('form[aria-label="Review details"] .field', { has: page.locator('[data-field="held_from"]') }).innerText(),
+    /Needed for the completeness check \(MR-\d+, blocking\)/);
+  await check.getByRole('link', { name: /^b\) Changes in external/ }).first().click();
+  assert.equal(await page.evaluate(() => document.activeElement.closest('section')?.dataset.kind), 'B_ISSUES_CHANGES', 'the link goes to the section');
+  await check.getByRole('link', { name: /A01: Expected outcome$/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.field), 'expected_outcome', 'the item opens at the field');
+  // the nine add-input buttons name their category; "On this page" reaches each section
+  const adds = await page.locator('section[data-kind] button.add').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') || b.textContent));
+  assert.equal(new Set(adds).size, adds.length, 'distinct add buttons');
+  await page.locator('nav.toc').getByRole('link', { name: 'Decisions' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.closest('section')?.dataset.kind), 'decisions');
+  assert.match(page.url(), new RegExp(`#/reviews/${rid}$`), 'the screen stays');
+  await shot(page, 'findings-linked', { viewport: true });
+});
+
 let approvedRid;
 
 test('approval progress with a quorum of two: 1 of 2, who and when, no second Approve', async () => {
@@ -229,7 +255,8 @@ test("after publication the action is tracked by progress updates, with the owne
   await O.page.waitForSelector('body[data-ready="true"]');
   await O.page.waitForSelector('main#view:not([aria-busy])');
   assert.equal(await O.page.getByRole('heading', { name: 'My actions' }).count(), 1, '"My actions" once');
-  const card = O.page.locator('article.item', { hasText: ACTION.title });
+  const { ref } = (await A('GET', `reviews/${approvedRid}`)).data.actions[0];
+  const card = O.page.locator('article.item', { hasText: ref });
   assert.match(await card.innerText(), /MR-\d{4}-\d+/, 'the review reads as its reference');
   await card.getByRole('button', { name: /Record progress of/ }).click();
   const pf = card.locator('form.progress');
