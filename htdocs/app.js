@@ -594,6 +594,9 @@ function reviewRef(itemRef) {
   return String(itemRef || '').replace(/-[A-Z]+\d+$/, '');
 }
 
+// a register longer than this loads each action's progress history when it is opened
+const LAZY_HISTORY = 25;
+
 async function actions(params) {
   // without a role the server lists only the actions this user owns
   const mine = !me.roles.length;
@@ -627,7 +630,7 @@ async function actions(params) {
       dl([['Owner', a.owner], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
         ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
-      progressHistory(a));
+      progressHistory(a, { lazy: list.items.length > LAZY_HISTORY }));
     if (canUpdate) art.append(progressButton(a, art));
     sec.append(art);
   }

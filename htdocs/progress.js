@@ -11,8 +11,14 @@ function what(u) {
   ].filter(Boolean).join(' · ');
 }
 
-/** A section listing the updates, newest first; loads into the returned element. */
-export function progressHistory(action) {
+/** The updates, newest first, loaded into the returned element; lazy: a closed <details>
+ *  that loads when opened (long registers: one request per action opened, not per action). */
+export function progressHistory(action, { lazy = false } = {}) {
+  if (lazy) {
+    const det = h('details', { class: 'progress-lazy' }, h('summary', {}, `Progress history of ${action.ref}`));
+    det.addEventListener('toggle', () => { if (det.open && !det.dataset.loaded) { det.dataset.loaded = 'true'; det.append(progressHistory(action)); } });
+    return det;
+  }
   const box = h('div', { class: 'progress-history', 'data-action-id': String(action.id) });
   const load = async () => {
     try {

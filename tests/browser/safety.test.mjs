@@ -375,6 +375,22 @@ test('keyboard only: skip link, create a small review, add items, submit it', as
   await shot(page, 'keyboard-review-submitted');
 });
 
+test('a long action register loads a progress history when it is opened', async () => {
+  const rid = (await newReview('Long register')).id;
+  for (let i = 0; i < 26; i += 1) await A('POST', `reviews/${rid}/actions`, { ...ACTION, title: `Bulk action ${i}` });
+  const { page } = await newUser(env, 'author');
+  const histories = [];
+  page.on('request', (r) => { if (/\/actions\/\d+\/updates$/.test(r.url())) histories.push(r.url()); });
+  await go(page, '#/actions');
+  assert.equal(histories.length, 0, 'no history requested before one is opened');
+  const det = page.locator('details.progress-lazy', { hasText: /-A26\b/ }).first();
+  await det.locator('summary').click();
+  await det.locator('.progress-history p, .progress-history table').waitFor();
+  assert.equal(histories.length, 1, 'one history loaded');
+  assert.match(await det.innerText(), /No progress recorded for MR-\d{4}-\d+-A26 yet/);
+  await shot(page, 'long-register-lazy-history', { viewport: true });
+});
+
 test('axe-core: no serious or critical violation on any screen; /favicon.ico answers', async () => {
   const fav = await fetch(`${env.base}/favicon.ico`);
   assert.equal(fav.status, 200, '/favicon.ico');
