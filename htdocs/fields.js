@@ -63,7 +63,7 @@ const conclusion = [f('rating', 'enum', { e: E.rating, req: true }), f('rational
 export const KINDS = {
   review: [
     f('title', 'str', { req: true, max: 200 }), f('review_type', 'enum', { e: E.review_type, req: true }),
-    f('trigger', 'enum', { e: E.trigger, hint: 'required for an EXTRAORDINARY review' }),
+    f('trigger', 'enum', { e: E.trigger, hint: 'required for an extraordinary review' }),
     f('planned_date', 'date', { req: true }), f('held_from', 'date'), f('held_to', 'date'),
     f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum', { e: E.format }),
     f('location', 'str', { max: 200 }), f('chair', 'user'), f('standards', 'lenum', { e: E.standards }),
@@ -82,7 +82,7 @@ export const KINDS = {
     f('title', 'str', { req: true, max: 200 }), f('summary', 'txt'),
     f('data_period_from', 'date'), f('data_period_to', 'date'), f('trend', 'enum', { e: E.trend }),
     f('status', 'enum', { e: E.input_status, req: true }),
-    f('na_justification', 'txt', { hint: 'required when the status is NOT_APPLICABLE' }),
+    f('na_justification', 'txt', { hint: 'required when the status is “not applicable”' }),
     f('owner', 'user'),
     f('metrics', 'lobj', { sub: [f('name', 'str'), f('value', 'num'), f('previous_value', 'num'), f('unit', 'str'), f('target', 'num')] }),
     f('evidence_refs', 'lstr'), f('discussion', 'txt'), f('conclusion', 'txt'),
