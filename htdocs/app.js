@@ -60,10 +60,10 @@ function formError(form, err, onReload) {
 
 // ---------- dialogs ----------
 
-function askText(title, { required = false, fieldLabel = 'Comment', okText = 'OK' } = {}) {
+function askText(title, { required = false, fieldLabel = 'Comment', okText = 'OK', value = '' } = {}) {
   return new Promise((resolve) => {
     const id = nextId('dlg');
-    const ta = h('textarea', { id, rows: 4, required });
+    const ta = h('textarea', { id, rows: 4, required, value });
     const err = h('p', { class: 'field-error', hidden: true, id: `${id}-err` }, 'This is required.');
     ta.setAttribute('aria-describedby', `${id}-err`);
     const dlg = h('dialog', { 'aria-labelledby': `${id}-t` });
@@ -325,13 +325,19 @@ async function reviewEditor(id, focusSel, keep) {
   (target || h2).focus();
 }
 
+// the comment of a workflow step that was refused, offered again on the next try
+const stepComments = new Map();
+
 async function transition(review, t, ctx) {
-  const comment = await askText(`${t.text}: ${review.ref}`, { required: t.comment, okText: t.text });
+  const slot = `${review.id}/${t.a}`;
+  const comment = await askText(`${t.text}: ${review.ref}`, { required: t.comment, okText: t.text, value: stepComments.get(slot) || '' });
   if (comment === null) return;
   const box = view.querySelector('.wf-problem');
   clear(box);
   try {
+    stepComments.set(slot, comment);
     await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag, null, newKey());
+    stepComments.delete(slot);
     notify(`${t.text}: done.`);
     if (t.a === 'amend') location.hash = `#/reviews/${review.id}`;
     await ctx.reload('.workflow');

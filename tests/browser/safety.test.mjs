@@ -161,6 +161,33 @@ test('two tabs: the conflict message is at the pressed button, typed text kept, 
   await shot(page, 'conflict-resolved');
 });
 
+test('a refused workflow step keeps its comment for the next try (stale version, 412)', async () => {
+  const rid = (await newReview('Stale step review')).id;
+  const { page, ctx } = await newUser(env, 'author');
+  const tab2 = await ctx.newPage();
+  await go(page, `#/reviews/${rid}`);
+  await go(tab2, `#/reviews/${rid}`);
+  const rf = tab2.locator('form[aria-label="Review details"]');
+  await fill(rf, { location: 'Board room' });
+  await reloaded(tab2, () => rf.locator('button[type="submit"]').click());
+  allow(412, `/reviews/${rid}/submit`);
+  await page.locator('button[data-action="submit"]').click();
+  const comment = 'Ready for the board, with the new location';
+  await page.getByLabel(/Comment/).fill(comment);
+  await page.locator('dialog button[type="submit"]').click();
+  const box = page.locator('.wf-problem .problem');
+  await box.waitFor();
+  assert.match(await box.innerText(), /Not saved: someone changed this record/);
+  assert.doesNotMatch(await box.innerText(), /412|Precondition/, 'words, not a status code');
+  assert.ok(await box.evaluate((el) => el.contains(document.activeElement)), 'focus on the message');
+  await shot(page, 'workflow-step-stale', { viewport: true });
+  await reloaded(page, () => box.locator('button.reload').click());
+  await page.locator('button[data-action="submit"]').click();
+  assert.equal(await page.getByLabel(/Comment/).inputValue(), comment, 'the comment is offered again');
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  assert.equal((await A('GET', `reviews/${rid}`)).data.status, 'DRAFT');
+});
+
 test('unsaved changes: leaving asks first, staying keeps the text, saving another item keeps it too', async () => {
   const rid = (await newReview('Unsaved review')).id;
   const { page } = await newUser(env, 'author');
