@@ -13,7 +13,6 @@ import { workflowStatus, approvedByMe } from './workflow.js';
 import { progressHistory } from './progress.js';
 import { snapshotDirty, restoreDirty } from './keep.js';
 import { findingText, findingLink, markRequired } from './findings.js';
-import { eventSummary, eventChanges, reviewIdOf } from './audit.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -97,14 +96,6 @@ function page(title, ...children) {
   view.append(h2, ...children);
   document.title = `${title} · ISMS management review`;
   return h2;
-}
-
-/** A wide table's scroll box reachable by keyboard (a named region in the tab order). */
-function scrollable(name, wrap) {
-  wrap.tabIndex = 0;
-  wrap.setAttribute('role', 'region');
-  wrap.setAttribute('aria-label', name);
-  return wrap;
 }
 
 function section(title, ...children) {
@@ -756,21 +747,17 @@ async function audit(params) {
       for (const n of names) if (filters.elements[n].value) q.set(n, filters.elements[n].value);
       location.hash = `#/audit${q.toString() ? `?${q}` : ''}`;
     },
-  } }, names.map((n) => h('div', { class: 'field' }, h('label', { for: `au-${n}` }, n === 'review' ? 'Review (reference or number)' : label(n)),
+  } }, names.map((n) => h('div', { class: 'field' }, h('label', { for: `au-${n}` }, label(n)),
     h('input', { id: `au-${n}`, name: n, value: params.get(n) || '' }))), h('button', { type: 'submit' }, 'Filter'));
   view.append(filters);
   const q = Object.fromEntries(names.map((n) => [n, params.get(n)]));
-  const reviewId = await reviewIdOf(q.review);
-  if (reviewId === null) {
-    view.append(section('Events', h('p', {}, `No review has the reference ${q.review}.`)));
-    return;
-  }
-  const list = await get('audit', { ...q, review: reviewId, limit: 50, cursor: params.get('cursor') });
-  view.append(section('Events', scrollable('Audit events', table([
+  const list = await get('audit', { ...q, limit: 50, cursor: params.get('cursor') });
+  view.append(section('Events', table([
     { title: 'Seq', key: 'seq' }, { title: 'Time', render: (e) => fmtDate(e.created_at) },
-    { title: 'User', key: 'actor' }, { title: 'Roles', key: 'roles' }, { title: 'What', render: eventSummary }, { title: 'Changes', render: eventChanges },
-    { title: 'Request', render: (e) => h('code', {}, `${e.method} ${e.path}`) }, { title: 'Client', key: 'client' },
-  ], list.items)),
+    { title: 'User', key: 'actor' }, { title: 'Roles', key: 'roles' }, { title: 'Request', render: (e) => `${e.method} ${e.path}` },
+    { title: 'Entity', render: (e) => `${e.entity || ''} ${e.entity_id ?? ''}` }, { title: 'Review', key: 'review_id' },
+    { title: 'Status', key: 'status' }, { title: 'Client', key: 'client' },
+  ], list.items),
   list.next_cursor ? h('p', {}, link(`#/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), cursor: list.next_cursor })}`, 'Next page')) : null));
 }
 
