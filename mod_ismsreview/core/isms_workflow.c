@@ -344,6 +344,7 @@ static void strip_item(const isms_entity *e, json_t *item)
         int keep = (f && !(f->flags & ISMS_TRACKING) &&
                     (!(f->flags & ISMS_NOCOL) || strcmp(key, "action_snapshots") == 0)) ||
                    strcmp(key, "review_id") == 0;
+        if (f && (f->flags & ISMS_ADDED) && json_is_null(v)) keep = 0;
         if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by")) {
             json_object_del(item, key);
         }
