@@ -12,6 +12,7 @@ import { showConflict } from './conflict.js';
 import { workflowStatus, approvedByMe } from './workflow.js';
 import { progressHistory } from './progress.js';
 import { snapshotDirty, restoreDirty } from './keep.js';
+import { loadNames, who as nameOf } from './names.js';
 import { findingText, findingLink, markRequired } from './findings.js';
 
 const view = document.getElementById('view');
@@ -146,6 +147,7 @@ function display(fd, v, review) {
       const it = review && (review[fd.of] || []).find((x) => x.id === id);
       return it ? it.ref : `#${id}`;
     }).join(', ');
+    case 'user': return nameOf(v);
     default: return String(v);
   }
 }
@@ -300,7 +302,7 @@ async function reviewEditor(id, focusSel, keep) {
   const inputs = INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx));
   const results = RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx));
   view.append(
-    h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${review.author} · planned ${''}`, fmtDate(review.planned_date),
+    h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${nameOf(review.author)} · planned ${''}`, fmtDate(review.planned_date),
       review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
     contents([wfSection, checkPanel, details, ...inputs, ...results]),
     wfSection,
@@ -355,7 +357,7 @@ async function completenessPanel(review, ctx) {
       { title: 'Severity', render: (x) => (x.severity === 'E' ? 'Error' : 'Warning') },
       { title: 'Clause', key: 'clause' }, { title: 'Rule', key: 'rule' },
       { title: 'Waiver', render: (x) => {
-        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
+        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${nameOf(x.waiver.created_by)})` : ''}`;
         if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
           waived.add(x.rule);
           const b = h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => once(b, () => waive(review, x.rule, ctx)) } }, `Waive ${x.rule}`);
@@ -624,7 +626,7 @@ async function actions(params) {
     const canUpdate = has('author') || (me.user && a.owner === me.user);
     const art = h('article', { class: 'item', 'data-id': String(a.id) },
       h('h4', { tabindex: '-1' }, `${a.ref}: ${a.title} `, badge(a.status)),
-      dl([['Owner', a.owner], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
+      dl([['Owner', nameOf(a.owner)], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
         ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
       progressHistory(a, { lazy: list.items.length > LAZY_HISTORY }));
@@ -672,7 +674,7 @@ async function objectives() {
     const art = section(`${o.ref}: ${itemTitle('objectives', o)}`);
     art.dataset.id = String(o.id);
     art.append(dl([
-      ['Owner', o.owner], ['Status', label(o.status)],
+      ['Owner', nameOf(o.owner)], ['Status', label(o.status)],
       ['KPI', o.kpi ? `${o.kpi.name} (${label(o.kpi.direction)}), target ${o.kpi.target}${o.kpi.unit ? ` ${o.kpi.unit}` : ''}${o.kpi.baseline != null ? `, baseline ${o.kpi.baseline}` : ''}` : 'none'],
       ['Latest value', o.latest_measurement ? `${o.latest_measurement.value} (${fmtDate(o.latest_measurement.period_to).textContent})` : '—'],
       ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? reviewRef(o.ref) : link(`#/reviews/${o.review_id}`, reviewRef(o.ref))],
@@ -686,7 +688,7 @@ async function objectives() {
         chartBox.append(trendChart(pts, o.kpi), table([
           { title: 'Period', render: (p) => [fmtDate(p.period_from), ' – ', fmtDate(p.period_to)] },
           { title: 'Value', key: 'value' }, { title: 'Target then', key: 'target_at_time' },
-          { title: 'RAG', render: (p) => ragBadge(p.rag) }, { title: 'By', key: 'created_by' },
+          { title: 'RAG', render: (p) => ragBadge(p.rag) }, { title: 'By', render: (p) => nameOf(p.created_by) },
         ], pts, 'Measurements'));
       } catch (e) { chartBox.append(problemBox(e)); }
     }
@@ -819,8 +821,9 @@ async function main() {
   } catch (e) {
     notify(`Could not read your identity: ${e.message}`, 'error');
   }
+  if (me.roles && me.roles.length) await loadNames(); // the register is for readers with a role
   const who = document.getElementById('whoami');
-  who.textContent = me.user ? `${me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
+  who.textContent = me.user ? `${me.display_name || me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
   if (!has('auditor') && !has('admin')) document.querySelector('nav a[href="#/audit"]')?.parentElement.remove();
   // replaceState: setting location.hash here would render the first screen twice
   if (!location.hash && !me.roles.length) history.replaceState(null, '', '#/actions');

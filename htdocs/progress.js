@@ -2,6 +2,7 @@
 // The progress history of an action (who, when, what) from GET v1/actions/{id}/updates.
 import { get } from './api.js';
 import { h, fmtDate, label, table } from './dom.js';
+import { who } from './names.js';
 
 function what(u) {
   return [
@@ -25,7 +26,7 @@ export function progressHistory(action, { lazy = false } = {}) {
       const r = await get(`actions/${action.id}/updates`);
       const items = [...(r.items || [])].reverse();
       box.replaceChildren(items.length ? table([
-        { title: 'When', render: (u) => fmtDate(u.created_at) }, { title: 'Who', key: 'created_by' },
+        { title: 'When', render: (u) => fmtDate(u.created_at) }, { title: 'Who', render: (u) => who(u.created_by) },
         { title: 'Update', render: what }, { title: 'Note', key: 'note' }, { title: 'Evidence', key: 'evidence_ref' },
       ], items, `Progress history of ${action.ref}`) : h('p', { class: 'meta' }, `No progress recorded for ${action.ref} yet.`));
     } catch (e) {

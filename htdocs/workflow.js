@@ -2,6 +2,7 @@
 // Where a review stands: its status in words, the approvals of the current version against
 // the quorum ("1 of 2 approvals", who and when) and whom the next step waits for.
 import { h, fmtDate, label } from './dom.js';
+import { who } from './names.js';
 
 const sameUser = (a, b) => a && b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -19,12 +20,12 @@ function lastStep(review, history, action) {
 }
 
 function when(t) {
-  return t ? [' by ', t.actor, ' on ', fmtDate(t.created_at)] : [];
+  return t ? [' by ', who(t.actor), ' on ', fmtDate(t.created_at)] : [];
 }
 
 function waitingFor(review, approvals, required) {
   const missing = Math.max(0, required - approvals.length);
-  const not = [review.author, ...approvals.map((a) => a.approver)].filter(Boolean);
+  const not = [review.author, ...approvals.map((a) => a.approver)].filter(Boolean).map(who);
   return [`${missing} more approval${missing === 1 ? '' : 's'} from an approver other than `,
     not.join(', '), '.'];
 }
@@ -33,7 +34,7 @@ function sentence(review, history, approvals, required) {
   const t = lastStep(review, history);
   switch (review.status) {
     case 'DRAFT':
-      return ['Draft, with the author (', review.author, '). Next step: the author submits it for approval.'];
+      return ['Draft, with the author (', who(review.author), '). Next step: the author submits it for approval.'];
     case 'RETURNED':
       return ['Returned to the author', ...when(t), t && t.comment ? [': “', t.comment, '”'] : '',
         '. Next step: the author revises it and submits it again.'];
@@ -59,6 +60,6 @@ export function workflowStatus(review, history) {
       h('progress', { max: required, value: Math.min(approvals.length, required), 'aria-hidden': 'true' }),
       ` ${approvals.length} of ${required} approval${required === 1 ? '' : 's'}`) : null,
     approvals.length ? h('ul', { class: 'wf-approvals', 'aria-label': 'Approvals of this version' },
-      approvals.map((a) => h('li', {}, 'Approved by ', h('strong', {}, a.approver), ' on ', fmtDate(a.created_at),
+      approvals.map((a) => h('li', {}, 'Approved by ', h('strong', {}, who(a.approver)), ' on ', fmtDate(a.created_at),
         a.comment ? [': “', a.comment, '”'] : ''))) : null);
 }

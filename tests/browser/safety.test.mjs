@@ -21,6 +21,10 @@ before(async () => {
   setShotPrefix('safety-');
   env = await start();
   A = apiAs(env, 'author');
+  // the people register names two of the demo logins (names, not logins, on the screens)
+  const admin = apiAs(env, 'admin');
+  await admin('POST', 'people', { login: 'approver', display_name: 'Avery Approver', job_title: 'CFO' });
+  await admin('POST', 'people', { login: 'owner', display_name: 'Olive Owner', job_title: 'IT operations lead' });
 });
 after(async () => { await stop(env, problems.length > 0); });
 beforeEach(() => { problems.length = 0; }); // each test answers for its own page problems
@@ -258,9 +262,9 @@ test('approval progress with a quorum of two: 1 of 2, who and when, no second Ap
   await reloaded(B.page, () => B.page.locator('dialog button[type="submit"]').click());
   const st = B.page.locator('.wf-status');
   assert.match(await st.innerText(), /1 of 2 approvals/);
-  assert.match(await st.innerText(), /Approved by approver on .*Agreed/s);
+  assert.match(await st.innerText(), /Approved by Avery Approver on .*Agreed/s, 'the approver by name');
   assert.equal(await B.page.locator('button[data-action="approve"]').count(), 0, 'no Approve for who approved');
-  assert.match(await B.page.locator('.wf-status').innerText(), /1 more approval from an approver other than author, approver/);
+  assert.match(await B.page.locator('.wf-status').innerText(), /1 more approval from an approver other than author, Avery Approver\./);
   await shot(B.page, 'one-of-two-approvals', { viewport: true });
   const B2 = await newUser(env, 'approver2');
   await go(B2.page, `#/reviews/${rid}`);
@@ -297,7 +301,7 @@ test("after publication the action is tracked by progress updates, with the owne
   assert.equal(await art.getByRole('button', { name: /^Edit / }).count(), 0, 'no Edit of a published action');
   await art.locator('.progress-history table').waitFor();
   const hist = await art.locator('.progress-history').innerText();
-  assert.match(hist, /owner[\s\S]*In progress · 30%[\s\S]*Hardware tokens ordered/);
+  assert.match(hist, /Olive Owner[\s\S]*In progress · 30%[\s\S]*Hardware tokens ordered/, 'who by name');
   await art.getByRole('button', { name: /Record progress of/ }).click();
   await fill(art.locator('form.progress'), { progress: 60, note: 'Rolled out to admins' });
   await reloaded(au.page, () => art.locator('form.progress button[type="submit"]').click());
