@@ -52,7 +52,8 @@ static const struct {
     {"MR-27", "6.3 / 7.5", "W", "Policy and document changes name the documents"},
     {"MR-28", "6.2", "E/W", "Objectives planned: measure, owner, target date, evaluation (E); "
      "policy and resources references (W)"},
-    {"MR-29", "6.2 f", "W", "Objectives not achieved have a decision (E with 14001/45001)"},
+    {"MR-29", "6.2 f", "W", "Objectives not achieved, and objective revisions, have a "
+     "decision (E with 14001/45001)"},
     {"MR-30", "7.1", "W", "Resource requirements decided, approved ones by someone with budget "
      "authority (E with 9001)"},
     {"MR-31", "9.3.1", "W", "Suitability, adequacy and effectiveness concluded (E with 14001)"},
