@@ -32,7 +32,8 @@ static const struct {
     {"MR-09", "4.1 (Amd 1) / 9.3.2 b", "W", "Climate change relevance assessed"},
     {"MR-10", "9.3.2 c", "E", "Input c: needs and expectations of interested parties"},
     {"MR-11", "9.3.2 d1-d4", "E", "Inputs d1-d4: information security performance"},
-    {"MR-12", "9.3.2 d", "E", "Performance inputs d1-d4 show trends"},
+    {"MR-12", "9.3.2 d", "E", "Performance inputs d1-d4 show trends (W while the derived d4 "
+     "has no data for one)"},
     {"MR-13", "9.3.2 d4 / 6.2 d", "W", "Active objectives measured in the period"},
     {"MR-14", "9.3.2 e", "E", "Input e: feedback from interested parties"},
     {"MR-15", "9.3.2 f", "E/W", "Input f: risk assessment and risk treatment plan (E); its "

@@ -206,9 +206,15 @@ static void input_rules(isms_rules_ctx *c, const json_t *in)
                 ? "risk_assessment_date" : "rtp_completion_pct",
                 "no risk-assessment date or risk treatment plan completion recorded");
     }
+    /* the derived d4 (objective register) has no trend while no objective has data in both
+     * periods: the register cannot show one yet, the author cannot type one (W) */
     if (cat[0] == 'D' && without_trend(in)) {
-        finding(c, "MR-12", "9.3.2 d", 'E', "input", in, "trend",
-                "performance feedback without a trend (9.3.2 d asks for trends)");
+        int derived = !strcmp(cat, "D4_OBJECTIVES") &&
+                      json_is_array(json_object_get(in, "objective_snapshots"));
+        finding(c, "MR-12", "9.3.2 d", derived ? 'W' : 'E', "input", in, "trend",
+                derived ? "no objective has measurements in both periods: input d4 shows no "
+                          "trend yet" : "performance feedback without a trend (9.3.2 d asks "
+                          "for trends)");
     }
     /* an explicit "considered, no change" is a conclusion, not a gap */
     if (st && !strcmp(st, "NOT_APPLICABLE") && empty(in, "na_justification")) {
