@@ -5,8 +5,10 @@
 #include "isms_json.h"
 #include "isms_cache.h"
 #include "isms_workflow.h"
+#include "isms_migrate.h"
 
 #include <apr_strings.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* MR-<year>-<NN>: a counter per year, incremented under the row lock of its counter row. */
@@ -226,19 +228,30 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
  * actions' progress updates, its objectives' measurements, and the creation or cancellation
  * of a later review that carries its actions over (carry_over_count; isms_touch_carried);
  * and the day (an open action's days_overdue). NULL when there is no such review. */
+/* The schema version read along with a validator is the one this build expects. */
+static int schema_current(isms_ctx *ctx, const char *version)
+{
+    return version && atoi(version) ==
+           isms_migrate_expected(isms_conn_dialect(ctx->conn)->name);
+}
+
 static isms_db_status review_validator(isms_ctx *ctx, long long id, const char **v,
-                                       const char **err)
+                                       int *schema_ok, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     isms_db_status st;
 
-    isms_sql_appendf(q, "SELECT row_version, status FROM review WHERE id = %d", id);
+    /* the schema version rides along: the fast path needs no statement of its own to see
+     * another front end's migration (isms_schema_check) */
+    isms_sql_appendf(q, "SELECT row_version, status, (SELECT MAX(version) FROM schema_version) "
+                        "FROM review WHERE id = %d", id);
     *v = NULL;
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     if (rs->nrows == 1) {
         *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1), "|",
                          ctx->today, NULL);
+        *schema_ok = schema_current(ctx, ISMS_ROW(rs, 0, 2));
     }
     return ISMS_DB_OK;
 }
@@ -288,18 +301,21 @@ static isms_result render_review(isms_ctx *ctx, long long id, long long unused)
 /* The sealed version's validator: its seal hash and its status (APPROVED -> PUBLISHED ->
  * SUPERSEDED); NULL when there is no such version. */
 static isms_db_status version_validator(isms_ctx *ctx, long long id, long long version,
-                                        const char **v, const char **err)
+                                        const char **v, int *schema_ok, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     isms_db_status st;
 
-    isms_sql_appendf(q, "SELECT content_hash, status FROM review_version WHERE review_id = %d "
+    isms_sql_appendf(q, "SELECT content_hash, status, (SELECT MAX(version) FROM "
+                        "schema_version) FROM review_version WHERE review_id = %d "
                         "AND version = %d", id, version);
     *v = NULL;
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    if (rs->nrows == 1) *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1),
-                                         NULL);
+    if (rs->nrows == 1) {
+        *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1), NULL);
+        *schema_ok = schema_current(ctx, ISMS_ROW(rs, 0, 2));
+    }
     return ISMS_DB_OK;
 }
 
@@ -310,15 +326,18 @@ static const char *review_key(isms_ctx *ctx, long long id, long long version)
                    : apr_psprintf(ctx->pool, "review:%" APR_INT64_T_FMT, (apr_int64_t)id);
 }
 
+/* Outside a transaction, one statement, the schema check included (the caller acquired the
+ * connection without it). */
 isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
 {
     isms_result r = {0};
     const char *v = NULL, *err = NULL, *body;
-    isms_db_status st = version ? version_validator(ctx, id, version, &v, &err)
-                                : review_validator(ctx, id, &v, &err);
+    int schema_ok = 0;
+    isms_db_status st = version ? version_validator(ctx, id, version, &v, &schema_ok, &err)
+                                : review_validator(ctx, id, &v, &schema_ok, &err);
     size_t len;
 
-    if (st != ISMS_DB_OK || !v) return r;       /* the full path reports it */
+    if (st != ISMS_DB_OK || !v || !schema_ok) return r;       /* the full path reports it */
     if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, version), v,
                        &r.etag, &body, &len)) {
         r.status = 200;
@@ -330,7 +349,8 @@ isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
 isms_result isms_review_get_cached(isms_ctx *ctx, long long id)
 {
     const char *v = NULL, *err = NULL;
-    isms_db_status st = review_validator(ctx, id, &v, &err);
+    int schema_ok = 0;
+    isms_db_status st = review_validator(ctx, id, &v, &schema_ok, &err);
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     return cached_or(ctx, review_key(ctx, id, 0), v, render_review, id, 0);
@@ -346,7 +366,8 @@ static isms_result render_version(isms_ctx *ctx, long long id, long long version
 isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version)
 {
     const char *err = NULL, *v = NULL;
-    isms_db_status st = version_validator(ctx, id, version, &v, &err);
+    int schema_ok = 0;
+    isms_db_status st = version_validator(ctx, id, version, &v, &schema_ok, &err);
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     return cached_or(ctx, review_key(ctx, id, version), v, render_version, id, version);

@@ -23,7 +23,7 @@ int isms_handle_health(isms_req *q)
     int version = 0;
     json_t *j;
 
-    st = isms_acquire(q, &c, &err);
+    st = isms_acquire_unchecked(q, &c, &err);
     if (st == ISMS_DB_OK) st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
     j = isms_json_pool(q->r->pool, json_object());
@@ -161,7 +161,8 @@ int isms_handle_review_get(isms_req *q)
     isms_ctx ctx;
     isms_result res;
     long long n = 0;
-    isms_db_status st = isms_acquire(q, &c, &err);
+    int version;
+    isms_db_status st = isms_acquire_unchecked(q, &c, &err);
 
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
     make_ctx(q, c, &ctx);
@@ -170,9 +171,12 @@ int isms_handle_review_get(isms_req *q)
         n = strtoll(v, &end, 10);
         if (!*v || *end || n < 1) n = -1;        /* the full path answers the 400 */
     }
+    /* the fast path's one statement reads the schema version along with the validator */
     if (n >= 0 && (res = isms_review_get_fast(&ctx, q->ids[0], n)).status) {
         return send_result(q, &res);
     }
+    st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
+    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
     res = isms_txn_read(&ctx, (isms_op_fn *)q->method->op, q);
     return send_result(q, &res);
 }
