@@ -298,27 +298,6 @@ static isms_result render_review(isms_ctx *ctx, long long id, long long unused)
     return isms_review_get(ctx, id);
 }
 
-/* The sealed version's validator: its seal hash and its status (APPROVED -> PUBLISHED ->
- * SUPERSEDED); NULL when there is no such version. */
-static isms_db_status version_validator(isms_ctx *ctx, long long id, long long version,
-                                        const char **v, int *schema_ok, const char **err)
-{
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    isms_db_status st;
-
-    isms_sql_appendf(q, "SELECT content_hash, status, (SELECT MAX(version) FROM "
-                        "schema_version) FROM review_version WHERE review_id = %d "
-                        "AND version = %d", id, version);
-    *v = NULL;
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    if (rs->nrows == 1) {
-        *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1), NULL);
-        *schema_ok = schema_current(ctx, ISMS_ROW(rs, 0, 2));
-    }
-    return ISMS_DB_OK;
-}
-
 static const char *review_key(isms_ctx *ctx, long long id, long long version)
 {
     return version ? apr_psprintf(ctx->pool, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
@@ -328,18 +307,38 @@ static const char *review_key(isms_ctx *ctx, long long id, long long version)
 
 /* Outside a transaction, one statement, the schema check included (the caller acquired the
  * connection without it). */
-isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id)
 {
     isms_result r = {0};
     const char *v = NULL, *err = NULL, *body;
     int schema_ok = 0;
-    isms_db_status st = version ? version_validator(ctx, id, version, &v, &schema_ok, &err)
-                                : review_validator(ctx, id, &v, &schema_ok, &err);
+    isms_db_status st = review_validator(ctx, id, &v, &schema_ok, &err);
     size_t len;
 
     if (st != ISMS_DB_OK || !v || !schema_ok) return r;       /* the full path reports it */
-    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, version), v,
+    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, 0), v,
                        &r.etag, &body, &len)) {
+        r.status = 200;
+        as_raw(&r, body, len);
+    }
+    return r;
+}
+
+/* A sealed version never changes (triggers refuse it) and its representation holds nothing
+ * that does (its status is the review's history): once rendered, its bytes are valid for
+ * ever, under one validator. */
+#define SEALED "sealed"
+
+isms_result isms_review_version_from_cache(isms_cache *cache, apr_pool_t *p, long long id,
+                                           long long version)
+{
+    isms_result r = {0};
+    const char *body;
+    size_t len;
+    char *key = apr_psprintf(p, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
+                             (apr_int64_t)id, (apr_int64_t)version);
+
+    if (cache && isms_cache_get(cache, p, key, SEALED, &r.etag, &body, &len)) {
         r.status = 200;
         as_raw(&r, body, len);
     }
@@ -361,14 +360,8 @@ static isms_result render_version(isms_ctx *ctx, long long id, long long version
     return isms_review_version_get(ctx, id, version);
 }
 
-/* A sealed version: its content never changes (triggers refuse it); only its status does
- * (APPROVED -> SUPERSEDED), so (seal hash, status) validates the rendered body. */
+/* Rendered once per process, in a read transaction, then served without the database. */
 isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version)
 {
-    const char *err = NULL, *v = NULL;
-    int schema_ok = 0;
-    isms_db_status st = version_validator(ctx, id, version, &v, &schema_ok, &err);
-
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    return cached_or(ctx, review_key(ctx, id, version), v, render_version, id, version);
+    return cached_or(ctx, review_key(ctx, id, version), SEALED, render_version, id, version);
 }

@@ -57,6 +57,7 @@ const isms_dialect *isms_store_dialect(const isms_store *s) { return s->dialect;
 const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
 isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
+isms_cache *isms_store_cache(const isms_store *s) { return s->cache; }
 
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {

@@ -84,6 +84,7 @@ const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value);
 const isms_dialect *isms_conn_dialect(const isms_conn *c);
 /* The store's cache of rendered bodies (isms_cache.h); NULL if it could not be created. */
 struct isms_cache *isms_conn_cache(const isms_conn *c);
+struct isms_cache *isms_store_cache(const isms_store *s);
 
 /* Transactions: write transactions take the write lock up front (BEGIN IMMEDIATE on
  * SQLite), so a read-then-write never fails half-way on a lock upgrade. */
