@@ -144,7 +144,7 @@ isms_result isms_review_get(isms_ctx *ctx, long long id)
     }
     r.status = 200;
     r.body = out;
-    r.etag = isms_rec_etag(ctx->pool, &isms_entity_review, row);
+    r.etag = isms_review_etag(ctx, row);
     r.location = NULL;
     return r;
 }
@@ -160,7 +160,7 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     isms_result r = isms_load_review(ctx, id, &row);
 
     if (r.status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review, row));
+    r = isms_check_if_match(ctx, if_match, isms_review_etag(ctx, row));
     if (r.status) return r;
     if (!isms_review_editable(row)) {
         return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",

@@ -509,8 +509,7 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     }
     if ((r = body_comment(ctx, t, in, &comment)).status) return r;
     if ((r = isms_load_review(ctx, id, &review)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review,
-                                                         review));
+    r = isms_check_if_match(ctx, if_match, isms_review_etag(ctx, review));
     if (r.status) return r;
     if (!from_ok(t, jstr(review, "status"))) {
         return conflict(ctx, apr_psprintf(ctx->pool, "a %s review cannot be %s", jstr(review,
