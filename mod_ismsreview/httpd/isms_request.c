@@ -85,11 +85,14 @@ static int authorize(isms_req *q, const isms_method *m)
     }
     if ((m->perm == ISMS_P_READ && !has_any_role(&q->id)) ||
         (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR]) ||
+        (m->perm == ISMS_P_ADMIN && !q->id.roles[ISMS_ROLE_ADMIN]) ||
         (m->perm == ISMS_P_AUDIT && !q->id.roles[ISMS_ROLE_AUDITOR] &&
          !q->id.roles[ISMS_ROLE_ADMIN])) {
         return isms_send_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
                                  m->perm == ISMS_P_AUTHOR
                                      ? "this change needs the author role"
+                                 : m->perm == ISMS_P_ADMIN
+                                     ? "the people register is maintained by admins"
                                  : m->perm == ISMS_P_AUDIT
                                      ? "the audit trail is for auditors and admins"
                                      : "reading the management review needs a role");
@@ -108,7 +111,7 @@ static int dispatch_checked(isms_req *q, const isms_method *m)
     STOP_IF_SENT(q, authorize(q, m));
     STOP_IF_SENT(q, isms_parse_query(q));
     if (m->write) STOP_IF_SENT(q, isms_check_origin(q));
-    if (m->write && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
+    if (m->write == 1 && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
     q->method = m;
     return m->fn(q);
 }

@@ -114,16 +114,19 @@ static const xtable tables[] = {
     {"communication", {"id"}, 0},
     {"action_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
+    {"attachment", {"id"}, 0},     /* rows only: the files are under ISMSReviewEvidenceDir */
     {"objective_revision", {"id"}, 0},
     {"kpi_measurement", {"id"}, 0},
     {"workflow_transition", {"id"}, 0},
     {"approval", {"id"}, 0},
     {"waiver", {"id"}, 0},
+    {"person", {"id"}, 0},
     {"review_version", {"id"}, 0},
     {"audit_event", {"seq"}, 0},
     {"audit_head", {"id"}, 1},
     {"ref_counter", {"scope"}, 0},
     {"idempotency", {"user_name", "idem_key"}, 0},
+    {"notification", {"id"}, 0},
 };
 #define NTABLES ((int)(sizeof(tables) / sizeof(tables[0])))
 

@@ -13,12 +13,15 @@
 #include "isms_migrate.h"
 #include "isms_store.h"
 #include "isms_api.h"
+#include "isms_attach.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
 #include "isms_sql.h"
 #include "verify_evidence.h"
 #include "export_import.h"
 #include "check_config.h"
+#include "people_csv.h"
+#include "notify.h"
 
 #define EXIT_USAGE 2
 
@@ -38,7 +41,8 @@ static void usage(FILE *f)
         "  status         applied and expected schema version; exit 1 if they differ\n"
         "  verify         re-hash the audit chain and every sealed review version; exit 1\n"
         "                 naming the first bad event or version; with --checkpoint FILE also\n"
-        "                 that the chain still holds that checkpoint\n"
+        "                 that the chain still holds that checkpoint; with --evidence-dir DIR\n"
+        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file\n"
         "  checkpoint     print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to\n"
         "                 keep outside the database for verify --checkpoint\n"
         "  export [FILE]  the whole database as portable JSON (FILE or - for stdout), read in\n"
@@ -47,6 +51,13 @@ static void usage(FILE *f)
         "                 database of any driver, in one transaction; refused, with nothing\n"
         "                 changed, unless the file is valid and its audit chain and sealed\n"
         "                 versions verify\n"
+        "  people-import FILE.csv\n"
+        "                 load the people register from CSV (header row: login,\n"
+        "                 display_name, job_title, function, email, top_management, active),\n"
+        "                 upsert by login in one transaction; any bad row is reported with\n"
+        "                 its line number and nothing changes\n"
+        "  people-export [FILE]\n"
+        "                 the people register as CSV (FILE or - for stdout)\n"
         "  check-config [APACHE_CONF]\n"
         "                 check the ISMSReview* directives of an Apache configuration\n"
         "                 (following Include/IncludeOptional), or --database, and each\n"
@@ -58,9 +69,20 @@ static void usage(FILE *f)
         "                 check an evidence pack (GET v1/reviews/{id}/evidence) offline, without\n"
         "                 a database: files, sizes, SHA-256, manifest, sealed record.json, and\n"
         "                 the audit extract's chain\n"
+        "  notify [--days N] [--mail-domain DOMAIN] [--sendmail PATH | --smtp HOST:PORT]\n"
+        "         [--from ADDRESS] [--base-url URL] [--dry-run]\n"
+        "                 one digest mail a day to each person with something to do: action\n"
+        "                 owners (overdue, due within N days, default 14), top managers of the\n"
+        "                 people register (reviews awaiting their approval), authors (actions\n"
+        "                 to verify or re-plan, communications not sent, the next review due);\n"
+        "                 addresses from the people register, else LOGIN@DOMAIN; sent with\n"
+        "                 PATH -t -i (default /usr/sbin/sendmail) or over SMTP; each mail\n"
+        "                 recorded after the MTA took it (and in the audit trail), so a second\n"
+        "                 run the same day sends nothing new; --dry-run prints the mails\n"
         "  help           this text (also --help)\n"
         "\n"
-        "options: --database SPEC, --checkpoint FILE (verify), --user NAME (check-config)\n"
+        "options: --database SPEC, --checkpoint FILE (verify), --evidence-dir DIR (verify),\n"
+        "         --user NAME (check-config)\n"
         "exit codes: 0 success, 1 failure (a check failed, data refused, database error),\n"
         "            2 usage (unknown command or option, missing argument, unreadable file)\n");
 }
@@ -150,6 +172,40 @@ static int verify_versions(apr_pool_t *p, isms_conn *c)
 }
 
 static const char *checkpoint_file;   /* --checkpoint FILE for verify */
+static const char *evidence_dir;      /* --evidence-dir DIR (or ISMSREVIEW_EVIDENCE_DIR) */
+
+/* Every attachment file re-hashed against its row and the sealed versions that list it. */
+static int verify_attachments(apr_pool_t *p, isms_conn *c)
+{
+    apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *unused = apr_array_make(p, 4, sizeof(const char *));
+    apr_hash_t *known = apr_hash_make(p);
+    long long n = 0;
+    const char *err = NULL;
+    isms_ctx ctx;
+    int i;
+
+    if (!evidence_dir) {
+        printf("attachments: not checked (give --evidence-dir, the ISMSReviewEvidenceDir)\n");
+        return EXIT_SUCCESS;
+    }
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    if (isms_attach_verify_all(&ctx, evidence_dir, problems, &n, known, &err) != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: %s\n", err);
+        return EXIT_FAILURE;
+    }
+    for (i = 0; i < problems->nelts; i++) {
+        printf("attachment BROKEN: %s\n", APR_ARRAY_IDX(problems, i, const char *));
+    }
+    printf("attachments: %lld checked, %s\n", n, problems->nelts ? "NOT intact" : "intact");
+    /* not a failure: files no attachment names (deleted drafts, cut-off uploads) */
+    isms_att_unreferenced(p, evidence_dir, known, unused);
+    for (i = 0; i < unused->nelts; i++) {
+        printf("attachment file unused (may be removed): %s\n",
+               APR_ARRAY_IDX(unused, i, const char *));
+    }
+    return problems->nelts ? EXIT_FAILURE : EXIT_SUCCESS;
+}
 static const char *run_user;          /* --user for check-config */
 
 /* A checkpoint kept outside the database (syslog, a ticket, another system): the chain must
@@ -252,8 +308,10 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
                json_integer_value(json_object_get(j, "events")));
     }
     if (verify_versions(p, c) != EXIT_SUCCESS || !json_is_true(json_object_get(j, "valid"))) {
+        verify_attachments(p, c);
         return EXIT_FAILURE;
     }
+    if (verify_attachments(p, c) != EXIT_SUCCESS) return EXIT_FAILURE;
     return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
 }
 
@@ -263,7 +321,7 @@ static const struct {
     int min, max;
 } db_commands[] = {
     {"migrate", 0, 0}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
-    {"export", 0, 1}, {"import", 1, 1},
+    {"export", 0, 1}, {"import", 1, 1}, {"people-import", 1, 1}, {"people-export", 0, 1},
 };
 
 static int run(apr_pool_t *p, const char *spec, int argc, const char *const *argv)
@@ -288,12 +346,13 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     for (i = 0; i < sizeof(db_commands) / sizeof(db_commands[0]); i++) {
         if (strcmp(cmd, db_commands[i].name) == 0) break;
     }
-    if (i == sizeof(db_commands) / sizeof(db_commands[0])) {
+    if (i == sizeof(db_commands) / sizeof(db_commands[0]) && strcmp(cmd, "notify") != 0) {
         fprintf(stderr, "ismsreview-admin: unknown command '%s'; see `ismsreview-admin "
                         "--help` for the commands\n", cmd);
         return EXIT_USAGE;
     }
-    if (nargs < db_commands[i].min || nargs > db_commands[i].max) {
+    if (strcmp(cmd, "notify") != 0 &&
+        (nargs < db_commands[i].min || nargs > db_commands[i].max)) {
         fprintf(stderr, "ismsreview-admin: %s takes %s; see `ismsreview-admin --help`\n", cmd,
                 db_commands[i].max == 0 ? "no arguments" :
                 db_commands[i].min == 0 ? "at most one file (or -)" : "one file (or -)");
@@ -304,6 +363,10 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
                         "or set ISMSREVIEW_DATABASE\n");
         return EXIT_USAGE;
     }
+    if (strcmp(cmd, "notify") == 0) {
+        if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
+        return isms_admin_notify(p, c, argc, argv);
+    }
     if (strcmp(cmd, "verify") == 0 && checkpoint_file &&
         (rc = load_checkpoint()) != EXIT_SUCCESS) return rc;
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
@@ -311,6 +374,10 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
     if (strcmp(cmd, "export") == 0) return isms_admin_export(p, c, nargs ? argv[1] : NULL);
     if (strcmp(cmd, "import") == 0) return isms_admin_import(p, c, argv[1]);
+    if (strcmp(cmd, "people-import") == 0) return isms_admin_people_import(p, c, argv[1]);
+    if (strcmp(cmd, "people-export") == 0) {
+        return isms_admin_people_export(p, c, nargs ? argv[1] : NULL);
+    }
     return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
 }
 
@@ -320,6 +387,7 @@ int main(int argc, const char *const *argv)
         {"database", 'd', 1, "database specification"},
         {"checkpoint", 'c', 1, "checkpoint file for verify"},
         {"user", 'u', 1, "the user Apache runs as, for check-config"},
+        {"evidence-dir", 'e', 1, "ISMSReviewEvidenceDir, for verify"},
         {"help", 'h', 0, "help"},
         {NULL, 0, 0, NULL}};
     apr_pool_t *p;
@@ -331,6 +399,7 @@ int main(int argc, const char *const *argv)
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&p, NULL);
     isms_log_set(log_stderr, NULL);
+    evidence_dir = getenv("ISMSREVIEW_EVIDENCE_DIR");
     apr_getopt_init(&g, p, argc, argv);
     while ((rv = apr_getopt_long(g, opts, &ch, &arg)) == APR_SUCCESS) {
         if (ch == 'h') {
@@ -339,6 +408,7 @@ int main(int argc, const char *const *argv)
         }
         if (ch == 'c') checkpoint_file = arg;
         else if (ch == 'u') run_user = arg;
+        else if (ch == 'e') evidence_dir = arg;
         else spec = arg;
     }
     if (rv == APR_EOF && g->ind < argc && strcmp(argv[g->ind], "verify-evidence") == 0) {
