@@ -31,6 +31,7 @@ Suite *reports_suite(void);
 Suite *evidence_suite(void);
 Suite *attach_suite(void);
 Suite *people_suite(void);
+Suite *directives_suite(void);
 
 /* The pool of the running test (created by isms_test_setup, destroyed by the teardown). */
 extern apr_pool_t *tpool;
