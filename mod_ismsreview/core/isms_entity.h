@@ -74,7 +74,10 @@ const isms_entity *isms_entity_by_kind(const char *kind);
 const isms_field *isms_entity_field(const isms_entity *e, const char *name);
 int isms_enum_valid(const char *const *enums, const char *value);
 
-/* Validation errors, collected for one problem document. */
+/* Validation errors, collected for one problem document. Only the first ISMS_VERR_MAX are
+ * described; each further one is a JSON null in the list, so that the 422 can say how many
+ * there were (isms_res_invalid) without a megabyte of errors for a body of unknown keys. */
+#define ISMS_VERR_MAX 50
 struct isms_verrors {
     json_t *list;                     /* [{"field","code","message"}] */
 };
