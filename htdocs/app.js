@@ -3,6 +3,7 @@
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
 import { api, get, apiUrl, ApiError } from './api.js';
 import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
+import { loadAttachments, reviewEvidence, itemEvidence, updateEvidence } from './attachments.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
 } from './fields.js';
@@ -254,6 +255,7 @@ const TRANSITIONS = [
 async function reviewEditor(id, focusSel) {
   const { data: review } = await api('GET', `reviews/${id}`);
   const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
+  await loadAttachments(review);
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
   const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
   const checkPanel = await completenessPanel(review, ctx);
@@ -282,6 +284,7 @@ async function reviewEditor(id, focusSel) {
   );
   const target = focusSel && view.querySelector(focusSel);
   (target || h2).focus();
+  reviewEvidence(view, review, editable);
 }
 
 async function transition(review, t, ctx) {
@@ -384,7 +387,7 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
   const sec = section(`${title} (${items.length})`);
   sec.dataset.kind = opts.cat || kind;
   const list = h('div', { class: 'items' });
-  for (const it of items) list.append(itemView(kind, it, fds, ctx));
+  for (const it of items) list.append(itemEvidence(itemView(kind, it, fds, ctx), ctx, kind, it));
   if (!items.length) list.append(h('p', { class: 'empty' }, 'None recorded.'));
   sec.append(list);
   if (ctx.editable) {
@@ -488,9 +491,11 @@ function progressForm(actionId, action) {
     try {
       const r = await api('POST', `actions/${id}/updates`, body);
       notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
+      if (evidence && !(await evidence.upload(action.review_id, id))) return;
       await route();
     } catch (e) { formError(form, e); }
   });
+  const evidence = updateEvidence(form, action);
   return form;
 }
 

@@ -1083,6 +1083,16 @@ def demo_basedir(requested):
     return os.path.join(top, hashlib.sha256(REPO.encode()).hexdigest()[:12])
 
 
+def demo_evidence_conf(basedir):
+    """The demo's evidence attachments (the UI's upload, list, download): files under the
+    server root, 8 MiB per file."""
+    evidence = os.path.join(basedir, "evidence")
+    os.makedirs(evidence, exist_ok=True)
+    _chown_service(evidence)
+    return ("ISMSReviewEvidenceDir %s\n<Location /isms/api>\n"
+            "  ISMSReviewMaxAttachment 8388608\n</Location>\n" % evidence)
+
+
 def cmd_serve(args):
     basedir = demo_basedir(args.dir)
     os.makedirs(basedir, exist_ok=True)
@@ -1115,6 +1125,7 @@ def cmd_serve(args):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    httpd.extra_conf += demo_evidence_conf(basedir)
 
     try:
         httpd.start()
