@@ -1114,7 +1114,12 @@ def cmd_serve(args):
         db_args = sqlite_db_args(os.path.join(basedir, "db"))
     if not port_free(args.port):
         sys.exit("port %d is in use (pass --port)" % args.port)
-    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel)
+    # the demo as most organisations run it: two approvers must approve (approver, approver2);
+    # the UI's icon at /favicon.ico as the shipped configuration has it
+    demo_conf = ('<Location /isms/api>\n  ISMSReviewApprovals 2\n</Location>\n'
+                 'Alias /favicon.ico "%s/favicon.ico"\n' % htdocs_dir())
+    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel,
+                  extra_conf=demo_conf)
 
     stopping = []
 
