@@ -119,8 +119,10 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
             return ISMS_DB_ERROR;
         }
     }
-    /* 256 rendered reviews of at most 4 MB each per process and database */
+    /* 256 rendered reviews of at most 4 MB each per process and database, and at most
+     * ISMSReviewCacheSize bytes in all */
     s->cache = isms_cache_create(p, 256, 4u << 20);
+    if (conf->cache_bytes >= 0) isms_cache_set_budget(s->cache, (size_t)conf->cache_bytes);
     /* The backend registers its own cleanup first, so it is torn down after the pool. */
     if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
     /* min 0: nothing is opened here, so a database that is down at start-up is simply
@@ -206,7 +208,7 @@ static isms_db_status reconnect(isms_conn *c, const char **err)
     if (st != ISMS_DB_OK) return st;
     c->handle = h;
     c->broken = 0;
-    isms_log(ISMS_LOG_INFO, 21104, "the database connection was lost while idle (%s); "
+    isms_log(ISMS_LOG_INFO, 21014, "the database connection was lost while idle (%s); "
              "reconnected", c->errbuf);
     return ISMS_DB_OK;
 }

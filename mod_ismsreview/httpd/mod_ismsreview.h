@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
     isms_dbconf *db;               /* ISMSReviewDatabase */
     int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
+    long long cache_bytes;         /* ISMSReviewCacheSize, ISMS_UNSET = the default */
     isms_proc *proc;
     const char *evidence_dir;      /* ISMSReviewEvidenceDir, NULL = no attachments */
 } isms_server_conf;
