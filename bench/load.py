@@ -72,6 +72,18 @@ def perf_summary(data):
     return "\n".join(res)
 
 
+# issue 16's targets for the load test
+P99_MS, P999_MS = 250.0, 1000.0
+
+
+def wrk_ms(v):
+    """wrk's "1.38s", "54.08ms", "744.00us" as milliseconds."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v or "")
+    if not m:
+        return float("inf")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
+
+
 def one_backend(db):
     base = harness.make_basedir("isms-load-")
     pg = httpd = None
@@ -150,6 +162,9 @@ def one_backend(db):
         r["created"] = int(m.group(1)) if m else 0
         lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", txt, re.M))
         r["p90"] = lat.get("90", "?")
+        m = re.search(r"p99.9 latency: ([\d.]+)ms", txt)
+        r["p999_ms"] = float(m.group(1)) if m else float("inf")
+        r["p99_ms"] = wrk_ms(r["p99"])
         m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", txt)
         r["max"] = m.group(1) if m else "?"
         out.update(r)
@@ -196,6 +211,9 @@ def main():
             "FAIL" if failed else "PASS"))
         print("   writes (201): %d of %d requests %s" % (r["created"], r["total"],
                                                         r["note"] if r["unexpected"] else ""))
+        print("   p99 %.1f ms: %s <= %.0f ms; p99.9 %.1f ms: %s <= %.0f ms" % (
+            r["p99_ms"], "PASS" if r["p99_ms"] <= P99_MS else "MISS", P99_MS, r["p999_ms"],
+            "PASS" if r["p999_ms"] <= P999_MS else "MISS", P999_MS))
         if r["errors"]:
             print("   %s" % r["sockerr"])
         for line in r["log"][:10]:

@@ -57,4 +57,5 @@ function done(summary, latency, requests)
                              table.concat(detail, "; "), first or ""))
    end
    io.write(")\n")
+   io.write(string.format("p99.9 latency: %.2fms\n", latency:percentile(99.9) / 1000.0))
 end

@@ -67,13 +67,17 @@ isms_result isms_review_create(isms_ctx *ctx, const json_t *in);
 isms_result isms_review_get(isms_ctx *ctx, long long id);
 /* The same for the GET routes (read transactions only): the rendered body from the store's
  * cache when the review's validator read in this transaction matches (isms_review.c), as
- * bytes in raw/raw_len. ?version=n: the sealed version, validated by (hash, status). */
+ * bytes in raw/raw_len. ?version=n: the sealed version, which never changes. */
 isms_result isms_review_get_cached(isms_ctx *ctx, long long id);
 isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version);
-/* The cheapest read: outside any transaction, one indexed SELECT of the validator (version
- * 0: the live review, else that sealed version) and the cached body if it matches; status 0
- * when it is not cached (or anything failed): the caller then takes the full path. */
-isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version);
+/* The cheapest read: outside any transaction, one indexed SELECT of the validator and the
+ * schema version, and the cached body if both match; status 0 when it is not cached (or
+ * anything failed): the caller then takes the full path. */
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id);
+/* ?version=n without the database: the sealed version's bytes once this process rendered
+ * them (isms_review_version_get_cached); status 0 otherwise. */
+isms_result isms_review_version_from_cache(struct isms_cache *cache, apr_pool_t *p,
+                                           long long id, long long version);
 isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
                               const char *if_match);
 isms_result isms_review_list(isms_ctx *ctx, const isms_query *q);

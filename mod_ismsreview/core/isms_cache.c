@@ -22,6 +22,8 @@ struct isms_cache {
     entry *slots;
     int nslots;
     size_t max_entry;
+    size_t budget, bytes;          /* ISMSReviewCacheSize; bytes of bodies held */
+    int hand;                      /* the next slot eviction looks at */
     isms_cache_stats stats;
 };
 
@@ -56,6 +58,7 @@ isms_cache *isms_cache_create(apr_pool_t *p, int slots, size_t max_entry)
     c->slots = apr_pcalloc(p, sizeof(entry) * (size_t)slots);
     c->nslots = slots;
     c->max_entry = max_entry;
+    c->budget = ISMS_CACHE_DEFAULT_BUDGET;
     apr_pool_cleanup_register(p, c, cache_cleanup, apr_pool_cleanup_null);
     return c;
 }
@@ -149,13 +152,54 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+static void evict_to_budget(isms_cache *c, const entry *keep);
+
+void isms_cache_set_budget(isms_cache *c, size_t bytes)
+{
+    if (!c) return;
+    apr_thread_mutex_lock(c->lock);
+    c->budget = bytes;
+    evict_to_budget(c, NULL);
+    apr_thread_mutex_unlock(c->lock);
+}
+
+size_t isms_cache_bytes(isms_cache *c)
+{
+    size_t n;
+
+    if (!c) return 0;
+    apr_thread_mutex_lock(c->lock);
+    n = c->bytes;
+    apr_thread_mutex_unlock(c->lock);
+    return n;
+}
+
+/* Under the lock: frees other entries, clock order, until the bodies fit the budget. A
+ * slot's claim (filling) stays: its renderer still runs. */
+static void evict_to_budget(isms_cache *c, const entry *keep)
+{
+    int looked;
+
+    for (looked = 0; c->bytes > c->budget && looked < c->nslots; looked++) {
+        entry *e = &c->slots[c->hand];
+        c->hand = (c->hand + 1) % c->nslots;
+        if (e != keep && e->key) {
+            char *filling = e->filling;
+            c->bytes -= e->len;
+            e->filling = NULL;
+            entry_free(e);
+            e->filling = filling;
+        }
+    }
+}
+
 void isms_cache_put(isms_cache *c, const char *key, const char *validator, const char *etag,
                     const char *body, size_t len)
 {
     entry fresh = {0}, *e;
 
     if (!c) return;
-    if (len > c->max_entry) {
+    if (len > c->max_entry || len > c->budget) {
         isms_cache_abandon(c, key, validator);
         return;
     }
@@ -179,6 +223,8 @@ void isms_cache_put(isms_cache *c, const char *key, const char *validator, const
         fresh.filling = old.filling;      /* another key's claim on this slot stays */
         old.filling = NULL;
         *e = fresh;
+        c->bytes = c->bytes - old.len + len;
+        evict_to_budget(c, e);
         c->stats.stores++;
         end_claim(c, e, key, validator);
         apr_thread_mutex_unlock(c->lock);
@@ -198,6 +244,7 @@ void isms_cache_clear(isms_cache *c)
         entry_free(&c->slots[i]);
         c->slots[i].filling = filling;
     }
+    c->bytes = 0;
     apr_thread_mutex_unlock(c->lock);
 }
 

@@ -20,8 +20,19 @@ typedef struct {
     unsigned long hits, misses, stores, waits;
 } isms_cache_stats;
 
-/* slots: number of entries kept; max_entry: bodies larger than this are not kept. */
+/* slots: number of entries kept; max_entry: bodies larger than this are not kept. The budget
+ * (isms_cache_set_budget) is ISMS_CACHE_DEFAULT_BUDGET until set. */
 isms_cache *isms_cache_create(apr_pool_t *p, int slots, size_t max_entry);
+
+#define ISMS_CACHE_DEFAULT_BUDGET ((size_t)64 << 20)
+
+/* The most bytes of bodies the cache keeps in all (ISMSReviewCacheSize): storing a body that
+ * takes it over evicts others (the oldest slots first, by a clock hand); a body larger than
+ * the whole budget is not kept; 0 keeps nothing. */
+void isms_cache_set_budget(isms_cache *c, size_t bytes);
+
+/* The bytes of bodies held now (for tests and the server status). */
+size_t isms_cache_bytes(isms_cache *c);
 
 /* On a hit, copies the body and its ETag into p and returns 1. */
 int isms_cache_get(isms_cache *c, apr_pool_t *p, const char *key, const char *validator,

@@ -120,6 +120,8 @@ const char *isms_dbconf_parse(apr_pool_t *p, const char *driver, int argc,
     const char *err;
     int i;
 
+    c->cache_bytes = -1;
+
     if (!driver || !valid_word(driver)) {
         return apr_psprintf(p, "malformed driver name '%s'", driver ? driver : "");
     }

@@ -23,6 +23,8 @@ typedef struct {
     const char *sqlite_dir;      /* sqlite3_dbdir, for sqlite3 */
     const char *sqlite_file;     /* dbname, for sqlite3 */
     isms_durability durability;
+    long long cache_bytes;       /* ISMSReviewCacheSize: the render cache's budget per child;
+                                  * -1 (what the parser sets): the default */
 } isms_dbconf;
 
 /* Parse a driver name and its key=value arguments. Returns NULL and sets *out, or an error

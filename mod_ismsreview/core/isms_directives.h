@@ -40,7 +40,10 @@
       "media types accepted as attachments (default: PDF, PNG, JPEG, text, CSV, Office " \
       "Open XML and OpenDocument)") \
     X(REFUSAL_BUDGET, "ISMSReviewRefusalBudget", TAKE1, ANY, parse_refusal_budget, \
-      "refused writes recorded per user and minute (default 600, 0 = all)")
+      "refused writes recorded per user and minute (default 600, 0 = all)") \
+    X(CACHE_SIZE, "ISMSReviewCacheSize", TAKE1, SERVER, parse_cache_size, \
+      "bytes of rendered reviews each Apache child keeps in memory (default 67108864, " \
+      "0 = none)")
 
 #define ISMS_DIRECTIVE_ID(id, name, syntax, context, fn, help) ISMS_D_##id,
 typedef enum { ISMS_DIRECTIVES(ISMS_DIRECTIVE_ID) ISMS_D_COUNT } isms_directive_id;

@@ -119,7 +119,7 @@ static isms_result add_trail(isms_ctx *ctx, apr_array_header_t *files, long long
 }
 
 static json_t *meta_of(isms_ctx *ctx, long long id, long long version, const json_t *record,
-                       const json_t *audit)
+                       const char *status, const json_t *audit)
 {
     json_t *m = json_object();
     const json_t *hash = json_object_get(record, "content_hash");
@@ -128,7 +128,7 @@ static json_t *meta_of(isms_ctx *ctx, long long id, long long version, const jso
     json_object_set_new(m, "review_id", json_integer(id));
     json_object_set(m, "ref", json_object_get(record, "ref"));
     json_object_set_new(m, "version", json_integer(version));
-    json_object_set(m, "status", json_object_get(record, "status"));
+    json_object_set_new(m, "status", status ? json_string(status) : json_null());
     json_object_set_new(m, "content_hash", sealed && hash ? json_incref((json_t *)hash)
                                                           : json_null());
     json_object_set_new(m, "generated_at", json_string(ctx->now));
@@ -177,13 +177,20 @@ isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
     apr_array_header_t *files = apr_array_make(ctx->pool, 8, sizeof(isms_ev_file));
     isms_result r = record_of(ctx, id, &version);
     json_t *record = r.body, *audit = NULL, *meta;
-    const char *err = NULL;
+    const char *err = NULL, *status;
+    isms_db_status st;
 
     if (r.status != 200) return r;
     if ((r = kept(ctx, id, version, record)).status) return r;
     if ((r = add_record(ctx, files, id, version, record)).status != 200) return r;
     if ((r = add_trail(ctx, files, id, &audit)).status != 200) return r;
-    meta = meta_of(ctx, id, version, record, audit);
+    /* a sealed record does not carry its status (it changes): the version's, now */
+    status = json_string_value(json_object_get(record, "status"));
+    if (json_is_true(json_object_get(record, "sealed")) &&
+        (st = isms_review_version_status(ctx, id, version, &status, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    meta = meta_of(ctx, id, version, record, status, audit);
     if ((r = isms_evidence_add_attachments(ctx, files, id, record)).status != 200) return r;
     if (ctx->evidence_dir) return isms_evidence_pack_file(ctx, files, meta,
                                                           pack_name(ctx->pool, meta));

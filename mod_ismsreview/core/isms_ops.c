@@ -102,11 +102,20 @@ isms_result isms_res_not_found(isms_ctx *ctx, const char *what)
                             apr_psprintf(ctx->pool, "no such %s", what));
 }
 
+const char *isms_review_etag(isms_ctx *ctx, const json_t *row)
+{
+    const char *t = isms_rec_etag(ctx->pool, &isms_entity_review, row);
+
+    return apr_psprintf(ctx->pool, "%.*s@%s\"", (int)strlen(t) - 1, t, ctx->today);
+}
+
 json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row)
 {
     json_t *j = json_deep_copy(row);
 
-    json_object_set_new(j, "etag", json_string(isms_rec_etag(ctx->pool, e, row)));
+    json_object_set_new(j, "etag", json_string(e == &isms_entity_review
+                                               ? isms_review_etag(ctx, row)
+                                               : isms_rec_etag(ctx->pool, e, row)));
     json_object_del(j, "_row_version");
     return j;
 }
@@ -120,16 +129,27 @@ static int is_wildcard(apr_pool_t *p, const char *header)
 }
 
 /* If-Match may list several entity tags; a weak one never matches (strong comparison). */
+/* "review-1-3@2026-12-06" -> "review-1-3" (isms_review_etag); other tags as they are */
+static const char *without_day(apr_pool_t *p, const char *tag)
+{
+    const char *at = strrchr(tag, '@');
+    size_t n = strlen(tag);
+
+    if (!at || n < 2 || tag[0] != '"' || tag[n - 1] != '"') return tag;
+    return apr_pstrcat(p, apr_pstrmemdup(p, tag, (apr_size_t)(at - tag)), "\"", NULL);
+}
+
 static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 {
     char *list, *last, *tok;
 
     if (is_wildcard(p, header)) return 1;
     list = apr_pstrdup(p, header);
+    etag = without_day(p, etag);
     for (tok = apr_strtok(list, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
         while (*tok == ' ' || *tok == '\t') tok++;
         apr_collapse_spaces(tok, tok);
-        if (strcmp(tok, etag) == 0) return 1;
+        if (strcmp(without_day(p, tok), etag) == 0) return 1;
     }
     return 0;
 }

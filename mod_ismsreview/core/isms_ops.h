@@ -16,6 +16,11 @@ isms_result isms_res_not_found(isms_ctx *ctx, const char *what);
 
 /* The API form of a stored row: internal keys removed, "etag" added. New reference. */
 json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row);
+/* The review's ETag: its row_version and the day, which its representation shows (an open
+ * action's days_overdue), so a validator from yesterday never gets a 304 today. If-Match
+ * compares the row part only (isms_check_if_match): a write conflicts with writes, not with
+ * midnight. */
+const char *isms_review_etag(isms_ctx *ctx, const json_t *row);
 
 /* If-Match: 428 when absent, 412 when it names another version; status 0 when it matches. */
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag);

@@ -164,6 +164,19 @@ static json_t *document_control(const json_t *review, const json_t *history, int
     return d;
 }
 
+/* The record shows the sealed version's status as it is now (document control) */
+static isms_db_status with_status(isms_ctx *ctx, long long id, long long version,
+                                  json_t *review, const char **err)
+{
+    const char *status = NULL;
+    isms_db_status st = isms_review_version_status(ctx, id, version, &status, err);
+
+    if (st == ISMS_DB_OK) {
+        json_object_set_new(review, "status", status ? json_string(status) : json_null());
+    }
+    return st;
+}
+
 static isms_result load_record(isms_ctx *ctx, long long id, long long version, json_t **review)
 {
     json_t *row;
@@ -175,6 +188,9 @@ static isms_result load_record(isms_ctx *ctx, long long id, long long version, j
     r = version ? isms_review_version_get(ctx, id, version) : isms_review_get(ctx, id);
     if (r.status != 200) return r;
     *review = r.body;
+    if (version && (st = with_status(ctx, id, version, *review, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
     if ((st = objective_details(ctx, *review, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }

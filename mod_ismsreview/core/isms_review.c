@@ -6,8 +6,10 @@
 #include "isms_cache.h"
 #include "isms_people.h"
 #include "isms_workflow.h"
+#include "isms_migrate.h"
 
 #include <apr_strings.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* MR-<year>-<NN>: a counter per year, incremented under the row lock of its counter row. */
@@ -144,7 +146,7 @@ isms_result isms_review_get(isms_ctx *ctx, long long id)
     }
     r.status = 200;
     r.body = out;
-    r.etag = isms_rec_etag(ctx->pool, &isms_entity_review, row);
+    r.etag = isms_review_etag(ctx, row);
     r.location = NULL;
     return r;
 }
@@ -160,7 +162,7 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     isms_result r = isms_load_review(ctx, id, &row);
 
     if (r.status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review, row));
+    r = isms_check_if_match(ctx, if_match, isms_review_etag(ctx, row));
     if (r.status) return r;
     if (!isms_review_editable(row)) {
         return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",
@@ -219,19 +221,30 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
  * actions' progress updates, its objectives' measurements, and the creation or cancellation
  * of a later review that carries its actions over (carry_over_count; isms_touch_carried);
  * and the day (an open action's days_overdue). NULL when there is no such review. */
+/* The schema version read along with a validator is the one this build expects. */
+static int schema_current(isms_ctx *ctx, const char *version)
+{
+    return version && atoi(version) ==
+           isms_migrate_expected(isms_conn_dialect(ctx->conn)->name);
+}
+
 static isms_db_status review_validator(isms_ctx *ctx, long long id, const char **v,
-                                       const char **err)
+                                       int *schema_ok, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     isms_db_status st;
 
-    isms_sql_appendf(q, "SELECT row_version, status FROM review WHERE id = %d", id);
+    /* the schema version rides along: the fast path needs no statement of its own to see
+     * another front end's migration (isms_schema_check) */
+    isms_sql_appendf(q, "SELECT row_version, status, (SELECT MAX(version) FROM schema_version) "
+                        "FROM review WHERE id = %d", id);
     *v = NULL;
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     if (rs->nrows == 1) {
         *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1), "|",
                          ctx->today, NULL);
+        *schema_ok = schema_current(ctx, ISMS_ROW(rs, 0, 2));
     }
     return ISMS_DB_OK;
 }
@@ -278,24 +291,6 @@ static isms_result render_review(isms_ctx *ctx, long long id, long long unused)
     return isms_review_get(ctx, id);
 }
 
-/* The sealed version's validator: its seal hash and its status (APPROVED -> PUBLISHED ->
- * SUPERSEDED); NULL when there is no such version. */
-static isms_db_status version_validator(isms_ctx *ctx, long long id, long long version,
-                                        const char **v, const char **err)
-{
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    isms_db_status st;
-
-    isms_sql_appendf(q, "SELECT content_hash, status FROM review_version WHERE review_id = %d "
-                        "AND version = %d", id, version);
-    *v = NULL;
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    if (rs->nrows == 1) *v = apr_pstrcat(ctx->pool, ISMS_ROW(rs, 0, 0), "|", ISMS_ROW(rs, 0, 1),
-                                         NULL);
-    return ISMS_DB_OK;
-}
-
 static const char *review_key(isms_ctx *ctx, long long id, long long version)
 {
     return version ? apr_psprintf(ctx->pool, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
@@ -303,17 +298,40 @@ static const char *review_key(isms_ctx *ctx, long long id, long long version)
                    : apr_psprintf(ctx->pool, "review:%" APR_INT64_T_FMT, (apr_int64_t)id);
 }
 
-isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
+/* Outside a transaction, one statement, the schema check included (the caller acquired the
+ * connection without it). */
+isms_result isms_review_get_fast(isms_ctx *ctx, long long id)
 {
     isms_result r = {0};
     const char *v = NULL, *err = NULL, *body;
-    isms_db_status st = version ? version_validator(ctx, id, version, &v, &err)
-                                : review_validator(ctx, id, &v, &err);
+    int schema_ok = 0;
+    isms_db_status st = review_validator(ctx, id, &v, &schema_ok, &err);
     size_t len;
 
-    if (st != ISMS_DB_OK || !v) return r;       /* the full path reports it */
-    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, version), v,
+    if (st != ISMS_DB_OK || !v || !schema_ok) return r;       /* the full path reports it */
+    if (isms_cache_get(isms_conn_cache(ctx->conn), ctx->pool, review_key(ctx, id, 0), v,
                        &r.etag, &body, &len)) {
+        r.status = 200;
+        as_raw(&r, body, len);
+    }
+    return r;
+}
+
+/* A sealed version never changes (triggers refuse it) and its representation holds nothing
+ * that does (its status is the review's history): once rendered, its bytes are valid for
+ * ever, under one validator. */
+#define SEALED "sealed"
+
+isms_result isms_review_version_from_cache(isms_cache *cache, apr_pool_t *p, long long id,
+                                           long long version)
+{
+    isms_result r = {0};
+    const char *body;
+    size_t len;
+    char *key = apr_psprintf(p, "version:%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT,
+                             (apr_int64_t)id, (apr_int64_t)version);
+
+    if (cache && isms_cache_get(cache, p, key, SEALED, &r.etag, &body, &len)) {
         r.status = 200;
         as_raw(&r, body, len);
     }
@@ -323,7 +341,8 @@ isms_result isms_review_get_fast(isms_ctx *ctx, long long id, long long version)
 isms_result isms_review_get_cached(isms_ctx *ctx, long long id)
 {
     const char *v = NULL, *err = NULL;
-    isms_db_status st = review_validator(ctx, id, &v, &err);
+    int schema_ok = 0;
+    isms_db_status st = review_validator(ctx, id, &v, &schema_ok, &err);
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     return cached_or(ctx, review_key(ctx, id, 0), v, render_review, id, 0);
@@ -334,13 +353,8 @@ static isms_result render_version(isms_ctx *ctx, long long id, long long version
     return isms_review_version_get(ctx, id, version);
 }
 
-/* A sealed version: its content never changes (triggers refuse it); only its status does
- * (APPROVED -> SUPERSEDED), so (seal hash, status) validates the rendered body. */
+/* Rendered once per process, in a read transaction, then served without the database. */
 isms_result isms_review_version_get_cached(isms_ctx *ctx, long long id, long long version)
 {
-    const char *err = NULL, *v = NULL;
-    isms_db_status st = version_validator(ctx, id, version, &v, &err);
-
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    return cached_or(ctx, review_key(ctx, id, version), v, render_version, id, version);
+    return cached_or(ctx, review_key(ctx, id, version), SEALED, render_version, id, version);
 }

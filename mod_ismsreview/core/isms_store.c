@@ -8,10 +8,10 @@
 #include <apr_reslist.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const isms_dialect dialects[] = {
     {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
@@ -57,6 +57,7 @@ const isms_dialect *isms_store_dialect(const isms_store *s) { return s->dialect;
 const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
 isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
+isms_cache *isms_store_cache(const isms_store *s) { return s->cache; }
 
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {
@@ -66,6 +67,7 @@ static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
     isms_db_status st;
 
     c->store = s;
+    c->pool = pool;
     apr_thread_mutex_lock(s->lock);
     st = s->ops->connect(s, pool, &c->handle, &err);
     if (st != ISMS_DB_OK) {
@@ -117,8 +119,10 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
             return ISMS_DB_ERROR;
         }
     }
-    /* 256 rendered reviews of at most 4 MB each per process and database */
+    /* 256 rendered reviews of at most 4 MB each per process and database, and at most
+     * ISMSReviewCacheSize bytes in all */
     s->cache = isms_cache_create(p, 256, 4u << 20);
+    if (conf->cache_bytes >= 0) isms_cache_set_budget(s->cache, (size_t)conf->cache_bytes);
     /* The backend registers its own cleanup first, so it is torn down after the pool. */
     if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
     /* min 0: nothing is opened here, so a database that is down at start-up is simply
@@ -158,41 +162,100 @@ isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
                                   const char **err)
 {
     isms_conn *c = NULL;
-    int attempt;
 
-    for (attempt = 0; attempt < 2; attempt++) {
-        if (apr_reslist_acquire(s->conns, (void **)&c) != APR_SUCCESS) {
-            apr_thread_mutex_lock(s->lock);
-            *err = apr_pstrdup(p, s->last_error);
-            apr_thread_mutex_unlock(s->lock);
-            return ISMS_DB_UNAVAILABLE;
-        }
-        if (s->ops->alive(c->handle)) break;
-        apr_reslist_invalidate(s->conns, c);   /* went away while idle: replace it once */
-        c = NULL;
-    }
-    if (!c) {
-        *err = "the database connection failed its liveness check";
+    if (apr_reslist_acquire(s->conns, (void **)&c) != APR_SUCCESS) {
+        apr_thread_mutex_lock(s->lock);
+        *err = apr_pstrdup(p, s->last_error);
+        apr_thread_mutex_unlock(s->lock);
         return ISMS_DB_UNAVAILABLE;
     }
     c->in_txn = 0;
     c->broken = 0;
+    c->fresh = 1;
     apr_pool_cleanup_register(p, c, conn_release, apr_pool_cleanup_null);
     *out = c;
     return ISMS_DB_OK;
+}
+
+/* A statement that changes nothing when it runs twice, or half: the only ones retried. */
+static int is_harmless(const char *sql)
+{
+    static const char *const words[] = {"SELECT ", "BEGIN", "START ", "SET "};
+    size_t i;
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strncasecmp(sql, words[i], strlen(words[i])) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Replaces the lost handle of c by a new connection, in place (c stays this request's). */
+static isms_db_status reconnect(isms_conn *c, const char **err)
+{
+    isms_store *s = c->store;
+    isms_db_status st;
+    void *h = NULL;
+
+    isms_sqlite_stmts_free(c);
+    apr_thread_mutex_lock(s->lock);
+    s->ops->disconnect(s, c->handle);
+    c->handle = NULL;
+    st = s->ops->connect(s, c->pool, &h, err);
+    if (st != ISMS_DB_OK) {
+        apr_cpystrn(s->last_error, *err ? *err : "cannot connect", sizeof(s->last_error));
+    }
+    apr_thread_mutex_unlock(s->lock);
+    if (st != ISMS_DB_OK) return st;
+    c->handle = h;
+    c->broken = 0;
+    isms_log(ISMS_LOG_INFO, 21014, "the database connection was lost while idle (%s); "
+             "reconnected", c->errbuf);
+    return ISMS_DB_OK;
+}
+
+/* The first statement after acquire that finds the connection lost: once more on a new one */
+static int retry_lost(isms_conn *c, isms_db_status st, const char *sql, const char **err)
+{
+    int first = c->fresh;
+
+    c->fresh = 0;
+    if (!first || st != ISMS_DB_UNAVAILABLE || !c->broken || c->in_txn || !is_harmless(sql)) {
+        return 0;
+    }
+    apr_cpystrn(c->errbuf, *err ? *err : "connection lost", sizeof(c->errbuf));
+    return reconnect(c, err) == ISMS_DB_OK;
+}
+
+/* after a reconnect that failed: the request reports it, the pool discards the connection */
+static isms_db_status closed(const char **err)
+{
+    *err = "the database connection was lost and cannot be made again";
+    return ISMS_DB_UNAVAILABLE;
 }
 
 isms_db_status isms_conn_exec(isms_conn *c, const char *sql, long long *affected,
                               const char **err)
 {
     long long dummy;
-    return c->store->ops->exec(c, sql, affected ? affected : &dummy, err);
+    isms_db_status st;
+
+    if (!c->handle) return closed(err);
+    st = c->store->ops->exec(c, sql, affected ? affected : &dummy, err);
+    if (retry_lost(c, st, sql, err)) {
+        st = c->store->ops->exec(c, sql, affected ? affected : &dummy, err);
+    }
+    return st;
 }
 
 isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                const char **err)
 {
-    return c->store->ops->query(c, p, sql, out, err);
+    isms_db_status st;
+
+    if (!c->handle) return closed(err);
+    st = c->store->ops->query(c, p, sql, out, err);
+    if (retry_lost(c, st, sql, err)) st = c->store->ops->query(c, p, sql, out, err);
+    return st;
 }
 
 const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value)

@@ -48,7 +48,9 @@ typedef struct {
 typedef struct {
     isms_db_status (*connect)(isms_store *s, apr_pool_t *p, void **handle, const char **err);
     void (*disconnect)(isms_store *s, void *handle);
-    int (*alive)(void *handle);
+    /* the connection still works, as far as the client library knows without a round trip
+     * (PostgreSQL: PQstatus); called only after a statement failed */
+    int (*alive)(isms_store *s, void *handle);
     isms_db_status (*exec)(isms_conn *c, const char *sql, long long *affected,
                            const char **err);
     isms_db_status (*query)(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
@@ -61,9 +63,12 @@ typedef struct {
 isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max,
                                  isms_store **out, const char **err);
 
-/* One connection for the life of pool p (a request pool): a liveness check on acquire; a
- * broken connection is invalidated and replaced; the connection goes back to the pool (or
- * is closed, if it broke during use) when p is cleared. Rolls back an open transaction. */
+/* One connection for the life of pool p (a request pool), without a round trip: no liveness
+ * probe. The first statement after acquire that finds the connection lost (a server restart
+ * while it sat in the pool) is run once more on a fresh connection when it cannot have
+ * changed anything (SELECT, BEGIN, START, SET outside a transaction); a connection that broke
+ * during use is closed instead of going back to the pool when p is cleared. Rolls back an
+ * open transaction. */
 isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
                                   const char **err);
 
@@ -79,6 +84,7 @@ const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value);
 const isms_dialect *isms_conn_dialect(const isms_conn *c);
 /* The store's cache of rendered bodies (isms_cache.h); NULL if it could not be created. */
 struct isms_cache *isms_conn_cache(const isms_conn *c);
+struct isms_cache *isms_store_cache(const isms_store *s);
 
 /* Transactions: write transactions take the write lock up front (BEGIN IMMEDIATE on
  * SQLite), so a read-then-write never fails half-way on a lock upgrade. */
@@ -112,6 +118,8 @@ struct isms_conn {
     int in_txn;
     int broken;
     int write_locked;           /* holds the store's write mutex (SQLite write transaction) */
+    int fresh;                  /* no statement run since acquire: a lost connection is retried */
+    apr_pool_t *pool;           /* the pool's, for a reconnect in place */
     struct isms_sqlite_stmts *stmts;   /* SQLite: prepared SELECTs (isms_store_sqlite.c) */
     char errbuf[512];           /* the last error of exec, valid until the next statement */
 };

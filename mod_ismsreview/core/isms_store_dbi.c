@@ -13,15 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef int pq_status_fn(const void *pgconn);
 typedef void pq_notice_fn(void *arg, const char *message);
 typedef pq_notice_fn *pq_set_notice_fn(void *pgconn, pq_notice_fn *fn, void *arg);
 
 typedef struct {
     dbi_inst inst;
     const isms_dbconf *conf;
+    pq_status_fn *pq_status;   /* libpq's PQstatus, resolved once when the store is created */
     pq_set_notice_fn *set_notice;   /* libpq's, resolved once when the store is created */
 } dbi_backend;
 
+static pq_status_fn *find_pq_status(const char *driver);
 static pq_set_notice_fn *find_set_notice(const char *driver);
 
 static apr_status_t backend_cleanup(void *data)
@@ -41,6 +44,7 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
         return ISMS_DB_ERROR;
     }
     b->conf = isms_store_conf(s);
+    b->pq_status = find_pq_status(b->conf->driver);
     b->set_notice = find_set_notice(b->conf->driver);   /* here, not racing in a request */
     apr_pool_cleanup_register(p, b, backend_cleanup, apr_pool_cleanup_null);
     isms_store_set_backend(s, b);
@@ -231,15 +235,36 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
 
 static void dbi_disconnect(isms_store *s, void *handle)
 {
-    dbi_conn_close(handle);
+    if (handle) dbi_conn_close(handle);
 }
 
-/* SQLite is a local file: a ping (a SELECT per request) buys nothing there. */
-static int dbi_alive(void *handle)
+/* libpq knows that a connection is lost once a statement found it so (CONNECTION_BAD); the
+ * pgsql driver, loaded by dbi_initialize_r, has loaded libpq. */
+static pq_status_fn *find_pq_status(const char *driver)
 {
-    const char *name = dbi_driver_get_name(dbi_conn_get_driver(handle));
+    pq_status_fn *fn = NULL;
+    void *lib;
 
-    return strcmp(name, "sqlite3") == 0 || dbi_conn_ping(handle) == 1;
+    if (strcmp(driver, "pgsql") == 0 && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD))) {
+        fn = (pq_status_fn *)dlsym(lib, "PQstatus");
+        dlclose(lib);
+    }
+    return fn;
+}
+
+/* After a failed statement. SQLite is a local file: never lost. PostgreSQL: libpq's status,
+ * no round trip (libdbi's ping would run SELECT 1 and PQreset in place). MariaDB: the
+ * client's ping. */
+static int dbi_alive(isms_store *s, void *handle)
+{
+    const dbi_backend *b = isms_store_backend(s);
+    void *pg = ((dbi_conn_t *)handle)->connection;
+
+    if (strcmp(b->conf->driver, "sqlite3") == 0) return 1;
+    if (strcmp(b->conf->driver, "pgsql") == 0 && b->pq_status) {
+        return pg && b->pq_status(pg) == 0;    /* CONNECTION_OK */
+    }
+    return dbi_conn_ping(handle) == 1;
 }
 
 /* Classifies a failed statement by the driver's error code (SQLite: SQLITE_BUSY 5,
@@ -263,6 +288,12 @@ static isms_db_status classify(isms_conn *c, const char *msg)
         return ISMS_DB_BUSY;
     }
     if (!strcmp(driver, "mysql") && (code == 1205 || code == 1213)) return ISMS_DB_BUSY;
+    /* MariaDB 2006 server has gone away, 2013 lost connection (a client that reconnects
+     * in its ping would otherwise make this look like an error of the statement) */
+    if (!strcmp(driver, "mysql") && (code == 2006 || code == 2013)) {
+        c->broken = 1;
+        return ISMS_DB_UNAVAILABLE;
+    }
     /* PostgreSQL 25006 read_only_sql_transaction (default_transaction_read_only, a hot
      * standby) and 53100 disk_full ("could not extend file", "could not write"); libdbi
      * gives no SQLSTATE, so the server's message (lc_messages C) */
@@ -284,7 +315,7 @@ static isms_db_status classify(isms_conn *c, const char *msg)
                                      strstr(msg, "No space left on device"))) {
         return ISMS_DB_FULL;
     }
-    if (!dbi_alive(c->handle)) {
+    if (!dbi_alive(c->store, c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;
     }

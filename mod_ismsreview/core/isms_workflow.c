@@ -482,7 +482,7 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     if ((r = body_comment(ctx, t, in, &comment)).status) return r;
     if ((r = isms_load_review(ctx, id, &review)).status) return r;
     r = (strcmp(action, "approve") ? isms_check_if_match : isms_check_if_match_read)(
-        ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review, review));
+        ctx, if_match, isms_review_etag(ctx, review));
     if (r.status) return r;
     if (!from_ok(t, jstr(review, "status"))) {
         return conflict(ctx, apr_psprintf(ctx->pool, "a %s review cannot be %s", jstr(review,
@@ -638,6 +638,8 @@ isms_result isms_review_history(isms_ctx *ctx, long long id)
     return isms_res_ok(ctx, 200, out, NULL, NULL);
 }
 
+/* A sealed version as it was approved, with its hash: nothing in it ever changes (its
+ * status, APPROVED -> PUBLISHED -> SUPERSEDED, is the review's; isms_review_version_status). */
 isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long version)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
@@ -646,7 +648,7 @@ isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long versi
     isms_db_status st;
     json_t *content;
 
-    isms_sql_appendf(q, "SELECT content, content_hash, status FROM review_version WHERE "
+    isms_sql_appendf(q, "SELECT content, content_hash FROM review_version WHERE "
                         "review_id = %d AND version = %d", id, version);
     if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
@@ -654,9 +656,24 @@ isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long versi
     if (rs->nrows != 1) return isms_res_not_found(ctx, "sealed version of this review");
     content = json_loads(ISMS_ROW(rs, 0, 0), 0, NULL);
     if (!content) return isms_res_db(ctx->pool, ISMS_DB_ERROR, "sealed content unreadable");
-    json_object_set_new(content, "status", json_string(ISMS_ROW(rs, 0, 2)));
     json_object_set_new(content, "content_hash", json_string(ISMS_ROW(rs, 0, 1)));
     json_object_set_new(content, "sealed", json_true());
     return isms_res_ok(ctx, 200, content, apr_psprintf(ctx->pool, "\"sha256-%s\"",
                                                       ISMS_ROW(rs, 0, 1)), NULL);
+}
+
+isms_db_status isms_review_version_status(isms_ctx *ctx, long long id, long long version,
+                                          const char **status, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT status FROM review_version WHERE review_id = %d AND "
+                        "version = %d", id, version);
+    *status = NULL;
+    if ((st = isms_query_sql(ctx, q, &rs, err)) == ISMS_DB_OK && rs->nrows == 1) {
+        *status = ISMS_ROW(rs, 0, 0);
+    }
+    return st;
 }

@@ -24,8 +24,11 @@ isms_result isms_acknowledge(isms_ctx *ctx, long long id, const json_t *in);
 /* GET v1/reviews/{id}/history */
 isms_result isms_review_history(isms_ctx *ctx, long long id);
 
-/* GET v1/reviews/{id}?version=n: a sealed version as it was approved. */
+/* GET v1/reviews/{id}?version=n: a sealed version as it was approved, without its (mutable)
+ * status, which isms_review_version_status reads (NULL: no such version). */
 isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long version);
+isms_db_status isms_review_version_status(isms_ctx *ctx, long long id, long long version,
+                                          const char **status, const char **err);
 
 /* The sealed content of a review document: the record without tracking, derived and
  * volatile fields (new reference). */

@@ -18,6 +18,7 @@ void *isms_create_server_conf(apr_pool_t *p, server_rec *s)
     isms_server_conf *c = apr_pcalloc(p, sizeof(*c));
 
     c->durability = ISMS_UNSET;
+    c->cache_bytes = ISMS_UNSET;
     c->proc = apr_pcalloc(p, sizeof(*c->proc));
     return c;
 }
@@ -30,6 +31,7 @@ void *isms_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     c->db = add->db ? add->db : base->db;
     c->proc = add->db ? add->proc : base->proc;   /* same database, same pool */
     c->durability = add->durability != ISMS_UNSET ? add->durability : base->durability;
+    c->cache_bytes = add->cache_bytes != ISMS_UNSET ? add->cache_bytes : base->cache_bytes;
     c->evidence_dir = add->evidence_dir ? add->evidence_dir : base->evidence_dir;
     return c;
 }
@@ -129,6 +131,7 @@ static const char *store(cmd_parms *cmd, isms_dir_conf *d, isms_directive_id id,
     switch (id) {
     case ISMS_D_DATABASE: server_conf(cmd)->db = v->db; break;
     case ISMS_D_DURABILITY: server_conf(cmd)->durability = (int)v->n; break;
+    case ISMS_D_CACHE_SIZE: server_conf(cmd)->cache_bytes = v->n; break;
     case ISMS_D_EVIDENCE_DIR: server_conf(cmd)->evidence_dir = v->s; break;
     case ISMS_D_ROLE: return add_role(cmd, d, v);
     case ISMS_D_APPROVALS: d->approvals = (int)v->n; break;

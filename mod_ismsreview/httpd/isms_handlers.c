@@ -24,7 +24,7 @@ int isms_handle_health(isms_req *q)
     int version = 0;
     json_t *j;
 
-    st = isms_acquire(q, &c, &err);
+    st = isms_acquire_unchecked(q, &c, &err);
     if (st == ISMS_DB_OK) st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
     j = isms_json_pool(q->r->pool, json_object());
@@ -193,8 +193,29 @@ static void make_event(isms_req *q, isms_audit_event *ev)
     }
 }
 
+/* A sealed version is immutable: a client may keep it as long as it likes. */
+static int send_version(isms_req *q, const isms_result *res)
+{
+    if (res->status == HTTP_OK) {
+        apr_table_setn(q->r->headers_out, "Cache-Control", "private, immutable");
+    }
+    return send_result(q, res);
+}
+
+/* A sealed version, once this process rendered it: no database at all. */
+static int sealed_version(isms_req *q, long long n)
+{
+    isms_result res;
+
+    if (!q->sconf->db || !q->sconf->proc->store) return DECLINED;
+    res = isms_review_version_from_cache(isms_store_cache(q->sconf->proc->store), q->r->pool,
+                                         q->ids[0], n);
+    return res.status ? send_version(q, &res) : DECLINED;
+}
+
 /* GET v1/reviews/{id}[?version=n]: first the cached rendering, validated by one indexed
- * SELECT outside a transaction (a single statement reads one consistent state); on a miss the
+ * SELECT outside a transaction (a single statement reads one consistent state, the schema
+ * version with it), or for a sealed version the cached rendering as it is; on a miss the
  * usual read transaction renders it (and validates it again inside). */
 int isms_handle_review_get(isms_req *q)
 {
@@ -203,20 +224,26 @@ int isms_handle_review_get(isms_req *q)
     isms_ctx ctx;
     isms_result res;
     long long n = 0;
-    isms_db_status st = isms_acquire(q, &c, &err);
+    int version, rc;
+    isms_db_status st;
 
-    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
-    isms_make_ctx(q, c, &ctx);
     if (v) {
         char *end;
         n = strtoll(v, &end, 10);
         if (!*v || *end || n < 1) n = -1;        /* the full path answers the 400 */
     }
-    if (n >= 0 && (res = isms_review_get_fast(&ctx, q->ids[0], n)).status) {
+    if (n > 0 && (rc = sealed_version(q, n)) != DECLINED) return rc;
+    if ((st = isms_acquire_unchecked(q, &c, &err)) != ISMS_DB_OK) {
+        return isms_send_db_problem(q, st, err);
+    }
+    isms_make_ctx(q, c, &ctx);
+    if (n == 0 && (res = isms_review_get_fast(&ctx, q->ids[0])).status) {
         return send_result(q, &res);
     }
+    st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
+    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
     res = isms_txn_read(&ctx, (isms_op_fn *)q->method->op, q);
-    return send_result(q, &res);
+    return n > 0 ? send_version(q, &res) : send_result(q, &res);
 }
 
 void isms_audit_refused(isms_req *q)

@@ -173,10 +173,13 @@ int isms_handle_request(request_rec *r)
     return dispatch(q);
 }
 
-isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
+/* A connection without a statement: no liveness probe (the store retries a first statement
+ * that finds its idle connection lost on a fresh one) and no schema check; the caller checks
+ * the schema itself (health, or a statement that reads it along, as the review GET's
+ * validator does) or calls isms_acquire. */
+isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **err)
 {
     isms_server_conf *sc = q->sconf;
-    int version;
 
     if (!sc->db) {
         *err = "no ISMSReviewDatabase is configured for this server";
@@ -186,14 +189,20 @@ isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
         *err = sc->proc->init_error ? sc->proc->init_error : "the store is not initialised";
         return ISMS_DB_UNAVAILABLE;
     }
-    if (isms_store_acquire(sc->proc->store, q->r->pool, c, err) != ISMS_DB_OK) {
-        return ISMS_DB_UNAVAILABLE;
-    }
+    return isms_store_acquire(sc->proc->store, q->r->pool, c, err);
+}
+
+isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
+{
+    int version;
+    isms_db_status st = isms_acquire_unchecked(q, c, err);
+
+    if (st != ISMS_DB_OK) return st;
     /* Checked on every request, not remembered per child: with several front ends on one
      * database another node's `ismsreview-admin migrate` moves the schema under this child,
      * which must then answer 503 (AH21011) instead of writing with the wrong schema. One
      * indexed query (SELECT MAX(version) FROM schema_version) while the versions match. */
-    return isms_schema_check(sc, *c, q->r->pool, &version, err);
+    return isms_schema_check(q->sconf, *c, q->r->pool, &version, err);
 }
 
 int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err)

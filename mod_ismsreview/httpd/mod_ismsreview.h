@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
     isms_dbconf *db;               /* ISMSReviewDatabase */
     int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
+    long long cache_bytes;         /* ISMSReviewCacheSize, ISMS_UNSET = the default */
     isms_proc *proc;
     const char *evidence_dir;      /* ISMSReviewEvidenceDir, NULL = no attachments */
 } isms_server_conf;
@@ -114,6 +115,7 @@ int isms_send_problem(isms_req *q, int status, const char *slug, const char *tit
                       const char *detail);
 int isms_send_problem_json(isms_req *q, json_t *problem);
 isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err);
+isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **err);
 int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err);
 
 /* isms_body.c: the request body and query string */

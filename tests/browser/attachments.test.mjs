@@ -176,7 +176,7 @@ test('the action owner attaches evidence to a progress update; the progress bar 
   const { page, ctx } = await newUser(env, 'owner');
   await go(page, '#/actions');
   const art = page.locator(`article[data-id="${action.id}"]`);
-  await art.locator('button', { hasText: 'Update progress' }).click();
+  await art.locator('button', { hasText: 'Record progress of' }).click();
   const form = art.locator('form.progress');
   await form.locator('[data-field="progress"]').fill('40');
   const big = Buffer.alloc(3 * 1024 * 1024, 'x');
@@ -193,7 +193,7 @@ test('the action owner attaches evidence to a progress update; the progress bar 
   await shot(page, 'update-uploading', { viewport: true });
   release();
   await page.waitForSelector('main#view:not([aria-busy])');
-  await page.locator(`article[data-id="${action.id}"] button`, { hasText: 'Update progress' }).waitFor()
+  await page.locator(`article[data-id="${action.id}"] button`, { hasText: 'Record progress of' }).waitFor()
     .catch(async (e) => { throw new Error(`${e.message}\nform: ${await form.textContent()}\n${problems.join('\n')}`); });
   const updates = (await A('GET', `actions/${action.id}/updates`)).data.items;
   const items = await listed(rev.id);

@@ -3,12 +3,14 @@
 database in every read: two Apache front ends on ONE database, every kind of write through the
 one, every read through the other, must always see the write (body and ETag). Also: the ETag
 of a review GET is strong and If-None-Match gives 304; a sealed version (?version=n) has the
-ETag of its seal and its status follows publication.
+ETag of its seal, carries nothing that changes (its status is the review's) and, once a child
+rendered it, is served by that child without the database.
 
 Every read is repeated (READS times, new connection each) so that several children, each with
 its own cache, answer."""
 
 import json
+import os
 
 import pytest
 
@@ -150,26 +152,68 @@ def test_carry_over_and_cancellation_reach_the_older_review(fronts):
     assert item(doc3, "actions", ids["action"])["carry_over_count"] == 0
 
 
-def test_sealed_version_etag_and_status(fronts):
+def test_sealed_version_etag_and_immutable(fronts):
     w, r = fronts
     rid = build_review(w, True)["id"]
     w.move(rid, "submit", user="author")
     w.move(rid, "approve", user="approver")
     doc, etag = read(r, rid, "?version=1")
     assert etag == '"sha256-%s"' % doc["content_hash"], (etag, doc["content_hash"])
-    assert doc["status"] == "APPROVED" and doc["sealed"] is True
+    assert doc["sealed"] is True and "status" not in doc, doc
     st, h, body = r.call("GET", "v1/reviews/%d?version=1" % rid,
                          headers={"If-None-Match": etag})
     assert st == 304 and not body
-    # publication changes the status of the sealed version (read through the other front
-    # end), not its content
+    _, h = r.expect(200, "GET", "v1/reviews/%d?version=1" % rid)
+    assert hdr(h, "cache-control") == "private, immutable", h
+    # publication changes the status of the sealed version, which is the review's (and its
+    # history's), not the version's representation
     w.move(rid, "publish", user="author")
-    doc2, _ = read(r, rid, "?version=1")
-    assert doc2["status"] == "PUBLISHED"
-    del doc["status"], doc2["status"]
-    assert doc == doc2
-    r.expect(404, "GET", "v1/reviews/%d?version=2" % rid)
+    doc2, etag2 = read(r, rid, "?version=1")
+    assert (doc2, etag2) == (doc, etag)
+    assert r.review(rid)[0]["status"] == "PUBLISHED"
+    assert [v["status"] for v in r.history(rid)["versions"]] == ["PUBLISHED"]
+    # errors are not immutable
+    st, h, _ = r.call("GET", "v1/reviews/%d?version=2" % rid)
+    assert st == 404 and hdr(h, "cache-control") == "no-store", h
     r.expect(404, "GET", "v1/reviews/999999")
+
+
+def _one_child(mpm):
+    if mpm == "prefork":
+        return ("StartServers 1\nMinSpareServers 1\nMaxSpareServers 1\n"
+                "MaxRequestWorkers 1\nServerLimit 1\n")
+    return ("StartServers 1\nServerLimit 1\nThreadsPerChild 4\nMaxRequestWorkers 4\n"
+            "MinSpareThreads 1\nMaxSpareThreads 4\n")
+
+
+def test_sealed_version_served_without_the_database(make_httpd, server_backend):
+    """One child renders version 1 once; with the database server stopped it still answers
+    it (same bytes, same ETag, 304 too), while the live review is 503."""
+    rc, out = server_backend.migrate()
+    assert rc == 0, out
+    mpm = os.environ.get("ISMS_MPM", "event")
+    h = make_httpd(db_args=server_backend.db_args, mpm=mpm, mpm_conf=_one_child(mpm)).start()
+    h.allow(r"(?i)\[[^\]]*:(error|warn)\].*(database|pgsql|postgres|mysql|mariadb|connect)")
+    api = Api(h)
+    rid = build_review(api, True)["id"]
+    api.move(rid, "submit", user="author")
+    api.move(rid, "approve", user="approver")
+    path = "v1/reviews/%d?version=1" % rid
+    st, hdrs, before = api.call("GET", path)
+    assert st == 200, before
+    server_backend.server.stop()
+    try:
+        for _ in range(5):
+            st, hdrs2, after = api.call("GET", path)
+            assert st == 200 and after == before, (st, after)
+            assert hdr(hdrs2, "etag") == hdr(hdrs, "etag")
+            assert hdr(hdrs2, "cache-control") == "private, immutable"
+            st, _, _ = api.call("GET", path, headers={"If-None-Match": hdr(hdrs, "etag")})
+            assert st == 304
+        assert api.call("GET", "v1/reviews/%d" % rid)[0] == 503
+        assert api.call("GET", "v1/reviews/%d?version=2" % rid)[0] == 503
+    finally:
+        server_backend.server.start()
 
 
 def test_dashboard_follows_every_write(fronts):

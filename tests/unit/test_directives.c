@@ -23,6 +23,7 @@ static const char *const good[ISMS_D_COUNT] = {
     [ISMS_D_MAX_ATTACHMENT] = "4294967296",
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain",
     [ISMS_D_REFUSAL_BUDGET] = "0",
+    [ISMS_D_CACHE_SIZE] = "1048576",
 };
 static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_DATABASE] = "nosuchdriver|dbname=x",
@@ -36,6 +37,7 @@ static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_MAX_ATTACHMENT] = "4294967297",
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain; charset=utf-8",
     [ISMS_D_REFUSAL_BUDGET] = "1000001",
+    [ISMS_D_CACHE_SIZE] = "-1",
 };
 
 static int split(const char *s, const char **argv)

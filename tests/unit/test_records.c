@@ -726,7 +726,37 @@ START_TEST(review_get_embeds_items)
     ck_assert_int_eq(jint(json_array_get(json_object_get(r.body, "objectives"), 0),
                           "measurement_count"), 0);
     /* the review's ETag covers its items */
-    ck_assert_str_eq(r.etag, isms_test_printf("\"review-%lld-11\"", rid));
+    ck_assert_str_eq(r.etag, isms_test_printf("\"review-%lld-11@2026-04-01\"", rid));
+}
+END_TEST
+
+/* The review shows days_overdue: its ETag (and the cached body) change with the day, but a
+ * write with yesterday's ETag of an unchanged review is no conflict. */
+START_TEST(review_etag_covers_the_day)
+{
+    long long rid;
+    isms_result r1, r2;
+    const char *action;
+
+    use_alice();
+    rid = new_review("2026-03-10");
+    new_action(rid, "bob", "2026-03-31");
+    r1 = isms_test_review_get(&alice, rid);
+    ck_assert_status(r1, 200);
+    ck_assert_int_eq(jint(json_array_get(json_object_get(r1.body, "actions"), 0),
+                          "days_overdue"), 1);
+    alice.today = "2026-04-02";
+    r2 = isms_test_review_get(&alice, rid);
+    ck_assert_status(r2, 200);
+    ck_assert_int_eq(jint(json_array_get(json_object_get(r2.body, "actions"), 0),
+                          "days_overdue"), 2);
+    ck_assert_str_ne(r1.etag, r2.etag);
+    ck_assert_str_eq(jstr(r2.body, "etag"), r2.etag);
+    ck_assert_str_eq(r2.etag, isms_test_printf("\"review-%lld-2@2026-04-02\"", rid));
+    /* yesterday's ETag names the same row version: If-Match holds */
+    action = "cancel";
+    ck_assert_status(isms_test_workflow(&alice, rid, action, J("{\"comment\":\"x\"}"),
+                                        r1.etag), 200);
 }
 END_TEST
 
@@ -1434,6 +1464,7 @@ Suite *records_suite(void)
 
     tc = isms_test_tcase("from_workaround", 1);
     tcase_add_checked_fixture(tc, isms_test_migrate, NULL);
+    tcase_add_test(tc, review_etag_covers_the_day);
     tcase_add_test(tc, from_values_round_trip);
     tcase_add_test(tc, from_statements_complete);
     suite_add_tcase(s, tc);

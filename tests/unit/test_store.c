@@ -520,6 +520,46 @@ START_TEST(cache_bounds_and_clear)
 }
 END_TEST
 
+/* ISMSReviewCacheSize: the bodies held never exceed the budget, whatever is stored. */
+START_TEST(cache_byte_budget)
+{
+    isms_cache *c = isms_cache_create(tpool, 64, 4096);
+    const char *etag, *body;
+    char key[16], big[401];
+    size_t len;
+    int i, held = 0;
+
+    memset(big, 'x', 400);
+    big[400] = '\0';
+    ck_assert_uint_eq(isms_cache_bytes(c), 0);
+    isms_cache_set_budget(c, 1000);
+    for (i = 0; i < 10; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        isms_cache_put(c, key, "v", NULL, big, 400);
+        ck_assert_uint_le(isms_cache_bytes(c), 1000);
+        /* the body just stored is the one kept */
+        ck_assert_int_eq(isms_cache_get(c, tpool, key, "v", &etag, &body, &len), 1);
+    }
+    for (i = 0; i < 10; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        held += isms_cache_get(c, tpool, key, "v", &etag, &body, &len);
+    }
+    ck_assert_int_eq(held, 2);                          /* 2 x 400 <= 1000 < 3 x 400 */
+    ck_assert_uint_eq(isms_cache_bytes(c), 800);
+    isms_cache_put(c, "huge", "v", NULL, big, 400);     /* replaces within the budget */
+    isms_cache_set_budget(c, 300);                      /* a lower budget evicts at once */
+    ck_assert_uint_le(isms_cache_bytes(c), 300);
+    isms_cache_put(c, "over", "v", NULL, big, 400);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "over", "v", &etag, &body, &len), 0);
+    isms_cache_clear(c);
+    ck_assert_uint_eq(isms_cache_bytes(c), 0);
+    isms_cache_set_budget(c, 0);                        /* 0: nothing is kept */
+    isms_cache_put(c, "k0", "v", NULL, "x", 1);
+    ck_assert_int_eq(isms_cache_get(c, tpool, "k0", "v", &etag, &body, &len), 0);
+    ck_assert_uint_eq(isms_cache_bytes(c), 0);
+}
+END_TEST
+
 START_TEST(cache_claims)
 {
     isms_cache *c = isms_cache_create(tpool, 8, 1024);
@@ -591,6 +631,7 @@ Suite *store_suite(void)
     tc = isms_test_tcase("cache", 0);
     tcase_add_test(tc, cache_hit_needs_the_same_validator);
     tcase_add_test(tc, cache_bounds_and_clear);
+    tcase_add_test(tc, cache_byte_budget);
     tcase_add_test(tc, cache_claims);
     suite_add_tcase(s, tc);
 
