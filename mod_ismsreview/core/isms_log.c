@@ -25,6 +25,6 @@ void isms_log(isms_log_level level, int msgno, const char *fmt, ...)
         log_fn(log_baton, level, msgno, buf);
     }
     else if (level <= ISMS_LOG_WARN) {
-        fprintf(stderr, "AH%05d: %s\n", msgno, buf);
+        fprintf(stderr, "ISMS%05d: %s\n", msgno, buf);
     }
 }

@@ -162,7 +162,7 @@ static isms_db_status recent_refusals(isms_ctx *ctx, long long *n, const char **
 
 /* A refused write is recorded in its own transaction. Refusals cost an append each, so they
  * are bounded per user: within a minute the first ISMSReviewRefusalBudget are recorded, the
- * next one is recorded as the marker "refusal-budget-exceeded" (and AH21104 logged), and the
+ * next one is recorded as the marker "refusal-budget-exceeded" (and ISMS21104 logged), and the
  * rest are not recorded until the minute has passed. */
 isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const char **err)
 {

@@ -258,7 +258,7 @@ void isms_audit_refused(isms_req *q)
     make_event(q, &ev);
     ev.status = q->r->status;
     if (isms_audit_refusal(&ctx, &ev, &err) != ISMS_DB_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21030)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21030)
                       "cannot record a refused request in the audit trail: %s", err);
     }
 }

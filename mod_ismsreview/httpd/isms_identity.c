@@ -21,7 +21,7 @@ int isms_identity_get(request_rec *r, const isms_dir_conf *d, isms_identity *id)
         const char *err = NULL;
         int rc = ap_expr_exec(r, rules[i].expr, &err);
         if (err) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, APLOGNO(21020)
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ISMS_LOGNO(21020)
                           "ISMSReviewRole %s \"%s\" failed to evaluate (role not granted): %s",
                           isms_role_names[rules[i].role], rules[i].source, err);
             continue;

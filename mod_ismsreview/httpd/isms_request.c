@@ -80,7 +80,7 @@ static int refuse_user_name(isms_req *q)
     const char *why = isms_user_name_check(q->r->pool, q->id.user);
 
     if (!why) return 0;
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r, APLOGNO(21021)
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r, ISMS_LOGNO(21021)
                   "user name \"%s\" refused: it %s", ap_escape_logitem(q->r->pool, q->id.user),
                   why);
     q->id.user = NULL;                                     /* not an actor on record */
@@ -200,7 +200,7 @@ isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
     if (st != ISMS_DB_OK) return st;
     /* Checked on every request, not remembered per child: with several front ends on one
      * database another node's `ismsreview-admin migrate` moves the schema under this child,
-     * which must then answer 503 (AH21011) instead of writing with the wrong schema. One
+     * which must then answer 503 (ISMS21011) instead of writing with the wrong schema. One
      * indexed query (SELECT MAX(version) FROM schema_version) while the versions match. */
     return isms_schema_check(q->sconf, *c, q->r->pool, &version, err);
 }
@@ -212,12 +212,12 @@ int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err)
 
     switch (st) {
     case ISMS_DB_SCHEMA:
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21011) "%s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21011) "%s", err);
         p = isms_problem(r->pool, 503, "schema-mismatch", "Database schema mismatch", err);
         json_object_set_new(p, "database", json_string("schema_mismatch"));
         break;
     case ISMS_DB_BUSY:
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, APLOGNO(21012)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ISMS_LOGNO(21012)
                       "database busy, request refused (client may retry): %s", err);
         apr_table_setn(r->headers_out, "Retry-After", "1");
         p = isms_problem(r->pool, 503, "database-busy", "Database busy",
@@ -225,12 +225,12 @@ int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err)
         json_object_set_new(p, "database", json_string("busy"));
         break;
     case ISMS_DB_ERROR:
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21013) "database error: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21013) "database error: %s", err);
         p = isms_problem(r->pool, 500, "database-error", "Database error",
                          "the database refused the statement; see the server's error log");
         break;
     default:
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, APLOGNO(21010)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21010)
                       "database %s unavailable: %s",
                       q->sconf->db ? isms_dbconf_describe(r->pool, q->sconf->db) : "(none)",
                       err ? err : "unknown error");

@@ -90,7 +90,7 @@ static int upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
 
 static int io_failed(isms_req *q, const char *err)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21404)
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21404)
                   "attachment upload: %s", err);
     return isms_send_problem(q, HTTP_INTERNAL_SERVER_ERROR, "attachment-store",
                              "Attachment not stored", "the attachment could not be written; "
@@ -175,12 +175,12 @@ static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
     apr_int64_t rid = json_integer_value(json_object_get(att, "review_id"));
 
     if (rc > 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21401)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21401)
                       "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
                       " does not match its record, not sent: %s", id, rid, why);
     }
     else {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, APLOGNO(21403)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21403)
                       "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
                       " cannot be read: %s", id, rid, why);
     }

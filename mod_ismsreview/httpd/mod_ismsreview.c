@@ -19,7 +19,7 @@ static void log_to_apache(void *baton, isms_log_level level, int msgno, const ch
 {
     server_rec *s = baton;
 
-    ap_log_error(APLOG_MARK, (int)level, 0, s, "AH%05d: %s", msgno, msg);
+    ap_log_error(APLOG_MARK, (int)level, 0, s, "ISMS%05d: %s", msgno, msg);
 }
 
 /* Runs for `apache2 -t` too, after every directive is read, when the User is known. */
@@ -38,7 +38,7 @@ static int isms_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
                                            uid_known ? ap_unixd_config.user_id : (uid_t)-1,
                                            uid_known ? ap_unixd_config.group_id : (gid_t)-1);
         if (err) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, APLOGNO(21001)
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, ISMS_LOGNO(21001)
                          "ISMSReviewDatabase: %s", err);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -53,7 +53,7 @@ static int isms_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
     if (!sc->db) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, APLOGNO(21002)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, ISMS_LOGNO(21002)
                      "no ISMSReviewDatabase in the main server: requests to the ismsreview "
                      "handler get 503 unless their virtual host sets one");
     }
@@ -106,7 +106,7 @@ static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int ma
     apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
     if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
         proc->init_error = apr_pstrdup(p, err);
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, APLOGNO(21004)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ISMS_LOGNO(21004)
                      "cannot create the database pool for %s: %s",
                      isms_dbconf_describe(p, sc->db), err);
     }
@@ -135,7 +135,7 @@ static void isms_child_init(apr_pool_t *p, server_rec *s)
         apr_pool_create(&tp, p);
         if (isms_store_acquire(sc->proc->store, tp, &c, &err) == ISMS_DB_OK &&
             isms_schema_check(sc, c, tp, &version, &err) == ISMS_DB_SCHEMA) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, vs, APLOGNO(21005) "%s", err);
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, vs, ISMS_LOGNO(21005) "%s", err);
         }
         apr_pool_destroy(tp);
     }

@@ -19,6 +19,10 @@ extern module AP_MODULE_DECLARE_DATA ismsreview_module;
 
 #define ISMS_UNSET (-1)
 
+/* The module's log message numbers: its own prefix, not httpd's AH (an admin grepping for
+ * "ISMS2" finds this module's lines only). The core's isms_log lines get the same prefix. */
+#define ISMS_LOGNO(n) "ISMS" #n ": "
+
 typedef enum { ISMS_ROLE_AUTHOR, ISMS_ROLE_APPROVER, ISMS_ROLE_AUDITOR, ISMS_ROLE_ADMIN,
                ISMS_ROLE_COUNT } isms_role;
 

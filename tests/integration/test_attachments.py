@@ -423,7 +423,7 @@ def test_tampered_file_detected(srv, backend, ev, tmp_path):
     assert st == 500 and bad not in body and h["content-type"].startswith(
         "application/problem+json"), (st, body)
     assert json.loads(body)["type"].endswith("attachment-damaged")
-    assert re.search(r"AH21401: attachment %d of review %d does not match" % (a["id"], rid),
+    assert re.search(r"ISMS21401: attachment %d of review %d does not match" % (a["id"], rid),
                      srv.error_log_text(since)), srv.error_log_text(since)
     st, _, body = download(api, ok["id"])
     assert st == 200 and body == TEXT
@@ -431,8 +431,8 @@ def test_tampered_file_detected(srv, backend, ev, tmp_path):
     st, _, body = api.h.request("GET", api.path("v1/reviews/%d/evidence" % rid),
                                 user="auditor")
     assert st == 500 and bad not in body, st
-    assert "AH21402" in srv.error_log_text(since) or "21402" in srv.error_log_text(since)
-    srv.allow(r"AH21401", r"21402")
+    assert "ISMS21402" in srv.error_log_text(since) or "21402" in srv.error_log_text(since)
+    srv.allow(r"ISMS21401", r"21402")
     # and the admin tool names it
     p = harness.run_as_service_user([harness.admin_path(), "--database", backend.db_args,
                                      "--evidence-dir", ev, "verify"])
@@ -442,7 +442,7 @@ def test_tampered_file_detected(srv, backend, ev, tmp_path):
     os.remove(path)
     st, _, body = download(api, a["id"])
     assert st == 500 and json.loads(body)["type"].endswith("attachment-unreadable")
-    srv.allow(r"AH21403")
+    srv.allow(r"ISMS21403")
 
 
 def test_attachments_disabled_without_dir(make_httpd, backend):

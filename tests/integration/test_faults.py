@@ -103,8 +103,8 @@ def wait_recovery(api, title_prefix, limit=RECOVERY_LIMIT):
 
 
 def numbered_lines(httpd, mark, number, cause):
-    lines = [l for l in httpd.error_log_lines(mark) if "AH%05d" % number in l]
-    assert lines, "no AH%05d line:\n%s" % (number, "\n".join(httpd.error_log_lines(mark)))
+    lines = [l for l in httpd.error_log_lines(mark) if "ISMS%05d" % number in l]
+    assert lines, "no ISMS%05d line:\n%s" % (number, "\n".join(httpd.error_log_lines(mark)))
     assert all(re.search(cause, l) for l in lines), lines
     return lines
 
@@ -131,7 +131,7 @@ def test_sqlite_read_only_database(make_httpd, basedir):
     db_args = harness.sqlite_db_args(dbdir)
     dbfile = os.path.join(dbdir, "isms.db")
     httpd = make_httpd(db_args=db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: 8: "
+    httpd.allow(r"\[ismsreview:error\].*ISMS21300: database is read-only, write refused: 8: "
                 r"attempt to write a readonly database",
                 r"\[core:notice\].*AH00052: child pid \d+ exit signal Killed \(9\)")
     pid = httpd.pid
@@ -175,7 +175,7 @@ def test_pgsql_read_only(make_httpd, backend):
     if backend.name != "pgsql":
         pytest.skip("the SQLite variant is test_sqlite_read_only_file_system")
     httpd = make_httpd(db_args=backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: "
+    httpd.allow(r"\[ismsreview:error\].*ISMS21300: database is read-only, write refused: "
                 r"(\d+: )?ERROR:  cannot execute INSERT in a read-only transaction\s*$")
     pid = httpd.pid
     api = rd.Api(httpd)
@@ -209,7 +209,7 @@ def test_mysql_read_only(make_httpd, backend):
     if backend.name != "mysql":
         pytest.skip("MariaDB only")
     httpd = make_httpd(db_args=backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21300: database is read-only, write refused: "
+    httpd.allow(r"\[ismsreview:error\].*ISMS21300: database is read-only, write refused: "
                 r"(\d+: )?The MariaDB server is running with the --read-only option")
     pid = httpd.pid
     api = rd.Api(httpd)
@@ -238,7 +238,7 @@ def test_mysql_read_only(make_httpd, backend):
 def fill_and_write(httpd, api, path, rpath, text, cause):
     """Fills the tmpfs at path to its last block, then POSTs 40 reviews titled
     "full-attempt N" with two texts from text(): at least 30 must be refused with 503
-    database-full, reads go on, and the refusals are logged as AH21301 with the cause; the
+    database-full, reads go on, and the refusals are logged as ISMS21301 with the cause; the
     space is freed at the end. Returns the titles acknowledged (201) despite the fault."""
     mark = httpd.log_size()
     filler = os.path.join(path, "filler")
@@ -272,7 +272,7 @@ def test_sqlite_disk_full(make_httpd, basedir, request):
     path = mount_tmpfs(request, basedir, "8m")
     db_args = harness.sqlite_db_args(path)
     httpd = make_httpd(db_args=db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: ")
+    httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: ")
     pid = httpd.pid
     api = rd.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
@@ -317,7 +317,7 @@ def test_pgsql_disk_full(make_httpd, pgsql_backend, basedir, request):
     rc, out = pgsql_backend.migrate()
     assert rc == 0, out
     httpd = make_httpd(db_args=pgsql_backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: "
+    httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: "
                 r"(\d+: )?ERROR:  could not extend file .*No space left on device")
     pid = httpd.pid
     api = rd.Api(httpd)
@@ -366,7 +366,7 @@ def test_mysql_disk_full(make_httpd, server_backend, basedir, request):
     assert rc == 0, out
     assert [f for f in os.listdir(path) if f.endswith(".ibd")], os.listdir(path)
     httpd = make_httpd(db_args=server_backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21301: database disk full, write refused: "
+    httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: "
                 r"(\d+: )?The table .* is full")
     pid = httpd.pid
     api = rd.Api(httpd)
@@ -393,8 +393,8 @@ def test_pgsql_stopped_during_writes(make_httpd, backend):
     if backend.name not in ("pgsql", "mysql"):
         pytest.skip("PostgreSQL and MariaDB only (an SQLite file cannot be stopped)")
     httpd = make_httpd(db_args=backend.db_args).start()
-    httpd.allow(r"\[ismsreview:error\].*AH21010: database (pgsql|mysql) .* unavailable: ",
-                r"\[ismsreview:error\].*AH21302: database unavailable: ")
+    httpd.allow(r"\[ismsreview:error\].*ISMS21010: database (pgsql|mysql) .* unavailable: ",
+                r"\[ismsreview:error\].*ISMS21302: database unavailable: ")
     pid = httpd.pid
     api = rd.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
@@ -404,7 +404,7 @@ def test_pgsql_stopped_during_writes(make_httpd, backend):
         for i in range(6):
             check_503(new_review(api, "down-attempt %d" % i), "database-unavailable")
         check_503(api.raw("GET", rpath), "database-unavailable")
-        lines = [l for l in httpd.error_log_lines(mark) if re.search(r"AH2(1010|1302)", l)]
+        lines = [l for l in httpd.error_log_lines(mark) if re.search(r"ISMS2(1010|1302)", l)]
         assert lines and all(re.search(r"unavailable", l) for l in lines), \
             httpd.error_log_lines(mark)
     finally:

@@ -360,7 +360,7 @@ def test_schema_moved_by_another_front_end(pair):
     backend.query("INSERT INTO schema_version (version, name, applied_at) VALUES "
                   "(%d, '%03d_newer_build', CURRENT_TIMESTAMP)" % (expected + 1, expected + 1))
     for api in (a, b):
-        api.h.allow(r"AH21011")
+        api.h.allow(r"ISMS21011")
     for _ in range(10):
         st, h, doc = a.call("GET", "v1/reviews")
         assert st == 503, (st, doc)

@@ -21,7 +21,7 @@ def test_error_log_check_flags_warnings_and_raw_lines(basedir, built):
         "[Sat Nov 28 02:26:31.211119 2026] [mpm_event:notice] [pid 1:tid 1] AH00489: "
         "Apache/2.4.71 (Debian) configured -- resuming normal operations",
         "[Sat Nov 28 02:26:31.211196 2026] [ismsreview:info] [pid 1:tid 1] fine",
-        "[Sat Nov 28 02:26:31.211196 2026] [ismsreview:warn] [pid 1:tid 1] AH21999: careful",
+        "[Sat Nov 28 02:26:31.211196 2026] [ismsreview:warn] [pid 1:tid 1] ISMS21999: careful",
         "[Sat Nov 28 02:26:31.211196 2026] [:error] [pid 1:tid 1] no module name",
         "No tables in statement !",
         "[Sat Nov 28 02:26:31.211196 2026] [core:crit] [pid 1:tid 1] AH00000: allowed one",

@@ -85,7 +85,7 @@ def test_server_outage_and_recovery(make_httpd, server_backend):
 
     lines = httpd.error_log_lines(mark)
     named = [l for l in lines
-             if re.search(r"\[[^\]]*:(error|crit|alert|emerg)\]", l) and re.search(r"AH\d{5}", l)
+             if re.search(r"\[[^\]]*:(error|crit|alert|emerg)\]", l) and re.search(r"ISMS\d{5}", l)
              and re.search(r"(?i)database|pgsql|postgres|mysql|mariadb", l)]
     assert named, "no numbered error naming the database during the outage:\n" + "\n".join(lines)
 

@@ -1013,11 +1013,11 @@ def test_one_person_one_identity(make_httpd, backend):
     white space trimmed: "approver", "ａpprover", "approver\\u00a0" and "APPROVER" are one
     approver (two approvals needed, one person gives one), "Ａuthor" cannot approve the
     author's review, "ｏwner" reports on owner's action. User names with control or
-    default-ignorable characters are refused (403, AH21021, nothing written)."""
+    default-ignorable characters are refused (403, ISMS21021, nothing written)."""
     import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args, extra_conf=IDENTITY_ROLES).start()
     add_htpasswd_users(httpd, dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
-    httpd.allow(r"AH21021: user name .* refused")
+    httpd.allow(r"ISMS21021: user name .* refused")
     api = wh.Api(httpd, passwords=dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
     b = wh.build_review(api, True)
     rid = b["id"]
@@ -1046,7 +1046,7 @@ def test_one_person_one_identity(make_httpd, backend):
                                    ("POST", "v1/reviews", wh.review_body("refused"))):
             st, hdrs, doc = api.call(method, path, user=user, body=body)
             assert st == 403 and doc["type"].endswith("user-name-refused"), (what, st, doc)
-        lines = [l for l in httpd.error_log_lines(mark) if "AH21021" in l]
+        lines = [l for l in httpd.error_log_lines(mark) if "ISMS21021" in l]
         assert len(lines) == 2 and all(l.startswith("[") for l in lines), (what, lines)
         assert user not in "".join(lines)          # escaped, never raw
     assert len(api.get("v1/reviews")["items"]) == reviews
@@ -1087,11 +1087,11 @@ def test_sethandler_in_the_server_and_other_handlers_still_work(make_httpd, back
 def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     """Refusals stay on record, within a budget per user and minute: with
     ISMSReviewRefusalBudget 20, 40 refused writes of one user leave 20 refusal events and one
-    refusal-budget-exceeded marker (AH21104 logged once); every one is still answered 403;
+    refusal-budget-exceeded marker (ISMS21104 logged once); every one is still answered 403;
     another user's refusals are recorded on their own budget."""
     conf = "<Location /isms/api>\n  ISMSReviewRefusalBudget 20\n</Location>\n"
     httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
-    httpd.allow(r"AH21104: user nobody: more than 20 refused requests")
+    httpd.allow(r"ISMS21104: user nobody: more than 20 refused requests")
     api = rd.Api(httpd)
 
     def events(actor):
@@ -1107,7 +1107,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     assert all(int(s) == 403 for _, s in ev)
     assert [a for a, _ in ev].count("refusal-budget-exceeded") == 1 and \
         ev[-1][0] == "refusal-budget-exceeded", ev
-    assert sum("AH21104" in l for l in httpd.error_log_lines(mark)) == 1
+    assert sum("ISMS21104" in l for l in httpd.error_log_lines(mark)) == 1
     for _ in range(3):
         assert api.call("POST", "v1/reviews", VALID["reviews"], user="owner")[0] == 403
     assert len(events("owner")) == 3

@@ -352,7 +352,7 @@ def sod_server(make_httpd, backend, approvals=None):
     h.start()
     api = Api(h, passwords=PASSWORDS)
     # a user name with a control character (the tab) is refused at the door (issue 15)
-    h.allow(r'AH21021: user name "\\\\tauthor" refused: it contains the control character')
+    h.allow(r'ISMS21021: user name "\\\\tauthor" refused: it contains the control character')
     for user in list(EXTRA_USERS) + list(DBM_USERS) + list(UNICODE_USERS):
         me = api.call("GET", "v1/me", user=user)
         if user == "\tauthor":
