@@ -125,10 +125,10 @@ def test_ldap_without_the_pin_is_still_one_person(make_httpd, slapd):
     h.start()
     assert me(h, HELGA_ALIASES[1], password("helga"))[2]["user"] == HELGA_ALIASES[1]
 
-    class DirectoryApi(wh.Api):         # the helpers' "author" is priya in this directory
+    class DirectoryApi(wh.Api):   # the helpers' "author" is priya, "approver" helga here
         def call(self, method, path, user="author", **kw):
-            return wh.Api.call(self, method, path, user="priya" if user == "author" else user,
-                               **kw)
+            user = {"author": "priya", "approver": "helga"}.get(user, user)
+            return wh.Api.call(self, method, path, user=user, **kw)
 
     api = DirectoryApi(h, base=h.api(""), passwords=dict(
         {a: password("helga") for a in HELGA_ALIASES}, helga=password("helga"),
