@@ -8,7 +8,9 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "SKIP: $CHROMIUM is missing (apt-get install chromium)"; exit 77; }
 [ -x ../../.libs/mod_ismsreview.so ] || [ -e ../../mod_ismsreview.la ] || [ -n "$(find ../.. -maxdepth 3 -name 'mod_ismsreview.so' -print -quit)" ] || {
   echo "FAIL: the module is not built (run make first)"; exit 1; }
-if [ ! -d node_modules/playwright-core ]; then
+# (re)install when a dependency is missing or the lock file changed since the last install
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   command -v npm >/dev/null 2>&1 || { echo "SKIP: npm is missing to install playwright-core"; exit 77; }
   npm ci --no-audit --no-fund >/dev/null || { echo "FAIL: npm ci"; exit 1; }
 fi
