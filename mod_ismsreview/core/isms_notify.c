@@ -30,16 +30,6 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static int table_exists(isms_ctx *ctx, const char *table)
-{
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
-    const char *err;
-
-    isms_sql_appendf(q, isms_conn_dialect(ctx->conn)->table_exists, table);
-    return isms_query_sql(ctx, q, &rs, &err) == ISMS_DB_OK && rs->nrows > 0;
-}
-
 /* Adds an item to the digest of login (created on first use). */
 static void add(collect *c, const char *login, json_t *item)
 {
@@ -81,7 +71,6 @@ static isms_db_status load_people(collect *c, const char **err)
     isms_db_status st;
     int i;
 
-    if (!table_exists(c->ctx, "person")) return ISMS_DB_OK;
     isms_sql_appendf(q, "SELECT login, display_name, email, top_management FROM person "
                         "WHERE active = 1");
     if ((st = query(c, q, &rs, err)) != ISMS_DB_OK) return st;
@@ -205,11 +194,9 @@ static isms_db_status approvals(collect *c, const char **err)
         const char **row = (const char **)&ISMS_ROW(rs, i, 0);
         const char *key, *since = row[4] ? apr_pstrndup(c->ctx->pool, row[4], 10) : NULL;
         json_t *done, *person;
-        void *it;
 
         if ((st = approved_keys(c, row[0], row[3], &done, err)) != ISMS_DB_OK) return st;
-        json_object_foreach_safe(c->people, it, key, person) {
-            (void)it;
+        json_object_foreach(c->people, key, person) {
             if (!top_manager_on(person, c->ctx->today) || json_object_get(done, key) ||
                 !strcmp(key, isms_user_key(c->ctx->pool, row[5])) ||
                 (row[6] && !strcmp(key, isms_user_key(c->ctx->pool, row[6])))) continue;
