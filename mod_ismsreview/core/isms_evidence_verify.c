@@ -23,11 +23,6 @@ typedef struct {
 
 #define BAD(v, ...) isms_evidence_problem((v)->problems, __VA_ARGS__)
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int same(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -72,9 +67,9 @@ static void check_manifest_self(verifier *v, const isms_ev_file *f, const json_t
     if (!text || n != f->len || memcmp(text, f->data, n) != 0) {
         BAD(v, ISMS_EVIDENCE_MANIFEST ": not byte for byte as the server writes it (edited?)");
     }
-    if (!same(h, jstr(m, "manifest_sha256"))) {
+    if (!same(h, isms_jstr(m, "manifest_sha256"))) {
         BAD(v, ISMS_EVIDENCE_MANIFEST ": manifest_sha256 %s does not match its content (%s)",
-            jstr(m, "manifest_sha256") ? jstr(m, "manifest_sha256") : "(missing)", h);
+            isms_jstr(m, "manifest_sha256") ? isms_jstr(m, "manifest_sha256") : "(missing)", h);
     }
 }
 
@@ -102,7 +97,7 @@ static void load_manifest(verifier *v)
 
 static int listed_ok(verifier *v, const json_t *e, size_t i)
 {
-    const char *name = jstr(e, "name"), *sha = jstr(e, "sha256");
+    const char *name = isms_jstr(e, "name"), *sha = isms_jstr(e, "sha256");
 
     if (!name || !json_is_integer(json_object_get(e, "size")) || !sha || strlen(sha) != 64) {
         BAD(v, ISMS_EVIDENCE_MANIFEST ": files[%zu] is not {\"name\", \"size\", \"sha256\"}", i);
@@ -125,7 +120,7 @@ static const char *hash_of(const verifier *v, const isms_ev_file *f)
 
 static void check_listed_file(verifier *v, const json_t *e)
 {
-    const char *name = jstr(e, "name"), *sha = jstr(e, "sha256"), *h;
+    const char *name = isms_jstr(e, "name"), *sha = isms_jstr(e, "sha256"), *h;
     long long size = json_integer_value(json_object_get(e, "size"));
     int count = 0;
     const isms_ev_file *f = find(v, name, &count);
@@ -152,9 +147,9 @@ static void check_files(verifier *v)
     json_array_foreach(list, i, e) {
         if (!listed_ok(v, e, i)) continue;
         for (k = 0; k < i; k++) {
-            if (same(jstr(json_array_get(list, k), "name"), jstr(e, "name"))) break;
+            if (same(isms_jstr(json_array_get(list, k), "name"), isms_jstr(e, "name"))) break;
         }
-        if (k < i) BAD(v, "%s: listed twice in the manifest", jstr(e, "name"));
+        if (k < i) BAD(v, "%s: listed twice in the manifest", isms_jstr(e, "name"));
         else check_listed_file(v, e);
     }
 }
@@ -165,7 +160,7 @@ static int is_listed(const verifier *v, const char *name)
     size_t i;
 
     json_array_foreach(json_object_get(v->manifest, "files"), i, e) {
-        if (same(jstr(e, "name"), name)) return 1;
+        if (same(isms_jstr(e, "name"), name)) return 1;
     }
     return 0;
 }
@@ -218,7 +213,7 @@ static void check_attachments(verifier *v, const json_t *rec)
     size_t i;
 
     json_array_foreach(json_object_get(rec, "attachments"), i, a) {
-        const char *name = isms_attach_pack_name(v->p, a), *sha = jstr(a, "sha256");
+        const char *name = isms_attach_pack_name(v->p, a), *sha = isms_jstr(a, "sha256");
         int count = 0;
         const isms_ev_file *f = find(v, name, &count);
         if (!f || !hash_of(v, f)) {
@@ -234,7 +229,7 @@ static void check_attachments(verifier *v, const json_t *rec)
 
 static void check_record(verifier *v)
 {
-    const char *want = jstr(v->manifest, "content_hash"), *h;
+    const char *want = isms_jstr(v->manifest, "content_hash"), *h;
     json_t *rec = load_json(v, ISMS_EVIDENCE_RECORD);
 
     if (!rec) return;
@@ -248,9 +243,9 @@ static void check_record(verifier *v)
         }
         return;
     }
-    if (!same(jstr(rec, "content_hash"), want)) {
+    if (!same(isms_jstr(rec, "content_hash"), want)) {
         BAD(v, ISMS_EVIDENCE_RECORD ": content_hash %s differs from the manifest's %s",
-            jstr(rec, "content_hash") ? jstr(rec, "content_hash") : "(missing)", want);
+            isms_jstr(rec, "content_hash") ? isms_jstr(rec, "content_hash") : "(missing)", want);
     }
     if (!same(h = seal_hash(v->p, rec), want)) {
         BAD(v, ISMS_EVIDENCE_RECORD ": the sealed content re-hashes to %s, not to the "
@@ -272,8 +267,8 @@ typedef struct {
 static void check_event(verifier *v, const json_t *ev, size_t i, chain_pos *c)
 {
     long long seq = json_integer_value(json_object_get(ev, "seq"));
-    const char *h = isms_audit_event_hash(v->p, ev), *hash = jstr(ev, "hash");
-    const char *prev = jstr(ev, "prev_hash");
+    const char *h = isms_audit_event_hash(v->p, ev), *hash = isms_jstr(ev, "hash");
+    const char *prev = isms_jstr(ev, "prev_hash");
 
     if (seq <= c->seq) {
         BAD(v, ISMS_EVIDENCE_AUDIT ": events[%zu] has seq %lld, not after seq %lld", i, seq,
@@ -309,10 +304,10 @@ static void check_head(verifier *v, const json_t *audit, chain_pos *c)
 {
     const json_t *m = v->manifest;
 
-    c->head = jstr(audit, "chain_head");
+    c->head = isms_jstr(audit, "chain_head");
     c->head_seq = json_integer_value(json_object_get(audit, "chain_events"));
     c->review_id = json_integer_value(json_object_get(m, "review_id"));
-    if (!same(c->head, jstr(m, "chain_head")) ||
+    if (!same(c->head, isms_jstr(m, "chain_head")) ||
         c->head_seq != json_integer_value(json_object_get(m, "chain_events"))) {
         BAD(v, ISMS_EVIDENCE_AUDIT ": chain_head/chain_events differ from the manifest's");
     }
@@ -322,7 +317,7 @@ static void check_head(verifier *v, const json_t *audit, chain_pos *c)
  * scope existed have it in neither.) */
 static void check_scope(verifier *v, const json_t *audit)
 {
-    const char *scope = jstr(audit, "scope"), *ms = jstr(v->manifest, "audit_scope");
+    const char *scope = isms_jstr(audit, "scope"), *ms = isms_jstr(v->manifest, "audit_scope");
 
     if ((scope || ms) && !same(scope, ms)) {
         BAD(v, ISMS_EVIDENCE_AUDIT ": scope %s differs from the manifest's audit_scope %s",
@@ -364,14 +359,14 @@ static const char *describe(verifier *v)
     if (!m) return "an evidence pack without a readable manifest";
     return apr_psprintf(v->p, "%s version %" APR_INT64_T_FMT " (%s), %" APR_SIZE_T_FMT
                         " files and the manifest, content hash %s, audit chain head %s at "
-                        "event %" APR_INT64_T_FMT "%s", jstr(m, "ref") ? jstr(m, "ref") : "?",
+                        "event %" APR_INT64_T_FMT "%s", isms_jstr(m, "ref") ? isms_jstr(m, "ref") : "?",
                         (apr_int64_t)json_integer_value(json_object_get(m, "version")),
-                        jstr(m, "status") ? jstr(m, "status") : "?",
+                        isms_jstr(m, "status") ? isms_jstr(m, "status") : "?",
                         (apr_size_t)json_array_size(json_object_get(m, "files")),
-                        jstr(m, "content_hash") ? jstr(m, "content_hash") : "none (not sealed)",
-                        jstr(m, "chain_head") ? jstr(m, "chain_head") : "?",
+                        isms_jstr(m, "content_hash") ? isms_jstr(m, "content_hash") : "none (not sealed)",
+                        isms_jstr(m, "chain_head") ? isms_jstr(m, "chain_head") : "?",
                         (apr_int64_t)json_integer_value(json_object_get(m, "chain_events")),
-                        same(jstr(m, "audit_scope"), ISMS_EVIDENCE_SCOPE_WITHHELD)
+                        same(isms_jstr(m, "audit_scope"), ISMS_EVIDENCE_SCOPE_WITHHELD)
                             ? ", the review's audit events withheld (the trail is for "
                               "auditors and admins)" : "");
 }

@@ -59,3 +59,8 @@ void isms_problem_add_error(json_t *problem, const char *field, const char *code
     json_object_set_new(e, "message", json_string(message));
     json_array_append_new(errors, e);
 }
+
+const char *isms_jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}

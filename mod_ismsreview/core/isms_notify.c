@@ -25,11 +25,6 @@ typedef struct {
     json_t *done;         /* key -> true: already notified today */
 } collect;
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* Adds an item to the digest of login (created on first use). */
 static void add(collect *c, const char *login, json_t *item)
 {
@@ -43,7 +38,7 @@ static void add(collect *c, const char *login, json_t *item)
     if (!(d = json_object_get(c->out, key))) {
         person = json_object_get(c->people, key);
         d = json_pack("{s:s,s:s?,s:s?,s:[]}", "login", login, "name",
-                      jstr(person, "display_name"), "email", jstr(person, "email"), "items");
+                      isms_jstr(person, "display_name"), "email", isms_jstr(person, "email"), "items");
         json_object_set_new(c->out, key, d);
     }
     json_array_append_new(json_object_get(d, "items"), item);
@@ -106,7 +101,7 @@ static int top_manager_on(const json_t *person, const char *day)
     size_t i;
 
     json_array_foreach(json_object_get(person, "top_management"), i, p) {
-        const char *from = jstr(p, "from"), *to = jstr(p, "to");
+        const char *from = isms_jstr(p, "from"), *to = isms_jstr(p, "to");
         if ((!from || strcmp(from, day) <= 0) && (!to || strcmp(day, to) <= 0)) return 1;
     }
     return 0;
@@ -200,7 +195,7 @@ static isms_db_status approvals(collect *c, const char **err)
             if (!top_manager_on(person, c->ctx->today) || json_object_get(done, key) ||
                 !strcmp(key, isms_user_key(c->ctx->pool, row[5])) ||
                 (row[6] && !strcmp(key, isms_user_key(c->ctx->pool, row[6])))) continue;
-            add(c, jstr(person, "login"), item("approval", row[1], row[2], since,
+            add(c, isms_jstr(person, "login"), item("approval", row[1], row[2], since,
                 since ? isms_days_between(since, c->ctx->today) : 0,
                 apr_pstrcat(c->ctx->pool, "#/reviews/", row[0], NULL), row[1]));
         }
@@ -241,7 +236,7 @@ static isms_db_status review_due(collect *c, int days_ahead, const char **err)
 
     if ((st = isms_next_review_due(c->ctx, &due, err)) != ISMS_DB_OK) return st;
     latest = json_object_get(due, "latest_review");
-    date = jstr(due, "due_date");
+    date = isms_jstr(due, "due_date");
     if (!json_is_object(latest) || !date ||
         (left = isms_days_between(c->ctx->today, date)) > days_ahead) {
         json_decref(due);
@@ -253,7 +248,7 @@ static isms_db_status review_due(collect *c, int days_ahead, const char **err)
     if ((st = query(c, q, &rs, err)) == ISMS_DB_OK && rs->nrows == 1) {
         add(c, ISMS_ROW(rs, 0, 0), item("review_due", NULL, "the next management review",
                                          date, left < 0 ? -left : left, "#/reviews",
-                                         jstr(latest, "ref")));
+                                         isms_jstr(latest, "ref")));
     }
     json_decref(due);
     return st;

@@ -12,11 +12,6 @@
 /* Fields that are the revision's own and not the objective's state. */
 static const char *const not_state[] = {"objective_id", "revision_reason", "decision_id", NULL};
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static long long jint(const json_t *o, const char *k)
 {
     return (long long)json_integer_value(json_object_get(o, k));
@@ -253,7 +248,7 @@ static isms_result with_reviews(isms_ctx *ctx, json_t *items)
         json_object_set(it, "review_ref", json_object_get(review, "ref"));
         json_object_set(it, "review_status", json_object_get(review, "status"));
         json_object_set_new(it, "sealed", json_boolean(!isms_review_editable(review) &&
-                                                       strcmp(jstr(review, "status"),
+                                                       strcmp(isms_jstr(review, "status"),
                                                               "PLANNED") != 0));
         json_object_set_new(it, "changed_fields", json_is_object(prior)
                             ? isms_objective_changes(prior, it) : json_object());
@@ -268,7 +263,7 @@ isms_result isms_objective_revisions(isms_ctx *ctx, long long oid)
     const char *owner;
 
     if (r.status) return r;
-    owner = jstr(cur, "owner");
+    owner = isms_jstr(cur, "owner");
     if (!ctx->roles && !(owner && strcmp(owner, ctx->user) == 0)) {
         return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "without a role you "
                                 "see only the items you own");
@@ -339,7 +334,7 @@ json_t *isms_objective_changes(const json_t *before, const json_t *after)
 
 static const char *type_of(const json_t *changes, const json_t *after)
 {
-    const char *status = jstr(after, "status");
+    const char *status = isms_jstr(after, "status");
     const json_t *kpi = json_object_get(changes, "kpi");
 
     if (json_object_get(changes, "status") && status && strcmp(status, "ACHIEVED") == 0) {

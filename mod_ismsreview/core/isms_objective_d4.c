@@ -12,11 +12,6 @@
 
 #define LIVE_OBJECTIVE "('PROPOSED', 'ACTIVE', 'NOT_ACHIEVED')"
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static long long jint(const json_t *o, const char *k)
 {
     return (long long)json_integer_value(json_object_get(o, k));
@@ -26,9 +21,9 @@ static long long jint(const json_t *o, const char *k)
 static void review_period(isms_ctx *ctx, const json_t *review, const char **from,
                           const char **to)
 {
-    *to = jstr(review, "period_to");
+    *to = isms_jstr(review, "period_to");
     if (!*to) *to = isms_review_date(review);
-    *from = jstr(review, "period_from");
+    *from = isms_jstr(review, "period_from");
     if (!*from || strcmp(*from, *to) > 0) *from = isms_date_add(ctx->pool, *to, -364);
 }
 
@@ -82,7 +77,7 @@ static isms_db_status create_input(isms_ctx *ctx, const json_t *review, long lon
                                                   "objectives"));
     json_object_set_new(doc, "status", json_string("PRESENTED"));
     json_object_set_new(doc, "ref", json_string(apr_psprintf(ctx->pool, "%s-IN%02"
-                                                APR_INT64_T_FMT, jstr(review, "ref"),
+                                                APR_INT64_T_FMT, isms_jstr(review, "ref"),
                                                 (apr_int64_t)seq)));
     json_object_set_new(doc, "created_at", json_string(ctx->now));
     json_object_set_new(doc, "created_by", json_string(ctx->user));
@@ -107,16 +102,16 @@ static isms_db_status insert_snapshot(isms_ctx *ctx, long long rid, long long in
                         "kpi_unit, kpi_direction, kpi_target, latest_value, latest_period_to, "
                         "latest_rag, period_count, period_mean, previous_mean, trend) VALUES "
                         "(%d, %d, %d, %d, %s, %s, %s, %s, %s, %s, %s", rid, input_id,
-                     jint(o, "objective_id"), jint(o, "revision_no"), jstr(o, "ref"),
-                     jstr(o, "statement"), jstr(o, "owner"), jstr(o, "status"),
-                     jstr(kpi, "name"), jstr(kpi, "unit"), jstr(kpi, "direction"));
+                     jint(o, "objective_id"), jint(o, "revision_no"), isms_jstr(o, "ref"),
+                     isms_jstr(o, "statement"), isms_jstr(o, "owner"), isms_jstr(o, "status"),
+                     isms_jstr(kpi, "name"), isms_jstr(kpi, "unit"), isms_jstr(kpi, "direction"));
     put_real(q, json_object_get(kpi, "target"));
     put_real(q, json_object_get(last, "value"));
-    isms_sql_appendf(q, ", %s, %s, %d", jstr(last, "period_to"), jstr(last, "rag"),
+    isms_sql_appendf(q, ", %s, %s, %d", isms_jstr(last, "period_to"), isms_jstr(last, "rag"),
                      (long long)json_array_size(json_object_get(period, "items")));
     put_real(q, json_object_get(period, "mean"));
     put_real(q, json_object_get(period, "previous_mean"));
-    isms_sql_appendf(q, ", %s)", jstr(period, "trend"));
+    isms_sql_appendf(q, ", %s)", isms_jstr(period, "trend"));
     return isms_exec_sql(ctx, q, NULL, err);
 }
 
@@ -132,10 +127,10 @@ static json_t *counts(const json_t *objs)
                                        (json_int_t)json_array_size(objs)));
     for (k = 0; rags[k]; k++) {
         n = 0;
-        json_array_foreach(objs, i, o) n += jstr(o, "rag") && !strcmp(jstr(o, "rag"), rags[k]);
+        json_array_foreach(objs, i, o) n += isms_jstr(o, "rag") && !strcmp(isms_jstr(o, "rag"), rags[k]);
         json_array_append_new(m, json_pack("{s:s,s:i}", "name", rags[k], "value", n));
     }
-    json_array_foreach(objs, i, o) none += !jstr(o, "rag");
+    json_array_foreach(objs, i, o) none += !isms_jstr(o, "rag");
     json_array_append_new(m, json_pack("{s:s,s:i}", "name", "without measurement", "value",
                                        none));
     return m;

@@ -9,23 +9,18 @@
 #include <apr_strings.h>
 #include <string.h>
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* Cross-field rule of a person: periods run forward, an e-mail address looks like one. */
 void isms_check_person(const isms_entity *e, const json_t *m, const json_t *review,
                        isms_verrors *errs)
 {
-    const char *mail = jstr(m, "email");
+    const char *mail = isms_jstr(m, "email");
     const json_t *p;
     size_t i;
 
     (void)e;
     (void)review;
     json_array_foreach(json_object_get(m, "top_management"), i, p) {
-        const char *from = jstr(p, "from"), *to = jstr(p, "to");
+        const char *from = isms_jstr(p, "from"), *to = isms_jstr(p, "to");
         if (from && to && strcmp(to, from) < 0) {
             isms_verr(errs, "top_management", "period_order",
                       "period %d ends (%s) before it starts (%s)", (int)i + 1, to, from);
@@ -140,11 +135,11 @@ static isms_result after_write(isms_ctx *ctx, long long id, int status)
 static isms_result insert_person(isms_ctx *ctx, json_t *doc, long long *id)
 {
     isms_result ok = {0};
-    const char *key = isms_user_key(ctx->pool, jstr(doc, "login")), *err = NULL;
+    const char *key = isms_user_key(ctx->pool, isms_jstr(doc, "login")), *err = NULL;
     long long other = 0;
     isms_db_status st = key_taken(ctx, key, 0, &other, &err);
 
-    if (st == ISMS_DB_OK && other) return login_conflict(ctx, jstr(doc, "login"), other);
+    if (st == ISMS_DB_OK && other) return login_conflict(ctx, isms_jstr(doc, "login"), other);
     json_object_set_new(doc, "login_key", json_string(key));
     json_object_set_new(doc, "created_at", json_string(ctx->now));
     json_object_set_new(doc, "created_by", json_string(ctx->user));
@@ -174,10 +169,10 @@ static isms_result update_person(isms_ctx *ctx, const json_t *row, json_t *set)
     isms_db_status st = ISMS_DB_OK;
     isms_result ok = {0};
 
-    if (jstr(set, "login")) {
-        const char *key = isms_user_key(ctx->pool, jstr(set, "login"));
+    if (isms_jstr(set, "login")) {
+        const char *key = isms_user_key(ctx->pool, isms_jstr(set, "login"));
         if ((st = key_taken(ctx, key, id, &other, &err)) == ISMS_DB_OK && other) {
-            return login_conflict(ctx, jstr(set, "login"), other);
+            return login_conflict(ctx, isms_jstr(set, "login"), other);
         }
         json_object_set_new(set, "login_key", json_string(key));
     }
@@ -302,7 +297,7 @@ isms_result isms_person_upsert(isms_ctx *ctx, const json_t *in, int *created)
 
     if (!doc) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, doc);
-    if ((st = isms_people_find(ctx, jstr(doc, "login"), &row, &err)) != ISMS_DB_OK) {
+    if ((st = isms_people_find(ctx, isms_jstr(doc, "login"), &row, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
     isms_json_pool(ctx->pool, row);

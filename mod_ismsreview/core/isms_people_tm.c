@@ -12,11 +12,6 @@
 #include <apr_strings.h>
 #include <string.h>
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 isms_db_status isms_people_find(isms_ctx *ctx, const char *login, json_t **person,
                                 const char **err)
 {
@@ -52,7 +47,7 @@ int isms_person_tm_on(const json_t *person, const char *date)
 
     if (!person || !date) return 0;
     json_array_foreach(json_object_get(person, "top_management"), i, p) {
-        const char *from = jstr(p, "from"), *to = jstr(p, "to");
+        const char *from = isms_jstr(p, "from"), *to = isms_jstr(p, "to");
         if (from && strncmp(from, date, 10) <= 0 && (!to || strncmp(date, to, 10) <= 0)) {
             return 1;
         }
@@ -62,7 +57,7 @@ int isms_person_tm_on(const json_t *person, const char *date)
 
 const char *isms_meeting_date(const json_t *review)
 {
-    return jstr(review, "held_from") ? jstr(review, "held_from") : jstr(review, "planned_date");
+    return isms_jstr(review, "held_from") ? isms_jstr(review, "held_from") : isms_jstr(review, "planned_date");
 }
 
 /* The snapshot of one attendee: the register at the meeting date when it is in use. */
@@ -76,7 +71,7 @@ static isms_db_status snapshot_of(isms_ctx *ctx, const json_t *review, const jso
         *tm = json_is_true(json_object_get(att, "is_top_management"));
         return ISMS_DB_OK;
     }
-    st = isms_people_find(ctx, jstr(att, "person"), &person, err);
+    st = isms_people_find(ctx, isms_jstr(att, "person"), &person, err);
     *tm = st == ISMS_DB_OK && isms_person_tm_on(person, isms_meeting_date(review));
     json_decref(person);
     return st;
@@ -100,7 +95,7 @@ isms_result isms_people_attendee(isms_ctx *ctx, const json_t *review, const json
     json_t *person = NULL;
     const char *err = NULL;
     int in_use = 0, tm = 0;
-    isms_db_status st = isms_people_find(ctx, jstr(doc, "person"), &person, &err);
+    isms_db_status st = isms_people_find(ctx, isms_jstr(doc, "person"), &person, &err);
 
     if (st == ISMS_DB_OK) st = isms_people_in_use(ctx, &in_use, &err);
     if (st == ISMS_DB_OK) st = snapshot_of(ctx, review, doc, in_use, &tm, &err);
@@ -111,7 +106,7 @@ isms_result isms_people_attendee(isms_ctx *ctx, const json_t *review, const json
         fill_from(set, doc, "title", person, "job_title");
         fill_from(set, doc, "function", person, "function");
     }
-    if (!jstr(set, "name") && !jstr(doc, "name")) {
+    if (!isms_jstr(set, "name") && !isms_jstr(doc, "name")) {
         isms_verr(&errs, "name", "required", "is required unless person is a login in the "
                   "people register");
         return isms_res_invalid(ctx->pool, errs.list);
@@ -204,8 +199,8 @@ static int attended(apr_pool_t *p, const json_t *review, const char *login)
     size_t i;
 
     json_array_foreach(json_object_get(review, "attendees"), i, a) {
-        const char *att = jstr(a, "attendance");
-        if (jstr(a, "person") && !strcmp(isms_user_key(p, jstr(a, "person")), key) && att &&
+        const char *att = isms_jstr(a, "attendance");
+        if (isms_jstr(a, "person") && !strcmp(isms_user_key(p, isms_jstr(a, "person")), key) && att &&
             strcmp(att, "APOLOGIES") && strcmp(att, "ABSENT")) {
             return 1;
         }
@@ -226,7 +221,7 @@ isms_db_status isms_people_approvals(isms_ctx *ctx, json_t *review, const char *
     }
     if ((st = isms_people_in_use(ctx, &in_use, err)) != ISMS_DB_OK) return st;
     json_array_foreach(list, i, a) {
-        const char *who = jstr(a, "approver"), *at = jstr(a, "approved_at");
+        const char *who = isms_jstr(a, "approver"), *at = isms_jstr(a, "approved_at");
         json_object_set_new(a, "approver_attended", json_boolean(attended(ctx->pool, review,
                                                                            who)));
         if (!in_use) {
@@ -252,7 +247,7 @@ isms_db_status isms_people_names(isms_ctx *ctx, json_t **map, const char **err)
     if ((st = isms_rows_json(ctx, q, &rows, err)) != ISMS_DB_OK) return st;
     *map = isms_json_pool(ctx->pool, json_object());
     json_array_foreach(rows, i, r) {
-        json_object_set(*map, jstr(r, "login_key"), r);
+        json_object_set(*map, isms_jstr(r, "login_key"), r);
     }
     json_decref(rows);
     return ISMS_DB_OK;
@@ -261,12 +256,12 @@ isms_db_status isms_people_names(isms_ctx *ctx, json_t **map, const char **err)
 const char *isms_people_label(apr_pool_t *p, const json_t *map, const char *login)
 {
     const json_t *who = login ? json_object_get(map, isms_user_key(p, login)) : NULL;
-    const char *title = jstr(who, "job_title");
+    const char *title = isms_jstr(who, "job_title");
 
     if (!login) return NULL;
     if (!who) return login;
-    return title && *title ? apr_pstrcat(p, jstr(who, "display_name"), ", ", title, NULL)
-                           : jstr(who, "display_name");
+    return title && *title ? apr_pstrcat(p, isms_jstr(who, "display_name"), ", ", title, NULL)
+                           : isms_jstr(who, "display_name");
 }
 
 static const char *const review_people[] = {"chair", "author", "approved_by", "submitted_by",
@@ -281,7 +276,7 @@ void isms_people_label_fields(apr_pool_t *p, const json_t *map, json_t *obj,
     int k;
 
     for (k = 0; fields[k]; k++) {
-        const char *login = jstr(obj, fields[k]);
+        const char *login = isms_jstr(obj, fields[k]);
         if (login) {
             json_object_set_new(obj, apr_pstrcat(p, fields[k], "_display", NULL),
                                 json_string(isms_people_label(p, map, login)));

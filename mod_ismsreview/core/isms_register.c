@@ -12,11 +12,6 @@
 
 #define CLOSED_ACTION "('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED')"
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int action_open(const char *status)
 {
     return status && strcmp(status, "COMPLETED") != 0 &&
@@ -52,7 +47,7 @@ static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int op
     json_object_set_new(doc, "status", json_string("PRESENTED"));
     json_object_set_new(doc, "metrics", metrics);
     json_object_set_new(doc, "ref", json_string(apr_psprintf(ctx->pool, "%s-IN%02" APR_INT64_T_FMT "",
-                                                jstr(review, "ref"), (apr_int64_t)seq)));
+                                                isms_jstr(review, "ref"), (apr_int64_t)seq)));
     json_object_set_new(doc, "created_at", json_string(ctx->now));
     json_object_set_new(doc, "created_by", json_string(ctx->user));
     return isms_rec_insert(ctx, isms_entity_by_kind("input"), doc, rid, seq, input_id, err);
@@ -90,8 +85,8 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
                         "'CANCELLED') FROM action a JOIN review r ON r.id = a.review_id WHERE "
                         "a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
                         CLOSED_ACTION " AND (r.planned_date < %s OR (r.planned_date = %s AND "
-                        "r.id < %d)) ORDER BY a.id", rid, jstr(review, "planned_date"),
-                     jstr(review, "planned_date"), rid);
+                        "r.id < %d)) ORDER BY a.id", rid, isms_jstr(review, "planned_date"),
+                     isms_jstr(review, "planned_date"), rid);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) overdue += overdue_days(ISMS_ROW(rs, i, 6), on) > 0;
     st = insert_input_a(ctx, review, rs->nrows, overdue, &input_id, err);
@@ -198,7 +193,7 @@ static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const
 {
     long long id = json_integer_value(json_object_get(item, "id"));
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    const char *status = jstr(item, "status");
+    const char *status = isms_jstr(item, "status");
     isms_rows *rs;
     json_t *list;
     isms_db_status st;
@@ -208,7 +203,7 @@ static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     json_object_set_new(item, "carry_over_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
     json_object_set_new(item, "days_overdue", json_integer(
-        action_open(status) ? overdue_days(jstr(item, "due_date"), ctx->today) : 0));
+        action_open(status) ? overdue_days(isms_jstr(item, "due_date"), ctx->today) : 0));
     if (!full) return ISMS_DB_OK;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
@@ -268,9 +263,9 @@ void isms_kpi_status(json_t *item, const json_t *list)
 
     json_object_set_new(item, "measurement_count", json_integer((json_int_t)n));
     json_object_set(item, "latest_measurement", last ? (json_t *)last : json_null());
-    json_object_set_new(item, "rag", last ? json_string(jstr(last, "rag")) : json_null());
+    json_object_set_new(item, "rag", last ? json_string(isms_jstr(last, "rag")) : json_null());
     json_object_set_new(item, "trend", json_string(json_is_object(kpi)
-        ? trend(list, jstr(kpi, "direction"),
+        ? trend(list, isms_jstr(kpi, "direction"),
                 json_number_value(json_object_get(kpi, "target")))
         : "INSUFFICIENT_DATA"));
 }
@@ -309,7 +304,7 @@ isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const cha
     if (json_array_size(cur) && json_array_size(prev) && json_is_object(kpi)) {
         double d = mean(cur) - mean(prev), thr = fabs(json_number_value(json_object_get(kpi,
                                                                               "target"))) * 0.02;
-        if (!strcmp(jstr(kpi, "direction"), "LOWER_BETTER")) d = -d;
+        if (!strcmp(isms_jstr(kpi, "direction"), "LOWER_BETTER")) d = -d;
         if (thr < 1e-9) thr = 1e-9;
         t = d > thr ? "IMPROVING" : d < -thr ? "DETERIORATING" : "STABLE";
     }
@@ -350,7 +345,7 @@ static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
 isms_db_status isms_item_extras(isms_ctx *ctx, const isms_entity *e, json_t *item, int full,
                                 const char **err)
 {
-    const char *cat = jstr(item, "category");
+    const char *cat = isms_jstr(item, "category");
 
     if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "A_PREV_ACTIONS") == 0) {
         return snapshots(ctx, item, err);
@@ -421,8 +416,8 @@ static isms_db_status actions_extras(isms_ctx *ctx, json_t *items, const char **
     for (i = 0; i < json_array_size(items); i++) {
         json_t *a = json_array_get(items, i);
         json_object_set_new(a, "carry_over_count", json_integer(0));
-        json_object_set_new(a, "days_overdue", json_integer(action_open(jstr(a, "status"))
-            ? overdue_days(jstr(a, "due_date"), ctx->today) : 0));
+        json_object_set_new(a, "days_overdue", json_integer(action_open(isms_jstr(a, "status"))
+            ? overdue_days(isms_jstr(a, "due_date"), ctx->today) : 0));
     }
     isms_sql_appendf(q, "SELECT s.action_id, COUNT(*) FROM action_snapshot s JOIN review r ON "
                         "r.id = s.review_id WHERE r.status <> 'CANCELLED' AND s.action_id IN (");

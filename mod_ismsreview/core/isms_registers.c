@@ -35,11 +35,6 @@ static const isms_entity measurement_entity = {"measurement", "measurements",
                                                "kpi_measurement", "", measurement_fields,
                                                NULL};
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The objective register lists objectives by identity: id is the objective's, revision_id
  * the row of its current revision. */
 static void by_identity(json_t *items)
@@ -212,24 +207,24 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
+    const char *status = isms_jstr(u, "status"), *reason = isms_jstr(u, "reason");
 
-    if (!status && !json_object_get(u, "progress") && !jstr(u, "note") &&
-        !jstr(u, "evidence_ref") && !jstr(u, "due_date")) {
+    if (!status && !json_object_get(u, "progress") && !isms_jstr(u, "note") &&
+        !isms_jstr(u, "evidence_ref") && !isms_jstr(u, "due_date")) {
         isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
                   "evidence_ref, due_date");
     }
-    if (jstr(u, "due_date") && !ctx->is_author) {
+    if (isms_jstr(u, "due_date") && !ctx->is_author) {
         return forbidden(ctx, "a due date change needs an author to authorize it");
     }
-    if (jstr(u, "due_date") && (!reason || !*reason)) {
+    if (isms_jstr(u, "due_date") && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to change the due date");
     }
     if (status && !ctx->is_author &&
-        isms_action_move_role(jstr(action, "status"), status) == ISMS_MOVE_AUTHOR) {
+        isms_action_move_role(isms_jstr(action, "status"), status) == ISMS_MOVE_AUTHOR) {
         return forbidden(ctx, apr_psprintf(ctx->pool, "moving an action from %s to %s is for an "
                                            "author; the owner reports progress",
-                                           jstr(action, "status"), status));
+                                           isms_jstr(action, "status"), status));
     }
     if (status && strcmp(status, "CANCELLED") == 0 && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to cancel an action");
@@ -241,7 +236,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
                                    const char **err)
 {
     long long id = json_integer_value(json_object_get(action, "id"));
-    const char *status = jstr(u, "status");
+    const char *status = isms_jstr(u, "status");
     json_t *set = isms_json_pool(ctx->pool, json_object());
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_db_status st;
@@ -256,13 +251,13 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
         isms_sql_appendf(q, "%d", (long long)json_integer_value(json_object_get(u, "progress")));
     }
     else isms_sql_appendf(q, "NULL");
-    isms_sql_appendf(q, ", %s, %s, %s, %s, %s, %s)", jstr(u, "note"), jstr(u, "evidence_ref"),
-                     jstr(u, "due_date"), jstr(u, "reason"), ctx->now, ctx->user);
+    isms_sql_appendf(q, ", %s, %s, %s, %s, %s, %s)", isms_jstr(u, "note"), isms_jstr(u, "evidence_ref"),
+                     isms_jstr(u, "due_date"), isms_jstr(u, "reason"), ctx->now, ctx->user);
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     if (status) json_object_set_new(set, "status", json_string(status));
     if (json_object_get(u, "progress")) json_object_set(set, "progress",
                                                         json_object_get(u, "progress"));
-    if (jstr(u, "due_date")) json_object_set(set, "due_date", json_object_get(u, "due_date"));
+    if (isms_jstr(u, "due_date")) json_object_set(set, "due_date", json_object_get(u, "due_date"));
     if (status && strcmp(status, "VERIFIED_EFFECTIVE") != 0) {   /* verified keeps its date */
         json_object_set_new(set, "completed_at", strcmp(status, "COMPLETED") == 0
                             ? json_string(ctx->now) : json_null());
@@ -287,7 +282,7 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     r = check_tracker(ctx, action, "action", "only the action's owner or an author may "
                       "update its progress");
     if (r.status) return r;
-    if (strcmp(jstr(review, "status"), "CANCELLED") == 0) {
+    if (strcmp(isms_jstr(review, "status"), "CANCELLED") == 0) {
         return isms_res_problem(ctx->pool, 409, "cancelled", "Review cancelled",
                                 "the actions of a cancelled review are not tracked");
     }
@@ -328,7 +323,7 @@ isms_result isms_action_updates(isms_ctx *ctx, long long action_id)
 static const char *measure_rag(double v, double target, const json_t *kpi)
 {
     const json_t *baseline = json_object_get(kpi, "baseline");
-    const char *dir = jstr(kpi, "direction");
+    const char *dir = isms_jstr(kpi, "direction");
     double band = json_is_number(baseline) && json_number_value(baseline) != target
                       ? fabs(target - json_number_value(baseline)) * 0.10
                       : fabs(target) * 0.10;
@@ -343,12 +338,12 @@ static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const jso
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    const char *from = jstr(m, "period_from");
+    const char *from = isms_jstr(m, "period_from");
 
     if (!json_is_object(json_object_get(obj, "kpi"))) {
         isms_verr(&errs, "value", "no_kpi", "the objective has no KPI to measure against");
     }
-    if (from && strcmp(from, jstr(m, "period_to")) > 0) {
+    if (from && strcmp(from, isms_jstr(m, "period_to")) > 0) {
         isms_verr(&errs, "period_to", "date_order", "must not be before period_from");
     }
     return json_array_size(errs.list) ? isms_res_invalid(ctx->pool, errs.list) : ok;
@@ -380,9 +375,9 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
     isms_sql_appendf(q, "INSERT INTO kpi_measurement (objective_id, period_frm, period_to, "
                         "value, target_at_time, direction, rag, evidence_ref, comment, "
                         "created_at, created_by) VALUES (%d, %s, %s, %f, %f, %s, %s, %s, %s, "
-                        "%s, %s)", oid, jstr(m, "period_from"), jstr(m, "period_to"), v, target,
-                     jstr(kpi, "direction"), measure_rag(v, target, kpi),
-                     jstr(m, "evidence_ref"), jstr(m, "comment"), ctx->now, ctx->user);
+                        "%s, %s)", oid, isms_jstr(m, "period_from"), isms_jstr(m, "period_to"), v, target,
+                     isms_jstr(kpi, "direction"), measure_rag(v, target, kpi),
+                     isms_jstr(m, "evidence_ref"), isms_jstr(m, "comment"), ctx->now, ctx->user);
     st = isms_exec_sql(ctx, q, NULL, &err);
     /* the reviews embed the objective's measurement count, RAG and trend: their ETags (and
      * the validators of their cached renderings) must change with them */

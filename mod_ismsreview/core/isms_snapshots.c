@@ -21,16 +21,11 @@ static const isms_field line_fields[] = {
     {.name = NULL}};
 static const isms_entity line_entity = {"action_snapshot", "", "", "", line_fields, NULL};
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* REPLAN names an ACTION_REPLAN decision of this review; nothing else names one. */
 static int replan_ok(const json_t *review, const json_t *v, isms_verrors *errs)
 {
     json_int_t did = json_integer_value(json_object_get(v, "replan_decision_id"));
-    int replan = !strcmp(jstr(v, "conclusion"), "REPLAN");
+    int replan = !strcmp(isms_jstr(v, "conclusion"), "REPLAN");
     const json_t *d;
     size_t i;
 
@@ -42,7 +37,7 @@ static int replan_ok(const json_t *review, const json_t *v, isms_verrors *errs)
     if (!replan) return 1;
     json_array_foreach(json_object_get(review, "decisions"), i, d) {
         if (json_integer_value(json_object_get(d, "id")) == did && did &&
-            !strcmp(jstr(d, "category"), "ACTION_REPLAN")) {
+            !strcmp(isms_jstr(d, "category"), "ACTION_REPLAN")) {
             return 1;
         }
     }
@@ -57,7 +52,7 @@ static isms_sql *update_sql(isms_ctx *ctx, long long rid, long long action_id, c
     json_int_t did = json_integer_value(json_object_get(v, "replan_decision_id"));
 
     isms_sql_appendf(q, "UPDATE action_snapshot SET conclusion = %s, \"comment\" = %s, "
-                        "replan_decision_id = ", jstr(v, "conclusion"), jstr(v, "note"));
+                        "replan_decision_id = ", isms_jstr(v, "conclusion"), isms_jstr(v, "note"));
     if (did) isms_sql_appendf(q, "%d", (long long)did);
     else isms_sql_appendf(q, "NULL");
     isms_sql_appendf(q, " WHERE review_id = %d AND action_id = %d", rid, action_id);

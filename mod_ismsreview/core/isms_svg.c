@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_svg.h"
+#include "isms_json.h"
 #include "isms_escape.h"
 #include "isms_api.h"
 
@@ -159,11 +160,6 @@ void isms_svg_chart(isms_buf *b, const isms_chart *c)
     isms_buf_puts(b, "</svg>\n");
 }
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 void isms_svg_kpi(isms_buf *b, apr_pool_t *p, const json_t *objective)
 {
     const json_t *kpi = json_object_get(objective, "kpi");
@@ -177,15 +173,15 @@ void isms_svg_kpi(isms_buf *b, apr_pool_t *p, const json_t *objective)
     tgt = apr_pcalloc(p, sizeof(*tgt) * (size_t)n);
     for (i = 0; i < n; i++) {
         const json_t *m = json_array_get(list, i);
-        pts[i].x = tgt[i].x = (double)isms_days_between(EPOCH, jstr(m, "period_to"));
+        pts[i].x = tgt[i].x = (double)isms_days_between(EPOCH, isms_jstr(m, "period_to"));
         pts[i].y = json_number_value(json_object_get(m, "value"));
         tgt[i].y = json_number_value(json_object_get(m, "target_at_time"));
     }
     memset(&c, 0, sizeof(c));
-    c.title = apr_pstrcat(p, "KPI: ", jstr(kpi, "name") ? jstr(kpi, "name") : "", NULL);
-    c.unit = jstr(kpi, "unit");
-    c.x_lo = jstr(json_array_get(list, 0), "period_to");
-    c.x_hi = jstr(json_array_get(list, n - 1), "period_to");
+    c.title = apr_pstrcat(p, "KPI: ", isms_jstr(kpi, "name") ? isms_jstr(kpi, "name") : "", NULL);
+    c.unit = isms_jstr(kpi, "unit");
+    c.x_lo = isms_jstr(json_array_get(list, 0), "period_to");
+    c.x_hi = isms_jstr(json_array_get(list, n - 1), "period_to");
     c.pts = pts;
     c.n = n;
     c.target = tgt;
@@ -203,14 +199,14 @@ void isms_svg_burn_down(isms_buf *b, apr_pool_t *p, const json_t *series, const 
     pts = apr_pcalloc(p, sizeof(*pts) * (size_t)n);
     for (i = 0; i < n; i++) {
         const json_t *s = json_array_get(series, i);
-        pts[i].x = (double)isms_days_between(EPOCH, jstr(s, "date"));
+        pts[i].x = (double)isms_days_between(EPOCH, isms_jstr(s, "date"));
         pts[i].y = (double)json_integer_value(json_object_get(s, "open"));
     }
     memset(&c, 0, sizeof(c));
     c.title = title;
     c.unit = "open actions";
-    c.x_lo = jstr(json_array_get(series, 0), "date");
-    c.x_hi = jstr(json_array_get(series, n - 1), "date");
+    c.x_lo = isms_jstr(json_array_get(series, 0), "date");
+    c.x_hi = isms_jstr(json_array_get(series, n - 1), "date");
     c.pts = pts;
     c.n = n;
     c.steps = 1;

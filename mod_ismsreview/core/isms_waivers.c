@@ -43,11 +43,6 @@ static const kind_t waiver_kind = {&waiver_entity, "E", "waived", "waiver", "jus
 static const kind_t ack_kind = {&ack_entity, "W", "acknowledged", "finding_ack", "comment",
                                 "acknowledged_by", "acknowledgement"};
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int blank(const char *s)
 {
     while (s && apr_isspace(*s)) s++;
@@ -73,8 +68,8 @@ static const char *resolve(const kind_t *k, const json_t *doc, const char *rule,
 
     *given = 0;
     json_array_foreach(json_object_get(doc, "findings"), i, f) {
-        if (strcmp(jstr(f, "rule"), rule) || strcmp(jstr(f, "severity"), k->severity) ||
-            (subject && strcmp(jstr(f, "subject"), subject))) {
+        if (strcmp(isms_jstr(f, "rule"), rule) || strcmp(isms_jstr(f, "severity"), k->severity) ||
+            (subject && strcmp(isms_jstr(f, "subject"), subject))) {
             continue;
         }
         if (json_is_true(json_object_get(f, k->given))) {
@@ -82,7 +77,7 @@ static const char *resolve(const kind_t *k, const json_t *doc, const char *rule,
             continue;
         }
         if (subject) return subject;
-        only = jstr(f, "subject");
+        only = isms_jstr(f, "subject");
         n++;
     }
     if (!n && *given) return NULL;
@@ -103,7 +98,7 @@ static const char *resolve(const kind_t *k, const json_t *doc, const char *rule,
 
 static int state_allows(const kind_t *k, const json_t *review)
 {
-    const char *st = jstr(review, "status");
+    const char *st = isms_jstr(review, "status");
 
     return isms_review_editable(review) || (k == &ack_kind && !strcmp(st, "SUBMITTED"));
 }
@@ -126,8 +121,8 @@ static isms_result give(isms_ctx *ctx, const kind_t *k, long long id, const json
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, v);
-    rule = jstr(v, "rule");
-    text = blank(jstr(v, k->text)) ? NULL : jstr(v, k->text);
+    rule = isms_jstr(v, "rule");
+    text = blank(isms_jstr(v, k->text)) ? NULL : isms_jstr(v, k->text);
     if (k == &waiver_kind && !text) {
         isms_verr(&errs, "justification", "required", "a waiver needs a written justification");
         return isms_res_invalid(ctx->pool, errs.list);
@@ -142,7 +137,7 @@ static isms_result give(isms_ctx *ctx, const kind_t *k, long long id, const json
                         "submitted" : "warnings are acknowledged before the review is approved");
     }
     if ((r = isms_review_findings(ctx, id, &doc)).status != 200) return r;
-    if (!(subject = resolve(k, doc, rule, jstr(v, "subject"), &errs, &given))) {
+    if (!(subject = resolve(k, doc, rule, isms_jstr(v, "subject"), &errs, &given))) {
         return given ? conflict(ctx, apr_psprintf(ctx->pool, "this finding already has its "
                                                   "%s", k->what))
                      : isms_res_invalid(ctx->pool, errs.list);

@@ -34,11 +34,6 @@ static const isms_field comment_fields[] = {
     {.name = NULL}};
 static const isms_entity comment_entity = {"transition", "", "", "", comment_fields, NULL};
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int blank(const char *s)
 {
     while (s && apr_isspace(*s)) s++;
@@ -92,7 +87,7 @@ static isms_db_status record_transition(isms_ctx *ctx, const json_t *review, con
                         "%s, %s, %s, %s, %s, %s)",
                      (long long)json_integer_value(json_object_get(review, "id")),
                      (long long)json_integer_value(json_object_get(review, "version")),
-                     action, jstr(review, "status"), to, ctx->user, comment, ctx->now);
+                     action, isms_jstr(review, "status"), to, ctx->user, comment, ctx->now);
     return exec_fmt(ctx, q, NULL, err);
 }
 
@@ -117,7 +112,7 @@ static isms_result run_move(isms_ctx *ctx, isms_sql *q, const json_t *review, in
 
     isms_sql_appendf(q, " WHERE id = %d AND status = %s",
                      (long long)json_integer_value(json_object_get(review, "id")),
-                     jstr(review, "status"));
+                     isms_jstr(review, "status"));
     if (check_version) {
         isms_sql_appendf(q, " AND row_version = %d",
                          (long long)json_integer_value(json_object_get(review, "_row_version")));
@@ -222,10 +217,10 @@ static isms_db_status version_authors(isms_ctx *ctx, const json_t *review, json_
     int i;
 
     *keys = isms_json_pool(ctx->pool, json_array());
-    json_array_append_new(*keys, json_string(isms_user_key(ctx->pool, jstr(review, "author"))));
-    if (jstr(review, "submitted_by")) {
+    json_array_append_new(*keys, json_string(isms_user_key(ctx->pool, isms_jstr(review, "author"))));
+    if (isms_jstr(review, "submitted_by")) {
         json_array_append_new(*keys, json_string(isms_user_key(ctx->pool,
-                                                               jstr(review, "submitted_by"))));
+                                                               isms_jstr(review, "submitted_by"))));
     }
     isms_sql_appendf(q, "SELECT actor FROM workflow_transition WHERE review_id = %d AND "
                         "action = 'amend' AND version = %d",
@@ -364,7 +359,7 @@ static isms_result warnings_acknowledged(isms_ctx *ctx, long long id)
     if (r.status != 200) return r;
     if (json_integer_value(json_object_get(doc, "unacknowledged")) == 0) return ok;
     json_array_foreach(json_object_get(doc, "findings"), i, f) {
-        if (!strcmp(jstr(f, "severity"), "W") &&
+        if (!strcmp(isms_jstr(f, "severity"), "W") &&
             !json_is_true(json_object_get(f, "acknowledged"))) {
             json_array_append(open, (json_t *)f);
         }
@@ -410,7 +405,7 @@ static isms_result do_approve(isms_ctx *ctx, const json_t *review, const char *c
     {
         size_t i;
         for (i = 0; i < json_array_size(approvals); i++) {
-            if (!strcmp(isms_user_key(ctx->pool, jstr(json_array_get(approvals, i), "approver")),
+            if (!strcmp(isms_user_key(ctx->pool, isms_jstr(json_array_get(approvals, i), "approver")),
                         key)) {
                 return conflict(ctx, "you have already approved this version; a second "
                                      "approval by the same person does not count");
@@ -440,7 +435,7 @@ static isms_result body_comment(isms_ctx *ctx, const transition *t, const json_t
 
     if (!v) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, v);
-    *comment = jstr(v, "comment");
+    *comment = isms_jstr(v, "comment");
     if (*comment && blank(*comment)) *comment = NULL;   /* blank is no comment */
     if (t->need_comment && !*comment) {
         isms_verr(&errs, "comment", "required", "a comment is required to %s a review",
@@ -484,8 +479,8 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     r = (strcmp(action, "approve") ? isms_check_if_match : isms_check_if_match_read)(
         ctx, if_match, isms_review_etag(ctx, review));
     if (r.status) return r;
-    if (!from_ok(t, jstr(review, "status"))) {
-        return conflict(ctx, apr_psprintf(ctx->pool, "a %s review cannot be %s", jstr(review,
+    if (!from_ok(t, isms_jstr(review, "status"))) {
+        return conflict(ctx, apr_psprintf(ctx->pool, "a %s review cannot be %s", isms_jstr(review,
                         "status"), !strcmp(action, "submit") ? "submitted" : !strcmp(action,
                         "return") ? "returned" : !strcmp(action, "approve") ? "approved" :
                         !strcmp(action, "publish") ? "published" : !strcmp(action, "cancel")
@@ -493,7 +488,7 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     }
     r = dispatch(ctx, t, review, comment, &moved);
     if (r.status) return r;
-    st = record_transition(ctx, review, action, moved ? t->to : jstr(review, "status"), comment,
+    st = record_transition(ctx, review, action, moved ? t->to : isms_jstr(review, "status"), comment,
                            &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     r = isms_review_get(ctx, id);
@@ -518,8 +513,8 @@ static isms_db_status audited_hashes(isms_ctx *ctx, long long id, json_t **out,
     *out = isms_json_pool(ctx->pool, json_object());
     for (i = 0; i < rs->nrows; i++) {
         json_t *after = ISMS_ROW(rs, i, 0) ? json_loads(ISMS_ROW(rs, i, 0), 0, NULL) : NULL;
-        const char *h = jstr(after, "content_hash");
-        if (h && jstr(after, "status") && !strcmp(jstr(after, "status"), "APPROVED")) {
+        const char *h = isms_jstr(after, "content_hash");
+        if (h && isms_jstr(after, "status") && !strcmp(isms_jstr(after, "status"), "APPROVED")) {
             json_object_set_new(*out, apr_psprintf(ctx->pool, "%" APR_INT64_T_FMT,
                                 (apr_int64_t)json_integer_value(json_object_get(after,
                                                                                 "version"))),
@@ -549,7 +544,7 @@ static isms_db_status versions_of(isms_ctx *ctx, long long id, json_t **out, con
     for (i = 0; i < rs->nrows; i++) {
         const char *content = ISMS_ROW(rs, i, 5), *stored = ISMS_ROW(rs, i, 2);
         const char *h = isms_sha256_hex(ctx->pool, content, strlen(content), NULL, 0);
-        const char *on_record = jstr(audited, ISMS_ROW(rs, i, 0));
+        const char *on_record = isms_jstr(audited, ISMS_ROW(rs, i, 0));
         int anchored = on_record && !strcmp(on_record, stored);
         json_array_append_new(*out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b}", "version",
             (json_int_t)atoll(ISMS_ROW(rs, i, 0)), "status", ISMS_ROW(rs, i, 1),
@@ -567,7 +562,7 @@ static int live_matches_seal(isms_ctx *ctx, long long id, const json_t *review)
     const char *canon, *err = NULL;
     size_t len;
 
-    if (!jstr(review, "content_hash")) return -1;
+    if (!isms_jstr(review, "content_hash")) return -1;
     full = isms_review_get(ctx, id);
     if (full.status != 200 ||
         approvals_of(ctx, id, json_integer_value(json_object_get(review, "version")),
@@ -577,7 +572,7 @@ static int live_matches_seal(isms_ctx *ctx, long long id, const json_t *review)
     content = isms_json_pool(ctx->pool, isms_seal_content(full.body, approvals));
     if (isms_attach_seal_into(ctx, id, content, &err) != ISMS_DB_OK) return 0;
     canon = isms_canon(ctx->pool, content, &len);
-    return !strcmp(isms_sha256_hex(ctx->pool, canon, len, NULL, 0), jstr(review,
+    return !strcmp(isms_sha256_hex(ctx->pool, canon, len, NULL, 0), isms_jstr(review,
                                                                            "content_hash"));
 }
 

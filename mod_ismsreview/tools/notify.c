@@ -4,6 +4,7 @@
  * Running it twice on a day sends nothing new; a failing MTA stops the run with exit 1 and
  * leaves that person's digest unrecorded, so the next run sends it. */
 #include "notify.h"
+#include "isms_json.h"
 #include "mail.h"
 #include "isms_buf.h"
 #include "isms_canon.h"
@@ -36,18 +37,13 @@ static const struct {
     {"review_due", "The next management review"},
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* One line about an item: what, and why now. */
 static const char *item_text(apr_pool_t *p, const json_t *it)
 {
-    const char *kind = jstr(it, "kind"), *date = jstr(it, "date");
+    const char *kind = isms_jstr(it, "kind"), *date = isms_jstr(it, "date");
     json_int_t days = json_integer_value(json_object_get(it, "days"));
-    const char *what = jstr(it, "ref") ? apr_psprintf(p, "%s \"%s\"", jstr(it, "ref"),
-                                                      jstr(it, "title")) : jstr(it, "title");
+    const char *what = isms_jstr(it, "ref") ? apr_psprintf(p, "%s \"%s\"", isms_jstr(it, "ref"),
+                                                      isms_jstr(it, "title")) : isms_jstr(it, "title");
     const char *when;
 
     if (!strcmp(kind, "action_overdue") || !strcmp(kind, "replan_needed"))
@@ -60,8 +56,8 @@ static const char *item_text(apr_pool_t *p, const json_t *it)
     else if (!strcmp(kind, "effectiveness_check"))
         when = date ? apr_psprintf(p, "completed %s", date) : "completed";
     else if (!strcmp(kind, "communication_planned"))
-        when = apr_psprintf(p, "planned for %s (review %s)", date, jstr(it, "review"));
-    else when = apr_psprintf(p, "due %s (after %s)", date, jstr(it, "review"));
+        when = apr_psprintf(p, "planned for %s (review %s)", date, isms_jstr(it, "review"));
+    else when = apr_psprintf(p, "due %s (after %s)", date, isms_jstr(it, "review"));
     return apr_pstrcat(p, what, ": ", when, NULL);
 }
 
@@ -69,7 +65,7 @@ static void render_bodies(apr_pool_t *p, const notify_opts *o, const json_t *d,
                           const char **text, const char **html)
 {
     isms_buf *t = isms_buf_new(p, 2048), *h = isms_buf_new(p, 4096);
-    const char *name = jstr(d, "name") ? jstr(d, "name") : jstr(d, "login");
+    const char *name = isms_jstr(d, "name") ? isms_jstr(d, "name") : isms_jstr(d, "login");
     const json_t *it;
     size_t s, i;
 
@@ -82,14 +78,14 @@ static void render_bodies(apr_pool_t *p, const notify_opts *o, const json_t *d,
         int first = 1;
         json_array_foreach(json_object_get(d, "items"), i, it) {
             const char *line, *url;
-            if (strcmp(jstr(it, "kind"), sections[s].kind)) continue;
+            if (strcmp(isms_jstr(it, "kind"), sections[s].kind)) continue;
             if (first) {
                 isms_buf_printf(t, "\n%s\n", sections[s].heading);
                 isms_buf_printf(h, "<h2>%s</h2><ul>", sections[s].heading);
                 first = 0;
             }
             line = item_text(p, it);
-            url = apr_pstrcat(p, o->base_url, jstr(it, "link"), NULL);
+            url = apr_pstrcat(p, o->base_url, isms_jstr(it, "link"), NULL);
             isms_buf_printf(t, "  - %s\n    %s\n", line, url);
             isms_buf_puts(h, "<li><a href=\"");
             isms_esc_html(h, url);
@@ -112,9 +108,9 @@ static void render_bodies(apr_pool_t *p, const notify_opts *o, const json_t *d,
 /* The address of a digest: the people register's, else login@--mail-domain, else NULL. */
 static const char *address(apr_pool_t *p, const notify_opts *o, const json_t *d)
 {
-    if (jstr(d, "email") && *jstr(d, "email")) return jstr(d, "email");
-    if (o->mail_domain && !strchr(jstr(d, "login"), '@') && !strpbrk(jstr(d, "login"), " <>\"")) {
-        return apr_pstrcat(p, jstr(d, "login"), "@", o->mail_domain, NULL);
+    if (isms_jstr(d, "email") && *isms_jstr(d, "email")) return isms_jstr(d, "email");
+    if (o->mail_domain && !strchr(isms_jstr(d, "login"), '@') && !strpbrk(isms_jstr(d, "login"), " <>\"")) {
+        return apr_pstrcat(p, isms_jstr(d, "login"), "@", o->mail_domain, NULL);
     }
     return NULL;
 }
@@ -137,7 +133,7 @@ static int record(apr_pool_t *p, isms_conn *c, const isms_notification *n)
 static int send_one(apr_pool_t *p, isms_conn *c, const notify_opts *o, const char *key,
                     const json_t *d, const char *today)
 {
-    isms_mail m = {o->from, jstr(d, "name"), address(p, o, d), NULL, NULL, NULL, NULL};
+    isms_mail m = {o->from, isms_jstr(d, "name"), address(p, o, d), NULL, NULL, NULL, NULL};
     size_t n = json_array_size(json_object_get(d, "items"));
     isms_notification rec;
     const char *msg, *err;
@@ -145,7 +141,7 @@ static int send_one(apr_pool_t *p, isms_conn *c, const notify_opts *o, const cha
     if (!m.to_addr) {
         fprintf(stderr, "ismsreview-admin: notify: no e-mail address for %s (not in the people "
                         "register and no --mail-domain): %zu item(s) not sent\n",
-                jstr(d, "login"), n);
+                isms_jstr(d, "login"), n);
         return 2;
     }
     m.subject = apr_psprintf(p, "ISMS management review: %" APR_SIZE_T_FMT " item%s for you (%s)", n,
@@ -161,13 +157,13 @@ static int send_one(apr_pool_t *p, isms_conn *c, const notify_opts *o, const cha
                   : isms_mail_sendmail(p, o->sendmail, msg);
     if (err) {
         fprintf(stderr, "ismsreview-admin: notify: sending to %s (%s) failed, nothing recorded "
-                        "for it: %s\n", jstr(d, "login"), m.to_addr, err);
+                        "for it: %s\n", isms_jstr(d, "login"), m.to_addr, err);
         return 1;
     }
-    rec = (isms_notification){jstr(d, "login"), key, m.to_addr, m.message_id, m.subject,
+    rec = (isms_notification){isms_jstr(d, "login"), key, m.to_addr, m.message_id, m.subject,
                               isms_sha256_hex(p, m.text, strlen(m.text), NULL, 0), (int)n};
     if (record(p, c, &rec) != EXIT_SUCCESS) return 1;
-    printf("sent %s to %s (%s): %zu item(s)\n", m.message_id, jstr(d, "login"), m.to_addr, n);
+    printf("sent %s to %s (%s): %zu item(s)\n", m.message_id, isms_jstr(d, "login"), m.to_addr, n);
     return 0;
 }
 
