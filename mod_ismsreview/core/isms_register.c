@@ -123,6 +123,7 @@ static const char *const real_columns[] = {"value", "target_at_time", "kpi_targe
                                            "latest_value", "period_mean", "previous_mean",
                                            NULL};
 static const char *const json_columns[] = {"changed_fields", "snapshot", NULL};
+static const char *const bool_columns[] = {"effectiveness_required", NULL};
 
 static int named(const char *const *list, const char *n)
 {
@@ -137,6 +138,7 @@ static json_t *column_json(const char *n, const char *v)
     if (!v) return json_null();
     if (named(real_columns, n)) return json_real(strtod(v, NULL));
     if (named(int_columns, n)) return json_integer(isms_ll(v));
+    if (named(bool_columns, n)) return json_boolean(isms_ll(v) != 0);
     if (named(json_columns, n)) return json_loads(v, 0, NULL);
     return json_string(v);
 }
@@ -207,8 +209,9 @@ static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const
     if (!full) return ISMS_DB_OK;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
-                        "created_at, created_by FROM action_update WHERE action_id = %d "
-                        "ORDER BY id", id);
+                        "created_at, created_by, effectiveness_required, "
+                        "effectiveness_method, effectiveness_due, effectiveness_result FROM "
+                        "action_update WHERE action_id = %d ORDER BY id", id);
     if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "updates", list);
     }

@@ -65,6 +65,7 @@ static const struct {
     {"MR-36", "7.5.2", "W", "Approved by someone other than the author"},
     {"MR-37", "7.5.3", "W", "Approved within 30 days of the meeting"},
     {"MR-38", "6.1.3 f", "W", "Risk decisions approved by the risk owner"},
+    {"MR-39", "10.2", "W", "Corrective actions name the nonconformity they correct"},
 };
 #define NRULES ((int)(sizeof(rules) / sizeof(rules[0])))
 

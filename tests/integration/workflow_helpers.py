@@ -263,7 +263,7 @@ def build_review(api, complete=True, title=None, user="author", extra_items=True
         "due_date": "2026-06-30", "priority": "HIGH",
         "description": "Weekly two-hour window with a fast-track CAB.",
         "expected_outcome": "MTTP critical <= 10 days for three months",
-        "decision_id": out["decisions"]["improve"]}, user=user)["id"]
+        "nc_ref": "NC-2025-014", "decision_id": out["decisions"]["improve"]}, user=user)["id"]
     api.post(coll + "actions", {
         "title": "Update the scope statement", "type": "CHANGE_IMPLEMENTATION",
         "owner": "author", "due_date": "2026-05-15", "priority": "MEDIUM",

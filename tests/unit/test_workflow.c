@@ -869,7 +869,8 @@ static long long build_review(int complete)
               "\"basis_input_ids\":[%lld]}", b));
     item(rid, "actions", isms_test_printf("{\"title\":\"Set up the patch window\",\"type\":"
          "\"CORRECTIVE\",\"owner\":\"dave\",\"due_date\":\"2026-06-30\",\"priority\":\"HIGH\","
-         "\"description\":\"weekly\",\"expected_outcome\":\"MTTP <= 10\",\"decision_id\":%lld}",
+         "\"description\":\"weekly\",\"expected_outcome\":\"MTTP <= 10\",\"nc_ref\":\"NC-7\","
+         "\"decision_id\":%lld}",
          d1));
     item(rid, "actions", isms_test_printf("{\"title\":\"Update the scope\",\"type\":"
          "\"CHANGE_IMPLEMENTATION\",\"owner\":\"alice\",\"due_date\":\"2026-05-15\","
