@@ -254,7 +254,8 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
     const char *status = isms_jstr(u, "status"), *reason = isms_jstr(u, "reason");
 
     if (!status && !json_object_get(u, "progress") && !isms_jstr(u, "note") &&
-        !isms_jstr(u, "evidence_ref") && !isms_jstr(u, "due_date") && !plans_effectiveness(u)) {
+        !isms_jstr(u, "evidence_ref") && !isms_jstr(u, "due_date") && !plans_effectiveness(u) &&
+        !isms_jstr(u, "effectiveness_result")) {
         isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
                   "evidence_ref, due_date, effectiveness_required, effectiveness_method, "
                   "effectiveness_due");

@@ -262,7 +262,8 @@ static const csv_spec csv_specs[] = {
 
 static const csv_spec snapshot_spec = {"action_snapshot", NULL, "action_ref", "title", NULL,
     "status_at_review", "owner_display", "due_date_at_review",
-    "progress_at_review days_overdue carry_over_count"};
+    "progress_at_review days_overdue carry_over_count external conclusion conclusion_note "
+    "effectiveness_at_review.result effectiveness_at_review.verified_by"};
 static const csv_spec objective_snapshot_spec = {"objective_snapshot", NULL, "objective_ref",
     "statement", NULL, "latest_rag", "owner", "latest_period_to",
     "revision_no kpi_name kpi_target latest_value period_count period_mean previous_mean "

@@ -127,6 +127,24 @@ static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
     c->subject_key = NULL;
 }
 
+/* MR-05 for a previous review held outside the system: its typed-in actions are lines of
+ * input a; without an input a, the open ones have none. */
+static void missing_typed_in(isms_rules_ctx *c)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(c->review, "previous_external"),
+                                       "actions"), i, a) {
+        const char *st = jstr(a, "status");
+        if (st && (!strcmp(st, "COMPLETED") || !strcmp(st, "VERIFIED_EFFECTIVE") ||
+                   !strcmp(st, "CANCELLED"))) continue;
+        finding(c, "MR-05", "9.3.2 a", 'E', "action", a, "action_snapshots",
+                "action %s, open at the previous review (held outside the system), is not "
+                "in input a", jstr(a, "ref"));
+    }
+}
+
 /* MR-04 .. MR-07: input a. MR-05 reads "_missing_snapshots" (the refs of actions open from
  * an earlier review with no snapshot here), which the caller looks up in the database. */
 static void rule_previous_actions(isms_rules_ctx *c)
@@ -148,6 +166,7 @@ static void rule_previous_actions(isms_rules_ctx *c)
         json_decref(subject);
     }
     if (!has_input(c, "A_PREV_ACTIONS")) {
+        missing_typed_in(c);
         finding(c, "MR-04", "9.3.2 a", 'E', "input", NULL, "category",
                 "no input a (status of actions from previous reviews)");
         return;

@@ -16,6 +16,11 @@ ALTER TABLE action_update ADD COLUMN IF NOT EXISTS effectiveness_method MEDIUMTE
 ALTER TABLE action_update ADD COLUMN IF NOT EXISTS effectiveness_due MEDIUMTEXT NULL;
 ALTER TABLE action_update ADD COLUMN IF NOT EXISTS effectiveness_result MEDIUMTEXT NULL;
 
+-- Input a shows each carried-over action's effectiveness check as it stood when the review
+-- was created (a JSON object; null when none was planned or verified). Sealed with the review
+-- like the rest of the snapshot.
+ALTER TABLE action_snapshot ADD COLUMN IF NOT EXISTS effectiveness_at_review MEDIUMTEXT NULL;
+
 -- A previous review held outside the system (before adoption): when it was held, its
 -- reference and evidence, the end of the period it covered, and the actions open at it as
 -- typed in. The typed-in actions are lines of input a that management concludes on like
@@ -23,7 +28,7 @@ ALTER TABLE action_update ADD COLUMN IF NOT EXISTS effectiveness_result MEDIUMTE
 CREATE TABLE IF NOT EXISTS prior_review (
     id BIGINT AUTO_INCREMENT PRIMARY KEY,
     review_id BIGINT NOT NULL UNIQUE REFERENCES review(id) ON DELETE CASCADE,
-    held_from MEDIUMTEXT NOT NULL,
+    held_frm MEDIUMTEXT NOT NULL,
     held_to MEDIUMTEXT,
     reference MEDIUMTEXT NOT NULL,
     evidence_ref MEDIUMTEXT,

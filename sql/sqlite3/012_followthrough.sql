@@ -16,6 +16,11 @@ ALTER TABLE action_update ADD COLUMN effectiveness_method TEXT;
 ALTER TABLE action_update ADD COLUMN effectiveness_due TEXT;
 ALTER TABLE action_update ADD COLUMN effectiveness_result TEXT;
 
+-- Input a shows each carried-over action's effectiveness check as it stood when the review
+-- was created (a JSON object; null when none was planned or verified). Sealed with the review
+-- like the rest of the snapshot.
+ALTER TABLE action_snapshot ADD COLUMN effectiveness_at_review TEXT;
+
 -- A previous review held outside the system (before adoption): when it was held, its
 -- reference and evidence, the end of the period it covered, and the actions open at it as
 -- typed in. The typed-in actions are lines of input a that management concludes on like
@@ -23,7 +28,7 @@ ALTER TABLE action_update ADD COLUMN effectiveness_result TEXT;
 CREATE TABLE prior_review (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     review_id INTEGER NOT NULL UNIQUE REFERENCES review(id) ON DELETE CASCADE,
-    held_from TEXT NOT NULL,
+    held_frm TEXT NOT NULL,
     held_to TEXT,
     reference TEXT NOT NULL,
     evidence_ref TEXT,
