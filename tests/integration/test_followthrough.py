@@ -7,11 +7,13 @@ of an action as data (planned, verified with a result by someone other than the 
 the progress history, the action register report, the next review's input a and the
 reminders), and MR-39 (a corrective action names its nonconformity)."""
 
+import base64
 import os
 import re
 
+import harness
 import test_export_import as tei
-from workflow_helpers import Api, Db, admin_verify, build_review, review_body
+from workflow_helpers import Api, Db, admin_verify, build_review, review_body, to_state
 
 HTML = {"Accept": "text/html"}
 
@@ -301,3 +303,35 @@ def test_mr39_corrective_action_names_its_nonconformity(httpd, backend):
     api.expect(200, "PATCH", "v1/reviews/%d/actions/%d" % (rid, aid),
                body={"nc_ref": "NC-2026-003"}, if_match=h.get("etag"))
     assert not _rules(api.check(rid), "MR-39")
+
+
+def _notify_dry_run(db_args):
+    p = harness.run_as_service_user([harness.admin_path(), "--database", db_args, "notify",
+                                     "--dry-run", "--mail-domain", "example.org"])
+    out = (p.stdout or "") + (p.stderr or "")
+    # the bodies are base64: decoded, so the test reads the text the recipient reads
+    bodies = re.findall(r"Content-Transfer-Encoding: base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)",
+                        out)
+    return p.returncode, out + "".join(base64.b64decode(b).decode("utf-8") for b in bodies)
+
+
+def test_effectiveness_reminder_reads_the_check_due_date(httpd, backend):
+    """ismsreview-admin notify reminds the author to verify a completed action's effectiveness
+    from the check's due date (not before it is near), and not at all when the review decided
+    no check is required."""
+    api = Api(httpd)
+    rid = to_state(api, "PUBLISHED")
+    aid = [a for a in api.review(rid)[0]["actions"] if a["owner"] == "owner"][0]["id"]
+    p = "v1/actions/%d/updates" % aid
+    api.post(p, {"status": "COMPLETED"}, user="owner")
+    rc, out = _notify_dry_run(backend.db_args)
+    assert rc == 0 and "verify their effectiveness" in out, out          # from completion
+    api.post(p, {"effectiveness_required": True, "effectiveness_due": "2099-06-30"})
+    rc, out = _notify_dry_run(backend.db_args)
+    assert rc == 0 and "verify their effectiveness" not in out, out      # not due yet
+    api.post(p, {"effectiveness_due": "2026-01-15"})
+    rc, out = _notify_dry_run(backend.db_args)
+    assert rc == 0 and "effectiveness check due 2026-01-15" in out, out
+    api.post(p, {"effectiveness_required": False})
+    rc, out = _notify_dry_run(backend.db_args)
+    assert rc == 0 and "verify their effectiveness" not in out, out
