@@ -11,6 +11,8 @@ import base64
 import os
 import re
 
+import pytest
+
 import harness
 import test_export_import as tei
 from workflow_helpers import Api, Db, admin_verify, build_review, review_body, to_state
@@ -335,3 +337,53 @@ def test_effectiveness_reminder_reads_the_check_due_date(httpd, backend):
     api.post(p, {"effectiveness_required": False})
     rc, out = _notify_dry_run(backend.db_args)
     assert rc == 0 and "verify their effectiveness" not in out, out
+
+
+# ---- migration 012 with data made by the schema before it
+
+OLD_ROWS = [
+    "INSERT INTO review (id, ref, created_at, created_by, title, review_type, planned_date, "
+    "status, version, held_frm, period_frm, period_to) VALUES (41, 'MR-2025-01', "
+    "'2025-03-01T09:00:00Z', 'author', 'Old review 2025', 'SCHEDULED', '2025-03-10', 'DRAFT', "
+    "1, '2025-03-10', '2024-01-01', '2024-12-31')",
+    "INSERT INTO action (id, review_id, seq, ref, created_at, created_by, title, type, owner, "
+    "due_date, original_due_date, priority, status, progress, completed_at) VALUES (81, 41, 1, "
+    "'MR-2025-01-A01', '2025-03-10T10:00:00Z', 'author', 'Patch window', 'CORRECTIVE', "
+    "'owner', '2025-06-30', '2025-06-30', 'HIGH', 'COMPLETED', 100, '2025-06-01T08:00:00Z')",
+    "INSERT INTO action_update (id, action_id, status, progress, note, created_at, created_by) "
+    "VALUES (91, 81, 'COMPLETED', 100, 'done', '2025-06-01T08:00:00Z', 'owner')",
+    "UPDATE review SET status = 'SUBMITTED' WHERE id = 41",
+    "UPDATE review SET status = 'APPROVED' WHERE id = 41",
+]
+
+
+@pytest.mark.no_migrate
+def test_migration_012_with_existing_data(backend, make_httpd):
+    if backend.dbdir:
+        harness._chown_service(backend.dbdir)
+    rc, out = tei._admin(backend.db_args, "migrate", "10")
+    assert rc == 0, out
+    for sql in OLD_ROWS:
+        backend.query(sql)
+    rc, out = tei._admin(backend.db_args, "migrate")
+    assert rc == 0 and 12 in [int(r[0]) for r in backend.query(
+        "SELECT version FROM schema_version")], out
+    api = Api(make_httpd(db_args=backend.db_args).start())
+    old = api.get("v1/reviews/41")
+    assert "previous_external" not in old
+    a = [x for x in old["actions"] if x["id"] == 81][0]
+    assert a["effectiveness_check"] is None and a["status"] == "COMPLETED", a
+    ups = api.get("v1/actions/81/updates")["items"]
+    assert [(u["id"], u["note"], u["effectiveness_result"]) for u in ups] == \
+        [(91, "done", None)], ups
+    # the migrated action is verified like any other, its review stays sealed in the database
+    doc = api.post("v1/actions/81/updates", {"status": "VERIFIED_EFFECTIVE",
+                                             "effectiveness_result": "MTTP 9 days"})
+    assert doc["effectiveness_check"]["verified_by"] == "author", doc
+    with pytest.raises(Exception):
+        backend.query("UPDATE action SET title = 'rewritten' WHERE id = 81")
+    # the next review carries nothing (verified effective) and may not declare an outside one
+    nxt = api.post("v1/reviews", review_body("After migration"))["id"]
+    st, _, doc = api.call("PUT", "v1/reviews/%d/previous-external" % nxt, body=PRIOR,
+                          if_match=api.etag(nxt))
+    assert st == 409, doc
