@@ -602,6 +602,12 @@ function progressForm(actionId, action) {
   return form;
 }
 
+/** An action's effectiveness check in words: its result and verifier, else its plan. */
+function effectivenessText(c) {
+  if (c.result) return `${c.result} (verified by ${nameOf(c.verified_by)}, ${String(c.at || '').slice(0, 10)})`;
+  return [c.required === false ? 'not required' : 'to be verified', c.method, c.due && `due ${c.due}`].filter(Boolean).join(', ');
+}
+
 /** "Record progress of A-1": opens the progress form inside the action's card. */
 function progressButton(a, art) {
   const btn = h('button', { type: 'button', class: 'record-progress', on: { click: () => {
@@ -653,7 +659,8 @@ async function actions(params) {
       h('h4', { tabindex: '-1' }, `${a.ref}: ${a.title} `, badge(a.status)),
       dl([['Owner', nameOf(a.owner)], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
-        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
+        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))],
+        a.effectiveness_check ? ['Effectiveness check', effectivenessText(a.effectiveness_check)] : null]),
       progressHistory(a, { lazy: list.items.length > LAZY_HISTORY }));
     if (canUpdate) art.append(progressButton(a, art));
     sec.append(art);
