@@ -136,6 +136,11 @@ def test_previous_review_held_outside_the_system(httpd, backend):
     text = _text(html)
     assert st == 200 and "Previous review held outside the system" in text
     assert "MR-2025 (paper minutes, before adoption)" in text and "P-2025-01" in text
+    st, _, csv = api.call("GET", "v1/reviews/%d/report?format=csv" % rid, user="auditor")
+    rows = [l for l in _text(csv).splitlines() if l.startswith(("previous_external,",
+                                                                "action_snapshot,"))]
+    assert rows[0].startswith('previous_external,"MR-2025 (paper minutes, before adoption)",')
+    assert any("P-2025-01" in l and "external: yes" in l for l in rows), rows
 
     # a review with a previous review in the system declares none
     second = api.post("v1/reviews", review_body(
