@@ -273,7 +273,8 @@ isms_db_status isms_notify_collect(isms_ctx *ctx, int days_ahead, json_t **out,
 
     if ((st = load_people(&c, err)) == ISMS_DB_OK && (st = load_done(&c, err)) == ISMS_DB_OK &&
         (st = actions(&c, days_ahead, err)) == ISMS_DB_OK &&
-        (st = effectiveness(&c, days_ahead, err)) == ISMS_DB_OK && (st = approvals(&c, err)) == ISMS_DB_OK &&
+        (st = effectiveness(&c, days_ahead, err)) == ISMS_DB_OK &&
+        (st = approvals(&c, err)) == ISMS_DB_OK &&
         (st = communications(&c, err)) == ISMS_DB_OK) {
         st = review_due(&c, days_ahead, err);
     }

@@ -108,8 +108,8 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
                         "'CANCELLED'), a.effectiveness_check_required, "
                         "a.effectiveness_check_method, a.effectiveness_check_due, "
                         "a.effectiveness_check_result, a.effectiveness_check_verified_by, "
-                        "a.effectiveness_check_at FROM action a JOIN review r ON r.id = a.review_id WHERE "
-                        "a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
+                        "a.effectiveness_check_at FROM action a JOIN review r ON r.id = "
+                        "a.review_id WHERE a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
                         CLOSED_ACTION " AND (r.planned_date < %s OR (r.planned_date = %s AND "
                         "r.id < %d)) ORDER BY a.id", rid, isms_jstr(review, "planned_date"),
                      isms_jstr(review, "planned_date"), rid);

@@ -217,8 +217,8 @@ static int verifying(const char *status)
 
 static int plans_effectiveness(const json_t *u)
 {
-    return json_object_get(u, "effectiveness_required") || isms_jstr(u, "effectiveness_method")
-           || isms_jstr(u, "effectiveness_due");
+    return json_is_boolean(json_object_get(u, "effectiveness_required")) ||
+           isms_jstr(u, "effectiveness_method") || isms_jstr(u, "effectiveness_due");
 }
 
 /* The effectiveness check: an author plans it and verifies it; verifying records a result,
@@ -288,7 +288,7 @@ static json_t *effectiveness_after(isms_ctx *ctx, const json_t *action, const js
     const char *status = isms_jstr(u, "status");
 
     if (!plans_effectiveness(u) && !verifying(status)) return NULL;
-    if (json_object_get(u, "effectiveness_required")) {
+    if (json_is_boolean(json_object_get(u, "effectiveness_required"))) {
         json_object_set(check, "required", json_object_get(u, "effectiveness_required"));
     }
     if (isms_jstr(u, "effectiveness_method")) {
@@ -330,7 +330,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
                      isms_jstr(u, "evidence_ref"), isms_jstr(u, "due_date"),
                      isms_jstr(u, "reason"), isms_jstr(u, "effectiveness_method"),
                      isms_jstr(u, "effectiveness_due"), isms_jstr(u, "effectiveness_result"));
-    if (json_object_get(u, "effectiveness_required")) {
+    if (json_is_boolean(json_object_get(u, "effectiveness_required"))) {
         isms_sql_appendf(q, "%d", (long long)json_is_true(json_object_get(
                                       u, "effectiveness_required")));
     }
