@@ -254,19 +254,24 @@ static void rule_period_gap(isms_rules_ctx *c)
     const char *from = jstr(c->review, "period_from");
     const json_t *in;
     size_t i;
+    int gap;
 
     if (!prev_to) {
         isms_rules_na(c, "MR-19", c->previous ? "the previous review has no period"
                                                : "the first review: no previous period");
         return;
     }
-    if (from && isms_days_between(prev_to, from) > 1) {
+    gap = from && isms_days_between(prev_to, from) > 1;
+    if (gap) {
         finding(c, "MR-19", "9.3.2", 'W', "review", c->review, "period_from",
                 "the period covered starts %s; the previous review's ended %s", from,
                 prev_to);
     }
+    /* an input whose data start where the period covered starts shares its gap (one
+     * finding); one that starts later has a gap of its own */
     json_array_foreach(items(c, "inputs"), i, in) {
         const char *d = jstr(in, "data_period_from");
+        if (gap && d && isms_days_between(from, d) <= 0) continue;
         if (d && isms_days_between(prev_to, d) > 1) {
             finding(c, "MR-19", "9.3.2", 'W', "input", in, "data_period_from",
                     "the data start %s; the previous review's period ended %s", d, prev_to);
