@@ -326,8 +326,8 @@ static const isms_field objective_fields[] = {
     INT("revision_no", ISMS_SERVER, 0, 0),
     ENU("revision_type", ISMS_SERVER, revision_types),
     TXT("revision_reason", 0),
-    /* the state this revision replaced: a JSON object, stored as JSON text like a list */
-    F("prior_state", ISMS_F_LIST, ISMS_SERVER, .max_chars = 100000, .max_bytes = 300000),
+    /* the state this revision replaced: a JSON object, stored as JSON text */
+    F("prior_state", ISMS_F_JSON, ISMS_SERVER, .max_bytes = 300000),
     END};
 
 static const isms_field resource_fields[] = {

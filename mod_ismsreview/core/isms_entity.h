@@ -20,7 +20,9 @@ typedef enum {
     ISMS_F_REF,         /* id of another item of the same review (decision_id ...) */
     ISMS_F_OBJECT,      /* a fixed object: stored flattened as <name>_<sub> columns */
     ISMS_F_LIST,        /* array of strings / enums / ids / objects: stored as JSON text */
-    ISMS_F_TIMESTAMP    /* server-owned RFC 3339 UTC timestamp */
+    ISMS_F_TIMESTAMP,   /* server-owned RFC 3339 UTC timestamp */
+    ISMS_F_JSON         /* a free-form JSON object (max_bytes as compact JSON): stored as JSON
+                           text, read back as the object (objective.prior_state) */
 } isms_ftype;
 
 /* flags */
