@@ -184,15 +184,17 @@ static const isms_field review_fields[] = {
     OBJ("adequacy", 0, conclusion_fields),
     OBJ("effectiveness", 0, conclusion_fields),
     DATE("next_review_date", 0),
-    TXT("version_reason", ISMS_SERVER),
-    ENU("status", ISMS_SERVER | ISMS_FILTER, isms_review_states),
-    INT("version", ISMS_SERVER, 0, 0),
+    TXT("version_reason", ISMS_SERVER | ISMS_WORKFLOW),
+    ENU("status", ISMS_SERVER | ISMS_FILTER | ISMS_WORKFLOW, isms_review_states),
+    INT("version", ISMS_SERVER | ISMS_WORKFLOW, 0, 0),
     USR("author", ISMS_SERVER | ISMS_FILTER),
     INT("previous_review_id", ISMS_SERVER, 0, 0),
     INT("planned_interval_months", ISMS_SERVER, 0, 0),
-    TS("submitted_at"), USR("submitted_by", ISMS_SERVER),
-    TS("approved_at"), USR("approved_by", ISMS_SERVER),
-    STR("content_hash", ISMS_SERVER, 64),
+    F("submitted_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
+    USR("submitted_by", ISMS_SERVER | ISMS_WORKFLOW),
+    F("approved_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
+    USR("approved_by", ISMS_SERVER | ISMS_WORKFLOW),
+    STR("content_hash", ISMS_SERVER | ISMS_WORKFLOW, 64),
     END};
 
 static const isms_field attendee_fields[] = {

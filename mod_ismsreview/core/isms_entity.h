@@ -31,6 +31,10 @@ typedef enum {
 #define ISMS_TRACKING  0x04u   /* tracking data: stays writable after approval */
 #define ISMS_FILTER    0x08u   /* usable as a list filter (?name=value) */
 #define ISMS_NOCOL     0x10u   /* not a column of the entity's table (derived / elsewhere) */
+#define ISMS_WORKFLOW  0x40u   /* the review's workflow state (status, version, submission,
+                                  approval, hash): moved by the transitions, so not sealed by
+                                  the seal guard (isms_guards.c; the status and approval
+                                  guards of migrations 003/004 keep it in line) */
 #define ISMS_ADDED     0x20u   /* added by a later migration: left out of the sealed content
                                   while null, so versions sealed before it still verify */
 
