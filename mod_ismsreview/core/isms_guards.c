@@ -172,9 +172,11 @@ static isms_sql *pgsql_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *e
     const apr_array_header_t *may = isms_guard_changeable(p, e);
     int review = e == &isms_entity_review, i;
 
-    isms_sql_appendf(q, "CREATE TRIGGER %k_sealed BEFORE %k ON %k FOR EACH ROW EXECUTE "
-                        "FUNCTION %k(", e->table, review ? "UPDATE" : "INSERT OR UPDATE OR DELETE",
-                     e->table, review ? "isms_review_seal_guard" : "isms_item_guard");
+    isms_sql_appendf(q, review ? "CREATE TRIGGER %k_sealed BEFORE UPDATE ON %k FOR EACH ROW "
+                                 "EXECUTE FUNCTION isms_review_seal_guard("
+                               : "CREATE TRIGGER %k_sealed BEFORE INSERT OR UPDATE OR DELETE ON "
+                                 "%k FOR EACH ROW EXECUTE FUNCTION isms_item_guard(",
+                     e->table, e->table);
     for (i = 0; i < may->nelts; i++) {
         isms_sql_appendf(q, i ? ", %s" : "%s", APR_ARRAY_IDX(may, i, const char *));
     }
