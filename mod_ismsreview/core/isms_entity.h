@@ -68,11 +68,16 @@ struct isms_entity {
     const char *table;                /* "action" */
     const char *ref_code;             /* "A": MR-2026-01-A03 */
     const isms_field *fields;         /* ends at a NULL name */
-    isms_crossfield_fn *crossfield;
+    isms_crossfield_fn *crossfield;   /* per-kind behaviour beyond fields: isms_hooks.h */
 };
 
 extern const isms_entity isms_entity_review;
 extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; NULL-ended */
+/* The item kinds by name: code that means one kind names its descriptor, never its string
+ * (tests/unit/check_kind_literals.sh). */
+extern const isms_entity isms_entity_attendee, isms_entity_input, isms_entity_decision,
+    isms_entity_action, isms_entity_improvement, isms_entity_change, isms_entity_objective,
+    isms_entity_resource, isms_entity_communication;
 extern const isms_entity isms_entity_person;             /* the people register (v1/people) */
 
 const isms_entity *isms_entity_by_collection(const char *collection);
