@@ -240,8 +240,10 @@ typedef struct {
 static void column_json(void *baton, const isms_field *f, const char *col)
 {
     json_baton *b = baton;
-    json_t *j = json_pack("{s:s, s:s, s:b}", "column", col, "field", f->name, "may_change",
-                          isms_guard_may_change(b->p, b->e, col));
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:b}", "column", col, "field", f->name,
+                          "may_change", isms_guard_may_change(b->p, b->e, col), "tracking",
+                          (f->flags & ISMS_TRACKING) != 0, "workflow",
+                          b->e == &isms_entity_review && (f->flags & ISMS_WORKFLOW));
     const isms_field *m = f;
     int i;
 

@@ -32,8 +32,9 @@ int isms_guard_listed(const apr_array_header_t *cols, const char *col);
  * connection's dialect, from the descriptors and (SQLite, MariaDB) the tables' columns. */
 isms_db_status isms_guards_apply(isms_conn *c, apr_pool_t *p, const char **err);
 
-/* {"kinds":[{"kind","table","columns":[{"column","field","type","may_change",
- * "enum"?,"min"?,"max"?}]}]}: what the guards derive from, for ismsreview-admin seal-columns
+/* {"kinds":[{"kind","table","columns":[{"column","field","may_change","tracking",
+ * "workflow","enum"?,"min"?,"max"?}]}]} (the bookkeeping columns that are no field: column
+ * and may_change only): what the guards derive from, for ismsreview-admin seal-columns
  * and the tests (new reference). */
 json_t *isms_guards_json(apr_pool_t *p);
 

@@ -121,11 +121,13 @@ def test_every_column_sealed_unless_the_descriptor_lets_it_change(api, backend):
                 "(core/isms_entity.c): the descriptor is where a column is declared, and "
                 "whether it may change after approval" % (table, col, kind["kind"]))
             c = info.get(col, {"may_change": col == "row_version"})
-            if kind["kind"] == "review" and c.get("field") and c["may_change"] and \
-                    col not in ("updated_at", "updated_by"):
-                # the workflow columns: moved by the transitions only (status and approval
-                # guards of migrations 003/004, tested by test_workflow.py)
+            if c.get("workflow"):
+                # the review's workflow columns: moved by the transitions only (the status
+                # and approval guards of migrations 003/004, tested by test_workflow.py)
+                assert kind["kind"] == "review" and c["may_change"], c
                 continue
+            assert c["may_change"] == (c.get("tracking", False) or
+                                       col in ("row_version", "updated_at", "updated_by")), c
             cur = current_value(db, table, col, ident)
             value = new_value(col, sqltype, c, cur, draft)
             sql = 'UPDATE "%s" SET "%s" = %s WHERE id = %d' % (table, col, value, ident)
