@@ -17,6 +17,7 @@
 #include "isms_workflow.h"
 #include "isms_approvals.h"
 #include "isms_gates.h"
+#include "isms_guards.h"
 #include "isms_transitions.h"
 
 #define J(text) isms_test_json(text)
@@ -1356,6 +1357,35 @@ START_TEST(mr05_waiver_counts)
 }
 END_TEST
 
+/* The seal guards are derived (isms_guards.c): a column a later migration adds is sealed
+ * as soon as the guards are derived again (after every migrate), without being named; a
+ * tracking column of the descriptor stays writable. */
+START_TEST(derived_guards_seal_new_columns)
+{
+    long long rid = build_review(1);
+    const char *err = NULL;
+    const char *late = isms_test_printf("UPDATE action SET late_note = 'x' WHERE review_id = "
+                                        "%lld", rid);
+
+    ck_assert_status(move(&alice, rid, "submit", NULL), 200);
+    ck_assert_status(move(&bob, rid, "approve", NULL), 200);
+    ck_assert_int_eq(isms_conn_exec(tconn, "ALTER TABLE action ADD COLUMN late_note TEXT", NULL,
+                                    &err), ISMS_DB_OK);
+    /* the guard derived before the column existed does not know it */
+    ck_assert_int_eq(isms_conn_exec(tconn, late, NULL, &err), ISMS_DB_OK);
+    ck_assert_int_eq(isms_guards_apply(tconn, tpool, &err), ISMS_DB_OK);
+    ck_assert_int_ne(isms_conn_exec(tconn, isms_test_printf("UPDATE action SET late_note = 'y' "
+                                    "WHERE review_id = %lld", rid), NULL, &err), ISMS_DB_OK);
+    ck_assert_msg(strstr(err, "sealed: action content"), "%s", err);
+    ck_assert_int_eq(isms_conn_exec(tconn, isms_test_printf("UPDATE action SET progress = 55 "
+                                    "WHERE review_id = %lld", rid), NULL, &err), ISMS_DB_OK);
+    ck_assert(isms_guard_may_change(tpool, &isms_entity_action, "progress"));
+    ck_assert(!isms_guard_may_change(tpool, &isms_entity_action, "late_note"));
+    ck_assert(isms_guard_may_change(tpool, &isms_entity_review, "status"));
+    ck_assert(!isms_guard_may_change(tpool, &isms_entity_review, "title"));
+}
+END_TEST
+
 /* The workflow's rules are pure functions of a record (isms_transitions.c, isms_gates.c,
  * isms_approvals.c): no database, no context. */
 START_TEST(transition_rules_pure)
@@ -1470,6 +1500,7 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, seal_and_guards);
     tcase_add_test(tc, amend_supersedes);
     tcase_add_test(tc, cancel_and_illegal_moves);
+    tcase_add_test(tc, derived_guards_seal_new_columns);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("audit_regression", 1);
