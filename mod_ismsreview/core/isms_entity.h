@@ -68,6 +68,8 @@ struct isms_entity {
 extern const isms_entity isms_entity_review;
 extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; NULL-ended */
 extern const isms_entity isms_entity_person;             /* the people register (v1/people) */
+extern const char *const isms_standards[];              /* StandardCode (A.1); NULL-ended */
+extern const char *const isms_input_categories[];       /* ISO 27001 inputs (A.4); NULL-ended */
 
 const isms_entity *isms_entity_by_collection(const char *collection);
 const isms_entity *isms_entity_by_kind(const char *kind);

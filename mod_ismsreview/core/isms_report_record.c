@@ -6,6 +6,7 @@
 #include "isms_json.h"
 #include "isms_ops.h"
 #include "isms_people.h"
+#include "isms_programme.h"
 #include "isms_rules.h"
 #include "isms_workflow.h"
 
@@ -114,6 +115,7 @@ static isms_result version_findings(isms_ctx *ctx, const json_t *review, long lo
 
     if (st == ISMS_DB_OK) st = isms_acks_of(ctx, id, version, &acks, &err);
     if (st == ISMS_DB_OK) st = isms_people_approvals(ctx, (json_t *)review, &err);
+    if (st == ISMS_DB_OK) st = isms_programme_rules_view(ctx, (json_t *)review, &err);
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
     }
