@@ -50,6 +50,22 @@ static int custom_code(const char *code)
     return 1;
 }
 
+int isms_requirement_code_valid(const char *s)
+{
+    const char *colon = s ? strchr(s, ':') : NULL, *c;
+    int known = 0, i;
+
+    if (!colon || !colon[1]) return 0;
+    for (i = 0; isms_standards[i] && !known; i++) {
+        known = strlen(isms_standards[i]) == (size_t)(colon - s) &&
+                !strncmp(isms_standards[i], s, (size_t)(colon - s));
+    }
+    for (c = colon + 1; known && *c; c++) {
+        if (!apr_isupper(*c) && !apr_isdigit(*c) && *c != '_') return 0;
+    }
+    return known;
+}
+
 /* An input maps to an ISO 27001 input category, an output to a result collection. */
 static void check_requirement(const isms_entity *e, const json_t *m, const json_t *review,
                               isms_verrors *errs)

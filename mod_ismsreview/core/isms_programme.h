@@ -47,6 +47,10 @@ isms_result isms_catalogue_list(isms_ctx *ctx, const isms_query *q);
 isms_result isms_catalogue_create(isms_ctx *ctx, const json_t *in);
 isms_result isms_catalogue_delete(isms_ctx *ctx, long long id);
 
+/* "STANDARD:CODE" with a StandardCode and a code of capitals, digits and underscores: the
+ * form of an input's requirement_codes. */
+int isms_requirement_code_valid(const char *s);
+
 /* Every catalogue row, ordered by standard and id (the rules view, export). */
 isms_db_status isms_catalogue_all(isms_ctx *ctx, json_t **out, const char **err);
 
