@@ -32,7 +32,7 @@ static const isms_field requirement_fields[] = {
     F("label", ISMS_F_STRING, ISMS_REQ, .max_chars = 300, .max_bytes = 900),
     F("kind", ISMS_F_ENUM, ISMS_FILTER, .enums = kinds, .default_value = "INPUT"),
     F("clause", ISMS_F_STRING, 0, .max_chars = 60, .max_bytes = 180),
-    F("mandatory", ISMS_F_BOOL, ISMS_FILTER, .default_value = "true"),
+    F("mandatory", ISMS_F_BOOL, 0, .default_value = "true"),
     F("maps_to_27001_code", ISMS_F_STRING, 0, .max_chars = 60, .max_bytes = 60),
     {.name = NULL}};
 #undef F
@@ -90,6 +90,21 @@ static void check_requirement(const isms_entity *e, const json_t *m, const json_
     }
 }
 
+isms_result isms_bool_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q,
+                             const char *name)
+{
+    const char *v = apr_table_get(qs, name);
+    isms_result ok = {0};
+
+    if (!v) return ok;
+    if (strcmp(v, "true") && strcmp(v, "false")) {
+        return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                apr_pstrcat(ctx->pool, name, " must be true or false", NULL));
+    }
+    isms_sql_appendf(q, " AND %k = %d", name, (long long)(strcmp(v, "true") == 0));
+    return ok;
+}
+
 isms_db_status isms_catalogue_all(isms_ctx *ctx, json_t **out, const char **err)
 {
     isms_sql *q = isms_rec_select_sql(ctx, &isms_entity_requirement);
@@ -108,7 +123,10 @@ isms_result isms_catalogue_list(isms_ctx *ctx, const isms_query *qs)
     size_t i;
 
     isms_sql_appendf(q, " WHERE 1 = 1");
-    if ((r = isms_filters(ctx, &isms_entity_requirement, qs, q, "")).status) return r;
+    if ((r = isms_filters(ctx, &isms_entity_requirement, qs, q, "")).status ||
+        (r = isms_bool_filter(ctx, qs, q, "mandatory")).status) {
+        return r;
+    }
     isms_sql_appendf(q, " ORDER BY standard, id");
     if ((st = isms_rec_fetch(ctx, &isms_entity_requirement, q, &rows, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);

@@ -33,7 +33,7 @@ static const isms_field programme_fields[] = {
     F("coverage_mode", ISMS_F_ENUM, 0, .enums = coverage_modes,
       .default_value = "SINGLE_MEETING"),
     F("cycle_length_months", ISMS_F_INT, 0, .min = 1, .max = 60),
-    F("active", ISMS_F_BOOL, ISMS_FILTER, .default_value = "true"),
+    F("active", ISMS_F_BOOL, 0, .default_value = "true"),
     F("next_due_date", ISMS_F_DATE, ISMS_SERVER | ISMS_NOCOL),
     F("last_held", ISMS_F_DATE, ISMS_SERVER | ISMS_NOCOL),
     {.name = NULL}};
@@ -169,7 +169,7 @@ isms_result isms_programmes_list(isms_ctx *ctx, const isms_query *qs)
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d", after);
-    if ((r = isms_filters(ctx, &isms_entity_programme, qs, q, "")).status) return r;
+    if ((r = isms_bool_filter(ctx, qs, q, "active")).status) return r;
     return isms_page_result(ctx, &isms_entity_programme, q, limit, derive);
 }
 

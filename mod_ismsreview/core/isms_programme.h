@@ -8,6 +8,7 @@
 
 #include "isms_api.h"
 #include "isms_entity.h"
+#include "isms_sql.h"
 
 extern const isms_entity isms_entity_programme;      /* review_programme */
 extern const isms_entity isms_entity_requirement;    /* input_requirement */
@@ -50,6 +51,10 @@ isms_result isms_catalogue_delete(isms_ctx *ctx, long long id);
 /* "STANDARD:CODE" with a StandardCode and a code of capitals, digits and underscores: the
  * form of an input's requirement_codes. */
 int isms_requirement_code_valid(const char *s);
+
+/* ?name=true|false on a boolean column: " AND name = 1|0"; a 400 result for another value. */
+isms_result isms_bool_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q,
+                             const char *name);
 
 /* Every catalogue row, ordered by standard and id (the rules view, export). */
 isms_db_status isms_catalogue_all(isms_ctx *ctx, json_t **out, const char **err);
