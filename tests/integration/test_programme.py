@@ -191,8 +191,12 @@ def test_mr02_interval_and_tolerance(httpd, backend):
     api.post("v1/reviews", review_body("H2 2025", planned_date="2025-09-01",
                                        held_from="2025-09-01", held_to="2025-09-01"))
     # due 2026-03-01, with 10 days' tolerance by 2026-03-11: held 2026-03-10 is in time
-    rid = api.post("v1/reviews", review_body("H1 2026"))["id"]
+    rid = api.post("v1/reviews", review_body("H1 2026", next_review_date=None))["id"]
     assert api.review(rid)[0]["planned_interval_months"] == 6
+    # the dashboard's next review: the programme's interval after the latest review
+    n = api.get("v1/reports/dashboard")["next_review"]
+    assert (n["due_date"], n["basis"], n["interval_months"], n["programme_id"],
+            n["tolerance_days"]) == ("2026-09-10", "interval", 6, p["id"], 10), n
     chk = api.check(rid)
     assert findings(chk, "MR-02") == [] and "MR-02" not in chk["not_evaluated"]
     patch_programme(api, p["id"], tolerance_days=5)           # by 2026-03-06: late
