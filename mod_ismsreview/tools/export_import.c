@@ -137,6 +137,15 @@ static const xtable tables[] = {
     {"notification", {"id"}, 0},
 };
 #define NTABLES ((int)(sizeof(tables) / sizeof(tables[0])))
+/* review comes after the tables it refers to (review_programme): its index */
+static int review_table(void)
+{
+    int j;
+
+    for (j = 0; j < NTABLES && strcmp(tables[j].name, "review") != 0; j++) continue;
+    return j;
+}
+#define REVIEW_TABLE review_table()
 
 static const char *const skipped[] = {"schema_version", NULL};
 
@@ -789,7 +798,7 @@ static int replay_status(apr_pool_t *p, isms_conn *c, const ftable *f)
                                                                           (size_t)id_col)));
             if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) !=
                 ISMS_DB_OK) {
-                return fail_row(p, &tables[0], f, row, r, apr_psprintf(p, "the database "
+                return fail_row(p, &tables[REVIEW_TABLE], f, row, r, apr_psprintf(p, "the database "
                                 "refused the step to %s: %s", review_paths[path].steps[s],
                                 err ? err : isms_sql_error(q)));
             }
@@ -944,7 +953,7 @@ int isms_admin_import(apr_pool_t *p, isms_conn *c, const char *file)
         rc = insert_table(p, c, d, &tables[j], &ft[j], &cols[j]);
         total += (long long)json_array_size(ft[j].rows);
     }
-    if (rc == EXIT_SUCCESS) rc = replay_status(p, c, &ft[0]);
+    if (rc == EXIT_SUCCESS) rc = replay_status(p, c, &ft[REVIEW_TABLE]);
     for (j = 0; j < NTABLES && rc == EXIT_SUCCESS && d->reset_sequence; j++) {
         isms_sql *q = isms_sql_new(p, c);
         if (col_index(&cols[j], "id") < 0 || tables[j].prefilled == PREFILLED) continue;
