@@ -251,7 +251,7 @@ static isms_result unknown_programme(isms_ctx *ctx, long long id, const char *wh
     return isms_res_invalid(ctx->pool, errs);
 }
 
-isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set, int create)
+isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set)
 {
     isms_result ok = {0};
     long long id = json_integer_value(json_object_get(doc, "programme_id"));
@@ -267,7 +267,7 @@ isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set,
     isms_json_pool(ctx->pool, p);
     if (!p && id) return unknown_programme(ctx, id, "does not exist");
     if (!p) return ok;                     /* no programme at all: MR-02 says so */
-    if (create && !json_is_true(json_object_get(p, "active"))) {
+    if (!json_is_true(json_object_get(p, "active"))) {
         return unknown_programme(ctx, id, "is not active");
     }
     scope = isms_programme_scope(ctx->pool, p);

@@ -25,10 +25,10 @@ isms_result isms_programme_patch(isms_ctx *ctx, long long id, const json_t *in,
 
 /* A review being created (doc) or changed (set: the columns to write; doc: the merged
  * review): programme_id (when absent on create: the default programme, the one with the
- * lowest id, if any), and from the programme scope_ref_snapshot and
- * planned_interval_months written into set. A 422 when the programme does not exist, or
- * (on create) is not active. Status 0 otherwise. */
-isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set, int create);
+ * first active one, if any), and from the programme scope_ref_snapshot and
+ * planned_interval_months written into set. A 422 when the programme does not exist or is
+ * not active. Status 0 otherwise. */
+isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set);
 
 /* The programme of a review: its programme_id, else (reviews sealed before migration 011)
  * the default programme. *out NULL when there is none (new reference otherwise). */

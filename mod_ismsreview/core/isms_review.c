@@ -94,7 +94,7 @@ isms_result isms_review_create(isms_ctx *ctx, const json_t *in)
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     set_server_fields(ctx, doc, ref, prev);
-    if ((r = isms_programme_assign(ctx, doc, doc, 1)).status) return r;
+    if ((r = isms_programme_assign(ctx, doc, doc)).status) return r;
     st = isms_rec_insert(ctx, &isms_entity_review, doc, 0, 0, &id, &err);
     json_object_set_new(doc, "id", json_integer(id));
     if (st == ISMS_DB_OK && prev) st = isms_carry_over(ctx, doc, &err);
@@ -176,7 +176,7 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     set = isms_json_pool(ctx->pool, json_deep_copy(in));
     /* a programme set (again) brings its interval and current scope */
     if (json_object_get(in, "programme_id") &&
-        (r = isms_programme_assign(ctx, merged, set, 1)).status) {
+        (r = isms_programme_assign(ctx, merged, set)).status) {
         return r;
     }
     json_object_set_new(set, "updated_at", json_string(ctx->now));

@@ -95,6 +95,12 @@ def test_programmes_and_catalogue_routes(httpd, backend):
     st, _, _ = api.call("DELETE", "%s/%d" % (CAT, row["id"]), user="admin")
     assert st == 204
     assert len(api.get(CAT)["items"]) == len(everything)
+    # every write is in the audit trail, refusals included
+    events = api.get("v1/audit?limit=200", user="auditor")["items"]
+    kinds = {(e["entity"], e["method"], e["status"]) for e in events}
+    assert {("programme", "POST", 201), ("programme", "PATCH", 200), ("programme", "POST", 403),
+            ("requirement", "POST", 201), ("requirement", "DELETE", 204),
+            ("requirement", "DELETE", 409)} <= kinds, kinds
 
 
 def test_review_takes_programme_and_scope(httpd, backend):
