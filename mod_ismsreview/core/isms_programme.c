@@ -94,10 +94,8 @@ static isms_db_status default_id(isms_ctx *ctx, long long *id, const char **err)
     return first_id(ctx, 0, id, err);
 }
 
-/* The last date a review of the programme was held (reviews before migration 011 with no
- * programme count for the default one). */
-static isms_db_status last_held(isms_ctx *ctx, long long id, const char **held,
-                                const char **err)
+isms_db_status isms_programme_last_held(isms_ctx *ctx, long long id, const char *before,
+                                        long long except, const char **held, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
@@ -106,9 +104,10 @@ static isms_db_status last_held(isms_ctx *ctx, long long id, const char **held,
 
     if (st != ISMS_DB_OK) return st;
     isms_sql_appendf(q, "SELECT MAX(held_frm) FROM review WHERE status <> 'CANCELLED' AND "
-                        "(programme_id = %d", id);
+                        "id <> %d AND (programme_id = %d", except, id);
     if (id == def) isms_sql_appendf(q, " OR programme_id IS NULL");
     isms_sql_appendf(q, ")");
+    if (before) isms_sql_appendf(q, " AND held_frm < %s", before);
     st = isms_query_sql(ctx, q, &rs, err);
     *held = st == ISMS_DB_OK && rs->nrows ? ISMS_ROW(rs, 0, 0) : NULL;
     return st;
@@ -123,8 +122,8 @@ static isms_db_status derive(isms_ctx *ctx, const isms_entity *e, json_t *items,
     (void)e;
     json_array_foreach(items, i, p) {
         const char *held = NULL;
-        isms_db_status st = last_held(ctx, json_integer_value(json_object_get(p, "id")), &held,
-                                      err);
+        isms_db_status st = isms_programme_last_held(ctx, json_integer_value(
+                                json_object_get(p, "id")), NULL, 0, &held, err);
         const char *due = isms_programme_due(ctx->pool, p, held);
         if (st != ISMS_DB_OK) return st;
         json_object_set_new(p, "last_held", held ? json_string(held) : json_null());

@@ -35,6 +35,13 @@ isms_result isms_programme_assign(isms_ctx *ctx, const json_t *doc, json_t *set)
 isms_db_status isms_programme_of(isms_ctx *ctx, const json_t *review, json_t **out,
                                  const char **err);
 
+/* The latest held_from of the programme's reviews (cancelled ones and `except` left out;
+ * before `before` when not NULL); reviews sealed before migration 011 (no programme_id)
+ * count for the default programme. *held NULL when there is none. */
+isms_db_status isms_programme_last_held(isms_ctx *ctx, long long id, const char *before,
+                                        long long except, const char **held,
+                                        const char **err);
+
 /* The date a review of this programme held on `held` is next due: held + interval_months. */
 const char *isms_programme_due(apr_pool_t *p, const json_t *programme, const char *held);
 
@@ -60,8 +67,9 @@ isms_result isms_bool_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q,
 isms_db_status isms_catalogue_all(isms_ctx *ctx, json_t **out, const char **err);
 
 /* For the completeness check: review["_programme"] (the programme or null),
- * review["_catalogue"] (the rows of the standards in scope) and, for a programme of
- * SEQUENCED_SESSIONS, review["_cycle"] {"start", "end", "sessions": [the other reviews of
+ * review["_catalogue"] (every requirement), review["_programme_previous"] (the latest
+ * held_from of the programme's other reviews before this one, or null: MR-02) and, for a
+ * programme of SEQUENCED_SESSIONS, review["_cycle"] {"start", "end", "sessions": [the other reviews of
  * the programme held in this cycle before this one: {"id", "ref", "held_from", "inputs":
  * [{"category", "requirement_codes"}], "decisions": [{"category"}], and one {} per item of
  * each result collection}]}. */

@@ -162,6 +162,15 @@ isms_db_status isms_programme_rules_view(isms_ctx *ctx, json_t *review, const ch
     }
     json_object_set_new(review, "_programme", prog ? prog : json_null());
     json_object_set_new(review, "_catalogue", cat);
+    if (prog && held) {
+        const char *prev = NULL;
+        st = isms_programme_last_held(ctx, json_integer_value(json_object_get(prog, "id")),
+                                      held, json_integer_value(json_object_get(review, "id")),
+                                      &prev, err);
+        if (st != ISMS_DB_OK) return st;
+        json_object_set_new(review, "_programme_previous", prev ? json_string(prev)
+                                                                : json_null());
+    }
     mode = isms_jstr(prog, "coverage_mode");
     if (mode && !strcmp(mode, "SEQUENCED_SESSIONS") && held) {
         if ((st = cycle_of(ctx, review, prog, held, &cycle, err)) != ISMS_DB_OK) return st;

@@ -80,20 +80,16 @@ static void rule_interval(isms_rules_ctx *c)
 {
     const char *prev = c->previous ? jstr(c->previous, "held_from") : NULL;
     const char *held = jstr(c->review, "held_from");
-    int no_programme = isms_rules_no_programme(c);
-    long days;
+    const char *why = !c->previous ? "the first review: no previous review"
+                      : !prev ? "the previous review has no date held"
+                      : !held ? "this review has no date held yet" : NULL;
 
-    if (!prev || !held) {
-        const char *why = !c->previous ? "the first review: no previous review"
-                          : !prev ? "the previous review has no date held"
-                                  : "this review has no date held yet";
-        if (!no_programme) isms_rules_na(c, "MR-02", why);
+    isms_rules_interval(c, prev, held, why);
+    if (why) {
         isms_rules_na(c, "MR-03", why);
         return;
     }
-    days = isms_days_between(prev, held);
-    if (!no_programme) isms_rules_interval(c, prev, held, days);
-    if (days / 30 > 12) {
+    if (isms_days_between(prev, held) / 30 > 12) {
         finding(c, "MR-03", "9.3.1", 'E', "review", c->review, "held_from",
                 "more than 12 months since the previous review (%s)", prev);
     }

@@ -41,10 +41,10 @@ void isms_rules_inputs(isms_rules_ctx *c);     /* MR-01 .. MR-19 */
 /* ---- isms_rules_programme.c: the review programme and the IMS catalogue ---- */
 /* The review's programme covers its inputs in SEQUENCED_SESSIONS. */
 int isms_rules_sequenced(const json_t *review);
-/* MR-02 for a review held `days` after the previous one (both dates known). */
-void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held, long days);
-/* MR-02 when the database knows no programme at all: 1 when that finding was made. */
-int isms_rules_no_programme(isms_rules_ctx *c);
+/* MR-02: prev and held the previous review's date and this one's; why (non-NULL) is why
+ * they cannot be compared. */
+void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held,
+                         const char *why);
 /* A catalogue requirement is covered by a record (a review, or a session of a cycle). */
 int isms_rules_covered(apr_pool_t *p, const json_t *req, const json_t *record);
 void isms_rules_programme(isms_rules_ctx *c);  /* MR-40, MR-41, MR-P1 */

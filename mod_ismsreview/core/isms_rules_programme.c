@@ -23,22 +23,48 @@ int isms_rules_sequenced(const json_t *review)
     return mode && !strcmp(mode, "SEQUENCED_SESSIONS");
 }
 
-/* MR-02: held within the programme's interval and tolerance after the previous review
- * (both dates known: isms_rules_input.c has checked that). */
-void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held, long days)
+static void interval_legacy(isms_rules_ctx *c, long days)
+{
+    json_int_t months = json_integer_value(json_object_get(c->review,
+                                                           "planned_interval_months"));
+
+    if (months <= 0) isms_rules_na(c, "MR-02", "no planned interval");
+    else if (days > months * 31 + 30) {
+        finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "held_from",
+                "held %ld days after the previous review; the planned interval is %d months",
+                days, (int)months);
+    }
+}
+
+/* MR-02: held within the programme's interval and tolerance after the programme's previous
+ * review ("_programme_previous"; the previous review when the view has not said). Without
+ * any programme the planned intervals are not defined (E); a record read without the
+ * programme view is judged on its own planned_interval_months, as before migration 011. */
+void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held,
+                         const char *why)
 {
     const json_t *prog = json_object_get(c->review, "_programme");
+    const json_t *pp = json_object_get(c->review, "_programme_previous");
     json_int_t months, tolerance;
     const char *limit;
 
-    if (!prog) {                   /* the record alone: its planned interval, about a month */
-        months = json_integer_value(json_object_get(c->review, "planned_interval_months"));
-        if (months <= 0) isms_rules_na(c, "MR-02", "no planned interval");
-        else if (days > months * 31 + 30) {
-            finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "held_from",
-                    "held %ld days after the previous review; the planned interval is %d "
-                    "months", days, (int)months);
-        }
+    if (prog && json_is_null(prog)) {
+        finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "programme_id",
+                "no review programme defines the planned intervals (an admin creates one: "
+                "v1/programmes)");
+        return;
+    }
+    if (prog && pp) {
+        prev = json_string_value(pp);
+        why = !held ? "this review has no date held yet"
+              : !prev ? "the programme's first review held: no previous review of it" : NULL;
+    }
+    if (why) {
+        isms_rules_na(c, "MR-02", why);
+        return;
+    }
+    if (!prog) {
+        interval_legacy(c, isms_days_between(prev, held));
         return;
     }
     months = json_integer_value(json_object_get(prog, "interval_months"));
@@ -46,22 +72,11 @@ void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held, 
     limit = isms_date_add(c->p, isms_add_months(c->p, prev, (int)months), (long)tolerance);
     if (strcmp(held, limit) > 0) {
         finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "held_from",
-                "held %s, %ld days after the previous review (%s); the programme \"%s\" plans "
-                "one every %d months with %d days' tolerance (by %s)", held, days, prev,
-                jstr(prog, "name"), (int)months, (int)tolerance, limit);
+                "held %s, %ld days after the programme's previous review (%s); the programme "
+                "\"%s\" plans one every %d months with %d days' tolerance (by %s)", held,
+                isms_days_between(prev, held), prev, jstr(prog, "name"), (int)months,
+                (int)tolerance, limit);
     }
-}
-
-/* MR-02 without a programme at all: the planned intervals of 9.3.1 are not defined (1). */
-int isms_rules_no_programme(isms_rules_ctx *c)
-{
-    const json_t *prog = json_object_get(c->review, "_programme");
-
-    if (!prog || !json_is_null(prog)) return 0;
-    finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "programme_id",
-            "no review programme defines the planned intervals (an admin creates one: "
-            "v1/programmes)");
-    return 1;
 }
 
 /* MR-40: the review's scope is the programme's current scope version. */

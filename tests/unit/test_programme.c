@@ -89,6 +89,16 @@ START_TEST(mr02_interval_and_tolerance)
                                "{\"held_from\":\"2025-08-31\"}"), "MR-02"),
                      "review:MR-1:held_from E");
     ck_assert_ptr_null(na(run(with_programme("2026-03-01", 6, 0), PREV), "MR-02"));
+    /* the programme's own previous review, not another programme's */
+    ck_assert_str_eq(found(run(isms_test_printf("{\"ref\":\"MR-1\",\"held_from\":"
+                                                "\"2026-03-10\",\"_programme_previous\":"
+                                                "\"2025-12-01\",\"_programme\":{\"id\":1,"
+                                                "\"interval_months\":6,\"tolerance_days\":5}}"),
+                               PREV), "MR-02"), "");
+    ck_assert_str_eq(na(run("{\"ref\":\"MR-1\",\"held_from\":\"2026-03-10\","
+                            "\"_programme_previous\":null,\"_programme\":{\"id\":1,"
+                            "\"interval_months\":6,\"tolerance_days\":5}}", PREV), "MR-02"),
+                     "the programme's first review held: no previous review of it");
     /* the first review: nothing to measure from */
     ck_assert_str_eq(na(run(with_programme("2026-03-01", 6, 0), NULL), "MR-02"),
                      "the first review: no previous review");
