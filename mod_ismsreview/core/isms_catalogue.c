@@ -173,6 +173,11 @@ static isms_result show(isms_ctx *ctx, long long id, int status)
                                                     (apr_int64_t)id) : NULL);
 }
 
+isms_result isms_catalogue_get(isms_ctx *ctx, long long id)
+{
+    return show(ctx, id, 200);
+}
+
 isms_result isms_catalogue_create(isms_ctx *ctx, const json_t *in)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
@@ -197,7 +202,7 @@ isms_result isms_catalogue_create(isms_ctx *ctx, const json_t *in)
 
 isms_result isms_catalogue_delete(isms_ctx *ctx, long long id)
 {
-    isms_result r = show(ctx, id, 200);
+    isms_result r = isms_catalogue_get(ctx, id);
     isms_sql *q;
     const char *err = NULL;
     isms_db_status st;

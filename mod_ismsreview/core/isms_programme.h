@@ -50,8 +50,10 @@ const char *isms_programme_due(apr_pool_t *p, const json_t *programme, const cha
 const char *isms_programme_scope(apr_pool_t *p, const json_t *programme);
 
 /* v1/catalogue: every requirement (?standard=, ?kind=, ?mandatory=true|false), ordered by
- * standard and id; POST adds a CUSTOM_* row (admins); DELETE removes a CUSTOM_* row. */
+ * standard and id; one row; POST adds a CUSTOM_* row (admins); DELETE removes a CUSTOM_*
+ * row. */
 isms_result isms_catalogue_list(isms_ctx *ctx, const isms_query *q);
+isms_result isms_catalogue_get(isms_ctx *ctx, long long id);
 isms_result isms_catalogue_create(isms_ctx *ctx, const json_t *in);
 isms_result isms_catalogue_delete(isms_ctx *ctx, long long id);
 

@@ -34,6 +34,11 @@ isms_result isms_op_catalogue_list(isms_ctx *c, void *a)
     return isms_catalogue_list(c, REQ(a)->query);
 }
 
+isms_result isms_op_catalogue_get(isms_ctx *c, void *a)
+{
+    return isms_catalogue_get(c, REQ(a)->ids[0]);
+}
+
 isms_result isms_op_catalogue_create(isms_ctx *c, void *a)
 {
     return isms_catalogue_create(c, REQ(a)->body);

@@ -87,6 +87,7 @@ def test_programmes_and_catalogue_routes(httpd, backend):
     assert st == 422 and doc["errors"][0]["field"] == "maps_to_27001_code", doc
     row = api.post(CAT, custom, user="admin")
     assert row["kind"] == "INPUT" and row["created_by"] == "admin"
+    assert api.get("%s/%d" % (CAT, row["id"]), user="auditor")["code"] == "CUSTOM_WARRANTY"
     st, _, doc = api.call("POST", CAT, body=custom, user="admin")
     assert st == 409, doc
     st, _, doc = api.call("DELETE", "%s/%d" % (CAT, codes["C7_EXT_PROVIDERS"]["id"]),
@@ -254,6 +255,7 @@ def test_mr_p1_sequenced_sessions(httpd, backend):
     assert findings(chk, "MR-P1") == ["input:ISO27001_2022:G_IMPROVEMENT:requirement_codes"]
     assert {f["severity"] for f in chk["findings"] if f["rule"] == "MR-P1"} == {"E"}
     api.post("v1/reviews/%d/inputs" % s2, ins["G"])
+    assert [x["id"] for x in api.get("v1/reviews?programme_id=%d" % pid)["items"]] == [s1, s2]
     chk = api.check(s2)
     assert findings(chk, "MR-P1") == [] and "MR-P1" not in chk["not_evaluated"]
     # a cancelled session counts for nothing: session 2 now opens the programme's cycles
