@@ -129,6 +129,9 @@ def test_review_takes_programme_and_scope(httpd, backend):
                if_match=etag)
     assert api.review(rid)[0]["scope_ref_snapshot"] == "ISMS-SCOPE v4"
     assert findings(api.check(rid), "MR-40") == []
+    st, _, html = api.call("GET", "v1/reviews/%d/report" % rid)
+    html = html.decode() if isinstance(html, bytes) else html
+    assert st == 200 and "Scope considered" in html and "ISMS-SCOPE v4" in html
     # the programme's next due date follows the review held
     assert api.get("%s/%d" % (PROG, p["id"]))["next_due_date"] == "2027-03-10"
     # sealed: the new columns cannot change below the API once approved
