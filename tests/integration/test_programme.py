@@ -144,6 +144,12 @@ def test_review_takes_programme_and_scope(httpd, backend):
     db.refused("UPDATE input_item SET requirement_codes = '[]' WHERE id = %d"
                % r["inputs"]["B"])
     assert api.history(rid)["live_matches_seal"] is True
+    # the sealed version's record: its findings judged with the programme, which the report
+    # itself does not carry
+    rep = api.get("v1/reviews/%d/report?version=1&format=json" % rid)
+    assert rep["review"]["scope_ref_snapshot"] == "ISMS-SCOPE v4"
+    assert not [k for k in rep["review"] if k.startswith("_")], list(rep["review"])
+    assert rep["findings"]["not_evaluated"]["MR-P1"] == "not a programme of sequenced sessions"
     assert api.history(rid)["versions"][0]["intact"] is True
 
 
