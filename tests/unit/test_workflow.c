@@ -861,6 +861,19 @@ START_TEST(rules_previous_external)
         "action_snapshots"), 0), "conclusion", json_string("CLOSE"));
     out = rules(doc, NULL, NULL);
     ck_assert_ptr_null(finding(out, "MR-06", NULL));
+    /* with a review programme whose first review this is, the declared one is the previous */
+    json_object_set_new(doc, "_programme", json_deep_copy(J(
+        "{\"name\":\"ISMS\",\"interval_months\":12,\"tolerance_days\":30}")));
+    json_object_set_new(doc, "_programme_previous", json_null());
+    out = rules(doc, NULL, NULL);
+    ck_assert_ptr_null(json_object_get(json_object_get(out, "not_evaluated"), "MR-02"));
+    ck_assert_ptr_null(finding(out, "MR-02", NULL));
+    json_object_set_new(json_object_get(doc, "previous_external"), "held_from",
+                        json_string("2024-11-04"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_str_eq(jstr(finding(out, "MR-02", "held_from"), "severity"), "E");
+    json_object_del(doc, "_programme");
+    json_object_del(doc, "_programme_previous");
     /* a previous review in the system wins over a declared one */
     out = rules(doc, J("{\"held_from\":\"2024-01-10\"}"), NULL);
     ck_assert_ptr_nonnull(finding(out, "MR-03", NULL));
