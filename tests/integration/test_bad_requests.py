@@ -24,7 +24,7 @@ from collections import namedtuple
 import pytest
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 
 MAX_BODY = 4096
 MAX_BODY_CONF = "<Location /isms/api>\n  ISMSReviewMaxBody %d\n</Location>" % MAX_BODY
@@ -84,7 +84,7 @@ class Env:
     def __init__(self, httpd, backend):
         self.httpd = httpd
         self.backend = backend
-        self.api = rd.Api(httpd)
+        self.api = wh.Api(httpd)
         self.ids = {}
         self.stale = {}
         self.psql = None
@@ -801,7 +801,7 @@ def test_bad_http(env):
 def short_body(httpd, method, path, body, declared, headers=None):
     """Sends fewer body bytes than Content-Length declares, then closes the sending side;
     returns the status the server answered with (None: it closed without an answer)."""
-    lines = ["%s %s%s HTTP/1.1" % (method, rd.API, path), "Host: 127.0.0.1:%d" % httpd.port,
+    lines = ["%s %s%s HTTP/1.1" % (method, wh.API, path), "Host: 127.0.0.1:%d" % httpd.port,
              "Authorization: " + httpd.auth_header("author"), "Connection: close",
              "Content-Type: application/json", "Content-Length: %d" % declared]
     lines += ["%s: %s" % kv for kv in (headers or {}).items()]
@@ -853,7 +853,7 @@ def test_accepted_boundaries(env):
         st, hdrs, resp = api.raw("POST", "v1/reviews", body=data,
                                  headers={"Content-Type": "application/json; charset=utf-8"})
         assert st == 201, (title[:20], st, resp[:300])
-        doc = api.get(rd.location_path(hdrs["location"]))
+        doc = api.get(wh.location_path(hdrs["location"]))
         assert doc["title"] == title
 
     title_round_trip("x" * 200)

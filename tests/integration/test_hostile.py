@@ -29,10 +29,10 @@ from collections import namedtuple
 import pytest
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 import test_bad_requests as tbr
 
-API = rd.API
+API = wh.API
 VALID = tbr.VALID
 MAX_BODY = tbr.MAX_BODY
 
@@ -638,7 +638,7 @@ def test_hostile_text_is_stored_verbatim_and_inert_in_reports(make_httpd, backen
     import html
 
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     review, rpath = api.create("v1/reviews", dict(VALID["reviews"], title=PAYLOADS[4]))
     sent = []
     for i, p in enumerate(PAYLOADS):
@@ -694,7 +694,7 @@ def test_forged_identity_headers_change_nothing(make_httpd, backend):
     """Identity comes from Apache only: v1/me, created_by and the audit actor are the
     authenticated user, whatever X-Remote-User, Remote-User or OIDC_CLAIM_* headers say."""
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     forged = {"X-Remote-User": "admin", "Remote-User": "admin", "X-Forwarded-User": "admin",
               "OIDC_CLAIM_sub": "admin", "OIDC-CLAIM-groups": "admins", "X-Roles": "admin",
               "X-Authenticated-User": "admin"}
@@ -773,7 +773,6 @@ def test_approve_requires_the_etag_of_the_version_read(make_httpd, backend):
     """Approving is a decision about what the approver read: If-Match must carry the
     version's ETag. "*" (any version) and no If-Match are 428 and change nothing; "*" stays
     accepted where it is harmless (submit); the approve with the ETag goes through."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     rid = wh.to_state(api, "SUBMITTED")
@@ -838,7 +837,7 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
     nothing written. A caller who may write gets at most 50 described errors and the count."""
     import test_owner_access as toa
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     _, mine, theirs, obj, other = toa._setup(api)
     junk = {"k%05d" % i: i for i in range(12000)}                   # ~200 KB of unknown keys
     assert len(json.dumps(junk)) > 150000
@@ -849,8 +848,8 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
         for item in (theirs_id, absent):
             for body in (junk, {"status": "COMPLETED"} if kind == "actions" else
                          {"period_from": "2026-01-01", "period_to": "2026-01-31", "value": 1}):
-                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub), body,
-                                         user="owner")
+                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub),
+                                         body=body, user="owner")
                 assert st == 404, (kind, item, st, str(doc)[:300])
                 assert len(json.dumps(doc)) < 1000, len(json.dumps(doc))
                 answers.append((doc["type"], doc["title"], doc["detail"]))
@@ -861,16 +860,17 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
     st, _, doc = api.call("GET", "v1/actions/%d/updates" % theirs["id"], user="author")
     assert st == 200 and doc["items"] == [], doc
     # a role that may read it but not track it: 403, still before the body is looked at
-    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], junk, user="auditor")
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], body=junk,
+                          user="auditor")
     assert st == 403 and "errors" not in doc, str(doc)[:300]
     # the owner's own action with the junk body: 422, the first 50 errors and the count
-    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], junk, user="owner")
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], body=junk, user="owner")
     assert st == 422, str(doc)[:300]
     assert len(doc["errors"]) == 50 and doc["errors_total"] >= 12000, (
         len(doc["errors"]), doc.get("errors_total"))
     assert len(json.dumps(doc)) < 20000
     st, _, doc = api.call("POST", "v1/objectives/%d/measurements" % obj["id"],
-                          {"period_from": "x"}, user="owner")
+                          body={"period_from": "x"}, user="owner")
     assert st == 422 and doc["errors_total"] == len(doc["errors"]) <= 50, doc
 
 
@@ -896,12 +896,12 @@ def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
     owner, nothing recorded)."""
     import test_owner_access as toa
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     _, mine, _, _, _ = toa._setup(api)
     path = "v1/actions/%d/updates" % mine["id"]
 
     def move(to, user):
-        return api.call("POST", path, {"status": to, "reason": "table test"}, user=user)
+        return api.call("POST", path, body={"status": to, "reason": "table test"}, user=user)
 
     def updates():
         return len(api.call("GET", path, user="author")[2]["items"])
@@ -924,7 +924,7 @@ def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
     assert not wrong, "\n".join(wrong)
     # a note without a status is progress reporting: the owner may add one in any state
     assert move("VERIFIED_EFFECTIVE", "author")[0] == 201
-    st, _, doc = api.call("POST", path, {"note": "still effective"}, user="owner")
+    st, _, doc = api.call("POST", path, body={"note": "still effective"}, user="owner")
     assert st == 201 and doc["status"] == "VERIFIED_EFFECTIVE", (st, doc)
 
 
@@ -933,7 +933,6 @@ def test_tracking_history_cannot_be_erased(make_httpd, backend):
     appeared in a sealed version, cannot be deleted (409, from a later draft version too): it
     is cancelled or withdrawn with a reason. The database refuses it as well, on every
     backend, and keeps progress updates and measurements append-only."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     db = wh.Db(backend)
@@ -1014,7 +1013,6 @@ def test_one_person_one_identity(make_httpd, backend):
     approver (two approvals needed, one person gives one), "Ａuthor" cannot approve the
     author's review, "ｏwner" reports on owner's action. User names with control or
     default-ignorable characters are refused (403, ISMS21021, nothing written)."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args, extra_conf=IDENTITY_ROLES).start()
     add_htpasswd_users(httpd, dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
     httpd.allow(r"ISMS21021: user name .* refused")
@@ -1092,7 +1090,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     conf = "<Location /isms/api>\n  ISMSReviewRefusalBudget 20\n</Location>\n"
     httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
     httpd.allow(r"ISMS21104: user nobody: more than 20 refused requests")
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
 
     def events(actor):
         return backend.query("SELECT action, status FROM audit_event WHERE actor = '%s' "
@@ -1100,7 +1098,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
 
     mark = httpd.log_size()
     for _ in range(40):
-        st, _, _ = api.call("POST", "v1/reviews", VALID["reviews"], user="nobody")
+        st, _, _ = api.call("POST", "v1/reviews", body=VALID["reviews"], user="nobody")
         assert st == 403
     ev = events("nobody")
     assert len(ev) == 21, ev
@@ -1109,7 +1107,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
         ev[-1][0] == "refusal-budget-exceeded", ev
     assert sum("ISMS21104" in l for l in httpd.error_log_lines(mark)) == 1
     for _ in range(3):
-        assert api.call("POST", "v1/reviews", VALID["reviews"], user="owner")[0] == 403
+        assert api.call("POST", "v1/reviews", body=VALID["reviews"], user="owner")[0] == 403
     assert len(events("owner")) == 3
     # the chain is intact and verifies
     st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
@@ -1121,7 +1119,6 @@ def test_audit_verify_from_a_checkpoint(make_httpd, backend):
     checkpoint (its events and head): valid with the same result as a full verify; a changed
     event after the checkpoint, a rewritten checkpoint event, a wrong head are reported; bad
     parameters are 400."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     db = wh.Db(backend)
