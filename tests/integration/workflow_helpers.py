@@ -113,9 +113,14 @@ class Api:
         return doc, h
 
     def get(self, path, user="author", headers=None):
-        """GET that must answer 200 with the headers of every API response."""
+        """GET that must answer 200 with the headers of every API response (a sealed version,
+        ETag "sha256-...", is the one thing a client may cache: private, immutable)."""
         doc, h = self.expect(200, "GET", path, user=user, headers=headers)
-        harness.assert_api_headers(h)
+        if h.get("etag", "").startswith('"sha256-'):
+            assert h.get("cache-control") == "private, immutable", h
+            assert h.get("x-content-type-options") == "nosniff", h
+        else:
+            harness.assert_api_headers(h)
         return doc
 
     def get_with_etag(self, path, user="author"):
