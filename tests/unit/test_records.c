@@ -195,7 +195,10 @@ isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in)
     return write_op(ctx, a);
 }
 
-int isms_test_ack_all(isms_ctx *ctx, long long rid)
+/* ctx settles every finding of severity sev that is not yet flag: a waiver with
+ * justification, or (justification NULL) an acknowledgement; returns how many. */
+static int settle_all(isms_ctx *ctx, long long rid, const char *sev, const char *flag,
+                      const char *justification)
 {
     op_args a = {OP_CHECK, rid, 0, NULL, NULL, NULL, NULL};
     isms_result r = read_op(ctx, a);
@@ -205,16 +208,31 @@ int isms_test_ack_all(isms_ctx *ctx, long long rid)
 
     ck_assert_int_eq(r.status, 200);
     json_array_foreach(json_object_get(r.body, "findings"), i, f) {
-        if (strcmp(json_string_value(json_object_get(f, "severity")), "W") ||
-            json_is_true(json_object_get(f, "acknowledged"))) {
+        json_t *in;
+        if (strcmp(isms_jstr(f, "severity"), sev) || json_is_true(json_object_get(f, flag))) {
             continue;
         }
-        r = isms_test_ack(ctx, rid, isms_json_pool(tpool, json_pack("{s:O,s:O}", "rule",
-                          json_object_get(f, "rule"), "subject", json_object_get(f, "subject"))));
-        ck_assert_msg(r.status == 201, "acknowledge: %d", r.status);
+        in = isms_json_pool(tpool, json_pack("{s:O,s:O}", "rule", json_object_get(f, "rule"),
+                                             "subject", json_object_get(f, "subject")));
+        if (justification) {
+            json_object_set_new(in, "justification", json_string(justification));
+        }
+        r = justification ? isms_test_waive(ctx, rid, in) : isms_test_ack(ctx, rid, in);
+        ck_assert_msg(r.status == 201, "%s %s: %d", justification ? "waive" : "acknowledge",
+                      isms_jstr(f, "rule"), r.status);
         n++;
     }
     return n;
+}
+
+int isms_test_ack_all(isms_ctx *ctx, long long rid)
+{
+    return settle_all(ctx, rid, "W", "acknowledged", NULL);
+}
+
+int isms_test_waive_all(isms_ctx *ctx, long long rid, const char *justification)
+{
+    return settle_all(ctx, rid, "E", "waived", justification);
 }
 
 long long isms_test_created_id(isms_result r)

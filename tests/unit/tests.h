@@ -135,6 +135,9 @@ isms_result isms_test_waive(isms_ctx *ctx, long long rid, const json_t *in);
 isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in);
 /* ctx (an approver) acknowledges every W finding still open; returns how many. */
 int isms_test_ack_all(isms_ctx *ctx, long long rid);
+/* ctx (an approver) waives every E finding still open, one waiver per finding (rule and
+ * subject) with justification; returns how many. */
+int isms_test_waive_all(isms_ctx *ctx, long long rid, const char *justification);
 
 /* The integer member k of o (0 when absent); strings: isms_jstr (isms_json.h). */
 long long isms_test_jint(const json_t *o, const char *k);
