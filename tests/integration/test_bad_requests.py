@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 from collections import namedtuple
 
@@ -801,20 +800,11 @@ def test_bad_http(env):
 def short_body(httpd, method, path, body, declared, headers=None):
     """Sends fewer body bytes than Content-Length declares, then closes the sending side;
     returns the status the server answered with (None: it closed without an answer)."""
-    lines = ["%s %s%s HTTP/1.1" % (method, wh.API, path), "Host: 127.0.0.1:%d" % httpd.port,
-             "Authorization: " + httpd.auth_header("author"), "Connection: close",
-             "Content-Type: application/json", "Content-Length: %d" % declared]
-    lines += ["%s: %s" % kv for kv in (headers or {}).items()]
-    data = b""
-    with socket.create_connection(("127.0.0.1", httpd.port), timeout=30) as s:
-        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        s.shutdown(socket.SHUT_WR)
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return int(data.split()[1]) if data.startswith(b"HTTP/") else None
+    hdrs = [("Content-Type", "application/json"), ("Content-Length", str(declared))]
+    r = wh.raw_http(httpd, wh.request_head(httpd, method, wh.API + path,
+                                           hdrs + list((headers or {}).items()), "author")
+                    + body, timeout=30)
+    return r[0] if r else None
 
 
 def test_body_shorter_than_content_length(env):

@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import re
-import socket
 import time
 import urllib.parse
 from collections import namedtuple
@@ -35,6 +34,7 @@ import test_bad_requests as tbr
 API = wh.API
 VALID = tbr.VALID
 MAX_BODY = tbr.MAX_BODY
+AUTHOR_AUTH = harness.Httpd.auth_header("author")     # a Basic Authorization value
 
 # one case: kind (the named kind it belongs to), name, how to send it, the expected status
 H = namedtuple("H", "kind name send status core")
@@ -48,63 +48,12 @@ def h(kind, name, send, status, core=False):
 # sending
 
 
-def auth(user):
-    return "Basic " + base64.b64encode(
-        ("%s:%s" % (user, harness.USERS[user][0])).encode()).decode()
-
-
 def raw_http(e, data, timeout=20):
-    """Sends the bytes as they are, closes the sending side, reads until the server closes.
-    Returns (status, headers (lower-case names, repeated ones joined), body, header block)."""
-    with socket.create_connection(("127.0.0.1", e.httpd.port), timeout=timeout) as s:
-        s.sendall(data)
-        try:
-            s.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    assert out.startswith(b"HTTP/"), "no HTTP response: %r" % out[:200]
-    head, _, body = out.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    hdrs = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        k = k.strip().lower()
-        hdrs[k] = hdrs[k] + ", " + v.strip() if k in hdrs else v.strip()
-    if "content-length" in hdrs:
-        body = body[:int(hdrs["content-length"])]
-    elif hdrs.get("transfer-encoding", "").lower() == "chunked":
-        body = dechunk(body)
-    return int(lines[0].split()[1]), hdrs, body, head
-
-
-def dechunk(data):
-    out = b""
-    while data:
-        size_line, _, data = data.partition(b"\r\n")
-        n = int(size_line.split(b";")[0], 16)
-        if n == 0:
-            break
-        out += data[:n]
-        data = data[n + 2:]
-    return out
-
-
-def head_bytes(e, method, target, headers, user="author", version="HTTP/1.1"):
-    lines = ["%s %s %s" % (method, target, version), "Host: 127.0.0.1:%d" % e.httpd.port,
-             "Connection: close"]
-    if user:
-        lines.append("Authorization: " + auth(user))
-    lines += ["%s: %s" % kv for kv in headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    """Sends the bytes as they are (workflow_helpers.raw_http); returns (status, headers, body,
+    header block)."""
+    r = wh.raw_http(e.httpd, data, timeout)
+    assert r, "no HTTP response"
+    return r[:4]
 
 
 def raw_req(method, path, headers=(), body=b"", user="author", target=None):
@@ -112,7 +61,8 @@ def raw_req(method, path, headers=(), body=b"", user="author", target=None):
     def send(e):
         p = resolve(path, e)
         t = target(e) if callable(target) else (target or API + p)
-        return raw_http(e, head_bytes(e, method, t, resolve(headers, e), user) + body)
+        return raw_http(e, wh.request_head(e.httpd, method, t, resolve(headers, e), user)
+                        + body)
     return send
 
 
@@ -227,7 +177,7 @@ def cases():
                 b'{"priority": "LOW"}'), 400))
     K(h("short body", "POST with neither Content-Length nor a body (HTTP/1.0)", raw_bytes(
         lambda e: ("POST %sv1/reviews HTTP/1.0\r\nHost: x\r\nAuthorization: %s\r\n"
-                   "Content-Type: application/json\r\n\r\n" % (API, auth("author"))).encode()),
+                   "Content-Type: application/json\r\n\r\n" % (API, AUTHOR_AUTH)).encode()),
         400))
     # 5 request smuggling shapes
     K(h("conflicting framing", "Content-Length and Transfer-Encoding both",
@@ -337,7 +287,8 @@ def cases():
     K(h("CR/LF injection", "encoded CRLF in a query value", api_req(
         "GET", "v1/reviews/1/report?format=csv%0d%0aX-Injected:%20yes"), 400))
     K(h("CR/LF injection", "bare LF inside a header value", raw_bytes(
-        lambda e: head_bytes(e, "GET", API + "v1/me", [("X-Note", "a\nX-Injected: yes")]))
+        lambda e: wh.request_head(e.httpd, "GET", API + "v1/me",
+                                 [("X-Note", "a\nX-Injected: yes")], "author"))
         , 400, core=True))
     K(h("CR/LF injection", "CRLF in a user name field", jpost(json.dumps(
         dict(VALID["actions"], owner="owner\r\nX-Injected: yes")), "actions"), 422))
@@ -452,7 +403,7 @@ def cases():
     # 28 request-line garbage (Apache's core)
     K(h("request-line garbage", "raw byte 0xff in the path", raw_bytes(
         lambda e: b"GET /isms/api/v1/me\xff HTTP/1.1\r\nHost: x\r\nAuthorization: "
-        + auth("author").encode() + b"\r\n\r\n"), 404))
+        + AUTHOR_AUTH.encode() + b"\r\n\r\n"), 404))
     K(h("request-line garbage", "raw NUL in the path", raw_bytes(
         lambda e: b"GET /isms/api/v1/\x00me HTTP/1.1\r\nHost: x\r\n\r\n"), 400, core=True))
     K(h("request-line garbage", "space in the target", raw_bytes(

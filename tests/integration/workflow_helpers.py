@@ -17,7 +17,6 @@ Only the Python standard library and harness.py; nothing here edits harness.py/c
 HACKING.md "Tests" says how to write a test with these.
 """
 
-import base64
 import copy
 import datetime
 import hashlib
@@ -258,35 +257,78 @@ def location_path(location, base=API):
     return path[len(base):]
 
 
-def raw_exchange(httpd, method, path, user=None, headers=None, body=b"", timeout=10):
-    """One HTTP/1.1 request over a plain socket, reading until the server closes. Returns
-    (status, headers with lowercase names, body by Content-Length, bytes sent after it)."""
-    lines = ["%s %s HTTP/1.1" % (method, API + path.lstrip("/")), "Host: 127.0.0.1:%d"
-             % httpd.port, "Connection: close"]
+def request_head(httpd, method, target, headers=(), user=None, version="HTTP/1.1"):
+    """A request head built by hand, as bytes: the request line with target as it is, Host,
+    Connection: close, Basic credentials of user (harness.USERS) unless None, then headers
+    (name, value pairs) in their order, unchecked."""
+    lines = ["%s %s %s" % (method, target, version), "Host: 127.0.0.1:%d" % httpd.port,
+             "Connection: close"]
     if user:
-        token = base64.b64encode(("%s:%s" % (user, harness.USERS[user][0])).encode()).decode()
-        lines.append("Authorization: Basic " + token)
-    for k, v in (headers or {}).items():
-        lines.append("%s: %s" % (k, v))
-    if body:
-        lines.append("Content-Length: %d" % len(body))
-    data = b""
+        lines.append("Authorization: " + harness.Httpd.auth_header(user))
+    lines += ["%s: %s" % kv for kv in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def raw_http(httpd, data, timeout=20):
+    """Sends the bytes as they are over a plain socket, closes the sending side, reads until
+    the server closes. Returns (status, headers (lower-case names, repeated ones joined),
+    body (by Content-Length, or de-chunked), header block, bytes after a Content-Length body),
+    or None when the server closed without an HTTP answer."""
     with socket.create_connection(("127.0.0.1", httpd.port), timeout=timeout) as s:
-        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        s.sendall(data)
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        out = b""
         while True:
-            chunk = s.recv(65536)
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
             if not chunk:
                 break
-            data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    head_lines = head.decode("latin-1").split("\r\n")
-    status = int(head_lines[0].split()[1])
+            out += chunk
+    if not out.startswith(b"HTTP/"):
+        return None
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
     hdrs = {}
-    for line in head_lines[1:]:
+    for line in lines[1:]:
         k, _, v = line.partition(":")
-        hdrs[k.strip().lower()] = v.strip()
-    n = int(hdrs.get("content-length", len(rest)))
-    return status, hdrs, rest[:n], rest[n:]
+        k = k.strip().lower()
+        hdrs[k] = hdrs[k] + ", " + v.strip() if k in hdrs else v.strip()
+    after = b""
+    if "content-length" in hdrs:
+        n = int(hdrs["content-length"])
+        body, after = body[:n], body[n:]
+    elif hdrs.get("transfer-encoding", "").lower() == "chunked":
+        body = _dechunk(body)
+    return int(lines[0].split()[1]), hdrs, body, head, after
+
+
+def _dechunk(data):
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        n = int(size_line.split(b";")[0], 16)
+        if n == 0:
+            break
+        out += data[:n]
+        data = data[n + 2:]
+    return out
+
+
+def raw_exchange(httpd, method, path, user=None, headers=None, body=b"", timeout=10):
+    """One HTTP/1.1 request below the API root over a plain socket. Returns (status, headers,
+    body by Content-Length, bytes sent after it)."""
+    hdrs = list((headers or {}).items())
+    if body:
+        hdrs.append(("Content-Length", str(len(body))))
+    r = raw_http(httpd, request_head(httpd, method, API + path.lstrip("/"), hdrs, user) + body,
+                 timeout)
+    assert r, "%s %s: no HTTP answer" % (method, path)
+    return r[0], r[1], r[2], r[4]
 
 
 # ---------------------------------------------------------------------------------------------
