@@ -72,7 +72,7 @@ def raw_bytes(fn):
 
 
 def api_req(method, path, body=None, headers=None, user="author", ct="application/json"):
-    """A send function through http.client (harness.Httpd.request)."""
+    """A send function through the tests' client (workflow_helpers.Api.raw, http.client)."""
     def send(e):
         p = resolve(path, e)
         b = resolve(body, e)
@@ -81,8 +81,7 @@ def api_req(method, path, body=None, headers=None, user="author", ct="applicatio
             b = json.dumps(b).encode()
         if b is not None and ct and "Content-Type" not in hd:
             hd["Content-Type"] = ct
-        st, hdrs, data = e.httpd.request(method, API + p, user=user or None, body=b,
-                                         headers=hd)
+        st, hdrs, data = e.api.raw(method, API + p, body=b, user=user, headers=hd)
         return st, hdrs, data, b""
     return send
 
