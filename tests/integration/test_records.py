@@ -116,6 +116,37 @@ def test_full_review_round_trip(api, full):
     assert top == ["Dr. Helga Brandt", "Marc Oliveira", "Akira Tanaka"], top
 
 
+def test_benchmark_review_is_the_record_and_more(api):
+    """bench/bench.py's review: records_data's record with BENCH_ITEMS added, built by the one
+    builder. Every item is accepted, list items are numbered on across a collection that
+    comes again (nothing overwritten), references into the added decisions resolve, the KPI
+    measurements are accepted and the review can be approved as the benchmark does."""
+    items = rd.ITEM_DATA + rd.BENCH_ITEMS
+    built = wh.build_review(api, review=rd.REVIEW, items=items)
+    rid, ids = built["rid"], built["ids"]
+    review = api.get("v1/reviews/%d" % rid)
+    for coll in {c for c, _ in items}:
+        sent = [len(d) for c, d in items if c == coll]
+        assert len(built["sent"][coll]) == len(review[coll]) == sum(sent), coll
+        if coll not in ("inputs", "decisions"):
+            kind = coll[:-1]
+            assert sorted(k for k in ids if k.startswith(kind + ":")) == \
+                sorted("%s:%d" % (kind, i) for i in range(sum(sent))), coll
+    assert len(ids) == sum(len(d) for _, d in items)
+    by_id = {a["id"]: a for a in review["actions"]}
+    nc2 = [a for a in rd.BENCH_ITEMS if a[0] == "actions"][0][1][8]
+    assert by_id[ids["action:12"]]["title"] == nc2["title"]
+    assert by_id[ids["action:12"]]["decision_id"] == ids["decision:audit_ncs"]
+    for key, values in rd.BENCH_MEASUREMENTS.items():
+        for period_to, value in values:
+            api.create("v1/objectives/%d/measurements" % ids[key],
+                       {"period_from": period_to[:8] + "01", "period_to": period_to,
+                        "value": value})
+    assert api.waive_all(rid, "benchmark fixture")
+    api.move(rid, "submit")
+    assert api.move(rid, "approve", user="approver")["status"] == "APPROVED"
+
+
 def test_single_items_and_locations(api, full):
     rid = full["rid"]
     review = api.get("v1/reviews/%d" % rid)
