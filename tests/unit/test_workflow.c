@@ -1444,7 +1444,7 @@ START_TEST(gate_rules_pure)
         "{\"rule\":\"MR-2\",\"severity\":\"E\",\"acknowledged\":false},"
         "{\"rule\":\"MR-3\",\"severity\":\"W\",\"acknowledged\":false}]}")));
     ck_assert_int_eq(json_array_size(open), 1);
-    ck_assert_str_eq(jstr(json_array_get(open, 0), "rule"), "MR-3");
+    ck_assert_str_eq(isms_jstr(json_array_get(open, 0), "rule"), "MR-3");
 }
 END_TEST
 
