@@ -45,7 +45,7 @@ static const char *const triggers[] = {"MAJOR_INCIDENT", "SIGNIFICANT_CHANGE", "
                                        "REGULATORY_CHANGE", "ORG_CHANGE", "OTHER", NULL};
 static const char *const formats[] = {"IN_PERSON", "REMOTE", "HYBRID", "WRITTEN_CIRCULATION",
                                       NULL};
-static const char *const standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
+const char *const isms_standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
                                         "ISO22301_2019", "ISO14001_2015", "ISO45001_2018",
                                         "ISO27701_2019", "CUSTOM", NULL};
 static const char *const classifications[] = {"PUBLIC", "INTERNAL", "CONFIDENTIAL",
@@ -174,7 +174,7 @@ static const isms_field review_fields[] = {
     ENU("format", 0, formats),
     STR("location", 0, 200),
     USR("chair", 0),
-    LENU("standards", 0, standards, 8),
+    LENU("standards", 0, isms_standards, 8),
     ENUD("classification", 0, classifications, "INTERNAL"),
     DATE("retention_until", 0),
     STR("language", 0, 16),
@@ -190,6 +190,9 @@ static const isms_field review_fields[] = {
     USR("author", ISMS_SERVER | ISMS_FILTER),
     INT("previous_review_id", ISMS_SERVER, 0, 0),
     INT("planned_interval_months", ISMS_SERVER, 0, 0),
+    /* the review programme (isms_programme.c, migration 011) and its scope when assigned */
+    INT("programme_id", ISMS_FILTER | ISMS_ADDED, 1, 1e15),
+    STR("scope_ref_snapshot", ISMS_SERVER | ISMS_ADDED, 260),
     F("submitted_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
     USR("submitted_by", ISMS_SERVER | ISMS_WORKFLOW),
     F("approved_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
@@ -237,6 +240,9 @@ static const isms_field input_fields[] = {
     F("risks_above_acceptance", ISMS_F_INT, 0, .min = 0, .max = 100000,
       .only_for = "F_RISK_RTP"),
     F("rtp_completion_pct", ISMS_F_INT, 0, .min = 0, .max = 100, .only_for = "F_RISK_RTP"),
+    /* the IMS catalogue codes ("ISO9001_2015:C7_EXT_PROVIDERS") this input covers (MR-41) */
+    F("requirement_codes", ISMS_F_LIST, ISMS_ADDED, .item_type = ISMS_F_STRING,
+      .max_chars = 100, .max_bytes = 100, .max_items = 30),
     F("action_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     F("objective_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     END};
@@ -308,7 +314,7 @@ static const isms_field objective_fields[] = {
     COMMON,
     TXT("statement", ISMS_REQ),
     ENU("level", 0, levels),
-    ENU("standard", 0, standards),
+    ENU("standard", 0, isms_standards),
     STR("policy_ref", 0, 200),
     BOOL("measurable", 0),
     TXT("evaluation_if_not_measurable", 0),

@@ -45,6 +45,9 @@ static json_t *synth_value(const isms_field *f, isms_ftype t, int full, long lon
     switch (t) {
     case ISMS_F_STRING: {
         const char *s = isms_test_printf("%s from \xc3\xbc", f->name);
+        if (strcmp(f->name, "requirement_codes") == 0) {      /* STANDARD:CODE */
+            return json_string(full ? "ISO9001_2015:C7_EXT_PROVIDERS" : "CUSTOM:CUSTOM_X");
+        }
         if (!full) return json_string("x");
         if (f->max_chars && utf8_len(s) > f->max_chars) {
             s = apr_pstrndup(tpool, f->name, (apr_size_t)f->max_chars);
@@ -66,6 +69,7 @@ static json_t *synth_value(const isms_field *f, isms_ftype t, int full, long lon
                                 : "alice");
     case ISMS_F_BOOL: return json_true();
     case ISMS_F_INT:
+        if (strcmp(f->name, "programme_id") == 0) return json_integer(1);  /* 011's default */
         return json_integer(f->min < f->max ? (json_int_t)((f->min + f->max) / 2) : 7);
     case ISMS_F_NUMBER: return json_real(12.5);
     case ISMS_F_REF:
