@@ -1032,8 +1032,8 @@ START_TEST(effectiveness_check)
     ck_assert_status(r, 201);
     check = json_object_get(r.body, "effectiveness_check");
     ck_assert(json_is_true(json_object_get(check, "required")));
-    ck_assert_str_eq(jstr(check, "method"), "MTTP report");
-    ck_assert_str_eq(jstr(check, "due"), "2026-09-30");
+    ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");
+    ck_assert_str_eq(isms_jstr(check, "due"), "2026-09-30");
     ck_assert(!json_object_get(check, "verified_by"));
     /* the check is server data on the item: a PATCH cannot write it */
     r = isms_test_item_patch(&alice, rid, "actions", a, J("{\"effectiveness_check\":"
@@ -1051,13 +1051,13 @@ START_TEST(effectiveness_check)
                                              "\"note\":\"three months in a row\"}"));
     ck_assert_status(r, 201);
     check = json_object_get(r.body, "effectiveness_check");
-    ck_assert_str_eq(jstr(check, "result"), "MTTP 8 days");
-    ck_assert_str_eq(jstr(check, "verified_by"), "alice");
-    ck_assert_str_eq(jstr(check, "at"), alice.now);
-    ck_assert_str_eq(jstr(check, "method"), "MTTP report");     /* the plan stays */
+    ck_assert_str_eq(isms_jstr(check, "result"), "MTTP 8 days");
+    ck_assert_str_eq(isms_jstr(check, "verified_by"), "alice");
+    ck_assert_str_eq(isms_jstr(check, "at"), alice.now);
+    ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");     /* the plan stays */
     last = json_array_get(json_object_get(r.body, "updates"), 2);
-    ck_assert_str_eq(jstr(last, "effectiveness_result"), "MTTP 8 days");
-    ck_assert_str_eq(jstr(last, "created_by"), "alice");
+    ck_assert_str_eq(isms_jstr(last, "effectiveness_result"), "MTTP 8 days");
+    ck_assert_str_eq(isms_jstr(last, "created_by"), "alice");
     last = json_array_get(json_object_get(r.body, "updates"), 0);
     ck_assert(json_is_true(json_object_get(last, "effectiveness_required")));
     ck_assert_int_eq(isms_test_count("action_update"), 3);

@@ -827,12 +827,12 @@ START_TEST(rules_previous_external)
     ck_assert_ptr_null(json_object_get(na, "MR-03"));
     ck_assert_ptr_null(json_object_get(na, "MR-04"));
     ck_assert_ptr_null(json_object_get(na, "MR-19"));
-    ck_assert_str_eq(jstr(finding(out, "MR-03", "held_from"), "severity"), "E");
-    ck_assert_str_eq(jstr(finding(out, "MR-19", "period_from"), "severity"), "W");
-    ck_assert_str_eq(jstr(finding(out, "MR-04", "category"), "severity"), "E");
-    ck_assert_str_eq(jstr(finding(out, "MR-05", NULL), "subject"),
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-03", "held_from"), "severity"), "E");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-19", "period_from"), "severity"), "W");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-04", "category"), "severity"), "E");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-05", NULL), "subject"),
                      "action:P-1:action_snapshots");
-    ck_assert_int_eq(jint(out, "errors"), 4);          /* MR-02, MR-03, MR-04, one MR-05 */
+    ck_assert_int_eq(isms_test_jint(out, "errors"), 4);          /* MR-02, MR-03, MR-04, one MR-05 */
     /* within the interval, the period continued, input a with the typed-in line: the
      * overdue line needs a conclusion (MR-06) until it is closed */
     json_object_set_new(json_object_get(doc, "previous_external"), "held_from",
@@ -844,9 +844,9 @@ START_TEST(rules_previous_external)
         "\"action_snapshots\":[{\"action_ref\":\"P-1\",\"external\":true,"
         "\"days_overdue\":40,\"replan_decision_id\":null,\"carry_over_count\":1}]}"));
     out = rules(doc, NULL, NULL);
-    ck_assert_int_eq(jint(out, "errors"), 0);
+    ck_assert_int_eq(isms_test_jint(out, "errors"), 0);
     ck_assert_ptr_null(finding(out, "MR-19", NULL));
-    ck_assert_contains(jstr(finding(out, "MR-06", NULL), "subject"), "P-1");
+    ck_assert_contains(isms_jstr(finding(out, "MR-06", NULL), "subject"), "P-1");
     json_object_set_new(json_array_get(json_object_get(json_array_get(json_object_get(
         doc, "inputs"), json_array_size(json_object_get(doc, "inputs")) - 1),
         "action_snapshots"), 0), "conclusion", json_string("CLOSE"));
@@ -862,7 +862,7 @@ START_TEST(rules_previous_external)
     json_object_set_new(json_object_get(doc, "previous_external"), "held_from",
                         json_string("2024-11-04"));
     out = rules(doc, NULL, NULL);
-    ck_assert_str_eq(jstr(finding(out, "MR-02", "held_from"), "severity"), "E");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-02", "held_from"), "severity"), "E");
     json_object_del(doc, "_programme");
     json_object_del(doc, "_programme_previous");
     /* a previous review in the system wins over a declared one */
@@ -881,9 +881,9 @@ START_TEST(rules_mr39_corrective_nc_ref)
     ck_assert_ptr_null(finding(out, "MR-39", NULL));      /* not corrective */
     json_object_set_new(a, "type", json_string("CORRECTIVE"));
     out = rules(doc, NULL, NULL);
-    ck_assert_str_eq(jstr(finding(out, "MR-39", "nc_ref"), "severity"), "W");
-    ck_assert_str_eq(jstr(finding(out, "MR-39", "nc_ref"), "clause"), "10.2");
-    ck_assert_str_eq(jstr(finding(out, "MR-39", "nc_ref"), "subject"),
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "severity"), "W");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "clause"), "10.2");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "subject"),
                      "action:MR-2026-01-A01:nc_ref");
     json_object_set_new(a, "nc_ref", json_string("NC-2026-004"));
     out = rules(doc, NULL, NULL);
