@@ -45,7 +45,7 @@ export function conclusionText(review, line) {
 }
 
 function facts(line) {
-  return h('p', { class: 'meta' }, `Owner ${line.owner || '—'} · status ${label(line.status)} · due `, fmtDate(line.due_date),
+  return h('p', { class: 'meta' }, `Owner ${line.owner || '—'} · status ${label(line.status_at_review)} · due `, fmtDate(line.due_date_at_review),
     line.days_overdue > 0 ? h('strong', {}, ` · ${line.days_overdue} days overdue`) : null,
     line.external ? ' · typed in for the previous review held outside the system' : '');
 }

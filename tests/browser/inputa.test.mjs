@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// Browser test of input a, line by line (issue 12 §3; htdocs/inputa.js): on a draft the author
+// concludes an overdue carried-over line; a re-plan without a decision is refused next to the
+// line's decision field (422), a re-plan naming the review's ACTION_REPLAN decision is stored
+// and clears the line's MR-06 finding; an approver sees the conclusion read-only. axe-core.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { problems, start, stop, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix, allow } from './lib.mjs';
+
+let env;
+let A;
+const day = 86400000;
+const today = iso(new Date());
+const due = iso(new Date(Date.now() + 30 * day));
+const later = iso(new Date(Date.now() + 60 * day));
+
+before(async () => {
+  setShotPrefix('inputa-');
+  env = await start();
+  A = apiAs(env, 'author');
+});
+after(async () => { await stop(env, problems.length > 0); });
+beforeEach(() => { problems.length = 0; });
+
+const lineOf = (review, actionId) => review.inputs.filter((i) => i.category === 'A_PREV_ACTIONS')
+  .flatMap((i) => i.action_snapshots || []).find((s) => s.action_id === actionId);
+const mr06 = async (rid, ref) => (await A('GET', `reviews/${rid}/check`)).data.findings
+  .filter((f) => f.rule === 'MR-06' && String(f.subject).includes(ref));
+
+test('the author concludes a carried-over line with a re-plan linked to the review\'s ACTION_REPLAN decision', async () => {
+  // an earlier review's action, due before the next review is held: overdue at it
+  const earlier = (await A('POST', 'reviews', { title: 'Earlier review', review_type: 'SCHEDULED', planned_date: today })).data;
+  const action = (await A('POST', `reviews/${earlier.id}/actions`, {
+    title: 'Replace the firewall', description: 'End of support', owner: 'owner', due_date: due, priority: 'HIGH', type: 'CORRECTIVE', nc_ref: 'NC-7',
+  })).data;
+  const rev = (await A('POST', 'reviews', { title: 'Review with a carried-over action', review_type: 'SCHEDULED', planned_date: later })).data;
+  const line = lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id);
+  assert.ok(line && line.days_overdue > 0 && !line.conclusion, JSON.stringify(line));
+  assert.equal((await mr06(rev.id, line.action_ref)).length, 1);
+  const dec = (await A('POST', `reviews/${rev.id}/decisions`, {
+    statement: `Re-plan ${line.action_ref} to next quarter`, category: 'ACTION_REPLAN', clause_933_aspect: 'NONE', outcome: 'APPROVED', rationale: 'supplier delay',
+  })).data;
+
+  const { page, ctx } = await newUser(env, 'author');
+  await go(page, `#/reviews/${rev.id}`);
+  const art = page.locator(`section[data-section="input-a"] article[data-line="a${action.id}"]`);
+  const form = art.locator('form.conclusion');
+  // every control has a label
+  for (const f of ['conclusion', 'replan_decision_id', 'note']) {
+    const id = await form.locator(`[data-field="${f}"]`).getAttribute('id');
+    assert.equal(await form.locator(`label[for="${id}"]`).count(), 1, f);
+  }
+  // a re-plan without its decision: refused next to the decision field, which takes the focus
+  allow(422, 'action-snapshots');
+  await fill(form, { conclusion: 'REPLAN', note: 'new date next quarter' });
+  await form.locator('button[type="submit"]').click();
+  const err = form.locator('[data-error-for="replan_decision_id"]');
+  await err.waitFor({ state: 'visible' });
+  assert.equal(await form.locator('[data-field="replan_decision_id"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.field), 'replan_decision_id');
+  assert.equal(await form.getAttribute('data-dirty'), 'true');      // the unsaved-changes guard knows
+  assert.equal(lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id).conclusion, undefined);
+  await shot(page, 'refused');
+
+  await fill(form, { replan_decision_id: dec.id });
+  await reloaded(page, () => form.locator('button[type="submit"]').click());
+  const stored = lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id);
+  assert.deepEqual([stored.conclusion, stored.replan_decision_id, stored.conclusion_note], ['REPLAN', dec.id, 'new date next quarter']);
+  assert.deepEqual(await mr06(rev.id, line.action_ref), []);
+  // the page shows it, the focus is on the saved line, the form offers the stored values
+  const shown = page.locator(`section[data-section="input-a"] article[data-line="a${action.id}"]`);
+  assert.match(await shown.textContent(), new RegExp(`Re-plan \\(${dec.ref}: Re-plan`));
+  assert.equal(await page.evaluate(() => document.activeElement.closest('article')?.dataset.line), `a${action.id}`);
+  assert.equal(await shown.locator('[data-field="conclusion"]').inputValue(), 'REPLAN');
+  assert.equal(await shown.locator('[data-field="replan_decision_id"]').inputValue(), String(dec.id));
+  assert.equal(await page.locator('form[data-dirty="true"]').count(), 0);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'replanned');
+  await ctx.close();
+
+  // someone who cannot edit the draft sees the conclusion, without a form
+  const ap = await newUser(env, 'approver');
+  await go(ap.page, `#/reviews/${rev.id}`);
+  const sec = ap.page.locator('section[data-section="input-a"]');
+  assert.equal(await sec.locator('form').count(), 0);
+  assert.match(await sec.textContent(), /Re-plan/);
+  assert.deepEqual(await axe(ap.page), []);
+  await shot(ap.page, 'read-only');
+  await ap.ctx.close();
+});
