@@ -16,7 +16,7 @@ import { snapshotDirty, restoreDirty } from './keep.js';
 import { loadNames, who as nameOf } from './names.js';
 import { findingText, findingLink, markRequired } from './findings.js';
 import { previousExternal } from './prior.js';
-import { inputALines, conclusionText } from './inputa.js';
+import { inputALines, inputAWhole, conclusionText } from './inputa.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -444,7 +444,9 @@ function inputSection(cat, title, ctx) {
     items.length ? items.map((i) => h('div', { class: 'item' },
       h('h4', {}, `${i.ref}: ${i.title}`), i.summary ? h('p', {}, i.summary) : null,
       snapshots(i.action_snapshots || [], ctx.review),
-      ctx.editable ? inputALines(i.action_snapshots || [], ctx, { notify, formError }) : null)) : h('p', {}, 'No open actions from earlier reviews.'));
+      ctx.editable ? inputALines(i.action_snapshots || [], ctx, { notify, formError }) : null,
+      h('h4', { class: 'input-a-whole', tabindex: '-1' }, 'Input a as a whole'),
+      inputAWhole(i, ctx, { notify, formError }))) : h('p', {}, 'No open actions from earlier reviews.'));
     sec.dataset.section = 'input-a';
     return sec;
   }

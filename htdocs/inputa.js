@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h, fmtDate, label } from './dom.js';
 import { buildFields, collect, clearErrors } from './fields.js';
 import { submitOnce, markClean } from './guard.js';
+import { who } from './names.js';
 
 export const CONCLUSIONS = { CONTINUE: 'Continue', REPLAN: 'Re-plan', CLOSE: 'Close', CANCEL: 'Cancel' };
 
@@ -45,33 +46,29 @@ export function conclusionText(review, line) {
 }
 
 function facts(line) {
-  return h('p', { class: 'meta' }, `Owner ${line.owner || '—'} · status ${label(line.status_at_review)} · due `, fmtDate(line.due_date_at_review),
+  return h('p', { class: 'meta' }, `Owner ${line.owner ? who(line.owner) : '—'} · status ${label(line.status_at_review)} · due `, fmtDate(line.due_date_at_review),
     line.days_overdue > 0 ? h('strong', {}, ` · ${line.days_overdue} days overdue`) : null,
     line.external ? ' · typed in for the previous review held outside the system' : '');
 }
 
-function lineForm(review, line, ctx, ui) {
-  const fds = fields(review);
-  const base = { conclusion: line.conclusion ?? null, replan_decision_id: line.replan_decision_id ?? null, note: line.conclusion_note ?? null };
-  const title = `Conclusion on ${line.action_ref}`;
+/** A form that PATCHes path with If-Match: etag; the answer's problems appear in the form (a
+ *  422 next to its field, the rest above, with the focus); after a save the page is rendered
+ *  again with the focus on focusSel. Reload keeps the typed values (keep.js). */
+function patchForm({ title, fds, values, button, path, etag, focusSel, saved, body }, ctx, ui) {
   const form = h('form', { class: 'item-form conclusion', novalidate: true, 'aria-label': title },
-    h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, base, ctx, 'ia')),
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, `Save conclusion on ${line.action_ref}`)));
+    h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, values, ctx, 'ia')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, button)));
   submitOnce(form, async () => {
     clearErrors(form);
-    const v = collect(form, fds, null);
-    const body = { conclusion: v.conclusion ?? null, replan_decision_id: v.replan_decision_id ?? null, note: v.note ?? null };
-    if (!body.conclusion) delete body.conclusion;           // the server says it is required
-    if (body.replan_decision_id == null) delete body.replan_decision_id;
-    if (body.note == null) delete body.note;
+    const b = body(collect(form, fds, null));
     try {
-      await api('PATCH', linePath(review, line), body, review.etag);
-      ui.notify(`Conclusion on ${line.action_ref} saved: ${CONCLUSIONS[body.conclusion] || body.conclusion}.`);
+      await api('PATCH', path, b, etag);
+      ui.notify(saved(b));
       markClean(form);
-      await ctx.reload(`article[data-line="${lineKey(line)}"] h4`);
+      await ctx.reload(focusSel);
       return true;
     } catch (e) {
-      ui.formError(form, e, () => { markClean(form); ctx.reload(`article[data-line="${lineKey(line)}"] h4`); });
+      ui.formError(form, e, () => ctx.reload(focusSel));
       // a message without a field of its own (412, 409 …) takes the focus
       if (!form.querySelector('[aria-invalid="true"]')) {
         const box = form.querySelector('.form-problem .problem');
@@ -81,6 +78,38 @@ function lineForm(review, line, ctx, ui) {
     }
   });
   return form;
+}
+
+/** Only the values given: the server says what is missing. */
+const given = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v != null));
+
+function lineForm(review, line, ctx, ui) {
+  return patchForm({
+    title: `Conclusion on ${line.action_ref}`, fds: fields(review),
+    values: { conclusion: line.conclusion ?? null, replan_decision_id: line.replan_decision_id ?? null, note: line.conclusion_note ?? null },
+    button: `Save conclusion on ${line.action_ref}`, path: linePath(review, line), etag: review.etag,
+    focusSel: `article[data-line="${lineKey(line)}"] h4`,
+    body: (v) => given({ conclusion: v.conclusion, replan_decision_id: v.replan_decision_id, note: v.note }),
+    saved: (b) => `Conclusion on ${line.action_ref} saved: ${CONCLUSIONS[b.conclusion] || b.conclusion}.`,
+  }, ctx, ui);
+}
+
+const WHOLE = [{ n: 'discussion', t: 'txt', hint: 'what management discussed about these actions as a whole' },
+  { n: 'conclusion', t: 'txt', hint: 'management\'s conclusion on input a as a whole' }];
+
+/** The discussion and conclusion of input a as a whole (PATCH …/inputs/{id}, If-Match: the
+ *  input's ETag); read-only text when the review cannot be edited. */
+export function inputAWhole(input, ctx, ui) {
+  if (!ctx.editable) {
+    return h('dl', { class: 'kv' }, WHOLE.flatMap((fd) => [h('dt', {}, label(fd.n)), h('dd', {}, input[fd.n] || '—')]));
+  }
+  const sel = `form[aria-label="Input a as a whole"] [data-field="discussion"]`;
+  return patchForm({
+    title: 'Input a as a whole', fds: WHOLE, values: input, button: 'Save discussion and conclusion of input a',
+    path: `reviews/${ctx.review.id}/inputs/${input.id}`, etag: input.etag, focusSel: sel,
+    body: (v) => ({ discussion: v.discussion ?? null, conclusion: v.conclusion ?? null }),
+    saved: () => 'Discussion and conclusion of input a saved.',
+  }, ctx, ui);
 }
 
 /** The lines of one input a: each with its conclusion, a form for it on a draft. */

@@ -2,10 +2,12 @@
 // Browser test of input a, line by line (issue 12 §3; htdocs/inputa.js): on a draft the author
 // concludes an overdue carried-over line; a re-plan without a decision is refused next to the
 // line's decision field (422), a re-plan naming the review's ACTION_REPLAN decision is stored
-// and clears the line's MR-06 finding; an approver sees the conclusion read-only. axe-core.
+// and clears the line's MR-06 finding (a 412 meanwhile: reload keeps the choice); the input's
+// discussion and conclusion as a whole; an approver sees it all read-only. axe-core.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { problems, start, stop, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix, allow } from './lib.mjs';
+import { problems, start, stop, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix, allow, toDocs, ART } from './lib.mjs';
+import path from 'node:path';
 
 let env;
 let A;
@@ -62,7 +64,22 @@ test('the author concludes a carried-over line with a re-plan linked to the revi
   assert.equal(lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id).conclusion, undefined);
   await shot(page, 'refused');
 
+  await form.screenshot({ path: path.join(ART, 'inputa-refused-form.png') });
   await fill(form, { replan_decision_id: dec.id });
+  // meanwhile someone else changes the review: 412 at the line, with the focus; "Reload"
+  // renders the review again and keeps what was chosen in the form
+  const cur = await A('GET', `reviews/${rev.id}`);
+  await A('PATCH', `reviews/${rev.id}`, { executive_summary: 'Changed in another tab' }, { 'If-Match': cur.data.etag });
+  allow(412, 'action-snapshots');
+  await form.locator('button[type="submit"]').click();
+  const box = form.locator('.form-problem .problem', { hasText: 'Not saved' });
+  await box.waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains('problem')));
+  await reloaded(page, () => box.locator('button.reload').click());
+  assert.equal(await form.locator('[data-field="conclusion"]').inputValue(), 'REPLAN');
+  assert.equal(await form.locator('[data-field="replan_decision_id"]').inputValue(), String(dec.id));
+  assert.equal(await form.locator('[data-field="note"]').inputValue(), 'new date next quarter');
+  assert.equal(lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id).conclusion, undefined);
   await reloaded(page, () => form.locator('button[type="submit"]').click());
   const stored = lineOf((await A('GET', `reviews/${rev.id}`)).data, action.id);
   assert.deepEqual([stored.conclusion, stored.replan_decision_id, stored.conclusion_note], ['REPLAN', dec.id, 'new date next quarter']);
@@ -76,6 +93,16 @@ test('the author concludes a carried-over line with a re-plan linked to the revi
   assert.equal(await page.locator('form[data-dirty="true"]').count(), 0);
   assert.deepEqual(await axe(page), []);
   await shot(page, 'replanned');
+  const section = page.locator('section[data-section="input-a"]');
+  await section.screenshot({ path: path.join(ART, 'inputa-section.png') });
+  await toDocs(section, 'input-a-conclusions');
+  // the discussion and conclusion of input a as a whole
+  const whole = page.locator('section[data-section="input-a"] form[aria-label="Input a as a whole"]');
+  await fill(whole, { discussion: 'The firewall supplier is late again', conclusion: 'Escalate to procurement' });
+  await reloaded(page, () => whole.locator('button[type="submit"]').click());
+  const ina = (await A('GET', `reviews/${rev.id}`)).data.inputs.find((i) => i.category === 'A_PREV_ACTIONS');
+  assert.deepEqual([ina.discussion, ina.conclusion], ['The firewall supplier is late again', 'Escalate to procurement']);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.field), 'discussion');
   await ctx.close();
 
   // someone who cannot edit the draft sees the conclusion, without a form
@@ -84,6 +111,7 @@ test('the author concludes a carried-over line with a re-plan linked to the revi
   const sec = ap.page.locator('section[data-section="input-a"]');
   assert.equal(await sec.locator('form').count(), 0);
   assert.match(await sec.textContent(), /Re-plan/);
+  assert.match(await sec.textContent(), /Escalate to procurement/);
   assert.deepEqual(await axe(ap.page), []);
   await shot(ap.page, 'read-only');
   await ap.ctx.close();
