@@ -29,6 +29,34 @@ const lineOf = (review, actionId) => review.inputs.filter((i) => i.category === 
 const mr06 = async (rid, ref) => (await A('GET', `reviews/${rid}/check`)).data.findings
   .filter((f) => f.rule === 'MR-06' && String(f.subject).includes(ref));
 
+// first: only the first review in the system declares a previous review held outside it
+test('a line typed in for a previous review held outside the system is concluded the same way', async () => {
+  const rev = (await A('POST', 'reviews', { title: 'First review in the system', review_type: 'SCHEDULED', planned_date: today })).data;
+  const r = await A('GET', `reviews/${rev.id}`);
+  const yearAgo = iso(new Date(Date.now() - 360 * day));
+  await A('PUT', `reviews/${rev.id}/previous-external`, { held_from: yearAgo, reference: 'MR paper minutes',
+    actions: [{ ref: 'P-9', title: 'Train the service desk', owner: 'owner', due_date: yearAgo, status: 'OPEN' }] }, { 'If-Match': r.data.etag });
+  const lines = (await A('GET', `reviews/${rev.id}`)).data.inputs.filter((i) => i.category === 'A_PREV_ACTIONS').flatMap((i) => i.action_snapshots);
+  const line = lines.find((l) => l.action_ref === 'P-9');
+  assert.ok(line.external && line.days_overdue > 0, JSON.stringify(line));
+  assert.equal((await mr06(rev.id, 'P-9')).length, 1);
+
+  const { page, ctx } = await newUser(env, 'author');
+  await go(page, `#/reviews/${rev.id}`);
+  const form = page.locator(`section[data-section="input-a"] article[data-line="p${line.prior_action_id}"] form.conclusion`);
+  await fill(form, { conclusion: 'CLOSE', note: 'Done in the meantime' });
+  // a double click saves once
+  await reloaded(page, () => form.locator('button[type="submit"]').dblclick());
+  const stored = (await A('GET', `reviews/${rev.id}`)).data.inputs.filter((i) => i.category === 'A_PREV_ACTIONS')
+    .flatMap((i) => i.action_snapshots).find((l) => l.action_ref === 'P-9');
+  assert.deepEqual([stored.conclusion, stored.conclusion_note, stored.replan_decision_id], ['CLOSE', 'Done in the meantime', null]);
+  assert.deepEqual(await mr06(rev.id, 'P-9'), []);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'typed-in-closed');
+  await ctx.close();
+});
+
+
 test('the author concludes a carried-over line with a re-plan linked to the review\'s ACTION_REPLAN decision', async () => {
   // an earlier review's action, due before the next review is held: overdue at it
   const earlier = (await A('POST', 'reviews', { title: 'Earlier review', review_type: 'SCHEDULED', planned_date: today })).data;
