@@ -32,7 +32,7 @@ static const transition transitions[] = {
 static const isms_field comment_fields[] = {
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 4000, .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity comment_entity = {"transition", "", "", "", comment_fields, NULL};
+const isms_entity isms_entity_transition = {"transition", "", "", "", comment_fields, NULL};
 
 static const isms_field waiver_fields[] = {
     {.name = "rule", .type = ISMS_F_STRING, .flags = ISMS_REQ, .max_chars = 10,
@@ -40,7 +40,7 @@ static const isms_field waiver_fields[] = {
     {.name = "justification", .type = ISMS_F_TEXT, .flags = ISMS_REQ, .max_chars = 4000,
      .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity waiver_entity = {"waiver", "", "", "", waiver_fields, NULL};
+const isms_entity isms_entity_waiver = {"waiver", "", "", "", waiver_fields, NULL};
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -66,6 +66,13 @@ static const transition *find_transition(const char *action)
 int isms_workflow_action_known(const char *action)
 {
     return find_transition(action) != NULL;
+}
+
+const char *isms_workflow_action_at(int i, const char **to_status)
+{
+    if (i < 0 || (size_t)i >= sizeof(transitions) / sizeof(transitions[0])) return NULL;
+    if (to_status) *to_status = transitions[i].to;
+    return transitions[i].action;
 }
 
 /* Case folding for all of Unicode (towlower in the C.UTF-8 locale of glibc, as a locale
@@ -340,10 +347,7 @@ static void strip_item(const isms_entity *e, json_t *item)
 
     json_object_foreach_safe(item, tmp, key, v) {
         const isms_field *f = isms_entity_field(e, key);
-        int keep = (f && !(f->flags & ISMS_TRACKING) &&
-                    (!(f->flags & ISMS_NOCOL) || strcmp(key, "action_snapshots") == 0)) ||
-                   strcmp(key, "review_id") == 0;
-        if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by")) {
+        if (!(f && isms_field_sealed(e, f)) && strcmp(key, "review_id") != 0) {
             json_object_del(item, key);
         }
     }
@@ -463,7 +467,7 @@ static isms_result body_comment(isms_ctx *ctx, const transition *t, const json_t
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    json_t *v = isms_validate(&comment_entity, in, ISMS_V_CREATE, NULL, NULL, &errs);
+    json_t *v = isms_validate(&isms_entity_transition, in, ISMS_V_CREATE, NULL, NULL, &errs);
 
     if (!v) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, v);
@@ -544,7 +548,7 @@ isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in)
         return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden",
                                 "waiving a finding needs the approver role");
     }
-    if (!(w = isms_validate(&waiver_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(w = isms_validate(&isms_entity_waiver, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, w);

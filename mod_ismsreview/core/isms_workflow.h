@@ -11,6 +11,8 @@
 isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const json_t *in,
                           const char *if_match);
 int isms_workflow_action_known(const char *action);
+/* The transitions in order, i from 0 until NULL: the action name and its target status. */
+const char *isms_workflow_action_at(int i, const char **to_status);
 
 /* POST v1/reviews/{id}/waivers {"rule", "justification"} (approvers) */
 isms_result isms_waive(isms_ctx *ctx, long long id, const json_t *in);
