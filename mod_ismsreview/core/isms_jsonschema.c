@@ -56,7 +56,8 @@ static json_t *value_schema(const isms_field *f, isms_ftype t, isms_js_mode mode
     case ISMS_F_NUMBER: return number_schema(f, "number");
     case ISMS_F_REF: return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
     case ISMS_F_OBJECT:      /* a request sends the whole object: its required members */
-        return isms_js_object(NULL, f->sub, mode == ISMS_JS_RESPONSE ? mode : ISMS_JS_CREATE);
+        return isms_js_object(NULL, f->sub, mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED
+                                            ? ISMS_JS_RESPONSE : ISMS_JS_CREATE);
     case ISMS_F_LIST: {
         json_t *s = json_pack("{s:s, s:o}", "type", "array", "items",
                               value_schema(f, f->item_type, mode));
@@ -76,11 +77,20 @@ static json_t *property(const isms_field *f, isms_js_mode mode)
     json_t *s = value_schema(f, f->type, mode);
     int required = (f->flags & ISMS_REQ) && mode == ISMS_JS_CREATE;
 
+    if (mode == ISMS_JS_SEALED) mode = ISMS_JS_RESPONSE;
+
     if (!required) nullable(s);
     if (f->flags & ISMS_SERVER) json_object_set_new(s, "readOnly", json_true());
     if (f->flags & ISMS_TRACKING) json_object_set_new(s, "x-tracking", json_true());
     if (f->only_for) json_object_set_new(s, "x-only-for-category", json_string(f->only_for));
     return s;
+}
+
+/* Requests carry no server-owned field, a sealed version only the sealed ones. */
+static int field_in(const isms_entity *e, const isms_field *f, isms_js_mode mode)
+{
+    if (mode == ISMS_JS_SEALED) return !e || isms_field_sealed(e, f);
+    return mode == ISMS_JS_RESPONSE || !(f->flags & ISMS_SERVER);
 }
 
 json_t *isms_js_object(const isms_entity *e, const isms_field *fields, isms_js_mode mode)
@@ -89,18 +99,19 @@ json_t *isms_js_object(const isms_entity *e, const isms_field *fields, isms_js_m
     const isms_field *f;
 
     for (f = fields; f->name; f++) {
-        int server = (f->flags & ISMS_SERVER) != 0;
-        if (mode != ISMS_JS_RESPONSE && server) continue;
+        if (!field_in(e, f, mode)) continue;
         json_object_set_new(props, f->name, property(f, mode));
-        if (mode == ISMS_JS_RESPONSE ? e && !(f->flags & ISMS_NOCOL)
+        if (mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED ? e && !(f->flags & ISMS_NOCOL)
                                      : mode == ISMS_JS_CREATE && (f->flags & ISMS_REQ)) {
             json_array_append_new(req, json_string(f->name));
         }
     }
-    if (e && e->ref_code[0] && mode == ISMS_JS_RESPONSE) {
+    if (e && mode == ISMS_JS_RESPONSE) {
         json_object_set_new(props, "etag", json_pack("{s:s, s:b}", "type", "string",
                                                      "readOnly", 1));
         json_array_append_new(req, json_string("etag"));
+    }
+    if (e && (mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED)) {
         if (e != &isms_entity_review) {
             json_object_set_new(props, "review_id", json_pack("{s:s, s:b}", "type", "integer",
                                                               "readOnly", 1));

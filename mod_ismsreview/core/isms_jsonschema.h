@@ -9,7 +9,8 @@
 typedef enum {
     ISMS_JS_RESPONSE,   /* as the API returns it: every field, null when not set */
     ISMS_JS_CREATE,     /* a POST body: no server-owned field, the required ones */
-    ISMS_JS_PATCH       /* a PATCH body: no server-owned field, none required */
+    ISMS_JS_PATCH,      /* a PATCH body: no server-owned field, none required */
+    ISMS_JS_SEALED      /* a sealed version (?version=n): the sealed fields only */
 } isms_js_mode;
 
 /* The object schema of fields (e: the kind, for a record's own members id/etag/review_id and

@@ -68,19 +68,28 @@ static void add_extras(json_t *record, const char *kind)
     json_decref(extras);
 }
 
-/* Review: the record, its items by collection, the approvals of a sealed version. */
-static json_t *review_schema(void)
+/* Review: the record, its items by collection, the approvals of a sealed version; mode
+ * ISMS_JS_SEALED: a sealed version as approved (GET v1/reviews/{id}?version=n). */
+static json_t *review_schema(isms_js_mode mode)
 {
     char buf[128], name[64];
-    json_t *s = isms_js_object(&isms_entity_review, isms_entity_review.fields,
-                               ISMS_JS_RESPONSE);
+    json_t *s = isms_js_object(&isms_entity_review, isms_entity_review.fields, mode);
     json_t *props = json_object_get(s, "properties");
     int i;
 
     for (i = 0; isms_item_entities[i]; i++) {
         const isms_entity *e = isms_item_entities[i];
+        camel(e->kind, mode == ISMS_JS_SEALED ? "Sealed" : "", name, sizeof(name));
         json_object_set_new(props, e->collection, json_pack("{s:s, s:o}", "type", "array",
-                            "items", REF(camel(e->kind, "", name, sizeof(name)))));
+                                                            "items", REF(name)));
+    }
+    if (mode == ISMS_JS_SEALED) {      /* the version's own status and hash come along */
+        json_t *full = isms_js_object(&isms_entity_review, isms_entity_review.fields,
+                                      ISMS_JS_RESPONSE);
+        json_t *fp = json_object_get(full, "properties");
+        json_object_set(props, "status", json_object_get(fp, "status"));
+        json_object_set(props, "content_hash", json_object_get(fp, "content_hash"));
+        json_decref(full);
     }
     add_extras(s, "review");
     return s;
@@ -88,10 +97,13 @@ static json_t *review_schema(void)
 
 static void entity_schemas(json_t *schemas)
 {
-    char name[64];
+    char buf[128], name[64];
     int i;
 
-    add_schema(schemas, "Review", review_schema());
+    add_schema(schemas, "Review", review_schema(ISMS_JS_RESPONSE));
+    add_schema(schemas, "ReviewSealed", review_schema(ISMS_JS_SEALED));
+    add_schema(schemas, "ReviewOrVersion", json_pack("{s:[o, o]}", "anyOf", REF("Review"),
+                                                     REF("ReviewSealed")));
     add_schema(schemas, "ReviewSummary", isms_js_object(&isms_entity_review,
                isms_entity_review.fields, ISMS_JS_RESPONSE));
     add_schema(schemas, "ReviewList", list_of("ReviewSummary", 1));
@@ -104,6 +116,9 @@ static void entity_schemas(json_t *schemas)
         json_t *rec = isms_js_object(e, e->fields, ISMS_JS_RESPONSE);
         add_extras(rec, e->kind);
         add_schema(schemas, camel(e->kind, "", name, sizeof(name)), rec);
+        rec = isms_js_object(e, e->fields, ISMS_JS_SEALED);
+        add_extras(rec, e->kind);
+        add_schema(schemas, camel(e->kind, "Sealed", name, sizeof(name)), rec);
         add_schema(schemas, camel(e->kind, "List", name, sizeof(name)),
                    list_of(camel(e->kind, "", name, sizeof(name)), 1));
         add_schema(schemas, camel(e->kind, "Create", name, sizeof(name)),

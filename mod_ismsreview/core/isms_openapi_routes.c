@@ -23,7 +23,7 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/reviews", "POST", "Create a review (DRAFT)", "ReviewCreate", "Review", 201, NULL,
      WRITE, "", 0},
     {"v1/reviews/{id}", "GET", "A review with all its items; ?version=n: a sealed version",
-     NULL, "Review", 200, NULL, ID " 304", "version", 0},
+     NULL, "ReviewOrVersion", 200, NULL, ID " 304", "version", 0},
     {"v1/reviews/{id}", "PATCH", "Change a review (If-Match)", "ReviewPatch", "Review", 200,
      NULL, ID " 409 " WRITE " " MATCH, "", 0},
     {"v1/reviews/{id}/check", "GET", "The completeness check (findings)", NULL, "Check", 200,

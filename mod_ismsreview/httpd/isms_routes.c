@@ -95,6 +95,12 @@ const char *isms_route_allow(apr_pool_t *p, const isms_route *rt)
     return allow;
 }
 
+/* ap_method_name_of gives "HEAD" for M_GET (both map to it) */
+static const char *method_name(apr_pool_t *p, int method)
+{
+    return method == M_GET ? "GET" : ap_method_name_of(p, method);
+}
+
 static int route_has(const char *pattern, const char *method, apr_pool_t *p)
 {
     size_t i;
@@ -103,7 +109,7 @@ static int route_has(const char *pattern, const char *method, apr_pool_t *p)
     for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         if (strcmp(routes[i].pattern, pattern) != 0) continue;
         for (m = routes[i].methods; m->fn; m++) {
-            if (strcmp(ap_method_name_of(p, m->method), method) == 0) return 1;
+            if (strcmp(method_name(p, m->method), method) == 0) return 1;
         }
     }
     return 0;
@@ -138,7 +144,7 @@ int isms_routes_check_contract(apr_pool_t *p, server_rec *s)
 
     for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         for (m = routes[i].methods; m->fn; m++) {
-            meth = ap_method_name_of(p, m->method);
+            meth = method_name(p, m->method);
             if (contract_has(routes[i].pattern, meth)) continue;
             contract_differs(s, meth, routes[i].pattern, "served but not in the contract");
             n++;
