@@ -31,7 +31,8 @@ static const char bodies[] = "{"
     "'Schema':" OBJ("'version','kinds','request_bodies'",
         "'version':" I ",'kinds':" ARR("{'type':'object'}") ","
         "'request_bodies':" ARR("{'type':'object'}")) ","
-    "'OpenApi':{'type':'object','required':['openapi','info','paths']},"
+    "'OpenApi':{'type':'object','required':['openapi','info','paths'],'properties':{"
+        "'openapi':" S ",'info':{'type':'object'},'paths':{'type':'object'}}},"
     "'Waiver_':" OBJ("'rule_id','justification','waived_by','waived_at'",
         "'rule_id':" S ",'justification':" S ",'waived_by':" S ",'waived_at':" S) ","
     "'Finding':" OBJ("'rule','severity','message'",
