@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Build mod_ismsreview and start a demo: Apache on 127.0.0.1:${PORT:-8080} with the module,
 # SQLite in ./demo-run/db, demo users for every role. Ctrl-C stops it.
 # As root, missing Debian packages (tests/deps-build.txt) are installed first.

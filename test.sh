@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite: installs missing Debian packages (as root; tests/deps-build.txt and
 # tests/deps-test.txt), builds if needed, runs `make check` (unit tests with check, then
 # tests/integration/run.sh), and ends with one line "N passed, N failed[, N skipped]".

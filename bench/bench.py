@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Throughput of the module against baselines measured on the same machine in the same run,
 behind the same authentication. See bench/README.md for how to read the table.
 

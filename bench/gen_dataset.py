@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A large dataset for the reports, then how long the reports take on it.
 
 Writes years of management reviews straight into a SQLite database through the real schema

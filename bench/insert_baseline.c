@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The write baseline of bench/bench.py: how many bare one-INSERT transactions per second the
  * same database takes through libdbi, with the connection settings the module uses.
  *

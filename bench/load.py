@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Load test (issue 8, part 5): wrk with 64 connections for 60 s on a 90/10 read/write mix,
 against an Apache with the module that this script starts itself (bench.py's set-up: the same
 62-item review, once as a draft and once approved, Basic auth with {SHA} htpasswd entries),

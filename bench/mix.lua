@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script of bench/load.py: a 90/10 read/write mix. load.py prepends READS (a list of
 -- paths) and WRITES (a list of {path, body}); every 10th request of a connection is a write
 -- (POST, JSON), the others cycle through READS. Reads answer 200, writes 201: every other

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script of bench/bench.py: POST one valid action (JSON) per request and count every
 -- answer other than 201 Created. bench.py prepends ACTION_BODY (the JSON text, with the id of
 -- a decision of the review); run by hand with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: requests/s of v1/health, v1/me and the full review (GET v1/reviews/{id}, 62 items)
 # against static files of the same sizes, and of POST v1/reviews/{id}/actions against a bare
 # one-INSERT libdbi transaction on the same database -- one Apache, one run, the same Basic auth.

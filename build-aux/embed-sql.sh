@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Embed the numbered migration files under sql/<driver>/NNN_name.sql into a C table so that
 # the module and ismsreview-admin carry exactly the migrations they were built with.
 # usage: embed-sql.sh SRCDIR sql/<driver>/NNN_x.sql ...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON API beside this page (same origin, Apache authenticates).
 export const API = new URL('api/v1/', document.baseURI);
 

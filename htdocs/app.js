@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ISMS management review UI: hash-routed screens over the JSON API beside this page.
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
 import { api, get, apiUrl, ApiError } from './api.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DOM helpers: every piece of data goes in through textContent, properties or setAttribute,
 // never through an HTML string.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One small field table per record kind, matching the API's names and enums
 // (mod_ismsreview/core/isms_entity.c), and the form generated from it.
 import { h, nextId, label } from './dom.js';

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The unit and integration suites once more against a build with
 # -fsanitize=address,undefined (configure --enable-sanitizers), in a separate copy of the
 # source tree (the checkout itself stays configured as it is). apache2 is not sanitized: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record operations the httpd glue calls: plain C, (context, JSON in) -> (status,
  * JSON out). No httpd headers. Each write runs inside one transaction opened by
  * isms_txn_write; a result of 4xx rolls it back, so nothing rejected is written. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The audit trail: append-only, hash-chained. Event i stores
  *   hash_i = SHA-256(hash_{i-1} || canonical(event_i))     (hash_0 = 64 zeros)
  * where canonical(event_i) is isms_canon() of the event's columns as a JSON object (see

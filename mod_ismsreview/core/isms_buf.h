@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A growable byte buffer for generated documents (reports): malloc-backed so that a large
  * report does not leave every outgrown copy in the request pool; freed when the pool it was
  * created in is cleared. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A per-process cache of rendered response bodies (one per store, i.e. per database), for
  * reads that are expensive to assemble and cheap to validate. Nothing here is trusted on its
  * own: every lookup passes a validator the caller has just read from the database in the

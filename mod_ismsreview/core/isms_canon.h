@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The canonical serialization, defined once: JSON with object keys sorted by byte value,
  * no insignificant whitespace, strings in UTF-8 (not \u-escaped except where JSON requires),
  * integers as integers and reals as jansson prints them with 17 significant digits. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database configuration: "driver key=value ..." as written in ISMSReviewDatabase or passed
  * to ismsreview-admin --database, parsed and validated once. */
 #ifndef ISMS_DBCONF_H

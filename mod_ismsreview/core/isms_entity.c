@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record kinds of domain-model.md §A as descriptors. Field names are the API's
  * (product.md "Field names") and the SQL columns of sql/<driver>/002_records.sql. */
 #include "isms_entity.h"

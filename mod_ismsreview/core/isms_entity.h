@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Entities as data: one descriptor per record kind (fields, types, enums, limits, flags, SQL
  * columns) drives validation (isms_validate.c), the JSON mapping and the SQL
  * (isms_record.c). Only rules that really differ between kinds are code (cross-field

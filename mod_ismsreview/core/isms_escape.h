@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Output safety for every report, in one place: whatever a user stored in the record comes
  * out of an HTML page, an SVG picture, a CSV sheet or an iCalendar feed as inert text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/reviews/{id}/evidence: gathers the documents of one review version in the request's
  * read transaction (one snapshot) and packs them (isms_evidence_pack.c). */
 #include "isms_evidence.h"

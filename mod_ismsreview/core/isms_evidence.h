@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The evidence pack (domain-model.md §D item 12): one ZIP per review version for auditors,
  * verifiable offline, without the database:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The evidence pack's building blocks: JSON file text, the manifest, and the ZIP written and
  * read in memory with libarchive. No database. */
 #include "isms_evidence.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline verification of an evidence pack (ismsreview-admin verify-evidence): every check
  * names the file (and where it helps the event or the hash) that does not match, and goes on,
  * so one run lists everything that is wrong. */

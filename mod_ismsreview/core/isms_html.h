@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The HTML of the reports: one printable stylesheet (A4) in one <style> element, which the
  * Content-Security-Policy allows by its hash; no script, no inline style attributes. Every
  * text goes through isms_esc_html; class names come from fixed lists. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The items of a review (attendees, inputs, decisions, actions, improvements, changes,
  * objectives, resources, communications): one set of operations for all nine kinds. */
 #include "isms_ops.h"

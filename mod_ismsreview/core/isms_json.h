@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON helpers: jansson values tied to APR pools (mod_md's md_json pattern: a pool cleanup
  * drops the reference, so error paths leak nothing) and RFC 9457 problem documents. */
 #ifndef ISMS_JSON_H

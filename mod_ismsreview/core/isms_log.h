@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logging from the core through a callback (mod_md's md_log pattern): the core never includes
  * http_log.h; the httpd glue installs a callback that calls ap_log_error, tests capture lines. */
 #ifndef ISMS_LOG_H

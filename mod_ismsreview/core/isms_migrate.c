@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_migrate.h"
 #include "isms_sql.h"
 #include "isms_log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Schema migrations: numbered files sql/<driver>/NNN_name.sql, embedded at build time
  * (build-aux/embed-sql.sh), applied in order in one transaction; schema_version records each. */
 #ifndef ISMS_MIGRATE_H

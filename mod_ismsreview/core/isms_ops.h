@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the record operations (isms_review.c, isms_items.c, isms_register.c). */
 #ifndef ISMS_OPS_H
 #define ISMS_OPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_path.h"
 #include "isms_entity.h"
 #include "isms_sql.h"

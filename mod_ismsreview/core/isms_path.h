@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The pure part of request routing, without httpd headers (so it can be fuzzed): where the
  * API route starts in a URI, whether a route matches a pattern (and its {id}, {coll} and {wf}
  * segments), and the query string split into parameters (each at most once). The httpd glue

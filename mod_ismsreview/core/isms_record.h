@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Generic SQL and JSON mapping for an entity, driven by its descriptor: the column list,
  * row -> JSON, JSON -> INSERT/UPDATE. Every value goes through the SQL builder. */
 #ifndef ISMS_RECORD_H

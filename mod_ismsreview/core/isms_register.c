@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What outlives a single review: the action register with its progress history and the
  * carry-over of open actions into the next review's input a; objectives with their revision
  * history and KPI measurements (red/amber/green against the target of the time, trend). */

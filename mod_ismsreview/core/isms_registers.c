@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The registers across reviews: GET v1/actions (+ progress updates) and GET v1/objectives
  * (+ KPI measurements). */
 #include "isms_ops.h"

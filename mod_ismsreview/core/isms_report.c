@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every report shares: format negotiation, the result of a document, value formatting. */
 #include "isms_report.h"
 #include "isms_escape.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reports (domain-model.md §D): the review record (minutes), the dashboard, the action
  * register, the clause 9.3 compliance matrix and the iCalendar feed. Each builds its data as
  * JSON once and renders it as HTML (printable, strict CSP, inline SVG, no script), CSV or

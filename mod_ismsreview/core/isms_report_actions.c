@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/reports/actions: the action register across reviews with its ageing (days since
  * created, days overdue), how many reviews each action has been carried into, and the
  * closure rate; HTML (with the burn-down), CSV or JSON. Rows are rendered straight from the

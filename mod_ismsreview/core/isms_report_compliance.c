@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/reports/compliance: the clause 9.3 compliance matrix for auditors. Rows are the
  * reviews of the audit period (?year=YYYY or ?from=&to= on the date held, else planned;
  * cancelled reviews left out); columns are the rules of the completeness check

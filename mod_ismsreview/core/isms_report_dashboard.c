@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/reports/dashboard: what top management looks at between reviews. Overdue actions,
  * actions by status and by owner, live objectives with RAG and trend, when the next review
  * is due (with an overdue alert), reviews awaiting approval, reviews by status; the burn-down

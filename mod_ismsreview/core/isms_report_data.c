@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Derived data more than one report shows: when the next review is due, and the burn-down of
  * open actions. */
 #include "isms_report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/calendar.ics: an iCalendar feed (RFC 5545) that Outlook and Thunderbird can
  * subscribe to: the reviews (all-day, on the date held or planned), when the next review is
  * due, and the due dates of open actions (?owner= for one owner's). UIDs are stable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The review record (minutes): its data as JSON, and the CSV of one row per item. */
 #include "isms_report_record.h"
 #include "isms_escape.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The review record (minutes), GET v1/reviews/{id}/report: the data (isms_report_record.c)
  * and its HTML (isms_report_record_html.c). */
 #ifndef ISMS_REPORT_RECORD_H

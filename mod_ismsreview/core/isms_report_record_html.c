@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The review record (minutes) as a printable HTML document: the sections of
  * domain-model.md §D.1, in the order a reader of the minutes expects them. */
 #include "isms_report_record.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reviews: create (reference, carry-over of open actions), read with every item embedded,
  * change while a draft, list. */
 #include "isms_ops.h"

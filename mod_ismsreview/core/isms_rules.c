@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_rules.h"
 #include "isms_ops.h"
 #include "isms_json.h"

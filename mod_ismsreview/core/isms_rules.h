@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check (domain-model.md §C): rules MR-xx over one review, each finding
  * with rule, clause, severity (E blocks submission unless waived, W is a warning), message,
  * and the entity and field at fault. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one SQL builder. libdbi has no bound parameters, so every value reaches SQL through
  * here: strings are checked (valid UTF-8, no NUL, no control bytes but TAB/LF/CR) and quoted by
  * the connection's driver; integers are formatted from a long long; identifiers and keywords

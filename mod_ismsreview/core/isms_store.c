@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The generic half of the store: the connection pool (apr_reslist, as mod_dbd), the dialect
  * table, and transactions. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The store: a per-process pool of database connections behind a table of functions
  * (mod_dav's repository hooks pattern). isms_store_dbi.c implements it with libdbi; the SQL
  * dialect differences between sqlite3, pgsql and mysql live in isms_store.c's dialect table. */

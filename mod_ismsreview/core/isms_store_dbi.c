@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The libdbi side of the store. One dbi_inst per process (dbi_initialize_r, after fork); one
  * dbi_conn per pooled connection, never shared between threads. */
 #include "isms_store.h"

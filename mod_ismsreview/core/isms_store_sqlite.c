@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SQLite statements run on the sqlite3 handle that libdbi opened and configured, through
  * SQLite's own API. libdbi's sqlite3 driver is bypassed for execution because, measured on
  * Debian 12 (libdbd-sqlite3 0.9.0): to type each result column it parses the statement and

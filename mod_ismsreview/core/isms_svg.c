@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_svg.h"
 #include "isms_escape.h"
 #include "isms_api.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pictures for the HTML reports as inline SVG generated here (no script, no style
  * attributes, so the page's strict CSP holds): a line chart of a series against a target,
  * used for KPI trends and for the burn-down of open actions. All text goes through the HTML

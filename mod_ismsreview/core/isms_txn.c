@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_txn.h"
 #include "isms_ops.h"
 #include "isms_log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One transaction per request: a write runs in BEGIN IMMEDIATE (SQLite) / BEGIN (others);
  * a result of 4xx or 5xx rolls back, so nothing rejected is written; a 2xx is returned only
  * after COMMIT succeeded. Idempotency-Key responses are stored in the same transaction. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Validation at the boundary, driven by the entity descriptors. */
 #ifndef ISMS_VALIDATE_H
 #define ISMS_VALIDATE_H

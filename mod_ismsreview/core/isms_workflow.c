@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_workflow.h"
 #include "isms_canon.h"
 #include "isms_json.h"

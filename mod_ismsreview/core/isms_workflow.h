@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The approval workflow (domain-model.md §B): DRAFT -> SUBMITTED -> APPROVED -> PUBLISHED,
  * RETURNED, CANCELLED, and amend (a new version; its approval supersedes the old one).
  * Separation of duties, a quorum of distinct approvers, the completeness check gating

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a request brings: its query string (each parameter at most once) and its JSON body
  * (application/json only, limited by ISMSReviewMaxBody also when chunked, duplicate keys
  * rejected, nesting bounded). */

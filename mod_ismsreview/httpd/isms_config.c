@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Directives, checked when the configuration is read so that a bad value makes
  * `apache2 -t` fail with a message naming the directive. Merges use explicit unset markers. */
 #include "mod_ismsreview.h"

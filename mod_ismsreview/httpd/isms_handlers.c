@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Endpoint handlers: a few lines each; the work is in the core. */
 #include "mod_ismsreview.h"
 

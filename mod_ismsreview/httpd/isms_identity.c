@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Identity comes only from Apache: r->user as the authentication module set it, and roles
  * from ISMSReviewRole expressions evaluated against the request (which may read the
  * environment that SSO modules set: reqenv('OIDC_CLAIM_groups') ...). Request headers are

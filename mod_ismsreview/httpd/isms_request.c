@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One request path: route -> TLS -> method -> identity -> handler -> response. */
 #include "mod_ismsreview.h"
 

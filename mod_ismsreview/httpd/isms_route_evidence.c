@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/reviews/{id}/evidence[?version=n]: the evidence pack (core/isms_evidence.c). */
 #include "mod_ismsreview.h"
 #include "isms_route_ops.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "mod_ismsreview.h"
 #include "isms_route_ops.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Adapters from a parsed request to the core operations (isms_route_ops.c). Each has the
  * shape isms_op_fn: (isms_ctx *, void *arg) where arg is the isms_req. */
 #ifndef ISMS_ROUTE_OPS_H

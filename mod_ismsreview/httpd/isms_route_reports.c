@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Adapters from a parsed request to the reports of the core (isms_report*.c): the query and
  * the Accept header go in, a document (HTML, CSV, iCalendar) or JSON comes out. */
 #include "mod_ismsreview.h"

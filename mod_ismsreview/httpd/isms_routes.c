@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The URL space of product.md as data: pattern, methods, the permission each needs, and
  * the core operation behind it. */
 #include "mod_ismsreview.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_ismsreview: the module record and the lifecycle hooks. */
 #include "mod_ismsreview.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The httpd glue: module record, directives, request plumbing. Only this layer includes
  * httpd headers; everything it does with records goes through the core. */
 #ifndef MOD_ISMSREVIEW_H

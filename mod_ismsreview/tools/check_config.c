@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin check-config.
  *
  * With an Apache configuration file: reads it the way httpd does as far as the module is

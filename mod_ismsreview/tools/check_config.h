@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin check-config: the ISMSReview* directives of an Apache configuration (or
  * one --database), checked the way the module checks them, and each database checked live. */
 #ifndef ISMS_CHECK_CONFIG_H

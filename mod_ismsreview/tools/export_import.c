@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin export / import.
  *
  * The file: one JSON object

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin export / import: the whole database as portable JSON (see
  * export_import.c for the format), for backups and for moving between SQLite, PostgreSQL and
  * MySQL/MariaDB. Both return the tool's exit codes: 0 success, 1 failure, 2 usage. */

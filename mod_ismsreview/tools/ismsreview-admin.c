@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin: operations on the mod_ismsreview database, linked against the same core
  * as the module. Exit codes: 0 success, 1 failure, 2 usage. */
 #include <apr_general.h>

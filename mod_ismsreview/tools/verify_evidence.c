@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin verify-evidence FILE.zip: checks an evidence pack offline with the core's
  * verifier (isms_evidence_verify) and prints every file or hash that does not match. */
 #include "verify_evidence.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ismsreview-admin verify-evidence FILE.zip (verify_evidence.c): offline, no database. */
 #ifndef ISMS_VERIFY_EVIDENCE_H
 #define ISMS_VERIFY_EVIDENCE_H

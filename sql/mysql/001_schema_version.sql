@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 001: the migration ledger. Every later migration adds one row here.
 -- MariaDB/MySQL: run by ismsreview-admin migrate on a session with sql_mode ANSI_QUOTES,
 -- PIPES_AS_CONCAT and STRICT_ALL_TABLES (isms_store_dbi.c). Every statement can run twice:

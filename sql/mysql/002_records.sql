@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 002: the management review record (domain-model.md §A): the review, its nine kinds of
 -- item, the review-to-review action snapshots, action progress history, objective
 -- revisions, KPI measurements, reference counters and idempotency keys.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 003: the approval workflow and the evidence that it happened: transitions, approvals,
 -- waivers of completeness findings, sealed versions (canonical JSON + SHA-256), and the
 -- append-only hash-chained audit trail. Guards below the API: sealed content, sealed

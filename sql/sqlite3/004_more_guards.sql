@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- 004: more of the sealed record below the API: the approval metadata of a sealed review,
 -- approvals, waivers and workflow transitions (append-only records), the action snapshots
 -- of input a (sealed with their review), and ids that never change.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Browser test of the web UI: playwright-core + Debian's chromium against a harness server.
 # Exit 0 pass, 1 fail, 77 skipped (no node or no chromium).
 cd "$(dirname "$0")" || exit 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Browser test of the web UI (htdocs/) against a real Apache from tests/integration/harness.py.
 // playwright-core drives Debian's /usr/bin/chromium; the UI is served under the strict CSP
 // (no unsafe-inline). Any console error, page error, failed request or unexpected HTTP error

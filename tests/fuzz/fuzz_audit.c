@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The audit-chain verifier (isms_audit.c) on the real schema (SQLite): a true chain of 1-6
  * events is appended with isms_audit_append from fuzz-chosen values, then one fuzz-chosen
  * mutation is applied below the API (the append-only triggers dropped, as by someone with

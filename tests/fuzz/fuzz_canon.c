@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The canonical serialization (isms_canon.c), which every content hash and audit link is
  * computed over. For any JSON document x that jansson accepts:
  *   parse(serialize(x)) == x;  serialize(parse(serialize(x))) == serialize(x) (idempotent);

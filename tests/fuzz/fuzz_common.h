@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the fuzz targets (tests/fuzz/fuzz_*.c): APR set up once, a pool per input,
  * invariants that abort (so libFuzzer and the replayer both report them), a SQLite store in a
  * temporary directory for the targets that need a database, and a reader that takes values

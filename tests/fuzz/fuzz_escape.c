@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The output escapers (isms_escape.c) with their invariants:
  *   HTML  no raw < > & " ' in the output, and unescaping gives the input back;
  *   CSV   a cell parsed back (RFC 4180) is the input, with an apostrophe in front exactly when

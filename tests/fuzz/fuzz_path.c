@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path and query parsing (isms_path.c, the pure part of the httpd glue's routing and query
  * handling) and the query consumers in isms_ops.c (pagination, list filters, dates):
  *   the route starts at a "/v1" segment of the URI;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The SQL builder (isms_sql.c), differentially against SQLite through the store the module
  * uses (libdbi's sqlite3 driver for quoting, isms_store_sqlite.c for statements):
  *   %s  the value is rejected exactly when isms_text_check rejects it (NUL, control bytes,

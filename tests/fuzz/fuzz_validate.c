@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request validation of every entity (isms_validate.c over the descriptors of
  * isms_entity.c), fed the way the module feeds it (isms_body.c: NUL bytes refused, nesting
  * bounded, duplicate keys rejected, an object only):

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpora tests/fuzz/corpus/<target>/seed-* from the integration tests' data:
 valid documents of every entity (records_data.py, test_bad_requests.VALID), the known-bad
 bodies of test_bad_requests.py, URIs and query strings of the API, tricky strings. Crash

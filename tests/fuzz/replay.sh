@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make check: every fuzz target (built by gcc with replay_main.c) runs its whole seed corpus
 # tests/fuzz/corpus/<name>/ once; an invariant violation aborts and fails the test.
 srcdir=${srcdir:-$(dirname "$0")/../..}

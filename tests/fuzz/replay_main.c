@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main() for the gcc builds of the fuzz targets: runs every file of the given corpus
  * directories (or files) once through LLVMFuzzerTestOneInput. An invariant violation aborts
  * (the test fails); otherwise prints how many inputs ran. Used by replay.sh (make check). */

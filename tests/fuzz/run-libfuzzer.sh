@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds every fuzz target (tests/fuzz/fuzz_*.c) with clang as a libFuzzer target with ASan and
 # UBSan, the core compiled from its sources with the same sanitizers, and runs each for SECONDS
 # (default 60) on a scratch copy of its seed corpus tests/fuzz/corpus/<name>/. Prints exec/s,

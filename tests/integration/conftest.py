@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest fixtures for the integration suite: a real Apache with the module from the build tree,
 a database per test on every backend in ISMS_BACKENDS (default "sqlite3,pgsql,mysql"), and an
 error-log check after every test.

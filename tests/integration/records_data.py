@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A realistic ISO/IEC 27001:2022 clause 9.3 management review as the API receives it, plus a
 thin JSON client and the helpers that build such a review over HTTP.
 

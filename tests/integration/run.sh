@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run the integration suite: tests/integration/run.sh [pytest args]
 # Usable as an automake TESTS entry: the cwd may be the build tree; the sources are found via
 # $srcdir or this script's own location, the build tree via $ISMS_BUILDDIR or the cwd.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """ismsreview-admin: usage, migrate (idempotent), status; exit 0 ok, 1 failure, 2 usage."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The audit trail (product.md: "Every write, allowed or denied, lands in an append-only,
 hash-chained audit log (who, what, when, from where, before/after)"): refused requests are on
 record, GET v1/audit pages and filters, only auditors and admins read it, and the chain

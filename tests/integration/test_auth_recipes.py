@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The authentication recipes of docs/authentication.md work in the real Apache.
 
 Every fenced block of that file whose first line is "# recipe: NAME" (second line

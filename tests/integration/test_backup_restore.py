@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The backup and restore procedures of docs/deployment.md, as written there.
 
 PostgreSQL: pg_dump -Fc while Apache serves, pg_restore into a new empty database, and the

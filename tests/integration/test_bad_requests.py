@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bad requests, table-driven: each gets its status as an RFC 9457 problem (422s name the
 fields at fault) and leaves the database exactly as it was: a full listing before and after
 (SQLite: `sqlite3 DBFILE .dump`; PostgreSQL: every row of every table and every sequence

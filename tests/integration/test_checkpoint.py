@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """ismsreview-admin checkpoint / verify --checkpoint: a chain truncated or rewritten
 consistently below the API (triggers dropped, the head moved along) still passes `verify`,
 but not against a checkpoint kept outside the database."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Directives are checked when the configuration is read: `apache2 -t` fails on a bad value with
 a message naming the directive, and accepts the good ones."""
 

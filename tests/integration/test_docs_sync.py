@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
 """The directives in the docs and in the shipped configuration are the ones the code has.
 
 Parses the command_rec table of mod_ismsreview/httpd/isms_config.c (name, how many arguments,
-where allowed) and checks: every directive has a section in the README's "Directives" with
+where allowed) and checks: every directive has a section in docs/admin-guide.md's "Directives" with
 syntax, default, context, a description and an example whose argument count and context match
 the code; every directive appears in conf/ismsreview.conf.in with a comment line right above
 it; and no document names an ISMSReview* directive the code does not have. No server needed.
@@ -16,6 +17,7 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIG_C = os.path.join(REPO, "mod_ismsreview", "httpd", "isms_config.c")
 README = os.path.join(REPO, "README.md")
+GUIDE = os.path.join(REPO, "docs", "admin-guide.md")   # the "Directives" section
 CONF_IN = os.path.join(REPO, "conf", "ismsreview.conf.in")
 DOCS = sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))
 
@@ -48,7 +50,7 @@ def code_directives():
 
 
 def readme_section():
-    text = open(README).read()
+    text = open(GUIDE).read()
     start = text.index("\n## Directives\n")
     end = text.index("\n## ", start + 5)
     return text[start:end]
@@ -72,16 +74,16 @@ def test_readme_documents_directive(name):
     kind, ctx = code_directives()[name]
     section = readme_section()
     m = re.search(r"\n### `%s`\n(.*?)(?=\n### |\Z)" % name, section, re.S)
-    assert m, "README: no '### `%s`' subsection under ## Directives" % name
+    assert m, "admin guide: no '### `%s`' subsection under ## Directives" % name
     body = m.group(1)
     fields = {}
     for key in ("Syntax", "Default", "Context"):
         fm = re.search(r"^- \*\*%s:\*\* (.+)$" % key, body, re.M)
-        assert fm, "README %s: no **%s:** line" % (name, key)
+        assert fm, "admin guide %s: no **%s:** line" % (name, key)
         fields[key] = fm.group(1)
     # syntax: the name and as many arguments as the code takes
     sm = re.match(r"`(%s(?: [^`]*)?)`" % name, fields["Syntax"])
-    assert sm, "README %s: the syntax does not start with `%s ...`" % (name, name)
+    assert sm, "admin guide %s: the syntax does not start with `%s ...`" % (name, name)
     lo, hi = ARGS[kind]
     n = len(split_args(sm.group(1)))
     if kind == "TAKE_ARGV":
@@ -92,14 +94,14 @@ def test_readme_documents_directive(name):
         assert "On|Off" in sm.group(1), (name, sm.group(1))
     # context: exactly where the code allows it
     doc_ctx = {c.strip() for c in fields["Context"].split(",")}
-    assert doc_ctx == ctx, "README %s: context %s, code %s" % (name, doc_ctx, ctx)
+    assert doc_ctx == ctx, "admin guide %s: context %s, code %s" % (name, doc_ctx, ctx)
     # a description (a bullet that is not one of the three fields) and an example
     desc = [l for l in body.splitlines() if l.startswith("- ") and not l.startswith("- **")]
-    assert desc and len(" ".join(desc)) > 40, "README %s: no description" % name
+    assert desc and len(" ".join(desc)) > 40, "admin guide %s: no description" % name
     ex = re.search(r"```apache\n(.*?)```", body, re.S)
-    assert ex, "README %s: no ```apache example" % name
+    assert ex, "admin guide %s: no ```apache example" % name
     lines = [l.strip() for l in ex.group(1).splitlines() if l.strip().startswith(name + " ")]
-    assert lines, "README %s: the example does not use it" % name
+    assert lines, "admin guide %s: the example does not use it" % name
     for line in lines:
         n = len(split_args(line))
         assert lo <= n and (hi is None or n <= hi), (name, kind, line)
@@ -127,7 +129,7 @@ def test_shipped_conf_has_directive(name):
         "conf/ismsreview.conf.in: %s has no comment line above it" % name
 
 
-@pytest.mark.parametrize("path", [README, CONF_IN] + DOCS,
+@pytest.mark.parametrize("path", [README, CONF_IN, os.path.join(REPO, "HACKING.md")] + DOCS,
                          ids=lambda p: os.path.relpath(p, REPO))
 def test_docs_name_only_real_directives(path):
     code = set(code_directives())
@@ -138,13 +140,13 @@ def test_docs_name_only_real_directives(path):
 
 
 def test_checker_catches_a_missing_directive(monkeypatch, tmp_path):
-    """The checks above can fail: a README without one of the sections is caught."""
-    text = open(README).read()
+    """The checks above can fail: an admin guide without one of the sections is caught."""
+    text = open(GUIDE).read()
     broken = re.sub(r"\n### `ISMSReviewInterval`\n.*?(?=\n### )", "\n", text, flags=re.S)
     assert broken != text
-    fake = tmp_path / "README.md"
+    fake = tmp_path / "admin-guide.md"
     fake.write_text(broken)
-    monkeypatch.setattr(__import__(__name__), "README", str(fake))
+    monkeypatch.setattr(__import__(__name__), "GUIDE", str(fake))
     with pytest.raises(AssertionError):
         test_readme_lists_no_other_directive()
     with pytest.raises(AssertionError):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Wrong methods, unknown paths: problem+json with the right status and headers."""
 
 import pytest

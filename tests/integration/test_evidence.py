@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The evidence pack (GET v1/reviews/{id}/evidence) and its offline verifier
 (ismsreview-admin verify-evidence), end to end through a real Apache on every backend: the
 ZIP of an approved review and of a draft, its files and manifest checked independently in

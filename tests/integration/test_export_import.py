@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """ismsreview-admin export / import: a realistic record made over HTTP on SQLite goes to
 PostgreSQL and back to SQLite unchanged (the exports equal but for exported_at and
 source_driver; Apache on the imported database serves the same review, sealed version,

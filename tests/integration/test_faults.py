@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Faults under a running Apache, never restarted by the test:
 
 - kill -9 of the Apache children during a write load: every acknowledged write is in the

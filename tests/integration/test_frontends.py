@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Several front ends on one database: two Apache instances with the module on the same
 PostgreSQL or MariaDB database, driven in parallel (threads split over both), the way a load balancer without
 sticky sessions would drive them.

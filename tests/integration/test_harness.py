@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests that guard the tests: the harness's error-log check and its process cleanup."""
 
 import os
@@ -110,3 +111,61 @@ def test_serve_command_runs_the_demo(basedir, built):
         out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert not harness.port_answers(port), "Apache still answers after serve stopped"
+
+
+@pytest.mark.skipif(not harness.is_root(), reason="only root's Apache runs as another user")
+def test_demo_sh_from_a_closed_home_with_a_space(built):
+    """The quick start as a newcomer meets it: the clone in root's home (0700, so www-data may
+    not even look inside) under a path with a space. ./demo.sh must serve health, the web UI and
+    a write, from a server root Apache's user can reach, and say where that is."""
+    import hashlib
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+    import time
+    import types
+    home = tempfile.mkdtemp(prefix="isms home ", dir=os.path.expanduser("~"))
+    try:
+        os.chmod(home, 0o700)
+        clone = os.path.join(home, "my project")
+        # the built tree, as a clone that ran ./demo.sh once would have it (make finds it built)
+        shutil.copytree(harness.builddir(), clone, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git", "node_modules", "demo-run",
+                                                      "*.trs", "*.log"))
+        port = harness.free_port()
+        demo = types.SimpleNamespace(port=port, tls_port=None,
+                                     auth_header=harness.Httpd.auth_header)
+
+        def req(method, path, **kw):
+            return harness.Httpd.request(demo, method, path, **kw)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ISMS_")}
+        env["PORT"] = str(port)
+        log = open(os.path.join(home, "demo.log"), "w+")
+        proc = subprocess.Popen([os.path.join(clone, "demo.sh")], cwd=home, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.time() + 180
+            health = None
+            while time.time() < deadline and proc.poll() is None and health != 200:
+                time.sleep(0.3)
+                if harness.port_answers(port):
+                    health = req("GET", "/isms/api/v1/health")[0]
+            assert health == 200, "demo did not answer (exit %s)" % proc.poll()
+            assert req("GET", "/isms/")[0] == 200
+            st, _, body = req(
+                "POST", "/isms/api/v1/reviews", user="author",
+                body={"title": "Quick start review", "review_type": "SCHEDULED",
+                      "planned_date": "2026-03-10"})
+            assert st == 201, body
+        finally:
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.wait(timeout=60)
+            log.seek(0)
+            out = log.read()
+        assert "/var/tmp/mod_ismsreview-demo/" in out, out
+        assert proc.returncode == 0, out
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(os.path.join("/var/tmp/mod_ismsreview-demo", hashlib.sha256(
+            os.path.join(home, "my project").encode()).hexdigest()[:12]), ignore_errors=True)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """GET v1/health on every backend; database outage and schema mismatch on the database servers
 (PostgreSQL, MariaDB); SQLite auto-migration under concurrent first requests."""
 

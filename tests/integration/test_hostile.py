@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The hostile-input battery: kinds of bad request, each with its precise status, sent over
 HTTP (raw sockets where http.client cannot send the bytes: short bodies, broken chunking,
 raw bytes in the request line, folded headers).

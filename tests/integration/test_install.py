@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make install` with DESTDIR puts the module, the a2enmod files, the admin tool, sql/ and
 htdocs/ where they belong, and the installed configuration works in a real Apache."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """GET v1/me: the user Apache authenticated and the roles ISMSReviewRole grants; nothing a client
 sends in a header changes either."""
 

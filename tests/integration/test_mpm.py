@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The module under the other MPMs (event is the default of the whole suite; ISMS_MPM changes
 it): health and identity work with processes only (prefork) and threads (worker)."""
 

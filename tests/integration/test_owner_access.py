@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An action or objective owner without any role sees (and updates) what they own, and
 nothing else; a role still sees everything."""
 import pytest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The management review record over HTTP: a complete, realistic review written as the author
 and read back field for field; single items, lists with filters and cursor pagination;
 ETag / If-Match / If-None-Match; DELETE; Idempotency-Key; who may read and write.

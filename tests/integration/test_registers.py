@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What outlives one review: the action register (progress updates by the owner, due-date
 changes authorized by an author, carry-over of open actions into input a of the next reviews)
 and the objectives register (KPI measurements with red/amber/green against the target of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reports: the review record (minutes) as HTML, JSON and CSV, the dashboard, the action
 register, the clause 9.3 compliance matrix and the iCalendar feed; on every backend.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The rendered review is cached per Apache child (isms_cache.c) and validated against the
 database in every read: two Apache front ends on ONE database, every kind of write through the
 one, every read through the other, must always see the write (body and ETag). Also: the ETag

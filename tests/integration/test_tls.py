@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """ISMSReviewRequireTLS On refuses plain HTTP with a problem response; HTTPS works."""
 
 from harness import assert_json, assert_problem

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The approval workflow of product.md ("The workflow") and domain-model.md §B/§C, end to end
 through a real Apache on every backend: who may move a review from which state, If-Match on
 transitions, separation of duties with normalised user names and the approval quorum, a race

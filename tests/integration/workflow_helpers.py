@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the workflow and audit tests (test_workflow.py, test_audit.py): a small JSON
 client over harness.Httpd, builders for a review that passes the completeness check and for
 one that leaves findings of severity E, the workflow transitions with If-Match, and access to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: builds libapache2-mod-ismsreview with dpkg-buildpackage in a copy of the
 # tree, checks what the .deb holds, runs lintian when installed (findings printed; only errors
 # fail), and with ISMS_PACKAGE_INSTALL=1 installs it into the system Apache, enables it,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fails if a START_TEST(name) in tests/unit/*.c is never registered with tcase_add_test,
 # tcase_add_loop_test (or their _raise_signal / exit variants): an unregistered test is
 # silently never run. Usable as an automake test (exit 0 pass, 1 fail, 99 hard error).

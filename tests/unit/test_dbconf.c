@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* isms_dbconf: parsing and validating "driver key=value ...", the SQLite directory check,
  * the masked description and the installed-driver check. */
 #include "tests.h"

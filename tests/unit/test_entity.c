@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The entity descriptors (isms_entity.c) and the validation they drive (isms_validate.c): for
  * every entity a document synthesized from its descriptor alone is valid (so the descriptors
  * are self-consistent), and every kind of error is reported with its code and field path. No

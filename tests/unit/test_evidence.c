@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The evidence pack (isms_evidence*): a pack built in memory verifies; one byte changed in
  * any file, a file removed, an unlisted file, a changed manifest, a changed sealed record or
  * audit event each fail verification naming the file; the pack of a draft and of a sealed

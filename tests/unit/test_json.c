@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* isms_json (pool-tied values, compact sorted dumps, problem documents) and isms_log. */
 #include "tests.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The unit test runner: one suite per file, run with srunner; exit status is the verdict. */
 #include "tests.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* isms_migrate: the statement splitter, the embedded migrations and applying them. */
 #include "tests.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record operations on a migrated SQLite database: descriptor columns against the schema,
  * reviews and items through isms_ctx and isms_txn_write/read (references, ETags, rollback of
  * rejected writes, embedding, carry-over of open actions, action updates, KPI measurements,

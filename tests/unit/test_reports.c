@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reports: the escapers of isms_escape.c against hostile strings, format negotiation, value
  * formatting, the SVG charts, and the iCalendar feed and the record CSV on a real database. */
 #include "tests.h"

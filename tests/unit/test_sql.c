@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* isms_text_check and the SQL builder. The builder tests run against a real sqlite3
  * connection: values go in through the builder and must come back byte for byte. */
 #include "tests.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* isms_store over libdbi/sqlite3: the connection pool, transactions, SQLite settings, results
  * and error classification. */
 #include "tests.h"

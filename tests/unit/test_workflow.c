@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The evidence side: canonical JSON and SHA-256 (isms_canon), the hash-chained audit trail
  * and its tamper detection (isms_audit), the completeness rules (isms_rules) over crafted
  * documents, and the approval workflow on a migrated SQLite database (isms_workflow):

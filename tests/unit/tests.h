@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared declarations for the check unit tests of the core library (tests/unit/test_core).
  *
  * Every test runs between isms_test_setup() and isms_test_teardown() (checked fixtures), so it
