@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of the records, from the entity
  * descriptors: what the API returns for a kind, and what it accepts on create and patch. */
 #include "isms_jsonschema.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON Schema (2020-12) of records and request bodies from the entity descriptors. */
 #ifndef ISMS_JSONSCHEMA_H
 #define ISMS_JSONSCHEMA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OpenAPI 3.1 document of the API: paths from the route table (isms_openapi_routes.c),
  * record and request schemas from the entity descriptors (isms_jsonschema.c), the other
  * bodies (problem, check, history, registers, audit, reports) from isms_openapi_bodies.c.

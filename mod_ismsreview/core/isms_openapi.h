@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OpenAPI 3.1 contract: the route table it describes (isms_openapi_routes.c) and the
  * document built from it and the entity descriptors (isms_openapi.c). */
 #ifndef ISMS_OPENAPI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The response bodies of the contract that are not records of a descriptor: problems, the
  * completeness check, history, registers, audit trail, reports, and the members the core
  * derives for some kinds (isms_register.c, isms_workflow.c). JSON Schema written as JSON

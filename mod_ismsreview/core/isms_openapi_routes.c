@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The routes of the API as the contract describes them (isms_openapi.c): one line per route
  * method, by the module's own pattern (mod_ismsreview/httpd/isms_routes.c). The module
  * checks at start-up that both tables list the same routes (AH21040). */

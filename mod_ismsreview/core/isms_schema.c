@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/schema: the entity descriptors (isms_entity.c) as data for clients. Every kind,
  * its fields with type, limits, enum values with their labels and the flags (required,
  * server-owned, tracking, sealed), so a UI never restates them. */

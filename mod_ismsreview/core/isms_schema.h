@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The entity descriptors as documents: GET v1/schema (isms_schema.c) and the OpenAPI 3.1
  * contract of the whole API, GET v1/openapi.json and docs/openapi.json (isms_openapi.c). */
 #ifndef ISMS_SCHEMA_H

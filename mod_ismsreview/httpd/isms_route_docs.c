@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GET v1/schema and GET v1/openapi.json: the entity descriptors and the API contract
  * (core/isms_schema.c, core/isms_openapi.c), for any authenticated user. */
 #include "mod_ismsreview.h"

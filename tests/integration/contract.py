@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The OpenAPI contract (docs/openapi.json, GET v1/openapi.json) enforced on every response
 the integration tests receive through harness.Httpd.request: the route (method + path
 template) must be in the contract, the status listed for it, and a JSON body must validate

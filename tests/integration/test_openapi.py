@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The API contract and the record schema (issue 17 section 3, issue 12 "GET v1/schema"):
 docs/openapi.json is what the core generates, it lints clean with @redocly/cli, the module
 serves both documents, the response check of contract.py catches what it must, and

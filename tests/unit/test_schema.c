@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The descriptors as documents: enum labels (isms_entity.c), GET v1/schema (isms_schema.c)
  * and the OpenAPI contract (isms_openapi.c, isms_jsonschema.c). No database. */
 #include "tests.h"
