@@ -39,6 +39,8 @@ def test_contract_lints_clean_with_redocly():
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.skip("node/npm are not installed (apt-get install nodejs npm)")
     if not os.path.isdir(os.path.join(here, "node_modules", "@redocly")):
+        if not os.access(here, os.W_OK):
+            pytest.skip("@redocly/cli is not installed and %s is read-only" % here)
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=here, check=True,
                        capture_output=True, timeout=600)
     r = subprocess.run([os.path.join(here, "node_modules", ".bin", "redocly"), "lint",
