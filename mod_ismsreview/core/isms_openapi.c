@@ -230,6 +230,29 @@ static json_t *param(const char *name, const char *in, json_t *schema)
                      !strcmp(in, "path"), "schema", schema);
 }
 
+static json_t *header(const char *name, int required, const char *description)
+{
+    return json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", name, "in", "header", "required",
+                     required, "description", description, "schema", "type", "string");
+}
+
+/* The conditional and idempotency headers of the route. */
+static void headers(json_t *ps, const isms_route_doc *d)
+{
+    if (strstr(d->errors, "428")) {
+        json_array_append_new(ps, header("If-Match", 1, "the ETag read before (412 when "
+                                         "stale, 428 without)"));
+    }
+    if (strstr(d->errors, "304")) {
+        json_array_append_new(ps, header("If-None-Match", 0, "304 when the ETag still "
+                                         "matches"));
+    }
+    if (!strcmp(d->method, "POST")) {
+        json_array_append_new(ps, header("Idempotency-Key", 0, "up to 200 characters: a "
+                                         "retry with the same key gets the first response"));
+    }
+}
+
 static json_t *parameters(const isms_route_doc *d, const char *path, const isms_entity *e)
 {
     json_t *ps = json_array();
@@ -253,6 +276,8 @@ static json_t *parameters(const isms_route_doc *d, const char *path, const isms_
         q += n;
         while (*q == ' ') q++;
     }
+    headers(ps, d);
+    if (d->kind) e = isms_entity_by_kind(d->kind);
     for (f = e && (d->flags & ISMS_DOC_FILTERS) ? e->fields : NULL; f && f->name; f++) {
         if (f->flags & ISMS_FILTER) {
             json_array_append_new(ps, param(f->name, "query", json_pack("{s:s}", "type",
@@ -368,8 +393,7 @@ static json_t *paths_json(void)
             }
         }
         else {
-            add_operation(paths, d, (d->flags & ISMS_DOC_FILTERS) ? &isms_entity_review
-                                                                  : NULL, NULL, NULL);
+            add_operation(paths, d, NULL, NULL, NULL);
         }
     }
     return paths;

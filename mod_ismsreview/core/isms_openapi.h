@@ -9,7 +9,8 @@
 #define ISMS_DOC_PUBLIC 1u           /* no authentication (v1/health) */
 #define ISMS_DOC_PER_KIND 2u         /* {coll}: one path per item kind */
 #define ISMS_DOC_PER_TRANSITION 4u   /* {wf}: one path per workflow transition */
-#define ISMS_DOC_FILTERS 8u          /* list filters: the kind's ISMS_FILTER fields */
+#define ISMS_DOC_FILTERS 8u          /* list filters: the kind's ISMS_FILTER fields (the
+                                      * route's kind, or each item kind for ISMS_DOC_PER_KIND) */
 
 typedef struct {
     const char *pattern;     /* the module's route pattern */
@@ -22,6 +23,7 @@ typedef struct {
     const char *errors;      /* statuses besides those of every route: "404 409" */
     const char *query;       /* query parameters: "limit cursor" */
     unsigned flags;
+    const char *kind;        /* ISMS_DOC_FILTERS of one kind: its filter fields ("action") */
 } isms_route_doc;
 
 extern const isms_route_doc isms_route_docs[];   /* ends at a NULL pattern */

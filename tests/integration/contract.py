@@ -93,6 +93,18 @@ class Contract:
             raise ContractError("%s: the body does not match the contract:\n%s"
                                 % (what, "\n".join(msgs)))
 
+    @staticmethod
+    def check_query(op, path, what, tpl):
+        """A request the server answered with success used only documented query
+        parameters."""
+        names = {k for k, _ in urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query,
+                                                      keep_blank_values=True)}
+        known = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+        if names - known:
+            raise ContractError("%s: query parameter(s) %s not in the contract of %s (%s)"
+                                % (what, ", ".join(sorted(names - known)), tpl,
+                                   ", ".join(sorted(known)) or "none"))
+
     def check(self, method, path, status, hdrs, body):
         route = api_route(path)
         if route is None:
@@ -112,6 +124,8 @@ class Contract:
                 if method != "HEAD":
                     self.validate_body({"$ref": PROBLEM_REF}, body, what)
             return
+        if status < 300:
+            self.check_query(op, path, what, tpl)
         resp = op["responses"].get(str(status))
         if resp is None:
             if ctype not in JSON_TYPES and status >= 300:

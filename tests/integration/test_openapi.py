@@ -131,6 +131,8 @@ def test_contract_check_catches_gaps():
     check["findings"][0]["severity"] = "MAYBE"
     with pytest.raises(contract.ContractError, match="is not one of"):        # an enum value
         c.check("GET", "/isms/api/v1/reviews/1/check", 200, ok, json.dumps(check).encode())
+    with pytest.raises(contract.ContractError, match="query parameter"):      # a parameter
+        c.check("GET", "/isms/api/v1/health?verbose=1", 200, ok, health)
     # an unknown path answered with a problem is fine; a problem must be one
     c.check("GET", "/isms/api/v1/widgets", 404, prob,
             b'{"type": "urn:x", "title": "Not found", "status": 404}')
