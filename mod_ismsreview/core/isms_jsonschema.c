@@ -25,6 +25,17 @@ static json_t *enum_values(const char *const *enums)
     return a;
 }
 
+static json_t *enum_labels(const isms_field *f)
+{
+    json_t *o = json_object();
+    int i;
+
+    for (i = 0; f->enums[i]; i++) {
+        json_object_set_new(o, f->enums[i], json_string(isms_enum_label(f, f->enums[i])));
+    }
+    return o;
+}
+
 static json_t *string_schema(const isms_field *f, const char *format)
 {
     json_t *s = json_pack("{s:s}", "type", "string");
@@ -48,8 +59,9 @@ static json_t *number_schema(const isms_field *f, const char *type)
 static json_t *value_schema(const isms_field *f, isms_ftype t, isms_js_mode mode)
 {
     switch (t) {
-    case ISMS_F_ENUM:
-        return json_pack("{s:s, s:o}", "type", "string", "enum", enum_values(f->enums));
+    case ISMS_F_ENUM:          /* the labels as Redoc shows them */
+        return json_pack("{s:s, s:o, s:o}", "type", "string", "enum", enum_values(f->enums),
+                         "x-enumDescriptions", enum_labels(f));
     case ISMS_F_DATE: return string_schema(f, "date");
     case ISMS_F_TIMESTAMP: return string_schema(f, "date-time");
     case ISMS_F_BOOL: return json_pack("{s:s}", "type", "boolean");
