@@ -30,5 +30,10 @@ extra=""
 [ -w "$repo" ] || extra="-p no:cacheprovider"
 
 cd "$repo" || exit 99
+# the whole directory unless test files or node ids are given
+what=tests/integration
+for a in "$@"; do
+    case $a in *.py|*.py::*) what="" ;; esac
+done
 # shellcheck disable=SC2086
-exec "$PYTHON" -m pytest -q -ra $extra tests/integration "$@"
+exec "$PYTHON" -m pytest -q -ra $extra $what "$@"
