@@ -4,7 +4,8 @@ the integration tests receive through harness.Httpd.request: the route (method +
 template) must be in the contract, the status listed for it, and a JSON body must validate
 against the schema of that status and media type (Debian's python3-jsonschema, draft
 2020-12 as OpenAPI 3.1 uses it). A response without a route (an unknown path) must be a
-problem document. ISMS_CONTRACT=0 turns the check off (for debugging only)."""
+problem document. ISMS_CONTRACT=0 turns the check off (for debugging only); ISMS_CONTRACT_LOG=FILE appends one
+line "METHOD template status" per checked response (which operations the suite exercises)."""
 
 import json
 import os
@@ -124,6 +125,9 @@ class Contract:
                 if method != "HEAD":
                     self.validate_body({"$ref": PROBLEM_REF}, body, what)
             return
+        if os.environ.get("ISMS_CONTRACT_LOG"):
+            with open(os.environ["ISMS_CONTRACT_LOG"], "a") as log:
+                log.write("%s %s %d\n" % ("GET" if method == "HEAD" else method, tpl, status))
         if status < 300:
             self.check_query(op, path, what, tpl)
         resp = op["responses"].get(str(status))
