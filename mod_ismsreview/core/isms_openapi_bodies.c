@@ -79,11 +79,12 @@ static const char bodies[] = "{"
         "'items':" ARR(R("AuditEvent")) ",'next_cursor':" SN) ","
     "'AuditVerify':" OBJ("'valid','events'",
         "'valid':" B ",'events':" I ",'head':" SN ",'first_bad':" IN ",'reason':" SN) ","
+    "'BurnDown':" ARR(OBJ("'date','open'", "'date':" S ",'open':" I)) ","
     "'DashboardReport':" OBJ("'report','generated_at'",
         "'report':" S ",'generated_at':" S ",'today':" S ",'reviews_by_status':" ANY
         ",'awaiting_approval':" ANY ",'next_review':" ANY ",'actions_total':" ANY
         ",'actions_open':" ANY ",'actions_overdue':" ANY ",'actions_by_status':" ANY
-        ",'actions_by_owner':" ANY ",'overdue_actions':" ANY ",'burn_down':" ANY
+        ",'actions_by_owner':" ANY ",'overdue_actions':" ANY ",'burn_down':" R("BurnDown")
         ",'objectives':" ANY ",'objectives_by_rag':" ANY) ","
     "'ActionsReport':" OBJ("'report','generated_at','items'",
         "'report':" S ",'generated_at':" S ",'today':" S ",'summary':" ANY ",'items':"
@@ -93,7 +94,8 @@ static const char bodies[] = "{"
         ARR(ANY)) ","
     "'ReviewReport':" OBJ("'report','generated_at','review'",
         "'report':" S ",'generated_at':" S ",'generated_by':" SN ",'document':" ANY
-        ",'review':" ANY ",'findings':" ANY ",'history':" ANY ",'burn_down':" ANY)
+        ",'review':" ANY ",'findings':" ANY ",'history':" ANY
+        ",'burn_down':" R("BurnDown"))
     "}";
 
 static const char extras[] = "{"
