@@ -238,3 +238,25 @@ def field_problems(what, t, opts, d, enums, top):
         sub = d.get("fields") or d.get("items", {}).get("fields") or []
         out += compare(what, opts["sub"], {x["name"]: x for x in sub}, enums, top=False)
     return out
+
+
+def test_delete_decision_and_objective(httpd):
+    """The two operations the rest of the suite does not call, through the contract check:
+    DELETE of a decision and of an objective of a draft (204), then 404."""
+    api = "/isms/api/v1/reviews"
+    rev = assert_json(httpd.request("POST", api, user="author",
+                                    body={"title": "Deletes", "review_type": "SCHEDULED",
+                                          "planned_date": "2026-03-10"}), 201)
+    bodies = {"decisions": {"statement": "No change", "category": "NO_CHANGE_REQUIRED",
+                            "clause_933_aspect": "NONE", "outcome": "NOTED",
+                            "rationale": "The ISMS is fit as it is."},
+              "objectives": {"statement": "Patch faster"}}
+    for coll, body in bodies.items():
+        item = assert_json(httpd.request("POST", "%s/%d/%s" % (api, rev["id"], coll),
+                                         user="author", body=body), 201)
+        url = "%s/%d/%s/%d" % (api, rev["id"], coll, item["id"])
+        assert_problem(httpd.request("DELETE", url, user="author"), 428)
+        st, _, _ = httpd.request("DELETE", url, user="author",
+                                 headers={"If-Match": item["etag"]})
+        assert st == 204
+        assert_problem(httpd.request("GET", url, user="author"), 404)
