@@ -73,8 +73,10 @@ export const KINDS = {
     f('effectiveness', 'obj', { sub: conclusion }), f('next_review_date', 'date'),
   ],
   attendees: [
-    f('person', 'user'), f('name', 'str', { req: true, max: 200 }), f('title', 'str', { max: 200 }),
-    f('function', 'str', { max: 200 }), f('is_top_management', 'bool', { req: true }),
+    // name/title/function come from the people register when left empty and person is
+    // registered; top management is the server's snapshot from the register
+    f('person', 'user'), f('name', 'str', { max: 200 }), f('title', 'str', { max: 200 }),
+    f('function', 'str', { max: 200 }), f('is_top_management', 'bool'),
     f('participation_role', 'enum', { e: E.participation, req: true }),
     f('attendance', 'enum', { e: E.attendance, req: true }), f('delegate_for', 'user'),
   ],
@@ -156,7 +158,7 @@ export function itemTitle(kind, it) {
 const LABELS = {
   na_justification: 'Justification if not applicable', rtp_completion_pct: 'Risk treatment plan completion (%)',
   clause_933_aspect: 'Clause 9.3.3 aspect', basis_input_ids: 'Based on inputs', decision_id: 'Decision',
-  is_top_management: 'Top management', evidence_refs: 'Evidence references', nc_ref: 'Nonconformity reference',
+  is_top_management: 'Top management (declared)', is_top_management_snapshot: 'Top management (people register)', evidence_refs: 'Evidence references', nc_ref: 'Nonconformity reference',
   progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
 };
 

@@ -231,6 +231,25 @@ static const isms_field kpi_fields[] = {
 isms_crossfield_fn isms_check_review, isms_check_input, isms_check_action,
     isms_check_objective, isms_check_decision;
 
+static const isms_field period_fields[] = {
+    DATE("from", ISMS_REQ), DATE("to", 0), END};
+
+isms_crossfield_fn isms_check_person;
+
+static const isms_field person_fields[] = {
+    INT("id", ISMS_SERVER, 0, 0),
+    TS("created_at"), USR("created_by", ISMS_SERVER),
+    TS("updated_at"), USR("updated_by", ISMS_SERVER),
+    USR("login", ISMS_REQ),
+    STR("login_key", ISMS_SERVER, 256),
+    STR("display_name", ISMS_REQ, 200),
+    STR("job_title", 0, 200),
+    STR("function", 0, 200),
+    STR("email", 0, 254),
+    LOBJ("top_management", 0, period_fields, 50),
+    F("active", ISMS_F_BOOL, 0, .default_value = "true"),
+    END};
+
 static const isms_field review_fields[] = {
     COMMON,
     STR("title", ISMS_REQ, 200),
@@ -266,10 +285,12 @@ static const isms_field review_fields[] = {
 static const isms_field attendee_fields[] = {
     COMMON,
     USR("person", 0),
-    STR("name", ISMS_REQ, 200),
+    STR("name", 0, 200),               /* required unless person is in the people register */
     STR("title", 0, 200),
     STR("function", 0, 200),
-    BOOL("is_top_management", ISMS_REQ),
+    /* as the author declared it; the check reads the snapshot (isms_people.c) */
+    F("is_top_management", ISMS_F_BOOL, 0, .default_value = "false"),
+    BOOL("is_top_management_snapshot", ISMS_SERVER | ISMS_ADDED),
     ENU("participation_role", ISMS_REQ | ISMS_FILTER, participation),
     ENU("attendance", ISMS_REQ | ISMS_FILTER, attendance),
     USR("delegate_for", 0),
@@ -437,6 +458,9 @@ static const isms_entity resource = {"resource", "resources", "resource_req", "R
 static const isms_entity communication = {"communication", "communications", "communication",
                                           "CM", communication_fields, NULL};
 
+const isms_entity isms_entity_person = {"person", "people", "person", "", person_fields,
+                                        isms_check_person};
+
 const isms_entity *const isms_item_entities[] = {
     &attendee, &input, &decision, &action, &improvement, &change, &objective, &resource,
     &communication, NULL};
@@ -462,6 +486,7 @@ const isms_entity *isms_entity_by_kind(const char *kind)
     int i;
 
     if (strcmp(kind, "review") == 0) return &isms_entity_review;
+    if (strcmp(kind, "person") == 0) return &isms_entity_person;
     for (i = 0; isms_item_entities[i]; i++) {
         if (strcmp(isms_item_entities[i]->kind, kind) == 0) return isms_item_entities[i];
     }

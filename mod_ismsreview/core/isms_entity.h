@@ -29,6 +29,8 @@ typedef enum {
 #define ISMS_TRACKING  0x04u   /* tracking data: stays writable after approval */
 #define ISMS_FILTER    0x08u   /* usable as a list filter (?name=value) */
 #define ISMS_NOCOL     0x10u   /* not a column of the entity's table (derived / elsewhere) */
+#define ISMS_ADDED     0x20u   /* added by a later migration: left out of the sealed content
+                                  while null, so versions sealed before it still verify */
 
 typedef struct isms_field isms_field;
 struct isms_field {
@@ -72,6 +74,7 @@ extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; 
 extern const isms_entity isms_entity_action_update, isms_entity_measurement,
     isms_entity_transition, isms_entity_waiver;
 extern const isms_entity *const isms_body_entities[];
+extern const isms_entity isms_entity_person;             /* the people register (v1/people) */
 
 const isms_entity *isms_entity_by_collection(const char *collection);
 const isms_entity *isms_entity_by_kind(const char *kind);

@@ -3,6 +3,7 @@
  * objectives, resources, communications): one set of operations for all nine kinds. */
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_people.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -113,6 +114,10 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
     if (!isms_review_editable(review)) return not_editable(ctx);
     if ((r = validate_new(ctx, e, in, review, &doc)).status) return r;
     if ((r = isms_check_refs(ctx, e, doc, rid)).status) return r;
+    if (e == isms_entity_by_kind("attendee") &&
+        (r = isms_people_attendee(ctx, review, doc, doc)).status) {
+        return r;
+    }
     st = isms_next_seq(ctx, e, rid, &seq, &err);
     if (st == ISMS_DB_OK) {
         set_item_server_fields(ctx, e, doc, review, seq);
@@ -208,6 +213,11 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, merged);
     if ((r = isms_check_refs(ctx, e, in, rid)).status) return r;
+    if (e == isms_entity_by_kind("attendee")) {
+        json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in));
+        if ((r = isms_people_attendee(ctx, review, merged, set)).status) return r;
+        in = set;
+    }
     if (strcmp(e->kind, "action") == 0 && json_object_get(in, "due_date") &&
         strcmp(json_string_value(json_object_get(row, "status")), "OPEN") != 0) {
         isms_verr(&errs, "due_date", "use_updates", "the due date of an action in progress "
@@ -269,13 +279,10 @@ isms_result isms_item_list(isms_ctx *ctx, long long rid, const char *collection,
                            const isms_query *qs)
 {
     const isms_entity *e = isms_entity_by_collection(collection);
-    json_t *review, *rows, *items;
-    const char *err = NULL;
+    json_t *review;
     long long limit, after;
-    isms_db_status st = ISMS_DB_OK;
     isms_sql *q;
     isms_result r;
-    size_t i;
 
     if (!e) return no_collection(ctx);
     if ((r = isms_load_review(ctx, rid, &review)).status) return r;
@@ -283,19 +290,5 @@ isms_result isms_item_list(isms_ctx *ctx, long long rid, const char *collection,
     q = isms_rec_select_sql(ctx, e);
     isms_sql_appendf(q, " WHERE review_id = %d AND id > %d", rid, after);
     if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
-    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    items = json_array();
-    for (i = 0; i < json_array_size(rows); i++) {
-        json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
-    }
-    json_decref(rows);
-    st = isms_items_extras(ctx, e, items, &err);
-    if (st != ISMS_DB_OK) {
-        json_decref(items);
-        return isms_res_db(ctx->pool, st, err);
-    }
-    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+    return isms_page_result(ctx, e, q, limit, isms_items_extras);
 }

@@ -99,6 +99,16 @@ static json_t *property(const isms_field *f, isms_js_mode mode)
     return s;
 }
 
+static int is_item(const isms_entity *e)
+{
+    int i;
+
+    for (i = 0; isms_item_entities[i]; i++) {
+        if (isms_item_entities[i] == e) return 1;
+    }
+    return 0;
+}
+
 /* Requests carry no server-owned field, a sealed version only the sealed ones. */
 static int field_in(const isms_entity *e, const isms_field *f, isms_js_mode mode)
 {
@@ -125,7 +135,7 @@ json_t *isms_js_object(const isms_entity *e, const isms_field *fields, isms_js_m
         json_array_append_new(req, json_string("etag"));
     }
     if (e && (mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED)) {
-        if (e != &isms_entity_review) {
+        if (is_item(e)) {
             json_object_set_new(props, "review_id", json_pack("{s:s, s:b}", "type", "integer",
                                                               "readOnly", 1));
             json_array_append_new(req, json_string("review_id"));

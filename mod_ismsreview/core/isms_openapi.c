@@ -96,6 +96,21 @@ static json_t *review_schema(isms_js_mode mode)
     return s;
 }
 
+/* <Kind>, <Kind>List, <Kind>Create, <Kind>Patch of a record kind. */
+static void record_schemas(json_t *schemas, const isms_entity *e)
+{
+    char name[64], item[64];
+    json_t *rec = isms_js_object(e, e->fields, ISMS_JS_RESPONSE);
+
+    add_extras(rec, e->kind);
+    add_schema(schemas, camel(e->kind, "", item, sizeof(item)), rec);
+    add_schema(schemas, camel(e->kind, "List", name, sizeof(name)), list_of(item, 1));
+    add_schema(schemas, camel(e->kind, "Create", name, sizeof(name)),
+               isms_js_object(e, e->fields, ISMS_JS_CREATE));
+    add_schema(schemas, camel(e->kind, "Patch", name, sizeof(name)),
+               isms_js_object(e, e->fields, ISMS_JS_PATCH));
+}
+
 static void entity_schemas(json_t *schemas)
 {
     char buf[128], name[64];
@@ -112,20 +127,13 @@ static void entity_schemas(json_t *schemas)
                isms_entity_review.fields, ISMS_JS_CREATE));
     add_schema(schemas, "ReviewPatch", isms_js_object(&isms_entity_review,
                isms_entity_review.fields, ISMS_JS_PATCH));
+    record_schemas(schemas, &isms_entity_person);
     for (i = 0; isms_item_entities[i]; i++) {
         const isms_entity *e = isms_item_entities[i];
-        json_t *rec = isms_js_object(e, e->fields, ISMS_JS_RESPONSE);
-        add_extras(rec, e->kind);
-        add_schema(schemas, camel(e->kind, "", name, sizeof(name)), rec);
-        rec = isms_js_object(e, e->fields, ISMS_JS_SEALED);
+        json_t *rec = isms_js_object(e, e->fields, ISMS_JS_SEALED);
+        record_schemas(schemas, e);
         add_extras(rec, e->kind);
         add_schema(schemas, camel(e->kind, "Sealed", name, sizeof(name)), rec);
-        add_schema(schemas, camel(e->kind, "List", name, sizeof(name)),
-                   list_of(camel(e->kind, "", name, sizeof(name)), 1));
-        add_schema(schemas, camel(e->kind, "Create", name, sizeof(name)),
-                   isms_js_object(e, e->fields, ISMS_JS_CREATE));
-        add_schema(schemas, camel(e->kind, "Patch", name, sizeof(name)),
-                   isms_js_object(e, e->fields, ISMS_JS_PATCH));
     }
     for (i = 0; isms_body_entities[i]; i++) {
         const isms_entity *e = isms_body_entities[i];
@@ -287,6 +295,16 @@ static json_t *parameters(const isms_route_doc *d, const char *path, const isms_
     return ps;
 }
 
+/* The kind an {id} after a collection segment names: "reviews" -> "review". */
+static const char *id_kind(const char *collection)
+{
+    const isms_entity *e = isms_entity_by_collection(collection);
+
+    if (e) return e->kind;
+    if (!strcmp(collection, isms_entity_person.collection)) return isms_entity_person.kind;
+    return !strcmp(collection, "reviews") ? "review" : "objective";   /* v1/objectives/{id} */
+}
+
 /* "v1/reviews/{id}/{coll}/{id}" with coll "actions" ->
  * "/v1/reviews/{review_id}/actions/{action_id}". */
 static void openapi_path(const char *pattern, const char *coll, const char *wf, char *out,
@@ -302,9 +320,7 @@ static void openapi_path(const char *pattern, const char *coll, const char *wf, 
         if (!strcmp(seg, "{coll}")) snprintf(seg, sizeof(seg), "%s", coll);
         else if (!strcmp(seg, "{wf}")) snprintf(seg, sizeof(seg), "%s", wf);
         else if (!strcmp(seg, "{id}")) {
-            const isms_entity *e = isms_entity_by_collection(prev);
-            snprintf(seg, sizeof(seg), "{%s_id}", e ? e->kind
-                     : !strcmp(prev, "reviews") ? "review" : "objective");
+            snprintf(seg, sizeof(seg), "{%s_id}", id_kind(prev));
         }
         o += (size_t)snprintf(out + o, n - o, "/%s", seg);
         snprintf(prev, sizeof(prev), "%s", seg);

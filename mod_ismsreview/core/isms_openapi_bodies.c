@@ -24,11 +24,12 @@ static const char bodies[] = "{"
         "'type':" S ",'title':" S ",'status':" I ",'detail':" S ","
         "'errors':" ARR(OBJ("'field','code','message'", "'field':" S ",'code':" S
                             ",'message':" S)) ","
-        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding"))) ","
+        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding")) ",'person_id':" I) ","
     "'Health':" OBJ("'status','database','schema_version'",
         "'status':" S ",'database':" S ",'schema_version':" I) ","
     "'Me':" OBJ("'user','display_name','roles','auth_type'",
-        "'user':" S ",'display_name':" S ",'roles':" ARR(S) ",'auth_type':" SN) ","
+        "'user':" S ",'display_name':" S ",'job_title':" SN ",'function':" SN
+        ",'in_people_register':" B ",'roles':" ARR(S) ",'auth_type':" SN) ","
     "'Schema':" OBJ("'version','kinds','request_bodies'",
         "'version':" I ",'kinds':" ARR("{'type':'object'}") ","
         "'request_bodies':" ARR("{'type':'object'}")) ","

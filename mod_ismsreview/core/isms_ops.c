@@ -212,6 +212,30 @@ json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
     return body;
 }
 
+isms_result isms_page_result(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                             long long limit, isms_extras_fn *extras)
+{
+    const char *err = NULL;
+    json_t *rows, *items;
+    isms_db_status st;
+    size_t i;
+
+    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
+    if ((st = isms_rec_fetch(ctx, e, q, &rows, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    items = json_array();
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_array_append_new(items, isms_present(ctx, e, json_array_get(rows, i)));
+    }
+    json_decref(rows);
+    if (extras && (st = extras(ctx, e, items, &err)) != ISMS_DB_OK) {
+        json_decref(items);
+        return isms_res_db(ctx->pool, st, err);
+    }
+    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+}
+
 isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,
                          isms_sql *sql, const char *prefix)
 {

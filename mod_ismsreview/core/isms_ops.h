@@ -36,6 +36,13 @@ isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limi
 /* {"items": [...], "next_cursor": "..."|null}; takes ownership of items. */
 json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit);
 
+/* Appends " ORDER BY id LIMIT limit + 1" to a SELECT of e's rows, runs it and answers the
+ * page: 200 {"items": [presented rows, with extras(...) when given], "next_cursor"}. */
+typedef isms_db_status isms_extras_fn(isms_ctx *ctx, const isms_entity *e, json_t *items,
+                                      const char **err);
+isms_result isms_page_result(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                             long long limit, isms_extras_fn *extras);
+
 /* Appends " AND col = value" for every ISMS_FILTER field of e given in the query; a value
  * that is not valid for the field gives a 400 result. */
 isms_result isms_filters(isms_ctx *ctx, const isms_entity *e, const isms_query *q,

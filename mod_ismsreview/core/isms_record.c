@@ -32,7 +32,7 @@ const char *isms_json_name(apr_pool_t *p, const char *column)
 
 static int is_item(const isms_entity *e)
 {
-    return e != &isms_entity_review;
+    return e != &isms_entity_review && e != &isms_entity_person;   /* not in a review */
 }
 
 isms_db_status isms_exec_sql(isms_ctx *ctx, isms_sql *q, long long *affected,

@@ -8,6 +8,7 @@
 #include "isms_html.h"
 #include "isms_json.h"
 #include "isms_ops.h"
+#include "isms_people.h"
 #include "isms_svg.h"
 
 #include <apr_strings.h>
@@ -16,7 +17,7 @@
 #include <string.h>
 
 enum { C_ID, C_REF, C_TITLE, C_OWNER, C_TYPE, C_PRIORITY, C_STATUS, C_PROGRESS, C_ODUE, C_DUE,
-       C_CREATED, C_COMPLETED, C_RID, C_RREF, C_CARRY, D_AGE = 100, D_OVERDUE };
+       C_CREATED, C_COMPLETED, C_RID, C_RREF, C_CARRY, D_AGE = 100, D_OVERDUE, D_OWNER };
 
 /* The columns of the CSV and the JSON items. */
 static const struct {
@@ -25,6 +26,7 @@ static const struct {
     int number;
 } cols[] = {
     {"ref", C_REF, 0}, {"title", C_TITLE, 0}, {"review_ref", C_RREF, 0}, {"owner", C_OWNER, 0},
+    {"owner_display", D_OWNER, 0},
     {"type", C_TYPE, 0}, {"priority", C_PRIORITY, 0}, {"status", C_STATUS, 0},
     {"progress", C_PROGRESS, 1}, {"created_at", C_CREATED, 0},
     {"original_due_date", C_ODUE, 0}, {"due_date", C_DUE, 0}, {"completed_at", C_COMPLETED, 0},
@@ -37,10 +39,13 @@ typedef struct {
     long *age, *overdue;
     json_t *summary;
     long long review_id;        /* ?review= (0: all) */
+    apr_pool_t *p;
+    json_t *names;              /* the people register's names (isms_people_names) */
 } reg;
 
 static const char *val(const reg *g, int row, int col, char *num, size_t n)
 {
+    if (col == D_OWNER) return isms_people_label(g->p, g->names, ISMS_ROW(g->rs, row, C_OWNER));
     if (col == D_AGE || col == D_OVERDUE) {
         snprintf(num, n, "%ld", (col == D_AGE ? g->age : g->overdue)[row]);
         return num;
@@ -128,9 +133,11 @@ static isms_result load(isms_ctx *ctx, const isms_query *qs, reg *g)
                         "BY action_id) s ON s.action_id = a.id WHERE r.status <> 'CANCELLED'");
     if ((r = filters(ctx, qs, q, g)).status) return r;
     isms_sql_appendf(q, " ORDER BY a.id");
-    if ((st = isms_query_sql(ctx, q, &g->rs, &err)) != ISMS_DB_OK) {
+    if ((st = isms_query_sql(ctx, q, &g->rs, &err)) != ISMS_DB_OK ||
+        (st = isms_people_names(ctx, &g->names, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
+    g->p = ctx->pool;
     derive(ctx, g);
     isms_json_pool(ctx->pool, g->summary);
     return r;
@@ -228,7 +235,8 @@ static void html_row(isms_buf *b, const reg *g, int i)
     td(b, g, i, C_REF, ISMS_COL_REF);
     td(b, g, i, C_TITLE, ISMS_COL_TEXT);
     td(b, g, i, C_RREF, ISMS_COL_REF);
-    td(b, g, i, C_OWNER, ISMS_COL_TEXT);
+    isms_html_td(b, isms_people_label(g->p, g->names, ISMS_ROW(g->rs, i, C_OWNER)),
+                 ISMS_COL_TEXT);
     td(b, g, i, C_TYPE, ISMS_COL_ENUM);
     td(b, g, i, C_PRIORITY, ISMS_COL_ENUM);
     isms_html_cell(b, ISMS_ROW(g->rs, i, C_STATUS), ISMS_COL_ENUM);

@@ -9,6 +9,7 @@
 #include "isms_html.h"
 #include "isms_json.h"
 #include "isms_ops.h"
+#include "isms_people.h"
 #include "isms_svg.h"
 
 #include <apr_hash.h>
@@ -213,6 +214,26 @@ static isms_db_status objectives(isms_ctx *ctx, json_t *d, const char **err)
     return st;
 }
 
+/* "<login>_display" (name and title from the people register) beside the logins of the
+ * lists. The JSON is cached by the audit head, which every register write moves. */
+static isms_db_status label_people(isms_ctx *ctx, json_t *d, const char **err)
+{
+    static const char *const lists[] = {"awaiting_approval", "actions_by_owner",
+                                        "overdue_actions", "objectives", NULL};
+    static const char *const fields[] = {"owner", "submitted_by", NULL};
+    json_t *names, *item;
+    isms_db_status st = isms_people_names(ctx, &names, err);
+    size_t i;
+    int k;
+
+    for (k = 0; st == ISMS_DB_OK && lists[k]; k++) {
+        json_array_foreach(json_object_get(d, lists[k]), i, item) {
+            isms_people_label_fields(ctx->pool, names, item, fields);
+        }
+    }
+    return st;
+}
+
 static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
 {
     isms_result ok = {0};
@@ -227,6 +248,7 @@ static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
     if (st == ISMS_DB_OK) st = action_counts(ctx, d, &err);
     if (st == ISMS_DB_OK) st = overdue_actions(ctx, d, &err);
     if (st == ISMS_DB_OK) st = objectives(ctx, d, &err);
+    if (st == ISMS_DB_OK) st = label_people(ctx, d, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     json_object_set_new(d, "report", json_string("dashboard"));
     json_object_set_new(d, "generated_at", json_string(ctx->now));
@@ -244,19 +266,19 @@ static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
 #define END {NULL, NULL, ISMS_COL_TEXT, NULL, NULL}
 
 static const isms_col overdue_cols[] = {
-    R("Ref", "ref"), T("Action", "title"), T("Owner", "owner"), E("Priority", "priority"),
+    R("Ref", "ref"), T("Action", "title"), T("Owner", "owner_display"), E("Priority", "priority"),
     E("Status", "status"), T("Progress %", "progress"), D("Due", "due_date"),
     T("Days overdue", "days_overdue"), END};
 static const isms_col owner_cols[] = {
-    T("Owner", "owner"), T("Actions", "total_count"), T("Open", "open_count"),
+    T("Owner", "owner_display"), T("Actions", "total_count"), T("Open", "open_count"),
     T("Overdue", "overdue_count"), END};
 static const isms_col objective_cols[] = {
-    R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner"), E("Status", "status"), T("KPI", "kpi.name"), T("Target", "kpi.target"),
+    R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner_display"), E("Status", "status"), T("KPI", "kpi.name"), T("Target", "kpi.target"),
     T("Unit", "kpi.unit"), T("Latest", "latest_measurement.value"),
     {"RAG", "rag", ISMS_COL_CLASS, NULL, NULL}, E("Trend", "trend"), END};
 static const isms_col awaiting_cols[] = {
     R("Ref", "ref"), T("Title", "title"), T("Version", "version"),
-    D("Submitted", "submitted_at"), T("By", "submitted_by"),
+    D("Submitted", "submitted_at"), T("By", "submitted_by_display"),
     T("Approvals so far", "approvals_count"), END};
 
 /* {"A": 1, "B": 2} as a two-column table. */

@@ -5,6 +5,7 @@
 #include "isms_html.h"
 #include "isms_json.h"
 #include "isms_ops.h"
+#include "isms_people.h"
 #include "isms_rules.h"
 #include "isms_workflow.h"
 
@@ -91,6 +92,7 @@ static isms_result version_findings(isms_ctx *ctx, const json_t *review, long lo
     const char *err = NULL;
     isms_db_status st = isms_waivers_of(ctx, id, version, &waivers, &err);
 
+    if (st == ISMS_DB_OK) st = isms_people_approvals(ctx, (json_t *)review, &err);
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
     }
@@ -161,7 +163,7 @@ static isms_result load_record(isms_ctx *ctx, long long id, long long version, j
 
 isms_result isms_record_data(isms_ctx *ctx, long long id, long long version, json_t **doc)
 {
-    json_t *review = NULL, *findings = NULL, *burn;
+    json_t *review = NULL, *findings = NULL, *burn, *names, *control;
     const char *err = NULL;
     isms_db_status st;
     isms_result h, r = load_record(ctx, id, version, &review);
@@ -171,13 +173,16 @@ isms_result isms_record_data(isms_ctx *ctx, long long id, long long version, jso
                 : isms_review_findings(ctx, id, &findings);
     if (r.status && r.status != 200) return r;
     if ((h = isms_review_history(ctx, id)).status != 200) return h;
-    if ((st = isms_burn_down(ctx, id, 120, &burn, &err)) != ISMS_DB_OK) {
+    if ((st = isms_burn_down(ctx, id, 120, &burn, &err)) != ISMS_DB_OK ||
+        (st = isms_people_names(ctx, &names, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
+    control = document_control(review, h.body, version != 0);
+    isms_people_label_review(ctx->pool, names, review);     /* names and titles, not logins */
+    isms_people_label_review(ctx->pool, names, control);
     *doc = isms_json_pool(ctx->pool, json_pack("{s:s,s:s,s:s,s:o,s:O,s:O,s:O,s:o}", "report",
         "review-record", "generated_at", ctx->now, "generated_by", ctx->user, "document",
-        document_control(review, h.body, version != 0), "review", review, "findings", findings,
-        "history", h.body, "burn_down", burn));
+        control, "review", review, "findings", findings, "history", h.body, "burn_down", burn));
     r.status = 200;
     return r;
 }
@@ -191,32 +196,33 @@ typedef struct {
 } csv_spec;
 
 static const csv_spec csv_specs[] = {
-    {"review", NULL, "ref", "title", "review_type", "status", "author", "planned_date",
+    {"review", NULL, "ref", "title", "review_type", "status", "author_display", "planned_date",
      "version held_from held_to format chair classification content_hash "
      "suitability.rating adequacy.rating effectiveness.rating next_review_date"},
     {"attendee", "attendees", "ref", "name", "participation_role", "attendance", "person", NULL,
-     "is_top_management title function"},
-    {"input", "inputs", "ref", "title", "category", "status", "owner", "data_period_to",
+     "top_management title function"},
+    {"input", "inputs", "ref", "title", "category", "status", "owner_display", "data_period_to",
      "trend summary metrics evidence_refs conclusion na_justification"},
     {"decision", "decisions", "ref", "statement", "category", "outcome", "decided_by", NULL,
      "clause_933_aspect rationale basis_input_refs risk_owner_approval"},
-    {"action", "actions", "ref", "title", "type", "status", "owner", "due_date",
+    {"action", "actions", "ref", "title", "type", "status", "owner_display", "due_date",
      "priority progress original_due_date decision_ref expected_outcome"},
     {"improvement", "improvements", "ref", "description", "source", "disposition", NULL, NULL,
      "expected_benefit disposition_rationale status decision_ref"},
-    {"change", "changes", "ref", "description", "change_type", "status", "owner",
+    {"change", "changes", "ref", "description", "change_type", "status", "owner_display",
      "planned_date", "purpose consequences affected_documents decision_ref"},
-    {"objective", "objectives", "ref", "statement", "level", "status", "owner", "target_date",
+    {"objective", "objectives", "ref", "statement", "level", "status", "owner_display",
+     "target_date",
      "kpi.name kpi.unit kpi.baseline kpi.target rag trend measurement_count"},
     {"resource", "resources", "ref", "description", "resource_type", "outcome",
-     "requested_by", NULL, "amount currency approved_amount quantity unit fiscal_period "
+     "requested_by_display", NULL, "amount currency approved_amount quantity unit fiscal_period "
      "provision_status decision_ref"},
     {"communication", "communications", "ref", "what_type", "audience_type", "status",
-     "communicator", "when", "how audience_scope recipients artifact_ref"},
+     "communicator_display", "when", "how audience_scope recipients artifact_ref"},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
 static const csv_spec snapshot_spec = {"action_snapshot", NULL, "action_ref", "title", NULL,
-    "status_at_review", "owner", "due_date_at_review",
+    "status_at_review", "owner_display", "due_date_at_review",
     "progress_at_review days_overdue carry_over_count"};
 static const csv_spec finding_spec = {"finding", NULL, "rule", "message", "clause", "severity",
     NULL, NULL, "entity_ref field waived waiver.justification waiver.waived_by"};

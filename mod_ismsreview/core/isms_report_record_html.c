@@ -34,12 +34,12 @@ const char *isms_input_category_label(const char *category)
 static const isms_col attendee_cols[] = {
     R("Ref", "ref"), S("Name", "name", TEXT, "title", ""), T("Function", "function"),
     E("Role", "participation_role"), E("Attendance", "attendance"),
-    T("Top management", "is_top_management"), T("User", "person"), END};
+    T("Top management", "top_management"), T("User", "person"), END};
 static const isms_col metric_cols[] = {
     T("Metric", "name"), T("Value", "value"), T("Previous", "previous_value"),
     T("Unit", "unit"), T("Target", "target"), END};
 static const isms_col snapshot_cols[] = {
-    R("Action", "action_ref"), T("Title", "title"), T("Owner", "owner"),
+    R("Action", "action_ref"), T("Title", "title"), T("Owner", "owner_display"),
     E("Status at review", "status_at_review"), T("Progress %", "progress_at_review"),
     D("Due", "due_date_at_review"), T("Days overdue", "days_overdue"),
     T("Reviews carried into", "carry_over_count"), END};
@@ -47,10 +47,10 @@ static const isms_col decision_cols[] = {
     R("Ref", "ref"), S("Decision", "statement", TEXT, "rationale", "Rationale: "),
     S("Category", "category", ENUM, "clause_933_aspect", "9.3.3: "), E("Outcome", "outcome"),
     R("Based on inputs", "basis_input_refs"),
-    S("Decided by", "decided_by", TEXT, "risk_owner_approval", "Risk owner: "), END};
+    S("Decided by", "decided_by", TEXT, "risk_owner_approval_display", "Risk owner: "), END};
 static const isms_col action_cols[] = {
     R("Ref", "ref"), S("Action", "title", TEXT, "expected_outcome", "Expected: "),
-    E("Type", "type"), T("Owner", "owner"), E("Priority", "priority"),
+    E("Type", "type"), T("Owner", "owner_display"), E("Priority", "priority"),
     S("Due", "due_date", DATE, "original_due_date", "first "),
     S("Status", "status", ENUM, "progress", "progress "), R("Decision", "decision_ref"), END};
 static const isms_col improvement_cols[] = {
@@ -61,14 +61,14 @@ static const isms_col improvement_cols[] = {
 static const isms_col change_cols[] = {
     R("Ref", "ref"), E("Type", "change_type"),
     S("Change", "description", TEXT, "purpose", "Purpose: "),
-    T("Consequences", "consequences"), T("Owner", "owner"), D("Planned", "planned_date"),
+    T("Consequences", "consequences"), T("Owner", "owner_display"), D("Planned", "planned_date"),
     E("Status", "status"), R("Decision", "decision_ref"), END};
 static const isms_col document_cols[] = {
     R("Document", "doc_id"), T("Title", "title"), T("From version", "from_version"),
     T("To version", "to_version"), E("Document status", "doc_status"), END};
 static const isms_col objective_cols[] = {
     R("Ref", "ref"), S("Objective", "statement", TEXT, "level", "Level: "),
-    T("Owner", "owner"), D("Target date", "target_date"),
+    T("Owner", "owner_display"), D("Target date", "target_date"),
     S("KPI", "kpi.name", TEXT, "kpi.unit", "Unit: "),
     S("Target", "kpi.target", TEXT, "kpi.baseline", "baseline "), E("Status", "status"),
     S("RAG", "rag", CLASS, "latest_measurement.value", "latest "), E("Trend", "trend"), END};
@@ -86,7 +86,7 @@ static const isms_col communication_cols[] = {
     R("Ref", "ref"), S("What", "what_type", ENUM, "artifact_ref", ""),
     S("Audience", "audience_type", ENUM, "audience_scope", ""),
     T("Recipients", "recipients"), E("How", "how"), D("When", "when"),
-    T("Communicator", "communicator"),
+    T("Communicator", "communicator_display"),
     S("Status", "status", ENUM, "evidence_ref", "Evidence: "), END};
 static const isms_col finding_cols[] = {
     S("Rule", "rule", REF, "clause", ""), E("Severity", "severity"), T("Finding", "message"),
@@ -138,7 +138,7 @@ static const char *approvals_text(const rctx *c, const json_t *list)
     size_t i;
 
     json_array_foreach(list, i, a) {
-        out = apr_pstrcat(c->p, out, i ? "\n" : "", f(c, a, "approver"), " at ",
+        out = apr_pstrcat(c->p, out, i ? "\n" : "", f(c, a, "approver_display"), " at ",
                           f(c, a, "created_at"), *f(c, a, "comment") ? ": " : "",
                           f(c, a, "comment"), NULL);
     }
@@ -156,7 +156,7 @@ static void document_header(const rctx *c)
     kv(c, d, "Version", "version");
     kv(c, d, "Status", "status");
     kv(c, d, "Classification", "classification");
-    kv(c, d, "Author", "author");
+    kv(c, d, "Author", "author_display");
     kv(c, d, "Submitted", "submitted_at");
     kv(c, d, "Approved", "approved_at");
     isms_html_kv(c->b, "Approvals", approvals_text(c, json_object_get(d, "approvals")));
@@ -186,7 +186,7 @@ static void review_details(const rctx *c)
     kv(c, r, "Period covered to", "period_to");
     kv(c, r, "Format", "format");
     kv(c, r, "Location", "location");
-    kv(c, r, "Chair", "chair");
+    kv(c, r, "Chair", "chair_display");
     kv(c, r, "Standards", "standards");
     kv(c, r, "Language", "language");
     kv(c, r, "Next review", "next_review_date");
@@ -211,7 +211,7 @@ static void input_fields(const rctx *c, const json_t *in)
     kv(c, in, "Trend", "trend");
     kv(c, in, "Data from", "data_period_from");
     kv(c, in, "Data to", "data_period_to");
-    kv(c, in, "Presented by", "owner");
+    kv(c, in, "Presented by", "owner_display");
     kv(c, in, "Summary", "summary");
     kv(c, in, "Discussion", "discussion");
     kv(c, in, "Conclusion", "conclusion");

@@ -4,6 +4,7 @@
 #include "isms_ops.h"
 #include "isms_json.h"
 #include "isms_cache.h"
+#include "isms_people.h"
 #include "isms_workflow.h"
 
 #include <apr_strings.h>
@@ -166,7 +167,7 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     }
     merged = isms_validate(&isms_entity_review, in, ISMS_V_PATCH, row, NULL, &errs);
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
-    json_decref(merged);
+    isms_json_pool(ctx->pool, merged);
     set = isms_json_pool(ctx->pool, json_deep_copy(in));
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
@@ -178,6 +179,10 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
         return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
                                 "the review changed while this request ran; reload it");
     }
+    /* the meeting date may have moved: the attendees' top-management snapshots follow */
+    if ((st = isms_people_refresh(ctx, merged, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
     r = isms_review_get(ctx, id);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_review, row));
     return r;
@@ -186,12 +191,9 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
 isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
 {
     isms_sql *q = isms_rec_select_sql(ctx, &isms_entity_review);
-    const char *year = apr_table_get(qs, "year"), *err = NULL;
+    const char *year = apr_table_get(qs, "year");
     long long limit, after;
-    json_t *rows, *items;
-    isms_db_status st;
     isms_result r = isms_page_params(ctx, qs, &limit, &after);
-    size_t i;
 
     if (r.status) return r;
     isms_sql_appendf(q, " WHERE id > %d", after);
@@ -206,17 +208,7 @@ isms_result isms_review_list(isms_ctx *ctx, const isms_query *qs)
         isms_sql_appendf(q, " AND planned_date LIKE %s", apr_pstrcat(ctx->pool, year, "-%",
                                                                      NULL));
     }
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
-    if ((st = isms_rec_fetch(ctx, &isms_entity_review, q, &rows, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    items = json_array();
-    for (i = 0; i < json_array_size(rows); i++) {
-        json_array_append_new(items, isms_present(ctx, &isms_entity_review,
-                                                  json_array_get(rows, i)));
-    }
-    json_decref(rows);
-    return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
+    return isms_page_result(ctx, &isms_entity_review, q, limit, NULL);
 }
 
 /* ---- the rendered review, cached per process and validated in every read ---- */

@@ -2,6 +2,7 @@
 #include "isms_rules.h"
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_people.h"
 
 #include <apr_strings.h>
 #include <stdarg.h>
@@ -85,28 +86,81 @@ static int has_input(const ctx_t *c, const char *cat)
     return 0;
 }
 
+/* Top management as the record has it: the server's snapshot from the people register;
+ * attendees written before the register existed have none, and then the author's flag. */
+static int attendee_tm(const json_t *a)
+{
+    const json_t *snap = json_object_get(a, "is_top_management_snapshot");
+
+    if (snap && !json_is_null(snap)) return json_is_true(snap);
+    return json_is_true(json_object_get(a, "is_top_management"));
+}
+
+/* Took part: present, remote, in writing, or as a delegate (who counts only by being top
+ * management too: the snapshot is the delegate's own). */
+static int took_part(const json_t *a)
+{
+    const char *att = jstr(a, "attendance");
+
+    return att && (!strcmp(att, "PRESENT") || !strcmp(att, "REMOTE") ||
+                   !strcmp(att, "WRITTEN_CONTRIBUTION") || !strcmp(att, "DELEGATE"));
+}
+
+static int tm_took_part(const ctx_t *c)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(items(c, "attendees"), i, a) {
+        if (attendee_tm(a) && took_part(a)) return 1;
+    }
+    return 0;
+}
+
 /* MR-01: top management took part, and the chair (if named) is top management. */
 static void rule_top_management(ctx_t *c)
 {
     const json_t *a;
     const char *chair = jstr(c->review, "chair");
     size_t i;
-    int present = 0, chair_tm = chair ? 0 : 1;
+    int chair_tm = chair ? 0 : 1;
 
     json_array_foreach(items(c, "attendees"), i, a) {
-        const char *att = jstr(a, "attendance");
-        int tm = json_is_true(json_object_get(a, "is_top_management"));
-        if (tm && att && (!strcmp(att, "PRESENT") || !strcmp(att, "REMOTE") ||
-                          !strcmp(att, "WRITTEN_CONTRIBUTION"))) present = 1;
-        if (chair && jstr(a, "person") && !strcmp(jstr(a, "person"), chair) && tm) chair_tm = 1;
+        if (chair && jstr(a, "person") && !strcmp(jstr(a, "person"), chair) &&
+            attendee_tm(a)) chair_tm = 1;
     }
-    if (!present) {
+    if (!tm_took_part(c)) {
         finding(c, "MR-01", "9.3.1 / 5.1", 'E', "attendee", NULL, "is_top_management",
                 "no member of top management took part (present, remote or in writing)");
     }
     if (!chair_tm) {
         finding(c, "MR-01", "9.3.1 / 5.1", 'E', "review", c->review, "chair",
                 "the chair is not listed as a top-management attendee");
+    }
+}
+
+/* MR-34, approval by an authorized person (5.1, 7.5.2): every approval on record is by
+ * top management on the day it was given (the people register; not evaluated while the
+ * register is not in use), and an approver who did not attend approves only a record that
+ * shows top management present. Approvals as isms_people_approvals gives them. */
+static void rule_approver_authority(ctx_t *c)
+{
+    const json_t *a;
+    size_t i;
+    int tm_present = tm_took_part(c);
+
+    json_array_foreach(json_object_get(c->review, "approvals"), i, a) {
+        const json_t *tm = json_object_get(a, "approver_top_management");
+        if (json_is_false(tm)) {
+            finding(c, "MR-34", "9.3.3 / 7.5.2", 'E', "review", c->review, "approved_by",
+                    "approver %s was not top management on %.10s (people register)",
+                    jstr(a, "approver"), jstr(a, "approved_at"));
+        }
+        if (!tm_present && json_is_false(json_object_get(a, "approver_attended"))) {
+            finding(c, "MR-34", "9.3.3 / 7.5.2", 'E', "review", c->review, "approved_by",
+                    "approver %s did not attend, and the record shows no top manager present",
+                    jstr(a, "approver"));
+        }
     }
 }
 
@@ -428,6 +482,7 @@ json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previo
     rule_objectives(&c);
     rule_resources_communication(&c);
     rule_document(&c);
+    rule_approver_authority(&c);
     json_array_foreach(c.findings, i, f) {
         int e = !strcmp(jstr(f, "severity"), "E");
         errors += e;
@@ -511,7 +566,10 @@ isms_result isms_review_findings(isms_ctx *ctx, long long id, json_t **doc)
 
     if (r.status != 200) return r;
     prev_id = json_integer_value(json_object_get(r.body, "previous_review_id"));
-    st = prev_id ? isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err) : ISMS_DB_OK;
+    st = isms_people_approvals(ctx, r.body, &err);
+    if (st == ISMS_DB_OK && prev_id) {
+        st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
+    }
     if (st == ISMS_DB_OK) {
         st = isms_waivers_of(ctx, id, json_integer_value(json_object_get(r.body, "version")),
                              &waivers, &err);

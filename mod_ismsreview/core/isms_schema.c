@@ -115,6 +115,7 @@ json_t *isms_schema_json(void)
     for (i = 0; isms_item_entities[i]; i++) {
         json_array_append_new(kinds, entity_json(isms_item_entities[i], 1));
     }
+    json_array_append_new(kinds, entity_json(&isms_entity_person, 0));
     for (i = 0; isms_body_entities[i]; i++) {
         json_array_append_new(bodies, entity_json(isms_body_entities[i], 0));
     }

@@ -274,6 +274,8 @@ static json_t *merge(const isms_entity *e, const json_t *in, isms_vmode mode,
         if (mode == ISMS_V_CREATE && f->default_value && (!v || json_is_null(v))) {
             json_object_set_new(m, f->name, f->type == ISMS_F_INT
                                 ? json_integer(atoll(f->default_value))
+                                : f->type == ISMS_F_BOOL
+                                ? json_boolean(strcmp(f->default_value, "true") == 0)
                                 : json_string(f->default_value));
         }
         if (v && !json_is_null(v) && !category_allows(f, m)) {

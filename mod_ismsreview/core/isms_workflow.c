@@ -348,7 +348,9 @@ static void strip_item(const isms_entity *e, json_t *item)
 
     json_object_foreach_safe(item, tmp, key, v) {
         const isms_field *f = isms_entity_field(e, key);
-        if (!(f && isms_field_sealed(e, f)) && strcmp(key, "review_id") != 0) {
+        int keep = (f && isms_field_sealed(e, f)) || strcmp(key, "review_id") == 0;
+        if (f && (f->flags & ISMS_ADDED) && json_is_null(v)) keep = 0;
+        if (!keep) {
             json_object_del(item, key);
         }
     }

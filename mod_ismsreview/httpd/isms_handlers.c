@@ -9,6 +9,7 @@
 #include "isms_sql.h"
 #include "isms_txn.h"
 #include "isms_entity.h"
+#include "isms_people.h"
 
 #include <unistd.h>
 
@@ -33,13 +34,30 @@ int isms_handle_health(isms_req *q)
     return isms_send_json(q, HTTP_OK, j);
 }
 
-/* GET v1/me: the user Apache authenticated and the roles ISMSReviewRole grants. */
+/* GET v1/me: the user Apache authenticated, the roles ISMSReviewRole grants, and who the
+ * people register says they are. */
 int isms_handle_me(isms_req *q)
 {
     json_t *j = isms_json_pool(q->r->pool, json_object());
+    const json_t *person = NULL;
+    const char *err = NULL;
+    isms_conn *c;
+    isms_ctx ctx;
+    isms_result res = {0};
 
+    if (isms_acquire(q, &c, &err) == ISMS_DB_OK) {
+        isms_ctx_init(&ctx, q->r->pool, c, q->id.user);
+        res = isms_txn_read(&ctx, isms_people_me, q);
+        if (res.status == 200) person = res.body;
+    }
     json_object_set_new(j, "user", json_string(q->id.user));
-    json_object_set_new(j, "display_name", json_string(q->id.user));
+    json_object_set_new(j, "display_name", json_string(json_is_object(person)
+        ? json_string_value(json_object_get(person, "display_name")) : q->id.user));
+    json_object_set(j, "job_title", json_is_object(person) ? json_object_get(person,
+                    "job_title") : json_null());
+    json_object_set(j, "function", json_is_object(person) ? json_object_get(person,
+                    "function") : json_null());
+    json_object_set_new(j, "in_people_register", json_boolean(json_is_object(person)));
     json_object_set_new(j, "roles", isms_identity_roles_json(&q->id));
     json_object_set_new(j, "auth_type",
                         q->r->ap_auth_type ? json_string(q->r->ap_auth_type) : json_null());
@@ -147,6 +165,10 @@ static void make_event(isms_req *q, isms_audit_event *ev)
     }
     else if (!strncmp(p, "v1/actions", 10) || !strncmp(p, "v1/objectives", 13)) {
         ev->entity = p[3] == 'a' ? "action" : "objective";
+        ev->entity_id = q->ids[0];
+    }
+    else if (!strncmp(p, "v1/people", 9)) {
+        ev->entity = "person";
         ev->entity_id = q->ids[0];
     }
 }

@@ -85,11 +85,14 @@ static int authorize(isms_req *q, const isms_method *m)
     }
     if ((m->perm == ISMS_P_READ && !has_any_role(&q->id)) ||
         (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR]) ||
+        (m->perm == ISMS_P_ADMIN && !q->id.roles[ISMS_ROLE_ADMIN]) ||
         (m->perm == ISMS_P_AUDIT && !q->id.roles[ISMS_ROLE_AUDITOR] &&
          !q->id.roles[ISMS_ROLE_ADMIN])) {
         return isms_send_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
                                  m->perm == ISMS_P_AUTHOR
                                      ? "this change needs the author role"
+                                 : m->perm == ISMS_P_ADMIN
+                                     ? "the people register is maintained by admins"
                                  : m->perm == ISMS_P_AUDIT
                                      ? "the audit trail is for auditors and admins"
                                      : "reading the management review needs a role");

@@ -13,6 +13,10 @@ isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
     isms_op_measurement_create, isms_op_check, isms_op_history, isms_op_waive,
     isms_op_workflow, isms_op_audit, isms_op_audit_verify;
 
+/* isms_route_people.c */
+isms_op_fn isms_op_people_list, isms_op_person_get, isms_op_person_create,
+    isms_op_person_patch, isms_op_person_put, isms_op_person_delete;
+
 /* isms_route_evidence.c */
 isms_op_fn isms_op_evidence;
 

@@ -20,6 +20,8 @@ APLOG_USE_MODULE(ismsreview);
 #define TR(m, fn) {m, isms_handle_record, ISMS_P_USER, 1, (void *)(fn)}
 /* readable by any authenticated user; without a role the core shows only what is theirs */
 #define OWN(fn) {M_GET, isms_handle_record, ISMS_P_USER, 0, (void *)(fn)}
+/* the people register: read with any role, written by admins */
+#define AD(m, fn) {m, isms_handle_record, ISMS_P_ADMIN, 1, (void *)(fn)}
 #define AU(fn) {M_GET, isms_handle_record, ISMS_P_AUDIT, 0, (void *)(fn)}
 
 static const isms_route routes[] = {
@@ -43,6 +45,9 @@ static const isms_route routes[] = {
     {"v1/actions/{id}/updates", {OWN(isms_op_action_updates),
                                  TR(M_POST, isms_op_action_update)}},
     {"v1/objectives", {OWN(isms_op_objectives)}},
+    {"v1/people", {RD(isms_op_people_list), AD(M_POST, isms_op_person_create)}},
+    {"v1/people/{id}", {RD(isms_op_person_get), AD(M_PATCH, isms_op_person_patch),
+                        AD(M_PUT, isms_op_person_put), AD(M_DELETE, isms_op_person_delete)}},
     {"v1/audit", {AU(isms_op_audit)}},
     {"v1/audit/verify", {AU(isms_op_audit_verify)}},
     {"v1/reports/dashboard", {RD(isms_op_report_dashboard)}},

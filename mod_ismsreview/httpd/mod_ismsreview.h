@@ -119,7 +119,8 @@ int isms_handle_schema(isms_req *q);           /* GET v1/schema */
 int isms_handle_openapi(isms_req *q);          /* GET v1/openapi.json */
 
 /* isms_routes.c */
-typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR, ISMS_P_AUDIT } isms_perm;
+typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR, ISMS_P_AUDIT,
+               ISMS_P_ADMIN } isms_perm;
 typedef struct isms_method_s {
     int method;                    /* M_GET, M_POST ... */
     isms_handler_fn *fn;
@@ -129,7 +130,7 @@ typedef struct isms_method_s {
 } isms_method;
 typedef struct {
     const char *pattern;           /* segments; {id} a positive integer, {coll} a collection */
-    isms_method methods[4];        /* ends at a NULL fn */
+    isms_method methods[5];        /* ends at a NULL fn */
 } isms_route;
 const isms_route *isms_route_match(isms_req *q);
 const isms_method *isms_route_method(const isms_route *rt, int method);

@@ -119,6 +119,7 @@ static const xtable tables[] = {
     {"workflow_transition", {"id"}, 0},
     {"approval", {"id"}, 0},
     {"waiver", {"id"}, 0},
+    {"person", {"id"}, 0},
     {"review_version", {"id"}, 0},
     {"audit_event", {"seq"}, 0},
     {"audit_head", {"id"}, 1},

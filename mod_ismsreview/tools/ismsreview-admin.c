@@ -20,6 +20,7 @@
 #include "export_import.h"
 #include "check_config.h"
 #include "isms_schema.h"
+#include "people_csv.h"
 
 #define EXIT_USAGE 2
 
@@ -48,6 +49,13 @@ static void usage(FILE *f)
         "                 database of any driver, in one transaction; refused, with nothing\n"
         "                 changed, unless the file is valid and its audit chain and sealed\n"
         "                 versions verify\n"
+        "  people-import FILE.csv\n"
+        "                 load the people register from CSV (header row: login,\n"
+        "                 display_name, job_title, function, email, top_management, active),\n"
+        "                 upsert by login in one transaction; any bad row is reported with\n"
+        "                 its line number and nothing changes\n"
+        "  people-export [FILE]\n"
+        "                 the people register as CSV (FILE or - for stdout)\n"
         "  check-config [APACHE_CONF]\n"
         "                 check the ISMSReview* directives of an Apache configuration\n"
         "                 (following Include/IncludeOptional), or --database, and each\n"
@@ -278,7 +286,7 @@ static const struct {
     int min, max;
 } db_commands[] = {
     {"migrate", 0, 0}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
-    {"export", 0, 1}, {"import", 1, 1},
+    {"export", 0, 1}, {"import", 1, 1}, {"people-import", 1, 1}, {"people-export", 0, 1},
 };
 
 static int run(apr_pool_t *p, const char *spec, int argc, const char *const *argv)
@@ -334,6 +342,10 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
     if (strcmp(cmd, "export") == 0) return isms_admin_export(p, c, nargs ? argv[1] : NULL);
     if (strcmp(cmd, "import") == 0) return isms_admin_import(p, c, argv[1]);
+    if (strcmp(cmd, "people-import") == 0) return isms_admin_people_import(p, c, argv[1]);
+    if (strcmp(cmd, "people-export") == 0) {
+        return isms_admin_people_export(p, c, nargs ? argv[1] : NULL);
+    }
     return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
 }
 

@@ -104,8 +104,8 @@ def test_status_on_unmigrated_server_reports_it(server_backend):
 
 # ---- help and usage (every command listed; errors start with "ismsreview-admin:")
 
-COMMANDS = ("migrate", "status", "verify", "checkpoint", "export", "import", "check-config",
-            "verify-evidence", "help")
+COMMANDS = ("migrate", "status", "verify", "checkpoint", "export", "import", "people-import",
+            "people-export", "check-config", "verify-evidence", "help")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["help"]], ids=["--help", "help"])
@@ -119,10 +119,12 @@ def test_help_lists_every_command(built, args):
 
 
 @pytest.mark.parametrize("args", [["frobnicate"], ["import"], ["export", "a", "b"],
+                                  ["people-import"], ["people-export", "a", "b"],
                                   ["verify", "extra"], ["check-config", "a", "b"],
                                   ["check-config"], ["--database", "sqlite3 dbname=x "
                                                      "sqlite3_dbdir=/tmp", "status", "x"]],
-                         ids=["unknown", "import-no-file", "export-two-files", "verify-arg",
+                         ids=["unknown", "import-no-file", "export-two-files",
+                              "people-import-no-file", "people-export-two-files", "verify-arg",
                               "check-config-two", "check-config-nothing", "status-arg"])
 def test_usage_errors_name_the_problem(built, args):
     rc, out = harness.run_admin(args)

@@ -372,7 +372,9 @@ def field_cases():
                       headers=if_match(lambda e: e.review())))
     # missing required fields, each listed
     required = {"reviews": ["planned_date", "review_type", "title"],
-                "attendees": ["attendance", "is_top_management", "name", "participation_role"],
+                # name: required unless person is in the people register (checked after
+                # these, below); is_top_management: the author's declaration, optional
+                "attendees": ["attendance", "participation_role"],
                 "inputs": ["category", "status", "title"],
                 "decisions": ["category", "clause_933_aspect", "outcome", "statement"],
                 "actions": ["due_date", "owner", "priority", "title", "type"],
@@ -385,6 +387,8 @@ def field_cases():
         c.append(post("all required %s fields missing" % coll, coll, {}, 422, fields))
         for f in fields:
             c.append(post("%s without %s" % (coll, f), coll, without(coll, f), 422, [f]))
+    c.append(post("attendees without name (no registered person)", "attendees",
+                  without("attendees", "name"), 422, ["name"]))
     return c
 
 

@@ -121,6 +121,13 @@ def fill(httpd):
     st, _, _ = api.call("POST", "v1/reviews", body=wh.review_body("Idempotent create"),
                         headers={"Idempotency-Key": "create-once-1"})
     assert st == 201
+    # the people register (table person): the drafts' attendees take their snapshots from it
+    for person in ({"login": "approver", "display_name": "Dr. Helga Brandt",
+                    "job_title": "CEO, «Board»", "email": "hb@example.org",
+                    "top_management": [{"from": "2020-01-01", "to": None}]},
+                   {"login": "Ex.CFO", "display_name": "Marc Oliveira", "active": False,
+                    "top_management": [{"from": "2019-01-01", "to": "2024-12-31"}]}):
+        api.post("v1/people", person, user="admin")
     return rid, others
 
 
@@ -142,6 +149,8 @@ def snapshot(httpd, rid, others):
     for state, oid in others.items():
         out[state] = api.review(oid)
     out["list"] = api.get("v1/reviews")
+    out["people"] = api.get("v1/people", user="admin")
+    assert len(out["people"]["items"]) == 2
     return out
 
 

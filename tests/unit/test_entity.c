@@ -299,6 +299,10 @@ START_TEST(minimal_document_valid)
                 ck_assert(json_is_integer(v));
                 ck_assert_int_eq(json_integer_value(v), atoll(f->default_value));
             }
+            else if (f->type == ISMS_F_BOOL) {
+                ck_assert(json_is_boolean(v));
+                ck_assert_int_eq(json_is_true(v), strcmp(f->default_value, "true") == 0);
+            }
             else {
                 ck_assert_str_eq(json_string_value(v), f->default_value);
             }
