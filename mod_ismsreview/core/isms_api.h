@@ -23,6 +23,7 @@ typedef struct {
     int roles;                   /* bit mask: 1 author, 2 approver, 4 auditor, 8 admin */
     const char *client;          /* client address, for the audit trail */
     const char *request_id;
+    const char *evidence_dir;    /* ISMSReviewEvidenceDir (attachments, sealed packs), or NULL */
 } isms_ctx;
 
 #define ISMS_R_AUTHOR 1
@@ -42,6 +43,8 @@ typedef struct {
     const char *content_type;    /* e.g. "text/html; charset=utf-8" */
     const char *filename;        /* Content-Disposition: attachment; filename="..." */
     const char *csp;             /* Content-Security-Policy for HTML */
+    const char *raw_path;        /* or: the document is this file (raw_len bytes), sent from
+                                    disk; raw is then NULL */
 } isms_result;
 
 /* Query parameters, already split (key -> value); a key given twice is a 400. */

@@ -16,4 +16,10 @@ const char *isms_canon(apr_pool_t *p, const json_t *j, size_t *len);
 const char *isms_sha256_hex(apr_pool_t *p, const char *a, size_t alen, const char *b,
                             size_t blen);
 
+/* The same, fed in pieces (files, ZIP entries): freed with p. NULL if out of memory. */
+typedef struct isms_sha256 isms_sha256;
+isms_sha256 *isms_sha256_new(apr_pool_t *p);
+void isms_sha256_update(isms_sha256 *h, const void *data, size_t len);
+const char *isms_sha256_final(isms_sha256 *h);
+
 #endif

@@ -142,6 +142,20 @@ static const char *pack_name(apr_pool_t *p, const json_t *meta)
     return name;
 }
 
+/* A sealed version's pack built before is sent as it is, without gathering anything. */
+static isms_result kept(isms_ctx *ctx, long long id, long long version, const json_t *record)
+{
+    json_t *m;
+    isms_result none = {0};
+
+    if (!ctx->evidence_dir || !json_is_true(json_object_get(record, "sealed"))) return none;
+    m = isms_json_pool(ctx->pool, json_pack("{s:I,s:I,s:O?,s:O?}", "review_id", (json_int_t)id,
+                                            "version", (json_int_t)version, "ref",
+                                            json_object_get(record, "ref"), "content_hash",
+                                            json_object_get(record, "content_hash")));
+    return m ? isms_evidence_kept(ctx, m, pack_name(ctx->pool, m)) : none;
+}
+
 isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
 {
     apr_array_header_t *files = apr_array_make(ctx->pool, 8, sizeof(isms_ev_file));
@@ -150,9 +164,13 @@ isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
     const char *err = NULL;
 
     if (r.status != 200) return r;
+    if ((r = kept(ctx, id, version, record)).status) return r;
     if ((r = add_record(ctx, files, id, version, record)).status != 200) return r;
     if ((r = add_trail(ctx, files, id, &audit)).status != 200) return r;
     meta = meta_of(ctx, id, version, record, audit);
+    if ((r = isms_evidence_add_attachments(ctx, files, id, record)).status != 200) return r;
+    if (ctx->evidence_dir) return isms_evidence_pack_file(ctx, files, meta,
+                                                          pack_name(ctx->pool, meta));
     memset(&r, 0, sizeof(r));
     if (isms_evidence_build(ctx->pool, files, meta, &r.raw, &r.raw_len, &err) != 0) {
         return isms_res_problem(ctx->pool, 500, "evidence", "Evidence pack failed", err);

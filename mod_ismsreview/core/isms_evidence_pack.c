@@ -4,6 +4,8 @@
 #include "isms_evidence.h"
 #include "isms_canon.h"
 #include "isms_json.h"
+#include "isms_attach.h"
+#include "isms_log.h"
 
 #include <apr_strings.h>
 #include <archive.h>
@@ -39,6 +41,8 @@ void isms_evidence_add(apr_array_header_t *files, const char *name, const char *
     f->name = name;
     f->data = data;
     f->len = len;
+    f->path = NULL;
+    f->sha256 = NULL;
 }
 
 /* The C library's printf (%zu, %lld ...), which the format attribute checks against. */
@@ -82,8 +86,8 @@ json_t *isms_evidence_manifest(apr_pool_t *p, const json_t *meta,
     for (i = 0; i < files->nelts; i++) {
         const isms_ev_file *f = &APR_ARRAY_IDX(files, i, isms_ev_file);
         json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "name", f->name, "size",
-                                              (json_int_t)f->len, "sha256",
-                                              isms_sha256_hex(p, f->data, f->len, NULL, 0)));
+                                              (json_int_t)f->len, "sha256", f->path ? f->sha256
+                                              : isms_sha256_hex(p, f->data, f->len, NULL, 0)));
     }
     json_object_set_new(m, "files", list);
     json_object_del(m, "manifest_sha256");
@@ -128,7 +132,51 @@ static la_ssize_t membuf_write(struct archive *a, void *cd, const void *buf, siz
     return (la_ssize_t)n;
 }
 
-static int write_entry(struct archive *a, const isms_ev_file *f)
+static int archive_sink(void *arg, const char *buf, apr_size_t n)
+{
+    return archive_write_data(arg, buf, n) == (la_ssize_t)n ? 0 : -1;
+}
+
+/* An attachment, copied from its file and re-hashed on the way: a file that no longer has
+ * the SHA-256 its record gives fails the pack (the manifest would list a hash it has not). */
+static int write_file_data(struct archive *a, apr_pool_t *p, const isms_ev_file *f)
+{
+    apr_pool_t *sub;
+    apr_file_t *fd;
+    apr_finfo_t fi;
+    apr_off_t size = 0;
+    const char *sha = NULL, *why = NULL;
+    int rc = ARCHIVE_OK;
+
+    apr_pool_create(&sub, p);
+    if (apr_file_open(&fd, f->path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_FPROT_OS_DEFAULT,
+                      sub) != APR_SUCCESS) {
+        why = "cannot be opened";
+    }
+    else if (apr_file_info_get(&fi, APR_FINFO_SIZE, fd) != APR_SUCCESS ||
+             (size_t)fi.size != f->len) {
+        why = apr_psprintf(p, "has %" APR_OFF_T_FMT " bytes, its record says %" APR_SIZE_T_FMT,
+                           fi.size, f->len);
+    }
+    else if (isms_att_stream(sub, fd, archive_sink, a, &sha, &size, &why) != 0) {
+        rc = ARCHIVE_FATAL;
+    }
+    else if (strcmp(sha, f->sha256) != 0 || (size_t)size != f->len) {
+        why = apr_psprintf(p, "has SHA-256 %s (%" APR_OFF_T_FMT " bytes), its record says %s",
+                           sha, size, f->sha256);
+    }
+    if (why) {
+        isms_log(ISMS_LOG_ERR, 21402, "evidence pack: attachment %s (%s) %s", f->name,
+                 f->path, why);
+        archive_set_error(a, EIO, "%s: the stored attachment does not match its record",
+                          f->name);
+        rc = ARCHIVE_FATAL;
+    }
+    apr_pool_destroy(sub);
+    return rc;
+}
+
+static int write_entry(struct archive *a, apr_pool_t *p, const isms_ev_file *f)
 {
     struct archive_entry *e = archive_entry_new();
     int rc;
@@ -138,29 +186,28 @@ static int write_entry(struct archive *a, const isms_ev_file *f)
     archive_entry_set_perm(e, 0644);
     archive_entry_set_size(e, (la_int64_t)f->len);
     archive_entry_set_mtime(e, ISMS_EVIDENCE_MTIME, 0);
-    rc = archive_write_header(a, e);
-    if (rc == ARCHIVE_OK && f->len &&
-        archive_write_data(a, f->data, f->len) != (la_ssize_t)f->len) {
+    /* attachments are mostly compressed already (PDF, PNG, JPEG, OOXML, ODF): stored as
+     * they are; the pack's own documents deflated */
+    rc = f->path ? archive_write_zip_set_compression_store(a)
+                 : archive_write_zip_set_compression_deflate(a);
+    if (rc == ARCHIVE_OK) rc = archive_write_header(a, e);
+    if (rc == ARCHIVE_OK && f->path) rc = write_file_data(a, p, f);
+    else if (rc == ARCHIVE_OK && f->len &&
+             archive_write_data(a, f->data, f->len) != (la_ssize_t)f->len) {
         rc = ARCHIVE_FATAL;
     }
     archive_entry_free(e);
     return rc;
 }
 
-int isms_evidence_zip(apr_pool_t *p, const apr_array_header_t *files, const char **zip,
-                      size_t *len, const char **err)
+/* Writes the entries into an archive opened by open_fn; closes and frees it. */
+static int write_all(apr_pool_t *p, struct archive *a, const apr_array_header_t *files,
+                     int rc, const char **err)
 {
-    membuf *m = apr_pcalloc(p, sizeof(*m));
-    struct archive *a = archive_write_new();
-    int i, rc;
+    int i;
 
-    apr_pool_cleanup_register(p, m, membuf_free, apr_pool_cleanup_null);
-    rc = archive_write_set_format_zip(a);
-    /* no blocking: the archive ends at its end-of-central-directory record, unpadded */
-    if (rc == ARCHIVE_OK) rc = archive_write_set_bytes_per_block(a, 0);
-    if (rc == ARCHIVE_OK) rc = archive_write_open2(a, m, NULL, membuf_write, NULL, NULL);
     for (i = 0; rc == ARCHIVE_OK && i < files->nelts; i++) {
-        rc = write_entry(a, &APR_ARRAY_IDX(files, i, isms_ev_file));
+        rc = write_entry(a, p, &APR_ARRAY_IDX(files, i, isms_ev_file));
     }
     if (rc == ARCHIVE_OK) rc = archive_write_close(a);
     if (rc != ARCHIVE_OK) {
@@ -168,13 +215,37 @@ int isms_evidence_zip(apr_pool_t *p, const apr_array_header_t *files, const char
         *err = apr_pstrdup(p, msg ? msg : "cannot write the ZIP archive");
     }
     archive_write_free(a);
-    *zip = m->data ? m->data : "";
-    *len = m->len;
     return rc == ARCHIVE_OK ? 0 : -1;
 }
 
-int isms_evidence_build(apr_pool_t *p, const apr_array_header_t *files, const json_t *meta,
-                        const char **zip, size_t *len, const char **err)
+static struct archive *zip_writer(int *rc)
+{
+    struct archive *a = archive_write_new();
+
+    *rc = archive_write_set_format_zip(a);
+    /* no blocking: the archive ends at its end-of-central-directory record, unpadded */
+    if (*rc == ARCHIVE_OK) *rc = archive_write_set_bytes_per_block(a, 0);
+    return a;
+}
+
+int isms_evidence_zip(apr_pool_t *p, const apr_array_header_t *files, const char **zip,
+                      size_t *len, const char **err)
+{
+    membuf *m = apr_pcalloc(p, sizeof(*m));
+    int rc;
+    struct archive *a = zip_writer(&rc);
+
+    apr_pool_cleanup_register(p, m, membuf_free, apr_pool_cleanup_null);
+    if (rc == ARCHIVE_OK) rc = archive_write_open2(a, m, NULL, membuf_write, NULL, NULL);
+    rc = write_all(p, a, files, rc, err);
+    *zip = m->data ? m->data : "";
+    *len = m->len;
+    return rc;
+}
+
+/* The files and then manifest.json, made from meta and them. */
+static apr_array_header_t *with_manifest(apr_pool_t *p, const apr_array_header_t *files,
+                                         const json_t *meta, const char **err)
 {
     apr_array_header_t *all = apr_array_copy(p, files);
     json_t *m = isms_json_pool(p, isms_evidence_manifest(p, meta, files));
@@ -183,10 +254,57 @@ int isms_evidence_build(apr_pool_t *p, const apr_array_header_t *files, const js
 
     if (!text) {
         *err = "cannot serialize the manifest";
-        return -1;
+        return NULL;
     }
     isms_evidence_add(all, ISMS_EVIDENCE_MANIFEST, text, n);
-    return isms_evidence_zip(p, all, zip, len, err);
+    return all;
+}
+
+int isms_evidence_build_file(apr_pool_t *p, const apr_array_header_t *files,
+                             const json_t *meta, const char *path, const char **err)
+{
+    apr_array_header_t *all = with_manifest(p, files, meta, err);
+    int rc;
+    struct archive *a;
+
+    if (!all) return -1;
+    a = zip_writer(&rc);
+    if (rc == ARCHIVE_OK) rc = archive_write_open_filename(a, path);
+    return write_all(p, a, all, rc, err);
+}
+
+int isms_evidence_build(apr_pool_t *p, const apr_array_header_t *files, const json_t *meta,
+                        const char **zip, size_t *len, const char **err)
+{
+    apr_array_header_t *all = with_manifest(p, files, meta, err);
+
+    return all ? isms_evidence_zip(p, all, zip, len, err) : -1;
+}
+
+static int read_failed(struct archive *a, apr_pool_t *p, la_ssize_t n, const char **why)
+{
+    *why = archive_error_string(a) ? apr_pstrdup(p, archive_error_string(a)) : "damaged";
+    return n == ARCHIVE_FATAL ? ARCHIVE_FATAL : ARCHIVE_FAILED;
+}
+
+/* An attachment is hashed as it is read, not kept: f->sha256 and f->len, f->data NULL. */
+static int hash_entry(struct archive *a, apr_pool_t *p, isms_ev_file *f, const char **why)
+{
+    isms_sha256 *h = isms_sha256_new(p);
+    char chunk[65536];
+    la_ssize_t n;
+
+    if (!h) {
+        *why = "out of memory";
+        return ARCHIVE_FATAL;
+    }
+    while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+        isms_sha256_update(h, chunk, (size_t)n);
+        f->len += (size_t)n;
+    }
+    if (n < 0) return read_failed(a, p, n, why);
+    f->sha256 = isms_sha256_final(h);
+    return ARCHIVE_OK;
 }
 
 /* Reads the data of the current entry into f, counting against the size limit. */
@@ -197,6 +315,9 @@ static int read_entry(struct archive *a, apr_pool_t *p, size_t *total, isms_ev_f
     char chunk[16384], *copy;
     la_ssize_t n;
 
+    if (!strncmp(f->name, ISMS_EVIDENCE_ATTACHMENTS, strlen(ISMS_EVIDENCE_ATTACHMENTS))) {
+        return hash_entry(a, p, f, why);
+    }
     while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
         *total += (size_t)n;
         if (*total > ISMS_EVIDENCE_MAX_BYTES || membuf_append(&m, chunk, (size_t)n) != 0) {
@@ -207,8 +328,7 @@ static int read_entry(struct archive *a, apr_pool_t *p, size_t *total, isms_ev_f
     }
     if (n < 0) {
         free(m.data);
-        *why = archive_error_string(a) ? apr_pstrdup(p, archive_error_string(a)) : "damaged";
-        return n == ARCHIVE_FATAL ? ARCHIVE_FATAL : ARCHIVE_FAILED;
+        return read_failed(a, p, n, why);
     }
     f->data = copy = apr_palloc(p, m.len + 1);   /* NUL-terminated for the JSON parser */
     if (m.len) memcpy(copy, m.data, m.len);
@@ -236,6 +356,8 @@ static int take_entry(struct archive *a, apr_pool_t *p, struct archive_entry *e,
     f->name = entry_name(p, e);
     f->data = NULL;
     f->len = 0;
+    f->path = NULL;
+    f->sha256 = NULL;
     if (archive_entry_filetype(e) != AE_IFREG) {
         isms_evidence_problem(problems, "%s: not a regular file", f->name);
         return ARCHIVE_OK;
@@ -247,17 +369,15 @@ static int take_entry(struct archive *a, apr_pool_t *p, struct archive_entry *e,
     return rc;
 }
 
-int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
-                        apr_array_header_t **files, apr_array_header_t *problems)
+/* Walks an archive opened (or not: rc) by the caller; frees it. */
+static int unzip_archive(apr_pool_t *p, struct archive *a, int rc, apr_array_header_t **files,
+                         apr_array_header_t *problems)
 {
-    struct archive *a = archive_read_new();
     struct archive_entry *e;
     size_t total = 0;
-    int rc, stopped = 0;
+    int stopped = 0;
 
     *files = apr_array_make(p, 8, sizeof(isms_ev_file));
-    archive_read_support_format_zip_seekable(a);
-    rc = archive_read_open_memory(a, (void *)zip, len);
     while (rc == ARCHIVE_OK) {
         rc = archive_read_next_header(a, &e);
         if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN) {
@@ -276,4 +396,22 @@ int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
     }
     archive_read_free(a);
     return rc == ARCHIVE_EOF ? 0 : -1;
+}
+
+int isms_evidence_unzip(apr_pool_t *p, const char *zip, size_t len,
+                        apr_array_header_t **files, apr_array_header_t *problems)
+{
+    struct archive *a = archive_read_new();
+
+    archive_read_support_format_zip_seekable(a);
+    return unzip_archive(p, a, archive_read_open_memory(a, (void *)zip, len), files, problems);
+}
+
+int isms_evidence_unzip_file(apr_pool_t *p, const char *path, apr_array_header_t **files,
+                             apr_array_header_t *problems)
+{
+    struct archive *a = archive_read_new();
+
+    archive_read_support_format_zip_seekable(a);
+    return unzip_archive(p, a, archive_read_open_filename(a, path, 65536), files, problems);
 }

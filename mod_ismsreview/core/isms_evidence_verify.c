@@ -3,6 +3,7 @@
  * names the file (and where it helps the event or the hash) that does not match, and goes on,
  * so one run lists everything that is wrong. */
 #include "isms_evidence.h"
+#include "isms_attach.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
 #include "isms_json.h"
@@ -114,6 +115,14 @@ static int listed_ok(verifier *v, const json_t *e, size_t i)
     return 1;
 }
 
+/* The SHA-256 of a file of the pack (hashed while it was read, for an attachment), or NULL
+ * when it could not be read. */
+static const char *hash_of(const verifier *v, const isms_ev_file *f)
+{
+    if (f->sha256) return f->sha256;
+    return f->data ? isms_sha256_hex(v->p, f->data, f->len, NULL, 0) : NULL;
+}
+
 static void check_listed_file(verifier *v, const json_t *e)
 {
     const char *name = jstr(e, "name"), *sha = jstr(e, "sha256"), *h;
@@ -126,11 +135,10 @@ static void check_listed_file(verifier *v, const json_t *e)
         return;
     }
     if (count > 1) BAD(v, "%s: appears %d times in the ZIP", name, count);
-    if (!f->data) return;   /* unreadable: said already */
+    if (!(h = hash_of(v, f))) return;   /* unreadable: said already */
     if ((long long)f->len != size) {
         BAD(v, "%s: %zu bytes, the manifest says %lld", name, f->len, size);
     }
-    h = isms_sha256_hex(v->p, f->data, f->len, NULL, 0);
     if (strcmp(h, sha) != 0) {
         BAD(v, "%s: SHA-256 %s does not match the manifest (%s)", name, h, sha);
     }
@@ -201,6 +209,29 @@ static void check_record_field(verifier *v, const json_t *rec, const char *rkey,
     }
 }
 
+/* The attachments sealed with the version (record.json's "attachments", part of the hashed
+ * content) are in the pack with that SHA-256 and size (the manifest's file checks then hold
+ * the bytes to it). */
+static void check_attachments(verifier *v, const json_t *rec)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(rec, "attachments"), i, a) {
+        const char *name = isms_attach_pack_name(v->p, a), *sha = jstr(a, "sha256");
+        int count = 0;
+        const isms_ev_file *f = find(v, name, &count);
+        if (!f || !hash_of(v, f)) {
+            BAD(v, "%s: sealed in " ISMS_EVIDENCE_RECORD " but not in the ZIP", name);
+        }
+        else if (!same(hash_of(v, f), sha) ||
+                 (json_int_t)f->len != json_integer_value(json_object_get(a, "size"))) {
+            BAD(v, "%s: not the attachment sealed in " ISMS_EVIDENCE_RECORD " (SHA-256 %s)",
+                name, sha ? sha : "(missing)");
+        }
+    }
+}
+
 static void check_record(verifier *v)
 {
     const char *want = jstr(v->manifest, "content_hash"), *h;
@@ -225,6 +256,7 @@ static void check_record(verifier *v)
         BAD(v, ISMS_EVIDENCE_RECORD ": the sealed content re-hashes to %s, not to the "
                "content_hash %s", h ? h : "(nothing)", want);
     }
+    check_attachments(v, rec);
 }
 
 /* ---- audit.json */
@@ -320,13 +352,13 @@ static const char *describe(verifier *v)
                         (apr_int64_t)json_integer_value(json_object_get(m, "chain_events")));
 }
 
-int isms_evidence_verify(apr_pool_t *p, const char *zip, size_t len,
-                         apr_array_header_t *problems, const char **summary)
+/* The checks on the entries read (rc: what the unzip returned). */
+static int verify_files(apr_pool_t *p, int rc, apr_array_header_t *files,
+                        apr_array_header_t *problems, const char **summary)
 {
     verifier v = {p, problems, NULL, NULL};
-    apr_array_header_t *files;
 
-    if (isms_evidence_unzip(p, zip, len, &files, problems) != 0 && files->nelts == 0) {
+    if (rc != 0 && files->nelts == 0) {
         *summary = "not an evidence pack";
         return 0;
     }
@@ -340,4 +372,22 @@ int isms_evidence_verify(apr_pool_t *p, const char *zip, size_t len,
     check_unlisted(&v);
     *summary = describe(&v);
     return problems->nelts == 0;
+}
+
+int isms_evidence_verify(apr_pool_t *p, const char *zip, size_t len,
+                         apr_array_header_t *problems, const char **summary)
+{
+    apr_array_header_t *files;
+    int rc = isms_evidence_unzip(p, zip, len, &files, problems);
+
+    return verify_files(p, rc, files, problems, summary);
+}
+
+int isms_evidence_verify_file(apr_pool_t *p, const char *path, apr_array_header_t *problems,
+                              const char **summary)
+{
+    apr_array_header_t *files;
+    int rc = isms_evidence_unzip_file(p, path, &files, problems);
+
+    return verify_files(p, rc, files, problems, summary);
 }

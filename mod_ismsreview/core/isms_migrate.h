@@ -20,6 +20,9 @@ extern const isms_migration isms_migrations[];   /* ends with a NULL driver */
 
 /* The schema version this build expects for a driver (its highest migration), 0 if none. */
 int isms_migrate_expected(const char *driver);
+/* How many migrations this build has for the driver (numbers assigned to parallel work may
+ * be absent, so this can be less than the expected version). */
+int isms_migrate_count(const char *driver);
 
 /* The applied version (0 when schema_version does not exist yet). */
 isms_db_status isms_migrate_current(isms_conn *c, apr_pool_t *p, int *version,

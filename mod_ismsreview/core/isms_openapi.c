@@ -156,7 +156,9 @@ static const char *const status_titles[][2] = {
     {"415", "Unsupported media type or content coding"},
     {"422", "Validation failed (errors[] names the fields) or incomplete review"},
     {"428", "Precondition required: send If-Match"},
+    {"411", "Length required: an upload needs Content-Length"},
     {"500", "Internal or database error"},
+    {"501", "Not implemented: attachments are not configured (ISMSReviewEvidenceDir)"},
     {"503", "Database unavailable, busy, full, read-only or of another schema version"},
     {NULL, NULL}};
 
@@ -375,7 +377,12 @@ static void add_operation(json_t *paths, const isms_route_doc *d, const isms_ent
     }
     if (e) json_object_set_new(op, "tags", json_pack("[s]", e->collection));
     if (d->flags & ISMS_DOC_PUBLIC) json_object_set_new(op, "security", json_array());
-    if (d->request) {
+    if (d->request && strchr(d->request, '/')) {
+        json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s, s:s}}}}",
+                            "required", 1, "content", d->request, "schema", "type", "string",
+                            "contentEncoding", "binary"));
+    }
+    else if (d->request) {
         json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:o}}}", "required",
                             !wf, "content", "application/json", "schema",
                             REF(component(d->request, e, req, sizeof(req)))));

@@ -16,7 +16,8 @@ typedef struct {
     const char *pattern;     /* the module's route pattern */
     const char *method;      /* "GET", "POST", "PATCH", "DELETE" */
     const char *summary;
-    const char *request;     /* component of the JSON request body; "*Create": per kind */
+    const char *request;     /* component of the JSON request body; "*Create": per kind;
+                              * a media type (with a slash): a raw body of that type */
     const char *response;    /* component of the JSON 2xx body ("*": the kind); NULL: none */
     int ok;                  /* the success status */
     const char *media;       /* other media types of the success body: "text/html text/csv" */

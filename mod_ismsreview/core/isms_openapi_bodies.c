@@ -59,6 +59,11 @@ static const char bodies[] = "{"
         "'waivers':" ARR(OBJ("'rule_id','justification','waived_by'",
             "'rule_id':" S ",'justification':" S ",'waived_by':" S ",'created_at':" S
             ",'version':" I))) ","
+    "'Attachment':" OBJ("'id','review_id','item','filename','media_type','size','sha256',"
+                        "'uploaded_by','uploaded_at'",
+        "'id':" I ",'review_id':" I ",'item':" SN ",'filename':" S ",'media_type':" S
+        ",'size':" I ",'sha256':" S ",'uploaded_by':" S ",'uploaded_at':" S) ","
+    "'AttachmentList':" OBJ("'items'", "'items':" ARR(R("Attachment"))) ","
     "'ActionUpdateRecord':" OBJ("'id','created_at','created_by'",
         "'id':" I ",'created_at':" S ",'created_by':" S ",'status':" SN ",'progress':" IN
         ",'note':" SN ",'evidence_ref':" SN ",'due_date':" SN ",'reason':" SN) ","
@@ -101,7 +106,8 @@ static const char bodies[] = "{"
 
 static const char extras[] = "{"
     "'review':{'approvals':" ARR(OBJ("'approver'", "'approver':" S ",'approved_at':" S
-                                     ",'comment':" SN)) ",'sealed':" B "},"
+                                     ",'comment':" SN)) ",'sealed':" B ","
+        "'attachments':" ARR(R("Attachment")) "},"
     "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
         "'measurement_count':" I ",'measurements':" ARR(R("MeasurementRecord")) ","

@@ -121,7 +121,8 @@ static json_t *audit_state(const json_t *body)
 static void fill_event(isms_ctx *ctx, isms_audit_event *ev, const isms_result *r)
 {
     const json_t *id = r->body ? json_object_get(r->body, "id") : NULL;
-    const json_t *rid = r->body ? json_object_get(r->body, "review_id") : NULL;
+    const json_t *rid = r->body ? json_object_get(r->body, "review_id")
+                        : r->before ? json_object_get(r->before, "review_id") : NULL;
 
     ev->status = r->status;
     ev->before = r->before;

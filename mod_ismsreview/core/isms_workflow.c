@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_workflow.h"
+#include "isms_attach.h"
 #include "isms_canon.h"
 #include "isms_json.h"
 #include "isms_ops.h"
@@ -390,6 +391,9 @@ static isms_result seal(isms_ctx *ctx, const json_t *review, const json_t *appro
     json_object_set_new(full.body, "approved_at", json_string(ctx->now));
     json_object_set_new(full.body, "approved_by", json_string(ctx->user));
     content = isms_json_pool(ctx->pool, isms_seal_content(full.body, approvals));
+    if ((st = isms_attach_seal_into(ctx, id, content, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
     canon = isms_canon(ctx->pool, content, &len);
     hash = isms_sha256_hex(ctx->pool, canon, len, NULL, 0);
     q = move_sql(ctx, "APPROVED");
@@ -668,6 +672,7 @@ static int live_matches_seal(isms_ctx *ctx, long long id, const json_t *review)
         return 0;
     }
     content = isms_json_pool(ctx->pool, isms_seal_content(full.body, approvals));
+    if (isms_attach_seal_into(ctx, id, content, &err) != ISMS_DB_OK) return 0;
     canon = isms_canon(ctx->pool, content, &len);
     return !strcmp(isms_sha256_hex(ctx->pool, canon, len, NULL, 0), jstr(review,
                                                                            "content_hash"));

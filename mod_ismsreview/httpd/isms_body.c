@@ -130,7 +130,7 @@ int isms_parse_query(isms_req *q)
     if (why) return bad_request(q, "bad-parameter", why);
     /* no write reads a query parameter: one sent with a write (?status=APPROVED, ?_method=)
      * is a mistake or a probe, and would otherwise be ignored silently */
-    if (q->method && q->method->write && q->r->args && *q->r->args) {
+    if (q->method && q->method->write == 1 && q->r->args && *q->r->args) {
         return bad_request(q, "bad-parameter", "a write takes no query parameters");
     }
     return OK;

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include "http_core.h"
 
+#include "isms_attach.h"
+
 const char *const isms_role_names[ISMS_ROLE_COUNT] = {"author", "approver", "auditor", "admin"};
 
 void *isms_create_server_conf(apr_pool_t *p, server_rec *s)
@@ -27,6 +29,7 @@ void *isms_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     c->db = add->db ? add->db : base->db;
     c->proc = add->db ? add->proc : base->proc;   /* same database, same pool */
     c->durability = add->durability != ISMS_UNSET ? add->durability : base->durability;
+    c->evidence_dir = add->evidence_dir ? add->evidence_dir : base->evidence_dir;
     return c;
 }
 
@@ -38,6 +41,7 @@ void *isms_create_dir_conf(apr_pool_t *p, char *dir)
     c->max_body = ISMS_UNSET;
     c->require_tls = ISMS_UNSET;
     c->interval_months = ISMS_UNSET;
+    c->max_attachment = ISMS_UNSET;
     return c;
 }
 
@@ -52,6 +56,10 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->require_tls = add->require_tls != ISMS_UNSET ? add->require_tls : base->require_tls;
     c->interval_months =
         add->interval_months != ISMS_UNSET ? add->interval_months : base->interval_months;
+    c->max_attachment =
+        add->max_attachment != ISMS_UNSET ? add->max_attachment : base->max_attachment;
+    c->attachment_types = add->attachment_types ? add->attachment_types
+                                                : base->attachment_types;
     return c;
 }
 
@@ -68,6 +76,11 @@ apr_off_t isms_dir_max_body(const isms_dir_conf *d)
 int isms_dir_interval(const isms_dir_conf *d)
 {
     return d->interval_months == ISMS_UNSET ? ISMS_DEFAULT_INTERVAL : d->interval_months;
+}
+
+apr_off_t isms_dir_max_attachment(const isms_dir_conf *d)
+{
+    return d->max_attachment == ISMS_UNSET ? ISMS_DEFAULT_MAX_ATTACHMENT : d->max_attachment;
 }
 
 static const char *cmd_error(cmd_parms *cmd, const char *msg)
@@ -168,6 +181,47 @@ static const char *set_interval(cmd_parms *cmd, void *dv, const char *arg)
     return err;
 }
 
+/* An absolute directory; created (with its subdirectories) when the first file is stored. */
+static const char *set_evidence_dir(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    isms_server_conf *sc = ap_get_module_config(cmd->server->module_config, &ismsreview_module);
+
+    if (arg[0] != '/') return cmd_error(cmd, "must be an absolute directory path");
+    sc->evidence_dir = apr_pstrdup(cmd->pool, arg);
+    while (strlen(sc->evidence_dir) > 1 && sc->evidence_dir[strlen(sc->evidence_dir) - 1] == '/') {
+        ((char *)sc->evidence_dir)[strlen(sc->evidence_dir) - 1] = '\0';
+    }
+    return NULL;
+}
+
+static const char *set_max_attachment(cmd_parms *cmd, void *dv, const char *arg)
+{
+    apr_int64_t v;
+    const char *err = parse_range(cmd, arg, 1024, APR_INT64_C(4) * 1024 * 1024 * 1024, &v);
+
+    if (!err) ((isms_dir_conf *)dv)->max_attachment = (apr_off_t)v;
+    return err;
+}
+
+/* The allow-list replaces the default; each value a type/subtype without parameters. */
+static const char *set_attachment_types(cmd_parms *cmd, void *dv, int argc, char *const argv[])
+{
+    isms_dir_conf *d = dv;
+    int i;
+
+    if (argc < 1) return cmd_error(cmd, "needs at least one media type");
+    d->attachment_types = apr_pcalloc(cmd->pool, sizeof(char *) * (size_t)(argc + 1));
+    for (i = 0; i < argc; i++) {
+        const char *t = isms_att_media_type(cmd->pool, argv[i]);
+        if (!t || strchr(argv[i], ';')) {
+            return cmd_error(cmd, apr_psprintf(cmd->pool, "'%s' is not a media type "
+                                               "(type/subtype, no parameters)", argv[i]));
+        }
+        d->attachment_types[i] = t;
+    }
+    return NULL;
+}
+
 static const char *set_require_tls(cmd_parms *cmd, void *dv, int flag)
 {
     ((isms_dir_conf *)dv)->require_tls = flag;
@@ -191,5 +245,13 @@ const command_rec isms_cmds[] = {
                  "On: refuse requests that did not arrive over TLS"),
     AP_INIT_TAKE1("ISMSReviewInterval", set_interval, NULL, ACCESS_CONF | RSRC_CONF,
                   "planned interval between management reviews in months (default 12)"),
+    AP_INIT_TAKE1("ISMSReviewEvidenceDir", set_evidence_dir, NULL, RSRC_CONF,
+                  "directory of the evidence attachments (content-addressed files) and the "
+                  "sealed evidence packs; unset: no attachments"),
+    AP_INIT_TAKE1("ISMSReviewMaxAttachment", set_max_attachment, NULL, ACCESS_CONF | RSRC_CONF,
+                  "largest attachment in bytes (default 67108864)"),
+    AP_INIT_TAKE_ARGV("ISMSReviewAttachmentTypes", set_attachment_types, NULL,
+                      ACCESS_CONF | RSRC_CONF, "media types accepted as attachments (default: "
+                      "PDF, PNG, JPEG, text, CSV, Office Open XML and OpenDocument)"),
     {NULL}
 };

@@ -85,8 +85,20 @@ static int send_raw(isms_req *q, const isms_result *res)
     }
     ap_set_content_length(r, (apr_off_t)res->raw_len);
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(res->raw, res->raw_len, r->pool,
-                                                       r->connection->bucket_alloc));
+    if (res->raw_path) {
+        /* a pack on disk: sent by the core output filter from the file, not from memory */
+        apr_file_t *f;
+        if (apr_file_open(&f, res->raw_path, APR_FOPEN_READ | APR_FOPEN_BINARY |
+                          APR_FOPEN_SENDFILE_ENABLED, APR_FPROT_OS_DEFAULT, r->pool)
+            != APR_SUCCESS) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        apr_brigade_insert_file(bb, f, 0, (apr_off_t)res->raw_len, r->pool);
+    }
+    else {
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(res->raw, res->raw_len, r->pool,
+                                                           r->connection->bucket_alloc));
+    }
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
     return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
 }
@@ -105,7 +117,7 @@ static int send_result(isms_req *q, const isms_result *res)
         r->status = HTTP_NOT_MODIFIED;
         return OK;
     }
-    if (res->raw && res->status < 300) return send_raw(q, res);
+    if ((res->raw || res->raw_path) && res->status < 300) return send_raw(q, res);
     if (res->status == HTTP_NO_CONTENT || !res->body) {
         r->status = res->status;
         return OK;
@@ -137,7 +149,7 @@ static const char *request_id(request_rec *r)
                         r->connection->id, r->request_time);
 }
 
-static void make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
+void isms_make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
 {
     isms_ctx_init(ctx, q->r->pool, c, q->id.user);
     ctx->is_author = q->id.roles[ISMS_ROLE_AUTHOR];
@@ -146,6 +158,7 @@ static void make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
     ctx->approvals = isms_dir_approvals(q->dconf);
     ctx->client = q->r->useragent_ip;
     ctx->request_id = request_id(q->r);
+    ctx->evidence_dir = q->sconf->evidence_dir;
 }
 
 /* The audit event of this request: the route as the action, the entity from the route. */
@@ -158,7 +171,12 @@ static void make_event(isms_req *q, isms_audit_event *ev)
     ev->method = q->r->method;
     ev->path = q->route ? q->route : q->r->uri;
     ev->action = q->wf ? q->wf : apr_pstrcat(q->r->pool, q->r->method, " ", p, NULL);
-    if (!strncmp(p, "v1/reviews", 10)) {
+    if (strstr(p, "attachments")) {
+        ev->entity = "attachment";
+        ev->review_id = !strncmp(p, "v1/reviews", 10) ? q->ids[0] : 0;
+        ev->entity_id = !strncmp(p, "v1/attachments", 14) ? q->ids[0] : 0;
+    }
+    else if (!strncmp(p, "v1/reviews", 10)) {
         ev->review_id = q->ids[0];
         ev->entity = e ? e->kind : "review";
         ev->entity_id = e ? q->ids[1] : q->ids[0];
@@ -186,7 +204,7 @@ int isms_handle_review_get(isms_req *q)
     isms_db_status st = isms_acquire(q, &c, &err);
 
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
-    make_ctx(q, c, &ctx);
+    isms_make_ctx(q, c, &ctx);
     if (v) {
         char *end;
         n = strtoll(v, &end, 10);
@@ -207,7 +225,7 @@ void isms_audit_refused(isms_req *q)
     const char *err = NULL;
 
     if (isms_acquire(q, &c, &err) != ISMS_DB_OK) return;   /* the 503 is logged already */
-    make_ctx(q, c, &ctx);
+    isms_make_ctx(q, c, &ctx);
     make_event(q, &ev);
     ev.status = q->r->status;
     if (isms_audit_refusal(&ctx, &ev, &err) != ISMS_DB_OK) {
@@ -231,7 +249,7 @@ int isms_handle_record(isms_req *q)
     isms_db_status st = isms_acquire(q, &c, &err);
 
     if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
-    make_ctx(q, c, &ctx);
+    isms_make_ctx(q, c, &ctx);
     if (!m->write) {
         res = isms_txn_read(&ctx, (isms_op_fn *)m->op, q);
         return send_result(q, &res);

@@ -111,7 +111,7 @@ static int dispatch_checked(isms_req *q, const isms_method *m)
     STOP_IF_SENT(q, authorize(q, m));
     STOP_IF_SENT(q, isms_parse_query(q));
     if (m->write) STOP_IF_SENT(q, isms_check_origin(q));
-    if (m->write && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
+    if (m->write == 1 && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
     q->method = m;
     return m->fn(q);
 }

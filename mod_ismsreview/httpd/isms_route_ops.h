@@ -20,6 +20,10 @@ isms_op_fn isms_op_people_list, isms_op_person_get, isms_op_person_create,
 /* isms_route_evidence.c */
 isms_op_fn isms_op_evidence;
 
+/* isms_route_attach.c */
+isms_op_fn isms_op_attach_list, isms_op_attach_create, isms_op_attach_get,
+    isms_op_attach_delete;
+
 /* isms_route_reports.c */
 isms_op_fn isms_op_report_review, isms_op_report_dashboard, isms_op_report_actions,
     isms_op_report_compliance, isms_op_calendar;

@@ -13,6 +13,7 @@
 
 #include "isms_dbconf.h"
 #include "isms_store.h"
+#include "isms_api.h"
 
 extern module AP_MODULE_DECLARE_DATA ismsreview_module;
 
@@ -35,6 +36,7 @@ typedef struct {
     isms_dbconf *db;               /* ISMSReviewDatabase */
     int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
     isms_proc *proc;
+    const char *evidence_dir;      /* ISMSReviewEvidenceDir, NULL = no attachments */
 } isms_server_conf;
 
 typedef struct {
@@ -49,11 +51,14 @@ typedef struct {
     apr_off_t max_body;            /* ISMSReviewMaxBody */
     int require_tls;               /* ISMSReviewRequireTLS */
     int interval_months;           /* ISMSReviewInterval */
+    apr_off_t max_attachment;      /* ISMSReviewMaxAttachment */
+    const char **attachment_types; /* ISMSReviewAttachmentTypes (NULL-ended), NULL = default */
 } isms_dir_conf;
 
 #define ISMS_DEFAULT_APPROVALS 1
 #define ISMS_DEFAULT_MAX_BODY (256 * 1024)
 #define ISMS_DEFAULT_INTERVAL 12
+#define ISMS_DEFAULT_MAX_ATTACHMENT ((apr_off_t)64 * 1024 * 1024)
 
 /* isms_config.c */
 extern const command_rec isms_cmds[];
@@ -64,6 +69,7 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 int isms_dir_approvals(const isms_dir_conf *d);
 apr_off_t isms_dir_max_body(const isms_dir_conf *d);
 int isms_dir_interval(const isms_dir_conf *d);
+apr_off_t isms_dir_max_attachment(const isms_dir_conf *d);
 
 /* isms_identity.c: who Apache says the user is, and the roles the rules grant */
 typedef struct {
@@ -93,6 +99,7 @@ struct isms_req {
     const char *pattern;           /* the matched route pattern */
     const char *wf;                /* {wf} segment: a workflow action */
     int audited;                   /* the store recorded this request in the audit trail */
+    const void *att;               /* an uploaded attachment, stored (isms_route_attach.c) */
 };
 int isms_handle_request(request_rec *r);
 int isms_send_json(isms_req *q, int status, json_t *body);
@@ -117,6 +124,12 @@ void isms_audit_refused(isms_req *q);          /* records a write refused by the
 /* isms_route_docs.c */
 int isms_handle_schema(isms_req *q);           /* GET v1/schema */
 int isms_handle_openapi(isms_req *q);          /* GET v1/openapi.json */
+/* isms_route_attach.c: evidence attachments (streamed upload, checked download) */
+#define ISMS_WRITE_RAW 2
+int isms_handle_attach_upload(isms_req *q);
+int isms_handle_attach_download(isms_req *q);
+/* isms_handlers.c: the core context of a request */
+void isms_make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx);
 
 /* isms_routes.c */
 typedef enum { ISMS_P_NONE, ISMS_P_USER, ISMS_P_READ, ISMS_P_AUTHOR, ISMS_P_AUDIT,
@@ -125,7 +138,9 @@ typedef struct isms_method_s {
     int method;                    /* M_GET, M_POST ... */
     isms_handler_fn *fn;
     isms_perm perm;
-    int write;                     /* runs in a write transaction, takes a JSON body */
+    int write;                     /* runs in a write transaction, takes a JSON body
+                                    * (ISMS_WRITE_RAW: the handler reads the body itself,
+                                    * and the query string is allowed) */
     void *op;                      /* the core operation (isms_handlers.c casts it) */
 } isms_method;
 typedef struct {

@@ -12,6 +12,7 @@
  * against this build, WAL mode (SQLite), privileges and superuser (PostgreSQL, MariaDB).
  * Output: one "OK", "WARN" or "FAIL" line per check; exit 1 when any check failed. */
 #include "check_config.h"
+#include "isms_attach.h"
 
 #include <apr_strings.h>
 #include <apr_tables.h>
@@ -87,6 +88,33 @@ static const char *check_range(apr_pool_t *p, const char *arg, long lo, long hi)
     return NULL;
 }
 
+static const char NOT_MINE[] = "";
+
+/* The evidence attachment directives (isms_config.c), or NOT_MINE for another name. */
+static const char *check_attachment_directive(apr_pool_t *p, const char *name, int argc,
+                                              char **argv)
+{
+    int i;
+
+    if (strcasecmp(name, "ISMSReviewEvidenceDir") == 0) {
+        if (argc != 1) return "takes one directory";
+        return argv[0][0] == '/' ? NULL : "must be an absolute directory path";
+    }
+    if (strcasecmp(name, "ISMSReviewMaxAttachment") == 0) {
+        return argc == 1 ? check_range(p, argv[0], 1024, 4L * 1024 * 1024 * 1024)
+                         : "takes one number";
+    }
+    if (strcasecmp(name, "ISMSReviewAttachmentTypes") != 0) return NOT_MINE;
+    if (argc < 1) return "needs at least one media type";
+    for (i = 0; i < argc; i++) {
+        if (!isms_att_media_type(p, argv[i]) || strchr(argv[i], ';')) {
+            return apr_psprintf(p, "'%s' is not a media type (type/subtype, no parameters)",
+                                argv[i]);
+        }
+    }
+    return NULL;
+}
+
 /* The module's directives and the rules mod_ismsreview/httpd/isms_config.c applies. */
 static const char *check_directive(cfg *c, const char *name, int argc, char **argv)
 {
@@ -131,9 +159,11 @@ static const char *check_directive(cfg *c, const char *name, int argc, char **ar
         }
         return NULL;
     }
+    if ((err = check_attachment_directive(p, name, argc, argv)) != NOT_MINE) return err;
     return "unknown directive: not one of ISMSReviewDatabase, ISMSReviewDurability, "
            "ISMSReviewRole, ISMSReviewApprovals, ISMSReviewMaxBody, ISMSReviewRequireTLS, "
-           "ISMSReviewInterval (typo?)";
+           "ISMSReviewInterval, ISMSReviewEvidenceDir, ISMSReviewMaxAttachment, "
+           "ISMSReviewAttachmentTypes (typo?)";
 }
 
 static int read_file(cfg *c, const char *path, int depth);

@@ -114,6 +114,7 @@ static const xtable tables[] = {
     {"communication", {"id"}, 0},
     {"action_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
+    {"attachment", {"id"}, 0},     /* rows only: the files are under ISMSReviewEvidenceDir */
     {"objective_revision", {"id"}, 0},
     {"kpi_measurement", {"id"}, 0},
     {"workflow_transition", {"id"}, 0},

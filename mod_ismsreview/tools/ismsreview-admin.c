@@ -13,6 +13,7 @@
 #include "isms_migrate.h"
 #include "isms_store.h"
 #include "isms_api.h"
+#include "isms_attach.h"
 #include "isms_audit.h"
 #include "isms_canon.h"
 #include "isms_sql.h"
@@ -40,7 +41,8 @@ static void usage(FILE *f)
         "  status         applied and expected schema version; exit 1 if they differ\n"
         "  verify         re-hash the audit chain and every sealed review version; exit 1\n"
         "                 naming the first bad event or version; with --checkpoint FILE also\n"
-        "                 that the chain still holds that checkpoint\n"
+        "                 that the chain still holds that checkpoint; with --evidence-dir DIR\n"
+        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file\n"
         "  checkpoint     print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to\n"
         "                 keep outside the database for verify --checkpoint\n"
         "  export [FILE]  the whole database as portable JSON (FILE or - for stdout), read in\n"
@@ -72,7 +74,8 @@ static void usage(FILE *f)
         "  schema         print the record kinds as GET v1/schema returns them, no database\n"
         "  help           this text (also --help)\n"
         "\n"
-        "options: --database SPEC, --checkpoint FILE (verify), --user NAME (check-config)\n"
+        "options: --database SPEC, --checkpoint FILE (verify), --evidence-dir DIR (verify),\n"
+        "         --user NAME (check-config)\n"
         "exit codes: 0 success, 1 failure (a check failed, data refused, database error),\n"
         "            2 usage (unknown command or option, missing argument, unreadable file)\n");
 }
@@ -162,6 +165,40 @@ static int verify_versions(apr_pool_t *p, isms_conn *c)
 }
 
 static const char *checkpoint_file;   /* --checkpoint FILE for verify */
+static const char *evidence_dir;      /* --evidence-dir DIR (or ISMSREVIEW_EVIDENCE_DIR) */
+
+/* Every attachment file re-hashed against its row and the sealed versions that list it. */
+static int verify_attachments(apr_pool_t *p, isms_conn *c)
+{
+    apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *unused = apr_array_make(p, 4, sizeof(const char *));
+    apr_hash_t *known = apr_hash_make(p);
+    long long n = 0;
+    const char *err = NULL;
+    isms_ctx ctx;
+    int i;
+
+    if (!evidence_dir) {
+        printf("attachments: not checked (give --evidence-dir, the ISMSReviewEvidenceDir)\n");
+        return EXIT_SUCCESS;
+    }
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    if (isms_attach_verify_all(&ctx, evidence_dir, problems, &n, known, &err) != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: %s\n", err);
+        return EXIT_FAILURE;
+    }
+    for (i = 0; i < problems->nelts; i++) {
+        printf("attachment BROKEN: %s\n", APR_ARRAY_IDX(problems, i, const char *));
+    }
+    printf("attachments: %lld checked, %s\n", n, problems->nelts ? "NOT intact" : "intact");
+    /* not a failure: files no attachment names (deleted drafts, cut-off uploads) */
+    isms_att_unreferenced(p, evidence_dir, known, unused);
+    for (i = 0; i < unused->nelts; i++) {
+        printf("attachment file unused (may be removed): %s\n",
+               APR_ARRAY_IDX(unused, i, const char *));
+    }
+    return problems->nelts ? EXIT_FAILURE : EXIT_SUCCESS;
+}
 static const char *run_user;          /* --user for check-config */
 
 /* A checkpoint kept outside the database (syslog, a ticket, another system): the chain must
@@ -264,8 +301,10 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
                json_integer_value(json_object_get(j, "events")));
     }
     if (verify_versions(p, c) != EXIT_SUCCESS || !json_is_true(json_object_get(j, "valid"))) {
+        verify_attachments(p, c);
         return EXIT_FAILURE;
     }
+    if (verify_attachments(p, c) != EXIT_SUCCESS) return EXIT_FAILURE;
     return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
 }
 
@@ -355,6 +394,7 @@ int main(int argc, const char *const *argv)
         {"database", 'd', 1, "database specification"},
         {"checkpoint", 'c', 1, "checkpoint file for verify"},
         {"user", 'u', 1, "the user Apache runs as, for check-config"},
+        {"evidence-dir", 'e', 1, "ISMSReviewEvidenceDir, for verify"},
         {"help", 'h', 0, "help"},
         {NULL, 0, 0, NULL}};
     apr_pool_t *p;
@@ -366,6 +406,7 @@ int main(int argc, const char *const *argv)
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&p, NULL);
     isms_log_set(log_stderr, NULL);
+    evidence_dir = getenv("ISMSREVIEW_EVIDENCE_DIR");
     apr_getopt_init(&g, p, argc, argv);
     while ((rv = apr_getopt_long(g, opts, &ch, &arg)) == APR_SUCCESS) {
         if (ch == 'h') {
@@ -374,6 +415,7 @@ int main(int argc, const char *const *argv)
         }
         if (ch == 'c') checkpoint_file = arg;
         else if (ch == 'u') run_user = arg;
+        else if (ch == 'e') evidence_dir = arg;
         else spec = arg;
     }
     if (rv == APR_EOF && g->ind < argc && strcmp(argv[g->ind], "verify-evidence") == 0) {

@@ -13,31 +13,14 @@
 
 #define EXIT_USAGE 2
 
-/* The whole file into p (at most ISMS_EVIDENCE_MAX_BYTES); NULL and a message otherwise. */
-static const char *slurp(apr_pool_t *p, const char *path, size_t *len, const char **err)
+/* The pack can be opened for reading: NULL, or why not. */
+static const char *unreadable(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
 
-    if (!f) {
-        *err = strerror(errno);
-        return NULL;
-    }
-    do {
-        if (n == cap) {
-            char *bigger = apr_palloc(p, cap = cap ? cap * 2 : 1 << 20);
-            if (n) memcpy(bigger, buf, n);
-            buf = bigger;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0 && n <= ISMS_EVIDENCE_MAX_BYTES);
-    *err = ferror(f) ? strerror(errno) : n > ISMS_EVIDENCE_MAX_BYTES ? "larger than 256 MiB"
-                                                                   : NULL;
+    if (!f) return strerror(errno);
     fclose(f);
-    *len = n;
-    return *err ? NULL : buf;
+    return NULL;
 }
 
 static void print_usage(FILE *out)
@@ -50,8 +33,7 @@ static void print_usage(FILE *out)
 int isms_admin_verify_evidence(apr_pool_t *p, int argc, const char *const *args)
 {
     apr_array_header_t *problems = apr_array_make(p, 8, sizeof(const char *));
-    const char *zip, *err = NULL, *summary = NULL;
-    size_t len = 0;
+    const char *err, *summary = NULL;
     int i, ok;
 
     if (argc == 1 && (!strcmp(args[0], "--help") || !strcmp(args[0], "-h"))) {
@@ -62,11 +44,12 @@ int isms_admin_verify_evidence(apr_pool_t *p, int argc, const char *const *args)
         print_usage(stderr);
         return EXIT_USAGE;
     }
-    if (!(zip = slurp(p, args[0], &len, &err))) {
+    if ((err = unreadable(args[0])) != NULL) {
         fprintf(stderr, "ismsreview-admin: verify-evidence: cannot read %s: %s\n", args[0], err);
         return EXIT_USAGE;
     }
-    ok = isms_evidence_verify(p, zip, len, problems, &summary);
+    /* read as it is checked: attachments are hashed, not held in memory */
+    ok = isms_evidence_verify_file(p, args[0], problems, &summary);
     if (ok) {
         printf("verified: %s: %s\n", args[0], summary);
         return 0;

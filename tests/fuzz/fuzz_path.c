@@ -25,7 +25,8 @@
 static const char *const patterns[] = {
     "v1/health", "v1/me", "v1/reviews", "v1/reviews/{id}", "v1/reviews/{id}/check",
     "v1/reviews/{id}/history", "v1/reviews/{id}/report", "v1/reviews/{id}/evidence",
-    "v1/reviews/{id}/waivers", "v1/reviews/{id}/{wf}", "v1/reviews/{id}/{coll}",
+    "v1/reviews/{id}/waivers", "v1/reviews/{id}/attachments", "v1/attachments/{id}",
+    "v1/reviews/{id}/{wf}", "v1/reviews/{id}/{coll}",
     "v1/reviews/{id}/{coll}/{id}", "v1/actions", "v1/actions/{id}/updates", "v1/objectives",
     "v1/audit", "v1/audit/verify", "v1/reports/dashboard", "v1/reports/actions",
     "v1/reports/compliance", "v1/calendar.ics", "v1/objectives/{id}/measurements", NULL};

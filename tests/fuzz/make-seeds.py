@@ -124,3 +124,15 @@ for i in range(8):
         bytes([1, 6]) + b"review" + bytes([k + 1, 1, 50]) + bytes([9]) + b'{"a":"x"}' +
         bytes([0]) for k in range(3))
     write("audit", ev + bytes([i, 1, 2 + i, 3, 0x41]))
+
+# ---- attach: Content-Disposition values of an upload
+for cd in ["attachment; filename*=UTF-8''Pr%C3%BCfbericht%202026%20%E2%80%93%20Q1.pdf",
+           'attachment; filename="minutes 2026.txt"', "Attachment ; filename=minutes.txt",
+           "attachment; filename=\"a.pdf\"; filename*=UTF-8'de'%C3%A4.pdf",
+           "attachment; filename*=UTF-8''a%2Fb.pdf", "attachment; filename*=UTF-8''a%00.exe",
+           "attachment; filename*=ISO-8859-1''%E4.pdf", "inline; filename=\"x.pdf\"",
+           "attachment; filename=\"unterminated", "attachment; filename*=UTF-8''%",
+           "attachment; size=12; filename*=UTF-8''%22quoted%22%5C.txt",
+           "attachment; filename=\"x.pdf\"garbage", "attachment;filename*=UTF-8''..",
+           "attachment; filename*=UTF-8''" + "%C3%A9" * 100, "attachment"]:
+    write("attach", cd)

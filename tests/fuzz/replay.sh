@@ -6,7 +6,7 @@ srcdir=${srcdir:-$(dirname "$0")/../..}
 rc=0
 pass=0
 fail=0
-for t in validate path sql escape audit canon; do
+for t in validate path sql escape audit canon attach; do
     prog=tests/fuzz/replay_$t
     if "$prog" "$srcdir/tests/fuzz/corpus/$t"; then
         echo "PASS: fuzz replay $t"

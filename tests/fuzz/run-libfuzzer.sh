@@ -12,7 +12,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 shift || true
-targets=${*:-validate path sql escape audit canon}
+targets=${*:-validate path sql escape audit canon attach}
 CC=${CC:-clang}
 out=${FUZZ_OUT:-$(mktemp -d /tmp/ismsfuzz-run.XXXXXX)}
 mkdir -p "$out/obj" "$out/work"
@@ -20,8 +20,8 @@ cd "$top" || exit 1
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="-g -O1 $san -Imod_ismsreview/core $(apr-1-config --cppflags --includes) \
-$(apu-1-config --includes) $(pkg-config --cflags dbi sqlite3 jansson libcrypto libarchive)"
-libs="$(pkg-config --libs dbi sqlite3 jansson libcrypto libarchive) \
+$(apu-1-config --includes) $(pkg-config --cflags dbi sqlite3 jansson libcrypto libarchive libmagic)"
+libs="$(pkg-config --libs dbi sqlite3 jansson libcrypto libarchive libmagic) \
 $(apu-1-config --link-ld) $(apr-1-config --link-ld --libs) -lm"
 
 # the embedded migrations, as the Makefile makes them

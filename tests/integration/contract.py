@@ -142,7 +142,8 @@ class Contract:
         content = resp.get("content")
         if not content or status in (204, 304) or method == "HEAD":
             return
-        media = content.get(ctype)
+        media = content.get(ctype) or content.get(ctype.split("/")[0] + "/*") or \
+            content.get("*/*")
         if media is None:
             if ctype not in JSON_TYPES and status >= 300:
                 return

@@ -14,9 +14,12 @@
 
 #include "isms_dbconf.h"
 
-#define TMP_BASE ISMS_TEST_TMPDIR "/tmp"
+/* The run's directories live in the build tree, unless its path has white space (a clone in
+ * "/root/my project"): a database option value cannot hold a space (ISMSReviewDatabase's
+ * key=value list), so they go under /tmp then. */
+#define TMP_BASE (strpbrk(ISMS_TEST_TMPDIR, " \t") ? "/tmp/isms-unit-tests" : ISMS_TEST_TMPDIR "/tmp")
 
-static char run_dir[sizeof(TMP_BASE "/run-XXXXXX")];
+static char run_dir[sizeof(ISMS_TEST_TMPDIR "/tmp/isms-unit-tests/run-XXXXXX")];
 
 apr_pool_t *tpool;
 const char *tdir;
@@ -182,7 +185,7 @@ int main(void)
      * removed at the end (concurrent runs, e.g. make check and check-valgrind, have their
      * own). */
     for (attempt = 0; attempt < 5; attempt++) {   /* another run may rmdir TMP_BASE */
-        strcpy(run_dir, TMP_BASE "/run-XXXXXX");
+        snprintf(run_dir, sizeof run_dir, "%s/run-XXXXXX", TMP_BASE);
         if (mkdir(TMP_BASE, 0755) != 0 && errno != EEXIST) continue;
         if (mkdtemp(run_dir)) break;
     }
@@ -201,6 +204,7 @@ int main(void)
     srunner_add_suite(sr, reports_suite());
     srunner_add_suite(sr, evidence_suite());
     srunner_add_suite(sr, schema_suite());
+    srunner_add_suite(sr, attach_suite());
     srunner_add_suite(sr, people_suite());
     srunner_run_all(sr, CK_NORMAL);
     run = srunner_ntests_run(sr);

@@ -165,26 +165,30 @@ END_TEST
 
 START_TEST(migrations_well_formed)
 {
-    /* applied in array order: per driver the versions must run 1, 2, ... N without gaps,
-     * named NNN_..., and each must contain at least one statement */
+    /* applied in array order: per driver the versions must increase from 1 (numbers are
+     * assigned to parallel work up front, so one may be absent), named NNN_..., and each
+     * must contain at least one statement */
     const char *drivers[] = {"sqlite3", "pgsql", "mysql"};
     int d;
 
     for (d = 0; d < N_ELEMS(drivers); d++) {
         const isms_migration *m;
-        int next = 1;
+        int next = 1, last = 0;
 
         for (m = isms_migrations; m->driver; m++) {
             char prefix[16];
             if (strcmp(m->driver, drivers[d]) != 0) continue;
-            ck_assert_msg(m->version == next, "%s: migration %s has version %d, expected %d",
-                          m->driver, m->name, m->version, next);
+            ck_assert_msg(next == 1 ? m->version == 1 : m->version > last,
+                          "%s: migration %s has version %d after %d", m->driver, m->name,
+                          m->version, last);
+            last = m->version;
             snprintf(prefix, sizeof(prefix), "%03d_", m->version);
             ck_assert_msg(strncmp(m->name, prefix, 4) == 0, "%s: name %s", m->driver, m->name);
             ck_assert_int_ge(isms_sql_split(tpool, m->sql)->nelts, 1);
             next++;
         }
-        ck_assert_int_eq(next - 1, isms_migrate_expected(drivers[d]));
+        ck_assert_int_eq(next - 1, isms_migrate_count(drivers[d]));
+        ck_assert_int_eq(last, isms_migrate_expected(drivers[d]));
     }
 }
 END_TEST
@@ -201,13 +205,13 @@ START_TEST(apply_fresh_database)
     ck_assert_int_eq(version, 0);
     ck_assert_msg(isms_migrate_apply(tconn, tpool, &applied, &err) == ISMS_DB_OK, "apply: %s",
                   err);
-    ck_assert_int_eq(applied, expected);
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
     ck_assert_int_eq(tconn->in_txn, 0);
     ck_assert_int_eq(isms_migrate_current(tconn, tpool, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, expected);
     ck_assert_int_eq(isms_conn_query(tconn, tpool, "SELECT version, name, applied_at FROM "
                                      "schema_version ORDER BY version", &rs, &err), ISMS_DB_OK);
-    ck_assert_int_eq(rs->nrows, expected);
+    ck_assert_int_eq(rs->nrows, isms_migrate_count("sqlite3"));
     ck_assert_str_eq(ISMS_ROW(rs, 0, 0), "1");
     ck_assert_str_eq(ISMS_ROW(rs, 0, 1), "001_schema_version");
     ck_assert_ptr_nonnull(ISMS_ROW(rs, 0, 2));
@@ -236,14 +240,14 @@ START_TEST(apply_twice_is_noop)
     const char *err = NULL;
 
     ck_assert_int_eq(isms_migrate_apply(tconn, tpool, &applied, &err), ISMS_DB_OK);
-    ck_assert_int_eq(applied, expected);
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
     applied = -1;
     ck_assert_msg(isms_migrate_apply(tconn, tpool, &applied, &err) == ISMS_DB_OK, "%s", err);
     ck_assert_int_eq(applied, 0);
     ck_assert_int_eq(isms_migrate_current(tconn, tpool, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, expected);
     ck_assert_str_eq(isms_test_scalar(tconn, tpool, "SELECT count(*) FROM schema_version"),
-                     apr_itoa(tpool, expected));
+                     apr_itoa(tpool, isms_migrate_count("sqlite3")));
 }
 END_TEST
 
@@ -279,7 +283,7 @@ START_TEST(apply_busy_applies_nothing)
     ck_assert_int_eq(isms_migrate_current(c1, a, &version, &err), ISMS_DB_OK);
     ck_assert_int_eq(version, 0);
     ck_assert_int_eq(isms_migrate_apply(c1, a, &applied, &err), ISMS_DB_OK);
-    ck_assert_int_eq(applied, isms_migrate_expected("sqlite3"));
+    ck_assert_int_eq(applied, isms_migrate_count("sqlite3"));
 }
 END_TEST
 
