@@ -63,6 +63,9 @@ static const char bodies[] = "{"
                         "'uploaded_by','uploaded_at'",
         "'id':" I ",'review_id':" I ",'item':" SN ",'filename':" S ",'media_type':" S
         ",'size':" I ",'sha256':" S ",'uploaded_by':" S ",'uploaded_at':" S) ","
+    "'AttachmentSealed':" OBJ("'id','filename','media_type','size','sha256'",
+        "'id':" I ",'review_id':" I ",'item':" SN ",'filename':" S ",'media_type':" S
+        ",'size':" I ",'sha256':" S ",'uploaded_by':" S ",'uploaded_at':" S) ","
     "'AttachmentList':" OBJ("'items'", "'items':" ARR(R("Attachment"))) ","
     "'ActionUpdateRecord':" OBJ("'id','created_at','created_by'",
         "'id':" I ",'created_at':" S ",'created_by':" S ",'status':" SN ",'progress':" IN
@@ -107,7 +110,7 @@ static const char bodies[] = "{"
 static const char extras[] = "{"
     "'review':{'approvals':" ARR(OBJ("'approver'", "'approver':" S ",'approved_at':" S
                                      ",'comment':" SN)) ",'sealed':" B ","
-        "'attachments':" ARR(R("Attachment")) "},"
+        "'attachments':" ARR(R("AttachmentSealed")) "},"
     "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
         "'measurement_count':" I ",'measurements':" ARR(R("MeasurementRecord")) ","
