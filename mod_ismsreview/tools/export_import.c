@@ -126,6 +126,7 @@ static const xtable tables[] = {
     {"audit_head", {"id"}, 1},
     {"ref_counter", {"scope"}, 0},
     {"idempotency", {"user_name", "idem_key"}, 0},
+    {"notification", {"id"}, 0},
 };
 #define NTABLES ((int)(sizeof(tables) / sizeof(tables[0])))
 

@@ -22,6 +22,7 @@
 #include "check_config.h"
 #include "isms_schema.h"
 #include "people_csv.h"
+#include "notify.h"
 
 #define EXIT_USAGE 2
 
@@ -72,6 +73,16 @@ static void usage(FILE *f)
         "  openapi        print the OpenAPI 3.1 contract of the API (docs/openapi.json; the\n"
         "                 module serves the same at GET v1/openapi.json), no database\n"
         "  schema         print the record kinds as GET v1/schema returns them, no database\n"
+        "  notify [--days N] [--mail-domain DOMAIN] [--sendmail PATH | --smtp HOST:PORT]\n"
+        "         [--from ADDRESS] [--base-url URL] [--dry-run]\n"
+        "                 one digest mail a day to each person with something to do: action\n"
+        "                 owners (overdue, due within N days, default 14), top managers of the\n"
+        "                 people register (reviews awaiting their approval), authors (actions\n"
+        "                 to verify or re-plan, communications not sent, the next review due);\n"
+        "                 addresses from the people register, else LOGIN@DOMAIN; sent with\n"
+        "                 PATH -t -i (default /usr/sbin/sendmail) or over SMTP; each mail\n"
+        "                 recorded after the MTA took it (and in the audit trail), so a second\n"
+        "                 run the same day sends nothing new; --dry-run prints the mails\n"
         "  help           this text (also --help)\n"
         "\n"
         "options: --database SPEC, --checkpoint FILE (verify), --evidence-dir DIR (verify),\n"
@@ -358,12 +369,13 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     for (i = 0; i < sizeof(db_commands) / sizeof(db_commands[0]); i++) {
         if (strcmp(cmd, db_commands[i].name) == 0) break;
     }
-    if (i == sizeof(db_commands) / sizeof(db_commands[0])) {
+    if (i == sizeof(db_commands) / sizeof(db_commands[0]) && strcmp(cmd, "notify") != 0) {
         fprintf(stderr, "ismsreview-admin: unknown command '%s'; see `ismsreview-admin "
                         "--help` for the commands\n", cmd);
         return EXIT_USAGE;
     }
-    if (nargs < db_commands[i].min || nargs > db_commands[i].max) {
+    if (strcmp(cmd, "notify") != 0 &&
+        (nargs < db_commands[i].min || nargs > db_commands[i].max)) {
         fprintf(stderr, "ismsreview-admin: %s takes %s; see `ismsreview-admin --help`\n", cmd,
                 db_commands[i].max == 0 ? "no arguments" :
                 db_commands[i].min == 0 ? "at most one file (or -)" : "one file (or -)");
@@ -373,6 +385,10 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
         fprintf(stderr, "ismsreview-admin: no database: use --database 'DRIVER key=value ...' "
                         "or set ISMSREVIEW_DATABASE\n");
         return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "notify") == 0) {
+        if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
+        return isms_admin_notify(p, c, argc, argv);
     }
     if (strcmp(cmd, "verify") == 0 && checkpoint_file &&
         (rc = load_checkpoint()) != EXIT_SUCCESS) return rc;

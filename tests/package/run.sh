@@ -99,7 +99,10 @@ contents() {
     local list f problems=""
     list=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
     for f in "$MODDIR/mod_ismsreview.so" /etc/apache2/mods-available/ismsreview.load \
-             /etc/apache2/mods-available/ismsreview.conf /usr/bin/ismsreview-admin; do
+             /etc/apache2/mods-available/ismsreview.conf /usr/bin/ismsreview-admin \
+             /lib/systemd/system/ismsreview-notify.service \
+             /lib/systemd/system/ismsreview-notify.timer /etc/cron.d/ismsreview-notify \
+             /etc/default/ismsreview-notify; do
         grep -qx "$f" <<<"$list" || problems="$problems missing:$f"
     done
     # every file of sql/ and htdocs/ in the source tree is shipped
@@ -231,6 +234,14 @@ else
     tail -n 40 "$out/install.log"
     fail "apt-get install ./$(basename "$deb")"
     finish
+fi
+
+# the reminder timer is installed off: nothing is mailed before the admin turns it on
+if [ ! -e /etc/systemd/system/timers.target.wants/ismsreview-notify.timer ] &&
+   grep -q '^#30 6' /etc/cron.d/ismsreview-notify; then
+    pass "reminders: ismsreview-notify.timer and the cron fallback installed, not enabled"
+else
+    fail "reminders: the timer or the cron job is enabled after install"
 fi
 
 st=$(stat -c '%U:%G %a' "$STATEDIR" 2>/dev/null)
