@@ -109,7 +109,8 @@ function reportLinks(id, version) {
     h('li', {}, link(apiUrl(`reviews/${id}/report`, q).href, 'Review record (HTML)', { target: '_blank', rel: 'noopener', class: 'report-link' })),
     h('li', {}, link(apiUrl(`reviews/${id}/report`, { ...q, format: 'csv' }).href, 'CSV', { download: '' })),
     h('li', {}, link(apiUrl(`reviews/${id}/report`, { ...q, format: 'json' }).href, 'JSON', { download: '' })),
-    h('li', {}, link(apiUrl(`reviews/${id}/evidence`, q).href, 'Evidence pack (ZIP)', { download: '' })));
+    h('li', {}, link(apiUrl(`reviews/${id}/evidence`, q).href, 'Evidence pack (ZIP)', { download: '' })),
+    h('li', {}, link(`#/reviews/${id}/history`, 'Version history', { class: 'history-link' })));
 }
 
 function display(fd, v, review) {
@@ -625,46 +626,6 @@ function measurementForm(o) {
   return form;
 }
 
-// ----- audit trail -----
-
-async function audit(params) {
-  page('Audit trail');
-  if (!has('auditor') && !has('admin')) {
-    view.append(h('p', {}, 'The audit trail is for auditors and admins.'));
-    return;
-  }
-  const verifyBox = h('div', { 'aria-live': 'polite' });
-  view.append(section('Chain verification',
-    h('button', { type: 'button', class: 'verify', on: { click: async () => {
-      clear(verifyBox);
-      try {
-        const v = await get('audit/verify');
-        verifyBox.append(h('p', { class: v.valid ? 'ok' : 'alert' }, v.valid ? `Chain intact: ${v.events} events.` : `Chain broken at event ${v.first_bad}: ${v.reason}`),
-          dl([['Head', h('code', {}, String(v.head || '—'))]]));
-      } catch (e) { verifyBox.append(problemBox(e)); }
-    } } }, 'Verify the hash chain'), verifyBox));
-  const names = ['review', 'actor', 'entity', 'action'];
-  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter audit events', on: {
-    submit: (ev) => {
-      ev.preventDefault();
-      const q = new URLSearchParams();
-      for (const n of names) if (filters.elements[n].value) q.set(n, filters.elements[n].value);
-      location.hash = `#/audit${q.toString() ? `?${q}` : ''}`;
-    },
-  } }, names.map((n) => h('div', { class: 'field' }, h('label', { for: `au-${n}` }, label(n)),
-    h('input', { id: `au-${n}`, name: n, value: params.get(n) || '' }))), h('button', { type: 'submit' }, 'Filter'));
-  view.append(filters);
-  const q = Object.fromEntries(names.map((n) => [n, params.get(n)]));
-  const list = await get('audit', { ...q, limit: 50, cursor: params.get('cursor') });
-  view.append(section('Events', table([
-    { title: 'Seq', key: 'seq' }, { title: 'Time', render: (e) => fmtDate(e.created_at) },
-    { title: 'User', key: 'actor' }, { title: 'Roles', key: 'roles' }, { title: 'Request', render: (e) => `${e.method} ${e.path}` },
-    { title: 'Entity', render: (e) => `${e.entity || ''} ${e.entity_id ?? ''}` }, { title: 'Review', key: 'review_id' },
-    { title: 'Status', key: 'status' }, { title: 'Client', key: 'client' },
-  ], list.items),
-  list.next_cursor ? h('p', {}, link(`#/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), cursor: list.next_cursor })}`, 'Next page')) : null));
-}
-
 // ----- me -----
 
 async function mePage() {
@@ -685,9 +646,16 @@ async function mePage() {
 
 // ---------- router ----------
 
+// The screens in their own modules, and what they use of this one (imports are hoisted).
+import { historyScreen } from './history.js';
+import { auditScreen } from './audit_view.js';
+import { peopleScreen } from './people.js';
+const UI = () => ({ view, page, section, dl, link, problemBox, formError, notify, has });
+
 const ROUTES = [
+  [/^#\/reviews\/(\d+)\/history$/, (p, id) => historyScreen(UI(), p, id)], [/^#\/people$/, (p) => peopleScreen(UI(), p)],
   [/^#\/dashboard$/, dashboard], [/^#\/reviews$/, reviews], [/^#\/reviews\/(\d+)$/, (p, id) => reviewEditor(id)],
-  [/^#\/actions$/, actions], [/^#\/objectives$/, objectives], [/^#\/audit$/, audit], [/^#\/me$/, mePage],
+  [/^#\/actions$/, actions], [/^#\/objectives$/, objectives], [/^#\/audit$/, (p) => auditScreen(UI(), p)], [/^#\/me$/, mePage],
 ];
 
 async function route() {

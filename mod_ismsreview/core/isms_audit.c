@@ -236,7 +236,7 @@ isms_result isms_audit_list(isms_ctx *ctx, const isms_query *qs)
 {
     static const char *const text_filters[] = {"actor", "entity", "action", NULL};
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    const char *review = apr_table_get(qs, "review"), *err = NULL;
+    const char *err = NULL;
     long long limit, after;
     isms_rows *rs;
     json_t *items;
@@ -246,11 +246,11 @@ isms_result isms_audit_list(isms_ctx *ctx, const isms_query *qs)
 
     if (r.status) return r;
     isms_sql_appendf(q, "SELECT " AUDIT_COLS " FROM audit_event WHERE seq > %d", after);
+    if ((r = isms_review_filter(ctx, qs, q)).status) return r;
     for (i = 0; text_filters[i]; i++) {
         const char *v = apr_table_get(qs, text_filters[i]);
         if (v) isms_sql_appendf(q, " AND %k = %s", text_filters[i], v);
     }
-    if (review) isms_sql_appendf(q, " AND review_id = %d", atoll(review));
     isms_sql_appendf(q, " ORDER BY seq LIMIT %d", limit + 1);
     if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);

@@ -67,22 +67,35 @@ static isms_result add_record(isms_ctx *ctx, apr_array_header_t *files, long lon
     return r.status == 200 ? add_report(ctx, files, id, sealed, "csv", "record.csv") : r;
 }
 
-/* The review's audit events with their chain positions, and the chain head now (read after
- * the events, so it is at or beyond every one of them). */
+/* What audit.json holds for the user: GET v1/audit's rule (the audit trail, with its actors,
+ * client addresses and refused attempts, is for auditors and admins). */
+static const char *audit_scope(const isms_ctx *ctx)
+{
+    return ctx->roles & (ISMS_R_AUDITOR | ISMS_R_ADMIN) ? ISMS_EVIDENCE_SCOPE_REVIEW
+                                                        : ISMS_EVIDENCE_SCOPE_WITHHELD;
+}
+
+/* The review's audit events with their chain positions (none when withheld), and the chain
+ * head now (read after the events, so it is at or beyond every one of them). */
 static isms_db_status audit_extract(isms_ctx *ctx, long long id, json_t **out,
                                     const char **err)
 {
     json_t *events = NULL;
-    const char *head = NULL;
+    const char *head = NULL, *scope = audit_scope(ctx);
     long long count = 0;
-    isms_db_status st = isms_audit_of_review(ctx, id, &events, err);
+    isms_db_status st = ISMS_DB_OK;
 
+    if (strcmp(scope, ISMS_EVIDENCE_SCOPE_REVIEW) == 0) {
+        st = isms_audit_of_review(ctx, id, &events, err);
+    }
+    else events = json_array();
     if (st != ISMS_DB_OK) return st;
     isms_json_pool(ctx->pool, events);
     if ((st = isms_audit_head(ctx, &count, &head, err)) != ISMS_DB_OK) return st;
-    *out = isms_json_pool(ctx->pool, json_pack("{s:I,s:O,s:s,s:I}", "review_id",
-                                               (json_int_t)id, "events", events, "chain_head",
-                                               head, "chain_events", (json_int_t)count));
+    *out = isms_json_pool(ctx->pool, json_pack("{s:I,s:s,s:O,s:s,s:I}", "review_id",
+                                               (json_int_t)id, "scope", scope, "events",
+                                               events, "chain_head", head, "chain_events",
+                                               (json_int_t)count));
     return ISMS_DB_OK;
 }
 
@@ -122,6 +135,7 @@ static json_t *meta_of(isms_ctx *ctx, long long id, long long version, const jso
     json_object_set_new(m, "generated_by", json_string(ctx->user));
     json_object_set(m, "chain_head", json_object_get(audit, "chain_head"));
     json_object_set(m, "chain_events", json_object_get(audit, "chain_events"));
+    json_object_set(m, "audit_scope", json_object_get(audit, "scope"));
     return isms_json_pool(ctx->pool, m);
 }
 
@@ -149,10 +163,12 @@ static isms_result kept(isms_ctx *ctx, long long id, long long version, const js
     isms_result none = {0};
 
     if (!ctx->evidence_dir || !json_is_true(json_object_get(record, "sealed"))) return none;
-    m = isms_json_pool(ctx->pool, json_pack("{s:I,s:I,s:O?,s:O?}", "review_id", (json_int_t)id,
-                                            "version", (json_int_t)version, "ref",
-                                            json_object_get(record, "ref"), "content_hash",
-                                            json_object_get(record, "content_hash")));
+    m = isms_json_pool(ctx->pool, json_pack("{s:I,s:I,s:O?,s:O?,s:s}", "review_id",
+                                            (json_int_t)id, "version", (json_int_t)version,
+                                            "ref", json_object_get(record, "ref"),
+                                            "content_hash",
+                                            json_object_get(record, "content_hash"),
+                                            "audit_scope", audit_scope(ctx)));
     return m ? isms_evidence_kept(ctx, m, pack_name(ctx->pool, m)) : none;
 }
 

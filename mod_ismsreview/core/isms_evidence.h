@@ -8,11 +8,14 @@
  *   record.csv     the same report as CSV
  *   history.json   transitions, approvals, waivers, sealed versions (GET .../history)
  *   findings.json  the completeness check (GET .../check)
- *   audit.json     the review's audit events with their chain positions, the chain head
+ *   audit.json     the chain head and, for auditors and admins (who may read the audit
+ *                  trail, GET v1/audit), the review's audit events with their chain
+ *                  positions; "scope" says which: "review", or "withheld" (no events)
  *   attachments/<id>/<filename>  the review's evidence attachments (a sealed version: those
  *                  sealed with it, record.json's "attachments"), byte for byte
  *   manifest.json  review_id, ref, version, status, content_hash, generated_at/_by,
- *                  chain_head, chain_events, files [{name, size, sha256}] and
+ *                  chain_head, chain_events, audit_scope (audit.json's scope),
+ *                  files [{name, size, sha256}] and
  *                  manifest_sha256 (SHA-256 of the canonical manifest without that key)
  *
  * Entries have fixed times and modes, so the same data gives the same bytes (the manifest's
@@ -28,6 +31,9 @@
 #define ISMS_EVIDENCE_RECORD "record.json"
 #define ISMS_EVIDENCE_AUDIT "audit.json"
 #define ISMS_EVIDENCE_ATTACHMENTS "attachments/"
+/* audit.json's scope: the review's events, or none (the user may not read the trail). */
+#define ISMS_EVIDENCE_SCOPE_REVIEW "review"
+#define ISMS_EVIDENCE_SCOPE_WITHHELD "withheld"
 /* The time of every entry: 2000-01-01T00:00:00Z. */
 #define ISMS_EVIDENCE_MTIME 946684800
 /* What the verifier keeps in memory at most (the pack's documents are a few hundred KiB;
@@ -56,7 +62,8 @@ isms_result isms_review_evidence(isms_ctx *ctx, long long id, long long version)
 isms_result isms_evidence_add_attachments(isms_ctx *ctx, apr_array_header_t *files,
                                           long long id, const json_t *record);
 
-/* The kept pack of a sealed version (meta: review_id, version, content_hash) as a file
+/* The kept pack of a sealed version (meta: review_id, version, content_hash, audit_scope;
+ * one pack per scope) as a file
  * result, or status 0 when there is none yet. */
 isms_result isms_evidence_kept(isms_ctx *ctx, const json_t *meta, const char *name);
 

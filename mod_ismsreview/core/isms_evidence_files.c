@@ -97,16 +97,20 @@ static isms_result sent_from(isms_ctx *ctx, const char *path, const char *name)
     return r;
 }
 
-/* DIR/packs/<review>-v<n>-<content hash>.zip of a sealed version; NULL for another. */
+/* DIR/packs/<review>-v<n>-<content hash>-<audit scope>.zip of a sealed version; NULL for
+ * another. (Packs kept before the scope was in the name held the review's whole extract:
+ * they are never sent again.) */
 static const char *kept_path(isms_ctx *ctx, const json_t *meta)
 {
     const char *hash = json_string_value(json_object_get(meta, "content_hash"));
+    const char *scope = json_string_value(json_object_get(meta, "audit_scope"));
 
-    if (!hash) return NULL;
-    return apr_psprintf(ctx->pool, "%s/packs/%" APR_INT64_T_FMT "-v%" APR_INT64_T_FMT "-%s.zip",
-                        ctx->evidence_dir,
+    if (!hash || !scope) return NULL;
+    return apr_psprintf(ctx->pool, "%s/packs/%" APR_INT64_T_FMT "-v%" APR_INT64_T_FMT
+                        "-%s-%s.zip", ctx->evidence_dir,
                         (apr_int64_t)json_integer_value(json_object_get(meta, "review_id")),
-                        (apr_int64_t)json_integer_value(json_object_get(meta, "version")), hash);
+                        (apr_int64_t)json_integer_value(json_object_get(meta, "version")), hash,
+                        scope);
 }
 
 isms_result isms_evidence_kept(isms_ctx *ctx, const json_t *meta, const char *name)

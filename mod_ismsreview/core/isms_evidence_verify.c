@@ -318,6 +318,26 @@ static void check_head(verifier *v, const json_t *audit, chain_pos *c)
     }
 }
 
+/* The scope is the manifest's; a withheld extract has no events. (Packs made before the
+ * scope existed have it in neither.) */
+static void check_scope(verifier *v, const json_t *audit)
+{
+    const char *scope = jstr(audit, "scope"), *ms = jstr(v->manifest, "audit_scope");
+
+    if ((scope || ms) && !same(scope, ms)) {
+        BAD(v, ISMS_EVIDENCE_AUDIT ": scope %s differs from the manifest's audit_scope %s",
+            scope ? scope : "(none)", ms ? ms : "(none)");
+    }
+    if (scope && strcmp(scope, ISMS_EVIDENCE_SCOPE_REVIEW) != 0 &&
+        strcmp(scope, ISMS_EVIDENCE_SCOPE_WITHHELD) != 0) {
+        BAD(v, ISMS_EVIDENCE_AUDIT ": unknown scope %s", scope);
+    }
+    if (same(scope, ISMS_EVIDENCE_SCOPE_WITHHELD) &&
+        json_array_size(json_object_get(audit, "events")) > 0) {
+        BAD(v, ISMS_EVIDENCE_AUDIT ": the events are withheld, yet the extract has some");
+    }
+}
+
 static void check_audit(verifier *v)
 {
     json_t *audit = load_json(v, ISMS_EVIDENCE_AUDIT);
@@ -331,6 +351,7 @@ static void check_audit(verifier *v)
         return;
     }
     check_head(v, audit, &c);
+    check_scope(v, audit);
     json_array_foreach(events, i, ev) check_event(v, ev, i, &c);
 }
 
@@ -343,13 +364,16 @@ static const char *describe(verifier *v)
     if (!m) return "an evidence pack without a readable manifest";
     return apr_psprintf(v->p, "%s version %" APR_INT64_T_FMT " (%s), %" APR_SIZE_T_FMT
                         " files and the manifest, content hash %s, audit chain head %s at "
-                        "event %" APR_INT64_T_FMT, jstr(m, "ref") ? jstr(m, "ref") : "?",
+                        "event %" APR_INT64_T_FMT "%s", jstr(m, "ref") ? jstr(m, "ref") : "?",
                         (apr_int64_t)json_integer_value(json_object_get(m, "version")),
                         jstr(m, "status") ? jstr(m, "status") : "?",
                         (apr_size_t)json_array_size(json_object_get(m, "files")),
                         jstr(m, "content_hash") ? jstr(m, "content_hash") : "none (not sealed)",
                         jstr(m, "chain_head") ? jstr(m, "chain_head") : "?",
-                        (apr_int64_t)json_integer_value(json_object_get(m, "chain_events")));
+                        (apr_int64_t)json_integer_value(json_object_get(m, "chain_events")),
+                        same(jstr(m, "audit_scope"), ISMS_EVIDENCE_SCOPE_WITHHELD)
+                            ? ", the review's audit events withheld (the trail is for "
+                              "auditors and admins)" : "");
 }
 
 /* The checks on the entries read (rc: what the unzip returned). */

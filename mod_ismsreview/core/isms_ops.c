@@ -193,6 +193,46 @@ isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limi
     return ok;
 }
 
+static isms_result bad_filter(isms_ctx *ctx, const char *msg)
+{
+    return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter", msg);
+}
+
+/* MR-2026-01 upper-cased; NULL unless it is letters, digits and hyphens (1..64). */
+static char *ref_key(apr_pool_t *p, const char *ref)
+{
+    char *k = apr_pstrdup(p, ref), *c;
+
+    if (!*k || strlen(k) > 64) return NULL;
+    for (c = k; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-') return NULL;
+        *c = (char)apr_toupper(*c);
+    }
+    return k;
+}
+
+isms_result isms_review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
+{
+    isms_result ok = {0};
+    const char *review = apr_table_get(qs, "review"), *ref = apr_table_get(qs, "review_ref");
+    long long rid;
+
+    if (review) {
+        if (!parse_ll(review, &rid) || rid < 1) {
+            return bad_filter(ctx, "review must be a review id (review_ref takes a reference "
+                                   "such as MR-2026-01)");
+        }
+        isms_sql_appendf(q, " AND review_id = %d", rid);
+    }
+    if (ref) {
+        const char *key = ref_key(ctx->pool, ref);
+        if (!key) return bad_filter(ctx, "review_ref must be a review reference such as "
+                                         "MR-2026-01");
+        isms_sql_appendf(q, " AND review_id IN (SELECT id FROM review WHERE ref = %s)", key);
+    }
+    return ok;
+}
+
 json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit)
 {
     json_t *body = json_object();

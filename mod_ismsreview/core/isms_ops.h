@@ -33,6 +33,10 @@ isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err);
  * Returns a 400 result on bad values, status 0 otherwise. */
 isms_result isms_page_params(isms_ctx *ctx, const isms_query *q, long long *limit,
                              long long *after);
+/* The review filters of a list: "review" (a review id) appends " AND review_id = id",
+ * "review_ref" (MR-2026-01, any case) " AND review_id IN (the reviews of that reference)".
+ * A bad value gives a 400 result, status 0 otherwise. */
+isms_result isms_review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q);
 /* {"items": [...], "next_cursor": "..."|null}; takes ownership of items. */
 json_t *isms_page_body(isms_ctx *ctx, json_t *items, long long limit);
 

@@ -95,20 +95,6 @@ static isms_result check_owner(isms_ctx *ctx, const json_t *item)
                             "only the items you own");
 }
 
-static isms_result review_filter(isms_ctx *ctx, const isms_query *qs, isms_sql *q)
-{
-    isms_result ok = {0};
-    const char *review = apr_table_get(qs, "review");
-    char *end;
-    long long rid;
-
-    if (!review) return ok;
-    rid = strtoll(review, &end, 10);
-    if (!*review || *end || rid < 1) return bad_param(ctx, "review must be a review id");
-    isms_sql_appendf(q, " AND review_id = %d", rid);
-    return ok;
-}
-
 isms_result isms_actions_register(isms_ctx *ctx, const isms_query *in)
 {
     const isms_query *qs;
@@ -123,7 +109,7 @@ isms_result isms_actions_register(isms_ctx *ctx, const isms_query *in)
     isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
                         "status <> 'CANCELLED')", after);
     if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
-    if ((r = review_filter(ctx, qs, q)).status) return r;
+    if ((r = isms_review_filter(ctx, qs, q)).status) return r;
     if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0) {
         return bad_param(ctx, "overdue must be true or false");
     }
@@ -151,7 +137,7 @@ isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *in)
     isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
                         "status <> 'CANCELLED')", after);
     if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
-    if ((r = review_filter(ctx, qs, q)).status) return r;
+    if ((r = isms_review_filter(ctx, qs, q)).status) return r;
     isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
     return register_list(ctx, e, q, limit);
 }

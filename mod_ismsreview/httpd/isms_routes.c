@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The URL space of product.md as data: pattern, methods, the permission each needs, and
- * the core operation behind it. */
+/* The URL space of product.md as data: for each route of the core's table
+ * (isms_route_table.c), its methods, the permission each needs, and the core operation
+ * behind it. */
 #include "mod_ismsreview.h"
 
 #include "apr_lib.h"
@@ -8,8 +9,8 @@
 #include "http_protocol.h"
 
 #include "isms_entity.h"
+#include "isms_route_table.h"
 #include "isms_schema.h"
-#include "isms_path.h"
 #include "isms_workflow.h"
 #include "isms_route_ops.h"
 
@@ -24,64 +25,57 @@ APLOG_USE_MODULE(ismsreview);
 #define AD(m, fn) {m, isms_handle_record, ISMS_P_ADMIN, 1, (void *)(fn)}
 #define AU(fn) {M_GET, isms_handle_record, ISMS_P_AUDIT, 0, (void *)(fn)}
 
-static const isms_route routes[] = {
-    {"v1/health", {{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
-    {"v1/me", {{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
-    {"v1/schema", {{M_GET, isms_handle_schema, ISMS_P_USER, 0, NULL}}},
-    {"v1/openapi.json", {{M_GET, isms_handle_openapi, ISMS_P_USER, 0, NULL}}},
-    {"v1/reviews", {RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
-    {"v1/reviews/{id}", {{M_GET, isms_handle_review_get, ISMS_P_READ, 0,
-                          (void *)isms_op_review_get}, WR(M_PATCH, isms_op_review_patch)}},
-    {"v1/reviews/{id}/check", {RD(isms_op_check)}},
-    {"v1/reviews/{id}/history", {RD(isms_op_history)}},
-    {"v1/reviews/{id}/report", {RD(isms_op_report_review)}},
-    {"v1/reviews/{id}/evidence", {RD(isms_op_evidence)}},
-    {"v1/reviews/{id}/waivers", {TR(M_POST, isms_op_waive)}},
-    {"v1/reviews/{id}/attachments", {RD(isms_op_attach_list),
-                                     {M_POST, isms_handle_attach_upload, ISMS_P_USER,
-                                      ISMS_WRITE_RAW, (void *)isms_op_attach_create}}},
-    {"v1/attachments/{id}", {{M_GET, isms_handle_attach_download, ISMS_P_READ, 0,
-                              (void *)isms_op_attach_get}, WR(M_DELETE, isms_op_attach_delete)}},
-    {"v1/reviews/{id}/{wf}", {TR(M_POST, isms_op_workflow)}},
-    {"v1/reviews/{id}/{coll}", {RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
-    {"v1/reviews/{id}/{coll}/{id}", {RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
-                                     WR(M_DELETE, isms_op_item_delete)}},
-    {"v1/actions", {OWN(isms_op_actions)}},
-    {"v1/actions/{id}/updates", {OWN(isms_op_action_updates),
-                                 TR(M_POST, isms_op_action_update)}},
-    {"v1/objectives", {OWN(isms_op_objectives)}},
-    {"v1/people", {RD(isms_op_people_list), AD(M_POST, isms_op_person_create)}},
-    {"v1/people/{id}", {RD(isms_op_person_get), AD(M_PATCH, isms_op_person_patch),
-                        AD(M_PUT, isms_op_person_put), AD(M_DELETE, isms_op_person_delete)}},
-    {"v1/audit", {AU(isms_op_audit)}},
-    {"v1/audit/verify", {AU(isms_op_audit_verify)}},
-    {"v1/reports/dashboard", {RD(isms_op_report_dashboard)}},
-    {"v1/reports/actions", {RD(isms_op_report_actions)}},
-    {"v1/reports/compliance", {RD(isms_op_report_compliance)}},
-    {"v1/calendar.ics", {RD(isms_op_calendar)}},
-    {"v1/objectives/{id}/measurements", {OWN(isms_op_measurements),
-                                         TR(M_POST, isms_op_measurement_create)}},
+static const isms_route routes[ISMS_RT_COUNT] = {
+    [ISMS_RT_HEALTH] = {{{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
+    [ISMS_RT_ME] = {{{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
+    [ISMS_RT_SCHEMA] = {{{M_GET, isms_handle_schema, ISMS_P_USER, 0, NULL}}},
+    [ISMS_RT_OPENAPI] = {{{M_GET, isms_handle_openapi, ISMS_P_USER, 0, NULL}}},
+    [ISMS_RT_REVIEWS] = {{RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
+    [ISMS_RT_REVIEWS_ID] = {{{M_GET, isms_handle_review_get, ISMS_P_READ, 0,
+                            (void *)isms_op_review_get}, WR(M_PATCH, isms_op_review_patch)}},
+    [ISMS_RT_REVIEWS_ID_CHECK] = {{RD(isms_op_check)}},
+    [ISMS_RT_REVIEWS_ID_HISTORY] = {{RD(isms_op_history)}},
+    [ISMS_RT_REVIEWS_ID_REPORT] = {{RD(isms_op_report_review)}},
+    [ISMS_RT_REVIEWS_ID_EVIDENCE] = {{RD(isms_op_evidence)}},
+    [ISMS_RT_REVIEWS_ID_WAIVERS] = {{TR(M_POST, isms_op_waive)}},
+    [ISMS_RT_REVIEWS_ID_ATTACHMENTS] = {{RD(isms_op_attach_list),
+                                       {M_POST, isms_handle_attach_upload, ISMS_P_USER,
+                                        ISMS_WRITE_RAW, (void *)isms_op_attach_create}}},
+    [ISMS_RT_ATTACHMENTS_ID] = {{{M_GET, isms_handle_attach_download, ISMS_P_READ, 0,
+                                (void *)isms_op_attach_get},
+                               WR(M_DELETE, isms_op_attach_delete)}},
+    [ISMS_RT_REVIEWS_ID_WF] = {{TR(M_POST, isms_op_workflow)}},
+    [ISMS_RT_REVIEWS_ID_COLL] = {{RD(isms_op_item_list), WR(M_POST, isms_op_item_create)}},
+    [ISMS_RT_REVIEWS_ID_COLL_ID] = {{RD(isms_op_item_get), WR(M_PATCH, isms_op_item_patch),
+                                   WR(M_DELETE, isms_op_item_delete)}},
+    [ISMS_RT_ACTIONS] = {{OWN(isms_op_actions)}},
+    [ISMS_RT_ACTIONS_ID_UPDATES] = {{OWN(isms_op_action_updates),
+                                   TR(M_POST, isms_op_action_update)}},
+    [ISMS_RT_OBJECTIVES] = {{OWN(isms_op_objectives)}},
+    [ISMS_RT_PEOPLE] = {{RD(isms_op_people_list), AD(M_POST, isms_op_person_create)}},
+    [ISMS_RT_PEOPLE_ID] = {{RD(isms_op_person_get), AD(M_PATCH, isms_op_person_patch),
+                          AD(M_PUT, isms_op_person_put), AD(M_DELETE, isms_op_person_delete)}},
+    [ISMS_RT_AUDIT] = {{AU(isms_op_audit)}},
+    [ISMS_RT_AUDIT_VERIFY] = {{AU(isms_op_audit_verify)}},
+    [ISMS_RT_REPORTS_DASHBOARD] = {{RD(isms_op_report_dashboard)}},
+    [ISMS_RT_REPORTS_ACTIONS] = {{RD(isms_op_report_actions)}},
+    [ISMS_RT_REPORTS_COMPLIANCE] = {{RD(isms_op_report_compliance)}},
+    [ISMS_RT_CALENDAR_ICS] = {{RD(isms_op_calendar)}},
+    [ISMS_RT_OBJECTIVES_ID_MEASUREMENTS] = {{OWN(isms_op_measurements),
+                                           TR(M_POST, isms_op_measurement_create)}},
 };
 
 const isms_route *isms_route_match(isms_req *q)
 {
-    size_t i;
+    isms_path_vars v;
+    int i = isms_route_find(q->r->pool, q->route, &v);
 
-    for (i = 0; q->route && i < sizeof(routes) / sizeof(routes[0]); i++) {
-        isms_path_vars v;
-        if (isms_path_match(q->r->pool, routes[i].pattern, q->route, &v)) {
-            q->ids[0] = v.ids[0];
-            q->ids[1] = v.ids[1];
-            q->coll = v.coll;
-            q->wf = v.wf;
-            q->pattern = routes[i].pattern;
-            return &routes[i];
-        }
-    }
-    q->coll = NULL;
-    q->wf = NULL;
-    q->ids[0] = q->ids[1] = 0;
-    return NULL;
+    q->ids[0] = v.ids[0];
+    q->ids[1] = v.ids[1];
+    q->coll = v.coll;
+    q->wf = v.wf;
+    q->pattern = i < 0 ? NULL : isms_route_patterns[i];
+    return i < 0 ? NULL : &routes[i];
 }
 
 const isms_method *isms_route_method(const isms_route *rt, int method)
@@ -117,8 +111,8 @@ static int route_has(const char *pattern, const char *method, apr_pool_t *p)
     size_t i;
     const isms_method *m;
 
-    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (strcmp(routes[i].pattern, pattern) != 0) continue;
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
+        if (strcmp(isms_route_patterns[i], pattern) != 0) continue;
         for (m = routes[i].methods; m->fn; m++) {
             if (strcmp(method_name(p, m->method), method) == 0) return 1;
         }
@@ -153,11 +147,11 @@ int isms_routes_check_contract(apr_pool_t *p, server_rec *s)
     size_t i;
     int n = 0;
 
-    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
         for (m = routes[i].methods; m->fn; m++) {
             meth = method_name(p, m->method);
-            if (contract_has(routes[i].pattern, meth)) continue;
-            contract_differs(s, meth, routes[i].pattern, "served but not in the contract");
+            if (contract_has(isms_route_patterns[i], meth)) continue;
+            contract_differs(s, meth, isms_route_patterns[i], "served but not in the contract");
             n++;
         }
     }

@@ -143,8 +143,7 @@ typedef struct isms_method_s {
                                     * and the query string is allowed) */
     void *op;                      /* the core operation (isms_handlers.c casts it) */
 } isms_method;
-typedef struct {
-    const char *pattern;           /* segments; {id} a positive integer, {coll} a collection */
+typedef struct {                   /* one per isms_route_id (core/isms_route_table.h) */
     isms_method methods[5];        /* ends at a NULL fn */
 } isms_route;
 const isms_route *isms_route_match(isms_req *q);

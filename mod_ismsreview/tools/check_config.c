@@ -4,15 +4,14 @@
  * With an Apache configuration file: reads it the way httpd does as far as the module is
  * concerned (line continuations, comments, quoted arguments, Define and ${VAR}, ServerRoot,
  * Include and IncludeOptional with wildcards and directories, User), and checks every
- * ISMSReview* directive with the rules the module applies when Apache reads it (the database
- * with the same core parser, isms_dbconf). Sections such as <IfModule> are not evaluated:
+ * ISMSReview* directive with the rules the module applies when Apache reads it (the same
+ * table and parse functions, core/isms_directives.c). Sections such as <IfModule> are not evaluated:
  * every directive is checked wherever it stands. ISMSReviewRole expressions are left to
  * `apache2 -t` (ap_expr needs httpd). Then each database, or the one --database names:
  * driver, options, SQLite directory writable by the Apache user, connection, schema version
  * against this build, WAL mode (SQLite), privileges and superuser (PostgreSQL, MariaDB).
  * Output: one "OK", "WARN" or "FAIL" line per check; exit 1 when any check failed. */
 #include "check_config.h"
-#include "isms_attach.h"
 
 #include <apr_strings.h>
 #include <apr_tables.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "isms_dbconf.h"
+#include "isms_directives.h"
 #include "isms_migrate.h"
 #include "isms_store.h"
 
@@ -75,95 +75,18 @@ static const char *expand(cfg *c, const char *s, int *unresolved)
     return apr_pstrcat(c->p, out, s, NULL);
 }
 
-static const char *check_range(apr_pool_t *p, const char *arg, long lo, long hi)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(arg, &end, 10);
-    if (!(*arg >= '0' && *arg <= '9') || *end || errno || v < lo || v > hi) {
-        return apr_psprintf(p, "'%s' is not a whole number from %ld to %ld", arg, lo, hi);
-    }
-    return NULL;
-}
-
-static const char NOT_MINE[] = "";
-
-/* The evidence attachment directives (isms_config.c), or NOT_MINE for another name. */
-static const char *check_attachment_directive(apr_pool_t *p, const char *name, int argc,
-                                              char **argv)
-{
-    int i;
-
-    if (strcasecmp(name, "ISMSReviewEvidenceDir") == 0) {
-        if (argc != 1) return "takes one directory";
-        return argv[0][0] == '/' ? NULL : "must be an absolute directory path";
-    }
-    if (strcasecmp(name, "ISMSReviewMaxAttachment") == 0) {
-        return argc == 1 ? check_range(p, argv[0], 1024, 4L * 1024 * 1024 * 1024)
-                         : "takes one number";
-    }
-    if (strcasecmp(name, "ISMSReviewAttachmentTypes") != 0) return NOT_MINE;
-    if (argc < 1) return "needs at least one media type";
-    for (i = 0; i < argc; i++) {
-        if (!isms_att_media_type(p, argv[i]) || strchr(argv[i], ';')) {
-            return apr_psprintf(p, "'%s' is not a media type (type/subtype, no parameters)",
-                                argv[i]);
-        }
-    }
-    return NULL;
-}
-
-/* The module's directives and the rules mod_ismsreview/httpd/isms_config.c applies. */
+/* The module's directives, checked with the module's own rules (core/isms_directives.c);
+ * an ISMSReviewRole expression is left to `apache2 -t`. */
 static const char *check_directive(cfg *c, const char *name, int argc, char **argv)
 {
-    apr_pool_t *p = c->p;
-    isms_dbconf *conf;
-    const char *err;
+    const isms_directive *d = isms_directive_find(name);
+    isms_dir_value v;
 
-    if (strcasecmp(name, "ISMSReviewDatabase") == 0) {
-        if (argc < 1) return "needs a libdbi driver name and its options";
-        if ((err = isms_dbconf_parse(p, argv[0], argc - 1, (const char *const *)argv + 1,
-                                     &conf)) != NULL) return err;
-        return isms_dbconf_check_driver(p, argv[0]);
+    if (!d) {
+        return apr_pstrcat(c->p, "unknown directive: not one of ", isms_directive_names(c->p),
+                           " (typo?)", NULL);
     }
-    if (strcasecmp(name, "ISMSReviewDurability") == 0) {
-        if (argc != 1 || (strcasecmp(argv[0], "Full") && strcasecmp(argv[0], "Normal"))) {
-            return "must be Full (survives power loss) or Normal";
-        }
-        return NULL;
-    }
-    if (strcasecmp(name, "ISMSReviewRole") == 0) {
-        if (argc != 2) return "takes a role and a quoted ap_expr expression";
-        if (strcmp(argv[0], "author") && strcmp(argv[0], "approver") &&
-            strcmp(argv[0], "auditor") && strcmp(argv[0], "admin")) {
-            return apr_psprintf(p, "unknown role '%s' (roles: author, approver, auditor, "
-                                "admin)", argv[0]);
-        }
-        return NULL;
-    }
-    if (strcasecmp(name, "ISMSReviewApprovals") == 0) {
-        return argc == 1 ? check_range(p, argv[0], 1, 20) : "takes one number";
-    }
-    if (strcasecmp(name, "ISMSReviewMaxBody") == 0) {
-        return argc == 1 ? check_range(p, argv[0], 1024, 64L * 1024 * 1024)
-                         : "takes one number";
-    }
-    if (strcasecmp(name, "ISMSReviewInterval") == 0) {
-        return argc == 1 ? check_range(p, argv[0], 1, 36) : "takes one number";
-    }
-    if (strcasecmp(name, "ISMSReviewRequireTLS") == 0) {
-        if (argc != 1 || (strcasecmp(argv[0], "On") && strcasecmp(argv[0], "Off"))) {
-            return "must be On or Off";
-        }
-        return NULL;
-    }
-    if ((err = check_attachment_directive(p, name, argc, argv)) != NOT_MINE) return err;
-    return "unknown directive: not one of ISMSReviewDatabase, ISMSReviewDurability, "
-           "ISMSReviewRole, ISMSReviewApprovals, ISMSReviewMaxBody, ISMSReviewRequireTLS, "
-           "ISMSReviewInterval, ISMSReviewEvidenceDir, ISMSReviewMaxAttachment, "
-           "ISMSReviewAttachmentTypes (typo?)";
+    return isms_directive_parse(c->p, d, argc, (const char *const *)argv, &v);
 }
 
 static int read_file(cfg *c, const char *path, int depth);

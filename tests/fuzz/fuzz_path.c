@@ -2,7 +2,8 @@
 /* Path and query parsing (isms_path.c, the pure part of the httpd glue's routing and query
  * handling) and the query consumers in isms_ops.c (pagination, list filters, dates):
  *   the route starts at a "/v1" segment of the URI;
- *   a route that matches a pattern is rebuilt exactly from the pattern and the captured
+ *   a route that matches a pattern of the module's route table (isms_route_table.c) is
+ *   rebuilt exactly from the pattern and the captured
  *   {id}/{coll}/{wf} values (so nothing in the path is ignored or ambiguous), ids are
  *   positive, {coll} names an entity, {wf} a workflow action; a failed match captures nothing;
  *   an accepted query string has only valid text, each key once, and percent-encoding its
@@ -17,24 +18,15 @@
 #include "isms_ops.h"
 #include "isms_path.h"
 #include "isms_record.h"
+#include "isms_route_table.h"
 #include "isms_validate.h"
 #include "isms_workflow.h"
-
-/* The route patterns of mod_ismsreview/httpd/isms_routes.c (the table lives there, with the
- * handlers; the matching is what is tested here). */
-static const char *const patterns[] = {
-    "v1/health", "v1/me", "v1/reviews", "v1/reviews/{id}", "v1/reviews/{id}/check",
-    "v1/reviews/{id}/history", "v1/reviews/{id}/report", "v1/reviews/{id}/evidence",
-    "v1/reviews/{id}/waivers", "v1/reviews/{id}/attachments", "v1/attachments/{id}",
-    "v1/reviews/{id}/{wf}", "v1/reviews/{id}/{coll}",
-    "v1/reviews/{id}/{coll}/{id}", "v1/actions", "v1/actions/{id}/updates", "v1/objectives",
-    "v1/audit", "v1/audit/verify", "v1/reports/dashboard", "v1/reports/actions",
-    "v1/reports/compliance", "v1/calendar.ics", "v1/objectives/{id}/measurements", NULL};
 
 static void check_route(apr_pool_t *p, const char *uri)
 {
     const char *route = isms_path_route(uri);
-    int i;
+    isms_path_vars first;
+    int i, found;
 
     if (!route) {
         FUZZ_ASSERT(strstr(uri, "/v1/") == NULL, "no route found in %s", uri);
@@ -42,11 +34,13 @@ static void check_route(apr_pool_t *p, const char *uri)
     }
     FUZZ_ASSERT(route > uri && route[-1] == '/' && strncmp(route, "v1", 2) == 0 &&
                 (route[2] == '/' || route[2] == '\0'), "bad route start in %s", uri);
-    for (i = 0; patterns[i]; i++) {
+    found = isms_route_find(p, route, &first);
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
         isms_path_vars v;
-        const char *pat = patterns[i], *rebuilt = "";
+        const char *pat = isms_route_patterns[i], *rebuilt = "";
         int nid = 0;
         if (!isms_path_match(p, pat, route, &v)) {
+            FUZZ_ASSERT(found != i, "isms_route_find chose %s, which does not match", pat);
             FUZZ_ASSERT(!v.ids[0] && !v.ids[1] && !v.coll && !v.wf, "captures of a failed "
                         "match");
             continue;
@@ -71,7 +65,11 @@ static void check_route(apr_pool_t *p, const char *uri)
             if (*pat) pat++;
         }
         FUZZ_ASSERT(strcmp(rebuilt, route) == 0, "%s matched %s but rebuilds as %s", route,
-                    patterns[i], rebuilt);
+                    isms_route_patterns[i], rebuilt);
+        FUZZ_ASSERT(found >= 0 && found <= i, "%s matches %s but isms_route_find says %d",
+                    route, isms_route_patterns[i], found);
+        FUZZ_ASSERT(found != i || memcmp(first.ids, v.ids, sizeof(v.ids)) == 0,
+                    "isms_route_find captured other ids than the match of %s", route);
     }
 }
 

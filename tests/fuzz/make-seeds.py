@@ -8,6 +8,7 @@ Run from the top of the source tree: tests/fuzz/make-seeds.py"""
 import hashlib
 import json
 import os
+import re
 import struct
 import sys
 
@@ -82,6 +83,11 @@ for uri in ["/isms/api/v1/health", "/isms/api/v1/reviews", "/isms/api/v1/reviews
             "/isms/api/v1/calendar.ics", "/isms/api/v1/reviews//1", "/isms/api/v1/reviews/1/",
             "/v1", "/isms/api/v1/actions/5/updates", "/isms/api/v1/reports/dashboard"]:
     write("path", uri)
+# every route of the module's table (mod_ismsreview/core/isms_route_table.c)
+with open(os.path.join(top, "mod_ismsreview", "core", "isms_route_table.c")) as f:
+    for pattern in re.findall(r'\] = "(v1/[^"]*)"', f.read()):
+        write("path", "/isms/api/" + pattern.replace("{id}", "3").replace("{coll}", "actions")
+              .replace("{wf}", "submit"))
 for q in ["limit=10&cursor=5", "limit=0", "limit=201", "limit=abc", "cursor=-1",
           "status=OPEN&priority=HIGH", "status=open", "owner=alice%20b", "a=1&a=2", "a=%zz",
           "a=%00", "a=%C3%A9", "a=%ff", "+=+", "review_type=SCHEDULED&status=DRAFT",

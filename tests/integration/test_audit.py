@@ -167,6 +167,32 @@ def test_audit_pagination_and_filters(httpd):
     assert tracking == [("updates", "owner", 201), ("measurements", "owner", 201)], tracking
 
 
+def test_audit_filters_by_review_reference(httpd):
+    """issue 14: an auditor filters the trail by the reference people use (MR-2026-01); the
+    events of every version of that review (an amendment keeps the reference), no other."""
+    api = Api(httpd)
+    first = api.get("v1/reviews/%d" % to_state(api, "DRAFT_V2"))
+    other = build_review(api, True, title="Another review")
+    assert first["ref"] != other["ref"] and first["version"] == 2
+    by_id = api.audit(review=first["id"])
+    assert by_id and {e["review_id"] for e in by_id} == {first["id"]}
+    assert "amend" in [e["action"] for e in by_id]
+    assert api.audit(review_ref=first["ref"]) == by_id
+    assert api.audit(review_ref=first["ref"].lower()) == by_id    # references are any case
+    assert api.audit(review_ref=other["ref"]) == api.audit(review=other["id"]) != []
+    assert api.audit(review_ref=first["ref"], action="amend") == [
+        e for e in by_id if e["action"] == "amend"]
+    assert api.audit(review_ref="MR-1999-99") == []
+    assert api.audit(review_ref=first["ref"], review=other["id"]) == []
+    # the action register takes the same filter
+    acts = api.get("v1/actions?review_ref=%s" % other["ref"], user="auditor")["items"]
+    assert acts and {a["review_id"] for a in acts} == {other["id"]}
+    # a reference where an id belongs, and values that are no reference, are a 400
+    for q in ("review=" + first["ref"], "review_ref=", "review_ref=MR%202026", "review_ref=MR'1",
+              "review_ref=" + "M" * 65):
+        assert_problem(httpd.request("GET", api.path("v1/audit?" + q), user="auditor"), 400)
+
+
 @pytest.mark.parametrize("path", ["v1/audit", "v1/audit/verify"])
 def test_audit_is_for_auditors_and_admins(httpd, path):
     api = Api(httpd)

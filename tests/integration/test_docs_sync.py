@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The directives in the docs and in the shipped configuration are the ones the code has.
 
-Parses the command_rec table of mod_ismsreview/httpd/isms_config.c (name, how many arguments,
-where allowed) and checks: every directive has a section in docs/admin-guide.md's "Directives" with
-syntax, default, context, a description and an example whose argument count and context match
+Parses the directive table the module's command_rec table is built from
+(ISMS_DIRECTIVES in mod_ismsreview/core/isms_directives.h: name, how many arguments, where
+allowed; and any AP_INIT_ row written out in mod_ismsreview/httpd/isms_config.c) and checks:
+every directive has a section in docs/admin-guide.md's "Directives" with syntax, default, context, a description and an example whose argument count and context match
 the code; every directive appears in conf/ismsreview.conf.in with a comment line right above
 it; and no document names an ISMSReview* directive the code does not have. No server needed.
 """
@@ -16,6 +17,7 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIG_C = os.path.join(REPO, "mod_ismsreview", "httpd", "isms_config.c")
+TABLE_H = os.path.join(REPO, "mod_ismsreview", "core", "isms_directives.h")
 README = os.path.join(REPO, "README.md")
 GUIDE = os.path.join(REPO, "docs", "admin-guide.md")   # the "Directives" section
 CONF_IN = os.path.join(REPO, "conf", "ismsreview.conf.in")
@@ -24,6 +26,11 @@ DOCS = sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))
 CMD_RE = re.compile(r'AP_INIT_(TAKE1|TAKE2|TAKE3|TAKE12|TAKE_ARGV|FLAG|RAW_ARGS|NO_ARGS|'
                     r'ITERATE|ITERATE2)\(\s*"(\w+)"\s*,\s*\w+\s*,\s*[^,]+,\s*([A-Z_| ]+?)\s*,',
                     re.S)
+# X(ID, "Name", syntax, context, parse function, "help") rows of ISMS_DIRECTIVES
+ROW_RE = re.compile(r'^\s*X\(\s*(\w+)\s*,\s*"(\w+)"\s*,\s*(\w+)\s*,\s*(\w+)\s*,', re.M)
+# the glue's mapping (isms_config.c: ISMS_CMD_<syntax>, ISMS_CTX_<context>)
+ROW_KIND = {"TAKE1": "TAKE1", "TAKE2": "TAKE2", "ARGV": "TAKE_ARGV", "FLAG": "FLAG"}
+ROW_CTX = {"SERVER": "RSRC_CONF", "ANY": "ACCESS_CONF | RSRC_CONF"}
 NAME_RE = re.compile(r"\bISMSReview[A-Z]\w*")
 # (min, max) arguments per kind; None = no upper bound
 ARGS = {"TAKE1": (1, 1), "TAKE2": (2, 2), "TAKE3": (3, 3), "TAKE12": (1, 2), "FLAG": (1, 1),
@@ -31,11 +38,22 @@ ARGS = {"TAKE1": (1, 1), "TAKE2": (2, 2), "TAKE3": (3, 3), "TAKE12": (1, 2), "FL
         "ITERATE": (1, None), "ITERATE2": (2, None)}
 
 
-def code_directives():
+def table_rows():
+    src = open(TABLE_H).read()
+    return ROW_RE.findall(src[src.index("#define ISMS_DIRECTIVES(X)"):])
+
+
+def code_rows():
     src = open(CONFIG_C).read()
-    table = src[src.index("isms_cmds[]"):]
+    rows = [(kind, name, where)
+            for kind, name, where in CMD_RE.findall(src[src.index("isms_cmds[]"):])
+            if name.startswith("ISMSReview")]
+    return rows + [(ROW_KIND[syn], name, ROW_CTX[ctx]) for _, name, syn, ctx in table_rows()]
+
+
+def code_directives():
     found = {}
-    for kind, name, where in CMD_RE.findall(table):
+    for kind, name, where in code_rows():
         flags = {f.strip() for f in where.split("|")}
         ctx = set()
         if "RSRC_CONF" in flags:
@@ -63,9 +81,11 @@ def split_args(line):
 
 def test_code_table_parses():
     found = code_directives()
-    src = open(CONFIG_C).read()
-    # every AP_INIT_ line of the table was understood (none skipped by the regex)
-    assert len(found) == src[src.index("isms_cmds[]"):].count("AP_INIT_"), found
+    src = open(TABLE_H).read()
+    table = src[src.index("#define ISMS_DIRECTIVES(X)"):src.index("#define ISMS_DIRECTIVE_ID")]
+    # every row of the table was understood (none skipped by the regex), names unique
+    assert len(table_rows()) == table.count(" X("), table_rows()
+    assert len(found) == len(code_rows()), code_rows()
     assert len(found) >= 7, found
 
 

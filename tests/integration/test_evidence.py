@@ -3,7 +3,8 @@
 (ismsreview-admin verify-evidence), end to end through a real Apache on every backend: the
 ZIP of an approved review and of a draft, its files and manifest checked independently in
 Python, the verifier's verdict on the pack and on the pack with one byte changed in each file
-in turn, versions, and who may download it.
+in turn, versions, who may download it, and what audit.json holds for each role (the review's
+audit events for auditors and admins, who may read the audit trail; none for the others).
 """
 
 import hashlib
@@ -20,7 +21,10 @@ from workflow_helpers import Api, ZERO_HASH, canon, event_hash, to_state
 FILES = ["record.json", "record.html", "record.csv", "history.json", "findings.json",
          "audit.json", "manifest.json"]
 MANIFEST_KEYS = {"review_id", "ref", "version", "status", "content_hash", "generated_at",
-                 "generated_by", "chain_head", "chain_events", "files", "manifest_sha256"}
+                 "generated_by", "chain_head", "chain_events", "audit_scope", "files",
+                 "manifest_sha256"}
+# audit.json's scope per role: GET v1/audit's rule
+SCOPE = {"author": "withheld", "approver": "withheld", "auditor": "review", "admin": "review"}
 
 
 def sha256(data):
@@ -94,7 +98,12 @@ def check_audit(files, m, review_id):
     independent implementation), in increasing seq, linked where consecutive."""
     audit = json.loads(files["audit.json"])
     assert audit["chain_head"] == m["chain_head"] and audit["chain_events"] == m["chain_events"]
+    assert audit["scope"] == m["audit_scope"] == SCOPE[m["generated_by"]], (audit, m)
+    assert audit["review_id"] == review_id
     events = audit["events"]
+    if audit["scope"] == "withheld":
+        assert events == [], events
+        return events
     assert events, "no audit events for review %d" % review_id
     prev = None
     for ev in events:
@@ -234,6 +243,84 @@ def test_who_may_download(httpd, backend):
     st, hdrs, _ = httpd.request("POST", httpd.api("v1/reviews/%d/evidence" % rid),
                                 user="author", body={})
     assert st == 405 and "GET" in hdrs.get("allow", ""), (st, hdrs)
+
+
+def save(tmp_path, name, body):
+    path = str(tmp_path / name)
+    with open(path, "wb") as f:
+        f.write(body)
+    return path
+
+
+def test_pack_follows_the_audit_read_rule(httpd, backend, tmp_path):
+    """audit.json carries the review's audit events (actors, client addresses, refused
+    attempts) only for the roles GET v1/audit lets read the trail; the manifest says which,
+    and verify-evidence verifies either pack."""
+    api = Api(httpd)
+    rid = to_state(api, "APPROVED")
+    # a refused attempt by another user on this review is in the trail
+    assert_problem(httpd.request("PATCH", httpd.api("v1/reviews/%d" % rid), user="approver",
+                                 body={"title": "not yours"}), 403)
+    for user, scope in sorted(SCOPE.items()):
+        st, _, _ = httpd.request("GET", httpd.api("v1/audit?review=%d" % rid), user=user)
+        assert st == (200 if scope == "review" else 403), (user, st)    # the rule followed
+        files = members(pack_of(httpd, rid, user=user)[1])
+        m = check_manifest(files, rid)
+        assert m["audit_scope"] == scope, (user, m)
+        events = check_audit(files, m, rid)
+        if scope == "review":
+            assert any(ev["status"] == 403 and ev["actor"] == "approver" for ev in events), \
+                events
+            assert all("client" in ev for ev in events)
+        else:
+            assert b'"client"' not in files["audit.json"], files["audit.json"]
+        rc, out = verify(save(tmp_path, user + ".zip", pack_of(httpd, rid, user)[1]))
+        assert rc == 0, (user, out)
+        assert ("audit events withheld" in out) == (scope == "withheld"), (user, out)
+
+
+def test_kept_sealed_pack_per_scope(make_httpd, backend, basedir):
+    """With ISMSReviewEvidenceDir a sealed version's pack is built once and kept: once per
+    audit scope, so the pack an auditor downloaded first never reaches an author."""
+    ev = os.path.join(basedir, "evidence")
+    os.makedirs(ev)
+    harness._chown_service(ev)
+    srv = make_httpd(db_args=backend.db_args, extra_conf="ISMSReviewEvidenceDir %s\n" % ev)
+    srv.start()
+    api = Api(srv)
+    rid = to_state(api, "APPROVED")
+    first = pack_of(srv, rid, user="auditor")[1]
+    assert json.loads(members(first)["audit.json"])["events"]
+    for user in ("author", "approver", "admin", "auditor"):
+        files = members(pack_of(srv, rid, user=user)[1])
+        m = check_manifest(files, rid)
+        assert m["audit_scope"] == SCOPE[user], (user, m)
+        audit = json.loads(files["audit.json"])
+        assert (audit["events"] == []) == (SCOPE[user] == "withheld"), (user, audit)
+    kept = sorted(os.listdir(os.path.join(ev, "packs")))
+    assert [k.rsplit("-", 1)[1] for k in kept] == ["review.zip", "withheld.zip"], kept
+    assert pack_of(srv, rid, user="auditor")[1] == first         # kept: the same bytes
+
+
+def test_withheld_extract_with_events_is_refused(httpd, backend, tmp_path):
+    """A pack whose manifest says the events are withheld but whose audit.json has events
+    (manifest rewritten to match) fails verification, naming audit.json."""
+    api = Api(httpd)
+    rid = to_state(api, "DRAFT")
+    files = members(pack_of(httpd, rid, user="author")[1])
+    full = json.loads(members(pack_of(httpd, rid, user="auditor")[1])["audit.json"])
+    audit = json.loads(files["audit.json"])
+    audit["events"] = full["events"]
+    files["audit.json"] = (json.dumps(audit, indent=2, sort_keys=True) + "\n").encode()
+    m = json.loads(files["manifest.json"])
+    for f in m["files"]:
+        if f["name"] == "audit.json":
+            f["size"], f["sha256"] = len(files["audit.json"]), sha256(files["audit.json"])
+    m.pop("manifest_sha256")
+    m["manifest_sha256"] = sha256(canon(m).encode())
+    files["manifest.json"] = json.dumps(m).encode()
+    rc, out = verify(save(tmp_path, "forged.zip", rezip(files, None, None)))
+    assert rc == 1 and re.search(r"^\s+audit.json: .*withheld", out, re.M), out
 
 
 def test_verify_evidence_usage(built, tmp_path):

@@ -106,6 +106,9 @@ static json_t *meta_for(const json_t *rec, const json_t *audit)
     json_object_set_new(m, "generated_by", json_string("auditor"));
     json_object_set(m, "chain_head", json_object_get(audit, "chain_head"));
     json_object_set(m, "chain_events", json_object_get(audit, "chain_events"));
+    if (json_object_get(audit, "scope")) {
+        json_object_set(m, "audit_scope", json_object_get(audit, "scope"));
+    }
     return m;
 }
 
@@ -495,6 +498,35 @@ START_TEST(audit_extract_checked)
 }
 END_TEST
 
+/* audit.json's scope is the manifest's, known, and a withheld extract has no events. */
+START_TEST(audit_scope_checked)
+{
+    json_t *meta, *a = audit_doc();
+    apr_array_header_t *files;
+    const char *zip;
+    size_t len = 0;
+    int ok;
+
+    json_object_set_new(a, "scope", json_string("withheld"));
+    ck_assert_contains(audit_problems(a), "audit.json: the events are withheld, yet");
+    json_array_clear(json_object_get(a, "events"));
+    files = pack_files(NULL, a, &meta);
+    zip = build(files, meta, &len);
+    assert_verified(zip, len);
+
+    json_object_set_new(a, "scope", json_string("everything"));
+    ck_assert_contains(audit_problems(a), "audit.json: unknown scope everything");
+
+    a = audit_doc();   /* the scope in audit.json only: the manifest says nothing */
+    files = pack_files(NULL, a, &meta);
+    json_object_set_new(meta, "audit_scope", json_string("withheld"));
+    zip = build(files, meta, &len);
+    ck_assert_contains(lines(verify(zip, len, &ok, NULL)),
+                       "audit.json: scope (none) differs from the manifest's audit_scope "
+                       "withheld");
+}
+END_TEST
+
 START_TEST(not_a_pack)
 {
     int ok;
@@ -563,6 +595,13 @@ static void audit_events(long long rid, int n)
     }
 }
 
+static isms_result pack_as(isms_ctx *ctx, long long id)
+{
+    ev_args a = {id, 0};
+
+    return isms_txn_read(ctx, evidence_op, &a);
+}
+
 static long long draft(void)
 {
     long long rid = isms_test_created_id(isms_test_review_create(&alice, J(
@@ -614,6 +653,29 @@ START_TEST(draft_pack_from_db)
 
     ck_assert_status(pack_of(rid, 2), 404);
     ck_assert_status(pack_of(rid + 100, 0), 404);
+}
+END_TEST
+
+/* The audit events only for the roles that may read the trail (auditor, admin). */
+START_TEST(pack_audit_scope_follows_role)
+{
+    long long rid = draft();
+    isms_ctx admin;
+    isms_ctx *who[] = {&alice, &bob, &reader, &admin};
+    static const char *const scope[] = {"withheld", "withheld", "review", "review"};
+    size_t i;
+
+    isms_test_ctx(&admin, "root", ISMS_R_ADMIN);
+    audit_events(rid, 2);
+    for (i = 0; i < N_ELEMS(who); i++) {
+        isms_result r = pack_as(who[i], rid);
+        json_t *audit = member(&r, "audit.json");
+        ck_assert_status(r, 200);
+        assert_verified(r.raw, r.raw_len);
+        ck_assert_str_eq(jstr(member(&r, "manifest.json"), "audit_scope"), scope[i]);
+        ck_assert_str_eq(jstr(audit, "scope"), scope[i]);
+        ck_assert_int_eq(json_array_size(json_object_get(audit, "events")), i < 2 ? 0 : 2);
+    }
 }
 END_TEST
 
@@ -696,6 +758,7 @@ Suite *evidence_suite(void)
     tcase_add_test(tc, manifest_tampered);
     tcase_add_test(tc, sealed_record_rehashed);
     tcase_add_test(tc, audit_extract_checked);
+    tcase_add_test(tc, audit_scope_checked);
     tcase_add_test(tc, not_a_pack);
     suite_add_tcase(s, tc);
 
@@ -703,6 +766,7 @@ Suite *evidence_suite(void)
     tcase_add_checked_fixture(tc, isms_test_migrate, NULL);
     tcase_add_checked_fixture(tc, db_setup, NULL);
     tcase_add_test(tc, draft_pack_from_db);
+    tcase_add_test(tc, pack_audit_scope_follows_role);
     tcase_add_test(tc, sealed_pack_from_db);
     suite_add_tcase(s, tc);
     return s;
