@@ -23,8 +23,12 @@ typedef struct {
     int roles;                   /* bit mask: 1 author, 2 approver, 4 auditor, 8 admin */
     const char *client;          /* client address, for the audit trail */
     const char *request_id;
+    int refusal_budget;          /* ISMSReviewRefusalBudget: refusals on record per user and
+                                  * minute (0 = all); set by isms_ctx_init to the default */
     const char *evidence_dir;    /* ISMSReviewEvidenceDir (attachments, sealed packs), or NULL */
 } isms_ctx;
+
+#define ISMS_DEFAULT_REFUSAL_BUDGET 600
 
 #define ISMS_R_AUTHOR 1
 #define ISMS_R_APPROVER 2

@@ -277,47 +277,135 @@ static isms_result verdict(isms_ctx *ctx, int valid, long long events, const cha
     return isms_res_ok(ctx, 200, j, NULL, NULL);
 }
 
-isms_result isms_audit_verify(isms_ctx *ctx)
+/* The verification walks the chain a page at a time (memory stays bounded whatever its
+ * length); from a checkpoint (after, hash) it reads only the events after it. */
+#define VERIFY_PAGE 5000
+
+typedef struct {
+    long long at;                /* the last event checked (its seq) */
+    const char *prev;            /* its hash: the link the next event must carry */
+    const char *why;             /* set when the chain is broken */
+} walk;
+
+static isms_db_status walk_page(isms_ctx *ctx, walk *w, int *more, const char **err)
 {
-    const char *prev = ZERO_HASH, *err = NULL, *h;
-    isms_rows *rs, *head;
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
     isms_db_status st;
-    long long expect = 1;
     int i;
 
-    st = isms_conn_query(ctx->conn, ctx->pool, "SELECT " AUDIT_COLS " FROM audit_event "
-                                               "ORDER BY seq", &rs, &err);
+    isms_sql_appendf(q, "SELECT " AUDIT_COLS " FROM audit_event WHERE seq > %d ORDER BY seq "
+                        "LIMIT %d", w->at, (long long)VERIFY_PAGE);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *more = rs->nrows == VERIFY_PAGE;
+    for (i = 0; i < rs->nrows && !w->why; i++) {
+        const char *const *col = rs->values + (size_t)i * (size_t)rs->ncols;
+        const char *h = chain_hash(ctx->pool, col);
+        if (atoll(col[0]) != w->at + 1) w->why = "an event is missing or out of order";
+        else if (!col[15] || strcmp(col[15], w->prev) != 0) {
+            w->why = "the link to the previous event does not match";
+        }
+        else if (!h || !col[16] || strcmp(h, col[16]) != 0) w->why = "the event was changed";
+        else {
+            w->at++;
+            w->prev = apr_pstrdup(ctx->pool, col[16]);
+        }
+    }
+    return ISMS_DB_OK;
+}
+
+/* The checkpoint: event `after` still carries the hash the caller kept. */
+static isms_db_status start_at(isms_ctx *ctx, long long after, const char *hash, walk *w,
+                               const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    isms_db_status st;
+
+    w->at = after;
+    w->prev = ZERO_HASH;
+    if (after == 0) {
+        if (hash && strcmp(hash, ZERO_HASH) != 0) w->why = "the checkpoint does not match";
+        return ISMS_DB_OK;
+    }
+    isms_sql_appendf(q, "SELECT hash FROM audit_event WHERE seq = %d", after);
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (rs->nrows != 1 || !ISMS_ROW(rs, 0, 0) || !hash || strcmp(ISMS_ROW(rs, 0, 0), hash)) {
+        w->why = "the checkpoint does not match (the chain was rewritten or truncated)";
+    }
+    else w->prev = ISMS_ROW(rs, 0, 0);
+    return ISMS_DB_OK;
+}
+
+static isms_result broken(isms_ctx *ctx, long long first_bad, const char *why)
+{
+    isms_rows *rs;
+    const char *err = NULL;
+    long long n = 0;
+
+    if (isms_conn_query(ctx->conn, ctx->pool, "SELECT COUNT(*) FROM audit_event", &rs,
+                        &err) == ISMS_DB_OK) {
+        n = atoll(ISMS_ROW(rs, 0, 0));
+    }
+    return verdict(ctx, 0, n, NULL, first_bad, why);
+}
+
+isms_result isms_audit_verify_from(isms_ctx *ctx, long long after, const char *hash)
+{
+    walk w = {0, ZERO_HASH, NULL};
+    const char *err = NULL;
+    isms_rows *head;
+    isms_db_status st = start_at(ctx, after, hash, &w, &err);
+    int more = 1;
+    long long hseq;
+
+    if (st == ISMS_DB_OK && w.why) return broken(ctx, after ? after : 1, w.why);
+    while (st == ISMS_DB_OK && !w.why && more) st = walk_page(ctx, &w, &more, &err);
     if (st == ISMS_DB_OK) {
         st = isms_conn_query(ctx->conn, ctx->pool, "SELECT seq, hash FROM audit_head "
                                                    "WHERE id = 1", &head, &err);
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    for (i = 0; i < rs->nrows; i++, expect++) {
-        const char *const *col = rs->values + (size_t)i * (size_t)rs->ncols;
-        if (atoll(col[0]) != expect) {
-            return verdict(ctx, 0, rs->nrows, NULL, expect, "an event is missing or out of "
-                           "order");
-        }
-        if (!col[15] || strcmp(col[15], prev) != 0) {
-            return verdict(ctx, 0, rs->nrows, NULL, expect, "the link to the previous event "
-                           "does not match");
-        }
-        h = chain_hash(ctx->pool, col);
-        if (!h || !col[16] || strcmp(h, col[16]) != 0) {
-            return verdict(ctx, 0, rs->nrows, NULL, expect, "the event was changed");
-        }
-        prev = col[16];
+    if (w.why) return broken(ctx, w.at + 1, w.why);
+    if (head->nrows != 1) return broken(ctx, 1, "the chain head row is missing");
+    hseq = atoll(ISMS_ROW(head, 0, 0));
+    if (hseq < w.at) {
+        return broken(ctx, hseq + 1, "events beyond the head of the chain (appended outside "
+                      "the module?)");
     }
-    if (head->nrows != 1) {
-        return verdict(ctx, 0, rs->nrows, NULL, 1, "the chain head row is missing");
+    if (hseq != w.at || strcmp(ISMS_ROW(head, 0, 1), w.prev) != 0) {
+        return broken(ctx, w.at + 1, "the chain does not end at the head (events removed "
+                      "from the end?)");
     }
-    if (atoll(ISMS_ROW(head, 0, 0)) < rs->nrows) {
-        return verdict(ctx, 0, rs->nrows, NULL, atoll(ISMS_ROW(head, 0, 0)) + 1,
-                       "events beyond the head of the chain (appended outside the module?)");
+    return verdict(ctx, 1, w.at, w.prev, 0, NULL);
+}
+
+isms_result isms_audit_verify(isms_ctx *ctx)
+{
+    return isms_audit_verify_from(ctx, 0, NULL);
+}
+
+static int is_hash(const char *h)
+{
+    size_t i;
+
+    for (i = 0; h[i]; i++) {
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f'))) return 0;
     }
-    if (atoll(ISMS_ROW(head, 0, 0)) != rs->nrows || strcmp(ISMS_ROW(head, 0, 1), prev) != 0) {
-        return verdict(ctx, 0, rs->nrows, NULL, expect, "the chain does not end at the head "
-                       "(events removed from the end?)");
+    return i == 64;
+}
+
+isms_result isms_audit_verify_query(isms_ctx *ctx, const isms_query *qs)
+{
+    const char *after = apr_table_get(qs, "after"), *head = apr_table_get(qs, "head");
+    char *end = NULL;
+    long long n = after ? strtoll(after, &end, 10) : 0;
+
+    if (!after && !head) return isms_audit_verify(ctx);
+    if (!after || !head || !*after || *end || n < 0 || strlen(after) > 15 || !is_hash(head)) {
+        return isms_res_problem(ctx->pool, 400, "bad-parameter", "Bad parameter",
+                                "after and head come together: a checkpoint of an earlier "
+                                "verify (its events and its head, 64 hex digits)");
     }
-    return verdict(ctx, 1, rs->nrows, prev, 0, NULL);
+    return isms_audit_verify_from(ctx, n, head);
 }

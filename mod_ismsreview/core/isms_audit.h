@@ -27,6 +27,14 @@ isms_result isms_audit_list(isms_ctx *ctx, const isms_query *q);
 /* GET v1/audit/verify: {"valid", "events", "head", "first_bad", "reason"}. */
 isms_result isms_audit_verify(isms_ctx *ctx);
 
+/* The same from a checkpoint {"events": after, "head": hash} of an earlier verify: event
+ * `after` must still carry that hash, and only the events after it are read (after 0: the
+ * whole chain). */
+isms_result isms_audit_verify_from(isms_ctx *ctx, long long after, const char *hash);
+
+/* GET v1/audit/verify[?after=N&head=HASH]: the whole chain, or from that checkpoint. */
+isms_result isms_audit_verify_query(isms_ctx *ctx, const isms_query *qs);
+
 /* The chain hash of one event in its JSON form (as GET v1/audit and the evidence pack give
  * it: "before"/"after" as JSON values, "prev_hash" and the other columns as they are),
  * recomputed exactly as isms_audit_append made it; NULL when prev_hash is missing. The

@@ -90,6 +90,7 @@ RANGE(parse_approvals, 1, 20)
 RANGE(parse_max_body, 1024, APR_INT64_C(64) * 1024 * 1024)
 RANGE(parse_interval, 1, 36)
 RANGE(parse_max_attachment, 1024, APR_INT64_C(4) * 1024 * 1024 * 1024)
+RANGE(parse_refusal_budget, 0, 1000000)
 
 /* An absolute directory, without trailing slashes; created when the first file is stored. */
 static const char *parse_evidence_dir(apr_pool_t *p, int argc, const char *const *argv,

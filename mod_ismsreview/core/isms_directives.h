@@ -38,7 +38,9 @@
       "largest attachment in bytes (default 67108864)") \
     X(ATTACHMENT_TYPES, "ISMSReviewAttachmentTypes", ARGV, ANY, parse_attachment_types, \
       "media types accepted as attachments (default: PDF, PNG, JPEG, text, CSV, Office " \
-      "Open XML and OpenDocument)")
+      "Open XML and OpenDocument)") \
+    X(REFUSAL_BUDGET, "ISMSReviewRefusalBudget", TAKE1, ANY, parse_refusal_budget, \
+      "refused writes recorded per user and minute (default 600, 0 = all)")
 
 #define ISMS_DIRECTIVE_ID(id, name, syntax, context, fn, help) ISMS_D_##id,
 typedef enum { ISMS_DIRECTIVES(ISMS_DIRECTIVE_ID) ISMS_D_COUNT } isms_directive_id;

@@ -536,9 +536,14 @@ const char *isms_enum_label(const isms_field *f, const char *value)
 void isms_verr(isms_verrors *errs, const char *field, const char *code, const char *fmt, ...)
 {
     char msg[512];
-    json_t *e = json_object();
+    json_t *e;
     va_list ap;
 
+    if (json_array_size(errs->list) >= ISMS_VERR_MAX) {   /* counted, not described */
+        json_array_append_new(errs->list, json_null());
+        return;
+    }
+    e = json_object();
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);

@@ -90,7 +90,10 @@ const char *isms_enum_label(const isms_field *f, const char *value);
 /* Enum lists shared by more than one descriptor. */
 extern const char *const isms_action_states[], *const isms_action_states_labels[];
 
-/* Validation errors, collected for one problem document. */
+/* Validation errors, collected for one problem document. Only the first ISMS_VERR_MAX are
+ * described; each further one is a JSON null in the list, so that the 422 can say how many
+ * there were (isms_res_invalid) without a megabyte of errors for a body of unknown keys. */
+#define ISMS_VERR_MAX 50
 struct isms_verrors {
     json_t *list;                     /* [{"field","code","message"}] */
 };

@@ -227,6 +227,63 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     return write_patch(ctx, e, rid, row, in, merged);
 }
 
+/* What is not deleted (the database guards it too, migration 009): an action in the input a
+ * of a later review, an action or objective with tracking history (progress updates, KPI
+ * measurements) or one that appeared in a sealed version of its review. */
+#define SEALED_SINCE "(SELECT COUNT(*) FROM review_version WHERE review_id = %d AND " \
+                     "approved_at >= %s)"
+
+static isms_result tracked(isms_ctx *ctx, const char *kind, const char *slug, const char *what)
+{
+    int action = strcmp(kind, "action") == 0;
+
+    return isms_res_problem(ctx->pool, 409, slug, action ? "Action is tracked"
+                            : "Objective is tracked", apr_psprintf(ctx->pool, "the %s %s; it "
+                            "cannot be deleted: %s", kind, what, action ? "cancel it through its "
+                            "progress updates, with a reason" : "set its status to WITHDRAWN, "
+                            "with a reason"));
+}
+
+static isms_result check_tracked(isms_ctx *ctx, const isms_entity *e, const json_t *row,
+                                 long long id)
+{
+    isms_result ok = {0};
+    long long rid = json_integer_value(json_object_get(row, "review_id"));
+    const char *created = json_string_value(json_object_get(row, "created_at")), *err = NULL;
+    int objective = strcmp(e->kind, "objective") == 0;
+    isms_rows *rs;
+    isms_sql *q;
+    isms_db_status st;
+
+    if (!objective && strcmp(e->kind, "action") != 0) return ok;
+    q = isms_sql_new(ctx->pool, ctx->conn);
+    if (objective) {
+        isms_sql_appendf(q, "SELECT 0, (SELECT COUNT(*) FROM kpi_measurement WHERE "
+                            "objective_id = %d), " SEALED_SINCE, id, rid, created);
+    }
+    else {
+        isms_sql_appendf(q, "SELECT (SELECT COUNT(*) FROM action_snapshot WHERE action_id = "
+                            "%d), (SELECT COUNT(*) FROM action_update WHERE action_id = %d), "
+                            SEALED_SINCE, id, id, rid, created);
+    }
+    if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    if (isms_ll(ISMS_ROW(rs, 0, 0)) > 0) {
+        return isms_res_problem(ctx->pool, 409, "carried-over", "Action carried over",
+                                "the action is in the input a of a later review; cancel it "
+                                "through its progress updates instead");
+    }
+    if (isms_ll(ISMS_ROW(rs, 0, 1)) > 0) {
+        return tracked(ctx, e->kind, "tracked", objective ? "has KPI measurements"
+                                                          : "has progress updates");
+    }
+    if (isms_ll(ISMS_ROW(rs, 0, 2)) > 0) {
+        return tracked(ctx, e->kind, "sealed-item", "is part of a sealed version of the review");
+    }
+    return ok;
+}
+
 isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collection,
                              long long id, const char *if_match)
 {
@@ -248,19 +305,7 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
         return isms_res_problem(ctx->pool, 409, "generated", "Generated input",
                                 "input a is generated and cannot be deleted");
     }
-    if (strcmp(e->kind, "action") == 0) {
-        isms_rows *rs;
-        q = isms_sql_new(ctx->pool, ctx->conn);
-        isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot WHERE action_id = %d", id);
-        if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
-            return isms_res_db(ctx->pool, st, err);
-        }
-        if (isms_ll(ISMS_ROW(rs, 0, 0)) > 0) {
-            return isms_res_problem(ctx->pool, 409, "carried-over", "Action carried over",
-                                    "the action is in the input a of a later review; cancel it "
-                                    "through its progress updates instead");
-        }
-    }
+    if ((r = check_tracked(ctx, e, row, id)).status) return r;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "DELETE FROM %k WHERE id = %d AND row_version = %d", e->table, id,
                      (long long)json_integer_value(json_object_get(row, "_row_version")));

@@ -24,7 +24,7 @@ static const char bodies[] = "{"
         "'type':" S ",'title':" S ",'status':" I ",'detail':" S ","
         "'errors':" ARR(OBJ("'field','code','message'", "'field':" S ",'code':" S
                             ",'message':" S)) ","
-        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding")) ",'person_id':" I) ","
+        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding")) ",'person_id':" I ",'errors_total':" I) ","
     "'Health':" OBJ("'status','database','schema_version'",
         "'status':" S ",'database':" S ",'schema_version':" I) ","
     "'Me':" OBJ("'user','display_name','roles','auth_type'",

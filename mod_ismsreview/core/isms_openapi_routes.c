@@ -80,7 +80,7 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/audit", "GET", "The audit trail (auditors, admins)", NULL, "AuditList", 200, NULL,
      "", "actor entity action review review_ref limit cursor", 0, NULL},
     {"v1/audit/verify", "GET", "Verify the hash chain of the audit trail", NULL,
-     "AuditVerify", 200, NULL, "", "", 0, NULL},
+     "AuditVerify", 200, NULL, "", "after head", 0, NULL},
     {"v1/reports/dashboard", "GET", "The management dashboard", NULL, "DashboardReport", 200,
      "text/html", "", "format", 0, NULL},
     {"v1/reports/actions", "GET", "The action register report", NULL, "ActionsReport", 200,

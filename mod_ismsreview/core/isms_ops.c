@@ -19,6 +19,7 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
     ctx->user = user;
     ctx->interval_months = 12;
     ctx->approvals = 1;
+    ctx->refusal_budget = ISMS_DEFAULT_REFUSAL_BUDGET;
     apr_time_exp_gmt(&t, apr_time_now());
     ctx->now = apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1,
                             t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
@@ -49,9 +50,18 @@ isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const 
 
 isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
 {
-    isms_result r = isms_res_problem(p, 422, "validation", "Invalid request",
-                                     "one or more fields are not valid; see errors");
+    size_t total = json_array_size(errors);
+    isms_result r = isms_res_problem(p, 422, "validation", "Invalid request", total >
+                                     ISMS_VERR_MAX ? apr_psprintf(p, "%" APR_SIZE_T_FMT " fields "
+                                     "are not valid; errors lists the first %d", total,
+                                     ISMS_VERR_MAX) : "one or more fields are not valid; see "
+                                     "errors");
+
+    while (json_array_size(errors) > ISMS_VERR_MAX) {
+        json_array_remove(errors, json_array_size(errors) - 1);
+    }
     json_object_set(r.body, "errors", errors);
+    json_object_set_new(r.body, "errors_total", json_integer((json_int_t)total));
     return r;
 }
 
@@ -101,13 +111,20 @@ json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row)
     return j;
 }
 
+static int is_wildcard(apr_pool_t *p, const char *header)
+{
+    char *list = apr_pstrdup(p, header);
+
+    apr_collapse_spaces(list, list);
+    return strcmp(list, "*") == 0;
+}
+
 /* If-Match may list several entity tags; a weak one never matches (strong comparison). */
 static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 {
-    char *list = apr_pstrdup(p, header), *last, *tok;
+    char *list, *last, *tok;
 
-    apr_collapse_spaces(list, list);
-    if (strcmp(list, "*") == 0) return 1;
+    if (is_wildcard(p, header)) return 1;
     list = apr_pstrdup(p, header);
     for (tok = apr_strtok(list, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
         while (*tok == ' ' || *tok == '\t') tok++;
@@ -133,6 +150,16 @@ isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char 
         return r;
     }
     return ok;
+}
+
+isms_result isms_check_if_match_read(isms_ctx *ctx, const char *if_match, const char *etag)
+{
+    if (if_match && is_wildcard(ctx->pool, if_match)) {
+        return isms_res_problem(ctx->pool, 428, "precondition-required", "ETag required",
+                                "approving needs If-Match with the ETag of the version you "
+                                "read; If-Match: * (any version) is not accepted here");
+    }
+    return isms_check_if_match(ctx, if_match, etag);
 }
 
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)

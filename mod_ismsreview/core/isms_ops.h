@@ -20,6 +20,10 @@ json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row);
 /* If-Match: 428 when absent, 412 when it names another version; status 0 when it matches. */
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag);
 
+/* The same, for a decision about what the client read (approve): If-Match must name the
+ * version's ETag; "*" (any version) is a 428 too. */
+isms_result isms_check_if_match_read(isms_ctx *ctx, const char *if_match, const char *etag);
+
 /* The review row (with _row_version) or a 404 result. */
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review);
 

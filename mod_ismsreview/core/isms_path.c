@@ -10,15 +10,11 @@
 
 #define ISMS_QUERY_MAX 4096
 
-const char *isms_path_route(const char *uri)
+const char *isms_path_route(const char *uri, const char *location, size_t len)
 {
-    const char *p = uri;
-
-    while (p && (p = strstr(p, "/v1")) != NULL) {
-        if (p[3] == '/' || p[3] == '\0') return p + 1;
-        p += 3;
-    }
-    return NULL;
+    while (len > 0 && location[len - 1] == '/') len--;       /* "/isms/api/" = "/isms/api" */
+    if (!uri || strncmp(uri, location, len) != 0 || uri[len] != '/') return NULL;
+    return uri + len + 1;
 }
 
 /* A positive integer without leading zeros, small enough for any database's BIGINT. */

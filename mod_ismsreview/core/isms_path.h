@@ -8,6 +8,7 @@
 
 #include <apr_pools.h>
 #include <apr_tables.h>
+#include <stddef.h>
 
 /* The segments a pattern captured. */
 typedef struct {
@@ -16,8 +17,11 @@ typedef struct {
     const char *wf;                /* {wf}: a workflow action ("submit") */
 } isms_path_vars;
 
-/* The part of the URI from the first path segment "v1" on ("v1/reviews/3"), or NULL. */
-const char *isms_path_route(const char *uri);
+/* The part of the URI below the location where the handler is configured (its first len
+ * bytes; trailing slashes ignored): "/isms/api/v1/reviews/3" under "/isms/api" is
+ * "v1/reviews/3"; NULL when the URI is not below it. Nothing else in the URI is searched for
+ * a route: "/isms/api/x/v1/audit" is the route "x/v1/audit" (404), never "v1/audit". */
+const char *isms_path_route(const char *uri, const char *location, size_t len);
 
 /* Does path match pattern (segments separated by '/'; {id}, {coll}, {wf} are variables)?
  * 1 and v filled in, or 0 (v then holds no captured values). Strings are copied into p. */

@@ -3,6 +3,8 @@
  * (+ KPI measurements). */
 #include "isms_ops.h"
 #include "isms_json.h"
+#include "isms_tracking.h"
+#include "isms_userkey.h"
 
 #include <apr_strings.h>
 #include <math.h>
@@ -75,7 +77,7 @@ static isms_result own_only(isms_ctx *ctx, const isms_query *qs, const isms_quer
 
     *out = qs;
     if (ctx->roles) return ok;
-    if (owner && strcmp(owner, ctx->user) != 0) {
+    if (owner && !isms_same_user(ctx->pool, owner, ctx->user)) {
         return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "without a role you "
                                 "see only the items you own");
     }
@@ -85,14 +87,31 @@ static isms_result own_only(isms_ctx *ctx, const isms_query *qs, const isms_quer
     return ok;
 }
 
-static isms_result check_owner(isms_ctx *ctx, const json_t *item)
+static int owns(isms_ctx *ctx, const json_t *item)
+{
+    return isms_same_user(ctx->pool, json_string_value(json_object_get(item, "owner")),
+                          ctx->user);
+}
+
+/* A user without a role may not read what they do not own: for them it does not exist
+ * (the same 404 as an id that is absent, so ids of others' items are not confirmed). */
+static isms_result check_owner(isms_ctx *ctx, const json_t *item, const char *kind)
 {
     isms_result ok = {0};
-    const char *owner = json_string_value(json_object_get(item, "owner"));
 
-    if (ctx->roles || (owner && strcmp(owner, ctx->user) == 0)) return ok;
-    return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", "without a role you see "
-                            "only the items you own");
+    if (ctx->roles || owns(ctx, item)) return ok;
+    return isms_res_not_found(ctx, kind);
+}
+
+/* Tracking writes (progress, KPI values): the owner or an author, checked before the body is
+ * validated; a caller who may not read the item gets the 404 of an absent one. */
+static isms_result check_tracker(isms_ctx *ctx, const json_t *item, const char *kind,
+                                 const char *detail)
+{
+    isms_result r = check_owner(ctx, item, kind);
+
+    if (r.status || ctx->is_author || owns(ctx, item)) return r;
+    return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", detail);
 }
 
 isms_result isms_actions_register(isms_ctx *ctx, const isms_query *in)
@@ -172,11 +191,7 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
     const char *status = jstr(u, "status"), *reason = jstr(u, "reason");
-    int is_owner = strcmp(jstr(action, "owner"), ctx->user) == 0;
 
-    if (!ctx->is_author && !is_owner) {
-        return forbidden(ctx, "only the action's owner or an author may update its progress");
-    }
     if (!status && !json_object_get(u, "progress") && !jstr(u, "note") &&
         !jstr(u, "evidence_ref") && !jstr(u, "due_date")) {
         isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
@@ -188,8 +203,11 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
     if (jstr(u, "due_date") && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to change the due date");
     }
-    if (status && strncmp(status, "VERIFIED_", 9) == 0 && !ctx->is_author) {
-        return forbidden(ctx, "effectiveness is verified by an author, not the action owner");
+    if (status && !ctx->is_author &&
+        isms_action_move_role(jstr(action, "status"), status) == ISMS_MOVE_AUTHOR) {
+        return forbidden(ctx, apr_psprintf(ctx->pool, "moving an action from %s to %s is for an "
+                                           "author; the owner reports progress",
+                                           jstr(action, "status"), status));
     }
     if (status && strcmp(status, "CANCELLED") == 0 && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to cancel an action");
@@ -244,6 +262,9 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
 
     if (r.status) return r;
+    r = check_tracker(ctx, action, "action", "only the action's owner or an author may "
+                      "update its progress");
+    if (r.status) return r;
     if (strcmp(jstr(review, "status"), "CANCELLED") == 0) {
         return isms_res_problem(ctx->pool, 409, "cancelled", "Review cancelled",
                                 "the actions of a cancelled review are not tracked");
@@ -274,7 +295,7 @@ isms_result isms_action_updates(isms_ctx *ctx, long long action_id)
     json_t *action, *review;
     isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
 
-    if (r.status || (r = check_owner(ctx, action)).status) return r;
+    if (r.status || (r = check_owner(ctx, action, "action")).status) return r;
     r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
                       action_id);
     if (r.status != 200) return r;
@@ -301,11 +322,8 @@ static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const jso
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    const char *owner = jstr(obj, "owner"), *from = jstr(m, "period_from");
+    const char *from = jstr(m, "period_from");
 
-    if (!ctx->is_author && !(owner && strcmp(owner, ctx->user) == 0)) {
-        return forbidden(ctx, "only the objective's owner or an author may record KPI values");
-    }
     if (!json_is_object(json_object_get(obj, "kpi"))) {
         isms_verr(&errs, "value", "no_kpi", "the objective has no KPI to measure against");
     }
@@ -325,6 +343,9 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
     isms_db_status st;
     isms_result r = load_any(ctx, isms_entity_by_kind("objective"), oid, &obj, &review);
 
+    if (r.status) return r;
+    r = check_tracker(ctx, obj, "objective", "only the objective's owner or an author may "
+                      "record KPI values");
     if (r.status) return r;
     if (!(m = isms_validate(&isms_entity_measurement, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
@@ -383,7 +404,7 @@ isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_quer
     const char *err = NULL;
     isms_db_status st;
 
-    if (r.status || (r = check_owner(ctx, obj)).status) return r;
+    if (r.status || (r = check_owner(ctx, obj, "objective")).status) return r;
     out = isms_present(ctx, isms_entity_by_kind("objective"), obj);
     isms_json_pool(ctx->pool, out);
     if ((st = isms_item_extras(ctx, isms_entity_by_kind("objective"), out, 1, &err))) {

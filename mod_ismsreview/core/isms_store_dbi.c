@@ -13,10 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef void pq_notice_fn(void *arg, const char *message);
+typedef pq_notice_fn *pq_set_notice_fn(void *pgconn, pq_notice_fn *fn, void *arg);
+
 typedef struct {
     dbi_inst inst;
     const isms_dbconf *conf;
+    pq_set_notice_fn *set_notice;   /* libpq's, resolved once when the store is created */
 } dbi_backend;
+
+static pq_set_notice_fn *find_set_notice(const char *driver);
 
 static apr_status_t backend_cleanup(void *data)
 {
@@ -35,6 +41,7 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
         return ISMS_DB_ERROR;
     }
     b->conf = isms_store_conf(s);
+    b->set_notice = find_set_notice(b->conf->driver);   /* here, not racing in a request */
     apr_pool_cleanup_register(p, b, backend_cleanup, apr_pool_cleanup_null);
     isms_store_set_backend(s, b);
     return ISMS_DB_OK;
@@ -152,9 +159,6 @@ static isms_db_status mysql_setup(dbi_conn conn, apr_pool_t *p, const char **err
  * or level, because libdbi's pgsql driver installs no notice processor. Route them through
  * the core log instead. libpq is already loaded by the driver; libdbi gives no accessor to
  * the PGconn, so it is taken from the driver-private connection (dbi-dev.h). */
-typedef void pq_notice_fn(void *arg, const char *message);
-typedef pq_notice_fn *pq_set_notice_fn(void *pgconn, pq_notice_fn *fn, void *arg);
-
 static void pq_notice(void *arg, const char *message)
 {
     char line[512];
@@ -167,17 +171,24 @@ static void pq_notice(void *arg, const char *message)
     isms_log(ISMS_LOG_NOTICE, 21102, "PostgreSQL: %s", line);
 }
 
-static void pgsql_notices(dbi_conn conn)
+/* The pgsql driver, loaded by dbi_initialize_r, has loaded libpq. Called once per store
+ * (child_init for the module), so request threads only read the pointer. */
+static pq_set_notice_fn *find_set_notice(const char *driver)
 {
-    static pq_set_notice_fn *set_notice;
+    pq_set_notice_fn *fn = NULL;
     void *lib;
 
-    if (!set_notice && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD)) != NULL) {
-        set_notice = (pq_set_notice_fn *)dlsym(lib, "PQsetNoticeProcessor");
+    if (strcmp(driver, "pgsql") == 0 && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD))) {
+        fn = (pq_set_notice_fn *)dlsym(lib, "PQsetNoticeProcessor");
         dlclose(lib);
     }
-    if (set_notice && ((dbi_conn_t *)conn)->connection) {
-        set_notice(((dbi_conn_t *)conn)->connection, pq_notice, NULL);
+    return fn;
+}
+
+static void pgsql_notices(const dbi_backend *b, dbi_conn conn)
+{
+    if (b->set_notice && ((dbi_conn_t *)conn)->connection) {
+        b->set_notice(((dbi_conn_t *)conn)->connection, pq_notice, NULL);
     }
 }
 
@@ -204,7 +215,7 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
     }
-    if (strcmp(b->conf->driver, "pgsql") == 0) pgsql_notices(conn);
+    if (strcmp(b->conf->driver, "pgsql") == 0) pgsql_notices(b, conn);
     if (strcmp(b->conf->driver, "mysql") == 0 && mysql_setup(conn, p, err) != ISMS_DB_OK) {
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;

@@ -4,9 +4,16 @@
 #include "isms_log.h"
 #include "isms_json.h"
 #include "isms_canon.h"
+#include "isms_userkey.h"
 
 #include <apr_strings.h>
 #include <string.h>
+
+/* Keys are per person: the user name under the identity normalisation (isms_userkey.h). */
+static const char *idem_user(isms_ctx *ctx)
+{
+    return isms_user_key(ctx->pool, ctx->user);
+}
 
 isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
                              const char *path, const char *body, size_t len)
@@ -19,7 +26,7 @@ isms_result isms_idem_lookup(isms_ctx *ctx, const char *key, const char *method,
 
     isms_sql_appendf(q, "SELECT method, path, body_hash, status, location, etag, response "
                         "FROM idempotency WHERE user_name = %s AND idem_key = %s",
-                     ctx->user, key);
+                     idem_user(ctx), key);
     if ((st = isms_query_sql(ctx, q, &rs, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
@@ -65,7 +72,7 @@ isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *metho
     /* MariaDB: INSERT IGNORE, which also waits for the other transaction's row. IGNORE
      * would truncate a value too long for its column instead of failing: the user name is
      * the only one not bounded before (the key is), so it is checked here. */
-    if (!on_conflict && utf8_chars(ctx->user) > ISMS_IDEM_USER_MAX) {
+    if (!on_conflict && utf8_chars(idem_user(ctx)) > ISMS_IDEM_USER_MAX) {
         *err = apr_psprintf(ctx->pool, "a user name of more than %d characters cannot hold an "
                             "Idempotency-Key on MariaDB", ISMS_IDEM_USER_MAX);
         return ISMS_DB_ERROR;
@@ -74,7 +81,7 @@ isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *metho
     isms_sql_appendf(q, "idempotency (user_name, idem_key, method, path, "
                         "body_hash, status, location, etag, response, created_at) VALUES "
                         "(%s, %s, %s, %s, %s, 0, NULL, NULL, 'null', %s)",
-                     ctx->user, key, method, path,
+                     idem_user(ctx), key, method, path,
                      isms_sha256_hex(ctx->pool, body, len, NULL, 0), ctx->now);
     if (on_conflict) isms_sql_appendf(q, " ON CONFLICT DO NOTHING");
     st = isms_exec_sql(ctx, q, &affected, err);
@@ -94,7 +101,7 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result
                         "response = %s WHERE user_name = %s AND idem_key = %s",
                      (long long)res->status, res->location, res->etag,
                      res->body ? isms_json_dump(ctx->pool, res->body, NULL) : "null",
-                     ctx->user, key);
+                     idem_user(ctx), key);
     st = isms_exec_sql(ctx, q, &affected, err);
     if (st == ISMS_DB_OK && affected != 1) {
         *err = "the claimed Idempotency-Key row is missing";
@@ -134,11 +141,50 @@ static void fill_event(isms_ctx *ctx, isms_audit_event *ev, const isms_result *r
     }
 }
 
+/* Refusals of this user (NULL: of requests without a user) on record in the last minute. */
+static isms_db_status recent_refusals(isms_ctx *ctx, long long *n, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    apr_time_exp_t t;
+    isms_rows *rs;
+    isms_db_status st;
+
+    apr_time_exp_gmt(&t, apr_time_now() - apr_time_from_sec(60));
+    isms_sql_appendf(q, "SELECT COUNT(*) FROM audit_event WHERE status >= 400 AND "
+                        "created_at >= %s AND ", apr_psprintf(ctx->pool, "%04d-%02d-%02dT"
+                        "%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                        t.tm_hour, t.tm_min, t.tm_sec));
+    if (ctx->user) isms_sql_appendf(q, "actor = %s", ctx->user);
+    else isms_sql_appendf(q, "actor IS NULL");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) == ISMS_DB_OK) *n = isms_ll(ISMS_ROW(rs, 0, 0));
+    return st;
+}
+
+/* A refused write is recorded in its own transaction. Refusals cost an append each, so they
+ * are bounded per user: within a minute the first ISMSReviewRefusalBudget are recorded, the
+ * next one is recorded as the marker "refusal-budget-exceeded" (and AH21104 logged), and the
+ * rest are not recorded until the minute has passed. */
 isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const char **err)
 {
     isms_db_status st = isms_conn_begin(ctx->conn, 1, err);
+    long long n = 0;
 
     if (st != ISMS_DB_OK) return st;
+    if (ctx->refusal_budget > 0 && (st = recent_refusals(ctx, &n, err)) != ISMS_DB_OK) {
+        isms_conn_rollback(ctx->conn);
+        return st;
+    }
+    if (ctx->refusal_budget > 0 && n > ctx->refusal_budget) {
+        isms_conn_rollback(ctx->conn);
+        return ISMS_DB_OK;
+    }
+    if (ctx->refusal_budget > 0 && n == ctx->refusal_budget) {
+        ev->action = "refusal-budget-exceeded";
+        isms_log(ISMS_LOG_WARN, 21104, "user %s: more than %d refused requests within a "
+                 "minute; further refusals of this user are not recorded in the audit trail "
+                 "until the minute has passed (ISMSReviewRefusalBudget)",
+                 ctx->user ? ctx->user : "(none)", ctx->refusal_budget);
+    }
     if ((st = isms_audit_append(ctx, ev, err)) != ISMS_DB_OK) {
         isms_conn_rollback(ctx->conn);
         return st;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_workflow.h"
+#include "isms_userkey.h"
 #include "isms_attach.h"
 #include "isms_canon.h"
 #include "isms_json.h"
@@ -8,10 +9,7 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
-#include <locale.h>
 #include <stdlib.h>
-#include <wchar.h>
-#include <wctype.h>
 #include <string.h>
 
 typedef struct {
@@ -75,56 +73,6 @@ const char *isms_workflow_action_at(int i, const char **to_status)
     if (i < 0 || (size_t)i >= sizeof(transitions) / sizeof(transitions[0])) return NULL;
     if (to_status) *to_status = transitions[i].to;
     return transitions[i].action;
-}
-
-/* Case folding for all of Unicode (towlower in the C.UTF-8 locale of glibc, as a locale
- * object: the process locale is not touched); ASCII only if that locale is missing. */
-static locale_t utf8_locale(void)
-{
-    static locale_t loc;
-
-    if (!loc) loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    return loc;
-}
-
-static const char *fold(apr_pool_t *p, const char *s)
-{
-    locale_t loc = utf8_locale();
-    size_t n = strlen(s), i;
-    wchar_t *w = apr_palloc(p, sizeof(wchar_t) * (n + 1));
-    char *out = apr_palloc(p, n * 4 + 1);
-    mbstate_t st;
-    const char *src = s;
-    size_t len;
-
-    if (!loc) return NULL;
-    memset(&st, 0, sizeof(st));
-    {
-        locale_t old = uselocale(loc);
-        len = mbsrtowcs(w, &src, n + 1, &st);
-        for (i = 0; len != (size_t)-1 && i < len; i++) w[i] = (wchar_t)towlower(w[i]);
-        if (len != (size_t)-1) {
-            const wchar_t *wp = w;
-            memset(&st, 0, sizeof(st));
-            len = wcsrtombs(out, &wp, n * 4 + 1, &st);
-        }
-        uselocale(old);
-    }
-    return len == (size_t)-1 ? NULL : out;
-}
-
-const char *isms_user_key(apr_pool_t *p, const char *user)
-{
-    char *k, *e;
-    const char *f;
-
-    if (!user) return "";
-    while (apr_isspace(*user)) user++;
-    k = apr_pstrdup(p, user);
-    for (e = k + strlen(k); e > k && apr_isspace(e[-1]); e--) e[-1] = '\0';
-    if ((f = fold(p, k)) != NULL) return f;
-    for (e = k; *e; e++) *e = (char)apr_tolower(*e);
-    return k;
 }
 
 static int from_ok(const transition *t, const char *status)
@@ -519,8 +467,8 @@ isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const
     }
     if ((r = body_comment(ctx, t, in, &comment)).status) return r;
     if ((r = isms_load_review(ctx, id, &review)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review,
-                                                         review));
+    r = (strcmp(action, "approve") ? isms_check_if_match : isms_check_if_match_read)(
+        ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review, review));
     if (r.status) return r;
     if (!from_ok(t, jstr(review, "status"))) {
         return conflict(ctx, apr_psprintf(ctx->pool, "a %s review cannot be %s", jstr(review,

@@ -28,7 +28,7 @@ isms_result isms_review_version_get(isms_ctx *ctx, long long id, long long versi
  * volatile fields (new reference). */
 json_t *isms_seal_content(const json_t *review, const json_t *approvals);
 
-/* The user name as compared for separation of duties: trimmed, lower-case. */
-const char *isms_user_key(apr_pool_t *p, const char *user);
+/* The user name as compared for separation of duties: isms_userkey.h. */
+#include "isms_userkey.h"
 
 #endif

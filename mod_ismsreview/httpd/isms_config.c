@@ -10,6 +10,7 @@
 #include <errno.h>
 #include "http_core.h"
 
+#include "isms_api.h"
 #include "isms_directives.h"
 
 void *isms_create_server_conf(apr_pool_t *p, server_rec *s)
@@ -42,6 +43,7 @@ void *isms_create_dir_conf(apr_pool_t *p, char *dir)
     c->require_tls = ISMS_UNSET;
     c->interval_months = ISMS_UNSET;
     c->max_attachment = ISMS_UNSET;
+    c->refusal_budget = ISMS_UNSET;
     return c;
 }
 
@@ -60,6 +62,11 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
         add->max_attachment != ISMS_UNSET ? add->max_attachment : base->max_attachment;
     c->attachment_types = add->attachment_types ? add->attachment_types
                                                 : base->attachment_types;
+    c->refusal_budget =
+        add->refusal_budget != ISMS_UNSET ? add->refusal_budget : base->refusal_budget;
+    c->location_set = add->location_set || base->location_set;
+    c->location = add->location_set ? add->location : base->location;
+    c->location_re = add->location_set ? add->location_re : base->location_re;
     return c;
 }
 
@@ -81,6 +88,11 @@ int isms_dir_interval(const isms_dir_conf *d)
 apr_off_t isms_dir_max_attachment(const isms_dir_conf *d)
 {
     return d->max_attachment == ISMS_UNSET ? ISMS_DEFAULT_MAX_ATTACHMENT : d->max_attachment;
+}
+
+int isms_dir_refusal_budget(const isms_dir_conf *d)
+{
+    return d->refusal_budget == ISMS_UNSET ? ISMS_DEFAULT_REFUSAL_BUDGET : d->refusal_budget;
 }
 
 static const char *cmd_error(cmd_parms *cmd, const char *msg)
@@ -125,6 +137,7 @@ static const char *store(cmd_parms *cmd, isms_dir_conf *d, isms_directive_id id,
     case ISMS_D_INTERVAL: d->interval_months = (int)v->n; break;
     case ISMS_D_MAX_ATTACHMENT: d->max_attachment = (apr_off_t)v->n; break;
     case ISMS_D_ATTACHMENT_TYPES: d->attachment_types = v->list; break;
+    case ISMS_D_REFUSAL_BUDGET: d->refusal_budget = (int)v->n; break;
     case ISMS_D_COUNT: break;
     }
     return NULL;
@@ -179,5 +192,9 @@ static const char *set_flag(cmd_parms *cmd, void *dv, int flag)
 
 const command_rec isms_cmds[] = {
     ISMS_DIRECTIVES(ISMS_CMD)
+    /* Apache's own, noted and declined to the core: the API's routes are relative to the
+     * section of SetHandler ismsreview (isms_location.c) */
+    AP_INIT_RAW_ARGS("SetHandler", isms_set_handler, NULL, OR_FILEINFO,
+                     "(mod_ismsreview notes where its handler is configured)"),
     {NULL}
 };

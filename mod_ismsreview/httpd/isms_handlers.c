@@ -108,9 +108,10 @@ static int send_result(isms_req *q, const isms_result *res)
     request_rec *r = q->r;
 
     if (res->etag) apr_table_setn(r->headers_out, "ETag", res->etag);
-    if (res->location) {
+    if (res->location) {     /* the configured location (escaped) and the canonical route */
         apr_table_setn(r->headers_out, "Location",
-                       apr_pstrcat(r->pool, q->base, "v1/", res->location, NULL));
+                       apr_pstrcat(r->pool, ap_os_escape_path(r->pool, q->base, 1), "v1/",
+                                   res->location, NULL));
     }
     if (res->status == HTTP_OK && res->etag && r->method_number == M_GET && if_none_match(q) &&
         strstr(if_none_match(q), res->etag)) {
@@ -156,6 +157,7 @@ void isms_make_ctx(isms_req *q, isms_conn *c, isms_ctx *ctx)
     ctx->roles = role_mask(&q->id);
     ctx->interval_months = isms_dir_interval(q->dconf);
     ctx->approvals = isms_dir_approvals(q->dconf);
+    ctx->refusal_budget = isms_dir_refusal_budget(q->dconf);
     ctx->client = q->r->useragent_ip;
     ctx->request_id = request_id(q->r);
     ctx->evidence_dir = q->sconf->evidence_dir;

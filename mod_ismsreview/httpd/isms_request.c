@@ -11,6 +11,7 @@
 
 #include "isms_json.h"
 #include "isms_path.h"
+#include "isms_userkey.h"
 
 APLOG_USE_MODULE(ismsreview);
 
@@ -71,12 +72,32 @@ static int has_any_role(const isms_identity *id)
     return 0;
 }
 
+/* One person, one identity: a user name with a control character or a default-ignorable
+ * code point (ZERO WIDTH SPACE ...) would compare equal to another under the normalisation
+ * (isms_userkey.h) while looking different in every record: refused, 403, numbered log. */
+static int refuse_user_name(isms_req *q)
+{
+    const char *why = isms_user_name_check(q->r->pool, q->id.user);
+
+    if (!why) return 0;
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r, APLOGNO(21021)
+                  "user name \"%s\" refused: it %s", ap_escape_logitem(q->r->pool, q->id.user),
+                  why);
+    q->id.user = NULL;                                     /* not an actor on record */
+    isms_send_problem(q, HTTP_FORBIDDEN, "user-name-refused", "User name refused",
+                      "the authenticated user name contains a control character or an "
+                      "invisible (default-ignorable) character; ask the administrator to "
+                      "pin the canonical user name in the authentication module");
+    return 1;
+}
+
 /* Deny by default: each route method names the permission it needs. */
 static int authorize(isms_req *q, const isms_method *m)
 {
     int known = isms_identity_get(q->r, q->dconf, &q->id);
 
     if (m->perm == ISMS_P_NONE) return OK;
+    if (known && refuse_user_name(q)) return OK;           /* the 403 has been sent */
     if (!known) {
         return isms_send_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
                                  "Authentication required",
@@ -146,9 +167,7 @@ int isms_handle_request(request_rec *r)
     q->r = r;
     q->sconf = ap_get_module_config(r->server->module_config, &ismsreview_module);
     q->dconf = ap_get_module_config(r->per_dir_config, &ismsreview_module);
-    q->route = isms_path_route(r->uri);   /* from the first segment "v1" on */
-    q->base = q->route ? apr_pstrmemdup(r->pool, r->uri, (apr_size_t)(q->route - r->uri))
-                       : r->uri;
+    q->route = isms_dir_route(r, q->dconf, &q->base);   /* below the handler's location */
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     return dispatch(q);

@@ -124,5 +124,5 @@ isms_result isms_op_audit(isms_ctx *c, void *a)
 
 isms_result isms_op_audit_verify(isms_ctx *c, void *a)
 {
-    return isms_audit_verify(c);
+    return isms_audit_verify_query(c, REQ(a)->query);
 }

@@ -51,6 +51,10 @@ typedef struct {
     apr_off_t max_body;            /* ISMSReviewMaxBody */
     int require_tls;               /* ISMSReviewRequireTLS */
     int interval_months;           /* ISMSReviewInterval */
+    int refusal_budget;            /* ISMSReviewRefusalBudget */
+    int location_set;              /* this section has a SetHandler (ours or another) */
+    const char *location;          /* the <Location> of SetHandler ismsreview; NULL = "/" */
+    ap_regex_t *location_re;       /* ... or its <LocationMatch> */
     apr_off_t max_attachment;      /* ISMSReviewMaxAttachment */
     const char **attachment_types; /* ISMSReviewAttachmentTypes (NULL-ended), NULL = default */
 } isms_dir_conf;
@@ -60,7 +64,7 @@ typedef struct {
 #define ISMS_DEFAULT_INTERVAL 12
 #define ISMS_DEFAULT_MAX_ATTACHMENT ((apr_off_t)64 * 1024 * 1024)
 
-/* isms_config.c */
+/* isms_config.c, isms_location.c (where the handler is configured) */
 extern const command_rec isms_cmds[];
 void *isms_create_server_conf(apr_pool_t *p, server_rec *s);
 void *isms_merge_server_conf(apr_pool_t *p, void *base, void *add);
@@ -69,6 +73,9 @@ void *isms_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 int isms_dir_approvals(const isms_dir_conf *d);
 apr_off_t isms_dir_max_body(const isms_dir_conf *d);
 int isms_dir_interval(const isms_dir_conf *d);
+int isms_dir_refusal_budget(const isms_dir_conf *d);
+const char *isms_set_handler(cmd_parms *cmd, void *dv, const char *args);
+const char *isms_dir_route(request_rec *r, const isms_dir_conf *d, const char **base);
 apr_off_t isms_dir_max_attachment(const isms_dir_conf *d);
 
 /* isms_identity.c: who Apache says the user is, and the roles the rules grant */
@@ -86,7 +93,7 @@ struct isms_req {
     request_rec *r;
     isms_server_conf *sconf;
     isms_dir_conf *dconf;
-    const char *route;             /* the path from "v1/" on */
+    const char *route;             /* the path below the handler's location: "v1/..." */
     const char *base;              /* the URI up to the route: "/isms/api/" */
     isms_identity id;
     long long ids[2];              /* {id} segments of the route */

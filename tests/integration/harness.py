@@ -466,10 +466,13 @@ class Httpd:
         if self.early_conf:
             L.append(self.early_conf.rstrip("\n"))
         L.append('Alias /isms/ "%s/"' % htdocs)
-        L.append('<Directory "%s">\n  Require all granted\n</Directory>' % htdocs)
+        L.append('<Directory "%s">\n  Require all granted' % htdocs)
+        L.extend("  " + h for h in shipped_ui_headers("set"))   # as the shipped configuration
+        L.append("</Directory>")
         L.append("<Location /isms/api>")
         if self.load_module:
             L.append("  SetHandler ismsreview")
+        L.extend("  " + h for h in shipped_ui_headers("unset"))   # as shipped: not on the API
         L.append('  AuthType Basic\n  AuthName "ISMS"\n  AuthBasicProvider file')
         L.append('  AuthUserFile "%s"' % self.htpasswd)
         L.append("  Require valid-user")
@@ -1154,6 +1157,14 @@ def cmd_serve(args):
             pg.destroy()
     print("stopped.")
     return 0
+
+
+def shipped_ui_headers(action):
+    """The `Header always <action> ...` lines of conf/ismsreview.conf.in: "set" on the web UI
+    (CSP with frame-ancestors, nosniff), "unset" on the API below it, so that the demo and the
+    tests serve what is shipped."""
+    with open(os.path.join(REPO, "conf", "ismsreview.conf.in")) as f:
+        return [l.strip() for l in f if l.strip().startswith("Header always %s " % action)]
 
 
 def main(argv=None):

@@ -97,6 +97,53 @@ def test_ldap_recipe_end_to_end(make_httpd, slapd):
     assert me(h)[0] == 401
 
 
+# the spellings of helga that slapd accepts as helga's account (uid is matched under the
+# directory's Unicode normalisation): as typed, Apache passes them on unless
+# AuthLDAPRemoteUserAttribute pins the directory's own spelling
+HELGA_ALIASES = ["HELGA", "\uff48elga", "helga\u00a0", " helga"]
+
+
+def test_ldap_recipe_pins_the_canonical_user_name(make_httpd, slapd):
+    """The recipe's AuthLDAPRemoteUserAttribute uid makes every spelling the directory
+    accepts arrive as the directory's own name."""
+    h = server(make_httpd, "ldap", {"ldaps://ldap.example.org": slapd.url})
+    h.start()
+    for alias in HELGA_ALIASES:
+        st, _, doc = me(h, alias, password("helga"))
+        assert st == 200 and doc["user"] == "helga", (alias, st, doc)
+
+
+def test_ldap_without_the_pin_is_still_one_person(make_httpd, slapd):
+    """Without AuthLDAPRemoteUserAttribute Apache passes the name as typed; the module compares
+    identities under NFKC + case folding + trimming, so helga approving twice under two
+    spellings is still one approval (ISMSReviewApprovals 2)."""
+    import workflow_helpers as wh
+    h = server(make_httpd, "ldap", {"ldaps://ldap.example.org": slapd.url,
+                                    "    AuthLDAPRemoteUserAttribute uid\n": "",
+                                    "    Require valid-user\n":
+                                    "    Require valid-user\n    ISMSReviewApprovals 2\n"})
+    h.start()
+    assert me(h, HELGA_ALIASES[1], password("helga"))[2]["user"] == HELGA_ALIASES[1]
+
+    class DirectoryApi(wh.Api):         # the helpers' "author" is priya in this directory
+        def call(self, method, path, user="author", **kw):
+            return wh.Api.call(self, method, path, user="priya" if user == "author" else user,
+                               **kw)
+
+    api = DirectoryApi(h, base=h.api(""), passwords=dict(
+        {a: password("helga") for a in HELGA_ALIASES}, helga=password("helga"),
+        priya=password("priya")))
+    rid = wh.build_review(api, True, user="priya")["id"]
+    api.move(rid, "submit", user="priya")
+    api.move(rid, "approve", user="helga")
+    for alias in HELGA_ALIASES:
+        st, _, doc = api.transition(rid, "approve", user=alias)
+        assert st in (403, 409), (alias, st, doc)
+    review, _ = api.review(rid, user="helga")
+    assert review["status"] == "SUBMITTED"
+    assert [a["approver"] for a in api.history(rid, user="helga")["approvals"]] == ["helga"]
+
+
 # ---------------------------------------------------------------------------------------------
 # TLS with mod_ssl
 

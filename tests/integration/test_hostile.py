@@ -708,3 +708,449 @@ def test_forged_identity_headers_change_nothing(make_httpd, backend):
     # the audit trail is for auditors and admins: the forged admin header does not open it
     assert_st = api.raw("GET", "v1/audit", user="author", headers=forged)[0]
     assert assert_st == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 15: routes, headers, preconditions (each test fails without its fix)
+
+
+def test_routes_are_anchored_to_the_handler_location(make_httpd, backend):
+    """An access rule on a sub-path holds: the route is the path below the <Location> with
+    SetHandler ismsreview, so "/isms/api/anything/v1/audit" is 404, never the audit trail."""
+    rule = "<Location /isms/api/v1/audit>\n  Require user admin\n</Location>\n"
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=rule).start()
+    httpd.allow(r"AH01631: user auditor: authorization failure")
+    assert httpd.request("GET", API + "v1/audit", user="admin")[0] == 200
+    assert httpd.request("GET", API + "v1/audit", user="auditor")[0] in (401, 403)
+    for trick in ("anything/v1/audit", "v1/v1/audit", "x/y/v1/audit", "%2e%2e%2fv1/audit",
+                  "v1/audit/../../anything/v1/audit"):
+        st, hdrs, body = httpd.request("GET", API + trick, user="auditor")
+        assert st == 404, (trick, st, body[:200])
+        if trick[0] != "%":
+            harness.assert_problem((st, hdrs, body), 404)
+    # the API itself still answers below its location, and nothing above it
+    assert httpd.request("GET", API + "v1/me", user="auditor")[0] == 200
+    assert httpd.request("GET", API + "x/v1/me", user="auditor")[0] == 404
+
+
+LOCATION_MATCH = """\
+<LocationMatch "^/isms/t[^/]*/api">
+  SetHandler ismsreview
+  AuthType Basic
+  AuthName "ISMS"
+  AuthBasicProvider file
+  AuthUserFile "%s"
+  Require valid-user
+%s</LocationMatch>
+"""
+
+
+def test_location_header_is_built_from_the_canonical_route(make_httpd, backend):
+    """Location is the configured location, escaped, plus the canonical route: a TAB or a
+    CR/LF that a <LocationMatch> lets through the path is escaped, never reflected, and the
+    201 after COMMIT is not turned into a 500 by a header Apache refuses."""
+    httpd = make_httpd(db_args=backend.db_args)
+    httpd.extra_conf = LOCATION_MATCH % (httpd.htpasswd, harness.ROLE_DIRECTIVES)
+    httpd.start()
+    for prefix, escaped in (("/isms/t/api/", "/isms/t/api/"),
+                            ("/isms/t%09x/api/", "/isms/t%09x/api/"),
+                            ("/isms/t%0D%0AX-Injected:%20yes/api/",
+                             "/isms/t%0d%0aX-Injected:%20yes/api/")):
+        st, hdrs, body = httpd.request("POST", prefix + "v1/reviews", user="author",
+                                       body=VALID["reviews"])
+        assert st == 201, (prefix, st, body[:300])
+        rid = json.loads(body)["id"]
+        assert hdrs["location"].lower() == ("%sv1/reviews/%d" % (escaped, rid)).lower(), hdrs
+        assert "x-injected" not in hdrs
+        # the Location names the review just written (http.client sends it as escaped)
+        st, _, got = httpd.request("GET", hdrs["location"], user="author")
+        assert st == 200 and json.loads(got)["id"] == rid, (st, got[:200])
+    # the route is anchored to the match: a /v1/ further on is not the API
+    assert httpd.request("GET", "/isms/t/api/x/v1/me", user="author")[0] == 404
+
+
+def test_approve_requires_the_etag_of_the_version_read(make_httpd, backend):
+    """Approving is a decision about what the approver read: If-Match must carry the
+    version's ETag. "*" (any version) and no If-Match are 428 and change nothing; "*" stays
+    accepted where it is harmless (submit); the approve with the ETag goes through."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    rid = wh.to_state(api, "SUBMITTED")
+    before = api.review(rid)
+    for if_match in ("*", " * ", None):
+        st, _, doc = api.transition(rid, "approve", user="approver", etag=if_match or False)
+        assert st == 428, (if_match, st, doc)
+        assert doc["type"].endswith("precondition-required"), doc
+    assert api.review(rid) == before                       # still SUBMITTED, same version
+    st, _, doc = api.transition(rid, "approve", user="approver", etag='"nope"')
+    assert st == 412, doc
+    assert api.move(rid, "approve", user="approver")["status"] == "APPROVED"
+    # elsewhere "*" keeps its RFC 9110 meaning: submit with If-Match: * is accepted
+    rid2 = wh.to_state(api, "DRAFT")
+    st, _, doc = api.transition(rid2, "submit", etag="*")
+    assert st == 200 and doc["status"] == "SUBMITTED", (st, doc)
+
+
+def test_no_function_scope_mutable_statics_in_the_module():
+    """Request threads (worker/event MPM) share the process: a function-scope static that is
+    filled on first use races between them. The module's C code has none (what must be set
+    up once is set up in child_init or when the store is created)."""
+    import glob
+    import os
+    top = os.path.join(os.path.dirname(__file__), "..", "..", "mod_ismsreview")
+    found = []
+    for path in sorted(glob.glob(os.path.join(top, "*", "*.c"))):
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                if re.match(r"^\s+static\s+(?!const\b)[^()]*;", line):
+                    found.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
+    assert not found, "\n".join(found)
+
+
+def test_web_ui_is_served_with_the_shipped_headers(make_httpd, backend):
+    """The demo (harness serve) and the tests serve the UI with the headers the shipped
+    configuration sets: the strict Content-Security-Policy with frame-ancestors 'none', and
+    nosniff."""
+    import os
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "conf",
+                           "ismsreview.conf.in")) as f:
+        conf = f.read()
+    csp = re.search(r'Header always set Content-Security-Policy "([^"]+)"', conf).group(1)
+    assert "frame-ancestors 'none'" in csp
+    httpd = make_httpd(db_args=backend.db_args).start()
+    for path in ("/isms/", "/isms/index.html"):
+        st, hdrs, _ = httpd.request("GET", path)
+        assert st == 200, (path, st)
+        assert hdrs.get("content-security-policy") == csp, (path, hdrs)
+        assert hdrs.get("x-content-type-options") == "nosniff", (path, hdrs)
+    # the API below the Alias carries its own headers only: nosniff once, no UI policy
+    st, hdrs, _ = httpd.request("GET", API + "v1/me", user="author")
+    assert st == 200 and hdrs.get("x-content-type-options") == "nosniff", hdrs
+    assert "content-security-policy" not in hdrs, hdrs
+    st, hdrs, _ = httpd.request("GET", API + "v1/reports/actions?format=html", user="author")
+    assert st == 200 and hdrs.get("content-security-policy") != csp, hdrs
+
+
+def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
+    """A user without a role learns nothing from someone else's action or objective: the same
+    404 as for an id that does not exist, whatever the body (200 KB of unknown keys included),
+    nothing written. A caller who may write gets at most 50 described errors and the count."""
+    import test_owner_access as toa
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    _, mine, theirs, obj, other = toa._setup(api)
+    junk = {"k%05d" % i: i for i in range(12000)}                   # ~200 KB of unknown keys
+    assert len(json.dumps(junk)) > 150000
+    for kind, theirs_id, absent in (("actions", theirs["id"], 999999),
+                                    ("objectives", other["id"], 999998)):
+        sub = "updates" if kind == "actions" else "measurements"
+        answers = []
+        for item in (theirs_id, absent):
+            for body in (junk, {"status": "COMPLETED"} if kind == "actions" else
+                         {"period_from": "2026-01-01", "period_to": "2026-01-31", "value": 1}):
+                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub), body,
+                                         user="owner")
+                assert st == 404, (kind, item, st, str(doc)[:300])
+                assert len(json.dumps(doc)) < 1000, len(json.dumps(doc))
+                answers.append((doc["type"], doc["title"], doc["detail"]))
+            st, _, doc = api.call("GET", "v1/%s/%d/%s" % (kind, item, sub), user="owner")
+            assert st == 404, (kind, item, st, doc)
+            answers.append((doc["type"], doc["title"], doc["detail"]))
+        assert len(set(answers)) == 1, answers            # not yours = does not exist
+    st, _, doc = api.call("GET", "v1/actions/%d/updates" % theirs["id"], user="author")
+    assert st == 200 and doc["items"] == [], doc
+    # a role that may read it but not track it: 403, still before the body is looked at
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], junk, user="auditor")
+    assert st == 403 and "errors" not in doc, str(doc)[:300]
+    # the owner's own action with the junk body: 422, the first 50 errors and the count
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], junk, user="owner")
+    assert st == 422, str(doc)[:300]
+    assert len(doc["errors"]) == 50 and doc["errors_total"] >= 12000, (
+        len(doc["errors"]), doc.get("errors_total"))
+    assert len(json.dumps(doc)) < 20000
+    st, _, doc = api.call("POST", "v1/objectives/%d/measurements" % obj["id"],
+                          {"period_from": "x"}, user="owner")
+    assert st == 422 and doc["errors_total"] == len(doc["errors"]) <= 50, doc
+
+
+# the action tracking transition table (docs/api.md): O = the owner (or an author), A = an
+# author only
+TRACKING_STATES = ["OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED", "VERIFIED_EFFECTIVE",
+                   "VERIFIED_INEFFECTIVE", "CANCELLED"]
+TRACKING_TABLE = {
+    "OPEN":                 "OOOOAAO",
+    "IN_PROGRESS":          "OOOOAAO",
+    "BLOCKED":              "OOOOAAO",
+    "COMPLETED":            "OOOOAAA",
+    "VERIFIED_EFFECTIVE":   "AAAAAAA",
+    "VERIFIED_INEFFECTIVE": "OOOOAAA",
+    "CANCELLED":            "AAAAAAA",
+}
+
+
+def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
+    """Every cell of the table, for the owner without a role and for an author: the owner
+    reports progress and reopens an ineffective action; leaving VERIFIED_EFFECTIVE or
+    CANCELLED, verifying, and cancelling a completed action are the author's (403 for the
+    owner, nothing recorded)."""
+    import test_owner_access as toa
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = rd.Api(httpd)
+    _, mine, _, _, _ = toa._setup(api)
+    path = "v1/actions/%d/updates" % mine["id"]
+
+    def move(to, user):
+        return api.call("POST", path, {"status": to, "reason": "table test"}, user=user)
+
+    def updates():
+        return len(api.call("GET", path, user="author")[2]["items"])
+
+    wrong = []
+    for frm in TRACKING_STATES:
+        for to, who in zip(TRACKING_STATES, TRACKING_TABLE[frm]):
+            for user in ("owner", "author"):
+                st, _, doc = move(frm, "author")
+                assert st == 201 and doc["status"] == frm, (frm, st, doc)
+                n = updates()
+                st, _, doc = move(to, user)
+                expect = 201 if (user == "author" or who == "O") else 403
+                if st != expect:
+                    wrong.append("%s -> %s as %s: %d, expected %d" % (frm, to, user, st, expect))
+                elif st == 201:
+                    assert doc["status"] == to and updates() == n + 1
+                else:
+                    assert updates() == n
+    assert not wrong, "\n".join(wrong)
+    # a note without a status is progress reporting: the owner may add one in any state
+    assert move("VERIFIED_EFFECTIVE", "author")[0] == 201
+    st, _, doc = api.call("POST", path, {"note": "still effective"}, user="owner")
+    assert st == 201 and doc["status"] == "VERIFIED_EFFECTIVE", (st, doc)
+
+
+def test_tracking_history_cannot_be_erased(make_httpd, backend):
+    """An action with progress updates, an objective with KPI measurements, and either once it
+    appeared in a sealed version, cannot be deleted (409, from a later draft version too): it
+    is cancelled or withdrawn with a reason. The database refuses it as well, on every
+    backend, and keeps progress updates and measurements append-only."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    db = wh.Db(backend)
+    # a draft v1: an action with a progress update, an objective with a measurement
+    b = wh.build_review(api, True)
+    rid, aid, oid = b["id"], b["action"], b["objective"]
+    coll = "v1/reviews/%d/" % rid
+    api.post("v1/actions/%d/updates" % aid, {"progress": 10, "note": "started"}, user="owner")
+    api.post("v1/objectives/%d/measurements" % oid,
+             {"period_to": "2026-01-31", "value": 12}, user="owner")
+
+    def delete(path):
+        return api.call("DELETE", path, if_match=api.call("GET", path)[1]["etag"])
+
+    for path in (coll + "actions/%d" % aid, coll + "objectives/%d" % oid):
+        st, _, doc = delete(path)
+        assert st == 409 and doc["type"].endswith("tracked"), (path, st, doc)
+    # sealed, then amended: the items of the sealed version stay in the draft v2
+    item = {"type": "OTHER", "owner": "owner", "due_date": "2026-06-30", "priority": "LOW",
+            "description": "d", "expected_outcome": "o",
+            "decision_id": b["decisions"]["improve"]}
+    other = api.post(coll + "actions", dict(item, title="No history"))["id"]
+    for action, user in (("submit", "author"), ("approve", "approver"), ("amend", "author")):
+        api.move(rid, action, user=user)
+    sealed_at = api.history(rid)["versions"][0]["approved_at"]
+    st, _, doc = delete(coll + "actions/%d" % other)
+    assert st == 409 and doc["type"].endswith("sealed-item"), (st, doc)
+    assert "cancel" in doc["detail"], doc
+    # ... it is cancelled with a reason instead
+    doc = api.post("v1/actions/%d/updates" % other, {"status": "CANCELLED",
+                                                     "reason": "dropped in version 2"})
+    assert doc["status"] == "CANCELLED"
+    # an item new in version 2, without history, can still be deleted (created in a later
+    # second than the approval: timestamps have whole seconds)
+    while time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) <= sealed_at:
+        time.sleep(0.05)
+    new = api.post(coll + "actions", dict(item, title="New in v2"))["id"]
+    assert delete(coll + "actions/%d" % new)[0] == 204
+    # below the API: the guards of migration 009
+    db.GUARD_MESSAGES = wh.Db.GUARD_MESSAGES + "|tracked:"
+    for sql in ("DELETE FROM action WHERE id = %d" % aid,
+                "DELETE FROM action WHERE id = %d" % other,
+                "DELETE FROM objective WHERE id = %d" % oid,
+                "DELETE FROM action_update WHERE action_id = %d" % aid,
+                "UPDATE action_update SET note = 'rewritten' WHERE action_id = %d" % aid,
+                "DELETE FROM kpi_measurement WHERE objective_id = %d" % oid,
+                "UPDATE kpi_measurement SET value = 1 WHERE objective_id = %d" % oid):
+        db.refused(sql)
+    assert len(api.get("v1/actions/%d/updates" % aid)["items"]) == 1
+    assert len(api.get("v1/objectives/%d/measurements" % oid)["items"]) == 1
+
+
+IDENTITY_ROLES = """<Location /isms/api>
+  ISMSReviewRole author   "%{REMOTE_USER} == 'author'"
+  ISMSReviewRole approver "%{REMOTE_USER} =~ /pprover|uthor/"
+  ISMSReviewRole auditor  "%{REMOTE_USER} == 'auditor'"
+  ISMSReviewApprovals 2
+</Location>
+"""
+# what a directory that normalises names would let in as approver, author and owner
+ALIASES = {"\uff41pprover": "pw-fullwidth", "approver\u00a0": "pw-nbsp",
+           "APPROVER": "pw-upper", "\uff21uthor": "pw-fullwidth-author",
+           "\uff4fwner": "pw-fullwidth-owner"}
+REFUSED = {"appro\u200bver": "ZERO WIDTH SPACE", "appro\u00adver": "SOFT HYPHEN",
+           "approver\u2060": "WORD JOINER", "appro\x1fver": "a control character"}
+
+
+def add_htpasswd_users(httpd, users):
+    for user, pw in users.items():
+        p = __import__("subprocess").run([harness.HTPASSWD_BIN, "-b", httpd.htpasswd, user,
+                                          pw], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+
+
+def test_one_person_one_identity(make_httpd, backend):
+    """Identities are compared under NFKC + case folding + default-ignorables removed +
+    white space trimmed: "approver", "ａpprover", "approver\\u00a0" and "APPROVER" are one
+    approver (two approvals needed, one person gives one), "Ａuthor" cannot approve the
+    author's review, "ｏwner" reports on owner's action. User names with control or
+    default-ignorable characters are refused (403, AH21021, nothing written)."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=IDENTITY_ROLES).start()
+    add_htpasswd_users(httpd, dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
+    httpd.allow(r"AH21021: user name .* refused")
+    api = wh.Api(httpd, passwords=dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
+    b = wh.build_review(api, True)
+    rid = b["id"]
+    # the owner under another spelling reports progress on the owner's action
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % b["action"], user="\uff4fwner",
+                          body={"progress": 5, "note": "same person"})
+    assert st == 201, (st, doc)
+    api.move(rid, "submit")
+    # the author under another spelling may not approve the author's review
+    st, _, doc = api.transition(rid, "approve", user="\uff21uthor")
+    assert st == 403 and doc["type"].endswith("separation-of-duties"), (st, doc)
+    api.move(rid, "approve", user="approver")
+    for alias in ("\uff41pprover", "approver\u00a0", "APPROVER"):
+        st, _, doc = api.transition(rid, "approve", user=alias)
+        assert st in (403, 409), (alias, st, doc)
+        review, _ = api.review(rid)
+        assert review["status"] == "SUBMITTED", (alias, review["status"])
+    hist = api.history(rid)
+    assert [a["approver"] for a in hist["approvals"]] == ["approver"], hist["approvals"]
+    assert api.move(rid, "approve", user="approver2")["status"] == "APPROVED"
+    # refused user names: every route, reads and writes, 403 and a numbered log line
+    reviews = len(api.get("v1/reviews")["items"])
+    for user, what in REFUSED.items():
+        mark = httpd.log_size()
+        for method, path, body in (("GET", "v1/me", None),
+                                   ("POST", "v1/reviews", wh.review_body("refused"))):
+            st, hdrs, doc = api.call(method, path, user=user, body=body)
+            assert st == 403 and doc["type"].endswith("user-name-refused"), (what, st, doc)
+        lines = [l for l in httpd.error_log_lines(mark) if "AH21021" in l]
+        assert len(lines) == 2 and all(l.startswith("[") for l in lines), (what, lines)
+        assert user not in "".join(lines)          # escaped, never raw
+    assert len(api.get("v1/reviews")["items"]) == reviews
+
+
+@pytest.mark.parametrize("section", [
+    '<Directory "/tmp">\n  SetHandler ismsreview\n</Directory>',
+    '<Location /x>\n  <If "true">\n    SetHandler ismsreview\n  </If>\n</Location>',
+    '<Files "api">\n  SetHandler ismsreview\n</Files>'])
+def test_sethandler_without_a_url_location_is_refused(make_httpd, section):
+    """The routes are relative to the location of SetHandler ismsreview: where there is no URL
+    path to be relative to, apache2 -t refuses it and says why."""
+    httpd = make_httpd(extra_conf=section + "\n")
+    rc, out = httpd.config_test()
+    assert rc != 0 and "SetHandler ismsreview" in out and "<Location>" in out, out
+
+
+def test_sethandler_in_the_server_and_other_handlers_still_work(make_httpd, backend):
+    """SetHandler ismsreview for a whole virtual host routes from "/"; other handlers set with
+    SetHandler are untouched (the core still handles the directive)."""
+    conf = ("Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n  SetHandler ismsreview\n"
+            "  <Location /v1/health>\n    Require all granted\n  </Location>\n"
+            "</VirtualHost>\n<Location /isms/api/v1/me>\n  SetHandler none\n</Location>\n")
+    port = harness.free_port()
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=conf % (port, port))
+    httpd.start()
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/v1/health")
+    r = c.getresponse()
+    assert r.status == 200 and json.loads(r.read())["status"] == "ok"
+    c.close()
+    # SetHandler none below the API: the core's static handler answers, not the module
+    st, hdrs, _ = httpd.request("GET", API + "v1/me", user="author")
+    assert st == 404 and "problem" not in hdrs.get("content-type", ""), (st, hdrs)
+
+
+def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
+    """Refusals stay on record, within a budget per user and minute: with
+    ISMSReviewRefusalBudget 20, 40 refused writes of one user leave 20 refusal events and one
+    refusal-budget-exceeded marker (AH21104 logged once); every one is still answered 403;
+    another user's refusals are recorded on their own budget."""
+    conf = "<Location /isms/api>\n  ISMSReviewRefusalBudget 20\n</Location>\n"
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
+    httpd.allow(r"AH21104: user nobody: more than 20 refused requests")
+    api = rd.Api(httpd)
+
+    def events(actor):
+        return backend.query("SELECT action, status FROM audit_event WHERE actor = '%s' "
+                             "ORDER BY seq" % actor)
+
+    mark = httpd.log_size()
+    for _ in range(40):
+        st, _, _ = api.call("POST", "v1/reviews", VALID["reviews"], user="nobody")
+        assert st == 403
+    ev = events("nobody")
+    assert len(ev) == 21, ev
+    assert all(int(s) == 403 for _, s in ev)
+    assert [a for a, _ in ev].count("refusal-budget-exceeded") == 1 and \
+        ev[-1][0] == "refusal-budget-exceeded", ev
+    assert sum("AH21104" in l for l in httpd.error_log_lines(mark)) == 1
+    for _ in range(3):
+        assert api.call("POST", "v1/reviews", VALID["reviews"], user="owner")[0] == 403
+    assert len(events("owner")) == 3
+    # the chain is intact and verifies
+    st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
+    assert st == 200 and doc["valid"], doc
+
+
+def test_audit_verify_from_a_checkpoint(make_httpd, backend):
+    """GET v1/audit/verify?after=N&head=H verifies only the events after an earlier verify's
+    checkpoint (its events and head): valid with the same result as a full verify; a changed
+    event after the checkpoint, a rewritten checkpoint event, a wrong head are reported; bad
+    parameters are 400."""
+    import workflow_helpers as wh
+    httpd = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(httpd)
+    db = wh.Db(backend)
+    for i in range(3):
+        api.post("v1/reviews", wh.review_body("before %d" % i))
+    cp = api.verify()
+    assert cp["valid"] and cp["events"] >= 3, cp
+    for i in range(4):
+        api.post("v1/reviews", wh.review_body("after %d" % i))
+    full = api.verify()
+    inc = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], cp["head"]),
+                  user="auditor")
+    assert inc == full and inc["valid"] and inc["events"] == cp["events"] + 4, (inc, full)
+    # the same checkpoint with another head, or one past the end: not valid
+    bad = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], "0" * 64),
+                  user="auditor")
+    assert not bad["valid"] and bad["first_bad"] == cp["events"], bad
+    far = api.get("v1/audit/verify?after=%d&head=%s" % (full["events"] + 5, full["head"]),
+                  user="auditor")
+    assert not far["valid"], far
+    for q in ("after=1", "head=" + "a" * 64, "after=x&head=" + "a" * 64,
+              "after=-1&head=" + "a" * 64, "after=1&head=xyz", "after=1&after=2&head=" + "a" * 64):
+        st, _, doc = api.call("GET", "v1/audit/verify?" + q, user="auditor")
+        assert st == 400, (q, st, doc)
+    # an event after the checkpoint changed below the API (guards dropped): found from there
+    db.drop_guards()
+    db.ok("UPDATE audit_event SET path = 'v1/forged' WHERE seq = %d" % (cp["events"] + 2))
+    inc = api.get("v1/audit/verify?after=%d&head=%s" % (cp["events"], cp["head"]),
+                  user="auditor")
+    assert not inc["valid"] and inc["first_bad"] == cp["events"] + 2, inc
+    assert inc["reason"] == "the event was changed", inc
+    assert api.verify()["first_bad"] == cp["events"] + 2

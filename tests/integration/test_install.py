@@ -45,7 +45,7 @@ def test_make_install_destdir_layout(basedir):
     assert os.path.dirname(load).endswith("mods-available")
     assert _find(dest, "ismsreview-admin")
     for f in ("001_schema_version.sql", "002_records.sql", "003_workflow.sql",
-              "004_more_guards.sql", "index.html", "app.js", "api.js", "dom.js", "fields.js",
+              "004_more_guards.sql", "009_tracking_history.sql", "index.html", "app.js", "api.js", "dom.js", "fields.js",
               "style.css"):
         assert _find(dest, f), f
     text = open(load).read()

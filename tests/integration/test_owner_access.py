@@ -39,14 +39,15 @@ def test_owner_without_role_sees_only_their_items(api):
     assert st == 403, doc
     st, _, doc = api.call("GET", "v1/actions/%d/updates" % mine["id"], user="owner")
     assert st == 200 and doc["items"] == [], doc
+    # someone else's item is, for a user without a role, as absent as an id never used
     st, _, doc = api.call("GET", "v1/actions/%d/updates" % theirs["id"], user="owner")
-    assert st == 403, doc
+    assert st == 404, doc
     st, _, doc = api.call("GET", "v1/objectives", user="owner")
     assert st == 200 and [o["id"] for o in doc["items"]] == [obj["id"]], doc
     st, _, doc = api.call("GET", "v1/objectives/%d/measurements" % obj["id"], user="owner")
     assert st == 200, doc
     st, _, doc = api.call("GET", "v1/objectives/%d/measurements" % other["id"], user="owner")
-    assert st == 403, doc
+    assert st == 404, doc
     # the record itself stays closed to a user without a role
     st, _, doc = api.call("GET", "v1/reviews/%d" % review["id"], user="owner")
     assert st == 403, doc

@@ -145,8 +145,10 @@ def test_action_progress_updates_and_history(api):
 
     # nobody else may update
     over = a["overdue"]["id"]
+    # (a user without a role may not read it either: for them it does not exist, 404)
     for user in ("approver", "approver2", "auditor", "admin", "nobody"):
-        api.problem("POST", "v1/actions/%d/updates" % over, 403, user=user,
+        api.problem("POST", "v1/actions/%d/updates" % over, 404 if user == "nobody" else 403,
+                    user=user,
                     body={"progress": 10, "note": "not mine"})
     # effectiveness is verified by an author; cancelling needs a reason
     api.problem("POST", "v1/actions/%d/updates" % over, 403, user="owner",
@@ -362,7 +364,8 @@ def test_objective_measurements_rag_and_trend(api):
 
     # who may measure: the objective's owner or an author
     for user in ("approver", "auditor", "admin", "nobody", "owner"):
-        api.problem("POST", "v1/objectives/%d/measurements" % train["id"], 403, user=user,
+        api.problem("POST", "v1/objectives/%d/measurements" % train["id"],
+                    404 if user in ("nobody", "owner") else 403, user=user,
                     body={"period_to": "2026-06-30", "value": 97})
     api.problem("POST", "v1/objectives/%d/measurements" % mttp["id"], 403, user="approver2",
                 body={"period_to": "2026-07-31", "value": 8})

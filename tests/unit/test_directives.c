@@ -22,6 +22,7 @@ static const char *const good[ISMS_D_COUNT] = {
     [ISMS_D_EVIDENCE_DIR] = "/var/lib/isms/evidence/",
     [ISMS_D_MAX_ATTACHMENT] = "4294967296",
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain",
+    [ISMS_D_REFUSAL_BUDGET] = "0",
 };
 static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_DATABASE] = "nosuchdriver|dbname=x",
@@ -34,6 +35,7 @@ static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_EVIDENCE_DIR] = "relative/dir",
     [ISMS_D_MAX_ATTACHMENT] = "4294967297",
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain; charset=utf-8",
+    [ISMS_D_REFUSAL_BUDGET] = "1000001",
 };
 
 static int split(const char *s, const char **argv)

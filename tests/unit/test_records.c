@@ -848,9 +848,10 @@ START_TEST(action_update_permissions)
     rid = new_review("2026-03-10");
     a = new_action(rid, "bob", "2026-06-30");
 
+    /* carol has no role and does not own it: for her it does not exist */
     r = isms_test_action_update(&carol, a, J("{\"progress\":50}"));
-    ck_assert_status(r, 403);
-    ck_assert_str_eq(problem_type(&r), "urn:ismsreview:problem:forbidden");
+    ck_assert_status(r, 404);
+    ck_assert_str_eq(problem_type(&r), "urn:ismsreview:problem:not-found");
     ck_assert_int_eq(isms_test_count("action_update"), 0);
 
     r = isms_test_action_update(&bob, a, J("{\"progress\":30,\"note\":\"started\","
@@ -1020,7 +1021,7 @@ START_TEST(measurement_trend_and_checks)
 
     /* who may record, and what */
     r = isms_test_measurement(&carol, o, J("{\"period_to\":\"2026-02-01\",\"value\":1}"));
-    ck_assert_status(r, 403);
+    ck_assert_status(r, 404);                  /* no role, not hers: as if absent */
     r = isms_test_measurement(&bob, o, J("{\"period_to\":\"2026-02-01\",\"value\":9}"));
     ck_assert_status(r, 201);
     ck_assert_str_eq(r.location, isms_test_printf("objectives/%lld/measurements", o));

@@ -896,6 +896,21 @@ START_TEST(approval_separation_of_duties)
     ck_assert_str_eq(isms_user_key(tpool, "bob"), "bob");
     ck_assert_str_eq(isms_user_key(tpool, NULL), "");
     ck_assert_str_eq(isms_user_key(tpool, "  "), "");
+    /* one person, one identity (issue 15): NFKC, case folding, ignorables, any white space */
+    ck_assert_str_eq(isms_user_key(tpool, "\xef\xbd\x81pprover"), "approver");  /* full-width */
+    ck_assert_str_eq(isms_user_key(tpool, "approver\xc2\xa0"), "approver");      /* NBSP */
+    ck_assert_str_eq(isms_user_key(tpool, "appro\xe2\x80\x8bver"), "approver"); /* ZWSP */
+    ck_assert_str_eq(isms_user_key(tpool, "\xe3\x80\x80" "APPROVER\xe2\x80\xa8"), "approver");
+    ck_assert_str_eq(isms_user_key(tpool, "Stra\xc3\x9f" "e"), "strasse");
+    ck_assert_str_eq(isms_user_key(tpool, "\xc3\x85" "sa"), isms_user_key(tpool, "A\xcc\x8a" "sa"));
+    ck_assert(isms_same_user(tpool, "Approver", "\xef\xbc\xa1pprover"));
+    ck_assert(!isms_same_user(tpool, "approver", "approver2"));
+    ck_assert_ptr_null(isms_user_name_check(tpool, "j\xc3\xb6rg.m\xc3\xbcller@example.org"));
+    ck_assert_ptr_nonnull(isms_user_name_check(tpool, "appro\xe2\x80\x8bver"));
+    ck_assert_ptr_nonnull(isms_user_name_check(tpool, "approver\x01"));
+    ck_assert_ptr_nonnull(isms_user_name_check(tpool, "approver\xc2\x85"));
+    ck_assert_ptr_nonnull(isms_user_name_check(tpool, "approver\xc2\xad"));      /* SHY */
+    ck_assert_ptr_nonnull(isms_user_name_check(tpool, "approver\xff"));
 
     r = move(&alice, rid, "submit", NULL);
     ck_assert_status(r, 200);
