@@ -18,8 +18,16 @@ export function apiUrl(path, query) {
   return u;
 }
 
-/** api('GET', 'reviews/1') / api('PATCH', 'reviews/1', {title}, etag) */
-export async function api(method, path, body, etag, query) {
+/** A fresh Idempotency-Key (random, also outside secure contexts). */
+export function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** api('GET', 'reviews/1') / api('PATCH', 'reviews/1', {title}, etag) /
+ *  api('POST', 'reviews', body, null, null, key): key is sent as Idempotency-Key. */
+export async function api(method, path, body, etag, query, key) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
@@ -27,6 +35,7 @@ export async function api(method, path, body, etag, query) {
     init.body = JSON.stringify(body);
   }
   if (etag) headers['If-Match'] = etag;
+  if (key) headers['Idempotency-Key'] = key;
   const res = await fetch(apiUrl(path, query), init);
   let data = null;
   const text = await res.text();

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ISMS management review UI: hash-routed screens over the JSON API beside this page.
 // Text goes in with textContent/createElement only (see dom.js); no inline script or style.
-import { api, get, apiUrl, ApiError } from './api.js';
+import { api, get, apiUrl, ApiError, newKey } from './api.js';
 import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
+import { loadAttachments, reviewEvidence, itemEvidence, updateEvidence } from './attachments.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
+  fieldLabel, datesValid,
 } from './fields.js';
+import { submitOnce, once, markClean, mayLeave, installLeaveGuard } from './guard.js';
+import { showConflict } from './conflict.js';
+import { workflowStatus, approvedByMe } from './workflow.js';
+import { progressHistory } from './progress.js';
+import { snapshotDirty, restoreDirty } from './keep.js';
+import { loadNames, who as nameOf } from './names.js';
+import { findingText, findingLink, markRequired } from './findings.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -24,13 +33,14 @@ function notify(text, kind = 'ok') {
 function problemBox(err, onReload) {
   const box = h('div', { class: 'problem', role: 'alert' });
   if (err instanceof ApiError && err.status === 412) {
-    box.append(h('p', {}, 'Someone changed this record after you loaded it (412 Precondition Failed). '
-      + 'Your change was not saved. Reload to see the current version, then make your change again.'),
+    box.append(h('p', {}, 'Not saved: someone changed this record after you loaded it. '
+      + 'Reload to see the current version, then make your change again.'),
     h('button', { type: 'button', class: 'reload', on: { click: () => (onReload ? onReload() : route()) } }, 'Reload'));
   } else if (err instanceof ApiError) {
-    box.append(h('p', {}, `${err.status} ${err.problem.title || ''}: ${err.message}`));
+    const title = err.problem.title && err.problem.title !== err.message ? `${err.problem.title}: ` : '';
+    box.append(h('p', {}, `${title}${err.message}`));
     const list = err.problem.errors || [];
-    if (list.length) box.append(h('ul', {}, list.map((e) => h('li', {}, `${e.field || ''}: ${e.message || e.code}`))));
+    if (list.length) box.append(h('ul', {}, list.map((e) => h('li', {}, `${e.field ? `${fieldLabel(String(e.field).split(/[.[]/)[0])}: ` : ''}${e.message || e.code}`))));
   } else {
     box.append(h('p', {}, String(err && err.message ? err.message : err)));
   }
@@ -51,10 +61,10 @@ function formError(form, err, onReload) {
 
 // ---------- dialogs ----------
 
-function askText(title, { required = false, fieldLabel = 'Comment', okText = 'OK' } = {}) {
+function askText(title, { required = false, fieldLabel = 'Comment', okText = 'OK', value = '' } = {}) {
   return new Promise((resolve) => {
     const id = nextId('dlg');
-    const ta = h('textarea', { id, rows: 4, required });
+    const ta = h('textarea', { id, rows: 4, required, value });
     const err = h('p', { class: 'field-error', hidden: true, id: `${id}-err` }, 'This is required.');
     ta.setAttribute('aria-describedby', `${id}-err`);
     const dlg = h('dialog', { 'aria-labelledby': `${id}-t` });
@@ -92,7 +102,15 @@ function page(title, ...children) {
 
 function section(title, ...children) {
   const id = nextId('sec');
-  return h('section', { 'aria-labelledby': id, class: 'card' }, h('h3', { id }, title), ...children);
+  return h('section', { 'aria-labelledby': id, class: 'card' }, h('h3', { id, tabindex: '-1' }, title), ...children);
+}
+
+/** "On this page": links that move the focus to each section of a long page. */
+function contents(sections) {
+  const go = (sec) => (ev) => { ev.preventDefault(); const t = sec.querySelector('h3'); t.scrollIntoView(); t.focus(); };
+  return h('nav', { class: 'toc', 'aria-label': 'On this page' },
+    h('ul', { class: 'links' }, sections.filter(Boolean).map((sec) => h('li', {},
+      h('a', { href: location.hash, on: { click: go(sec) } }, sec.querySelector('h3').textContent.replace(/ \(\d+\)$/, ''))))));
 }
 
 function dl(pairs) {
@@ -131,6 +149,7 @@ function display(fd, v, review) {
       const it = review && (review[fd.of] || []).find((x) => x.id === id);
       return it ? it.ref : `#${id}`;
     }).join(', ');
+    case 'user': return nameOf(v);
     default: return String(v);
   }
 }
@@ -164,7 +183,10 @@ async function dashboard() {
         { title: 'Due', render: (a) => fmtDate(a.due_date) }, { title: 'Days overdue', key: 'days_overdue' },
       ], d.overdue_actions) : h('p', {}, 'None.')),
     section('Actions by owner', (d.actions_by_owner || []).length
-      ? table(Object.keys(d.actions_by_owner[0]).map((k) => ({ title: label(k), key: k })), d.actions_by_owner)
+      ? table([
+        { title: 'Owner', key: 'owner' }, { title: 'Open', key: 'open_count' },
+        { title: 'Overdue', key: 'overdue_count' }, { title: 'Total', key: 'total_count' },
+      ], d.actions_by_owner)
       : h('p', {}, 'None.')),
     section('Objectives', (d.objectives || []).length
       ? table([
@@ -221,14 +243,16 @@ function newReviewForm() {
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'New review' },
     h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, null, null, 'new')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Create review')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     try {
-      const r = await api('POST', 'reviews', collect(form, fds, null));
+      const r = await api('POST', 'reviews', collect(form, fds, null), null, null, key);
       notify(`Review ${r.data.ref} created.`);
+      markClean(form);
       location.hash = `#/reviews/${r.data.id}`;
-    } catch (e) { formError(form, e); }
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
   return section('New review', form);
 }
@@ -251,12 +275,16 @@ const TRANSITIONS = [
   { a: 'amend', role: 'author', from: ['APPROVED', 'PUBLISHED'], comment: true, text: 'Amend (new version)' },
 ];
 
-async function reviewEditor(id, focusSel) {
+async function reviewEditor(id, focusSel, keep) {
   const { data: review } = await api('GET', `reviews/${id}`);
+  const history = await get(`reviews/${id}/history`);
   const editable = has('author') && ['DRAFT', 'RETURNED'].includes(review.status);
+  await loadAttachments(review);
   const tracking = has('author') && !editable && !['CANCELLED', 'SUPERSEDED'].includes(review.status);
-  const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel) };
+  // a reload after a save keeps the unsaved edits of the page's other forms
+  const ctx = { review, editable, tracking, reload: (sel) => reviewEditor(id, sel, snapshotDirty(view)) };
   const checkPanel = await completenessPanel(review, ctx);
+  ctx.findings = checkPanel.findings || [];
   const h2 = page(`${review.ref}: ${review.title}`);
   const sameUser = (a) => a && me.user && a.trim().toLowerCase() === me.user.trim().toLowerCase();
 
@@ -264,33 +292,49 @@ async function reviewEditor(id, focusSel) {
   for (const t of TRANSITIONS) {
     if (!has(t.role) || !t.from.includes(review.status)) continue;
     if (t.v1 && review.version > 1) continue;
-    if (t.a === 'approve' && (sameUser(review.author) || sameUser(review.submitted_by))) continue;
-    wf.append(h('button', { type: 'button', class: t.a === 'approve' || t.a === 'submit' ? 'primary' : '', 'data-action': t.a, on: { click: () => transition(review, t, ctx) } }, t.text));
+    if (t.a === 'approve' && (sameUser(review.author) || sameUser(review.submitted_by) || approvedByMe(review, history, me.user))) continue;
+    const btn = h('button', { type: 'button', class: t.a === 'approve' || t.a === 'submit' ? 'primary' : '', 'data-action': t.a, on: { click: () => once(btn, () => transition(review, t, ctx)) } }, t.text);
+    wf.append(btn);
   }
   const wfProblem = h('div', { class: 'wf-problem', 'aria-live': 'polite' });
 
+  const wfSection = section('Workflow and reports', workflowStatus(review, history),
+    wf.childNodes.length ? wf : h('p', { class: 'meta' }, approvedByMe(review, history, me.user) ? 'You have approved this version.' : 'No workflow step is open to you now.'),
+    wfProblem, reportLinks(review.id));
+  const details = reviewDetails(review, ctx);
+  const inputs = INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx));
+  const results = RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx));
   view.append(
-    h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${review.author} · planned ${''}`, fmtDate(review.planned_date),
+    h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${nameOf(review.author)} · planned ${''}`, fmtDate(review.planned_date),
       review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
-    section('Workflow and reports', wf.childNodes.length ? wf : h('p', {}, 'No workflow step is open to you in this state.'), wfProblem, reportLinks(review.id)),
+    contents([wfSection, checkPanel, details, ...inputs, ...results]),
+    wfSection,
     checkPanel,
-    reviewDetails(review, ctx),
+    details,
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
-    ...INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx)),
+    ...inputs,
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
-    ...RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx)),
+    ...results,
   );
+  restoreDirty(view, keep);
   const target = focusSel && view.querySelector(focusSel);
   (target || h2).focus();
+  reviewEvidence(view, review, editable);
 }
 
+// the comment of a workflow step that was refused, offered again on the next try
+const stepComments = new Map();
+
 async function transition(review, t, ctx) {
-  const comment = await askText(`${t.text}: ${review.ref}`, { required: t.comment, okText: t.text });
+  const slot = `${review.id}/${t.a}`;
+  const comment = await askText(`${t.text}: ${review.ref}`, { required: t.comment, okText: t.text, value: stepComments.get(slot) || '' });
   if (comment === null) return;
   const box = view.querySelector('.wf-problem');
   clear(box);
   try {
-    await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag);
+    stepComments.set(slot, comment);
+    await api('POST', `reviews/${review.id}/${t.a}`, comment ? { comment } : {}, review.etag, null, newKey());
+    stepComments.delete(slot);
     notify(`${t.text}: done.`);
     if (t.a === 'amend') location.hash = `#/reviews/${review.id}`;
     await ctx.reload('.workflow');
@@ -300,6 +344,7 @@ async function transition(review, t, ctx) {
       box.append(h('p', {}, 'The completeness check found blocking errors; see the panel below.'));
     }
     box.querySelector('button, p')?.setAttribute('tabindex', '-1');
+    box.scrollIntoView({ block: 'center' });
     box.querySelector('button, p')?.focus();
   }
 }
@@ -312,20 +357,21 @@ async function completenessPanel(review, ctx) {
   const rows = chk.findings.map((fi) => ({ ...fi }));
   const panel = section(`Completeness check: ${chk.errors} errors, ${chk.warnings} warnings, ${chk.blocking} blocking`,
     rows.length ? table([
-      { title: 'Rule', key: 'rule' }, { title: 'Clause', key: 'clause' },
+      { title: 'Finding', render: findingText }, { title: 'Where', render: (x) => findingLink(x, view) },
       { title: 'Severity', render: (x) => (x.severity === 'E' ? 'Error' : 'Warning') },
-      { title: 'Finding', key: 'message' },
-      { title: 'Where', render: (x) => [x.entity_ref || x.entity, x.field ? ` (${x.field})` : ''].join('') },
+      { title: 'Clause', key: 'clause' }, { title: 'Rule', key: 'rule' },
       { title: 'Waiver', render: (x) => {
-        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${x.waiver.created_by})` : ''}`;
+        if (x.waived) return `Waived${x.waiver && x.waiver.justification ? `: ${x.waiver.justification}` : ''}${x.waiver && x.waiver.created_by ? ` (${nameOf(x.waiver.created_by)})` : ''}`;
         if (canWaive && x.severity === 'E' && !waived.has(x.rule)) {
           waived.add(x.rule);
-          return h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => waive(review, x.rule, ctx) } }, `Waive ${x.rule}`);
+          const b = h('button', { type: 'button', class: 'waive', 'data-rule': x.rule, on: { click: () => once(b, () => waive(review, x.rule, ctx)) } }, `Waive ${x.rule}`);
+          return b;
         }
         return 'Open';
       } },
     ], rows) : h('p', {}, 'No findings: the record is complete.'));
   panel.classList.add('check');
+  panel.findings = chk.findings;
   return panel;
 }
 
@@ -333,7 +379,7 @@ async function waive(review, rule, ctx) {
   const justification = await askText(`Waive ${rule}`, { required: true, fieldLabel: 'Justification', okText: 'Waive' });
   if (justification === null) return;
   try {
-    await api('POST', `reviews/${review.id}/waivers`, { rule, justification });
+    await api('POST', `reviews/${review.id}/waivers`, { rule, justification }, null, null, newKey());
     notify(`${rule} waived.`);
     await ctx.reload('.check h3');
   } catch (e) { notify(`Waiver refused: ${e.message}`, 'error'); }
@@ -342,23 +388,38 @@ async function waive(review, rule, ctx) {
 function reviewDetails(review, ctx) {
   const fds = KINDS.review;
   if (!ctx.editable) {
-    return section('Review details', dl(fds.map((fd) => [label(fd.n), display(fd, review[fd.n], review)])));
+    const ro = section('Review details', dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, review[fd.n], review)])));
+    ro.dataset.section = 'details';
+    return ro;
   }
+  let base = review;
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': 'Review details' },
     h('div', { class: 'form-problem' }), h('div', { class: 'grid' }, buildFields(fds, review, ctx, 'rv')),
+    h('div', { class: 'form-conflict' }),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Save review details')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async () => {
     clearErrors(form);
-    const body = collect(form, fds, review);
-    if (!Object.keys(body).length) { notify('Nothing changed.'); return; }
+    if (!datesValid(form)) return false;
+    const body = collect(form, fds, base);
+    if (!Object.keys(body).length) { notify('Nothing changed.'); return true; }
     try {
-      await api('PATCH', `reviews/${review.id}`, body, review.etag);
+      await api('PATCH', `reviews/${review.id}`, body, base.etag);
       notify('Review details saved.');
+      markClean(form);
       await ctx.reload('#page-title');
-    } catch (e) { formError(form, e, () => ctx.reload()); }
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        await showConflict({ form, fds, base, ctx, prefix: 'rv', show: (fd, v) => display(fd, v, review),
+          fetchCurrent: () => get(`reviews/${review.id}`), onRebased: (cur) => { base = cur; }, onDiscard: () => { markClean(form); ctx.reload(); } });
+      } else formError(form, e, () => ctx.reload());
+      return false;
+    }
   });
-  return section('Review details', form);
+  markRequired(form, ctx.findings);
+  const sec = section('Review details', form);
+  sec.dataset.section = 'details';
+  return sec;
 }
 
 function inputSection(cat, title, ctx) {
@@ -383,17 +444,20 @@ function collectionSection(kind, title, items, ctx, opts = {}) {
   const fds = opts.fds || KINDS[kind];
   const sec = section(`${title} (${items.length})`);
   sec.dataset.kind = opts.cat || kind;
+  sec.dataset.coll = kind;
   const list = h('div', { class: 'items' });
-  for (const it of items) list.append(itemView(kind, it, fds, ctx));
+  for (const it of items) list.append(itemEvidence(itemView(kind, it, fds, ctx), ctx, kind, it));
   if (!items.length) list.append(h('p', { class: 'empty' }, 'None recorded.'));
   sec.append(list);
   if (ctx.editable) {
     const add = h('button', { type: 'button', class: 'add', on: { click: () => {
       add.hidden = true;
-      const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { form.remove(); add.hidden = false; add.focus(); });
+      const form = itemForm(kind, null, fds, ctx, opts.fixed, () => { markClean(form); form.remove(); add.hidden = false; add.focus(); });
       sec.append(form);
       form.querySelector('input, select, textarea')?.focus();
-    } } }, `Add ${addLabel(kind)}`);
+    } } }, opts.cat ? `Add input ${title.split(' ')[0]}` : `Add ${addLabel(kind)}`);
+    // nine "Add input" buttons: each names its category
+    if (opts.cat) add.setAttribute('aria-label', `Add input ${title}`);
     sec.append(add);
   }
   return sec;
@@ -405,9 +469,15 @@ function addLabel(kind) {
 
 function itemView(kind, it, fds, ctx) {
   const art = h('article', { class: 'item', 'data-id': String(it.id) });
-  const head = h('h4', {}, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
-  const details = dl(fds.map((fd) => [label(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
+  const head = h('h4', { tabindex: '-1' }, `${it.ref}: ${itemTitle(kind, it)}`, it.status ? [' ', badge(it.status)] : null);
+  const details = dl(fds.map((fd) => [fieldLabel(fd.n), display(fd, it[fd.n], ctx.review)]).filter(([, v]) => v !== null));
   art.append(head, details);
+  if (kind === 'actions' && !ctx.editable) {
+    // once a review left the draft, an action is tracked through the register's progress updates
+    art.append(progressHistory(it));
+    if (ctx.tracking || (me.user && it.owner === me.user)) art.append(progressButton(it, art));
+    return art;
+  }
   const trkFds = fds.filter((fd) => fd.trk);
   const canEdit = ctx.editable || (ctx.tracking && trkFds.length);
   if (canEdit) {
@@ -415,19 +485,20 @@ function itemView(kind, it, fds, ctx) {
     btns.append(h('button', { type: 'button', on: { click: () => {
       btns.hidden = true;
       details.hidden = true;
-      const form = itemForm(kind, it, ctx.editable ? fds : trkFds, ctx, null, () => { form.remove(); btns.hidden = false; details.hidden = false; btns.querySelector('button').focus(); });
+      const form = itemForm(kind, it, ctx.editable ? fds : trkFds, ctx, null, () => { markClean(form); form.remove(); btns.hidden = false; details.hidden = false; btns.querySelector('button').focus(); });
       art.append(form);
       form.querySelector('input, select, textarea')?.focus();
     } } }, `Edit ${it.ref}`));
     if (ctx.editable) {
-      btns.append(h('button', { type: 'button', class: 'danger', on: { click: async () => {
+      const del = h('button', { type: 'button', class: 'danger', on: { click: () => once(del, async () => {
         if (!window.confirm(`Delete ${it.ref}?`)) return;
         try {
           await api('DELETE', `reviews/${ctx.review.id}/${kind}/${it.id}`, undefined, it.etag);
           notify(`${it.ref} deleted.`);
           await ctx.reload(`[data-kind="${kind}"] h3`);
         } catch (e) { art.append(problemBox(e, () => ctx.reload())); }
-      } } }, `Delete ${it.ref}`));
+      }) } }, `Delete ${it.ref}`);
+      btns.append(del);
     }
     art.append(btns);
   }
@@ -435,28 +506,41 @@ function itemView(kind, it, fds, ctx) {
 }
 
 function itemForm(kind, item, fds, ctx, fixed, onCancel) {
+  let base = item;
   const form = h('form', { class: 'item-form', novalidate: true, 'aria-label': item ? `Edit ${item.ref}` : `New ${addLabel(kind)}` },
     h('div', { class: 'form-problem' }),
-    fixed && fixed.category ? h('p', { class: 'hint' }, `Category: ${fixed.category}`) : null,
     h('div', { class: 'grid' }, buildFields(fds, item, ctx, kind)),
+    h('div', { class: 'form-conflict' }),
     h('div', { class: 'buttons' },
-      h('button', { type: 'submit', class: 'primary' }, item ? 'Save' : `Add ${addLabel(kind)}`),
+      h('button', { type: 'submit', class: 'primary' }, item ? `Save ${item.ref}` : `Add ${addLabel(kind)}`),
       h('button', { type: 'button', on: { click: onCancel } }, 'Cancel')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  const where = `[data-kind="${(fixed && fixed.category) || kind}"]`;
+  submitOnce(form, async (key) => {
     clearErrors(form);
-    const body = collect(form, fds, item);
+    if (!datesValid(form)) return false;
+    const body = collect(form, fds, base);
     try {
+      let id = item && item.id;
       if (item) {
-        if (!Object.keys(body).length) { notify('Nothing changed.'); onCancel(); return; }
-        await api('PATCH', `reviews/${ctx.review.id}/${kind}/${item.id}`, body, item.etag);
+        if (!Object.keys(body).length) { notify('Nothing changed.'); onCancel(); return true; }
+        await api('PATCH', `reviews/${ctx.review.id}/${kind}/${item.id}`, body, base.etag);
         notify(`${item.ref} saved.`);
       } else {
-        const r = await api('POST', `reviews/${ctx.review.id}/${kind}`, { ...(fixed || {}), ...body });
+        const r = await api('POST', `reviews/${ctx.review.id}/${kind}`, { ...(fixed || {}), ...body }, null, null, key);
         notify(`${r.data.ref} added.`);
+        id = r.data.id;
       }
-      await ctx.reload(`[data-kind="${(fixed && fixed.category) || kind}"] h3`);
-    } catch (e) { formError(form, e, () => ctx.reload()); }
+      markClean(form);
+      await ctx.reload(`${where} article[data-id="${id}"] h4`);
+      return true;
+    } catch (e) {
+      if (item && e instanceof ApiError && e.status === 412) {
+        await showConflict({ form, fds, base, ctx, prefix: kind, show: (fd, v) => display(fd, v, ctx.review),
+          fetchCurrent: () => get(`reviews/${ctx.review.id}/${kind}/${item.id}`),
+          onRebased: (cur) => { base = cur; }, onDiscard: () => { markClean(form); ctx.reload(`${where} article[data-id="${item.id}"] h4`); } });
+      } else formError(form, e, () => ctx.reload());
+      return false;
+    }
   });
   return form;
 }
@@ -477,22 +561,46 @@ function progressForm(actionId, action) {
     h('div', { class: 'form-problem' }), idField,
     h('div', { class: 'grid' }, buildFields(fds, action ? { status: action.status, progress: action.progress } : null, null, 'pu')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Record progress')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     const id = actionId || form.querySelector('[data-field="action_id"]').value;
     const body = collect(form, fds, null);
     if (action) {
-      if (body.status === action.status && !('note' in body) && body.progress === action.progress) { notify('Nothing changed.'); return; }
+      if (body.status === action.status && !('note' in body) && body.progress === action.progress) { notify('Nothing changed.'); return true; }
     }
     try {
-      const r = await api('POST', `actions/${id}/updates`, body);
+      const r = await api('POST', `actions/${id}/updates`, body, null, null, key);
       notify(`Progress of ${r.data.ref || `action ${id}`} recorded: ${label(r.data.status)}, ${r.data.progress}%.`);
+      markClean(form);
+      if (evidence && !(await evidence.upload(action.review_id, id))) return false;
       await route();
-    } catch (e) { formError(form, e); }
+      view.querySelector(`article[data-id="${id}"] h4`)?.focus();
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
+  const evidence = updateEvidence(form, action);
   return form;
 }
+
+/** "Record progress of A-1": opens the progress form inside the action's card. */
+function progressButton(a, art) {
+  const btn = h('button', { type: 'button', class: 'record-progress', on: { click: () => {
+    btn.hidden = true;
+    const form = progressForm(a.id, a);
+    art.append(form);
+    form.querySelector('select, input')?.focus();
+  } } }, `Record progress of ${a.ref}`);
+  return btn;
+}
+
+/** MR-2026-01-A01 -> MR-2026-01: the reference of the review an item belongs to. */
+function reviewRef(itemRef) {
+  return String(itemRef || '').replace(/-[A-Z]+\d+$/, '');
+}
+
+// a register longer than this loads each action's progress history when it is opened
+const LAZY_HISTORY = 25;
 
 async function actions(params) {
   // without a role the server lists only the actions this user owns
@@ -523,19 +631,12 @@ async function actions(params) {
   for (const a of list.items) {
     const canUpdate = has('author') || (me.user && a.owner === me.user);
     const art = h('article', { class: 'item', 'data-id': String(a.id) },
-      h('h4', {}, `${a.ref}: ${a.title} `, badge(a.status)),
-      dl([['Owner', a.owner], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
+      h('h4', { tabindex: '-1' }, `${a.ref}: ${a.title} `, badge(a.status)),
+      dl([['Owner', nameOf(a.owner)], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
-        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? `Review ${a.review_id}` : link(`#/reviews/${a.review_id}`, `Review ${a.review_id}`)]]));
-    if (canUpdate) {
-      const btn = h('button', { type: 'button', on: { click: () => {
-        btn.hidden = true;
-        const form = progressForm(a.id, a);
-        art.append(form);
-        form.querySelector('select, input')?.focus();
-      } } }, `Update progress of ${a.ref}`);
-      art.append(btn);
-    }
+        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
+      progressHistory(a, { lazy: list.items.length > LAZY_HISTORY }));
+    if (canUpdate) art.append(progressButton(a, art));
     sec.append(art);
   }
 }
@@ -579,10 +680,10 @@ async function objectives() {
     const art = section(`${o.ref}: ${itemTitle('objectives', o)}`);
     art.dataset.id = String(o.id);
     art.append(dl([
-      ['Owner', o.owner], ['Status', label(o.status)],
+      ['Owner', nameOf(o.owner)], ['Status', label(o.status)],
       ['KPI', o.kpi ? `${o.kpi.name} (${label(o.kpi.direction)}), target ${o.kpi.target}${o.kpi.unit ? ` ${o.kpi.unit}` : ''}${o.kpi.baseline != null ? `, baseline ${o.kpi.baseline}` : ''}` : 'none'],
       ['Latest value', o.latest_measurement ? `${o.latest_measurement.value} (${fmtDate(o.latest_measurement.period_to).textContent})` : '—'],
-      ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? `Review ${o.review_id}` : link(`#/reviews/${o.review_id}`, `Review ${o.review_id}`)],
+      ['RAG', ragBadge(o.rag)], ['Trend', label(o.trend)], ['Review', mine ? reviewRef(o.ref) : link(`#/reviews/${o.review_id}`, reviewRef(o.ref))],
     ]));
     const chartBox = h('div', { class: 'chart-box' });
     art.append(chartBox);
@@ -593,7 +694,7 @@ async function objectives() {
         chartBox.append(trendChart(pts, o.kpi), table([
           { title: 'Period', render: (p) => [fmtDate(p.period_from), ' – ', fmtDate(p.period_to)] },
           { title: 'Value', key: 'value' }, { title: 'Target then', key: 'target_at_time' },
-          { title: 'RAG', render: (p) => ragBadge(p.rag) }, { title: 'By', key: 'created_by' },
+          { title: 'RAG', render: (p) => ragBadge(p.rag) }, { title: 'By', render: (p) => nameOf(p.created_by) },
         ], pts, 'Measurements'));
       } catch (e) { chartBox.append(problemBox(e)); }
     }
@@ -613,15 +714,17 @@ function measurementForm(o) {
     o ? null : h('div', { class: 'field' }, h('label', { for: oid }, 'Objective number (id)'), h('input', { id: oid, type: 'number', min: 1, 'data-field': 'objective_id' })),
     h('div', { class: 'grid' }, buildFields(fds, null, null, 'ms')),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Add measurement')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  submitOnce(form, async (key) => {
     clearErrors(form);
+    if (!datesValid(form)) return false;
     const id = o ? o.id : form.querySelector('[data-field="objective_id"]').value;
     try {
-      const r = await api('POST', `objectives/${id}/measurements`, collect(form, fds, null));
+      const r = await api('POST', `objectives/${id}/measurements`, collect(form, fds, null), null, null, key);
       notify(`Measurement recorded${r.data && r.data.rag ? `: ${label(r.data.rag)}` : ''}.`);
+      markClean(form);
       if (me.roles.length) await route(); else form.reset();
-    } catch (e) { formError(form, e); }
+      return true;
+    } catch (e) { formError(form, e); return false; }
   });
   return form;
 }
@@ -691,11 +794,16 @@ async function main() {
   } catch (e) {
     notify(`Could not read your identity: ${e.message}`, 'error');
   }
+  if (me.roles && me.roles.length) await loadNames(); // the register is for readers with a role
   const who = document.getElementById('whoami');
-  who.textContent = me.user ? `${me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
+  who.textContent = me.user ? `${me.display_name || me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
   if (!has('auditor') && !has('admin')) document.querySelector('nav a[href="#/audit"]')?.parentElement.remove();
-  if (!location.hash && !me.roles.length) location.hash = '#/actions';
-  window.addEventListener('hashchange', () => { statusEl.hidden = true; route(); });
+  // replaceState: setting location.hash here would render the first screen twice
+  if (!location.hash && !me.roles.length) history.replaceState(null, '', '#/actions');
+  // the skip link moves focus to the content; as a hash link it would leave the screen
+  document.querySelector('a.skip')?.addEventListener('click', (ev) => { ev.preventDefault(); view.focus(); });
+  installLeaveGuard();
+  window.addEventListener('hashchange', () => { if (!mayLeave()) return; statusEl.hidden = true; route(); });
   await route();
   document.body.dataset.ready = 'true';
 }

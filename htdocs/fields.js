@@ -63,7 +63,7 @@ const conclusion = [f('rating', 'enum', { e: E.rating, req: true }), f('rational
 export const KINDS = {
   review: [
     f('title', 'str', { req: true, max: 200 }), f('review_type', 'enum', { e: E.review_type, req: true }),
-    f('trigger', 'enum', { e: E.trigger, hint: 'required for an EXTRAORDINARY review' }),
+    f('trigger', 'enum', { e: E.trigger, hint: 'required for an extraordinary review' }),
     f('planned_date', 'date', { req: true }), f('held_from', 'date'), f('held_to', 'date'),
     f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum', { e: E.format }),
     f('location', 'str', { max: 200 }), f('chair', 'user'), f('standards', 'lenum', { e: E.standards }),
@@ -84,7 +84,7 @@ export const KINDS = {
     f('title', 'str', { req: true, max: 200 }), f('summary', 'txt'),
     f('data_period_from', 'date'), f('data_period_to', 'date'), f('trend', 'enum', { e: E.trend }),
     f('status', 'enum', { e: E.input_status, req: true }),
-    f('na_justification', 'txt', { hint: 'required when the status is NOT_APPLICABLE' }),
+    f('na_justification', 'txt', { hint: 'required when the status is “not applicable”' }),
     f('owner', 'user'),
     f('metrics', 'lobj', { sub: [f('name', 'str'), f('value', 'num'), f('previous_value', 'num'), f('unit', 'str'), f('target', 'num')] }),
     f('evidence_refs', 'lstr'), f('discussion', 'txt'), f('conclusion', 'txt'),
@@ -151,7 +151,8 @@ export const KINDS = {
 
 // Short display text for an item of a collection.
 export function itemTitle(kind, it) {
-  const t = it.title || it.name || it.statement || it.description || it.what_type || it.resource_type || '';
+  const t = kind === 'attendees' ? [it.name, it.title].filter(Boolean).join(', ')
+    : it.title || it.name || it.statement || it.description || label(it.what_type || it.resource_type || '');
   return String(t).length > 90 ? `${String(t).slice(0, 87)}…` : String(t);
 }
 
@@ -162,7 +163,7 @@ const LABELS = {
   progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
 };
 
-function fieldLabel(n) {
+export function fieldLabel(n) {
   if (LABELS[n]) return LABELS[n];
   return label(n).replace(/\bid\b/i, 'ID').replace(/ ids$/i, 's').replace(/933/, '9.3.3');
 }
@@ -285,7 +286,7 @@ function isEmpty(v) {
   return v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 }
 
-function same(a, b) {
+export function same(a, b) {
   if (isEmpty(a) && isEmpty(b)) return true;
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -346,4 +347,19 @@ export function showFieldErrors(form, errors) {
   }
   if (first) first.focus();
   return rest;
+}
+
+/** Dates the browser could not read (typed partly or impossibly): a message next to each,
+ *  before anything is sent. Returns true when the form may be sent. */
+export function datesValid(form) {
+  let first = null;
+  form.querySelectorAll('input[type="date"]').forEach((el) => {
+    if (!el.validity.badInput) return;
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(el.dataset.field)}"]`);
+    if (slot) { slot.hidden = false; slot.textContent = 'This is not a complete date: enter day, month and year, or clear the field.'; }
+    el.setAttribute('aria-invalid', 'true');
+    first = first || el;
+  });
+  if (first) first.focus();
+  return !first;
 }

@@ -95,6 +95,10 @@ isms_result isms_actions_register(isms_ctx *ctx, const isms_query *q);
 isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t *in);
 isms_result isms_action_updates(isms_ctx *ctx, long long action_id);
 isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *q);
+isms_result isms_objective_revisions(isms_ctx *ctx, long long objective_id);
+isms_result isms_objective_revision_create(isms_ctx *ctx, long long objective_id,
+                                           const json_t *in);
+isms_result isms_d4_refresh_op(isms_ctx *ctx, long long review_id);
 isms_result isms_measurement_create(isms_ctx *ctx, long long objective_id, const json_t *in);
 isms_result isms_measurements_list(isms_ctx *ctx, long long objective_id,
                                    const isms_query *q);

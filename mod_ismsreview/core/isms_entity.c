@@ -167,6 +167,13 @@ static const char *const doc_states_labels[] = {"Draft", "In review", "Approved"
 static const char *const levels[] = {"ORGANIZATION", "FUNCTION", "PROCESS", "PROJECT", NULL};
 static const char *const levels_labels[] = {"Organization", "Function", "Process", "Project",
         NULL};
+static const char *const revision_types[] = {"CREATED", "TARGET_REVISED", "TIMELINE_ADJUSTED",
+                                             "KPI_CHANGED", "OWNER_CHANGED",
+                                             "STATEMENT_REVISED", "ACHIEVED_CLOSED",
+                                             "WITHDRAWN", "OTHER", NULL};
+static const char *const revision_types_labels[] = {"Created", "Target revised",
+        "Timeline adjusted", "KPI changed", "Owner changed", "Statement revised",
+        "Achieved and closed", "Withdrawn", "Other", NULL};
 static const char *const objective_states[] = {"PROPOSED", "ACTIVE", "ACHIEVED",
                                                "NOT_ACHIEVED", "WITHDRAWN", "SUPERSEDED", NULL};
 static const char *const objective_states_labels[] = {"Proposed", "Active", "Achieved",
@@ -323,6 +330,7 @@ static const isms_field input_fields[] = {
       .only_for = "F_RISK_RTP"),
     F("rtp_completion_pct", ISMS_F_INT, 0, .min = 0, .max = 100, .only_for = "F_RISK_RTP"),
     F("action_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
+    F("objective_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     END};
 
 static const isms_field decision_fields[] = {
@@ -403,6 +411,14 @@ static const isms_field objective_fields[] = {
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, objective_states, "PROPOSED"),
     OBJ("kpi", 0, kpi_fields),
     INT("current_revision", ISMS_SERVER | ISMS_TRACKING, 0, 0),
+    /* the register (isms_objective.c): the identity this row is a revision of (sent on
+     * create to revise an objective of an earlier review), the revision and its reason */
+    INT("objective_id", ISMS_FILTER, 1, 1e15),
+    INT("revision_no", ISMS_SERVER, 0, 0),
+    ENU("revision_type", ISMS_SERVER, revision_types),
+    TXT("revision_reason", 0),
+    /* the state this revision replaced: a JSON object, stored as JSON text like a list */
+    F("prior_state", ISMS_F_LIST, ISMS_SERVER, .max_chars = 100000, .max_bytes = 300000),
     END};
 
 static const isms_field resource_fields[] = {
@@ -520,7 +536,8 @@ int isms_field_sealed(const isms_entity *e, const isms_field *f)
     if (e == &isms_entity_review) {
         return strcmp(f->name, "status") != 0 && strcmp(f->name, "content_hash") != 0;
     }
-    return !(f->flags & ISMS_NOCOL) || !strcmp(f->name, "action_snapshots");
+    return !(f->flags & ISMS_NOCOL) || !strcmp(f->name, "action_snapshots") ||
+           !strcmp(f->name, "objective_snapshots");
 }
 
 const char *isms_enum_label(const isms_field *f, const char *value)

@@ -13,6 +13,23 @@ static isms_result no_collection(isms_ctx *ctx)
     return isms_res_not_found(ctx, "collection");
 }
 
+/* The numbers of input d4 are derived from the objective register (isms_objective_d4.c):
+ * the author writes its summary, discussion and conclusion, not its metrics. */
+static int sets_d4_numbers(const isms_entity *e, const json_t *in, const json_t *doc,
+                           isms_verrors *errs)
+{
+    const char *cat = json_string_value(json_object_get(doc, "category"));
+
+    if (strcmp(e->kind, "input") != 0 || !cat || strcmp(cat, "D4_OBJECTIVES") != 0 ||
+        !json_object_get(in, "metrics")) {
+        return 0;
+    }
+    isms_verr(errs, "metrics", "derived", "the metrics of input d4 are derived from the "
+              "objective register (POST v1/reviews/{id}/refresh-d4); record KPI values "
+              "through v1/objectives/{id}/measurements");
+    return 1;
+}
+
 static int is_generated_input(const isms_entity *e, const json_t *doc)
 {
     const char *cat = json_string_value(json_object_get(doc, "category"));
@@ -96,6 +113,7 @@ static isms_result validate_new(isms_ctx *ctx, const isms_entity *e, const json_
                   "the server when the review is created");
         return isms_res_invalid(ctx->pool, errs.list);
     }
+    if (sets_d4_numbers(e, in, *doc, &errs)) return isms_res_invalid(ctx->pool, errs.list);
     return ok;
 }
 
@@ -103,7 +121,8 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
                              const json_t *in)
 {
     const isms_entity *e = isms_entity_by_collection(collection);
-    json_t *review, *doc;
+    int is_objective = e && strcmp(e->kind, "objective") == 0;
+    json_t *review, *doc, *base = (json_t *)in, *prior = NULL;
     const char *err = NULL;
     long long seq, id;
     isms_db_status st;
@@ -112,7 +131,8 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
     if (!e) return no_collection(ctx);
     if ((r = lock_review(ctx, rid, &review)).status) return r;
     if (!isms_review_editable(review)) return not_editable(ctx);
-    if ((r = validate_new(ctx, e, in, review, &doc)).status) return r;
+    if (is_objective && (r = isms_objective_base(ctx, rid, in, &base, &prior)).status) return r;
+    if ((r = validate_new(ctx, e, base, review, &doc)).status) return r;
     if ((r = isms_check_refs(ctx, e, doc, rid)).status) return r;
     if (e == isms_entity_by_kind("attendee") &&
         (r = isms_people_attendee(ctx, review, doc, doc)).status) {
@@ -121,9 +141,11 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
     st = isms_next_seq(ctx, e, rid, &seq, &err);
     if (st == ISMS_DB_OK) {
         set_item_server_fields(ctx, e, doc, review, seq);
-        st = isms_rec_insert(ctx, e, doc, rid, seq, &id, &err);
+        if (is_objective) st = isms_objective_number(ctx, doc, prior, &err);
     }
-    if (st == ISMS_DB_OK && strcmp(e->kind, "objective") == 0) {
+    if (st == ISMS_DB_OK) st = isms_rec_insert(ctx, e, doc, rid, seq, &id, &err);
+    if (st == ISMS_DB_OK && is_objective) st = isms_objective_created(ctx, id, doc, &err);
+    if (st == ISMS_DB_OK && is_objective) {
         st = isms_objective_revise(ctx, id, rid, NULL, doc, NULL, &err);
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
@@ -212,6 +234,7 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     merged = isms_validate(e, in, ISMS_V_PATCH, row, review, &errs);
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, merged);
+    if (sets_d4_numbers(e, in, merged, &errs)) return isms_res_invalid(ctx->pool, errs.list);
     if ((r = isms_check_refs(ctx, e, in, rid)).status) return r;
     if (e == isms_entity_by_kind("attendee")) {
         json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in));
@@ -223,6 +246,12 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
         isms_verr(&errs, "due_date", "use_updates", "the due date of an action in progress "
                   "changes through POST v1/actions/{id}/updates with a reason");
         return isms_res_invalid(ctx->pool, errs.list);
+    }
+    if (strcmp(e->kind, "objective") == 0 && isms_review_editable(review)) {
+        json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in));
+        isms_objective_patch(row, in, merged, set, &errs);
+        if (json_array_size(errs.list)) return isms_res_invalid(ctx->pool, errs.list);
+        return write_patch(ctx, e, rid, row, set, merged);
     }
     return write_patch(ctx, e, rid, row, in, merged);
 }
@@ -304,6 +333,9 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     if (is_generated_input(e, row)) {
         return isms_res_problem(ctx->pool, 409, "generated", "Generated input",
                                 "input a is generated and cannot be deleted");
+    }
+    if (strcmp(e->kind, "objective") == 0 && (r = isms_objective_deletable(ctx, row)).status) {
+        return r;
     }
     if ((r = check_tracked(ctx, e, row, id)).status) return r;
     q = isms_sql_new(ctx->pool, ctx->conn);

@@ -136,14 +136,47 @@ apr_array_header_t *isms_sql_split(apr_pool_t *p, const char *script)
     push_stmt(p, out, start, s);
     return out;
 }
+
+static int in_ledger(const isms_rows *ledger, int version)
+{
+    int i;
+
+    for (i = 0; i < ledger->nrows; i++) {
+        if (ISMS_ROW(ledger, i, 0) && atoi(ISMS_ROW(ledger, i, 0)) == version) return 1;
+    }
+    return 0;
+}
+
+/* The applied version: the highest in the ledger, but below the first migration of this
+ * build that the ledger lacks. Numbers are assigned to parallel work up front and may land
+ * out of order (008 before 007): a database that has 008 still gets 007. */
+static int complete_up_to(const char *driver, const isms_rows *ledger)
+{
+    const isms_migration *m;
+    int top = 0, i;
+
+    for (i = 0; i < ledger->nrows; i++) {
+        if (ISMS_ROW(ledger, i, 0) && atoi(ISMS_ROW(ledger, i, 0)) > top) {
+            top = atoi(ISMS_ROW(ledger, i, 0));
+        }
+    }
+    for (m = isms_migrations; m->driver; m++) {
+        if (strcmp(m->driver, driver) == 0 && m->version < top &&
+            !in_ledger(ledger, m->version)) {
+            top = m->version - 1;
+        }
+    }
+    return top;
+}
+
 isms_db_status isms_migrate_version(isms_conn *c, apr_pool_t *p, int *version,
                                     const char **err)
 {
     isms_rows *rs;
 
-    if (isms_conn_query(c, p, "SELECT MAX(version) FROM schema_version", &rs, err) ==
-        ISMS_DB_OK && rs->nrows == 1 && ISMS_ROW(rs, 0, 0)) {
-        *version = atoi(ISMS_ROW(rs, 0, 0));
+    if (isms_conn_query(c, p, "SELECT version FROM schema_version ORDER BY version", &rs,
+                        err) == ISMS_DB_OK && rs->nrows > 0) {
+        *version = complete_up_to(isms_conn_dialect(c)->name, rs);
         return ISMS_DB_OK;
     }
     return isms_migrate_current(c, p, version, err);
@@ -160,10 +193,8 @@ isms_db_status isms_migrate_current(isms_conn *c, apr_pool_t *p, int *version,
     if ((st = isms_conn_query(c, p, isms_sql_text(q), &rs, err)) != ISMS_DB_OK) return st;
     *version = 0;
     if (rs->nrows == 0) return ISMS_DB_OK;
-    st = isms_conn_query(c, p, "SELECT MAX(version) FROM schema_version", &rs, err);
-    if (st == ISMS_DB_OK && rs->nrows == 1 && ISMS_ROW(rs, 0, 0)) {
-        *version = atoi(ISMS_ROW(rs, 0, 0));
-    }
+    st = isms_conn_query(c, p, "SELECT version FROM schema_version ORDER BY version", &rs, err);
+    if (st == ISMS_DB_OK) *version = complete_up_to(isms_conn_dialect(c)->name, rs);
     return st;
 }
 
@@ -188,11 +219,12 @@ static isms_db_status apply_one(isms_conn *c, apr_pool_t *p, const isms_migratio
     return isms_conn_exec(c, isms_sql_text(q), NULL, err);
 }
 
-static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
+static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int upto, int *applied,
                                     const char **err)
 {
     const isms_dialect *d = isms_conn_dialect(c);
     const isms_migration *m;
+    isms_rows *ledger = NULL;
     isms_db_status st;
     int current, v;
 
@@ -209,13 +241,17 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
         }
     }
     if ((st = isms_migrate_current(c, p, &current, err)) != ISMS_DB_OK) return st;
-    for (v = current + 1; v <= isms_migrate_expected(d->name); v++) {
+    if (current && (st = isms_conn_query(c, p, "SELECT version FROM schema_version", &ledger,
+                                         err)) != ISMS_DB_OK) {
+        return st;
+    }
+    for (v = current + 1; v <= upto; v++) {
         for (m = isms_migrations; m->driver; m++) {
             if (strcmp(m->driver, d->name) == 0 && m->version == v) break;
         }
         /* numbers are assigned to parallel work up front: a number this build does not
-         * have is skipped (the ledger lists what was applied) */
-        if (!m->driver) continue;
+         * have is skipped, one the ledger lists was applied (the ledger lists what was) */
+        if (!m->driver || (ledger && in_ledger(ledger, v))) continue;
         if ((st = apply_one(c, p, m, err)) != ISMS_DB_OK) return st;
         ++*applied;
     }
@@ -224,13 +260,20 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int *applied,
 
 isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err)
 {
+    return isms_migrate_apply_to(c, p, isms_migrate_expected(isms_conn_dialect(c)->name),
+                                 applied, err);
+}
+
+isms_db_status isms_migrate_apply_to(isms_conn *c, apr_pool_t *p, int upto, int *applied,
+                                     const char **err)
+{
     isms_db_status st;
 
     const char *unlock = isms_conn_dialect(c)->migration_unlock, *uerr = NULL;
 
     *applied = 0;
     if ((st = isms_conn_begin(c, 1, err)) != ISMS_DB_OK) return st;
-    st = apply_pending(c, p, applied, err);
+    st = apply_pending(c, p, upto, applied, err);
     if (st != ISMS_DB_OK) {
         isms_conn_rollback(c);
         *applied = 0;

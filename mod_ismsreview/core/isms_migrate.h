@@ -36,6 +36,10 @@ isms_db_status isms_migrate_version(isms_conn *c, apr_pool_t *p, int *version,
 /* Applies every pending migration in one transaction (serialized against other processes:
  * BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL). *applied gets how many. */
 isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err);
+/* The same up to version upto only (an upgrade in steps; tests of a migration with data
+ * made by the schema before it). */
+isms_db_status isms_migrate_apply_to(isms_conn *c, apr_pool_t *p, int upto, int *applied,
+                                     const char **err);
 
 /* Splits a script into statements at ';' outside quotes, comments, $$-bodies and
  * CREATE TRIGGER ... END blocks. Statements are trimmed; empty ones are dropped. */

@@ -66,6 +66,8 @@ static const char bodies[] = "{"
     "'AttachmentSealed':" OBJ("'id','filename','media_type','size','sha256'",
         "'id':" I ",'review_id':" I ",'item':" SN ",'filename':" S ",'media_type':" S
         ",'size':" I ",'sha256':" S ",'uploaded_by':" S ",'uploaded_at':" S) ","
+    "'ObjectiveRevisions':{'type':'object'},"
+    "'ObjectiveRevise':{'type':'object'},"
     "'AttachmentList':" OBJ("'items'", "'items':" ARR(R("Attachment"))) ","
     "'ActionUpdateRecord':" OBJ("'id','created_at','created_by'",
         "'id':" I ",'created_at':" S ",'created_by':" S ",'status':" SN ",'progress':" IN
@@ -113,12 +115,12 @@ static const char extras[] = "{"
         "'attachments':" ARR(R("AttachmentSealed")) "},"
     "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
-        "'measurement_count':" I ",'measurements':" ARR(R("MeasurementRecord")) ","
+        "'measurement_count':" I ",'revision_id':" IN ",'measurements':" ARR(R("MeasurementRecord")) ","
         "'rag':{'enum':['RED','AMBER','GREEN',null]},'trend':" SN ","
         "'revisions':" ARR(OBJ("'revision_no','revision_type'",
             "'revision_no':" I ",'revision_type':" S ",'review_id':" IN ",'reason':" SN
             ",'changed_fields':{'type':'object'},'created_at':" S ",'created_by':" SN)) "},"
-    "'input':{'action_snapshots':" ARR(OBJ("'action_id','action_ref'",
+    "'input':{'objective_snapshots':" ARR("{'type':'object'}") ",'action_snapshots':" ARR(OBJ("'action_id','action_ref'",
         "'action_id':" I ",'action_ref':" S ",'title':" SN ",'owner':" SN
         ",'status_at_review':" SN ",'progress_at_review':" IN ",'due_date_at_review':" SN
         ",'days_overdue':" IN ",'carry_over_count':" IN ",'replan_decision_id':" IN)) "}"

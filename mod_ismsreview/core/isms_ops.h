@@ -74,6 +74,39 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
                                      const json_t *after, const char *reason,
                                      const char **err);
 
+/* The objective register (isms_objective.c). */
+/* Appends the condition "this objective row is its identity's current revision" (the
+ * highest revision in a review that is not cancelled; review skip_review ignored). */
+void isms_objective_current_sql(isms_sql *q, long long skip_review);
+/* The current revision of objective oid (ignoring review skip_review), or a 404 result. */
+isms_result isms_objective_current(isms_ctx *ctx, long long oid, long long skip_review,
+                                   json_t **row);
+/* The state of an objective row (its content, reference, revision and review). New ref. */
+json_t *isms_objective_state(const json_t *row);
+/* A create with objective_id revises that objective: *merged_in is its current state with
+ * the request on top, *prior the state it replaces; otherwise *merged_in = in. */
+isms_result isms_objective_base(isms_ctx *ctx, long long rid, const json_t *in,
+                                json_t **merged_in, json_t **prior);
+/* revision_no, revision_type and prior_state of a new row (prior NULL: CREATED). */
+isms_db_status isms_objective_number(isms_ctx *ctx, json_t *doc, const json_t *prior,
+                                     const char **err);
+/* After the insert: a created objective is its own identity. */
+isms_db_status isms_objective_created(isms_ctx *ctx, long long id, const json_t *doc,
+                                      const char **err);
+/* A PATCH: objective_id cannot change; the revision type follows the changes. */
+void isms_objective_patch(const json_t *row, const json_t *in, const json_t *merged,
+                          json_t *set, isms_verrors *errs);
+/* The row that created an objective other reviews revise or report cannot be deleted. */
+isms_result isms_objective_deletable(isms_ctx *ctx, const json_t *row);
+isms_db_status isms_objective_touch(isms_ctx *ctx, long long oid, const char **err);
+/* {field: {old, new}} between two states, and the revision type that names the change. */
+json_t *isms_objective_changes(const json_t *before, const json_t *after);
+const char *isms_objective_revision_type(const json_t *before, const json_t *after);
+/* Input d4 (isms_objective_d4.c): the live objectives' current revision, latest measurement,
+ * RAG and trend over the review period, snapshotted into the review's d4 input. */
+isms_db_status isms_d4_refresh(isms_ctx *ctx, const json_t *review, const char **err);
+isms_db_status isms_d4_snapshots(isms_ctx *ctx, json_t *input, const char **err);
+
 /* KPI measurements of an objective in [from, to] with the trend against the previous
  * period of equal length (isms_register.c). */
 isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,

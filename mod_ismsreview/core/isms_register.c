@@ -123,8 +123,10 @@ isms_db_status isms_touch_carried(isms_ctx *ctx, long long rid, const char **err
 static const char *const int_columns[] = {
     "id", "version", "progress", "revision_no", "days_overdue", "carry_over_count",
     "progress_at_review", "objective_id", "action_id", "review_id", "replan_decision_id",
-    "seq", "entity_id", "status_code", NULL};
-static const char *const real_columns[] = {"value", "target_at_time", NULL};
+    "seq", "entity_id", "status_code", "period_count", NULL};
+static const char *const real_columns[] = {"value", "target_at_time", "kpi_target",
+                                           "latest_value", "period_mean", "previous_mean",
+                                           NULL};
 static const char *const json_columns[] = {"changed_fields", "snapshot", NULL};
 
 static int named(const char *const *list, const char *n)
@@ -225,6 +227,14 @@ static const char *trend(const json_t *list, const char *dir, double target)
     return d > thr ? "IMPROVING" : d < -thr ? "DETERIORATING" : "STABLE";
 }
 
+/* Measurements belong to the objective (its identity), not to one revision of it. */
+static long long identity(const json_t *objective)
+{
+    const json_t *oid = json_object_get(objective, "objective_id");
+
+    return json_integer_value(json_is_integer(oid) ? oid : json_object_get(objective, "id"));
+}
+
 static isms_db_status measurements(isms_ctx *ctx, long long oid, const char *from,
                                    const char *to, json_t **out, const char **err)
 {
@@ -271,7 +281,7 @@ static double mean(const json_t *list)
 isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,
                                const char *to, json_t **out, const char **err)
 {
-    long long id = json_integer_value(json_object_get(objective, "id"));
+    long long id = identity(objective);
     long len = isms_days_between(from, to) + 1;
     const char *pfrom = isms_date_add(ctx->pool, from, -len);
     const char *pto = isms_date_add(ctx->pool, from, -1);
@@ -306,7 +316,7 @@ isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const cha
 static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
                                        const char **err)
 {
-    long long id = json_integer_value(json_object_get(item, "id"));
+    long long id = identity(item);
     json_t *list, *revs;
     isms_sql *q;
     isms_db_status st = measurements(ctx, id, NULL, NULL, &list, err);
@@ -334,61 +344,23 @@ isms_db_status isms_item_extras(isms_ctx *ctx, const isms_entity *e, json_t *ite
     if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "A_PREV_ACTIONS") == 0) {
         return snapshots(ctx, item, err);
     }
+    if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "D4_OBJECTIVES") == 0) {
+        return isms_d4_snapshots(ctx, item, err);
+    }
     if (strcmp(e->kind, "action") == 0) return action_extras(ctx, item, full, err);
     if (strcmp(e->kind, "objective") == 0) return objective_extras(ctx, item, full, err);
     return ISMS_DB_OK;
 }
 
-/* ---- objective revisions ---- */
-
-static const char *revision_type(const json_t *changes, const json_t *after)
-{
-    const char *status = jstr(after, "status");
-    const json_t *kpi = json_object_get(changes, "kpi");
-
-    if (json_object_get(changes, "status") && status && strcmp(status, "ACHIEVED") == 0) {
-        return "ACHIEVED_CLOSED";
-    }
-    if (json_object_get(changes, "status") && status && strcmp(status, "WITHDRAWN") == 0) {
-        return "WITHDRAWN";
-    }
-    if (kpi && json_number_value(json_object_get(json_object_get(kpi, "old"), "target")) !=
-               json_number_value(json_object_get(json_object_get(kpi, "new"), "target"))) {
-        return "TARGET_REVISED";
-    }
-    if (kpi) return "KPI_CHANGED";
-    if (json_object_get(changes, "target_date")) return "TIMELINE_ADJUSTED";
-    if (json_object_get(changes, "owner")) return "OWNER_CHANGED";
-    if (json_object_get(changes, "statement")) return "STATEMENT_REVISED";
-    return "OTHER";
-}
-
-static json_t *changed_fields(const json_t *before, const json_t *after)
-{
-    const isms_entity *e = isms_entity_by_kind("objective");
-    json_t *changes = json_object();
-    const isms_field *f;
-
-    for (f = e->fields; f->name; f++) {
-        const json_t *a = json_object_get(before, f->name), *b = json_object_get(after, f->name);
-        if (f->flags & ISMS_SERVER) continue;
-        if (!a) a = json_null();
-        if (!b) b = json_null();
-        if (!json_equal(a, b) && !(json_is_number(a) && json_is_number(b) &&
-                                   json_number_value(a) == json_number_value(b))) {
-            json_object_set_new(changes, f->name, json_pack("{s:O,s:O}", "old", a, "new", b));
-        }
-    }
-    return changes;
-}
+/* ---- objective edit history (each create and change while the review is a draft) ---- */
 
 isms_db_status isms_objective_revise(isms_ctx *ctx, long long oid, long long rid,
                                      const json_t *before, const json_t *after,
                                      const char *reason, const char **err)
 {
-    json_t *changes = isms_json_pool(ctx->pool, before ? changed_fields(before, after)
+    json_t *changes = isms_json_pool(ctx->pool, before ? isms_objective_changes(before, after)
                                                        : json_object());
-    const char *type = before ? revision_type(changes, after) : "CREATED";
+    const char *type = before ? isms_objective_revision_type(before, after) : "CREATED";
     const char *snap = isms_json_dump(ctx->pool, before ? before : after, NULL);
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
 
@@ -404,14 +376,15 @@ isms_db_status isms_objective_revise(isms_ctx *ctx, long long oid, long long rid
 
 /* ---- the same extras for a list of items, in one query per kind (no query per item) ---- */
 
-static void id_list(isms_sql *q, const json_t *items)
+static void id_list(isms_sql *q, const json_t *items, const char *key)
 {
     size_t i;
 
     for (i = 0; i < json_array_size(items); i++) {
-        isms_sql_appendf(q, i ? ", %d" : "%d",
-                         (long long)json_integer_value(json_object_get(json_array_get(items, i),
-                                                                       "id")));
+        const json_t *it = json_array_get(items, i);
+        const json_t *v = json_object_get(it, key);
+        isms_sql_appendf(q, i ? ", %d" : "%d", (long long)json_integer_value(
+                             json_is_integer(v) ? v : json_object_get(it, "id")));
     }
 }
 
@@ -442,7 +415,7 @@ static isms_db_status actions_extras(isms_ctx *ctx, json_t *items, const char **
     }
     isms_sql_appendf(q, "SELECT s.action_id, COUNT(*) FROM action_snapshot s JOIN review r ON "
                         "r.id = s.review_id WHERE r.status <> 'CANCELLED' AND s.action_id IN (");
-    id_list(q, items);
+    id_list(q, items, "id");
     isms_sql_appendf(q, ") GROUP BY s.action_id");
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (r = 0; r < rs->nrows; r++) {
@@ -463,12 +436,12 @@ static isms_db_status objectives_extras(isms_ctx *ctx, json_t *items, const char
     isms_sql_appendf(q, "SELECT id, objective_id, period_frm, period_to, value, target_at_time, "
                         "direction, rag, evidence_ref, comment, created_at, created_by FROM "
                         "kpi_measurement WHERE objective_id IN (");
-    id_list(q, items);
+    id_list(q, items, "objective_id");
     isms_sql_appendf(q, ") ORDER BY objective_id, period_to, id");
     if ((st = isms_rows_json(ctx, q, &all, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < json_array_size(items); i++) {
         json_t *o = json_array_get(items, i);
-        json_int_t id = json_integer_value(json_object_get(o, "id"));
+        json_int_t id = identity(o);
         mine = json_array();
         for (k = 0; k < json_array_size(all); k++) {
             json_t *m = json_array_get(all, k);

@@ -37,6 +37,19 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
+/* The objective register lists objectives by identity: id is the objective's, revision_id
+ * the row of its current revision. */
+static void by_identity(json_t *items)
+{
+    json_t *o;
+    size_t i;
+
+    json_array_foreach(items, i, o) {
+        json_object_set(o, "revision_id", json_object_get(o, "id"));
+        json_object_set(o, "id", json_object_get(o, "objective_id"));
+    }
+}
+
 /* A register row: the item plus the reference and title of its review. */
 static isms_result register_list(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
                                  long long limit)
@@ -59,6 +72,7 @@ static isms_result register_list(isms_ctx *ctx, const isms_entity *e, isms_sql *
         json_decref(items);
         return isms_res_db(ctx->pool, st, err);
     }
+    if (strcmp(e->kind, "objective") == 0) by_identity(items);
     return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
 }
 
@@ -153,15 +167,20 @@ isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *in)
     isms_result r = own.status ? own : isms_page_params(ctx, qs, &limit, &after);
 
     if (r.status) return r;
-    isms_sql_appendf(q, " WHERE id > %d AND review_id IN (SELECT id FROM review WHERE "
-                        "status <> 'CANCELLED')", after);
+    isms_sql_appendf(q, " WHERE objective_id > %d AND review_id IN (SELECT id FROM review "
+                        "WHERE status <> 'CANCELLED')", after);
     if ((r = isms_filters(ctx, e, qs, q, "")).status) return r;
     if ((r = isms_review_filter(ctx, qs, q)).status) return r;
-    isms_sql_appendf(q, " ORDER BY id LIMIT %d", limit + 1);
+    /* ?review=n: the revisions that review made; otherwise each objective as it is now */
+    if (!apr_table_get(qs, "review")) {
+        isms_sql_appendf(q, " AND ");
+        isms_objective_current_sql(q, 0);
+    }
+    isms_sql_appendf(q, " ORDER BY objective_id LIMIT %d", limit + 1);
     return register_list(ctx, e, q, limit);
 }
 
-/* An action or objective by id, whatever its review, with the review's status. */
+/* An action by id, whatever its review, with the review's status. */
 static isms_result load_any(isms_ctx *ctx, const isms_entity *e, long long id, json_t **row,
                             json_t **review)
 {
@@ -336,12 +355,12 @@ static isms_result check_measurement(isms_ctx *ctx, const json_t *obj, const jso
 isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *in)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    json_t *obj, *review, *m, *kpi;
+    json_t *obj, *m, *kpi;
     isms_sql *q;
     const char *err = NULL;
     double target, v;
     isms_db_status st;
-    isms_result r = load_any(ctx, isms_entity_by_kind("objective"), oid, &obj, &review);
+    isms_result r = isms_objective_current(ctx, oid, 0, &obj);
 
     if (r.status) return r;
     r = check_tracker(ctx, obj, "objective", "only the objective's owner or an author may "
@@ -363,10 +382,9 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
                      jstr(kpi, "direction"), measure_rag(v, target, kpi),
                      jstr(m, "evidence_ref"), jstr(m, "comment"), ctx->now, ctx->user);
     st = isms_exec_sql(ctx, q, NULL, &err);
-    /* the review embeds the objective's measurement count, RAG and trend: its ETag (and the
-     * validator of its cached rendering) must change with them */
-    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
-                                   json_object_get(obj, "review_id")), &err);
+    /* the reviews embed the objective's measurement count, RAG and trend: their ETags (and
+     * the validators of their cached renderings) must change with them */
+    if (st == ISMS_DB_OK) st = isms_objective_touch(ctx, oid, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     r = isms_measurements_list(ctx, oid, NULL);
     if (r.status == 200) {
@@ -399,8 +417,8 @@ static isms_result period_result(isms_ctx *ctx, const json_t *obj, const char *f
 
 isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_query *qs)
 {
-    json_t *obj, *review, *out;
-    isms_result r = load_any(ctx, isms_entity_by_kind("objective"), oid, &obj, &review);
+    json_t *obj, *out;
+    isms_result r = isms_objective_current(ctx, oid, 0, &obj);
     const char *err = NULL;
     isms_db_status st;
 

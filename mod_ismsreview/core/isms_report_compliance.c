@@ -47,7 +47,7 @@ static const struct {
     {"MR-26", "6.3", "W", "ISMS changes planned (purpose, consequences, owner, date)"},
     {"MR-27", "6.3 / 7.5", "W", "Policy and document changes name the documents"},
     {"MR-28", "6.2", "E", "Objectives planned (policy, measure, owner, date, resources)"},
-    {"MR-29", "6.2 f", "W", "Objectives not achieved have a decision"},
+    {"MR-29", "6.2 f", "W", "Objectives not achieved, and objective revisions, have a decision"},
     {"MR-30", "7.1", "W", "Resource requirements decided"},
     {"MR-31", "9.3.1", "W", "Suitability, adequacy and effectiveness concluded"},
     {"MR-32", "7.4", "W", "Communication of the results planned"},

@@ -167,13 +167,14 @@ static isms_db_status attach_measurements(isms_ctx *ctx, json_t *objs, const cha
     size_t i, k = 0;
 
     isms_sql_appendf(q, "SELECT m.objective_id, m.period_frm, m.period_to, m.value, "
-                        "m.target_at_time, m.rag FROM kpi_measurement m JOIN objective o ON "
-                        "o.id = m.objective_id JOIN review r ON r.id = o.review_id WHERE "
-                        LIVE_REVIEW " AND o.status IN ('PROPOSED', 'ACTIVE') ORDER BY "
-                        "m.objective_id, m.period_to, m.id");
+                        "m.target_at_time, m.rag FROM kpi_measurement m WHERE m.objective_id "
+                        "IN (SELECT objective_id FROM objective WHERE status IN ('PROPOSED', "
+                        "'ACTIVE') AND ");
+    isms_objective_current_sql(q, 0);
+    isms_sql_appendf(q, ") ORDER BY m.objective_id, m.period_to, m.id");
     if ((st = isms_rows_json(ctx, q, &all, err)) != ISMS_DB_OK) return st;
     json_array_foreach(objs, i, o) {
-        json_int_t id = json_integer_value(json_object_get(o, "id"));
+        json_int_t id = json_integer_value(json_object_get(o, "objective_id"));
         json_t *list = json_array();
         for (; k < json_array_size(all) && json_integer_value(json_object_get(
                    m = json_array_get(all, k), "objective_id")) == id; k++) {
@@ -194,8 +195,10 @@ static isms_db_status objectives(isms_ctx *ctx, json_t *d, const char **err)
     isms_db_status st;
     size_t i;
 
-    isms_sql_appendf(q, " WHERE status IN ('PROPOSED', 'ACTIVE') AND review_id IN (SELECT id "
-                        "FROM review WHERE status <> 'CANCELLED') ORDER BY id");
+    /* the register: each live objective once, as its current revision */
+    isms_sql_appendf(q, " WHERE status IN ('PROPOSED', 'ACTIVE') AND ");
+    isms_objective_current_sql(q, 0);
+    isms_sql_appendf(q, " ORDER BY objective_id");
     if ((st = isms_rec_fetch(ctx, e, q, &rows, err)) == ISMS_DB_OK) {
         for (i = 0; i < json_array_size(rows); i++) {
             json_array_append_new(objs, isms_present(ctx, e, json_array_get(rows, i)));
@@ -273,7 +276,9 @@ static const isms_col owner_cols[] = {
     T("Owner", "owner_display"), T("Actions", "total_count"), T("Open", "open_count"),
     T("Overdue", "overdue_count"), END};
 static const isms_col objective_cols[] = {
-    R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner_display"), E("Status", "status"), T("KPI", "kpi.name"), T("Target", "kpi.target"),
+    R("Ref", "ref"), T("Objective", "statement"), T("Owner", "owner_display"),
+    E("Status", "status"), T("Revision", "revision_no"), T("KPI", "kpi.name"),
+    T("Target", "kpi.target"),
     T("Unit", "kpi.unit"), T("Latest", "latest_measurement.value"),
     {"RAG", "rag", ISMS_COL_CLASS, NULL, NULL}, E("Trend", "trend"), END};
 static const isms_col awaiting_cols[] = {

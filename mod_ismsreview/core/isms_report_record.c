@@ -67,7 +67,26 @@ static void link_refs(apr_pool_t *p, json_t *review)
     json_decref(inputs);
 }
 
-/* Objectives with their KPI measurements and revision history (for the charts). */
+/* What a revision of the register changed against the prior state: [{field, old, new}]. */
+static json_t *register_changes(apr_pool_t *p, const json_t *item)
+{
+    const json_t *prior = json_object_get(item, "prior_state");
+    json_t *changes, *out = json_array(), *v;
+    const char *key;
+
+    if (!json_is_object(prior)) return out;
+    changes = isms_objective_changes(prior, item);
+    json_object_foreach(changes, key, v) {
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "field", key, "old",
+            isms_json_dump(p, json_object_get(v, "old"), NULL), "new",
+            isms_json_dump(p, json_object_get(v, "new"), NULL)));
+    }
+    json_decref(changes);
+    return out;
+}
+
+/* Objectives with their KPI measurements and revision history (for the charts), and for a
+ * revision of an earlier review's objective what it changed. */
 static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const char **err)
 {
     const isms_entity *e = isms_entity_by_kind("objective");
@@ -77,6 +96,7 @@ static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const cha
 
     json_array_foreach(json_object_get(review, "objectives"), i, item) {
         if ((st = isms_item_extras(ctx, e, item, 1, err)) != ISMS_DB_OK) return st;
+        json_object_set_new(item, "register_changes", register_changes(ctx->pool, item));
     }
     return st;
 }
@@ -213,7 +233,8 @@ static const csv_spec csv_specs[] = {
      "planned_date", "purpose consequences affected_documents decision_ref"},
     {"objective", "objectives", "ref", "statement", "level", "status", "owner_display",
      "target_date",
-     "kpi.name kpi.unit kpi.baseline kpi.target rag trend measurement_count"},
+     "kpi.name kpi.unit kpi.baseline kpi.target rag trend measurement_count objective_id "
+     "revision_no revision_type revision_reason"},
     {"resource", "resources", "ref", "description", "resource_type", "outcome",
      "requested_by_display", NULL, "amount currency approved_amount quantity unit fiscal_period "
      "provision_status decision_ref"},
@@ -224,6 +245,10 @@ static const csv_spec csv_specs[] = {
 static const csv_spec snapshot_spec = {"action_snapshot", NULL, "action_ref", "title", NULL,
     "status_at_review", "owner_display", "due_date_at_review",
     "progress_at_review days_overdue carry_over_count"};
+static const csv_spec objective_snapshot_spec = {"objective_snapshot", NULL, "objective_ref",
+    "statement", NULL, "latest_rag", "owner", "latest_period_to",
+    "revision_no kpi_name kpi_target latest_value period_count period_mean previous_mean "
+    "trend"};
 static const csv_spec finding_spec = {"finding", NULL, "rule", "message", "clause", "severity",
     NULL, NULL, "entity_ref field waived waiver.justification waiver.waived_by"};
 static const csv_spec version_spec = {"version", NULL, "version", "content_hash", NULL,
@@ -282,6 +307,7 @@ static void record_csv(isms_buf *b, apr_pool_t *p, const json_t *doc)
     }
     json_array_foreach(json_object_get(review, "inputs"), i, in) {
         csv_list(b, p, &snapshot_spec, json_object_get(in, "action_snapshots"));
+        csv_list(b, p, &objective_snapshot_spec, json_object_get(in, "objective_snapshots"));
     }
     csv_list(b, p, &finding_spec, isms_report_get(doc, "findings.findings"));
     csv_list(b, p, &version_spec, isms_report_get(doc, "history.versions"));

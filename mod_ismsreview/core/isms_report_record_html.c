@@ -71,7 +71,17 @@ static const isms_col objective_cols[] = {
     T("Owner", "owner_display"), D("Target date", "target_date"),
     S("KPI", "kpi.name", TEXT, "kpi.unit", "Unit: "),
     S("Target", "kpi.target", TEXT, "kpi.baseline", "baseline "), E("Status", "status"),
-    S("RAG", "rag", CLASS, "latest_measurement.value", "latest "), E("Trend", "trend"), END};
+    S("RAG", "rag", CLASS, "latest_measurement.value", "latest "), E("Trend", "trend"),
+    S("Revision", "revision_no", TEXT, "revision_type", ""), END};
+static const isms_col register_change_cols[] = {
+    T("Changed by this review", "field"), T("Before", "old"), T("After", "new"), END};
+static const isms_col objective_snapshot_cols[] = {
+    R("Objective", "objective_ref"), T("Statement", "statement"), T("Revision", "revision_no"),
+    S("KPI", "kpi_name", TEXT, "kpi_unit", "Unit: "), T("Target", "kpi_target"),
+    S("Latest", "latest_value", TEXT, "latest_period_to", "at "),
+    {"RAG", "latest_rag", ISMS_COL_CLASS, NULL, NULL},
+    S("Mean in period", "period_mean", TEXT, "previous_mean", "before "),
+    E("Trend", "trend"), END};
 static const isms_col revision_cols[] = {
     T("Revision", "revision_no"), E("Type", "revision_type"),
     T("Changed fields", "changed_fields"), T("Reason", "reason"), D("At", "created_at"),
@@ -238,6 +248,11 @@ static void one_input(const rctx *c, const json_t *in)
         isms_html_table(c->b, c->p, snapshot_cols, json_object_get(in, "action_snapshots"),
                         "No action from earlier reviews was open.");
     }
+    if (json_object_get(in, "objective_snapshots")) {
+        isms_html_table(c->b, c->p, objective_snapshot_cols,
+                        json_object_get(in, "objective_snapshots"),
+                        "No live objective in the register.");
+    }
     isms_buf_puts(c->b, "</div>\n");
 }
 
@@ -320,6 +335,13 @@ static void objectives(const rctx *c)
         isms_html_el(c->b, "h4", NULL, apr_pstrcat(c->p, f(c, o, "ref"), " ",
                                                    f(c, o, "statement"), NULL));
         isms_svg_kpi(c->b, c->p, o);
+        if (json_array_size(json_object_get(o, "register_changes"))) {
+            isms_html_el(c->b, "p", NULL, apr_pstrcat(c->p, "Revision ",
+                         f(c, o, "revision_no"), " of objective ", f(c, o, "prior_state.ref"),
+                         ": ", f(c, o, "revision_reason"), NULL));
+            isms_html_table(c->b, c->p, register_change_cols,
+                            json_object_get(o, "register_changes"), NULL);
+        }
         isms_html_table(c->b, c->p, revision_cols, json_object_get(o, "revisions"), NULL);
         isms_buf_puts(c->b, "</div>\n");
     }

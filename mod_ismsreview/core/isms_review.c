@@ -94,6 +94,7 @@ isms_result isms_review_create(isms_ctx *ctx, const json_t *in)
     st = isms_rec_insert(ctx, &isms_entity_review, doc, 0, 0, &id, &err);
     json_object_set_new(doc, "id", json_integer(id));
     if (st == ISMS_DB_OK && prev) st = isms_carry_over(ctx, doc, &err);
+    if (st == ISMS_DB_OK) st = isms_d4_refresh(ctx, doc, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     r = isms_review_get(ctx, id);
     r.status = r.status == 200 ? 201 : r.status;

@@ -15,6 +15,7 @@ const char *const isms_route_patterns[ISMS_RT_COUNT] = {
     [ISMS_RT_REVIEWS_ID_REPORT] = "v1/reviews/{id}/report",
     [ISMS_RT_REVIEWS_ID_EVIDENCE] = "v1/reviews/{id}/evidence",
     [ISMS_RT_REVIEWS_ID_WAIVERS] = "v1/reviews/{id}/waivers",
+    [ISMS_RT_REVIEWS_ID_REFRESH_D4] = "v1/reviews/{id}/refresh-d4",
     [ISMS_RT_REVIEWS_ID_ATTACHMENTS] = "v1/reviews/{id}/attachments",
     [ISMS_RT_ATTACHMENTS_ID] = "v1/attachments/{id}",
     [ISMS_RT_REVIEWS_ID_WF] = "v1/reviews/{id}/{wf}",
@@ -32,6 +33,7 @@ const char *const isms_route_patterns[ISMS_RT_COUNT] = {
     [ISMS_RT_REPORTS_COMPLIANCE] = "v1/reports/compliance",
     [ISMS_RT_CALENDAR_ICS] = "v1/calendar.ics",
     [ISMS_RT_OBJECTIVES_ID_MEASUREMENTS] = "v1/objectives/{id}/measurements",
+    [ISMS_RT_OBJECTIVES_ID_REVISIONS] = "v1/objectives/{id}/revisions",
 };
 
 int isms_route_find(apr_pool_t *p, const char *path, isms_path_vars *v)

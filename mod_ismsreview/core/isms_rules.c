@@ -398,6 +398,12 @@ static void rule_objectives(ctx_t *c)
                     "objective", o, "decision_id",
                     "not achieved or deteriorating, and no decision on it");
         }
+        if (jstr(o, "revision_type") && strcmp(jstr(o, "revision_type"), "CREATED") != 0 &&
+            empty(o, "decision_id")) {
+            finding(c, "MR-29", "6.2 f", 'W', "objective", o, "decision_id",
+                    "this review revises the objective (%s) and names no decision that made "
+                    "the revision", jstr(o, "revision_type"));
+        }
         if (st && !strcmp(st, "ACTIVE") && !json_integer_value(json_object_get(
                 o, "measurement_count"))) {
             finding(c, "MR-13", "9.3.2 d4 / 6.2 d", 'W', "objective", o, "kpi",

@@ -667,6 +667,10 @@ isms_result isms_review_history(isms_ctx *ctx, long long id)
     json_object_set(out, "review_id", json_object_get(review, "id"));
     json_object_set(out, "current_version", json_object_get(review, "version"));
     json_object_set(out, "status", json_object_get(review, "status"));
+    /* the quorum of this location (ISMSReviewApprovals), for "1 of 2 approvals" */
+    if (ctx->approvals > 0) {
+        json_object_set_new(out, "approvals_required", json_integer(ctx->approvals));
+    }
     live = live_matches_seal(ctx, id, review);
     json_object_set_new(out, "live_matches_seal", live < 0 ? json_null() : json_boolean(live));
     return isms_res_ok(ctx, 200, out, NULL, NULL);

@@ -97,6 +97,21 @@ isms_result isms_op_measurement_create(isms_ctx *c, void *a)
     return isms_measurement_create(c, REQ(a)->ids[0], REQ(a)->body);
 }
 
+isms_result isms_op_objective_revisions(isms_ctx *c, void *a)
+{
+    return isms_objective_revisions(c, REQ(a)->ids[0]);
+}
+
+isms_result isms_op_objective_revision_create(isms_ctx *c, void *a)
+{
+    return isms_objective_revision_create(c, REQ(a)->ids[0], REQ(a)->body);
+}
+
+isms_result isms_op_d4_refresh(isms_ctx *c, void *a)
+{
+    return isms_d4_refresh_op(c, REQ(a)->ids[0]);
+}
+
 isms_result isms_op_check(isms_ctx *c, void *a)
 {
     return isms_review_check(c, REQ(a)->ids[0]);

@@ -10,7 +10,9 @@ isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
     isms_op_review_patch, isms_op_item_list, isms_op_item_create, isms_op_item_get,
     isms_op_item_patch, isms_op_item_delete, isms_op_actions, isms_op_action_updates,
     isms_op_action_update, isms_op_objectives, isms_op_measurements,
-    isms_op_measurement_create, isms_op_check, isms_op_history, isms_op_waive,
+    isms_op_measurement_create, isms_op_objective_revisions,
+    isms_op_objective_revision_create, isms_op_d4_refresh, isms_op_check, isms_op_history,
+    isms_op_waive,
     isms_op_workflow, isms_op_audit, isms_op_audit_verify;
 
 /* isms_route_people.c */

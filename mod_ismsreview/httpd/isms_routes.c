@@ -38,6 +38,7 @@ static const isms_route routes[ISMS_RT_COUNT] = {
     [ISMS_RT_REVIEWS_ID_REPORT] = {{RD(isms_op_report_review)}},
     [ISMS_RT_REVIEWS_ID_EVIDENCE] = {{RD(isms_op_evidence)}},
     [ISMS_RT_REVIEWS_ID_WAIVERS] = {{TR(M_POST, isms_op_waive)}},
+    [ISMS_RT_REVIEWS_ID_REFRESH_D4] = {{WR(M_POST, isms_op_d4_refresh)}},
     [ISMS_RT_REVIEWS_ID_ATTACHMENTS] = {{RD(isms_op_attach_list),
                                        {M_POST, isms_handle_attach_upload, ISMS_P_USER,
                                         ISMS_WRITE_RAW, (void *)isms_op_attach_create}}},
@@ -63,6 +64,8 @@ static const isms_route routes[ISMS_RT_COUNT] = {
     [ISMS_RT_CALENDAR_ICS] = {{RD(isms_op_calendar)}},
     [ISMS_RT_OBJECTIVES_ID_MEASUREMENTS] = {{OWN(isms_op_measurements),
                                            TR(M_POST, isms_op_measurement_create)}},
+    [ISMS_RT_OBJECTIVES_ID_REVISIONS] = {{OWN(isms_op_objective_revisions),
+                                        WR(M_POST, isms_op_objective_revision_create)}},
 };
 
 const isms_route *isms_route_match(isms_req *q)

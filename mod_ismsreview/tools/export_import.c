@@ -113,6 +113,7 @@ static const xtable tables[] = {
     {"resource_req", {"id"}, 0},
     {"communication", {"id"}, 0},
     {"action_snapshot", {"id"}, 0},
+    {"objective_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
     {"attachment", {"id"}, 0},     /* rows only: the files are under ISMSReviewEvidenceDir */
     {"objective_revision", {"id"}, 0},

@@ -37,8 +37,8 @@ static void usage(FILE *f)
         "  --database 'sqlite3 dbname=isms.db sqlite3_dbdir=/var/lib/ismsreview'\n"
         "\n"
         "commands:\n"
-        "  migrate        apply pending schema migrations (SQLite is also migrated by the\n"
-        "                 module at start-up)\n"
+        "  migrate [N]    apply pending schema migrations (SQLite is also migrated by the\n"
+        "                 module at start-up); with N only up to schema version N\n"
         "  status         applied and expected schema version; exit 1 if they differ\n"
         "  verify         re-hash the audit chain and every sealed review version; exit 1\n"
         "                 naming the first bad event or version; with --checkpoint FILE also\n"
@@ -115,12 +115,23 @@ static int open_conn(apr_pool_t *p, const char *spec, isms_conn **c)
     return EXIT_SUCCESS;
 }
 
-static int cmd_migrate(apr_pool_t *p, isms_conn *c)
+static int cmd_migrate(apr_pool_t *p, isms_conn *c, const char *upto_arg)
 {
     const char *err = NULL;
-    int applied = 0, version = 0;
+    int applied = 0, version = 0, expected = isms_migrate_expected(isms_conn_dialect(c)->name);
+    int upto = expected;
+    char *end = NULL;
 
-    if (isms_migrate_apply(c, p, &applied, &err) != ISMS_DB_OK ||
+    if (upto_arg) {
+        long v = strtol(upto_arg, &end, 10);
+        if (!*upto_arg || *end || v < 1 || v > expected) {
+            fprintf(stderr, "ismsreview-admin: migrate N: N must be a schema version from 1 "
+                            "to %d; see `ismsreview-admin --help`\n", expected);
+            return EXIT_USAGE;
+        }
+        upto = (int)v;
+    }
+    if (isms_migrate_apply_to(c, p, upto, &applied, &err) != ISMS_DB_OK ||
         isms_migrate_current(c, p, &version, &err) != ISMS_DB_OK) {
         /* MariaDB commits each DDL statement: a failed migration may be half there, and
          * its statements are written to be run again (sql/mysql/001_schema_version.sql) */
@@ -335,7 +346,7 @@ static const struct {
     const char *name;
     int min, max;
 } db_commands[] = {
-    {"migrate", 0, 0}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
+    {"migrate", 0, 1}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
     {"export", 0, 1}, {"import", 1, 1}, {"people-import", 1, 1}, {"people-export", 0, 1},
 };
 
@@ -378,6 +389,7 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
         (nargs < db_commands[i].min || nargs > db_commands[i].max)) {
         fprintf(stderr, "ismsreview-admin: %s takes %s; see `ismsreview-admin --help`\n", cmd,
                 db_commands[i].max == 0 ? "no arguments" :
+                strcmp(cmd, "migrate") == 0 ? "at most one schema version" :
                 db_commands[i].min == 0 ? "at most one file (or -)" : "one file (or -)");
         return EXIT_USAGE;
     }
@@ -401,7 +413,8 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if (strcmp(cmd, "people-export") == 0) {
         return isms_admin_people_export(p, c, nargs ? argv[1] : NULL);
     }
-    return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c) : cmd_status(p, c);
+    return strcmp(cmd, "migrate") == 0 ? cmd_migrate(p, c, nargs ? argv[1] : NULL)
+                                        : cmd_status(p, c);
 }
 
 int main(int argc, const char *const *argv)

@@ -13,4 +13,4 @@ if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund >/dev/null || { echo "FAIL: npm ci"; exit 1; }
 fi
 rm -rf artifacts && mkdir -p artifacts
-CHROMIUM="$CHROMIUM" node ui.test.mjs && CHROMIUM="$CHROMIUM" node --test --test-concurrency=1 history.test.mjs
+CHROMIUM="$CHROMIUM" node ui.test.mjs && CHROMIUM="$CHROMIUM" node --test --test-concurrency=1 safety.test.mjs history.test.mjs attachments.test.mjs

@@ -3,145 +3,25 @@
 // playwright-core drives Debian's /usr/bin/chromium; the UI is served under the strict CSP
 // (no unsafe-inline). Any console error, page error, failed request or unexpected HTTP error
 // fails the test. Screenshots of every step go to tests/browser/artifacts/.
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  ART, problems, log, start, stop, allow, newUser, shot, go, fill, reloaded, addItem, iso, setShotPrefix,
+} from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
-const ART = path.join(HERE, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
-const PW = { author: 'demo-author', approver: 'demo-approver', auditor: 'demo-auditor', owner: 'demo-owner', admin: 'demo-admin' };
-
-const problems = [];
-let expected = []; // [{status, url}] allowed HTTP errors of the current step
-let stepNo = 0;
-
-function log(...a) { console.log('[ui-test]', ...a); }
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-    srv.on('error', reject);
-  });
-}
-
-async function waitHealthy(base, proc) {
-  for (let i = 0; i < 300; i += 1) {
-    if (proc.exitCode !== null) throw new Error(`harness exited with ${proc.exitCode}`);
-    try {
-      const r = await fetch(`${base}/isms/api/v1/health`);
-      if (r.ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the harness server did not become healthy');
-}
-
-function allow(status, urlPart) { expected.push({ status, urlPart }); }
-function isExpected(status, url) { return expected.some((e) => e.status === status && (!e.urlPart || url.includes(e.urlPart))); }
-
-async function newUser(browser, base, user) {
-  const ctx = await browser.newContext({
-    baseURL: base, httpCredentials: { username: user, password: PW[user] },
-    viewport: { width: 1280, height: 900 }, locale: 'en-GB',
-  });
-  // Serve the static UI under the strict CSP the brief asks for.
-  await ctx.route((u) => u.pathname.startsWith('/isms/') && !u.pathname.startsWith('/isms/api/'), async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': CSP } });
-  });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const st = /status of (\d{3})/.exec(m.text());
-    if (st && isExpected(Number(st[1]), m.location().url || '')) return;
-    problems.push(`${user}: console error: ${m.text()} ${m.location().url || ''}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${user}: page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    const f = r.failure() ? r.failure().errorText : '';
-    if (/ERR_ABORTED/.test(f) && r.resourceType() === 'document') return; // downloads
-    problems.push(`${user}: request failed: ${r.method()} ${r.url()} ${f}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !isExpected(r.status(), r.url())) problems.push(`${user}: HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  page.on('dialog', (d) => d.accept());
-  return { ctx, page };
-}
-
-async function shot(page, name) {
-  stepNo += 1;
-  const file = path.join(ART, `${String(stepNo).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log('screenshot', path.relative(REPO, file));
-  if (problems.length) throw new Error(`problems after step ${name}:\n${problems.join('\n')}`);
-  expected = [];
-}
-
-async function go(page, hash) {
-  await page.goto('about:blank'); // a fresh document, also when only the hash differs
-  await page.goto(`/isms/${hash}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForSelector('main#view:not([aria-busy])');
-}
-
-async function fill(form, values) {
-  for (const [k, v] of Object.entries(values)) {
-    const el = form.locator(`[data-field="${k}"]`);
-    const tag = await el.evaluate((e) => e.tagName);
-    if (tag === 'SELECT') await el.selectOption(Array.isArray(v) ? v.map(String) : String(v));
-    else await el.fill(String(v));
-  }
-}
-
-async function reloaded(page, fn) {
-  // The editor re-renders after each write; wait for a fresh render.
-  const marker = await page.evaluate(() => { const t = document.getElementById('page-title'); t.dataset.old = '1'; return true; });
-  await fn();
-  await page.waitForFunction(() => { const t = document.getElementById('page-title'); return t && !t.dataset.old; });
-  return marker;
-}
-
-async function addItem(page, kind, values) {
-  const sec = page.locator(`section[data-kind="${kind}"]`);
-  await sec.locator('button.add').click();
-  const form = sec.locator('form.item-form');
-  await fill(form, values);
-  await reloaded(page, () => form.locator('button[type="submit"]').click());
-}
-
-function iso(d) { return d.toISOString().slice(0, 10); }
+let stepNo = 100;
+setShotPrefix('walk-');
 
 async function main() {
-  mkdirSync(ART, { recursive: true });
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-ui-'));
-  const base = `http://127.0.0.1:${port}`;
-  log('starting harness on', base, 'in', dir);
-  const proc = spawn('/usr/bin/python3', ['tests/integration/harness.py', 'serve', '--port', String(port), '--dir', dir],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PORT: String(port) } });
-  let out = '';
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => { out += d; });
-  let browser;
+  let env;
+  let failed = true;
   try {
-    await waitHealthy(base, proc);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-
+    env = await start();
     const today = new Date();
     const planned = iso(today);
     const due = iso(new Date(today.getTime() + 120 * 86400000));
 
     // ---- author: create a review ----
-    const A = await newUser(browser, base, 'author');
+    const A = await newUser(env, 'author');
     let p = A.page;
     await go(p, '#/reviews');
     await p.getByLabel('Title').fill('Annual ISMS management review (browser test)');
@@ -194,9 +74,9 @@ async function main() {
     if (!patched.ok()) throw new Error(`concurrent PATCH failed: ${patched.status()}`);
     allow(412, '/attendees/');
     await af.locator('button[type="submit"]').click();
-    await af.locator('button.reload').waitFor();
-    await shot(p, 'author-412-reload');
-    await reloaded(p, () => af.locator('button.reload').click());
+    await af.locator('.conflict button.discard').waitFor();
+    await shot(p, 'author-412-conflict');
+    await reloaded(p, () => af.locator('.conflict button.discard').click());
 
     // ---- findings and a refused submission ----
     const check = p.locator('section.check');
@@ -211,7 +91,7 @@ async function main() {
     await shot(p, 'author-submit-refused-with-findings');
 
     // ---- approver waives the open errors ----
-    const B = await newUser(browser, base, 'approver');
+    const B = await newUser(env, 'approver');
     await go(B.page, `#/reviews/${reviewId}`);
     for (let i = 0; i < 40; i += 1) {
       const btn = B.page.locator('section.check button.waive').first();
@@ -235,11 +115,17 @@ async function main() {
     await go(B.page, `#/reviews/${reviewId}`);
     await B.page.locator('button[data-action="approve"]').click();
     await reloaded(B.page, () => B.page.locator('dialog button[type="submit"]').click());
-    await B.page.locator('.meta .st-approved').waitFor();
-    await shot(B.page, 'approver-approved');
+    await B.page.locator('.wf-quorum', { hasText: '1 of 2 approvals' }).waitFor();
+    await shot(B.page, 'approver-first-approval');
+    const B2 = await newUser(env, 'approver2');
+    await go(B2.page, `#/reviews/${reviewId}`);
+    await B2.page.locator('button[data-action="approve"]').click();
+    await reloaded(B2.page, () => B2.page.locator('dialog button[type="submit"]').click());
+    await B2.page.locator('.meta .st-approved').waitFor();
+    await shot(B2.page, 'approver-approved');
 
     // ---- auditor opens the report and the audit trail ----
-    const C = await newUser(browser, base, 'auditor');
+    const C = await newUser(env, 'auditor');
     await go(C.page, `#/reviews/${reviewId}`);
     if (await C.page.locator('button[data-action]').count()) throw new Error('auditor sees workflow buttons');
     const href = await C.page.locator('a.report-link').getAttribute('href');
@@ -256,14 +142,14 @@ async function main() {
     await shot(C.page, 'auditor-audit-trail-verified');
 
     // ---- action owner records progress ----
-    const O = await newUser(browser, base, 'owner');
+    const O = await newUser(env, 'owner');
     await go(O.page, '#/actions');
     // without a role the owner sees exactly their own actions, and updates one from the list
     const mineList = O.page.locator('article.item');
     await mineList.first().waitFor();
     if (await mineList.count() !== 1) throw new Error(`owner sees ${await mineList.count()} actions, expected 1`);
     const own = O.page.locator('article.item', { hasText: 'Roll out MFA' });
-    await own.getByRole('button', { name: /Update progress of/ }).click();
+    await own.getByRole('button', { name: /Record progress of/ }).click();
     const pf = own.locator('form.progress');
     await fill(pf, { status: 'IN_PROGRESS', progress: 40, note: 'MFA enabled for VPN' });
     await pf.locator('button[type="submit"]').click();
@@ -296,13 +182,10 @@ async function main() {
     await shot(p, 'author-review-narrow');
 
     if (problems.length) throw new Error(problems.join('\n'));
+    failed = false;
     log('PASS');
   } finally {
-    if (browser) await browser.close().catch(() => {});
-    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-    await new Promise((r) => setTimeout(r, 1500));
-    if (process.env.KEEP_DIR !== '1') rmSync(dir, { recursive: true, force: true });
-    if (process.exitCode) log(out.slice(-2000));
+    await stop(env, failed);
   }
 }
 

@@ -1091,6 +1091,16 @@ def demo_basedir(requested):
     return os.path.join(top, hashlib.sha256(REPO.encode()).hexdigest()[:12])
 
 
+def demo_evidence_conf(basedir):
+    """The demo's evidence attachments (the UI's upload, list, download): files under the
+    server root, 8 MiB per file."""
+    evidence = os.path.join(basedir, "evidence")
+    os.makedirs(evidence, exist_ok=True)
+    _chown_service(evidence)
+    return ("ISMSReviewEvidenceDir %s\n<Location /isms/api>\n"
+            "  ISMSReviewMaxAttachment 8388608\n</Location>\n" % evidence)
+
+
 def cmd_serve(args):
     basedir = demo_basedir(args.dir)
     os.makedirs(basedir, exist_ok=True)
@@ -1112,7 +1122,12 @@ def cmd_serve(args):
         db_args = sqlite_db_args(os.path.join(basedir, "db"))
     if not port_free(args.port):
         sys.exit("port %d is in use (pass --port)" % args.port)
-    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel)
+    # the demo as most organisations run it: two approvers must approve (approver, approver2);
+    # the UI's icon at /favicon.ico as the shipped configuration has it
+    demo_conf = ('<Location /isms/api>\n  ISMSReviewApprovals 2\n</Location>\n'
+                 'Alias /favicon.ico "%s/favicon.ico"\n' % htdocs_dir())
+    httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel,
+                  extra_conf=demo_conf)
 
     stopping = []
 
@@ -1123,6 +1138,7 @@ def cmd_serve(args):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    httpd.extra_conf += demo_evidence_conf(basedir)
 
     try:
         httpd.start()

@@ -118,6 +118,10 @@ def fill(httpd):
                if_match=etag)
     others = {s: wh.to_state(api, s) for s in ("RETURNED", "CANCELLED", "SUBMITTED",
                                                  "APPROVED")}
+    # a later review revises an objective of the register (objective rows with prior_state)
+    api.post("v1/objectives/%d/revisions" % objectives[0], {
+        "review_id": others["RETURNED"], "status": "NOT_ACHIEVED",
+        "revision_reason": "Missed «twice» ✓"})
     st, _, _ = api.call("POST", "v1/reviews", body=wh.review_body("Idempotent create"),
                         headers={"Idempotency-Key": "create-once-1"})
     assert st == 201
@@ -175,7 +179,8 @@ def test_round_trip_sqlite_pgsql_sqlite(make_httpd, basedir, request, built):
     assert names - set(t1) == {"schema_version"}, names - set(t1)
     for t in ("review", "attendee", "input_item", "decision", "action", "improvement",
               "isms_change", "objective", "resource_req", "communication", "action_update",
-              "kpi_measurement", "objective_revision", "workflow_transition", "approval",
+              "kpi_measurement", "objective_revision", "objective_snapshot",
+              "workflow_transition", "approval",
               "waiver", "review_version", "audit_event", "idempotency", "ref_counter"):
         assert t1[t]["rows"], "nothing exported from %s" % t
 

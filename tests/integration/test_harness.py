@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Tests that guard the tests: the harness's error-log check and its process cleanup."""
 
+import base64
+import json
 import os
 
 import pytest
@@ -106,6 +108,20 @@ def test_serve_command_runs_the_demo(basedir, built):
             time.sleep(0.2)
         assert status == 200, "serve did not answer health (exit %s):\n%s" % (
             proc.poll(), proc.stdout.read() if proc.poll() is not None else "")
+        # the demo as most organisations run it: a quorum of two approvers; the UI's icon
+        conn = harness.http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("POST", "/isms/api/v1/reviews", body=json.dumps(
+            {"title": "Demo", "review_type": "SCHEDULED", "planned_date": "2026-03-10"}),
+            headers={"Content-Type": "application/json", "Authorization": "Basic " +
+                     base64.b64encode(b"author:demo-author").decode()})
+        rid = json.loads(conn.getresponse().read())["id"]
+        conn.request("GET", "/isms/api/v1/reviews/%d/history" % rid, headers={
+            "Authorization": "Basic " + base64.b64encode(b"approver2:demo-approver2").decode()})
+        assert json.loads(conn.getresponse().read())["approvals_required"] == 2
+        conn.request("GET", "/favicon.ico")
+        res = conn.getresponse()
+        assert (res.status, res.read()[:4]) == (200, b"\x00\x00\x01\x00")
+        conn.close()
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)

@@ -209,10 +209,6 @@ def compare(kname, fields, desc, enums, top):
         else:
             problems += field_problems("%s.%s" % (kname, name), t, opts, desc[name], enums,
                                        top)
-    seen = {name for name, _, _ in fields}
-    for name, d in desc.items():
-        if not d["server_owned"] and name not in seen and name != "category":
-            problems.append("%s.%s: a client field the form does not offer" % (kname, name))
     return problems
 
 
