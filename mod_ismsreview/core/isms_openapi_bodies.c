@@ -46,7 +46,8 @@ static const char bodies[] = "{"
         ",'findings':" ARR(R("Finding")) ",'waivers':" ARR(R("Waiver_"))) ","
     "'History':" OBJ("'review_id','status','current_version','versions','transitions',"
                      "'approvals','waivers'",
-        "'review_id':" I ",'status':" S ",'current_version':" I ",'live_matches_seal':"
+        "'review_id':" I ",'status':" S ",'current_version':" I ",'approvals_required':" I
+        ",'live_matches_seal':"
         "{'type':['boolean','null']},"
         "'versions':" ARR(OBJ("'version','status','content_hash'",
             "'version':" I ",'status':" S ",'content_hash':" S ",'approved_at':" SN
