@@ -71,7 +71,7 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/objectives/{id}/revisions", "GET", "The revisions of an objective", NULL,
      "ObjectiveRevisions", 200, NULL, ID, "", 0, NULL},
     {"v1/objectives/{id}/revisions", "POST", "Revise an objective through a decision",
-     "ObjectiveRevise", "Objective", 201, NULL, ID " 409 " WRITE, "", 0, NULL},
+     "ObjectiveRevise", "ObjectiveRevisions", 201, NULL, ID " 409 " WRITE, "", 0, NULL},
     {"v1/people", "GET", "The people register (who a login is)", NULL, "PersonList", 200,
      NULL, "", "login active limit cursor", 0, NULL},
     {"v1/people", "POST", "Add a person (admins)", "PersonCreate", "Person", 201, NULL,
