@@ -47,7 +47,7 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/attachments/{id}", "DELETE", "Delete an attachment of a draft", NULL, NULL, 204, NULL,
      ID " 409 422 " MATCH, "", 0, NULL},
     {"v1/reviews/{id}/refresh-d4", "POST", "Refresh the derived input d4 from the objective "
-     "register (drafts)", NULL, "Input", 200, NULL, ID " 409 " WRITE, "", 0, NULL},
+     "register (drafts)", NULL, "Review", 200, NULL, ID " 409 " WRITE, "", 0, NULL},
     {"v1/reviews/{id}/{wf}", "POST", "Workflow transition", "Transition", "Review", 200,
      NULL, ID " 409 " WRITE " " MATCH, "", ISMS_DOC_PER_TRANSITION, NULL},
     {"v1/reviews/{id}/{coll}", "GET", "List the items of a review", NULL, "*List", 200, NULL,
