@@ -121,7 +121,7 @@ export const KINDS = {
     f('change_type', 'enum', { e: E.change_type, req: true }), f('description', 'txt', { req: true }),
     f('purpose', 'txt'), f('consequences', 'txt'), f('integrity_considerations', 'txt'),
     f('resources_needed', 'txt'), f('owner', 'user'), f('planned_date', 'date'),
-    f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'str')] }),
+    f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'enum', { e: E.doc_status })] }),
     f('approved_by', 'user'), f('decision_id', 'ref', { of: 'decisions' }),
     f('status', 'enum', { e: E.change_status, trk: true }),
     f('implemented_at', 'date', { trk: true }), f('verification', 'txt', { trk: true }),

@@ -32,7 +32,7 @@ static const transition transitions[] = {
 static const isms_field comment_fields[] = {
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 4000, .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity comment_entity = {"transition", "", "", "", comment_fields, NULL};
+const isms_entity isms_entity_transition = {"transition", "", "", "", comment_fields, NULL};
 
 static int blank(const char *s)
 {
@@ -53,6 +53,13 @@ static const transition *find_transition(const char *action)
 int isms_workflow_action_known(const char *action)
 {
     return find_transition(action) != NULL;
+}
+
+const char *isms_workflow_action_at(int i, const char **to_status)
+{
+    if (i < 0 || (size_t)i >= sizeof(transitions) / sizeof(transitions[0])) return NULL;
+    if (to_status) *to_status = transitions[i].to;
+    return transitions[i].action;
 }
 
 static int from_ok(const transition *t, const char *status)
@@ -277,12 +284,9 @@ static void strip_item(const isms_entity *e, json_t *item)
 
     json_object_foreach_safe(item, tmp, key, v) {
         const isms_field *f = isms_entity_field(e, key);
-        int keep = (f && !(f->flags & ISMS_TRACKING) &&
-                    (!(f->flags & ISMS_NOCOL) || strcmp(key, "action_snapshots") == 0 ||
-                     strcmp(key, "objective_snapshots") == 0)) ||
-                   strcmp(key, "review_id") == 0;
+        int keep = (f && isms_field_sealed(e, f)) || strcmp(key, "review_id") == 0;
         if (f && (f->flags & ISMS_ADDED) && json_is_null(v)) keep = 0;
-        if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by")) {
+        if (!keep) {
             json_object_del(item, key);
         }
     }
@@ -431,7 +435,7 @@ static isms_result body_comment(isms_ctx *ctx, const transition *t, const json_t
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    json_t *v = isms_validate(&comment_entity, in, ISMS_V_CREATE, NULL, NULL, &errs);
+    json_t *v = isms_validate(&isms_entity_transition, in, ISMS_V_CREATE, NULL, NULL, &errs);
 
     if (!v) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, v);
