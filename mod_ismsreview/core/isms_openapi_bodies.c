@@ -35,17 +35,26 @@ static const char bodies[] = "{"
         "'request_bodies':" ARR("{'type':'object'}")) ","
     "'OpenApi':{'type':'object','required':['openapi','info','paths'],'properties':{"
         "'openapi':" S ",'info':{'type':'object'},'paths':{'type':'object'}}},"
-    "'Waiver_':" OBJ("'rule_id','justification','waived_by','waived_at'",
-        "'rule_id':" S ",'justification':" S ",'waived_by':" S ",'waived_at':" S) ","
+    "'Waiver_':" OBJ("'rule_id','subject'",
+        "'rule_id':" S ",'subject':" SN ",'justification':" S ",'waived_by':" S
+        ",'waived_at':" S) ","
+    "'Acknowledgement_':" OBJ("'rule_id','subject'",
+        "'rule_id':" S ",'subject':" SN ",'comment':" S ",'acknowledged_by':" S
+        ",'acknowledged_at':" S) ","
     "'Finding':" OBJ("'rule','severity','message'",
         "'rule':" S ",'severity':{'enum':['E','W']},'message':" S ",'clause':" SN ","
         "'entity':" SN ",'entity_id':" IN ",'entity_ref':" SN ",'field':" SN ","
-        "'waived':" B ",'waiver':{'anyOf':[" R("Waiver_") ",{'type':'null'}]}") ","
-    "'Check':" OBJ("'review_id','version','errors','warnings','blocking','findings','waivers'",
+        "'subject':" S ",'waived':" B ",'waiver':{'anyOf':[" R("Waiver_") ",{'type':'null'}]},"
+        "'acknowledged':" B ",'acknowledgement':{'anyOf':[" R("Acknowledgement_")
+        ",{'type':'null'}]}") ","
+    "'Check':" OBJ("'review_id','version','errors','warnings','blocking','unacknowledged',"
+                   "'findings','waivers','acknowledgements'",
         "'review_id':" I ",'version':" I ",'errors':" I ",'warnings':" I ",'blocking':" I
-        ",'findings':" ARR(R("Finding")) ",'waivers':" ARR(R("Waiver_"))) ","
+        ",'unacknowledged':" I ",'findings':" ARR(R("Finding")) ",'not_evaluated':"
+        "{'type':'object','additionalProperties':" S "},'waivers':" ARR(R("Waiver_"))
+        ",'acknowledgements':" ARR(R("Acknowledgement_"))) ","
     "'History':" OBJ("'review_id','status','current_version','versions','transitions',"
-                     "'approvals','waivers'",
+                     "'approvals','waivers','acknowledgements'",
         "'review_id':" I ",'status':" S ",'current_version':" I ",'approvals_required':" I
         ",'live_matches_seal':"
         "{'type':['boolean','null']},"
@@ -58,8 +67,11 @@ static const char bodies[] = "{"
         "'approvals':" ARR(OBJ("'approver','created_at','version'",
             "'approver':" S ",'comment':" SN ",'created_at':" S ",'version':" I)) ","
         "'waivers':" ARR(OBJ("'rule_id','justification','waived_by'",
-            "'rule_id':" S ",'justification':" S ",'waived_by':" S ",'created_at':" S
-            ",'version':" I))) ","
+            "'rule_id':" S ",'subject':" SN ",'justification':" S ",'waived_by':" S
+            ",'created_at':" S ",'version':" I)) ","
+        "'acknowledgements':" ARR(OBJ("'rule_id','acknowledged_by'",
+            "'rule_id':" S ",'subject':" SN ",'comment':" SN ",'acknowledged_by':" S
+            ",'created_at':" S ",'version':" I))) ","
     "'Attachment':" OBJ("'id','review_id','item','filename','media_type','size','sha256',"
                         "'uploaded_by','uploaded_at'",
         "'id':" I ",'review_id':" I ",'item':" SN ",'filename':" S ",'media_type':" S
@@ -97,7 +109,9 @@ static const char bodies[] = "{"
         ",'awaiting_approval':" ANY ",'next_review':" ANY ",'actions_total':" ANY
         ",'actions_open':" ANY ",'actions_overdue':" ANY ",'actions_by_status':" ANY
         ",'actions_by_owner':" ANY ",'overdue_actions':" ANY ",'burn_down':" R("BurnDown")
-        ",'objectives':" ANY ",'objectives_by_rag':" ANY) ","
+        ",'objectives':" ANY ",'objectives_by_rag':" ANY ",'published_not_communicated':"
+        ARR(OBJ("'id','ref','planned_count'", "'id':" I ",'ref':" S ",'title':" SN
+                ",'version':" I ",'planned_count':" I ",'first_planned':" SN))) ","
     "'ActionsReport':" OBJ("'report','generated_at','items'",
         "'report':" S ",'generated_at':" S ",'today':" S ",'summary':" ANY ",'items':"
         ARR(ANY)) ","

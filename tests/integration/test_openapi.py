@@ -86,7 +86,14 @@ def test_schema_labels_and_flags(httpd):
     assert kinds["input"]["audit_refs"]["only_for"] == ["D3_AUDITS"]
     assert kinds["review"]["standards"]["items"]["type"] == "enum"
     bodies = {b["kind"] for b in doc["request_bodies"]}
-    assert bodies == {"action update", "measurement", "transition", "waiver"}
+    assert bodies == {"action update", "measurement", "transition", "waiver", "acknowledgement",
+                      "action_snapshot"}
+    snap = {f["name"]: f for b in doc["request_bodies"] if b["kind"] == "action_snapshot"
+            for f in b["fields"]}
+    assert snap["conclusion"]["required"]
+    assert [e["value"] for e in snap["conclusion"]["enum"]] == ["CONTINUE", "REPLAN", "CLOSE",
+                                                                "CANCEL"]
+    assert all(e["label"] for e in snap["conclusion"]["enum"])
 
 
 def test_the_labels_are_the_reports_labels(httpd):
