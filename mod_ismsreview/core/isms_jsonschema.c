@@ -116,6 +116,15 @@ static int field_in(const isms_entity *e, const isms_field *f, isms_js_mode mode
     return mode == ISMS_JS_RESPONSE || !(f->flags & ISMS_SERVER);
 }
 
+/* A response has every column of a record; a sealed version leaves out a field added after
+ * it was sealed while it is null (isms_seal_content); a create needs the required ones. */
+static int required_in(const isms_entity *e, const isms_field *f, isms_js_mode mode)
+{
+    if (mode == ISMS_JS_SEALED && (f->flags & ISMS_ADDED)) return 0;
+    if (mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED) return e && !(f->flags & ISMS_NOCOL);
+    return mode == ISMS_JS_CREATE && (f->flags & ISMS_REQ);
+}
+
 json_t *isms_js_object(const isms_entity *e, const isms_field *fields, isms_js_mode mode)
 {
     json_t *props = json_object(), *req = json_array();
@@ -124,8 +133,7 @@ json_t *isms_js_object(const isms_entity *e, const isms_field *fields, isms_js_m
     for (f = fields; f->name; f++) {
         if (!field_in(e, f, mode)) continue;
         json_object_set_new(props, f->name, property(f, mode));
-        if (mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED ? e && !(f->flags & ISMS_NOCOL)
-                                     : mode == ISMS_JS_CREATE && (f->flags & ISMS_REQ)) {
+        if (required_in(e, f, mode)) {
             json_array_append_new(req, json_string(f->name));
         }
     }

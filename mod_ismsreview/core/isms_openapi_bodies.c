@@ -24,7 +24,8 @@ static const char bodies[] = "{"
         "'type':" S ",'title':" S ",'status':" I ",'detail':" S ","
         "'errors':" ARR(OBJ("'field','code','message'", "'field':" S ",'code':" S
                             ",'message':" S)) ","
-        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding")) ",'person_id':" I ",'errors_total':" I) ","
+        "'database':" S ",'blocking':" I ",'findings':" ARR(R("Finding")) ",'person_id':" I ",'errors_total':" I
+        ",'unacknowledged':" I) ","
     "'Health':" OBJ("'status','database','schema_version'",
         "'status':" S ",'database':" S ",'schema_version':" I) ","
     "'Me':" OBJ("'user','display_name','roles','auth_type'",
@@ -36,11 +37,11 @@ static const char bodies[] = "{"
     "'OpenApi':{'type':'object','required':['openapi','info','paths'],'properties':{"
         "'openapi':" S ",'info':{'type':'object'},'paths':{'type':'object'}}},"
     "'Waiver_':" OBJ("'rule_id','subject'",
-        "'rule_id':" S ",'subject':" SN ",'justification':" S ",'waived_by':" S
-        ",'waived_at':" S) ","
+        "'rule_id':" S ",'subject':" SN ",'justification':" SN ",'waived_by':" SN
+        ",'waived_at':" SN) ","
     "'Acknowledgement_':" OBJ("'rule_id','subject'",
-        "'rule_id':" S ",'subject':" SN ",'comment':" S ",'acknowledged_by':" S
-        ",'acknowledged_at':" S) ","
+        "'rule_id':" S ",'subject':" SN ",'comment':" SN ",'acknowledged_by':" SN
+        ",'acknowledged_at':" SN) ","
     "'Finding':" OBJ("'rule','severity','message'",
         "'rule':" S ",'severity':{'enum':['E','W']},'message':" S ",'clause':" SN ","
         "'entity':" SN ",'entity_id':" IN ",'entity_ref':" SN ",'field':" SN ","
@@ -138,7 +139,9 @@ static const char extras[] = "{"
     "'input':{'objective_snapshots':" ARR("{'type':'object'}") ",'action_snapshots':" ARR(OBJ("'action_id','action_ref'",
         "'action_id':" I ",'action_ref':" S ",'title':" SN ",'owner':" SN
         ",'status_at_review':" SN ",'progress_at_review':" IN ",'due_date_at_review':" SN
-        ",'days_overdue':" IN ",'carry_over_count':" IN ",'replan_decision_id':" IN)) "}"
+        ",'days_overdue':" IN ",'carry_over_count':" IN ",'replan_decision_id':" IN
+        ",'conclusion':" R("ActionSnapshot/properties/conclusion") ",'conclusion_note':"
+        SN)) "}"
     "}";
 
 static json_t *load(const char *text)
