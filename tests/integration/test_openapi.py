@@ -134,7 +134,8 @@ def test_contract_check_catches_gaps():
     with pytest.raises(contract.ContractError, match="no route"):             # a method
         c.check("PUT", "/isms/api/v1/reviews/1", 200, ok, b"{}")
     check = {"review_id": 1, "version": 1, "errors": 0, "warnings": 1, "blocking": 0,
-             "waivers": [], "findings": [{"rule": "MR-13", "severity": "W", "message": "m"}]}
+             "unacknowledged": 1, "waivers": [], "acknowledgements": [],
+             "findings": [{"rule": "MR-13", "severity": "W", "message": "m"}]}
     c.check("GET", "/isms/api/v1/reviews/1/check", 200, ok, json.dumps(check).encode())
     check["findings"][0]["severity"] = "MAYBE"
     with pytest.raises(contract.ContractError, match="is not one of"):        # an enum value
