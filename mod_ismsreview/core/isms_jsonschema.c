@@ -68,6 +68,7 @@ static json_t *value_schema(const isms_field *f, isms_ftype t, isms_js_mode mode
     case ISMS_F_INT: return number_schema(f, "integer");
     case ISMS_F_NUMBER: return number_schema(f, "number");
     case ISMS_F_REF: return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
+    case ISMS_F_JSON: return json_pack("{s:s}", "type", "object");   /* free-form */
     case ISMS_F_OBJECT:      /* a request sends the whole object: its required members */
         return isms_js_object(NULL, f->sub, mode == ISMS_JS_RESPONSE || mode == ISMS_JS_SEALED
                                             ? ISMS_JS_RESPONSE : ISMS_JS_CREATE);

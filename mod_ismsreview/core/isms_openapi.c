@@ -287,7 +287,7 @@ static json_t *parameters(const isms_route_doc *d, const char *path, const isms_
         while (*q == ' ') q++;
     }
     headers(ps, d);
-    if (d->kind) e = isms_entity_by_kind(d->kind);
+    if (d->entity) e = d->entity;
     for (f = e && (d->flags & ISMS_DOC_FILTERS) ? e->fields : NULL; f && f->name; f++) {
         if (f->flags & ISMS_FILTER) {
             json_array_append_new(ps, param(f->name, "query", json_pack("{s:s}", "type",

@@ -24,7 +24,7 @@ typedef struct {
     const char *errors;      /* statuses besides those of every route: "404 409" */
     const char *query;       /* query parameters: "limit cursor" */
     unsigned flags;
-    const char *kind;        /* ISMS_DOC_FILTERS of one kind: its filter fields ("action") */
+    const isms_entity *entity;   /* ISMS_DOC_FILTERS of one kind: its filter fields */
 } isms_route_doc;
 
 extern const isms_route_doc isms_route_docs[];   /* ends at a NULL pattern */

@@ -131,7 +131,7 @@ static const char extras[] = "{"
         "'attachments':" ARR(R("AttachmentSealed")) "},"
     "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
-        "'measurement_count':" I ",'revision_id':" IN ",'prior_state':{'type':['object','null']},'measurements':" ARR(R("MeasurementRecord")) ","
+        "'measurement_count':" I ",'revision_id':" IN ",'measurements':" ARR(R("MeasurementRecord")) ","
         "'rag':{'enum':['RED','AMBER','GREEN',null]},'trend':" SN ","
         "'revisions':" ARR(OBJ("'revision_no','revision_type'",
             "'revision_no':" I ",'revision_type':" S ",'review_id':" IN ",'reason':" SN

@@ -89,7 +89,7 @@ static json_t *register_changes(apr_pool_t *p, const json_t *item)
  * revision of an earlier review's objective what it changed. */
 static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const char **err)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_db_status st = ISMS_DB_OK;
     json_t *item;
     size_t i;

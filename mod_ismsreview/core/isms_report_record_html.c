@@ -13,7 +13,7 @@
 /* The input categories and their labels: the input descriptor's (isms_entity.c). */
 static const isms_field *category_field(void)
 {
-    return isms_entity_field(isms_entity_by_kind("input"), "category");
+    return isms_entity_field(&isms_entity_input, "category");
 }
 
 const char *isms_input_category_label(const char *category)

@@ -10,7 +10,8 @@ static const char *const type_names[] = {
     [ISMS_F_STRING] = "string", [ISMS_F_TEXT] = "text", [ISMS_F_ENUM] = "enum",
     [ISMS_F_DATE] = "date", [ISMS_F_USER] = "user", [ISMS_F_BOOL] = "bool",
     [ISMS_F_INT] = "int", [ISMS_F_NUMBER] = "number", [ISMS_F_REF] = "ref",
-    [ISMS_F_OBJECT] = "object", [ISMS_F_LIST] = "list", [ISMS_F_TIMESTAMP] = "timestamp"};
+    [ISMS_F_OBJECT] = "object", [ISMS_F_LIST] = "list", [ISMS_F_TIMESTAMP] = "timestamp",
+    [ISMS_F_JSON] = "json"};
 
 const char *isms_ftype_name(isms_ftype t)
 {

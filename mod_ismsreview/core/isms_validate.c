@@ -72,7 +72,7 @@ static const char *type_name(isms_ftype t)
     case ISMS_F_BOOL: return "true or false";
     case ISMS_F_INT: case ISMS_F_REF: return "an integer";
     case ISMS_F_NUMBER: return "a number";
-    case ISMS_F_OBJECT: return "an object";
+    case ISMS_F_OBJECT: case ISMS_F_JSON: return "an object";
     case ISMS_F_LIST: return "an array";
     case ISMS_F_DATE: return "a date YYYY-MM-DD";
     default: return "a string";
@@ -116,6 +116,17 @@ static void check_list(const isms_field *f, const json_t *v, const char *path,
     for (i = 0; i < json_array_size(v); i++) {
         snprintf(p, sizeof(p), "%s[%zu]", path, i);
         check_value(f, f->item_type, json_array_get(v, i), p, errs);
+    }
+}
+
+/* A free-form object: only its size, as the compact JSON text it is stored as. */
+static void check_json_size(const isms_field *f, const json_t *v, const char *path,
+                            isms_verrors *errs)
+{
+    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+    if (f->max_bytes && n > (size_t)f->max_bytes) {
+        isms_verr(errs, path, "too_long_bytes", "is longer than %d bytes", f->max_bytes);
     }
 }
 
@@ -168,7 +179,7 @@ static int type_matches(isms_ftype type, const json_t *v)
     case ISMS_F_BOOL: return json_is_boolean(v);
     case ISMS_F_INT: case ISMS_F_REF: return json_is_integer(v);
     case ISMS_F_NUMBER: return json_is_number(v);
-    case ISMS_F_OBJECT: return json_is_object(v);
+    case ISMS_F_OBJECT: case ISMS_F_JSON: return json_is_object(v);
     case ISMS_F_LIST: return json_is_array(v);
     default: return json_is_string(v);
     }
@@ -183,6 +194,7 @@ static void check_value(const isms_field *f, isms_ftype type, const json_t *v,
     }
     switch (type) {
     case ISMS_F_OBJECT: check_object(f->sub, v, path, errs); break;
+    case ISMS_F_JSON: check_json_size(f, v, path, errs); break;
     case ISMS_F_LIST: check_list(f, v, path, errs); break;
     case ISMS_F_INT: case ISMS_F_NUMBER: case ISMS_F_REF:
         check_number(f, type, v, path, errs);

@@ -470,6 +470,7 @@ static json_t *wrong_type(isms_ftype t)
     case ISMS_F_NUMBER: return json_string("1");
     case ISMS_F_OBJECT: return json_array();
     case ISMS_F_LIST: return json_object();
+    case ISMS_F_JSON: return json_array();
     default: return json_integer(1);
     }
 }
@@ -1120,6 +1121,29 @@ START_TEST(json_depth)
 }
 END_TEST
 
+/* ISMS_F_JSON: a free-form object, not a list (objective.prior_state is one); its size
+ * is bounded as the compact JSON text it is stored as. */
+START_TEST(json_object_field)
+{
+    static const isms_field fields[] = {
+        {.name = "blob", .type = ISMS_F_JSON, .max_bytes = 20}, {.name = NULL}};
+    static const isms_entity e = {"thing", "things", "thing", "", fields, NULL};
+    const isms_field *prior = isms_entity_field(isms_entity_by_kind("objective"),
+                                                "prior_state");
+    json_t *errs;
+
+    ck_assert_int_eq(prior->type, ISMS_F_JSON);
+    ck_assert_ptr_nonnull(run(&e, J("{\"blob\":{\"a\":[1,2]}}"), ISMS_V_CREATE, NULL, NULL,
+                              &errs));
+    invalid_at(__LINE__, &e, J("{\"blob\":[1]}"), ISMS_V_CREATE, NULL, NULL, "blob",
+               "invalid_type");
+    invalid_at(__LINE__, &e, J("{\"blob\":\"{}\"}"), ISMS_V_CREATE, NULL, NULL, "blob",
+               "invalid_type");
+    invalid_at(__LINE__, &e, J("{\"blob\":{\"a\":\"0123456789abcdef\"}}"), ISMS_V_CREATE,
+               NULL, NULL, "blob", "too_long_bytes");
+}
+END_TEST
+
 Suite *entity_suite(void)
 {
     Suite *s = suite_create("entity");
@@ -1145,6 +1169,7 @@ Suite *entity_suite(void)
     tcase_add_test(tc, list_item_errors);
     tcase_add_test(tc, numbers_and_ranges);
     tcase_add_test(tc, integers_become_reals);
+    tcase_add_test(tc, json_object_field);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("rules", 0);
