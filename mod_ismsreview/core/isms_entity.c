@@ -52,10 +52,10 @@ static const char *const formats[] = {"IN_PERSON", "REMOTE", "HYBRID", "WRITTEN_
                                       NULL};
 static const char *const formats_labels[] = {"In person", "Remote", "Hybrid",
         "Written circulation", NULL};
-static const char *const standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
+const char *const isms_standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
                                         "ISO22301_2019", "ISO14001_2015", "ISO45001_2018",
                                         "ISO27701_2019", "CUSTOM", NULL};
-static const char *const standards_labels[] = {"ISO/IEC 27001:2022", "ISO/IEC 27001:2013",
+static const char *const isms_standards_labels[] = {"ISO/IEC 27001:2022", "ISO/IEC 27001:2013",
         "ISO 9001:2015", "ISO 22301:2019", "ISO 14001:2015", "ISO 45001:2018",
         "ISO/IEC 27701:2019", "Custom", NULL};
 static const char *const classifications[] = {"PUBLIC", "INTERNAL", "CONFIDENTIAL",
@@ -268,7 +268,7 @@ static const isms_field review_fields[] = {
     ENU("format", 0, formats),
     STR("location", 0, 200),
     USR("chair", 0),
-    LENU("standards", 0, standards, 8),
+    LENU("standards", 0, isms_standards, 8),
     ENUD("classification", 0, classifications, "INTERNAL"),
     DATE("retention_until", 0),
     STR("language", 0, 16),
@@ -284,6 +284,9 @@ static const isms_field review_fields[] = {
     USR("author", ISMS_SERVER | ISMS_FILTER),
     INT("previous_review_id", ISMS_SERVER, 0, 0),
     INT("planned_interval_months", ISMS_SERVER, 0, 0),
+    /* the review programme (isms_programme.c, migration 011) and its scope when assigned */
+    INT("programme_id", ISMS_FILTER | ISMS_ADDED, 1, 1e15),
+    STR("scope_ref_snapshot", ISMS_SERVER | ISMS_ADDED, 260),
     F("submitted_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
     USR("submitted_by", ISMS_SERVER | ISMS_WORKFLOW),
     F("approved_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
@@ -331,6 +334,9 @@ static const isms_field input_fields[] = {
     F("risks_above_acceptance", ISMS_F_INT, 0, .min = 0, .max = 100000,
       .only_for = "F_RISK_RTP"),
     F("rtp_completion_pct", ISMS_F_INT, 0, .min = 0, .max = 100, .only_for = "F_RISK_RTP"),
+    /* the IMS catalogue codes ("ISO9001_2015:C7_EXT_PROVIDERS") this input covers (MR-41) */
+    F("requirement_codes", ISMS_F_LIST, ISMS_ADDED, .item_type = ISMS_F_STRING,
+      .max_chars = 100, .max_bytes = 100, .max_items = 30),
     F("action_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     F("objective_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     END};
@@ -402,7 +408,7 @@ static const isms_field objective_fields[] = {
     COMMON,
     TXT("statement", ISMS_REQ),
     ENU("level", 0, levels),
-    ENU("standard", 0, standards),
+    ENU("standard", 0, isms_standards),
     STR("policy_ref", 0, 200),
     BOOL("measurable", 0),
     TXT("evaluation_if_not_measurable", 0),

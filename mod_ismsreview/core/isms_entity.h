@@ -89,6 +89,8 @@ extern const isms_entity isms_entity_attendee, isms_entity_input, isms_entity_de
     isms_entity_action, isms_entity_improvement, isms_entity_change, isms_entity_objective,
     isms_entity_resource, isms_entity_communication;
 extern const isms_entity isms_entity_person;             /* the people register (v1/people) */
+extern const char *const isms_standards[];              /* StandardCode (A.1); NULL-ended */
+extern const char *const isms_input_categories[];       /* ISO 27001 inputs (A.4); NULL-ended */
 
 const isms_entity *isms_entity_by_collection(const char *collection);
 const isms_entity *isms_entity_by_kind(const char *kind);

@@ -5,6 +5,7 @@
  * Served at GET v1/openapi.json and written by `ismsreview-admin openapi`. */
 #include "isms_openapi.h"
 #include "isms_jsonschema.h"
+#include "isms_programme.h"
 #include "isms_workflow.h"
 
 #include <ctype.h>
@@ -128,6 +129,9 @@ static void entity_schemas(json_t *schemas)
     add_schema(schemas, "ReviewPatch", isms_js_object(&isms_entity_review,
                isms_entity_review.fields, ISMS_JS_PATCH));
     record_schemas(schemas, &isms_entity_person);
+    record_schemas(schemas, &isms_entity_programme);
+    record_schemas(schemas, &isms_entity_requirement);
+    add_schema(schemas, "Catalogue", list_of("Requirement", 0));   /* the whole catalogue */
     for (i = 0; isms_item_entities[i]; i++) {
         const isms_entity *e = isms_item_entities[i];
         json_t *rec = isms_js_object(e, e->fields, ISMS_JS_SEALED);

@@ -3,6 +3,7 @@
  * method, by the module's own pattern (mod_ismsreview/httpd/isms_routes.c). The module
  * checks at start-up that both tables list the same routes (ISMS21040). */
 #include "isms_openapi.h"
+#include "isms_programme.h"
 
 #include <stddef.h>
 
@@ -107,6 +108,23 @@ const isms_route_doc isms_route_docs[] = {
      "Measurements", 200, NULL, ID, "from to", 0, NULL},
     {"v1/objectives/{id}/measurements", "POST", "Record a KPI measurement", "Measurement",
      "Measurements", 201, NULL, ID " 409 " WRITE, "", 0, NULL},
+    {"v1/programmes", "GET", "The review programmes (interval, tolerance, scope, cycle)",
+     NULL, "ProgrammeList", 200, NULL, "", "active limit cursor", 0, NULL},
+    {"v1/programmes", "POST", "Add a review programme (admins)", "ProgrammeCreate",
+     "Programme", 201, NULL, "409 " WRITE, "", 0, NULL},
+    {"v1/programmes/{id}", "GET", "One review programme, with its next due date", NULL,
+     "Programme", 200, NULL, ID " 304", "", 0, NULL},
+    {"v1/programmes/{id}", "PATCH", "Change a review programme (admins, If-Match)",
+     "ProgrammePatch", "Programme", 200, NULL, ID " 409 " WRITE " " MATCH, "", 0, NULL},
+    {"v1/catalogue", "GET", "The input catalogue: the requirements each standard asks a "
+     "review to cover", NULL, "Catalogue", 200, NULL, "", "mandatory", ISMS_DOC_FILTERS,
+     &isms_entity_requirement},
+    {"v1/catalogue", "POST", "Add a custom requirement (admins)", "RequirementCreate",
+     "Requirement", 201, NULL, "409 " WRITE, "", 0, NULL},
+    {"v1/catalogue/{id}", "GET", "One requirement of the catalogue", NULL, "Requirement", 200,
+     NULL, ID " 304", "", 0, NULL},
+    {"v1/catalogue/{id}", "DELETE", "Delete a custom requirement (admins; seeded ones stay)",
+     NULL, NULL, 204, NULL, ID " 409", "", 0, NULL},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL}};
 
 const char *isms_openapi_route(int i, const char **method)

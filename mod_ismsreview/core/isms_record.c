@@ -32,7 +32,8 @@ const char *isms_json_name(apr_pool_t *p, const char *column)
 
 static int is_item(const isms_entity *e)
 {
-    return e != &isms_entity_review && e != &isms_entity_person;   /* not in a review */
+    return e->ref_code && *e->ref_code;   /* items have a reference code; the review, people,
+                                             programmes and the catalogue do not */
 }
 
 isms_db_status isms_exec_sql(isms_ctx *ctx, isms_sql *q, long long *affected,

@@ -29,6 +29,19 @@ static void strip_item(const isms_entity *e, json_t *item)
     }
 }
 
+/* Fields a later migration added stay out of the content while null: versions sealed before
+ * them still verify. */
+static void strip_added(const isms_entity *e, json_t *doc)
+{
+    const isms_field *f;
+
+    for (f = e->fields; f->name; f++) {
+        if ((f->flags & ISMS_ADDED) && json_is_null(json_object_get(doc, f->name))) {
+            json_object_del(doc, f->name);
+        }
+    }
+}
+
 json_t *isms_seal_content(const json_t *review, const json_t *approvals)
 {
     json_t *c = json_deep_copy(review);
@@ -36,6 +49,7 @@ json_t *isms_seal_content(const json_t *review, const json_t *approvals)
     size_t n;
 
     for (k = 0; content_volatile[k]; k++) json_object_del(c, content_volatile[k]);
+    strip_added(&isms_entity_review, c);
     for (i = 0; isms_item_entities[i]; i++) {
         json_t *list = json_object_get(c, isms_item_entities[i]->collection);
         for (n = 0; n < json_array_size(list); n++) {

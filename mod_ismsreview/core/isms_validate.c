@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_validate.h"
+#include "isms_programme.h"
 #include "isms_sql.h"
 
 #include <math.h>
@@ -361,12 +362,20 @@ void isms_check_input(const isms_entity *e, const json_t *m, const json_t *revie
                       isms_verrors *errs)
 {
     const char *status = str(m, "status"), *just = str(m, "na_justification");
+    const json_t *code;
+    size_t i;
 
     if (status && strcmp(status, "NOT_APPLICABLE") == 0 && (!just || !*just)) {
         isms_verr(errs, "na_justification", "required",
                   "is required when the input is NOT_APPLICABLE");
     }
     not_before(m, "data_period_from", "data_period_to", errs);
+    json_array_foreach(json_object_get(m, "requirement_codes"), i, code) {
+        if (!isms_requirement_code_valid(json_string_value(code))) {
+            isms_verr(errs, "requirement_codes", "invalid_format", "item %d is not "
+                      "STANDARD:CODE (a code of v1/catalogue)", (int)i + 1);
+        }
+    }
 }
 
 void isms_check_action(const isms_entity *e, const json_t *m, const json_t *review,

@@ -86,14 +86,9 @@ def fill(httpd):
     progress updates and KPI measurements, then amended (draft v2, an edit in it); beside it
     reviews that are returned, cancelled, submitted and approved, and an Idempotency-Key."""
     api = wh.Api(httpd)
-    rec = rd.build_review(rd.Api(httpd))
+    rec = wh.build_review(api, review=rd.REVIEW, items=rd.ITEM_DATA)
     rid = rec["rid"]
-    for f in api.check(rid)["findings"]:
-        if f["severity"] == "E" and not f["waived"]:
-            api.post("v1/reviews/%d/waivers" % rid, {
-                "rule": f["rule"], "subject": f["subject"],
-                "justification": "Accepted for this cycle: %s, «ok» ✓" % f["rule"]},
-                user="approver")
+    assert api.waive_all(rid, "Accepted for this cycle, «ok» ✓")
     api.move(rid, "submit")
     api.move(rid, "approve", user="approver")
     api.move(rid, "publish")
@@ -132,6 +127,15 @@ def fill(httpd):
                    {"login": "Ex.CFO", "display_name": "Marc Oliveira", "active": False,
                     "top_management": [{"from": "2019-01-01", "to": "2024-12-31"}]}):
         api.post("v1/people", person, user="admin")
+    # the review programme and the IMS catalogue (tables review_programme,
+    # input_requirement: seeded by migration 011, replaced by an import)
+    api.post("v1/programmes", {"name": "BCMS «sessions»", "standards": ["ISO22301_2019"],
+                               "interval_months": 4, "tolerance_days": 7,
+                               "coverage_mode": "SEQUENCED_SESSIONS",
+                               "cycle_length_months": 12}, user="admin")
+    api.post("v1/catalogue", {"standard": "ISO9001_2015", "code": "CUSTOM_WARRANTY",
+                              "label": "Warranty claims ✓", "mandatory": False},
+             user="admin")
     return rid, others
 
 
@@ -154,6 +158,9 @@ def snapshot(httpd, rid, others):
         out[state] = api.review(oid)
     out["list"] = api.get("v1/reviews")
     out["people"] = api.get("v1/people", user="admin")
+    out["programmes"] = api.get("v1/programmes")
+    out["catalogue"] = api.get("v1/catalogue")
+    assert len(out["programmes"]["items"]) == 2
     assert len(out["people"]["items"]) == 2
     return out
 
@@ -217,8 +224,12 @@ def test_round_trip_sqlite_pgsql_sqlite(make_httpd, basedir, request, built):
 def _empty(backend, path):
     """The database holds no data (only the migration's head row)."""
     tables = _tables(_export(backend.db_args, path))
-    full = {n: len(t["rows"]) for n, t in tables.items() if t["rows"] and n != "audit_head"}
+    full = {n: len(t["rows"]) for n, t in tables.items() if t["rows"] and n not in (
+        "audit_head", "review_programme", "input_requirement")}
     assert not full, "the refused import left rows behind: %s" % full
+    # what migration 011 seeded: the default programme and the catalogue of the standards
+    assert len(tables["review_programme"]["rows"]) == 1
+    assert not [r for r in tables["input_requirement"]["rows"] if "CUSTOM_" in str(r)]
     assert tables["audit_head"]["rows"][0][1] == 0
 
 
