@@ -131,7 +131,9 @@ static void entity_schemas(json_t *schemas)
     record_schemas(schemas, &isms_entity_person);
     record_schemas(schemas, &isms_entity_programme);
     record_schemas(schemas, &isms_entity_requirement);
-    add_schema(schemas, "Catalogue", list_of("Requirement", 0));   /* the whole catalogue */
+    /* the catalogue is listed whole (no cursor), and a requirement is never changed */
+    add_schema(schemas, "RequirementList", list_of("Requirement", 0));
+    json_object_del(schemas, "RequirementPatch");
     for (i = 0; isms_item_entities[i]; i++) {
         const isms_entity *e = isms_item_entities[i];
         json_t *rec = isms_js_object(e, e->fields, ISMS_JS_SEALED);

@@ -117,7 +117,7 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/programmes/{id}", "PATCH", "Change a review programme (admins, If-Match)",
      "ProgrammePatch", "Programme", 200, NULL, ID " 409 " WRITE " " MATCH, "", 0, NULL},
     {"v1/catalogue", "GET", "The input catalogue: the requirements each standard asks a "
-     "review to cover", NULL, "Catalogue", 200, NULL, "", "mandatory", ISMS_DOC_FILTERS,
+     "review to cover", NULL, "RequirementList", 200, NULL, "", "mandatory", ISMS_DOC_FILTERS,
      &isms_entity_requirement},
     {"v1/catalogue", "POST", "Add a custom requirement (admins)", "RequirementCreate",
      "Requirement", 201, NULL, "409 " WRITE, "", 0, NULL},

@@ -155,7 +155,8 @@ JS_TYPES = {"str": ("string", None), "txt": ("text", None), "enum": ("enum", Non
             "date": ("date", None), "bool": ("bool", None), "int": ("int", None),
             "num": ("number", None), "user": ("user", None), "ref": ("ref", None),
             "obj": ("object", None), "lenum": ("list", "enum"), "lstr": ("list", "string"),
-            "lref": ("list", "ref"), "lobj": ("list", "object")}
+            "lref": ("list", "ref"), "lobj": ("list", "object"),
+            "pick": ("int", None)}      # an id picked from a register (programme_id)
 F_CALL = re.compile(r"f\('(\w+)', '(\w+)'(?:, \{([^{}]*)\})?\)")
 
 
