@@ -513,7 +513,8 @@ static const isms_entity *const all_kinds[] = {
 
 const isms_entity *const isms_body_entities[] = {
     &isms_entity_action_update, &isms_entity_measurement, &isms_entity_transition,
-    &isms_entity_waiver, &isms_entity_acknowledgement, &isms_entity_action_snapshot, NULL};
+    &isms_entity_waiver, &isms_entity_acknowledgement, &isms_entity_action_snapshot,
+    &isms_entity_previous_external, NULL};
 
 const isms_entity *isms_entity_by_collection(const char *collection)
 {

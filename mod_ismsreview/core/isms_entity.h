@@ -77,11 +77,11 @@ extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; 
 /* Request bodies that are not records: POST v1/actions/{id}/updates (isms_registers.c),
  * v1/objectives/{id}/measurements, v1/reviews/{id}/<transition> (isms_workflow.c),
  * .../waivers and .../acknowledgements (isms_waivers.c), PATCH
- * v1/reviews/{id}/action-snapshots/{id} (isms_snapshots.c); all six in isms_body_entities,
- * NULL-ended. */
+ * v1/reviews/{id}/action-snapshots/{id} (isms_snapshots.c), PUT .../previous-external
+ * (isms_prior.c); all seven in isms_body_entities, NULL-ended. */
 extern const isms_entity isms_entity_action_update, isms_entity_measurement,
     isms_entity_transition, isms_entity_waiver, isms_entity_acknowledgement,
-    isms_entity_action_snapshot;
+    isms_entity_action_snapshot, isms_entity_previous_external;
 extern const isms_entity *const isms_body_entities[];
 /* The item kinds by name: code that means one kind names its descriptor, never its string
  * (tests/unit/check_kind_literals.sh). */

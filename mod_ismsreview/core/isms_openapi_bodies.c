@@ -128,7 +128,12 @@ static const char bodies[] = "{"
 static const char extras[] = "{"
     "'review':{'approvals':" ARR(OBJ("'approver'", "'approver':" S ",'approved_at':" S
                                      ",'comment':" SN)) ",'sealed':" B ","
-        "'attachments':" ARR(R("AttachmentSealed")) "},"
+        "'attachments':" ARR(R("AttachmentSealed")) ","
+        "'previous_external':" OBJ("'held_from','reference'",
+            "'held_from':" S ",'held_to':" SN ",'reference':" S ",'evidence_ref':" SN
+            ",'evidence_attachment_id':" IN ",'period_to':" SN ",'created_at':" SN
+            ",'created_by':" SN ",'actions':" ARR(OBJ("'ref','title','owner','due_date','status'",
+                "'ref':" S ",'title':" S ",'owner':" S ",'due_date':" S ",'status':" S))) "},"
     "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
         "'measurement_count':" I ",'revision_id':" IN ",'measurements':" ARR(R("MeasurementRecord")) ","
@@ -136,8 +141,8 @@ static const char extras[] = "{"
         "'revisions':" ARR(OBJ("'revision_no','revision_type'",
             "'revision_no':" I ",'revision_type':" S ",'review_id':" IN ",'reason':" SN
             ",'changed_fields':{'type':'object'},'created_at':" S ",'created_by':" SN)) "},"
-    "'input':{'objective_snapshots':" ARR("{'type':'object'}") ",'action_snapshots':" ARR(OBJ("'action_id','action_ref'",
-        "'action_id':" I ",'action_ref':" S ",'title':" SN ",'owner':" SN
+    "'input':{'objective_snapshots':" ARR("{'type':'object'}") ",'action_snapshots':" ARR(OBJ("'action_ref'",
+        "'action_id':" I ",'prior_action_id':" I ",'external':" B ",'action_ref':" S ",'title':" SN ",'owner':" SN
         ",'status_at_review':" SN ",'progress_at_review':" IN ",'due_date_at_review':" SN
         ",'days_overdue':" IN ",'carry_over_count':" IN ",'replan_decision_id':" IN
         ",'conclusion':" R("ActionSnapshot/properties/conclusion") ",'conclusion_note':"

@@ -44,6 +44,15 @@ const isms_route_doc isms_route_docs[] = {
     {"v1/reviews/{id}/action-snapshots/{id}", "PATCH", "Conclude on a carried-over action "
      "of input a (drafts, If-Match of the review)", "ActionSnapshot", "Review", 200, NULL,
      ID " 409 " WRITE " " MATCH, "", 0, NULL},
+    {"v1/reviews/{id}/previous-external", "PUT", "Declare the previous review, held outside "
+     "the system, with its open actions (drafts, If-Match of the review)", "PreviousExternal",
+     "Review", 200, NULL, ID " 409 " WRITE " " MATCH, "", 0, NULL},
+    {"v1/reviews/{id}/previous-external", "DELETE", "Remove the declared previous review "
+     "(drafts, If-Match of the review)", NULL, "Review", 200, NULL, ID " 409 422 " MATCH, "", 0,
+     NULL},
+    {"v1/reviews/{id}/prior-actions/{id}", "PATCH", "Conclude on an action of the previous "
+     "review held outside the system (drafts, If-Match of the review)", "ActionSnapshot",
+     "Review", 200, NULL, ID " 409 " WRITE " " MATCH, "", 0, NULL},
     {"v1/reviews/{id}/attachments", "GET", "The evidence files attached to a review", NULL,
      "AttachmentList", 200, NULL, ID, "", 0, NULL},
     {"v1/reviews/{id}/attachments", "POST", "Attach a file (the raw body; name in "

@@ -87,7 +87,7 @@ def test_schema_labels_and_flags(httpd):
     assert kinds["review"]["standards"]["items"]["type"] == "enum"
     bodies = {b["kind"] for b in doc["request_bodies"]}
     assert bodies == {"action update", "measurement", "transition", "waiver", "acknowledgement",
-                      "action_snapshot"}
+                      "action_snapshot", "previous_external"}
     snap = {f["name"]: f for b in doc["request_bodies"] if b["kind"] == "action_snapshot"
             for f in b["fields"]}
     assert snap["conclusion"]["required"]

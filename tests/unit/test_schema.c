@@ -96,7 +96,8 @@ START_TEST(schema_lists_the_descriptors)
 
     ck_assert_int_eq(json_array_size(kinds), 11);         /* review, the 9 items, person */
     for (i = 0; isms_body_entities[i]; i++) {}
-    ck_assert_int_eq(i, 6);      /* updates, measurements, transition, waiver, ack, snapshot */
+    ck_assert_int_eq(i, 7);      /* updates, measurements, transition, waiver, ack, snapshot,
+                                  * previous_external */
     ck_assert_int_eq(json_array_size(json_object_get(doc, "request_bodies")), i);
     json_array_foreach(kinds, i, k) {
         const isms_entity *e = isms_entity_by_kind(json_string_value(json_object_get(k,
