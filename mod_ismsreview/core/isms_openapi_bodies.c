@@ -85,7 +85,9 @@ static const char bodies[] = "{"
     "'AttachmentList':" OBJ("'items'", "'items':" ARR(R("Attachment"))) ","
     "'ActionUpdateRecord':" OBJ("'id','created_at','created_by'",
         "'id':" I ",'created_at':" S ",'created_by':" S ",'status':" SN ",'progress':" IN
-        ",'note':" SN ",'evidence_ref':" SN ",'due_date':" SN ",'reason':" SN) ","
+        ",'note':" SN ",'evidence_ref':" SN ",'due_date':" SN ",'reason':" SN
+        ",'effectiveness_required':{'type':['boolean','null']},'effectiveness_method':" SN
+        ",'effectiveness_due':" SN ",'effectiveness_result':" SN) ","
     "'ActionUpdates':" OBJ("'items'", "'items':" ARR(R("ActionUpdateRecord"))) ","
     "'MeasurementRecord':" OBJ("'id','period_to','value'",
         "'id':" I ",'created_at':" S ",'created_by':" S ",'period_from':" SN
@@ -145,6 +147,7 @@ static const char extras[] = "{"
         "'action_id':" I ",'prior_action_id':" I ",'external':" B ",'action_ref':" S ",'title':" SN ",'owner':" SN
         ",'status_at_review':" SN ",'progress_at_review':" IN ",'due_date_at_review':" SN
         ",'days_overdue':" IN ",'carry_over_count':" IN ",'replan_decision_id':" IN
+        ",'effectiveness_at_review':{'type':['object','null']}"
         ",'conclusion':" R("ActionSnapshot/properties/conclusion") ",'conclusion_note':"
         SN)) "}"
     "}";
