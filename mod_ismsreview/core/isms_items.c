@@ -179,7 +179,7 @@ isms_result isms_item_get(isms_ctx *ctx, long long rid, const char *collection, 
     if ((st = isms_item_extras(ctx, e, out, 1, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    return isms_res_ok(ctx, 200, json_incref(out), isms_rec_etag(ctx->pool, e, row), NULL);
+    return isms_res_ok(ctx, 200, json_incref(out), isms_etag(ctx, e, row), NULL);
 }
 
 static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long rid,

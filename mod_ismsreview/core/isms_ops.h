@@ -21,6 +21,9 @@ json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row);
  * compares the row part only (isms_check_if_match): a write conflicts with writes, not with
  * midnight. */
 const char *isms_review_etag(isms_ctx *ctx, const json_t *row);
+/* The ETag of e's row as GET shows it: isms_rec_etag, with the day (as the review's) when the
+ * representation shows a date-derived figure (an action's days_overdue). */
+const char *isms_etag(isms_ctx *ctx, const isms_entity *e, const json_t *row);
 
 /* If-Match: 428 when absent, 412 when it names another version; status 0 when it matches. */
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag);

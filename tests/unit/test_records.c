@@ -760,6 +760,87 @@ START_TEST(review_etag_covers_the_day)
 }
 END_TEST
 
+/* An action item shows days_overdue too: its ETag carries the day (no 304 for yesterday's
+ * figure), and If-Match with yesterday's ETag of an unchanged action is no conflict. */
+START_TEST(item_etag_covers_the_day)
+{
+    long long rid, aid;
+    isms_result r1, r2;
+
+    use_alice();
+    rid = new_review("2026-03-10");
+    aid = new_action(rid, "bob", "2026-03-31");
+    r1 = isms_test_item_get(&alice, rid, "actions", aid);
+    ck_assert_status(r1, 200);
+    ck_assert_int_eq(jint(r1.body, "days_overdue"), 1);
+    ck_assert_str_eq(r1.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", aid));
+    ck_assert_str_eq(jstr(r1.body, "etag"), r1.etag);
+    alice.today = "2026-04-03";
+    r2 = isms_test_item_get(&alice, rid, "actions", aid);
+    ck_assert_int_eq(jint(r2.body, "days_overdue"), 3);
+    ck_assert_str_ne(r1.etag, r2.etag);
+    ck_assert_str_eq(jstr(r2.body, "etag"), r2.etag);
+    /* the same action as the review embeds it */
+    r2 = isms_test_review_get(&alice, rid);
+    ck_assert_str_eq(jstr(json_array_get(json_object_get(r2.body, "actions"), 0), "etag"),
+                     isms_test_printf("\"action-%lld-1@2026-04-03\"", aid));
+    ck_assert_status(isms_test_item_patch(&alice, rid, "actions", aid,
+                                          J("{\"priority\":\"LOW\"}"), r1.etag), 200);
+    /* a kind without a date-derived figure keeps the plain row ETag */
+    r1 = isms_test_item_get(&alice, rid, "decisions", new_item(rid, "decisions",
+        "{\"statement\":\"s\",\"category\":\"OTHER\",\"clause_933_aspect\":\"NONE\","
+        "\"outcome\":\"NOTED\"}"));
+    ck_assert_status(r1, 200);
+    ck_assert_ptr_null(strchr(r1.etag, '@'));
+}
+END_TEST
+
+static isms_result cached_review(isms_ctx *ctx, void *arg)
+{
+    return isms_review_get_cached(ctx, *(long long *)arg);
+}
+
+static isms_result fast_review(isms_ctx *ctx, void *arg)
+{
+    return isms_review_get_fast(ctx, *(long long *)arg);
+}
+
+static long long raw_days_overdue(const isms_result *r)
+{
+    json_t *j = isms_test_json(apr_pstrmemdup(tpool, r->raw, r->raw_len));
+
+    return jint(json_array_get(json_object_get(j, "actions"), 0), "days_overdue");
+}
+
+/* The child's cache of rendered reviews: a body rendered yesterday is not served today (the
+ * validator and the cache key's validator carry the day), neither from the cached path nor
+ * from the fast path before any transaction. */
+START_TEST(cached_review_follows_the_day)
+{
+    long long rid;
+    isms_result r;
+
+    use_alice();
+    rid = new_review("2026-03-10");
+    new_action(rid, "bob", "2026-03-31");
+    r = isms_txn_read(&alice, cached_review, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 1);
+    r = fast_review(&alice, &rid);
+    ck_assert_int_eq(r.status, 200);                /* a hit: rendered for today */
+    ck_assert_int_eq(raw_days_overdue(&r), 1);
+    alice.today = "2026-04-02";
+    ck_assert_int_eq(fast_review(&alice, &rid).status, 0);      /* yesterday's is no hit */
+    r = isms_txn_read(&alice, cached_review, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 2);
+    ck_assert_str_eq(r.etag, isms_test_printf("\"review-%lld-2@2026-04-02\"", rid));
+    r = fast_review(&alice, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 2);
+}
+END_TEST
+
 /* ---- carry-over: input a of the next review */
 
 static const char *etag_of_review(long long rid)
@@ -1465,6 +1546,8 @@ Suite *records_suite(void)
     tc = isms_test_tcase("from_workaround", 1);
     tcase_add_checked_fixture(tc, isms_test_migrate, NULL);
     tcase_add_test(tc, review_etag_covers_the_day);
+    tcase_add_test(tc, item_etag_covers_the_day);
+    tcase_add_test(tc, cached_review_follows_the_day);
     tcase_add_test(tc, from_values_round_trip);
     tcase_add_test(tc, from_statements_complete);
     suite_add_tcase(s, tc);
