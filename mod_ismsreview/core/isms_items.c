@@ -223,7 +223,7 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     if (!e) return no_collection(ctx);
     if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
+    r = isms_check_if_match(ctx, if_match, isms_etag(ctx, e, row));
     if (r.status) return r;
     if (!isms_review_editable(review) && !only_tracking(e, in)) return not_editable(ctx);
     if (is_generated_input(e, row)) {
@@ -327,7 +327,7 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     if (!e) return no_collection(ctx);
     if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
+    r = isms_check_if_match(ctx, if_match, isms_etag(ctx, e, row));
     if (r.status) return r;
     if (!isms_review_editable(review)) return not_editable(ctx);
     if (is_generated_input(e, row)) {

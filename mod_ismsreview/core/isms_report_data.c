@@ -83,6 +83,17 @@ typedef struct {
     int *opened, *closed;
 } day_counts;
 
+static long clamp_day(const day_counts *c, long d)
+{
+    return (d > c->d1 ? c->d1 : d < c->d0 ? c->d0 : d) - c->d0;
+}
+
+static void alloc_days(apr_pool_t *p, day_counts *c)
+{
+    c->opened = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    c->closed = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+}
+
 static void count_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
 {
     int i;
@@ -92,18 +103,37 @@ static void count_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
         long d = day_number(ISMS_ROW(rs, i, ISMS_SCAN_CREATED));
         if (d < c->d0) c->d0 = d;
     }
-    c->opened = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
-    c->closed = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    alloc_days(p, c);
     for (i = 0; i < rs->nrows; i++) {
         const char *created = ISMS_ROW(rs, i, ISMS_SCAN_CREATED), *closed;
-        long d = day_number(created);
-        c->opened[(d > c->d1 ? c->d1 : d) - c->d0]++;
+        c->opened[clamp_day(c, day_number(created))]++;
         if (isms_report_action_open(ISMS_ROW(rs, i, ISMS_SCAN_STATUS))) continue;
         closed = ISMS_ROW(rs, i, ISMS_SCAN_COMPLETED);
         if (!closed) closed = ISMS_ROW(rs, i, ISMS_SCAN_UPDATED);
-        d = day_number(closed ? closed : created);
-        c->closed[(d > c->d1 ? c->d1 : d < c->d0 ? c->d0 : d) - c->d0]++;
+        c->closed[clamp_day(c, day_number(closed ? closed : created))]++;
     }
+}
+
+/* The same from the per-day summary (action_day, migration 013): rows (day, opened, closed)
+ * in day order. Returns 0 when no action is counted. */
+static int count_summary_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
+{
+    int i, any = 0;
+
+    c->d0 = c->d1 = today;
+    for (i = 0; i < rs->nrows; i++) {
+        long d = day_number(ISMS_ROW(rs, i, 0));
+        if (isms_ll(ISMS_ROW(rs, i, 1)) > 0 && d < c->d0) c->d0 = d;
+        any |= isms_ll(ISMS_ROW(rs, i, 1)) > 0;
+    }
+    if (!any) return 0;
+    alloc_days(p, c);
+    for (i = 0; i < rs->nrows; i++) {
+        long k = clamp_day(c, day_number(ISMS_ROW(rs, i, 0)));
+        c->opened[k] += (int)isms_ll(ISMS_ROW(rs, i, 1));
+        c->closed[k] += (int)isms_ll(ISMS_ROW(rs, i, 2));
+    }
+    return 1;
 }
 
 /* The open count at evenly spaced days (at most max of them) from the first opening to
@@ -140,4 +170,19 @@ isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_
 
     if (st == ISMS_DB_OK) *out = isms_burn_down_of(ctx, rs, max);
     return st;
+}
+
+isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_rows *rs;
+    day_counts c;
+    isms_db_status st;
+
+    isms_sql_appendf(q, "SELECT day, opened, closed FROM action_day WHERE opened <> 0 OR "
+                        "closed <> 0 ORDER BY day");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    *out = max >= 1 && count_summary_days(ctx->pool, rs, day_number(ctx->today), &c)
+           ? sample(ctx, &c, max) : json_array();
+    return ISMS_DB_OK;
 }

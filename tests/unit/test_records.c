@@ -442,7 +442,7 @@ START_TEST(item_crud_with_etags)
     ck_assert_int_eq(jint(r.body, "progress"), 0);
     ck_assert_int_eq(jint(r.body, "review_id"), rid);
     ck_assert_str_eq(jstr(r.body, "etag"), r.etag);
-    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-1\"", a1));
+    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", a1));
     a2 = new_action(rid, "carol", "2026-07-31");
     r = isms_test_item_get(&alice, rid, "actions", a2);
     ck_assert_status(r, 200);
@@ -480,7 +480,7 @@ START_TEST(item_crud_with_etags)
     ck_assert_str_eq(jstr(r.body, "updated_at"), alice.now);
     ck_assert_str_eq(jstr(r.body, "owner"), "bob");                 /* untouched */
     ck_assert_str_ne(r.etag, etag);
-    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-2\"", a1));
+    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-2@2026-04-01\"", a1));
     ck_assert_str_ne(isms_test_review_get(&alice, rid).etag, review_etag);
     /* the old ETag is stale now */
     r2 = isms_test_item_patch(&alice, rid, "actions", a1, J("{\"title\":\"Lost\"}"), etag);
@@ -708,8 +708,8 @@ START_TEST(review_get_embeds_items)
         item = json_array_get(list, 0);
         ck_assert_int_eq(jint(item, "id"), ids[i]);
         ck_assert_int_eq(jint(item, "review_id"), rid);
-        ck_assert_str_eq(jstr(item, "etag"), isms_test_printf("\"%s-%lld-1\"", e->kind,
-                                                              ids[i]));
+        ck_assert_str_eq(jstr(item, "etag"), isms_test_printf("\"%s-%lld-1%s\"", e->kind,
+                         ids[i], strcmp(e->kind, "action") ? "" : "@2026-04-01"));
         ck_assert_str_eq(jstr(item, "ref"), isms_test_printf("MR-2026-01-%s01",
                                                              e->ref_code));
         ck_assert_ptr_null(json_object_get(item, "_row_version"));
