@@ -88,5 +88,10 @@ isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, cons
  * verify). */
 isms_db_status isms_dashboard_actions(isms_ctx *ctx, json_t *d, int from_scratch,
                                       const char **err);
+/* *same = whether the summary gives what a computation from scratch gives (today's
+ * figures). */
+isms_db_status isms_dashboard_summary_check(isms_ctx *ctx, int *same, const char **err);
+/* Recomputes the summary from the actions (in the caller's write transaction). */
+isms_db_status isms_dashboard_summary_rebuild(isms_ctx *ctx, const char **err);
 
 #endif

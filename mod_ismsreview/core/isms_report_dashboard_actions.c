@@ -140,3 +140,43 @@ isms_db_status isms_dashboard_actions(isms_ctx *ctx, json_t *d, int scratch, con
 {
     return scratch ? from_scratch(ctx, d, err) : from_summary(ctx, d, err);
 }
+
+/* ---- checking and rebuilding the summary ---- */
+
+isms_db_status isms_dashboard_summary_check(isms_ctx *ctx, int *same, const char **err)
+{
+    json_t *summary = isms_json_pool(ctx->pool, json_object());
+    json_t *scratch = isms_json_pool(ctx->pool, json_object());
+    isms_db_status st = from_summary(ctx, summary, err);
+
+    if (st == ISMS_DB_OK) st = from_scratch(ctx, scratch, err);
+    *same = st == ISMS_DB_OK && json_equal(summary, scratch);
+    return st;
+}
+
+/* What migration 013 fills the tables with (the same SQL on the three databases). */
+static const char *const rebuild_sql[] = {
+    "DELETE FROM action_tally",
+    "DELETE FROM action_day",
+    "INSERT INTO action_tally (owner, \"status\", due, n) SELECT a.owner, COALESCE(a.\"status\", "
+    "''), CASE WHEN a.\"status\" IN ('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED') THEN '' "
+    "ELSE a.due_date END, COUNT(*) FROM action a JOIN review r ON r.id = a.review_id WHERE "
+    "r.\"status\" <> 'CANCELLED' GROUP BY 1, 2, 3",
+    "INSERT INTO action_day (day, opened, closed) SELECT day, SUM(opened), SUM(closed) FROM ("
+    "SELECT substr(a.created_at, 1, 10) AS day, 1 AS opened, 0 AS closed FROM action a JOIN "
+    "review r ON r.id = a.review_id WHERE r.\"status\" <> 'CANCELLED' UNION ALL SELECT "
+    "substr(COALESCE(a.completed_at, a.updated_at, a.created_at), 1, 10), 0, 1 FROM action a "
+    "JOIN review r ON r.id = a.review_id WHERE r.\"status\" <> 'CANCELLED' AND a.\"status\" IN "
+    "('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED')) t GROUP BY day",
+    NULL};
+
+isms_db_status isms_dashboard_summary_rebuild(isms_ctx *ctx, const char **err)
+{
+    isms_db_status st = ISMS_DB_OK;
+    int i;
+
+    for (i = 0; rebuild_sql[i] && st == ISMS_DB_OK; i++) {
+        st = isms_conn_exec(ctx->conn, rebuild_sql[i], NULL, err);
+    }
+    return st;
+}
