@@ -68,8 +68,10 @@ isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
 isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err)
 {
     if (st == ISMS_DB_BUSY) {
-        return isms_res_problem(p, 503, "database-busy", "Database busy",
-                                "the database is busy; retry the request");
+        isms_result r = isms_res_problem(p, 503, "database-busy", "Database busy",
+                                         "the database is busy; retry the request");
+        r.retry_after = 1;
+        return r;
     }
     /* the database cannot take the request now, but will once the fault clears: 503,
      * one numbered line naming the cause (the glue adds Retry-After) */

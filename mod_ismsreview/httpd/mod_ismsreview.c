@@ -103,6 +103,7 @@ static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int ma
     sc->db->durability = sc->durability == ISMS_DURABILITY_NORMAL ? ISMS_DURABILITY_NORMAL
                                                                   : ISMS_DURABILITY_FULL;
     sc->db->cache_bytes = sc->cache_bytes;      /* ISMS_UNSET (-1): the default */
+    sc->db->write_queue = sc->write_queue == ISMS_UNSET ? 0 : sc->write_queue;
     apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
     if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
         proc->init_error = apr_pstrdup(p, err);
