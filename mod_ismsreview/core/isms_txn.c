@@ -111,16 +111,25 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result
 }
 
 /* What the audit trail keeps of a response: the resource, without the items a full
- * review embeds (each item write is audited on its own). */
+ * review embeds (each item write is audited on its own), and of an action's progress history
+ * (append-only rows of their own) only its length and the latest entry: the whole history in
+ * every event made each progress update cost, and store, as much as all the earlier ones. */
 static json_t *audit_state(const json_t *body)
 {
-    json_t *j;
+    json_t *j, *updates;
+    size_t n;
     int i;
 
     if (!body || !json_is_object(body)) return NULL;
     j = json_deep_copy(body);
     for (i = 0; isms_item_entities[i]; i++) {
         json_object_del(j, isms_item_entities[i]->collection);
+    }
+    if (json_is_array(updates = json_object_get(j, "updates"))) {
+        n = json_array_size(updates);
+        json_object_set_new(j, "updates_count", json_integer((json_int_t)n));
+        json_object_set(j, "latest_update", n ? json_array_get(updates, n - 1) : json_null());
+        json_object_del(j, "updates");
     }
     return j;
 }
