@@ -15,7 +15,8 @@ cache's budget.
     RSS_DB=pgsql bench/rss.sh
 
 Env: RSS_DB (sqlite3), RSS_REQUESTS (200000), RSS_WARMUP (20s), RSS_CHUNK (15s),
-     RSS_CONNECTIONS (32), RSS_CACHE (16777216: ISMSReviewCacheSize), ISMS_KEEP.
+     RSS_CONNECTIONS (32), RSS_CACHE (16777216: ISMSReviewCacheSize), RSS_MAXMEMFREE (httpd's
+     MaxMemFree in KB; unset: httpd's default), ISMS_KEEP.
 Exit 1 if any answer was unexpected (as load.py) or a warn-or-worse error-log line appeared;
 the memory figure is a measurement, printed with PASS/MISS, not an exit status.
 Only 127.0.0.1 is targeted; each wrk run stops by itself."""
@@ -38,6 +39,8 @@ WARMUP = os.environ.get("RSS_WARMUP", "20s")
 CHUNK = os.environ.get("RSS_CHUNK", "15s")
 CONNS = os.environ.get("RSS_CONNECTIONS", "32")
 CACHE = int(os.environ.get("RSS_CACHE", str(16 << 20)))
+# httpd's MaxMemFree (KB a thread's allocator keeps after a request; httpd's default 2048)
+MAXMEMFREE = os.environ.get("RSS_MAXMEMFREE", "")
 GROWTH_MAX = 0.10
 
 ONE_CHILD = ("StartServers 1\nServerLimit 1\nThreadsPerChild 64\nMaxRequestWorkers 64\n"
@@ -89,8 +92,8 @@ def main():
             db_args = harness.sqlite_db_args(os.path.join(base, "srv", "db"))
         httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
                               mpm="event", mpm_conf=ONE_CHILD,
-                              extra_conf="MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n"
-                              % CACHE)
+                              extra_conf="MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n%s"
+                              % (CACHE, "MaxMemFree %s\n" % MAXMEMFREE if MAXMEMFREE else ""))
         httpd.start()
         url, auth, script, _, _ = load.mix_setup(httpd, base)
         child = bench.child_pids(httpd)
