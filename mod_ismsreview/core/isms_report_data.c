@@ -164,7 +164,9 @@ isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_
 /* From the per-day summary (action_day, migration 013), with the days summed by the
  * database into the sample points' buckets: bucket k holds the days after sample k - 1 up to
  * sample k, the first one also the days before the first opening, the last one (today) also
- * the days after today, as count_days clamps them. 180 rows instead of one per day. */
+ * the days after today, as count_days clamps them; each bucket's net change (opened - closed)
+ * is one range of the day index. 180 rows instead of one per day. (A join of the buckets
+ * with the days made PostgreSQL plan a parallel scan: 18 ms instead of 2.) */
 static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, isms_rows **rs,
                                       const char **err)
 {
@@ -172,7 +174,8 @@ static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, is
     const char *lo = "";
     int k;
 
-    isms_sql_appendf(q, "SELECT s.k, SUM(d.opened), SUM(d.closed) FROM (");
+    isms_sql_appendf(q, "SELECT s.k, (SELECT SUM(d.opened - d.closed) FROM action_day d WHERE "
+                        "d.day > s.lo AND d.day <= s.hi) FROM (");
     for (k = 0; k < n; k++) {
         const char *hi = k == n - 1 ? "9999-12-31"
                          : isms_date_add(ctx->pool, EPOCH, sample_day(d0, d1, k, n));
@@ -180,8 +183,7 @@ static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, is
                          "%s AS hi", (long long)k, lo, hi);
         lo = hi;
     }
-    isms_sql_appendf(q, ") s JOIN action_day d ON d.day > s.lo AND d.day <= s.hi GROUP BY s.k "
-                        "ORDER BY s.k");
+    isms_sql_appendf(q, ") s ORDER BY s.k");
     return isms_query_sql(ctx, q, rs, err);
 }
 
@@ -203,7 +205,7 @@ isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, cons
     if ((st = summary_buckets(ctx, d0, d1, n, &rs, err)) != ISMS_DB_OK) return st;
     for (k = 0; k < n; k++) {
         for (; i < rs->nrows && isms_ll(ISMS_ROW(rs, i, 0)) <= k; i++) {
-            open += (long)(isms_ll(ISMS_ROW(rs, i, 1)) - isms_ll(ISMS_ROW(rs, i, 2)));
+            if (ISMS_ROW(rs, i, 1)) open += (long)isms_ll(ISMS_ROW(rs, i, 1));
         }
         json_array_append_new(*out, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
                               EPOCH, sample_day(d0, d1, k, n)), "open", (json_int_t)open));
