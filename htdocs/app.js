@@ -150,6 +150,7 @@ function display(fd, v, review) {
       return it ? it.ref : `#${id}`;
     }).join(', ');
     case 'user': return nameOf(v);
+    case 'pick': return (fd.from.find((x) => x.id === v) || { name: `#${v}` }).name;
     default: return String(v);
   }
 }
@@ -761,10 +762,12 @@ async function mePage() {
 import { historyScreen } from './history.js';
 import { auditScreen } from './audit_view.js';
 import { peopleScreen } from './people.js';
+import { programmesScreen, loadProgrammes } from './programmes.js';
 const UI = () => ({ view, page, section, dl, link, problemBox, formError, notify, has });
 
 const ROUTES = [
   [/^#\/reviews\/(\d+)\/history$/, (p, id) => historyScreen(UI(), p, id)], [/^#\/people$/, (p) => peopleScreen(UI(), p)],
+  [/^#\/programmes$/, () => programmesScreen(UI())],
   [/^#\/dashboard$/, dashboard], [/^#\/reviews$/, reviews], [/^#\/reviews\/(\d+)$/, (p, id) => reviewEditor(id)],
   [/^#\/actions$/, actions], [/^#\/objectives$/, objectives], [/^#\/audit$/, (p) => auditScreen(UI(), p)], [/^#\/me$/, mePage],
 ];
@@ -803,6 +806,7 @@ async function main() {
     notify(`Could not read your identity: ${e.message}`, 'error');
   }
   if (me.roles && me.roles.length) await loadNames(); // the register is for readers with a role
+  if (me.roles && me.roles.length) await loadProgrammes();
   const who = document.getElementById('whoami');
   who.textContent = me.user ? `${me.display_name || me.user} (${me.roles.length ? me.roles.join(', ') : 'no role'})` : '';
   if (!has('auditor') && !has('admin')) document.querySelector('nav a[href="#/audit"]')?.parentElement.remove();

@@ -57,7 +57,11 @@ export const INPUT_CATEGORIES = [
 ];
 
 // t: str | txt | enum | lenum | date | bool | int | num | user | lstr | ref | lref | obj | lobj
+//    | pick (an id chosen from fd.from: [{id, name}])
 const f = (n, t, o = {}) => ({ n, t, ...o });
+
+// The review programmes (GET v1/programmes), loaded by app.js at start.
+export const PROGRAMMES = [];
 const conclusion = [f('rating', 'enum', { e: E.rating, req: true }), f('rationale', 'txt')];
 
 export const KINDS = {
@@ -66,7 +70,9 @@ export const KINDS = {
     f('trigger', 'enum', { e: E.trigger, hint: 'required for an extraordinary review' }),
     f('planned_date', 'date', { req: true }), f('held_from', 'date'), f('held_to', 'date'),
     f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum', { e: E.format }),
-    f('location', 'str', { max: 200 }), f('chair', 'user'), f('standards', 'lenum', { e: E.standards }),
+    f('location', 'str', { max: 200 }), f('chair', 'user'),
+    f('programme_id', 'pick', { from: PROGRAMMES, hint: 'interval, tolerance and scope of the review (empty: the first active programme)' }),
+    f('standards', 'lenum', { e: E.standards }),
     f('classification', 'enum', { e: E.classification }), f('retention_until', 'date'),
     f('language', 'str', { max: 16 }), f('agenda', 'txt'), f('executive_summary', 'txt'),
     f('suitability', 'obj', { sub: conclusion }), f('adequacy', 'obj', { sub: conclusion }),
@@ -88,6 +94,7 @@ export const KINDS = {
     f('owner', 'user'),
     f('metrics', 'lobj', { sub: [f('name', 'str'), f('value', 'num'), f('previous_value', 'num'), f('unit', 'str'), f('target', 'num')] }),
     f('evidence_refs', 'lstr'), f('discussion', 'txt'), f('conclusion', 'txt'),
+    f('requirement_codes', 'lstr', { hint: 'IMS catalogue codes this input covers, STANDARD:CODE, one per line (see Programmes)' }),
     f('climate_change_relevance', 'enum', { e: E.climate, only: ['B_ISSUES_CHANGES'] }),
     f('context_register_ref', 'str', { max: 500, only: ['B_ISSUES_CHANGES'] }),
     f('interested_party_refs', 'lstr', { only: ['C_IP_NEEDS_CHANGES', 'E_IP_FEEDBACK'] }),
@@ -161,7 +168,7 @@ export function itemTitle(kind, it) {
 
 const LABELS = {
   na_justification: 'Justification if not applicable', rtp_completion_pct: 'Risk treatment plan completion (%)',
-  clause_933_aspect: 'Clause 9.3.3 aspect', basis_input_ids: 'Based on inputs', decision_id: 'Decision',
+  clause_933_aspect: 'Clause 9.3.3 aspect', programme_id: 'Review programme', requirement_codes: 'IMS requirements covered', basis_input_ids: 'Based on inputs', decision_id: 'Decision',
   is_top_management: 'Top management (declared)', is_top_management_snapshot: 'Top management (people register)', evidence_refs: 'Evidence references', nc_ref: 'Nonconformity reference',
   progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
 };
@@ -201,6 +208,9 @@ function controlFor(fd, id, value, ctx, path) {
         ...common, rows: 2,
         value: (value || []).map((o) => fd.sub.map((sf) => (o[sf.n] ?? '')).join(' | ')).join('\n'),
       });
+    case 'pick':
+      return h('select', common, opt('', '— default —', value == null),
+        fd.from.map((x) => opt(String(x.id), x.name, x.id === value)));
     case 'ref': {
       const items = (ctx && ctx.review && ctx.review[fd.of]) || [];
       return h('select', common, opt('', '— none —', value == null),
@@ -265,7 +275,7 @@ function readControl(form, fd, path) {
   switch (fd.t) {
     case 'lenum': return Array.from(el.selectedOptions).map((o) => o.value);
     case 'lref': return Array.from(el.selectedOptions).map((o) => Number(o.value));
-    case 'ref': return raw === '' ? null : Number(raw);
+    case 'ref': case 'pick': return raw === '' ? null : Number(raw);
     case 'bool': return raw === '' ? null : raw === 'true';
     case 'int': return raw.trim() === '' ? null : Number.parseInt(raw, 10);
     case 'num': return raw.trim() === '' ? null : Number(raw);

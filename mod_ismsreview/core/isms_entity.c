@@ -45,7 +45,7 @@ static const char *const triggers[] = {"MAJOR_INCIDENT", "SIGNIFICANT_CHANGE", "
                                        "REGULATORY_CHANGE", "ORG_CHANGE", "OTHER", NULL};
 static const char *const formats[] = {"IN_PERSON", "REMOTE", "HYBRID", "WRITTEN_CIRCULATION",
                                       NULL};
-static const char *const standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
+const char *const isms_standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
                                         "ISO22301_2019", "ISO14001_2015", "ISO45001_2018",
                                         "ISO27701_2019", "CUSTOM", NULL};
 static const char *const classifications[] = {"PUBLIC", "INTERNAL", "CONFIDENTIAL",
@@ -174,7 +174,7 @@ static const isms_field review_fields[] = {
     ENU("format", 0, formats),
     STR("location", 0, 200),
     USR("chair", 0),
-    LENU("standards", 0, standards, 8),
+    LENU("standards", 0, isms_standards, 8),
     ENUD("classification", 0, classifications, "INTERNAL"),
     DATE("retention_until", 0),
     STR("language", 0, 16),
@@ -184,15 +184,20 @@ static const isms_field review_fields[] = {
     OBJ("adequacy", 0, conclusion_fields),
     OBJ("effectiveness", 0, conclusion_fields),
     DATE("next_review_date", 0),
-    TXT("version_reason", ISMS_SERVER),
-    ENU("status", ISMS_SERVER | ISMS_FILTER, isms_review_states),
-    INT("version", ISMS_SERVER, 0, 0),
+    TXT("version_reason", ISMS_SERVER | ISMS_WORKFLOW),
+    ENU("status", ISMS_SERVER | ISMS_FILTER | ISMS_WORKFLOW, isms_review_states),
+    INT("version", ISMS_SERVER | ISMS_WORKFLOW, 0, 0),
     USR("author", ISMS_SERVER | ISMS_FILTER),
     INT("previous_review_id", ISMS_SERVER, 0, 0),
     INT("planned_interval_months", ISMS_SERVER, 0, 0),
-    TS("submitted_at"), USR("submitted_by", ISMS_SERVER),
-    TS("approved_at"), USR("approved_by", ISMS_SERVER),
-    STR("content_hash", ISMS_SERVER, 64),
+    /* the review programme (isms_programme.c, migration 011) and its scope when assigned */
+    INT("programme_id", ISMS_FILTER | ISMS_ADDED, 1, 1e15),
+    STR("scope_ref_snapshot", ISMS_SERVER | ISMS_ADDED, 260),
+    F("submitted_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
+    USR("submitted_by", ISMS_SERVER | ISMS_WORKFLOW),
+    F("approved_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_WORKFLOW),
+    USR("approved_by", ISMS_SERVER | ISMS_WORKFLOW),
+    STR("content_hash", ISMS_SERVER | ISMS_WORKFLOW, 64),
     END};
 
 static const isms_field attendee_fields[] = {
@@ -235,6 +240,9 @@ static const isms_field input_fields[] = {
     F("risks_above_acceptance", ISMS_F_INT, 0, .min = 0, .max = 100000,
       .only_for = "F_RISK_RTP"),
     F("rtp_completion_pct", ISMS_F_INT, 0, .min = 0, .max = 100, .only_for = "F_RISK_RTP"),
+    /* the IMS catalogue codes ("ISO9001_2015:C7_EXT_PROVIDERS") this input covers (MR-41) */
+    F("requirement_codes", ISMS_F_LIST, ISMS_ADDED, .item_type = ISMS_F_STRING,
+      .max_chars = 100, .max_bytes = 100, .max_items = 30),
     F("action_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     F("objective_snapshots", ISMS_F_LIST, ISMS_SERVER | ISMS_NOCOL),
     END};
@@ -306,7 +314,7 @@ static const isms_field objective_fields[] = {
     COMMON,
     TXT("statement", ISMS_REQ),
     ENU("level", 0, levels),
-    ENU("standard", 0, standards),
+    ENU("standard", 0, isms_standards),
     STR("policy_ref", 0, 200),
     BOOL("measurable", 0),
     TXT("evaluation_if_not_measurable", 0),
@@ -326,8 +334,8 @@ static const isms_field objective_fields[] = {
     INT("revision_no", ISMS_SERVER, 0, 0),
     ENU("revision_type", ISMS_SERVER, revision_types),
     TXT("revision_reason", 0),
-    /* the state this revision replaced: a JSON object, stored as JSON text like a list */
-    F("prior_state", ISMS_F_LIST, ISMS_SERVER, .max_chars = 100000, .max_bytes = 300000),
+    /* the state this revision replaced: a JSON object, stored as JSON text */
+    F("prior_state", ISMS_F_JSON, ISMS_SERVER, .max_bytes = 300000),
     END};
 
 static const isms_field resource_fields[] = {
@@ -368,23 +376,23 @@ static const isms_field communication_fields[] = {
 
 const isms_entity isms_entity_review = {"review", "reviews", "review", "", review_fields,
                                         isms_check_review};
-static const isms_entity attendee = {"attendee", "attendees", "attendee", "AT",
+const isms_entity isms_entity_attendee = {"attendee", "attendees", "attendee", "AT",
                                      attendee_fields, NULL};
-static const isms_entity input = {"input", "inputs", "input_item", "IN", input_fields,
+const isms_entity isms_entity_input = {"input", "inputs", "input_item", "IN", input_fields,
                                   isms_check_input};
-static const isms_entity decision = {"decision", "decisions", "decision", "D", decision_fields,
+const isms_entity isms_entity_decision = {"decision", "decisions", "decision", "D", decision_fields,
                                      isms_check_decision};
-static const isms_entity action = {"action", "actions", "action", "A", action_fields,
+const isms_entity isms_entity_action = {"action", "actions", "action", "A", action_fields,
                                    isms_check_action};
-static const isms_entity improvement = {"improvement", "improvements", "improvement", "OFI",
+const isms_entity isms_entity_improvement = {"improvement", "improvements", "improvement", "OFI",
                                         improvement_fields, NULL};
-static const isms_entity change = {"change", "changes", "isms_change", "CH", change_fields,
+const isms_entity isms_entity_change = {"change", "changes", "isms_change", "CH", change_fields,
                                    NULL};
-static const isms_entity objective = {"objective", "objectives", "objective", "OB",
+const isms_entity isms_entity_objective = {"objective", "objectives", "objective", "OB",
                                       objective_fields, isms_check_objective};
-static const isms_entity resource = {"resource", "resources", "resource_req", "RR",
+const isms_entity isms_entity_resource = {"resource", "resources", "resource_req", "RR",
                                      resource_fields, NULL};
-static const isms_entity communication = {"communication", "communications", "communication",
+const isms_entity isms_entity_communication = {"communication", "communications", "communication",
                                           "CM", communication_fields,
                                           isms_check_communication};
 
@@ -392,8 +400,15 @@ const isms_entity isms_entity_person = {"person", "people", "person", "", person
                                         isms_check_person};
 
 const isms_entity *const isms_item_entities[] = {
-    &attendee, &input, &decision, &action, &improvement, &change, &objective, &resource,
-    &communication, NULL};
+    &isms_entity_attendee, &isms_entity_input, &isms_entity_decision, &isms_entity_action,
+    &isms_entity_improvement, &isms_entity_change, &isms_entity_objective,
+    &isms_entity_resource, &isms_entity_communication, NULL};
+
+/* Every record kind, for look-ups by name. */
+static const isms_entity *const all_kinds[] = {
+    &isms_entity_review, &isms_entity_attendee, &isms_entity_input, &isms_entity_decision,
+    &isms_entity_action, &isms_entity_improvement, &isms_entity_change, &isms_entity_objective,
+    &isms_entity_resource, &isms_entity_communication, &isms_entity_person, NULL};
 
 const isms_entity *isms_entity_by_collection(const char *collection)
 {
@@ -411,10 +426,8 @@ const isms_entity *isms_entity_by_kind(const char *kind)
 {
     int i;
 
-    if (strcmp(kind, "review") == 0) return &isms_entity_review;
-    if (strcmp(kind, "person") == 0) return &isms_entity_person;
-    for (i = 0; isms_item_entities[i]; i++) {
-        if (strcmp(isms_item_entities[i]->kind, kind) == 0) return isms_item_entities[i];
+    for (i = 0; all_kinds[i]; i++) {
+        if (strcmp(all_kinds[i]->kind, kind) == 0) return all_kinds[i];
     }
     return NULL;
 }

@@ -20,7 +20,9 @@ typedef enum {
     ISMS_F_REF,         /* id of another item of the same review (decision_id ...) */
     ISMS_F_OBJECT,      /* a fixed object: stored flattened as <name>_<sub> columns */
     ISMS_F_LIST,        /* array of strings / enums / ids / objects: stored as JSON text */
-    ISMS_F_TIMESTAMP    /* server-owned RFC 3339 UTC timestamp */
+    ISMS_F_TIMESTAMP,   /* server-owned RFC 3339 UTC timestamp */
+    ISMS_F_JSON         /* a free-form JSON object (max_bytes as compact JSON): stored as JSON
+                           text, read back as the object (objective.prior_state) */
 } isms_ftype;
 
 /* flags */
@@ -29,6 +31,10 @@ typedef enum {
 #define ISMS_TRACKING  0x04u   /* tracking data: stays writable after approval */
 #define ISMS_FILTER    0x08u   /* usable as a list filter (?name=value) */
 #define ISMS_NOCOL     0x10u   /* not a column of the entity's table (derived / elsewhere) */
+#define ISMS_WORKFLOW  0x40u   /* the review's workflow state (status, version, submission,
+                                  approval, hash): moved by the transitions, so not sealed by
+                                  the seal guard (isms_guards.c; the status and approval
+                                  guards of migrations 003/004 keep it in line) */
 #define ISMS_ADDED     0x20u   /* added by a later migration: left out of the sealed content
                                   while null, so versions sealed before it still verify */
 
@@ -62,12 +68,19 @@ struct isms_entity {
     const char *table;                /* "action" */
     const char *ref_code;             /* "A": MR-2026-01-A03 */
     const isms_field *fields;         /* ends at a NULL name */
-    isms_crossfield_fn *crossfield;
+    isms_crossfield_fn *crossfield;   /* per-kind behaviour beyond fields: isms_hooks.h */
 };
 
 extern const isms_entity isms_entity_review;
 extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; NULL-ended */
+/* The item kinds by name: code that means one kind names its descriptor, never its string
+ * (tests/unit/check_kind_literals.sh). */
+extern const isms_entity isms_entity_attendee, isms_entity_input, isms_entity_decision,
+    isms_entity_action, isms_entity_improvement, isms_entity_change, isms_entity_objective,
+    isms_entity_resource, isms_entity_communication;
 extern const isms_entity isms_entity_person;             /* the people register (v1/people) */
+extern const char *const isms_standards[];              /* StandardCode (A.1); NULL-ended */
+extern const char *const isms_input_categories[];       /* ISO 27001 inputs (A.4); NULL-ended */
 
 const isms_entity *isms_entity_by_collection(const char *collection);
 const isms_entity *isms_entity_by_kind(const char *kind);

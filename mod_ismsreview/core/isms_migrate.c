@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_migrate.h"
+#include "isms_guards.h"
 #include "isms_sql.h"
 #include "isms_log.h"
 
@@ -258,6 +259,17 @@ static isms_db_status apply_pending(isms_conn *c, apr_pool_t *p, int upto, int *
     return ISMS_DB_OK;
 }
 
+/* The derived step after the numbered migrations: the seal guards from the descriptors, on
+ * a schema that has migration 014 (isms_guards.h). */
+static isms_db_status derive_guards(isms_conn *c, apr_pool_t *p, const char **err)
+{
+    int version = 0;
+    isms_db_status st = isms_migrate_current(c, p, &version, err);
+
+    if (st != ISMS_DB_OK || version < ISMS_GUARDS_SINCE) return st;
+    return isms_guards_apply(c, p, err);
+}
+
 isms_db_status isms_migrate_apply(isms_conn *c, apr_pool_t *p, int *applied, const char **err)
 {
     return isms_migrate_apply_to(c, p, isms_migrate_expected(isms_conn_dialect(c)->name),
@@ -274,6 +286,7 @@ isms_db_status isms_migrate_apply_to(isms_conn *c, apr_pool_t *p, int upto, int 
     *applied = 0;
     if ((st = isms_conn_begin(c, 1, err)) != ISMS_DB_OK) return st;
     st = apply_pending(c, p, upto, applied, err);
+    if (st == ISMS_DB_OK) st = derive_guards(c, p, err);
     if (st != ISMS_DB_OK) {
         isms_conn_rollback(c);
         *applied = 0;

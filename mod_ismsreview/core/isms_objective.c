@@ -35,7 +35,7 @@ void isms_objective_current_sql(isms_sql *q, long long skip_review)
 
 json_t *isms_objective_state(const json_t *row)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     json_t *s = json_object();
     const isms_field *f;
 
@@ -55,7 +55,7 @@ json_t *isms_objective_state(const json_t *row)
 static isms_result identity_rows(isms_ctx *ctx, long long oid, int current,
                                  long long skip_review, json_t **rows)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_sql *q = isms_rec_select_sql(ctx, e);
     isms_result ok = {0};
     const char *err = NULL;
@@ -221,7 +221,7 @@ isms_db_status isms_objective_touch(isms_ctx *ctx, long long oid, const char **e
 
 static isms_result revision_rows(isms_ctx *ctx, long long oid, json_t **items)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     json_t *rows;
     isms_result ok = identity_rows(ctx, oid, 0, 0, &rows);
     size_t i;
@@ -316,7 +316,7 @@ static int same(const json_t *a, const json_t *b)
 
 json_t *isms_objective_changes(const json_t *before, const json_t *after)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     json_t *changes = json_object();
     const isms_field *f;
 

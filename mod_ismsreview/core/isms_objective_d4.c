@@ -31,7 +31,7 @@ static void review_period(isms_ctx *ctx, const json_t *review, const char **from
 static isms_db_status live_objectives(isms_ctx *ctx, long long rid, json_t **out,
                                       const char **err)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_sql *q = isms_rec_select_sql(ctx, e);
     json_t *rows;
     isms_db_status st;
@@ -66,7 +66,7 @@ static isms_db_status find_input(isms_ctx *ctx, long long rid, long long *input_
 static isms_db_status create_input(isms_ctx *ctx, const json_t *review, long long *input_id,
                                    const char **err)
 {
-    const isms_entity *e = isms_entity_by_kind("input");
+    const isms_entity *e = &isms_entity_input;
     long long rid = jint(review, "id"), seq;
     json_t *doc = isms_json_pool(ctx->pool, json_object());
     isms_db_status st = isms_next_seq(ctx, e, rid, &seq, err);
@@ -161,7 +161,7 @@ static isms_db_status set_metrics(isms_ctx *ctx, long long input_id, const json_
 
     json_object_set_new(set, "metrics", counts(objs));
     if (t) json_object_set_new(set, "trend", json_string(t));
-    return isms_rec_update(ctx, isms_entity_by_kind("input"), input_id, set, -1, NULL, err);
+    return isms_rec_update(ctx, &isms_entity_input, input_id, set, -1, NULL, err);
 }
 
 isms_db_status isms_d4_refresh(isms_ctx *ctx, const json_t *review, const char **err)

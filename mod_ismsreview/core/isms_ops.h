@@ -115,6 +115,19 @@ const char *isms_objective_revision_type(const json_t *before, const json_t *aft
 isms_db_status isms_d4_refresh(isms_ctx *ctx, const json_t *review, const char **err);
 isms_db_status isms_d4_snapshots(isms_ctx *ctx, json_t *input, const char **err);
 
+/* What items show beyond their rows (isms_register.c; the kinds' hooks, isms_kinds.c): the
+ * action snapshots of input a; an action's carry-over count, days overdue (full: its
+ * progress updates); an objective's measurements, RAG and trend (full: its revisions);
+ * the same for lists at once. */
+isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **err);
+isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const char **err);
+isms_db_status isms_objective_extras(isms_ctx *ctx, json_t *item, int full, const char **err);
+isms_db_status isms_actions_extras(isms_ctx *ctx, json_t *items, const char **err);
+isms_db_status isms_objectives_extras(isms_ctx *ctx, json_t *items, const char **err);
+/* The objective register shows each objective once, by identity: id is the objective_id,
+ * revision_id the row (isms_registers.c). */
+void isms_objectives_by_identity(json_t *items);
+
 /* KPI measurements of an objective in [from, to] with the trend against the previous
  * period of equal length (isms_register.c). */
 isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const char *from,

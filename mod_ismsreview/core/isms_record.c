@@ -32,7 +32,8 @@ const char *isms_json_name(apr_pool_t *p, const char *column)
 
 static int is_item(const isms_entity *e)
 {
-    return e != &isms_entity_review && e != &isms_entity_person;   /* not in a review */
+    return e->ref_code && *e->ref_code;   /* items have a reference code; the review, people,
+                                             programmes and the catalogue do not */
 }
 
 isms_db_status isms_exec_sql(isms_ctx *ctx, isms_sql *q, long long *affected,
@@ -89,6 +90,12 @@ static json_t *value_json(isms_ftype t, const char *v)
     case ISMS_F_LIST: {
         json_t *j = json_loads(v, JSON_REJECT_DUPLICATES, NULL);
         return j ? j : json_array();
+    }
+    case ISMS_F_JSON: {
+        json_t *j = json_loads(v, JSON_REJECT_DUPLICATES, NULL);
+        if (j && json_is_object(j)) return j;
+        json_decref(j);
+        return json_null();
     }
     default: return json_string(v);
     }
@@ -171,7 +178,7 @@ static void put_value(isms_sql *q, isms_ftype t, const json_t *v, apr_pool_t *p)
         break;
     case ISMS_F_BOOL: isms_sql_appendf(q, "%d", (long long)json_is_true(v)); break;
     case ISMS_F_NUMBER: isms_sql_appendf(q, "%f", json_number_value(v)); break;
-    case ISMS_F_LIST: {
+    case ISMS_F_LIST: case ISMS_F_JSON: {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
         isms_sql_appendf(q, "%s", s ? apr_pstrdup(p, s) : "[]");
         free(s);

@@ -3,6 +3,7 @@
  * carry-over of open actions into the next review's input a; objectives with their revision
  * history and KPI measurements (red/amber/green against the target of the time, trend). */
 #include "isms_ops.h"
+#include "isms_hooks.h"
 #include "isms_json.h"
 
 #include <apr_strings.h>
@@ -31,7 +32,7 @@ static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int op
 {
     long long rid = json_integer_value(json_object_get(review, "id")), seq;
     json_t *doc = isms_json_pool(ctx->pool, json_object()), *metrics = json_array();
-    isms_db_status st = isms_next_seq(ctx, isms_entity_by_kind("input"), rid, &seq, err);
+    isms_db_status st = isms_next_seq(ctx, &isms_entity_input, rid, &seq, err);
 
     if (st != ISMS_DB_OK) return st;
     json_array_append_new(metrics, json_pack("{s:s,s:i}", "name", "open actions carried over",
@@ -50,7 +51,7 @@ static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int op
                                                 isms_jstr(review, "ref"), (apr_int64_t)seq)));
     json_object_set_new(doc, "created_at", json_string(ctx->now));
     json_object_set_new(doc, "created_by", json_string(ctx->user));
-    return isms_rec_insert(ctx, isms_entity_by_kind("input"), doc, rid, seq, input_id, err);
+    return isms_rec_insert(ctx, &isms_entity_input, doc, rid, seq, input_id, err);
 }
 
 static isms_db_status insert_snapshot(isms_ctx *ctx, long long rid, long long input_id,
@@ -161,7 +162,7 @@ isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const ch
     return ISMS_DB_OK;
 }
 
-static isms_db_status snapshots(isms_ctx *ctx, json_t *item, const char **err)
+isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     json_t *list;
@@ -189,7 +190,7 @@ static isms_db_status snapshots(isms_ctx *ctx, json_t *item, const char **err)
     return st;
 }
 
-static isms_db_status action_extras(isms_ctx *ctx, json_t *item, int full, const char **err)
+isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const char **err)
 {
     long long id = json_integer_value(json_object_get(item, "id"));
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
@@ -319,7 +320,7 @@ isms_db_status isms_kpi_period(isms_ctx *ctx, const json_t *objective, const cha
     return ISMS_DB_OK;
 }
 
-static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
+isms_db_status isms_objective_extras(isms_ctx *ctx, json_t *item, int full,
                                        const char **err)
 {
     long long id = identity(item);
@@ -345,17 +346,9 @@ static isms_db_status objective_extras(isms_ctx *ctx, json_t *item, int full,
 isms_db_status isms_item_extras(isms_ctx *ctx, const isms_entity *e, json_t *item, int full,
                                 const char **err)
 {
-    const char *cat = isms_jstr(item, "category");
+    const isms_kind_hooks *h = isms_hooks(e);
 
-    if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "A_PREV_ACTIONS") == 0) {
-        return snapshots(ctx, item, err);
-    }
-    if (strcmp(e->kind, "input") == 0 && cat && strcmp(cat, "D4_OBJECTIVES") == 0) {
-        return isms_d4_snapshots(ctx, item, err);
-    }
-    if (strcmp(e->kind, "action") == 0) return action_extras(ctx, item, full, err);
-    if (strcmp(e->kind, "objective") == 0) return objective_extras(ctx, item, full, err);
-    return ISMS_DB_OK;
+    return h->extras ? h->extras(ctx, item, full, err) : ISMS_DB_OK;
 }
 
 /* ---- objective edit history (each create and change while the review is a draft) ---- */
@@ -405,7 +398,7 @@ static json_t *find_by_id(const json_t *items, long long id)
     return NULL;
 }
 
-static isms_db_status actions_extras(isms_ctx *ctx, json_t *items, const char **err)
+isms_db_status isms_actions_extras(isms_ctx *ctx, json_t *items, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
@@ -432,7 +425,7 @@ static isms_db_status actions_extras(isms_ctx *ctx, json_t *items, const char **
     return ISMS_DB_OK;
 }
 
-static isms_db_status objectives_extras(isms_ctx *ctx, json_t *items, const char **err)
+isms_db_status isms_objectives_extras(isms_ctx *ctx, json_t *items, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     json_t *all, *mine;
@@ -469,8 +462,7 @@ isms_db_status isms_items_extras(isms_ctx *ctx, const isms_entity *e, json_t *it
     size_t i;
 
     if (!json_array_size(items)) return ISMS_DB_OK;
-    if (strcmp(e->kind, "action") == 0) return actions_extras(ctx, items, err);
-    if (strcmp(e->kind, "objective") == 0) return objectives_extras(ctx, items, err);
+    if (isms_hooks(e)->list_extras) return isms_hooks(e)->list_extras(ctx, items, err);
     for (i = 0; i < json_array_size(items) && st == ISMS_DB_OK; i++) {
         st = isms_item_extras(ctx, e, json_array_get(items, i), 0, err);
     }

@@ -2,6 +2,7 @@
 /* The registers across reviews: GET v1/actions (+ progress updates) and GET v1/objectives
  * (+ KPI measurements). */
 #include "isms_ops.h"
+#include "isms_hooks.h"
 #include "isms_json.h"
 #include "isms_tracking.h"
 #include "isms_userkey.h"
@@ -37,7 +38,7 @@ static const isms_entity measurement_entity = {"measurement", "measurements",
 
 /* The objective register lists objectives by identity: id is the objective's, revision_id
  * the row of its current revision. */
-static void by_identity(json_t *items)
+void isms_objectives_by_identity(json_t *items)
 {
     json_t *o;
     size_t i;
@@ -70,7 +71,7 @@ static isms_result register_list(isms_ctx *ctx, const isms_entity *e, isms_sql *
         json_decref(items);
         return isms_res_db(ctx->pool, st, err);
     }
-    if (strcmp(e->kind, "objective") == 0) by_identity(items);
+    if (isms_hooks(e)->register_view) isms_hooks(e)->register_view(items);
     return isms_res_ok(ctx, 200, isms_page_body(ctx, items, limit), NULL, NULL);
 }
 
@@ -130,7 +131,7 @@ isms_result isms_actions_register(isms_ctx *ctx, const isms_query *in)
 {
     const isms_query *qs;
     isms_result own = own_only(ctx, in, &qs);
-    const isms_entity *e = isms_entity_by_kind("action");
+    const isms_entity *e = &isms_entity_action;
     const char *overdue = apr_table_get(qs, "overdue");
     isms_sql *q = isms_rec_select_sql(ctx, e);
     long long limit, after;
@@ -159,7 +160,7 @@ isms_result isms_objectives_register(isms_ctx *ctx, const isms_query *in)
 {
     const isms_query *qs;
     isms_result own = own_only(ctx, in, &qs);
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_sql *q = isms_rec_select_sql(ctx, e);
     long long limit, after;
     isms_result r = own.status ? own : isms_page_params(ctx, qs, &limit, &after);
@@ -264,7 +265,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
-    st = isms_rec_update(ctx, isms_entity_by_kind("action"), id, set, -1, NULL, err);
+    st = isms_rec_update(ctx, &isms_entity_action, id, set, -1, NULL, err);
     if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
                                    json_object_get(action, "review_id")), err);
     return st;
@@ -276,7 +277,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
  * cost more than the last. */
 static isms_result update_created(isms_ctx *ctx, long long rid, long long action_id)
 {
-    const isms_entity *e = isms_entity_by_kind("action");
+    const isms_entity *e = &isms_entity_action;
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     json_t *row, *out, *latest;
     const char *err = NULL;
@@ -316,7 +317,7 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     json_t *action, *review, *u;
     const char *err = NULL;
     isms_db_status st;
-    isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
+    isms_result r = load_any(ctx, &isms_entity_action, action_id, &action, &review);
 
     if (r.status) return r;
     r = check_tracker(ctx, action, "action", "only the action's owner or an author may "
@@ -336,7 +337,7 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     }
     r = update_created(ctx, json_integer_value(json_object_get(action, "review_id")),
                        action_id);
-    r.before = isms_json_pool(ctx->pool, isms_present(ctx, isms_entity_by_kind("action"),
+    r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_action,
                                                       action));
     return r;
 }
@@ -344,7 +345,7 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
 isms_result isms_action_updates(isms_ctx *ctx, long long action_id)
 {
     json_t *action, *review;
-    isms_result r = load_any(ctx, isms_entity_by_kind("action"), action_id, &action, &review);
+    isms_result r = load_any(ctx, &isms_entity_action, action_id, &action, &review);
 
     if (r.status || (r = check_owner(ctx, action, "action")).status) return r;
     r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
@@ -455,9 +456,9 @@ isms_result isms_measurements_list(isms_ctx *ctx, long long oid, const isms_quer
     isms_db_status st;
 
     if (r.status || (r = check_owner(ctx, obj, "objective")).status) return r;
-    out = isms_present(ctx, isms_entity_by_kind("objective"), obj);
+    out = isms_present(ctx, &isms_entity_objective, obj);
     isms_json_pool(ctx->pool, out);
-    if ((st = isms_item_extras(ctx, isms_entity_by_kind("objective"), out, 1, &err))) {
+    if ((st = isms_item_extras(ctx, &isms_entity_objective, out, 1, &err))) {
         return isms_res_db(ctx->pool, st, err);
     }
     if (qs && (apr_table_get(qs, "from") || apr_table_get(qs, "to"))) {

@@ -65,7 +65,7 @@ static isms_result filters(isms_ctx *ctx, const isms_query *qs, isms_sql *q, reg
     const char *overdue = apr_table_get(qs, "overdue"), *review = apr_table_get(qs, "review");
     long long rid = 0;
     char *end = NULL;
-    const isms_field *sf = isms_entity_field(isms_entity_by_kind("action"), "status");
+    const isms_field *sf = isms_entity_field(&isms_entity_action, "status");
 
     if (status && !isms_enum_valid(sf->enums, status)) {
         return bad(ctx, "status must be an action status (OPEN, IN_PROGRESS ...)");

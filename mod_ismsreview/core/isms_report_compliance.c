@@ -21,7 +21,7 @@ static const struct {
     const char *id, *clause, *sev, *what;
 } rules[] = {
     {"MR-01", "9.3.1 / 5.1", "E", "Top management took part; the chair is top management"},
-    {"MR-02", "9.3.1", "E", "Held within the planned interval"},
+    {"MR-02", "9.3.1", "E", "Held within the review programme's interval and tolerance"},
     {"MR-03", "9.3.1", "E", "At most 12 months after the previous review"},
     {"MR-04", "9.3.2 a", "E", "Input a: status of actions from previous reviews"},
     {"MR-05", "9.3.2 a", "E", "Every action open at the previous review has a snapshot"},
@@ -65,6 +65,12 @@ static const struct {
     {"MR-36", "7.5.2", "W", "Approved by someone other than the author"},
     {"MR-37", "7.5.3", "W", "Approved within 30 days of the meeting"},
     {"MR-38", "6.1.3 f", "W", "Risk decisions approved by the risk owner"},
+    {"MR-40", "ISO 27000 / 9.3", "W", "The review's scope is the programme's current scope "
+     "version"},
+    {"MR-41", "9.3 (IMS)", "E", "Each standard in scope: its mandatory catalogue inputs and "
+     "outputs covered"},
+    {"MR-P1", "9.3.2 (sequenced)", "E", "Sequenced sessions: the sessions of a cycle cover "
+     "every mandatory catalogue requirement"},
 };
 #define NRULES ((int)(sizeof(rules) / sizeof(rules[0])))
 

@@ -139,7 +139,7 @@ static isms_db_status attach_measurements(isms_ctx *ctx, json_t *objs, const cha
 
 static isms_db_status objectives(isms_ctx *ctx, json_t *d, const char **err)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_sql *q = isms_rec_select_sql(ctx, e);
     json_t *rows, *objs = json_array(), *rag = json_object();
     isms_db_status st;

@@ -4,6 +4,7 @@
 #include "isms_report.h"
 #include "isms_json.h"
 #include "isms_ops.h"
+#include "isms_programme.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -19,17 +20,33 @@ static json_t *latest_json(isms_rows *rs)
                      "next_review_date", ISMS_ROW(rs, 0, 6));
 }
 
+/* The review programme of the latest review (its programme_id, else the default): the
+ * interval comes from it. */
+static isms_db_status programme_of_latest(isms_ctx *ctx, const char *programme_id,
+                                          json_t **prog, const char **err)
+{
+    json_t *r = json_pack("{s:I}", "programme_id",
+                          (json_int_t)(programme_id ? isms_ll(programme_id) : 0));
+    isms_db_status st = isms_programme_of(ctx, r, prog, err);
+
+    json_decref(r);
+    isms_json_pool(ctx->pool, *prog);
+    return st;
+}
+
 isms_db_status isms_next_review_due(isms_ctx *ctx, json_t **out, const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     const char *next, *base, *due;
+    json_t *prog = NULL;
     isms_rows *rs;
     long late;
     int months;
     isms_db_status st;
 
     isms_sql_appendf(q, "SELECT id, ref, title, status, planned_date, held_frm, "
-                        "next_review_date, planned_interval_months FROM review WHERE status "
+                        "next_review_date, planned_interval_months, programme_id FROM review "
+                        "WHERE status "
                         "<> 'CANCELLED' ORDER BY COALESCE(held_frm, planned_date) DESC, id DESC "
                         "LIMIT 1");
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
@@ -40,12 +57,21 @@ isms_db_status isms_next_review_due(isms_ctx *ctx, json_t **out, const char **er
     }
     next = ISMS_ROW(rs, 0, 6);
     base = ISMS_ROW(rs, 0, 5) ? ISMS_ROW(rs, 0, 5) : ISMS_ROW(rs, 0, 4);
-    months = ISMS_ROW(rs, 0, 7) ? (int)isms_ll(ISMS_ROW(rs, 0, 7)) : ctx->interval_months;
+    if ((st = programme_of_latest(ctx, ISMS_ROW(rs, 0, 8), &prog, err)) != ISMS_DB_OK) {
+        return st;
+    }
+    months = prog ? (int)json_integer_value(json_object_get(prog, "interval_months"))
+             : ISMS_ROW(rs, 0, 7) ? (int)isms_ll(ISMS_ROW(rs, 0, 7)) : ctx->interval_months;
     due = next ? next : isms_add_months(ctx->pool, base, months);
     late = isms_days_between(due, ctx->today);
     *out = json_pack("{s:o,s:s,s:s,s:i,s:b,s:i}", "latest_review", latest_json(rs), "due_date",
                      due, "basis", next ? "next_review_date" : "interval", "interval_months",
                      months, "overdue", late > 0, "days_overdue", late > 0 ? (int)late : 0);
+    /* the programme the interval is from (domain-model.md A.1), with its tolerance */
+    json_object_set(*out, "programme_id", prog ? json_object_get(prog, "id") : json_null());
+    json_object_set(*out, "programme", prog ? json_object_get(prog, "name") : json_null());
+    json_object_set(*out, "tolerance_days", prog ? json_object_get(prog, "tolerance_days")
+                                                 : json_null());
     return ISMS_DB_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "isms_json.h"
 #include "isms_ops.h"
 #include "isms_people.h"
+#include "isms_programme.h"
 #include "isms_rules.h"
 #include "isms_workflow.h"
 
@@ -89,7 +90,7 @@ static json_t *register_changes(apr_pool_t *p, const json_t *item)
  * revision of an earlier review's objective what it changed. */
 static isms_db_status objective_details(isms_ctx *ctx, json_t *review, const char **err)
 {
-    const isms_entity *e = isms_entity_by_kind("objective");
+    const isms_entity *e = &isms_entity_objective;
     isms_db_status st = ISMS_DB_OK;
     json_t *item;
     size_t i;
@@ -108,18 +109,22 @@ static isms_result version_findings(isms_ctx *ctx, const json_t *review, long lo
 {
     isms_result ok = {0};
     long long id = jint(review, "id"), prev_id = jint(review, "previous_review_id");
-    json_t *prev = NULL, *waivers, *acks = NULL;
+    json_t *prev = NULL, *waivers, *acks = NULL, *view = NULL;
     const char *err = NULL;
     isms_db_status st = isms_waivers_of(ctx, id, version, &waivers, &err);
 
     if (st == ISMS_DB_OK) st = isms_acks_of(ctx, id, version, &acks, &err);
     if (st == ISMS_DB_OK) st = isms_people_approvals(ctx, (json_t *)review, &err);
+    if (st == ISMS_DB_OK) {      /* the programme's data for the rules, not for the report */
+        view = isms_json_pool(ctx->pool, json_deep_copy(review));
+        st = isms_programme_rules_view(ctx, view, &err);
+    }
     if (st == ISMS_DB_OK && prev_id) {
         st = isms_rec_get(ctx, &isms_entity_review, 0, prev_id, &prev, &err);
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     isms_json_pool(ctx->pool, prev);
-    *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, review, prev, waivers, acks,
+    *doc = isms_json_pool(ctx->pool, isms_rules_run(ctx->pool, view, prev, waivers, acks,
                                                     ctx->today));
     json_object_set(*doc, "waivers", waivers);
     json_object_set(*doc, "acknowledgements", acks);

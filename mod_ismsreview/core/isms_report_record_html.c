@@ -217,6 +217,7 @@ static void review_details(const rctx *c)
     kv(c, r, "Location", "location");
     kv(c, r, "Chair", "chair_display");
     kv(c, r, "Standards", "standards");
+    kv(c, r, "Scope considered", "scope_ref_snapshot");
     kv(c, r, "Language", "language");
     kv(c, r, "Next review", "next_review_date");
     isms_buf_puts(c->b, "</table>\n");

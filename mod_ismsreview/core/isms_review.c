@@ -5,6 +5,7 @@
 #include "isms_json.h"
 #include "isms_cache.h"
 #include "isms_people.h"
+#include "isms_programme.h"
 #include "isms_workflow.h"
 #include "isms_migrate.h"
 
@@ -93,6 +94,7 @@ isms_result isms_review_create(isms_ctx *ctx, const json_t *in)
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     set_server_fields(ctx, doc, ref, prev);
+    if ((r = isms_programme_assign(ctx, doc, doc)).status) return r;
     st = isms_rec_insert(ctx, &isms_entity_review, doc, 0, 0, &id, &err);
     json_object_set_new(doc, "id", json_integer(id));
     if (st == ISMS_DB_OK && prev) st = isms_carry_over(ctx, doc, &err);
@@ -172,6 +174,11 @@ isms_result isms_review_patch(isms_ctx *ctx, long long id, const json_t *in,
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, merged);
     set = isms_json_pool(ctx->pool, json_deep_copy(in));
+    /* a programme set (again) brings its interval and current scope */
+    if (json_object_get(in, "programme_id") &&
+        (r = isms_programme_assign(ctx, merged, set)).status) {
+        return r;
+    }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
     st = isms_rec_update(ctx, &isms_entity_review, id, set,

@@ -34,6 +34,10 @@ const char *const isms_route_patterns[ISMS_RT_COUNT] = {
     [ISMS_RT_CALENDAR_ICS] = "v1/calendar.ics",
     [ISMS_RT_OBJECTIVES_ID_MEASUREMENTS] = "v1/objectives/{id}/measurements",
     [ISMS_RT_OBJECTIVES_ID_REVISIONS] = "v1/objectives/{id}/revisions",
+    [ISMS_RT_PROGRAMMES] = "v1/programmes",
+    [ISMS_RT_PROGRAMMES_ID] = "v1/programmes/{id}",
+    [ISMS_RT_CATALOGUE] = "v1/catalogue",
+    [ISMS_RT_CATALOGUE_ID] = "v1/catalogue/{id}",
 };
 
 int isms_route_find(apr_pool_t *p, const char *path, isms_path_vars *v)

@@ -151,6 +151,7 @@ json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previo
     c.in_scope_45001 = in_scope(review, "ISO45001_2018");
     isms_rules_inputs(&c);
     isms_rules_results(&c);
+    isms_rules_programme(&c);
     json_object_set_new(out, "findings", c.findings);
     json_object_set_new(out, "not_evaluated", c.not_evaluated);
     isms_rules_count(out);

@@ -7,6 +7,7 @@
 #include "isms_ops.h"
 #include "isms_json.h"
 #include "isms_people.h"
+#include "isms_programme.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -79,6 +80,8 @@ static isms_db_status rules_view(isms_ctx *ctx, json_t *review, const char **err
         if ((st = missing_snapshots(ctx, id, &list, err)) != ISMS_DB_OK) return st;
         json_object_set_new(review, "_missing_snapshots", list);
     }
+    /* the programme and the IMS catalogue (MR-02, MR-40, MR-41, MR-P1) */
+    if ((st = isms_programme_rules_view(ctx, review, err)) != ISMS_DB_OK) return st;
     /* the approvals so far, each with its approver's authority (the people register) */
     return isms_people_approvals(ctx, review, err);
 }

@@ -74,33 +74,22 @@ static void rule_top_management(isms_rules_ctx *c)
     }
 }
 
-/* MR-02 / MR-03: the interval since the previous review. */
+/* MR-02 / MR-03: the interval since the previous review (MR-02 against the programme:
+ * isms_rules_programme.c). */
 static void rule_interval(isms_rules_ctx *c)
 {
     const char *prev = c->previous ? jstr(c->previous, "held_from") : NULL;
     const char *held = jstr(c->review, "held_from");
-    json_int_t interval = json_integer_value(json_object_get(c->review,
-                                                             "planned_interval_months"));
-    long days;
+    const char *why = !c->previous ? "the first review: no previous review"
+                      : !prev ? "the previous review has no date held"
+                      : !held ? "this review has no date held yet" : NULL;
 
-    if (!prev || !held) {
-        const char *why = !c->previous ? "the first review: no previous review"
-                          : !prev ? "the previous review has no date held"
-                                  : "this review has no date held yet";
-        isms_rules_na(c, "MR-02", why);
+    isms_rules_interval(c, prev, held, why);
+    if (why) {
         isms_rules_na(c, "MR-03", why);
         return;
     }
-    days = isms_days_between(prev, held);
-    if (interval > 0 && days > interval * 31 + 30) {
-        finding(c, "MR-02", "9.3.1", 'E', "review", c->review, "held_from",
-                "held %ld days after the previous review; the planned interval is %d months",
-                days, (int)interval);
-    }
-    else if (interval <= 0) {
-        isms_rules_na(c, "MR-02", "no planned interval");
-    }
-    if (days / 30 > 12) {
+    if (isms_days_between(prev, held) / 30 > 12) {
         finding(c, "MR-03", "9.3.1", 'E', "review", c->review, "held_from",
                 "more than 12 months since the previous review (%s)", prev);
     }
@@ -140,6 +129,12 @@ static void rule_previous_actions(isms_rules_ctx *c)
         for (r = 0; rules[r]; r++) isms_rules_na(c, rules[r], "the first review: no input a");
         return;
     }
+    if (isms_rules_sequenced(c->review) && !has_input(c, "A_PREV_ACTIONS")) {
+        /* input a may be in another session of the cycle: MR-P1 judges the cycle */
+        isms_rules_na(c, "MR-04", "a session of sequenced sessions: MR-P1 judges its cycle");
+        isms_rules_na(c, "MR-05", "a session of sequenced sessions without input a");
+        return;
+    }
     json_array_foreach(json_object_get(c->review, "_missing_snapshots"), i, s) {
         json_t *subject = json_pack("{s:O}", "ref", s);
         finding(c, "MR-05", "9.3.2 a", 'E', "action", subject, "action_snapshots",
@@ -173,9 +168,14 @@ static void rule_inputs_present(isms_rules_ctx *c)
         {"G_IMPROVEMENT", "MR-16", "9.3.2 g", "opportunities for continual improvement"},
     };
     size_t i;
+    int sequenced = isms_rules_sequenced(c->review);
 
     for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-        if (!has_input(c, need[i].cat)) {
+        if (sequenced) {   /* another session of the cycle may cover it: MR-P1 */
+            isms_rules_na(c, need[i].rule, "a session of sequenced sessions: MR-P1 judges "
+                          "the coverage of its cycle");
+        }
+        else if (!has_input(c, need[i].cat)) {
             finding(c, need[i].rule, need[i].clause, 'E', "input", NULL, "category",
                     "no input %s (%s)", need[i].cat, need[i].what);
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Inside the completeness check: the state one run shares between the rule files
- * (isms_rules_input.c: MR-01 .. MR-19, isms_rules_result.c: MR-20 .. MR-38) and the engine
+ * (isms_rules_input.c: MR-01 .. MR-19, isms_rules_result.c: MR-20 .. MR-38,
+ * isms_rules_programme.c: MR-02's interval, MR-40, MR-41, MR-P1) and the engine
  * (isms_rules.c: findings, their subjects, waivers, acknowledgements, counts). */
 #ifndef ISMS_RULES_INT_H
 #define ISMS_RULES_INT_H
@@ -36,6 +37,17 @@ const json_t *isms_rules_items(const isms_rules_ctx *c, const char *coll);
 int isms_rules_tm_took_part(const isms_rules_ctx *c);
 
 void isms_rules_inputs(isms_rules_ctx *c);     /* MR-01 .. MR-19 */
+
+/* ---- isms_rules_programme.c: the review programme and the IMS catalogue ---- */
+/* The review's programme covers its inputs in SEQUENCED_SESSIONS. */
+int isms_rules_sequenced(const json_t *review);
+/* MR-02: prev and held the previous review's date and this one's; why (non-NULL) is why
+ * they cannot be compared. */
+void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held,
+                         const char *why);
+/* A catalogue requirement is covered by a record (a review, or a session of a cycle). */
+int isms_rules_covered(apr_pool_t *p, const json_t *req, const json_t *record);
+void isms_rules_programme(isms_rules_ctx *c);  /* MR-40, MR-41, MR-P1 */
 void isms_rules_results(isms_rules_ctx *c);    /* MR-20 .. MR-38 */
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_validate.h"
+#include "isms_programme.h"
 #include "isms_sql.h"
 
 #include <math.h>
@@ -72,7 +73,7 @@ static const char *type_name(isms_ftype t)
     case ISMS_F_BOOL: return "true or false";
     case ISMS_F_INT: case ISMS_F_REF: return "an integer";
     case ISMS_F_NUMBER: return "a number";
-    case ISMS_F_OBJECT: return "an object";
+    case ISMS_F_OBJECT: case ISMS_F_JSON: return "an object";
     case ISMS_F_LIST: return "an array";
     case ISMS_F_DATE: return "a date YYYY-MM-DD";
     default: return "a string";
@@ -116,6 +117,17 @@ static void check_list(const isms_field *f, const json_t *v, const char *path,
     for (i = 0; i < json_array_size(v); i++) {
         snprintf(p, sizeof(p), "%s[%zu]", path, i);
         check_value(f, f->item_type, json_array_get(v, i), p, errs);
+    }
+}
+
+/* A free-form object: only its size, as the compact JSON text it is stored as. */
+static void check_json_size(const isms_field *f, const json_t *v, const char *path,
+                            isms_verrors *errs)
+{
+    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+    if (f->max_bytes && n > (size_t)f->max_bytes) {
+        isms_verr(errs, path, "too_long_bytes", "is longer than %d bytes", f->max_bytes);
     }
 }
 
@@ -168,7 +180,7 @@ static int type_matches(isms_ftype type, const json_t *v)
     case ISMS_F_BOOL: return json_is_boolean(v);
     case ISMS_F_INT: case ISMS_F_REF: return json_is_integer(v);
     case ISMS_F_NUMBER: return json_is_number(v);
-    case ISMS_F_OBJECT: return json_is_object(v);
+    case ISMS_F_OBJECT: case ISMS_F_JSON: return json_is_object(v);
     case ISMS_F_LIST: return json_is_array(v);
     default: return json_is_string(v);
     }
@@ -183,6 +195,7 @@ static void check_value(const isms_field *f, isms_ftype type, const json_t *v,
     }
     switch (type) {
     case ISMS_F_OBJECT: check_object(f->sub, v, path, errs); break;
+    case ISMS_F_JSON: check_json_size(f, v, path, errs); break;
     case ISMS_F_LIST: check_list(f, v, path, errs); break;
     case ISMS_F_INT: case ISMS_F_NUMBER: case ISMS_F_REF:
         check_number(f, type, v, path, errs);
@@ -349,12 +362,20 @@ void isms_check_input(const isms_entity *e, const json_t *m, const json_t *revie
                       isms_verrors *errs)
 {
     const char *status = str(m, "status"), *just = str(m, "na_justification");
+    const json_t *code;
+    size_t i;
 
     if (status && strcmp(status, "NOT_APPLICABLE") == 0 && (!just || !*just)) {
         isms_verr(errs, "na_justification", "required",
                   "is required when the input is NOT_APPLICABLE");
     }
     not_before(m, "data_period_from", "data_period_to", errs);
+    json_array_foreach(json_object_get(m, "requirement_codes"), i, code) {
+        if (!isms_requirement_code_valid(json_string_value(code))) {
+            isms_verr(errs, "requirement_codes", "invalid_format", "item %d is not "
+                      "STANDARD:CODE (a code of v1/catalogue)", (int)i + 1);
+        }
+    }
 }
 
 void isms_check_action(const isms_entity *e, const json_t *m, const json_t *review,

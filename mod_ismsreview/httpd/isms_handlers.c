@@ -190,6 +190,10 @@ static void make_event(isms_req *q, isms_audit_event *ev)
         ev->entity = "person";
         ev->entity_id = q->ids[0];
     }
+    else if (!strncmp(p, "v1/programmes", 13) || !strncmp(p, "v1/catalogue", 12)) {
+        ev->entity = p[3] == 'p' ? "programme" : "requirement";
+        ev->entity_id = q->ids[0];
+    }
 }
 
 /* A sealed version is immutable: a client may keep it as long as it likes. */

@@ -113,7 +113,8 @@ static int authorize(isms_req *q, const isms_method *m)
                                  m->perm == ISMS_P_AUTHOR
                                      ? "this change needs the author role"
                                  : m->perm == ISMS_P_ADMIN
-                                     ? "the people register is maintained by admins"
+                                     ? "the people register, review programmes and the "
+                                       "catalogue are maintained by admins"
                                  : m->perm == ISMS_P_AUDIT
                                      ? "the audit trail is for auditors and admins"
                                      : "reading the management review needs a role");

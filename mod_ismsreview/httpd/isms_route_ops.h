@@ -19,6 +19,12 @@ isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
 isms_op_fn isms_op_people_list, isms_op_person_get, isms_op_person_create,
     isms_op_person_patch, isms_op_person_put, isms_op_person_delete;
 
+/* isms_route_programme.c */
+isms_op_fn isms_op_programmes_list, isms_op_programme_get, isms_op_programme_create,
+    isms_op_programme_patch, isms_op_catalogue_list, isms_op_catalogue_get,
+    isms_op_catalogue_create,
+    isms_op_catalogue_delete;
+
 /* isms_route_evidence.c */
 isms_op_fn isms_op_evidence;
 

@@ -63,6 +63,11 @@ static const isms_route routes[ISMS_RT_COUNT] = {
                                            TR(M_POST, isms_op_measurement_create)}},
     [ISMS_RT_OBJECTIVES_ID_REVISIONS] = {{OWN(isms_op_objective_revisions),
                                         WR(M_POST, isms_op_objective_revision_create)}},
+    /* the review programme and the IMS catalogue: read with any role, written by admins */
+    [ISMS_RT_PROGRAMMES] = {{RD(isms_op_programmes_list), AD(M_POST, isms_op_programme_create)}},
+    [ISMS_RT_PROGRAMMES_ID] = {{RD(isms_op_programme_get), AD(M_PATCH, isms_op_programme_patch)}},
+    [ISMS_RT_CATALOGUE] = {{RD(isms_op_catalogue_list), AD(M_POST, isms_op_catalogue_create)}},
+    [ISMS_RT_CATALOGUE_ID] = {{RD(isms_op_catalogue_get), AD(M_DELETE, isms_op_catalogue_delete)}},
 };
 
 const isms_route *isms_route_match(isms_req *q)

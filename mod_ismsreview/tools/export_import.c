@@ -98,10 +98,16 @@ static const xdialect dialects[] = {
 typedef struct {
     const char *name;
     const char *key[MAX_KEY];   /* primary key columns: the export's row order */
-    int prefilled;              /* holds the migration's one row: import updates it */
+    int prefilled;              /* PREFILLED: holds the migration's one row: import updates it;
+                                   SEEDED: the migration's rows, which import replaces */
 } xtable;
 
+#define PREFILLED 1
+#define SEEDED 2
+
 static const xtable tables[] = {
+    {"review_programme", {"id"}, SEEDED},   /* the default programme (011) */
+    {"input_requirement", {"id"}, SEEDED},  /* the IMS catalogue (011) */
     {"review", {"id"}, 0},
     {"attendee", {"id"}, 0},
     {"input_item", {"id"}, 0},
@@ -125,12 +131,21 @@ static const xtable tables[] = {
     {"person", {"id"}, 0},
     {"review_version", {"id"}, 0},
     {"audit_event", {"seq"}, 0},
-    {"audit_head", {"id"}, 1},
+    {"audit_head", {"id"}, PREFILLED},
     {"ref_counter", {"scope"}, 0},
     {"idempotency", {"user_name", "idem_key"}, 0},
     {"notification", {"id"}, 0},
 };
 #define NTABLES ((int)(sizeof(tables) / sizeof(tables[0])))
+/* review comes after the tables it refers to (review_programme): its index */
+static int review_table(void)
+{
+    int j;
+
+    for (j = 0; j < NTABLES && strcmp(tables[j].name, "review") != 0; j++) continue;
+    return j;
+}
+#define REVIEW_TABLE review_table()
 
 /* Not data: the migration ledger (the header's schema_version stands for it) and the
  * dashboard's summary (migration 013), which its triggers fill as the actions and reviews are
@@ -570,7 +585,7 @@ static int validate(apr_pool_t *p, json_t *doc, const char *file, const xcols *c
                 tables[j].name);
             return EXIT_FAILURE;
         }
-        if (tables[j].prefilled && json_array_size(ft[j].rows) != 1) {
+        if (tables[j].prefilled == PREFILLED && json_array_size(ft[j].rows) != 1) {
             say("import: %s: table %s must have exactly one row", file, tables[j].name);
             return EXIT_FAILURE;
         }
@@ -632,6 +647,22 @@ static void update_row(isms_sql *q, const xdialect *d, const xtable *t, const ft
     }
 }
 
+/* A seeded table's rows are the migration's: the file's replace them. */
+static int clear_seeded(apr_pool_t *p, isms_conn *c, const xdialect *d, const xtable *t)
+{
+    isms_sql *q = isms_sql_new(p, c);
+    const char *err = NULL;
+
+    isms_sql_appendf(q, "DELETE FROM ");
+    isms_sql_appendf(q, d->ident, t->name);
+    if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) != ISMS_DB_OK) {
+        say("import: cannot replace the migration's rows of %s: %s; nothing was imported",
+            t->name, err ? err : isms_sql_error(q));
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
 /* One INSERT of rows [from, to) of the file's table; a review goes in with the status its
  * path starts from. *bad gets the row whose status no path reaches. */
 static const char *insert_sql(apr_pool_t *p, isms_conn *c, const xdialect *d,
@@ -690,7 +721,11 @@ static int insert_table(apr_pool_t *p, isms_conn *c, const xdialect *d, const xt
         }
     }
     apr_pool_create(&rp, p);
-    if (t->prefilled) {
+    if (t->prefilled == SEEDED && (rc = clear_seeded(p, c, d, t)) != EXIT_SUCCESS) {
+        apr_pool_destroy(rp);
+        return rc;
+    }
+    if (t->prefilled == PREFILLED) {
         json_array_foreach(f->rows, r, row) {
             isms_sql *q = isms_sql_new(rp, c);
             update_row(q, d, t, f, cols, row);
@@ -766,7 +801,7 @@ static int replay_status(apr_pool_t *p, isms_conn *c, const ftable *f)
                                                                           (size_t)id_col)));
             if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) !=
                 ISMS_DB_OK) {
-                return fail_row(p, &tables[0], f, row, r, apr_psprintf(p, "the database "
+                return fail_row(p, &tables[REVIEW_TABLE], f, row, r, apr_psprintf(p, "the database "
                                 "refused the step to %s: %s", review_paths[path].steps[s],
                                 err ? err : isms_sql_error(q)));
             }
@@ -784,9 +819,11 @@ static int check_empty(apr_pool_t *p, isms_conn *c, const xdialect *d)
 
     for (j = 0; j < NTABLES; j++) {
         isms_sql *q = isms_sql_new(p, c);
-        isms_sql_appendf(q, tables[j].prefilled ? "SELECT seq FROM " : "SELECT 1 FROM ");
+        int pre = tables[j].prefilled == PREFILLED;
+        if (tables[j].prefilled == SEEDED) continue;     /* the migration's rows */
+        isms_sql_appendf(q, pre ? "SELECT seq FROM " : "SELECT 1 FROM ");
         isms_sql_appendf(q, d->ident, tables[j].name);
-        isms_sql_appendf(q, tables[j].prefilled ? " WHERE seq <> 0" : " LIMIT 1");
+        isms_sql_appendf(q, pre ? " WHERE seq <> 0" : " LIMIT 1");
         if (!isms_sql_text(q) ||
             isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
             say("import: cannot read table %s: %s", tables[j].name,
@@ -919,10 +956,10 @@ int isms_admin_import(apr_pool_t *p, isms_conn *c, const char *file)
         rc = insert_table(p, c, d, &tables[j], &ft[j], &cols[j]);
         total += (long long)json_array_size(ft[j].rows);
     }
-    if (rc == EXIT_SUCCESS) rc = replay_status(p, c, &ft[0]);
+    if (rc == EXIT_SUCCESS) rc = replay_status(p, c, &ft[REVIEW_TABLE]);
     for (j = 0; j < NTABLES && rc == EXIT_SUCCESS && d->reset_sequence; j++) {
         isms_sql *q = isms_sql_new(p, c);
-        if (col_index(&cols[j], "id") < 0 || tables[j].prefilled) continue;
+        if (col_index(&cols[j], "id") < 0 || tables[j].prefilled == PREFILLED) continue;
         isms_sql_appendf(q, d->reset_sequence, tables[j].name, tables[j].name);
         if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) !=
             ISMS_DB_OK) {

@@ -11,6 +11,7 @@
 #include "isms_dbconf.h"
 #include "isms_log.h"
 #include "isms_migrate.h"
+#include "isms_guards.h"
 #include "isms_store.h"
 #include "isms_api.h"
 #include "isms_attach.h"
@@ -65,6 +66,10 @@ static void usage(FILE *f)
         "                 its line number and nothing changes\n"
         "  people-export [FILE]\n"
         "                 the people register as CSV (FILE or - for stdout)\n"
+        "  seal-columns   print, per record kind, the columns of its table and whether each\n"
+        "                 may change once the review is no longer a draft (tracking and\n"
+        "                 workflow columns, from the entity descriptors), no database; the\n"
+        "                 seal guards that migrate creates follow it\n"
         "  check-config [APACHE_CONF]\n"
         "                 check the ISMSReview* directives of an Apache configuration\n"
         "                 (following Include/IncludeOptional), or --database, and each\n"
@@ -411,6 +416,22 @@ static const struct {
     {"rebuild-summary", 0, 0},
 };
 
+/* seal-columns: what the seal guards derive from the descriptors (isms_guards.h). */
+static int cmd_seal_columns(apr_pool_t *p, int nargs)
+{
+    json_t *doc;
+
+    if (nargs) {
+        fprintf(stderr, "ismsreview-admin: seal-columns takes no arguments\n");
+        return EXIT_USAGE;
+    }
+    doc = isms_guards_json(p);
+    json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    fputc('\n', stdout);
+    json_decref(doc);
+    return EXIT_SUCCESS;
+}
+
 static int run(apr_pool_t *p, const char *spec, int argc, const char *const *argv)
 {
     const char *cmd = argv[0];
@@ -422,6 +443,7 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
         usage(stdout);
         return EXIT_SUCCESS;
     }
+    if (strcmp(cmd, "seal-columns") == 0) return cmd_seal_columns(p, nargs);
     if (strcmp(cmd, "check-config") == 0) {
         if (nargs > 1) {
             fprintf(stderr, "ismsreview-admin: check-config takes at most one Apache "

@@ -405,7 +405,7 @@ test('axe-core: no serious or critical violation on any screen; /favicon.ico ans
   await A('POST', `reviews/${rid}/actions`, ACTION);
   const screens = [
     ['author', '#/dashboard'], ['author', '#/reviews'], ['author', `#/reviews/${rid}`], ['author', '#/actions'],
-    ['author', '#/objectives'], ['author', '#/me'], ['approver', `#/reviews/${rid}`], ['auditor', '#/audit'],
+    ['author', '#/objectives'], ['author', '#/me'], ['author', '#/programmes'], ['approver', `#/reviews/${rid}`], ['auditor', '#/audit'],
     ['auditor', `#/reviews/${approvedRid || rid}`], ['owner', '#/actions'], ['owner', '#/objectives'],
   ];
   const found = [];

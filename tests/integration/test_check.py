@@ -157,14 +157,17 @@ def test_rule_table_in_the_docs_matches_the_code():
     block = src[src.index("} rules[] = {"):src.index("#define NRULES")]
     code = {}
     for rid, clause, sev, what in re.findall(
-            r'\{"(MR-\d\d)", "([^"]*)", "([^"]*)", ((?:"(?:[^"\\]|\\.)*"\s*)+)\}', block):
+            r'\{"(MR-(?:\d\d|P\d))", "([^"]*)", "([^"]*)", ((?:"(?:[^"\\]|\\.)*"\s*)+)\}', block):
         code[rid] = (clause, sev, "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', what)))
     emitted = set()
-    for name in ("isms_rules_input.c", "isms_rules_result.c"):
-        emitted |= set(re.findall(r'"(MR-\d\d)"', open(os.path.join(core, name)).read()))
+    for name in sorted(os.listdir(core)):
+        if name.startswith("isms_rules") and name.endswith(".c"):
+            emitted |= set(re.findall(r'"(MR-(?:\d\d|P\d))"',
+                                      open(os.path.join(core, name)).read()))
     docs = {}
     for line in open(os.path.join(repo, "docs", "api.md")):
-        m = re.match(r"\| (MR-\d\d) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|$", line.rstrip("\n"))
+        m = re.match(r"\| (MR-(?:\d\d|P\d)) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|$",
+                     line.rstrip("\n"))
         if m:
             assert m.group(1) not in docs, "%s twice in docs/api.md" % m.group(1)
             docs[m.group(1)] = (m.group(2), m.group(3), m.group(4))

@@ -132,6 +132,15 @@ def fill(httpd):
                    {"login": "Ex.CFO", "display_name": "Marc Oliveira", "active": False,
                     "top_management": [{"from": "2019-01-01", "to": "2024-12-31"}]}):
         api.post("v1/people", person, user="admin")
+    # the review programme and the IMS catalogue (tables review_programme,
+    # input_requirement: seeded by migration 011, replaced by an import)
+    api.post("v1/programmes", {"name": "BCMS «sessions»", "standards": ["ISO22301_2019"],
+                               "interval_months": 4, "tolerance_days": 7,
+                               "coverage_mode": "SEQUENCED_SESSIONS",
+                               "cycle_length_months": 12}, user="admin")
+    api.post("v1/catalogue", {"standard": "ISO9001_2015", "code": "CUSTOM_WARRANTY",
+                              "label": "Warranty claims ✓", "mandatory": False},
+             user="admin")
     return rid, others
 
 
@@ -154,6 +163,9 @@ def snapshot(httpd, rid, others):
         out[state] = api.review(oid)
     out["list"] = api.get("v1/reviews")
     out["people"] = api.get("v1/people", user="admin")
+    out["programmes"] = api.get("v1/programmes")
+    out["catalogue"] = api.get("v1/catalogue")
+    assert len(out["programmes"]["items"]) == 2
     assert len(out["people"]["items"]) == 2
     return out
 
@@ -217,8 +229,12 @@ def test_round_trip_sqlite_pgsql_sqlite(make_httpd, basedir, request, built):
 def _empty(backend, path):
     """The database holds no data (only the migration's head row)."""
     tables = _tables(_export(backend.db_args, path))
-    full = {n: len(t["rows"]) for n, t in tables.items() if t["rows"] and n != "audit_head"}
+    full = {n: len(t["rows"]) for n, t in tables.items() if t["rows"] and n not in (
+        "audit_head", "review_programme", "input_requirement")}
     assert not full, "the refused import left rows behind: %s" % full
+    # what migration 011 seeded: the default programme and the catalogue of the standards
+    assert len(tables["review_programme"]["rows"]) == 1
+    assert not [r for r in tables["input_requirement"]["rows"] if "CUSTOM_" in str(r)]
     assert tables["audit_head"]["rows"][0][1] == 0
 
 

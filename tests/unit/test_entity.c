@@ -50,6 +50,9 @@ static json_t *synth_value(const isms_field *f, isms_ftype t, int full, long lon
     switch (t) {
     case ISMS_F_STRING: {
         const char *s = isms_test_printf("%s from \xc3\xbc", f->name);
+        if (strcmp(f->name, "requirement_codes") == 0) {      /* STANDARD:CODE */
+            return json_string(full ? "ISO9001_2015:C7_EXT_PROVIDERS" : "CUSTOM:CUSTOM_X");
+        }
         if (!full) return json_string("x");
         if (f->max_chars && utf8_len(s) > f->max_chars) {
             s = apr_pstrndup(tpool, f->name, (apr_size_t)f->max_chars);
@@ -71,6 +74,7 @@ static json_t *synth_value(const isms_field *f, isms_ftype t, int full, long lon
                                 : "alice");
     case ISMS_F_BOOL: return json_true();
     case ISMS_F_INT:
+        if (strcmp(f->name, "programme_id") == 0) return json_integer(1);  /* 011's default */
         return json_integer(f->min < f->max ? (json_int_t)((f->min + f->max) / 2) : 7);
     case ISMS_F_NUMBER: return json_real(12.5);
     case ISMS_F_REF:
@@ -470,6 +474,7 @@ static json_t *wrong_type(isms_ftype t)
     case ISMS_F_NUMBER: return json_string("1");
     case ISMS_F_OBJECT: return json_array();
     case ISMS_F_LIST: return json_object();
+    case ISMS_F_JSON: return json_array();
     default: return json_integer(1);
     }
 }
@@ -1120,6 +1125,29 @@ START_TEST(json_depth)
 }
 END_TEST
 
+/* ISMS_F_JSON: a free-form object, not a list (objective.prior_state is one); its size
+ * is bounded as the compact JSON text it is stored as. */
+START_TEST(json_object_field)
+{
+    static const isms_field fields[] = {
+        {.name = "blob", .type = ISMS_F_JSON, .max_bytes = 20}, {.name = NULL}};
+    static const isms_entity e = {"thing", "things", "thing", "", fields, NULL};
+    const isms_field *prior = isms_entity_field(isms_entity_by_kind("objective"),
+                                                "prior_state");
+    json_t *errs;
+
+    ck_assert_int_eq(prior->type, ISMS_F_JSON);
+    ck_assert_ptr_nonnull(run(&e, J("{\"blob\":{\"a\":[1,2]}}"), ISMS_V_CREATE, NULL, NULL,
+                              &errs));
+    invalid_at(__LINE__, &e, J("{\"blob\":[1]}"), ISMS_V_CREATE, NULL, NULL, "blob",
+               "invalid_type");
+    invalid_at(__LINE__, &e, J("{\"blob\":\"{}\"}"), ISMS_V_CREATE, NULL, NULL, "blob",
+               "invalid_type");
+    invalid_at(__LINE__, &e, J("{\"blob\":{\"a\":\"0123456789abcdef\"}}"), ISMS_V_CREATE,
+               NULL, NULL, "blob", "too_long_bytes");
+}
+END_TEST
+
 Suite *entity_suite(void)
 {
     Suite *s = suite_create("entity");
@@ -1145,6 +1173,7 @@ Suite *entity_suite(void)
     tcase_add_test(tc, list_item_errors);
     tcase_add_test(tc, numbers_and_ranges);
     tcase_add_test(tc, integers_become_reals);
+    tcase_add_test(tc, json_object_field);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("rules", 0);

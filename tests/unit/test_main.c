@@ -206,6 +206,7 @@ int main(void)
     srunner_add_suite(sr, evidence_suite());
     srunner_add_suite(sr, attach_suite());
     srunner_add_suite(sr, people_suite());
+    srunner_add_suite(sr, programme_suite());
     srunner_add_suite(sr, directives_suite());
     srunner_run_all(sr, CK_NORMAL);
     run = srunner_ntests_run(sr);

@@ -16,6 +16,10 @@
 #include "isms_validate.h"
 #include "isms_workflow.h"
 #include "isms_report.h"
+#include "isms_approvals.h"
+#include "isms_gates.h"
+#include "isms_guards.h"
+#include "isms_transitions.h"
 
 #define J(text) isms_test_json(text)
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -1428,6 +1432,106 @@ START_TEST(mr05_waiver_counts)
 }
 END_TEST
 
+/* The seal guards are derived (isms_guards.c): a column a later migration adds is sealed
+ * as soon as the guards are derived again (after every migrate), without being named; a
+ * tracking column of the descriptor stays writable. */
+START_TEST(derived_guards_seal_new_columns)
+{
+    long long rid = build_review(1);
+    const char *err = NULL;
+    const char *late = isms_test_printf("UPDATE action SET late_note = 'x' WHERE review_id = "
+                                        "%lld", rid);
+
+    ck_assert_status(move(&alice, rid, "submit", NULL), 200);
+    ck_assert_status(move(&bob, rid, "approve", NULL), 200);
+    ck_assert_int_eq(isms_conn_exec(tconn, "ALTER TABLE action ADD COLUMN late_note TEXT", NULL,
+                                    &err), ISMS_DB_OK);
+    /* the guard derived before the column existed does not know it */
+    ck_assert_int_eq(isms_conn_exec(tconn, late, NULL, &err), ISMS_DB_OK);
+    ck_assert_int_eq(isms_guards_apply(tconn, tpool, &err), ISMS_DB_OK);
+    ck_assert_int_ne(isms_conn_exec(tconn, isms_test_printf("UPDATE action SET late_note = 'y' "
+                                    "WHERE review_id = %lld", rid), NULL, &err), ISMS_DB_OK);
+    ck_assert_msg(strstr(err, "sealed: action content"), "%s", err);
+    ck_assert_int_eq(isms_conn_exec(tconn, isms_test_printf("UPDATE action SET progress = 55 "
+                                    "WHERE review_id = %lld", rid), NULL, &err), ISMS_DB_OK);
+    ck_assert(isms_guard_may_change(tpool, &isms_entity_action, "progress"));
+    ck_assert(!isms_guard_may_change(tpool, &isms_entity_action, "late_note"));
+    ck_assert(isms_guard_may_change(tpool, &isms_entity_review, "status"));
+    ck_assert(!isms_guard_may_change(tpool, &isms_entity_review, "title"));
+}
+END_TEST
+
+/* The workflow's rules are pure functions of a record (isms_transitions.c, isms_gates.c,
+ * isms_approvals.c): no database, no context. */
+START_TEST(transition_rules_pure)
+{
+    static const struct { const char *action, *status; int version, ok; } cases[] = {
+        {"submit", "DRAFT", 1, 1}, {"submit", "RETURNED", 1, 1}, {"submit", "SUBMITTED", 1, 0},
+        {"submit", "APPROVED", 1, 0}, {"return", "SUBMITTED", 1, 1}, {"return", "DRAFT", 1, 0},
+        {"approve", "SUBMITTED", 1, 1}, {"approve", "APPROVED", 1, 0},
+        {"publish", "APPROVED", 1, 1}, {"publish", "SUBMITTED", 1, 0},
+        {"cancel", "PLANNED", 1, 1}, {"cancel", "DRAFT", 1, 1}, {"cancel", "RETURNED", 1, 1},
+        {"cancel", "DRAFT", 2, 0}, {"cancel", "APPROVED", 1, 0}, {"amend", "APPROVED", 1, 1},
+        {"amend", "PUBLISHED", 3, 1}, {"amend", "DRAFT", 1, 0}, {"amend", "CANCELLED", 1, 0},
+    };
+    int i;
+
+    ck_assert_ptr_null(isms_transition_find("fly"));
+    ck_assert_int_eq(isms_transition_find("approve")->role, ISMS_R_APPROVER);
+    ck_assert_int_eq(isms_transition_find("cancel")->need_comment, 1);
+    ck_assert_str_eq(isms_transition_find("return")->to, "RETURNED");
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        const isms_transition *t = isms_transition_find(cases[i].action);
+        json_t *rv = isms_json_pool(tpool, json_pack("{s:s, s:i}", "status", cases[i].status,
+                                                     "version", cases[i].version));
+        const char *why = isms_transition_refused(tpool, t, rv);
+        ck_assert_msg((why == NULL) == cases[i].ok, "%s from %s v%d: %s", cases[i].action,
+                      cases[i].status, cases[i].version, why ? why : "allowed");
+    }
+    ck_assert_str_eq(isms_transition_refused(tpool, isms_transition_find("submit"),
+                                             J("{\"status\":\"APPROVED\"}")),
+                     "a APPROVED review cannot be submitted");
+    ck_assert_ptr_nonnull(strstr(isms_transition_refused(tpool, isms_transition_find("cancel"),
+                                 J("{\"status\":\"DRAFT\",\"version\":2}")),
+                                 "an amendment cannot be cancelled"));
+}
+END_TEST
+
+START_TEST(approval_rules_pure)
+{
+    const json_t *authors = J("[\"alice\", \"carol\"]");
+    const json_t *one = J("[{\"approver\":\"Bob\"}]");
+
+    ck_assert(isms_sod_violated(authors, "alice"));
+    ck_assert(isms_sod_violated(authors, "carol"));
+    ck_assert(!isms_sod_violated(authors, "bob"));
+    ck_assert_ptr_null(isms_quorum_refused(tpool, J("[]"), "bob", 1));
+    ck_assert_ptr_null(isms_quorum_refused(tpool, one, "dave", 2));
+    /* the same person under another spelling (the user key folds case) */
+    ck_assert_ptr_nonnull(strstr(isms_quorum_refused(tpool, one, "bob", 2), "already approved "
+                                 "this version"));
+    ck_assert_str_eq(isms_quorum_refused(tpool, one, "dave", 1),
+                     "the review is already approved");
+}
+END_TEST
+
+START_TEST(gate_rules_pure)
+{
+    json_t *open;
+
+    ck_assert(!isms_gate_submit_blocked(J("{\"blocking\":0,\"findings\":[]}")));
+    ck_assert(isms_gate_submit_blocked(J("{\"blocking\":2}")));
+    ck_assert_ptr_null(isms_gate_unacknowledged(J("{\"unacknowledged\":0,\"findings\":["
+        "{\"rule\":\"MR-1\",\"severity\":\"W\",\"acknowledged\":false}]}")));
+    open = isms_json_pool(tpool, isms_gate_unacknowledged(J("{\"unacknowledged\":1,"
+        "\"findings\":[{\"rule\":\"MR-1\",\"severity\":\"W\",\"acknowledged\":true},"
+        "{\"rule\":\"MR-2\",\"severity\":\"E\",\"acknowledged\":false},"
+        "{\"rule\":\"MR-3\",\"severity\":\"W\",\"acknowledged\":false}]}")));
+    ck_assert_int_eq(json_array_size(open), 1);
+    ck_assert_str_eq(jstr(json_array_get(open, 0), "rule"), "MR-3");
+}
+END_TEST
+
 Suite *workflow_suite(void)
 {
     Suite *s = suite_create("workflow");
@@ -1457,6 +1561,9 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, seal_content_late_fields);
     tcase_add_test(tc, rules_severity_by_standard);
     tcase_add_test(tc, rules_previous_review);
+    tcase_add_test(tc, transition_rules_pure);
+    tcase_add_test(tc, approval_rules_pure);
+    tcase_add_test(tc, gate_rules_pure);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("workflow", 1);
@@ -1469,6 +1576,7 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, amend_supersedes);
     tcase_add_test(tc, cancel_and_illegal_moves);
     tcase_add_test(tc, dashboard_summary_follows_writes);
+    tcase_add_test(tc, derived_guards_seal_new_columns);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("audit_regression", 1);

@@ -32,6 +32,7 @@ Suite *evidence_suite(void);
 Suite *graded_suite(void);
 Suite *attach_suite(void);
 Suite *people_suite(void);
+Suite *programme_suite(void);
 Suite *directives_suite(void);
 
 /* The pool of the running test (created by isms_test_setup, destroyed by the teardown). */
