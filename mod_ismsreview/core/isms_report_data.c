@@ -220,20 +220,24 @@ isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, cons
     isms_rows *rs;
     isms_db_status st;
     int n, k, i = 0;
+    json_t *list;
 
-    *out = json_array();
     isms_sql_appendf(q, "SELECT MIN(day) FROM action_day WHERE opened > 0");
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    if (max < 1 || !rs->nrows || !ISMS_ROW(rs, 0, 0)) return ISMS_DB_OK;
+    if (max < 1 || !rs->nrows || !ISMS_ROW(rs, 0, 0)) {
+        *out = json_array();
+        return ISMS_DB_OK;
+    }
     d0 = day_number(ISMS_ROW(rs, 0, 0));
     if (d0 > d1) d0 = d1;
     n = samples(d0, d1, max);
     if ((st = summary_buckets(ctx, d0, d1, n, &rs, err)) != ISMS_DB_OK) return st;
+    *out = list = json_array();
     for (k = 0; k < n; k++) {
         for (; i < rs->nrows && isms_ll(ISMS_ROW(rs, i, 0)) <= k; i++) {
             if (ISMS_ROW(rs, i, 1)) open += (long)isms_ll(ISMS_ROW(rs, i, 1));
         }
-        json_array_append_new(*out, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
+        json_array_append_new(list, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
                               EPOCH, sample_day(d0, d1, k, n)), "open", (json_int_t)open));
     }
     return ISMS_DB_OK;
