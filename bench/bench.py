@@ -37,7 +37,6 @@ Env: BENCH_DB (sqlite3 | pgsql), WRK_THREADS (2), WRK_CONNECTIONS (32), WRK_DURA
 Only 127.0.0.1 is ever targeted.
 """
 
-import copy
 import json
 import os
 import re
@@ -49,6 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import harness  # noqa: E402
 import records_data  # noqa: E402
+import workflow_helpers as wh  # noqa: E402
 
 THREADS = os.environ.get("WRK_THREADS", "2")
 CONNS = os.environ.get("WRK_CONNECTIONS", "32")
@@ -93,282 +93,13 @@ def seconds(spec):
 
 
 # ---------------------------------------------------------------------------------------------
-# The review: ISO/IEC 27001:2022 clause 9.3, 62 items. Items that refer to other items carry
-# symbolic keys ("$input:D2", "$decision:patching") replaced by the ids the server returned.
+# The review: ISO/IEC 27001:2022 clause 9.3, 62 items: the realistic record of the integration
+# tests (tests/integration/records_data.py, 34 items) and the benchmark's 28 more
+# (records_data.BENCH_ITEMS), built over HTTP by the tests' one review builder
+# (workflow_helpers.build_review), which replaces the symbolic references ("$input:D2",
+# "$decision:patching") by the ids the server returned.
 
-REVIEW = records_data.REVIEW     # the realistic review the integration tests use
-
-ATTENDEES = [
-    ("approver", "Dr. Helga Brandt", "Chief Executive Officer", "Executive board", True,
-     "CHAIR", "PRESENT"),
-    ("approver2", "Marc Oliveira", "Chief Financial Officer", "Executive board", True,
-     "MEMBER", "REMOTE"),
-    ("cto", "Akira Tanaka", "Chief Technology Officer", "Executive board", True, "MEMBER",
-     "APOLOGIES"),
-    ("author", "Priya Raman", "ISMS Manager", "Information security", False, "SECRETARY",
-     "PRESENT"),
-    ("owner", "Jonas Weber", "Head of IT Operations", "IT operations", False, "PRESENTER",
-     "PRESENT"),
-    (None, "Sofia Lindqvist", "Data Protection Officer", "Legal", False, "INVITEE",
-     "WRITTEN_CONTRIBUTION"),
-    ("hr-lead", "Amara Okafor", "Head of HR", "Human resources", False, "MEMBER", "PRESENT"),
-    (None, "Lukas Berger", "Internal auditor", "Internal audit", False, "OBSERVER", "REMOTE"),
-]
-
-INPUTS = {
-    "B": {"category": "B_ISSUES_CHANGES", "title": "External and internal issues",
-          "summary": "New office in Lisbon; NIS2 transposition in Germany; move of the ERP "
-                     "to a SaaS provider.",
-          "trend": "MIXED", "status": "PRESENTED", "owner": "author",
-          "data_period_from": "2025-01-01", "data_period_to": "2025-12-31",
-          "climate_change_relevance": "RELEVANT",
-          "context_register_ref": "CTX-REG-2025 v7, issues I-14 (heat waves at DC1), I-15",
-          "evidence_refs": ["DOC-CTX-2025-v7.pdf"],
-          "conclusion": "Scope statement to be updated for Lisbon."},
-    "C": {"category": "C_IP_NEEDS_CHANGES", "title": "Changed needs of interested parties",
-          "summary": "Two key customers now require ISO 27701 alignment; the regulator "
-                     "expects incident reports within 24 h.",
-          "trend": "STABLE", "status": "PRESENTED",
-          "interested_party_refs": ["IP-CUST-ACME", "IP-REG-BSI", "IP-CUST-NORDBANK"]},
-    "D1": {"category": "D1_NC_CA", "title": "Nonconformities and corrective actions",
-           "summary": "12 NCs raised (2024: 17), 10 closed, average closure 41 days.",
-           "trend": "IMPROVING", "status": "PRESENTED", "owner": "author",
-           "metrics": [{"name": "NCs raised", "value": 12, "previous_value": 17,
-                        "unit": "count"},
-                       {"name": "Average closure time", "value": 41.5, "previous_value": 55,
-                        "unit": "days", "target": 30}]},
-    "D2": {"category": "D2_MONITORING", "title": "Monitoring and measurement results",
-           "summary": "Phishing click rate 3.1 %, MTTP critical 14 days, backup restore tests "
-                      "100 % successful.",
-           "trend": "MIXED", "status": "PRESENTED", "owner": "owner",
-           "metrics": [{"name": "Phishing click rate", "value": 3.1, "previous_value": 6.4,
-                        "unit": "%", "target": 5},
-                       {"name": "MTTP critical vulnerabilities", "value": 14,
-                        "previous_value": 21, "unit": "days", "target": 10},
-                       {"name": "Restore tests passed", "value": 100, "unit": "%",
-                        "target": 100}],
-           "discussion": "The board asked why MTTP rose in Q3: two change freezes during the "
-                         "ERP migration."},
-    "D3": {"category": "D3_AUDITS", "title": "Audit results",
-           "summary": "Internal audit programme 2025 completed (9 of 9 audits); surveillance "
-                      "audit by the certification body: 2 minor NCs, 4 OFIs.",
-           "trend": "STABLE", "status": "PRESENTED",
-           "audit_refs": ["IA-2025-01..09 (9.2)", "CB-SURV-2025", "A.5.35 IR-2025"]},
-    "D4": {"category": "D4_OBJECTIVES", "title": "Fulfilment of information security "
-                                                 "objectives",
-           "summary": "4 of 6 objectives achieved.", "trend": "IMPROVING",
-           "status": "PRESENTED"},     # its metrics are derived from the objective register
-    "E": {"category": "E_IP_FEEDBACK", "title": "Feedback from interested parties",
-          "summary": "Customer security questionnaires: 31 answered, no escalations.",
-          "status": "CONSIDERED_NO_CHANGE", "trend": "STABLE",
-          "interested_party_refs": ["IP-CUST-ACME"]},
-    "F": {"category": "F_RISK_RTP", "title": "Risk assessment and risk treatment plan",
-          "summary": "Annual risk assessment done 2025-11-20; 3 risks above acceptance.",
-          "trend": "IMPROVING", "status": "PRESENTED",
-          "risk_assessment_date": "2025-11-20", "risks_above_acceptance": 3,
-          "rtp_completion_pct": 78,
-          "metrics": [{"name": "RTP completion", "value": 78, "previous_value": 64,
-                       "unit": "%", "target": 90}]},
-    "G": {"category": "G_IMPROVEMENT", "title": "Opportunities for continual improvement",
-          "summary": "Automate evidence collection; consolidate the two SIEMs.",
-          "status": "PRESENTED"},
-    "G_NA": {"category": "G_IMPROVEMENT", "title": "Improvement proposals from the staff "
-                                                   "portal",
-             "status": "NOT_APPLICABLE",
-             "na_justification": "The staff suggestion portal only went live in 2026; no "
-                                 "submissions in the reporting period."},
-}
-
-
-def _decision(statement, category, aspect, outcome, rationale, basis, decided_by=None, **kw):
-    d = {"statement": statement, "category": category, "clause_933_aspect": aspect,
-         "outcome": outcome, "rationale": rationale,
-         "basis_input_ids": ["$input:" + b for b in basis],
-         "decided_by": decided_by or ["approver", "approver2"]}
-    d.update(kw)
-    return d
-
-
-DECISIONS = {
-    "patching": _decision("Introduce an emergency patch window for critical vulnerabilities "
-                          "and report MTTP monthly to the board.", "CONTINUAL_IMPROVEMENT",
-                          "IMPROVEMENT", "APPROVED",
-                          "MTTP 14 days against a target of 10 (input d2).", ["D2", "F"]),
-    "scope": _decision("Extend the ISMS scope to the Lisbon office.", "SCOPE", "ISMS_CHANGE",
-                       "APPROVED", "New site processes customer data from Q2 2026.", ["B"],
-                       ["approver"]),
-    "no_change": _decision("No change to the information security policy.",
-                           "NO_CHANGE_REQUIRED", "NONE", "NOTED",
-                           "Policy reviewed; still consistent with the strategy.", ["C", "E"]),
-    "risk": _decision("Accept residual risk R-041 (legacy HR system) until its replacement "
-                      "in Q4 2026.", "RISK_ACCEPTANCE", "NONE", "APPROVED",
-                      "Compensating controls in place; replacement budgeted.", ["F"],
-                      risk_owner_approval="approver2"),
-    "mdr": _decision("Contract a managed detection and response service.", "RESOURCE",
-                     "IMPROVEMENT", "APPROVED", "Two incidents detected late (input d2).",
-                     ["D2"]),
-    "privacy": _decision("Align the ISMS with ISO/IEC 27701 by the end of 2026.", "OBJECTIVE",
-                         "BOTH", "APPROVED", "Customer requirement (input c).", ["C"]),
-    "audit_ncs": _decision("Close the two minor certification NCs before the next "
-                           "surveillance audit.", "CONTINUAL_IMPROVEMENT", "IMPROVEMENT",
-                           "APPROVED", "Surveillance audit 2025 (input d3).", ["D3", "D1"]),
-    "awareness": _decision("Communicate the review summary to all staff.", "COMMUNICATION",
-                           "NONE", "APPROVED", "Transparency towards employees.", ["D4"]),
-}
-
-_ACTIONS = [
-    ("Set up an emergency patch window", "CORRECTIVE", "owner", "2026-06-30", "HIGH",
-     "patching"),
-    ("Monthly MTTP report to the board", "COMMUNICATION", "author", "2026-04-30", "MEDIUM",
-     "patching"),
-    ("Automate server patch deployment", "IMPROVEMENT", "owner", "2026-09-30", "HIGH",
-     "patching"),
-    ("Update the scope statement and SoA for Lisbon", "CHANGE_IMPLEMENTATION", "author",
-     "2026-05-15", "HIGH", "scope"),
-    ("Risk assessment for the Lisbon site", "RISK_TREATMENT", "author", "2026-05-31", "HIGH",
-     "scope"),
-    ("Internal audit of the Lisbon office", "OTHER", "author", "2026-09-15", "MEDIUM",
-     "scope"),
-    ("Replace the legacy HR system", "RISK_TREATMENT", "hr-lead", "2026-12-15", "MEDIUM",
-     "risk"),
-    ("Tender for an MDR service", "RESOURCE_PROVISION", "owner", "2026-05-31", "HIGH", "mdr"),
-    ("Onboard the MDR provider", "RESOURCE_PROVISION", "owner", "2026-08-31", "MEDIUM", "mdr"),
-    ("ISO 27701 gap analysis", "OBJECTIVE_PLAN", "author", "2026-06-30", "MEDIUM", "privacy"),
-    ("Close certification NC-1 (supplier reviews)", "CORRECTIVE", "author", "2026-07-31",
-     "CRITICAL", "audit_ncs"),
-    ("Close certification NC-2 (access recertification)", "CORRECTIVE", "owner",
-     "2026-07-31", "CRITICAL", "audit_ncs"),
-    ("Publish the review summary on the intranet", "COMMUNICATION", "author", "2026-03-31",
-     "LOW", "awareness"),
-    ("Consolidate the two SIEM platforms", "IMPROVEMENT", "owner", "2026-12-31", "LOW", None),
-]
-ACTIONS = []
-for _i, (_t, _ty, _o, _due, _p, _d) in enumerate(_ACTIONS):
-    _a = {"title": _t, "type": _ty, "owner": _o, "due_date": _due, "priority": _p,
-          "description": "%s, agreed in the management review 2026." % _t,
-          "expected_outcome": "Done and evidenced in the ISMS document register."}
-    if _d:
-        _a["decision_id"] = "$decision:" + _d
-    if _ty == "CORRECTIVE":
-        _a["nc_ref"] = "NC-2025-%03d" % (14 + _i)
-    ACTIONS.append(_a)
-
-IMPROVEMENTS = [
-    {"description": "Automate collection of control evidence from the ticketing system.",
-     "source": "CERTIFICATION_AUDIT_OFI", "source_ref": "CB-SURV-2025 OFI-2",
-     "expected_benefit": "About 15 person-days per audit cycle saved.",
-     "affected_area": "Internal audit process", "estimated_effort": "20 person-days",
-     "disposition": "ACCEPTED", "disposition_rationale": "Low cost, high benefit.",
-     "decision_id": "$decision:audit_ncs"},
-    {"description": "Consolidate the two SIEM platforms into one.", "source": "MONITORING",
-     "disposition": "DEFERRED",
-     "disposition_rationale": "Depends on the 2027 budget; revisit in the next review."},
-    {"description": "Phishing simulation per department instead of company-wide.",
-     "source": "STAFF_SUGGESTION", "disposition": "ACCEPTED",
-     "decision_id": "$decision:awareness"},
-    {"description": "Benchmark MTTP against the sector ISAC figures.", "source": "BENCHMARK",
-     "disposition": "ACCEPTED", "decision_id": "$decision:patching"},
-    {"description": "Single sign-on for the remaining 12 SaaS applications.",
-     "source": "RISK_ASSESSMENT", "disposition": "MERGED",
-     "disposition_rationale": "Part of the ERP migration project."},
-]
-
-CHANGES = [
-    {"change_type": "SCOPE", "description": "Include the Lisbon office in the ISMS scope.",
-     "purpose": "Customer data is processed in Lisbon from Q2 2026.",
-     "consequences": "New risk assessment for the site; SoA update; internal audit in Q3.",
-     "integrity_considerations": "Group-wide policies apply unchanged.",
-     "resources_needed": "0.5 FTE security officer on site.", "owner": "author",
-     "planned_date": "2026-05-15", "decision_id": "$decision:scope",
-     "affected_documents": [
-         {"doc_id": "ISMS-SCOPE", "title": "ISMS scope statement", "from_version": "3.1",
-          "to_version": "4.0", "doc_status": "DRAFT"},
-         {"doc_id": "SOA", "title": "Statement of Applicability", "from_version": "12",
-          "to_version": "13"}]},
-    {"change_type": "PROCESS_PROCEDURE", "description": "Emergency patch procedure.",
-     "purpose": "Critical vulnerabilities patched outside the monthly window.",
-     "owner": "owner", "planned_date": "2026-06-30", "decision_id": "$decision:patching",
-     "affected_documents": [{"doc_id": "PROC-PATCH", "title": "Patch management",
-                             "from_version": "2.0", "to_version": "2.1"}]},
-    {"change_type": "OBJECTIVES", "description": "New objective: ISO 27701 alignment.",
-     "owner": "author", "decision_id": "$decision:privacy"},
-    {"change_type": "ROLES_RESPONSIBILITIES", "description": "Security officer role for "
-                                                             "Lisbon.",
-     "owner": "hr-lead", "planned_date": "2026-04-30", "decision_id": "$decision:scope"},
-]
-
-OBJECTIVES = [
-    {"statement": "Patch critical vulnerabilities within 10 days on average.",
-     "level": "ORGANIZATION", "standard": "ISO27001_2022", "policy_ref": "POL-IS-01 s.4",
-     "measurable": True, "evaluation_method": "Monthly report from the vulnerability scanner.",
-     "owner": "owner", "target_date": "2026-12-31", "resources_ref": "RR budget 2026",
-     "plan_what": "Emergency patch window; automated deployment for servers.",
-     "monitoring_frequency": "monthly", "decision_id": "$decision:patching",
-     "kpi": {"name": "MTTP critical vulnerabilities", "unit": "days",
-             "direction": "LOWER_BETTER", "baseline": 14, "target": 10}},
-    {"statement": "Raise the share of staff who completed security awareness training.",
-     "level": "FUNCTION", "measurable": True, "owner": "author", "target_date": "2026-09-30",
-     "kpi": {"name": "Awareness training completion", "unit": "%",
-             "direction": "HIGHER_BETTER", "baseline": 82.5, "target": 95}},
-    {"statement": "Keep the phishing click rate below 5 %.", "level": "ORGANIZATION",
-     "measurable": True, "owner": "author", "target_date": "2026-12-31",
-     "kpi": {"name": "Phishing click rate", "unit": "%", "direction": "LOWER_BETTER",
-             "baseline": 6.4, "target": 5}},
-    {"statement": "Complete the ISO 27701 alignment.", "level": "ORGANIZATION",
-     "standard": "ISO27701_2019", "measurable": True, "owner": "author",
-     "target_date": "2026-12-31", "decision_id": "$decision:privacy",
-     "kpi": {"name": "27701 controls implemented", "unit": "%",
-             "direction": "HIGHER_BETTER", "baseline": 40, "target": 100}},
-    {"statement": "Strengthen the security culture in the Lisbon office.",
-     "level": "PROCESS", "measurable": False,
-     "evaluation_if_not_measurable": "Qualitative assessment in the internal audit 2026.",
-     "owner": "owner"},
-]
-# objective index -> KPI measurements posted after it (period_to, value)
-MEASUREMENTS = {0: [("2026-01-31", 13), ("2026-02-28", 12)],
-                1: [("2026-01-31", 85), ("2026-02-28", 88.5)],
-                2: [("2026-01-31", 4.2), ("2026-02-28", 3.9)],
-                3: [("2026-02-28", 55)]}
-
-RESOURCES = [
-    {"resource_type": "BUDGET_OPEX", "description": "Managed detection and response service.",
-     "amount": 180000, "currency": "EUR", "fiscal_period": "FY2026", "requested_by": "author",
-     "outcome": "APPROVED", "approved_amount": 165000.5, "provision_status": "IN_PROCUREMENT",
-     "decision_id": "$decision:mdr"},
-    {"resource_type": "PERSONNEL_FTE", "description": "Security officer for the Lisbon office.",
-     "quantity": 0.5, "unit": "FTE", "outcome": "PARTIALLY_APPROVED",
-     "decision_id": "$decision:scope"},
-    {"resource_type": "COMPETENCE_TRAINING", "description": "ISO 27701 lead implementer "
-                                                            "training for two people.",
-     "amount": 6400, "currency": "EUR", "fiscal_period": "FY2026", "outcome": "APPROVED",
-     "decision_id": "$decision:privacy"},
-    {"resource_type": "TECHNOLOGY_TOOLING", "description": "Patch automation licences.",
-     "amount": 24000, "currency": "EUR", "fiscal_period": "FY2026", "outcome": "DEFERRED"},
-]
-
-COMMUNICATIONS = [
-    {"what_type": "EXEC_SUMMARY", "artifact_ref": "MR-2026 summary v1",
-     "audience_type": "ALL_EMPLOYEES", "audience_scope": "INTERNAL", "how": "INTRANET",
-     "when": "2026-03-31", "communicator": "author", "redaction_level": "SUMMARY_ONLY",
-     "decision_id": "$decision:awareness"},
-    {"what_type": "DECISION_EXTRACT", "audience_type": "ACTION_OWNERS",
-     "recipients": ["owner", "author", "hr-lead"], "how": "EMAIL", "when": "2026-03-13",
-     "communicator": "author", "decision_id": "$decision:patching"},
-    {"what_type": "FULL_MINUTES", "audience_type": "BOARD_TOP_MGMT", "how": "PORTAL",
-     "when": "2026-03-20", "communicator": "author", "redaction_level": "NONE"},
-    {"what_type": "POLICY_CHANGE_NOTICE", "audience_type": "CERTIFICATION_BODY",
-     "audience_scope": "EXTERNAL", "how": "FORMAL_LETTER", "when": "2026-04-15",
-     "communicator": "author", "decision_id": "$decision:scope"},
-]
-
-ITEM_DATA = [
-    ("attendees", [{k: v for k, v in zip(
-        ("person", "name", "title", "function", "is_top_management", "participation_role",
-         "attendance"), a) if v is not None} for a in ATTENDEES]),
-    ("inputs", INPUTS), ("decisions", DECISIONS), ("actions", ACTIONS),
-    ("improvements", IMPROVEMENTS), ("changes", CHANGES), ("objectives", OBJECTIVES),
-    ("resources", RESOURCES), ("communications", COMMUNICATIONS),
-]
+ITEM_DATA = records_data.ITEM_DATA + records_data.BENCH_ITEMS
 
 # the body POSTed by wrk (bench/post_action.lua): due after the review's planned date
 POST_ACTION = {"title": "Review the emergency patch window after three months",
@@ -378,73 +109,29 @@ POST_ACTION = {"title": "Review the emergency patch window after three months",
                "expected_outcome": "MTTP critical <= 10 days", "decision_id": "$decision:patching"}
 
 
-def resolve(value, ids):
-    if isinstance(value, str) and value.startswith("$"):
-        return ids[value[1:]]
-    if isinstance(value, list):
-        return [resolve(v, ids) for v in value]
-    if isinstance(value, dict):
-        return {k: resolve(v, ids) for k, v in value.items()}
-    return value
-
-
-def create(httpd, path, body):
-    st, _, data = httpd.request("POST", API + path, user=USER, body=body)
-    if st != 201:
-        raise RuntimeError("POST %s answers %d: %s\nbody: %s"
-                           % (path, st, data[:1000].decode("utf-8", "replace"),
-                              json.dumps(body)[:1000]))
-    return json.loads(data)
-
-
 def build_review(httpd):
-    """POSTs the review and its items; returns (review id, ids, item count)."""
-    rid = create(httpd, "v1/reviews", REVIEW)["id"]
-    ids, n = {}, 0
-    for coll, data in ITEM_DATA:
-        entries = data.items() if isinstance(data, dict) else enumerate(data)
-        for key, body in entries:
-            item = create(httpd, "v1/reviews/%d/%s" % (rid, coll),
-                          resolve(copy.deepcopy(body), ids))
-            ids["%s:%s" % (coll[:-1], key)] = item["id"]
-            n += 1
-            if coll == "objectives":
-                for period_to, value in MEASUREMENTS.get(key, []):
-                    create(httpd, "v1/objectives/%d/measurements" % item["id"],
-                           {"period_from": period_to[:8] + "01", "period_to": period_to,
-                            "value": value, "evidence_ref": "KPI-REPORT-" + period_to[:7]})
-    return rid, ids, n
+    """POSTs the review, its items and the KPI measurements of
+    records_data.BENCH_MEASUREMENTS; returns (review id, ids, item count)."""
+    api = wh.Api(httpd)
+    built = wh.build_review(api, user=USER, review=records_data.REVIEW, items=ITEM_DATA)
+    for key, values in records_data.BENCH_MEASUREMENTS.items():
+        for period_to, value in values:
+            api.create("v1/objectives/%d/measurements" % built["ids"][key],
+                       {"period_from": period_to[:8] + "01", "period_to": period_to,
+                        "value": value, "evidence_ref": "KPI-REPORT-" + period_to[:7]},
+                       user=USER)
+    return built["rid"], built["ids"], sum(len(s) for s in built["sent"].values())
 
 
 def approve(httpd, rid):
     """submit (author) and approve (approver) with If-Match: the review becomes APPROVED and
     its version 1 is sealed. The realistic review leaves findings of severity E (it is a
-    throughput fixture, not a complete record): an approver waives each such rule first."""
-    st, _, b = httpd.request("GET", API + "v1/reviews/%d/check" % rid, user=USER)
-    # each open E finding waived, each W finding acknowledged (issue 12), per subject
-    for f in json.loads(b)["findings"]:
-        if f["severity"] == "E" and not f["waived"]:
-            path, doc = "waivers", {"rule": f["rule"], "justification": "benchmark fixture"}
-        elif f["severity"] == "W" and not f.get("acknowledged"):
-            path, doc = "acknowledgements", {"rule": f["rule"], "comment": "benchmark fixture"}
-        else:
-            continue
-        if f.get("subject"):
-            doc["subject"] = f["subject"]
-        st, _, b = httpd.request("POST", API + "v1/reviews/%d/%s" % (rid, path),
-                                 user="approver", body=json.dumps(doc).encode(),
-                                 headers={"Content-Type": "application/json"})
-        if st != 201:
-            raise RuntimeError("%s %s of review %d answers %d: %s" % (path, f["rule"], rid, st,
-                                                                      b[:500]))
-    for action, user in (("submit", USER), ("approve", "approver")):
-        st, hdrs, b = httpd.request("GET", API + "v1/reviews/%d" % rid, user=USER)
-        etag = {k.lower(): v for k, v in dict(hdrs).items()}.get("etag")
-        st, _, b = httpd.request("POST", API + "v1/reviews/%d/%s" % (rid, action), user=user,
-                                 body=b"{}", headers={"Content-Type": "application/json",
-                                                      "If-Match": etag})
-        if st != 200:
-            raise RuntimeError("%s of review %d answers %d: %s" % (action, rid, st, b[:1000]))
+    throughput fixture, not a complete record): an approver waives each first; its warnings
+    are acknowledged after the submission (workflow_helpers.Api.move)."""
+    api = wh.Api(httpd)
+    api.waive_all(rid, "benchmark fixture")
+    api.move(rid, "submit", user=USER)
+    api.move(rid, "approve", user="approver")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -720,7 +407,7 @@ def main():
         script = os.path.join(base, "post_action.lua")
         with open(os.path.join(HERE, "post_action.lua")) as f:
             lua = f.read()
-        body = json.dumps(resolve(POST_ACTION, ids), separators=(",", ":"))
+        body = json.dumps(wh.resolve(POST_ACTION, ids), separators=(",", ":"))
         with open(script, "w") as f:
             f.write("-- generated by bench.py from bench/post_action.lua\n"
                     "ACTION_BODY = [==[%s]==]\n%s" % (body, lua))

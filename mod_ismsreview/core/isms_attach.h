@@ -32,6 +32,7 @@ int isms_att_tmp_close(isms_att_tmp *t, const char **sha256, apr_off_t *size,
                        const char **path, const char **err);
 /* Renames the closed file to its content address (read-only); an existing file of that
  * address is replaced (it has the same bytes, or was damaged). */
+void isms_att_tmp_discard(isms_att_tmp *t);
 int isms_att_tmp_store(isms_att_tmp *t, const char **err);
 
 /* DIR/sha256/ab/abcdef... */

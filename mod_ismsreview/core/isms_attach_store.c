@@ -35,6 +35,17 @@ static apr_status_t tmp_cleanup(void *d)
     return APR_SUCCESS;
 }
 
+/* A refused upload's file goes before the refusal is sent, not when the request's pool is
+ * cleared after the response: nobody can see a file of an upload already answered 4xx. */
+void isms_att_tmp_discard(isms_att_tmp *t)
+{
+    if (!t || t->stored) return;
+    if (t->f) apr_file_close(t->f);
+    t->f = NULL;
+    apr_file_remove(t->path, t->pool);
+    t->stored = 1;
+}
+
 int isms_att_tmp_open(apr_pool_t *p, const char *dir, isms_att_tmp **out, const char **err)
 {
     isms_att_tmp *t = apr_pcalloc(p, sizeof(*t));
@@ -80,6 +91,7 @@ int isms_att_tmp_close(isms_att_tmp *t, const char **sha256, apr_off_t *size,
     apr_status_t rv = apr_file_sync(t->f);
 
     if (rv == APR_SUCCESS) rv = apr_file_close(t->f);
+    t->f = NULL;
     if (rv != APR_SUCCESS) {
         *err = io_error(t->pool, "cannot write", t->path, rv);
         return -1;

@@ -10,10 +10,10 @@
 /* Ties j to p: json_decref(j) runs when p is cleared. Returns j. */
 json_t *isms_json_pool(apr_pool_t *p, json_t *j);
 
-/* Compact serialization with sorted keys, copied into p. */
 /* The string member k of o, or NULL (absent, null or not a string). */
 const char *isms_jstr(const json_t *o, const char *k);
 
+/* Compact serialization with sorted keys, copied into p. */
 const char *isms_json_dump(apr_pool_t *p, const json_t *j, size_t *len);
 
 /* A problem document: {"type": "urn:ismsreview:problem:<slug>", "title", "status",

@@ -111,10 +111,17 @@ static int receive(isms_req *q, isms_att_tmp *t, apr_off_t max)
     if (!ap_should_client_block(r)) return OK;
     while ((got = ap_get_client_block(r, buf, BLOCK)) > 0) {
         total += got;
-        if (total > max) return too_large(q, max);
-        if (isms_att_tmp_write(t, buf, (apr_size_t)got, &err) != 0) return io_failed(q, err);
+        if (total > max) {
+            isms_att_tmp_discard(t);
+            return too_large(q, max);
+        }
+        if (isms_att_tmp_write(t, buf, (apr_size_t)got, &err) != 0) {
+            isms_att_tmp_discard(t);
+            return io_failed(q, err);
+        }
     }
     if (got < 0) {
+        isms_att_tmp_discard(t);
         return bad_request(q, "body-read", "the request body could not be read completely "
                            "(shorter than its Content-Length?)");
     }
@@ -126,22 +133,26 @@ static int take_file(isms_req *q, isms_att_new *in)
 {
     request_rec *r = q->r;
     apr_off_t max = isms_dir_max_attachment(q->dconf);
-    const char *err = NULL, *path, *sha;
+    const char *err = NULL, *path = NULL, *sha = NULL;
     isms_att_tmp *t;
     int rc;
 
     if (isms_att_tmp_open(r->pool, q->sconf->evidence_dir, &t, &err) != 0) {
         return io_failed(q, err);
     }
-    if ((rc = receive(q, t, max)) != OK || r->status >= 400) return rc;
-    if (isms_att_tmp_close(t, &sha, &in->size, &path, &err) != 0) return io_failed(q, err);
+    if ((rc = receive(q, t, max)) != OK || r->status >= 400) {
+        isms_att_tmp_discard(t);
+        return rc;
+    }
+    rc = isms_att_tmp_close(t, &sha, &in->size, &path, &err);
     in->sha256 = sha;
-    if (in->size == 0) return bad_request(q, "empty-body", "the attachment is empty");
-    rc = isms_att_type_check(r->pool, path, in->media_type,
-                             (const char *const *)q->dconf->attachment_types, &err);
-    if (rc == 415) return unsupported(q, err);
-    if (rc || isms_att_tmp_store(t, &err) != 0) return io_failed(q, err);
-    return OK;
+    if (rc == 0 && in->size == 0) rc = 400, err = "the attachment is empty";
+    if (rc == 0) rc = isms_att_type_check(r->pool, path, in->media_type,
+                                          (const char *const *)q->dconf->attachment_types, &err);
+    if (rc == 0 && isms_att_tmp_store(t, &err) == 0) return OK;
+    isms_att_tmp_discard(t);
+    if (rc == 400) return bad_request(q, "empty-body", err);
+    return rc == 415 ? unsupported(q, err) : io_failed(q, err);
 }
 
 int isms_handle_attach_upload(isms_req *q)

@@ -4,21 +4,19 @@
 // the same bytes (SHA-256 compared), delete while a draft, the 415 message, evidence on an
 // action's progress update, the read-only list once submitted, and an axe-core scan. Any
 // console error, page error, failed request or HTTP error other than the deliberate 415 fails.
-// UPDATE_DOCS_SHOTS=1 also writes docs/screenshots/attachments.png.
+// ISMS_SCREENSHOTS=1 also writes docs/screenshots/attachments.png.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  problems, start, stop, allow, newUser, shot, go, iso, apiAs, axe, setShotPrefix, REPO,
-  waiveErrors, acknowledgeWarnings,
+  problems, start, stop, allow, newUser, shot, go, iso, apiAs, axe, setShotPrefix,
+  waiveErrors, acknowledgeWarnings, newReview, toDocs,
 } from './lib.mjs';
 
 let env;
 let A; // the author's API
-const today = iso(new Date());
 const due = iso(new Date(Date.now() + 30 * 86400000));
 const sha = (buf) => createHash('sha256').update(buf).digest('hex');
 
@@ -52,9 +50,7 @@ before(async () => {
 after(async () => { await stop(env, problems.length > 0); });
 beforeEach(() => { problems.length = 0; });
 
-async function draft(title) {
-  return (await A('POST', 'reviews', { title, review_type: 'SCHEDULED', planned_date: today })).data;
-}
+const draft = (title) => newReview(A, title);
 
 async function addAction(rid, owner = 'author') {
   return (await A('POST', `reviews/${rid}/actions`, {
@@ -125,9 +121,7 @@ test('upload by drag-and-drop on an item, with an Idempotency-Key; delete while 
   // not on the review's own list
   assert.equal(await page.locator('.attachments[data-item="review"] li[data-attachment]').count(), 0);
   await shot(page, 'dropped-on-action');
-  if (process.env.UPDATE_DOCS_SHOTS === '1') {
-    await box.screenshot({ path: path.join(REPO, 'docs', 'screenshots', 'attachments.png') });
-  }
+  await toDocs(box, 'attachments');
 
   await box.locator('button', { hasText: 'Delete notes.csv' }).click();
   await box.locator('li[data-attachment]').nth(1).waitFor({ state: 'detached' });

@@ -7,15 +7,14 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  problems, start, stop, allow, newUser, shot, go, iso, apiAs, axe, setShotPrefix,
-  waiveErrors, acknowledgeWarnings,
+  problems, start, stop, allow, newUser, shot, go, apiAs, axe, setShotPrefix,
+  waiveErrors, acknowledgeWarnings, newReview, transition,
 } from './lib.mjs';
 
 let env;
 let A; // the author's API
 let first; // the amended review
 let other; // a second review, for the filter
-const today = iso(new Date());
 const SUMMARY1 = 'The ISMS remains suitable; patching is slow.';
 const SUMMARY2 = 'The ISMS remains suitable; patching is slow and needs a budget.';
 
@@ -28,20 +27,16 @@ before(async () => {
   await admin('POST', 'people', { login: 'approver2', display_name: 'Bob Second', job_title: 'COO', top_management: [{ from: '2020-01-01', to: null }] });
   await admin('POST', 'people', { login: 'author', display_name: 'Ann Author', job_title: 'ISMS manager' });
   first = await amendedReview();
-  other = (await A('POST', 'reviews', { title: 'Another review', review_type: 'SCHEDULED', planned_date: today })).data;
+  other = await newReview(A, 'Another review');
 });
 after(async () => { await stop(env, problems.length > 0); });
 beforeEach(() => { problems.length = 0; });
 
-async function step(user, rid, action, comment) {
-  const api = apiAs(env, user);
-  const r = await api('GET', `reviews/${rid}`);
-  return (await api('POST', `reviews/${rid}/${action}`, comment ? { comment } : {}, { 'If-Match': r.data.etag })).data;
-}
+const step = (user, rid, action, comment) => transition(env, user, rid, action, comment);
 
 /** A review approved as version 1 (open errors waived), amended, then changed: version 2. */
 async function amendedReview() {
-  const rev = (await A('POST', 'reviews', { title: 'Review to amend', review_type: 'SCHEDULED', planned_date: today })).data;
+  const rev = await newReview(A, 'Review to amend');
   let r = await A('GET', `reviews/${rev.id}`);
   await A('PATCH', `reviews/${rev.id}`, { executive_summary: SUMMARY1 }, { 'If-Match': r.data.etag });
   await A('POST', `reviews/${rev.id}/decisions`, { statement: 'Keep the patch window', category: 'CONTINUAL_IMPROVEMENT', clause_933_aspect: 'IMPROVEMENT', outcome: 'APPROVED' });

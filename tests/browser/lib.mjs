@@ -4,7 +4,7 @@
 // requests and unexpected HTTP errors, screenshots, and small form helpers.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -170,6 +170,30 @@ export function apiAs(env, user) {
     if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text.slice(0, 300)}`);
     return { status: r.status, data, etag: r.headers.get('ETag') };
   };
+}
+
+/** A new draft review (SCHEDULED, planned today) POSTed through api (an apiAs function). */
+export async function newReview(api, title) {
+  return (await api('POST', 'reviews', { title, review_type: 'SCHEDULED', planned_date: iso(new Date()) })).data;
+}
+
+/** A workflow step (submit, approve, amend, publish ...) as user, with If-Match: the review's
+ * current ETag, and a comment when given; returns the review after it. */
+export async function transition(env, user, rid, action, comment) {
+  const api = apiAs(env, user);
+  const r = await api('GET', `reviews/${rid}`);
+  return (await api('POST', `reviews/${rid}/${action}`, comment ? { comment } : {}, { 'If-Match': r.data.etag })).data;
+}
+
+/** With ISMS_SCREENSHOTS=1: docs/screenshots/<name>.png (the README's and the user guide's)
+ * from a screenshot file (shot()'s) or an element (a locator, screenshotted as it is). */
+export async function toDocs(fileOrLocator, name) {
+  if (process.env.ISMS_SCREENSHOTS !== '1') return;
+  const dir = path.join(REPO, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const dest = path.join(dir, `${name}.png`);
+  if (typeof fileOrLocator === 'string') copyFileSync(fileOrLocator, dest);
+  else await fileOrLocator.screenshot({ path: dest });
 }
 
 const require = createRequire(import.meta.url);

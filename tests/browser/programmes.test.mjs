@@ -5,12 +5,13 @@
 // an input's catalogue codes, and the server stores both. axe-core on each screen.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { problems, start, stop, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix } from './lib.mjs';
+import {
+  problems, start, stop, newUser, shot, go, fill, reloaded, apiAs, axe, setShotPrefix, newReview,
+} from './lib.mjs';
 
 let env;
 let A; // the author's API
 let bcms; // a second programme
-const today = iso(new Date());
 
 before(async () => {
   setShotPrefix('programmes-');
@@ -39,7 +40,7 @@ test('the programmes screen shows the programmes and the catalogue', async () =>
 });
 
 test('the author picks the programme and the catalogue codes of an input', async () => {
-  const rid = (await A('POST', 'reviews', { title: 'Programme review', review_type: 'SCHEDULED', planned_date: today })).data.id;
+  const rid = (await newReview(A, 'Programme review')).id;
   const { page } = await newUser(env, 'author');
   await go(page, `#/reviews/${rid}`);
   const rf = page.locator('form[aria-label="Review details"]');

@@ -5,11 +5,9 @@
 // artifacts/; any console error, page error, failed request or unexpected HTTP error fails.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import {
-  REPO, problems, start, stop, allow, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix,
-  waiveErrors, acknowledgeWarnings,
+  problems, start, stop, allow, newUser, shot, go, fill, reloaded, iso, apiAs, axe, setShotPrefix,
+  waiveErrors, acknowledgeWarnings, newReview as draft, transition as step, toDocs,
 } from './lib.mjs';
 
 let env;
@@ -30,31 +28,15 @@ before(async () => {
 after(async () => { await stop(env, problems.length > 0); });
 beforeEach(() => { problems.length = 0; }); // each test answers for its own page problems
 
-async function newReview(title) {
-  return (await A('POST', 'reviews', { title, review_type: 'SCHEDULED', planned_date: today })).data;
-}
+const newReview = (title) => draft(A, title);
 
 /** The approver waives the open errors, the author submits: a SUBMITTED review. */
 async function submitted(rid) {
   await waiveErrors(env, rid);
-  const r = await A('GET', `reviews/${rid}`);
-  await A('POST', `reviews/${rid}/submit`, { comment: 'ready' }, { 'If-Match': r.data.etag });
+  await step(env, 'author', rid, 'submit', 'ready');
   await acknowledgeWarnings(env, rid);
 }
 
-async function transition(user, rid, step) {
-  const api = apiAs(env, user);
-  const r = await api('GET', `reviews/${rid}`);
-  await api('POST', `reviews/${rid}/${step}`, {}, { 'If-Match': r.data.etag });
-}
-
-/** With ISMS_SCREENSHOTS=1, copies a screenshot into docs/screenshots/ (the README's). */
-function toDocs(file, name) {
-  if (process.env.ISMS_SCREENSHOTS !== '1') return;
-  const dir = path.join(REPO, 'docs', 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(file, path.join(dir, `${name}.png`));
-}
 
 const ADD = {
   attendees: { name: 'Dana Chief', title: 'Chief Executive', participation_role: 'CHAIR', attendance: 'PRESENT', is_top_management: 'true' },
@@ -273,13 +255,13 @@ test('approval progress with a quorum of two: 1 of 2, who and when, no second Ap
   });
   await B2.page.locator('.meta .st-approved').waitFor();
   assert.match(await B2.page.locator('.wf-status').innerText(), /2 of 2 approvals[\s\S]*approver2/);
-  toDocs(await shot(B2.page, 'two-of-two-approvals', { viewport: true }), 'approval-progress');
+  await toDocs(await shot(B2.page, 'two-of-two-approvals', { viewport: true }), 'approval-progress');
   approvedRid = rid;
 });
 
 test("after publication the action is tracked by progress updates, with the owner's history", async () => {
   assert.ok(approvedRid, 'needs the approved review of the previous test');
-  await transition('author', approvedRid, 'publish');
+  await step(env, 'author', approvedRid, 'publish');
   const O = await newUser(env, 'owner');
   await O.page.goto('/isms/');
   await O.page.waitForSelector('body[data-ready="true"]');
@@ -310,7 +292,7 @@ test("after publication the action is tracked by progress updates, with the owne
   assert.match(await rows.first().innerText(), /author[\s\S]*60%[\s\S]*Rolled out to admins/);
   const shotFile = await shot(au.page, 'action-progress-history');
   await art.scrollIntoViewIfNeeded();
-  toDocs(await shot(au.page, 'action-progress-history-view', { viewport: true }), 'action-progress-history');
+  await toDocs(await shot(au.page, 'action-progress-history-view', { viewport: true }), 'action-progress-history');
   assert.ok(shotFile);
 });
 
@@ -420,9 +402,9 @@ test('axe-core: no serious or critical violation on any screen; /favicon.ico ans
     }
     for (const v of await axe(page)) found.push(`${user} ${hash}: ${v}`);
     const file = await shot(page, `axe-${user}-${hash.replace(/[^a-z0-9]+/gi, '-')}`, { viewport: true });
-    if (user === 'author' && hash === '#/dashboard') toDocs(file, 'dashboard');
-    if (user === 'author' && hash === `#/reviews/${rid}`) toDocs(file, 'review-editor');
-    if (user === 'author' && hash === '#/actions') toDocs(file, 'action-register');
+    if (user === 'author' && hash === '#/dashboard') await toDocs(file, 'dashboard');
+    if (user === 'author' && hash === `#/reviews/${rid}`) await toDocs(file, 'review-editor');
+    if (user === 'author' && hash === '#/actions') await toDocs(file, 'action-register');
   }
   assert.deepEqual(found, [], found.join('\n'));
 });

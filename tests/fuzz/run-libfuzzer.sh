@@ -19,9 +19,13 @@ mkdir -p "$out/obj" "$out/work"
 cd "$top" || exit 1
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# the core's libraries, as configure.ac checks them (utf8proc: isms_userkey.c)
+pkgs="dbi sqlite3 jansson libcrypto libarchive libmagic libutf8proc"
+# shellcheck disable=SC2086
 cflags="-g -O1 $san -Imod_ismsreview/core $(apr-1-config --cppflags --includes) \
-$(apu-1-config --includes) $(pkg-config --cflags dbi sqlite3 jansson libcrypto libarchive libmagic)"
-libs="$(pkg-config --libs dbi sqlite3 jansson libcrypto libarchive libmagic) \
+$(apu-1-config --includes) $(pkg-config --cflags $pkgs)"
+# shellcheck disable=SC2086
+libs="$(pkg-config --libs $pkgs) \
 $(apu-1-config --link-ld) $(apr-1-config --link-ld --libs) -lm"
 
 # the embedded migrations, as the Makefile makes them

@@ -1,27 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A realistic ISO/IEC 27001:2022 clause 9.3 management review as the API receives it, plus a
-thin JSON client and the helpers that build such a review over HTTP.
+"""A realistic ISO/IEC 27001:2022 clause 9.3 management review as the API receives it: data
+only. workflow_helpers.build_review() (the tests' one review builder) posts it:
 
-Used by test_records.py, test_registers.py and test_bad_requests.py. The data follows
-product.md ("Field names") and the descriptors in mod_ismsreview/core/isms_entity.c. Numbers
-are chosen so that they survive the module's storage exactly (at most six decimals).
+    import records_data as rd
+    from workflow_helpers import Api, build_review
+    built = build_review(Api(httpd), review=rd.REVIEW, items=rd.ITEM_DATA)
+
+Used by test_records.py, test_registers.py, test_reports.py, test_export_import.py, the fuzz
+seeds (tests/fuzz/make-seeds.py) and, with BENCH_ITEMS added, by the benchmark
+(bench/bench.py). The data follows product.md ("Field names") and the descriptors in
+mod_ismsreview/core/isms_entity.c. Numbers are chosen so that they survive the module's
+storage exactly (at most six decimals).
 
 Items that refer to other items (decisions -> inputs, actions -> decisions ...) are written
-with symbolic keys ("$input:D3", "$decision:patching") that build_review() replaces by the
-ids the server returned.
+with symbolic keys ("$input:D3", "$decision:patching") that the builder replaces by the ids
+the server returned (workflow_helpers.resolve).
 """
-
-import base64
-import copy
-import datetime
-import json
-import re
-import socket
-from urllib.parse import urlsplit
-
-from harness import USERS, assert_api_headers, assert_problem
-
-API = "/isms/api/"
 
 REVIEW = {
     "title": "ISMS management review 2026 (reporting year 2025)",
@@ -241,8 +235,8 @@ COMMUNICATIONS = [
      "communicator": "author", "decision_id": "$decision:patching"},
 ]
 
-# collection name -> the list of item bodies build_review() posts (inputs and decisions are
-# dicts keyed by symbolic names).
+# collection name -> the item bodies the builder posts, in this order (inputs and decisions
+# are dicts keyed by symbolic names, the others lists: "action:0" is the first action).
 ITEM_DATA = [
     ("attendees", ATTENDEES),
     ("inputs", INPUTS),
@@ -260,214 +254,129 @@ REF_CODES = {"attendees": "AT", "inputs": "IN", "decisions": "D", "actions": "A"
              "improvements": "OFI", "changes": "CH", "objectives": "OB", "resources": "RR",
              "communications": "CM"}
 
-RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-
 
 # ---------------------------------------------------------------------------------------------
-# HTTP
+# The benchmark's review (bench/bench.py): the record above and 28 more items, 62 in all:
+#     build_review(api, review=rd.REVIEW, items=rd.ITEM_DATA + rd.BENCH_ITEMS)
+# (the builder numbers list items across repeated collections: the first action here is
+# "action:4"), then the KPI measurements of BENCH_MEASUREMENTS.
 
 
-class Api:
-    """JSON calls against one Httpd: paths are relative to the API root ("v1/reviews")."""
-
-    def __init__(self, httpd, user="author"):
-        self.httpd = httpd
-        self.user = user
-
-    def raw(self, method, path, body=None, user=None, headers=None):
-        """(status, headers, body bytes); user=False sends no credentials."""
-        if user is None:
-            user = self.user
-        return self.httpd.request(method, API + path.lstrip("/"), user=user or None,
-                                  body=body, headers=headers)
-
-    def call(self, method, path, body=None, user=None, headers=None):
-        """(status, headers, parsed JSON or None)."""
-        st, hdrs, data = self.raw(method, path, body=body, user=user, headers=headers)
-        return st, hdrs, json.loads(data) if data else None
-
-    def get(self, path, user=None, headers=None):
-        st, hdrs, doc = self.call("GET", path, user=user, headers=headers)
-        assert st == 200, "GET %s: %d %r" % (path, st, doc)
-        assert_api_headers(hdrs)
-        return doc
-
-    def get_with_etag(self, path, user=None):
-        st, hdrs, doc = self.call("GET", path, user=user)
-        assert st == 200, "GET %s: %d %r" % (path, st, doc)
-        assert hdrs.get("etag"), "GET %s: no ETag" % path
-        return doc, hdrs["etag"]
-
-    def create(self, path, body, user=None, headers=None):
-        """POST that must answer 201 with a Location; returns (document, location path)."""
-        st, hdrs, doc = self.call("POST", path, body=body, user=user, headers=headers)
-        assert st == 201, "POST %s %r: %d %r" % (path, body, st, doc)
-        assert "application/json" in hdrs.get("content-type", ""), hdrs
-        assert hdrs.get("location"), "201 without Location: %r" % hdrs
-        return doc, location_path(hdrs["location"])
-
-    def patch(self, path, body, etag, user=None):
-        headers = {"If-Match": etag} if etag is not None else {}
-        return self.call("PATCH", path, body=body, user=user, headers=headers)
-
-    def delete(self, path, etag, user=None):
-        headers = {"If-Match": etag} if etag is not None else {}
-        return self.call("DELETE", path, user=user, headers=headers)
-
-    def problem(self, method, path, status, body=None, user=None, headers=None):
-        """A request that must fail with an RFC 9457 problem of this status."""
-        return assert_problem(self.raw(method, path, body=body, user=user, headers=headers),
-                              status)
-
-    def walk(self, path, limit):
-        """Every item of a paginated list, following next_cursor; returns (items, pages)."""
-        items, pages, cursor = [], 0, None
-        sep = "&" if "?" in path else "?"
-        while True:
-            url = "%s%slimit=%d" % (path, sep, limit) + ("&cursor=%s" % cursor if cursor else "")
-            doc = self.get(url)
-            pages += 1
-            assert len(doc["items"]) <= limit, doc
-            items.extend(doc["items"])
-            cursor = doc["next_cursor"]
-            if cursor is None:
-                return items, pages
-            assert isinstance(cursor, str) and cursor, doc
-            assert pages < 1000, "pagination does not end"
+def _bench_action(title, typ, owner, due, priority, decision, nc=None):
+    a = {"title": title, "type": typ, "owner": owner, "due_date": due, "priority": priority,
+         "description": "%s, agreed in the management review 2026." % title,
+         "expected_outcome": "Done and evidenced in the ISMS document register."}
+    if decision:
+        a["decision_id"] = "$decision:" + decision
+    if nc:
+        a["nc_ref"] = nc
+    return a
 
 
-def raw_exchange(httpd, method, path, user=None, headers=None, body=b"", timeout=10):
-    """One HTTP/1.1 request over a plain socket, reading until the server closes. Returns
-    (status, headers with lowercase names, body by Content-Length, bytes sent after it)."""
-    lines = ["%s %s HTTP/1.1" % (method, API + path.lstrip("/")), "Host: 127.0.0.1:%d"
-             % httpd.port, "Connection: close"]
-    if user:
-        token = base64.b64encode(("%s:%s" % (user, USERS[user][0])).encode()).decode()
-        lines.append("Authorization: Basic " + token)
-    for k, v in (headers or {}).items():
-        lines.append("%s: %s" % (k, v))
-    if body:
-        lines.append("Content-Length: %d" % len(body))
-    data = b""
-    with socket.create_connection(("127.0.0.1", httpd.port), timeout=timeout) as s:
-        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    head_lines = head.decode("latin-1").split("\r\n")
-    status = int(head_lines[0].split()[1])
-    hdrs = {}
-    for line in head_lines[1:]:
-        k, _, v = line.partition(":")
-        hdrs[k.strip().lower()] = v.strip()
-    n = int(hdrs.get("content-length", len(rest)))
-    return status, hdrs, rest[:n], rest[n:]
+def _bench_decision(statement, category, aspect, rationale, basis):
+    return {"statement": statement, "category": category, "clause_933_aspect": aspect,
+            "outcome": "APPROVED", "rationale": rationale,
+            "basis_input_ids": ["$input:" + b for b in basis],
+            "decided_by": ["approver", "approver2"]}
 
 
-def location_path(location):
-    """The path of a Location header below the API root ('v1/reviews/1')."""
-    path = urlsplit(location).path
-    assert path.startswith(API), "Location %r is not below %s" % (location, API)
-    return path[len(API):]
+BENCH_ITEMS = [
+    ("attendees", [
+        {"person": "hr-lead", "name": "Amara Okafor", "title": "Head of HR",
+         "function": "Human resources", "is_top_management": False,
+         "participation_role": "MEMBER", "attendance": "PRESENT"},
+        {"name": "Lukas Berger", "title": "Internal auditor", "function": "Internal audit",
+         "is_top_management": False, "participation_role": "OBSERVER", "attendance": "REMOTE"},
+    ]),
+    ("decisions", {
+        "mdr": _bench_decision("Contract a managed detection and response service.",
+                               "RESOURCE", "IMPROVEMENT",
+                               "Two incidents detected late (input d2).", ["D2"]),
+        "privacy": _bench_decision("Align the ISMS with ISO/IEC 27701 by the end of 2026.",
+                                   "OBJECTIVE", "BOTH", "Customer requirement (input c).",
+                                   ["C"]),
+        "audit_ncs": _bench_decision("Close the two minor certification NCs before the next "
+                                     "surveillance audit.", "CONTINUAL_IMPROVEMENT",
+                                     "IMPROVEMENT", "Surveillance audit 2025 (input d3).",
+                                     ["D3", "D1"]),
+        "awareness": _bench_decision("Communicate the review summary to all staff.",
+                                     "COMMUNICATION", "NONE",
+                                     "Transparency towards employees.", ["D4"]),
+    }),
+    ("actions", [
+        _bench_action("Automate server patch deployment", "IMPROVEMENT", "owner",
+                      "2026-09-30", "HIGH", "patching"),
+        _bench_action("Risk assessment for the Lisbon site", "RISK_TREATMENT", "author",
+                      "2026-05-31", "HIGH", "scope"),
+        _bench_action("Internal audit of the Lisbon office", "OTHER", "author", "2026-09-15",
+                      "MEDIUM", "scope"),
+        _bench_action("Replace the legacy HR system", "RISK_TREATMENT", "hr-lead",
+                      "2026-12-15", "MEDIUM", "risk"),
+        _bench_action("Tender for an MDR service", "RESOURCE_PROVISION", "owner", "2026-05-31",
+                      "HIGH", "mdr"),
+        _bench_action("Onboard the MDR provider", "RESOURCE_PROVISION", "owner", "2026-08-31",
+                      "MEDIUM", "mdr"),
+        _bench_action("ISO 27701 gap analysis", "OBJECTIVE_PLAN", "author", "2026-06-30",
+                      "MEDIUM", "privacy"),
+        _bench_action("Close certification NC-1 (supplier reviews)", "CORRECTIVE", "author",
+                      "2026-07-31", "CRITICAL", "audit_ncs", "NC-2025-024"),
+        _bench_action("Close certification NC-2 (access recertification)", "CORRECTIVE",
+                      "owner", "2026-07-31", "CRITICAL", "audit_ncs", "NC-2025-025"),
+        _bench_action("Publish the review summary on the intranet", "COMMUNICATION", "author",
+                      "2026-03-31", "LOW", "awareness"),
+    ]),
+    ("improvements", [
+        {"description": "Phishing simulation per department instead of company-wide.",
+         "source": "STAFF_SUGGESTION", "disposition": "ACCEPTED",
+         "decision_id": "$decision:awareness"},
+        {"description": "Benchmark MTTP against the sector ISAC figures.", "source": "BENCHMARK",
+         "disposition": "ACCEPTED", "decision_id": "$decision:patching"},
+        {"description": "Single sign-on for the remaining 12 SaaS applications.",
+         "source": "RISK_ASSESSMENT", "disposition": "MERGED",
+         "disposition_rationale": "Part of the ERP migration project."},
+    ]),
+    ("changes", [
+        {"change_type": "PROCESS_PROCEDURE", "description": "Emergency patch procedure.",
+         "purpose": "Critical vulnerabilities patched outside the monthly window.",
+         "owner": "owner", "planned_date": "2026-06-30", "decision_id": "$decision:patching",
+         "affected_documents": [{"doc_id": "PROC-PATCH", "title": "Patch management",
+                                 "from_version": "2.0", "to_version": "2.1"}]},
+        {"change_type": "OBJECTIVES", "description": "New objective: ISO 27701 alignment.",
+         "owner": "author", "decision_id": "$decision:privacy"},
+        {"change_type": "ROLES_RESPONSIBILITIES",
+         "description": "Security officer role for Lisbon.", "owner": "hr-lead",
+         "planned_date": "2026-04-30", "decision_id": "$decision:scope"},
+    ]),
+    ("objectives", [
+        {"statement": "Keep the phishing click rate below 5 %.", "level": "ORGANIZATION",
+         "measurable": True, "owner": "author", "target_date": "2026-12-31",
+         "kpi": {"name": "Phishing click rate", "unit": "%", "direction": "LOWER_BETTER",
+                 "baseline": 6.4, "target": 5}},
+        {"statement": "Complete the ISO 27701 alignment.", "level": "ORGANIZATION",
+         "standard": "ISO27701_2019", "measurable": True, "owner": "author",
+         "target_date": "2026-12-31", "decision_id": "$decision:privacy",
+         "kpi": {"name": "27701 controls implemented", "unit": "%",
+                 "direction": "HIGHER_BETTER", "baseline": 40, "target": 100}},
+    ]),
+    ("resources", [
+        {"resource_type": "COMPETENCE_TRAINING",
+         "description": "ISO 27701 lead implementer training for two people.",
+         "amount": 6400, "currency": "EUR", "fiscal_period": "FY2026", "outcome": "APPROVED",
+         "decision_id": "$decision:privacy"},
+        {"resource_type": "TECHNOLOGY_TOOLING", "description": "Patch automation licences.",
+         "amount": 24000, "currency": "EUR", "fiscal_period": "FY2026", "outcome": "DEFERRED"},
+    ]),
+    ("communications", [
+        {"what_type": "FULL_MINUTES", "audience_type": "BOARD_TOP_MGMT", "how": "PORTAL",
+         "when": "2026-03-20", "communicator": "author", "redaction_level": "NONE"},
+        {"what_type": "POLICY_CHANGE_NOTICE", "audience_type": "CERTIFICATION_BODY",
+         "audience_scope": "EXTERNAL", "how": "FORMAL_LETTER", "when": "2026-04-15",
+         "communicator": "author", "decision_id": "$decision:scope"},
+    ]),
+]
 
-
-# ---------------------------------------------------------------------------------------------
-# building reviews
-
-
-def resolve(value, ids):
-    """Replaces "$input:D3" style references (also inside lists) by the ids in ids."""
-    if isinstance(value, str) and value.startswith("$"):
-        return ids[value[1:]]
-    if isinstance(value, list):
-        return [resolve(v, ids) for v in value]
-    if isinstance(value, dict):
-        return {k: resolve(v, ids) for k, v in value.items()}
-    return value
-
-
-def review_body(**changes):
-    body = copy.deepcopy(REVIEW)
-    body.update(changes)
-    return body
-
-
-def build_review(api, review=None):
-    """POSTs the review and every item of ITEM_DATA as the API user. Returns a dict:
-    review (the 201 body), rid, location, sent[collection] = [(body sent, 201 body, location)],
-    ids["input:D3"] / ids["decision:scope"] = item ids."""
-    review = review if review is not None else review_body()
-    doc, loc = api.create("v1/reviews", review)
-    rid = doc["id"]
-    out = {"review": doc, "rid": rid, "location": loc, "sent": {}, "ids": {},
-           "review_sent": review}
-    for coll, data in ITEM_DATA:
-        entries = data.items() if isinstance(data, dict) else enumerate(data)
-        kind = coll[:-1]
-        out["sent"][coll] = []
-        for key, body in entries:
-            body = resolve(copy.deepcopy(body), out["ids"])
-            item, item_loc = api.create("v1/reviews/%d/%s" % (rid, coll), body)
-            out["ids"]["%s:%s" % (kind, key)] = item["id"]
-            out["sent"][coll].append((body, item, item_loc))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# comparing
-
-
-def days_between(a, b):
-    return (datetime.date.fromisoformat(b) - datetime.date.fromisoformat(a)).days
-
-
-def days_overdue_now(due):
-    """The days_overdue the server may compute for an open action today (UTC): a set, so that
-    a test running across midnight UTC still passes."""
-    today = datetime.datetime.now(datetime.timezone.utc).date()
-    return {max(0, days_between(due, (today + datetime.timedelta(days=d)).isoformat()))
-            for d in (-1, 0)}
-
-
-def same_value(sent, got):
-    """Equal as JSON values, numbers compared numerically (5 == 5.0)."""
-    if isinstance(sent, bool) or isinstance(got, bool):
-        return sent is got
-    if isinstance(sent, (int, float)) and isinstance(got, (int, float)):
-        return abs(float(sent) - float(got)) <= 1e-9 * max(1.0, abs(float(sent)))
-    if isinstance(sent, dict) and isinstance(got, dict):
-        # members the server stores as NULL (not sent) come back absent or null
-        keys = set(sent) | {k for k, v in got.items() if v is not None}
-        return all(same_value(sent.get(k), got.get(k)) for k in keys)
-    if isinstance(sent, list) and isinstance(got, list):
-        return len(sent) == len(got) and all(same_value(a, b) for a, b in zip(sent, got))
-    return sent == got
-
-
-def assert_fields_equal(sent, got, what):
-    """Every field sent comes back with the same value."""
-    bad = ["%s: sent %r, got %r" % (k, v, got.get(k, "<missing>"))
-           for k, v in sent.items() if k not in got or not same_value(v, got[k])]
-    assert not bad, "%s differs from what was sent:\n  %s" % (what, "\n  ".join(bad))
-
-
-def waive_all(api, rid, justification, user="approver"):
-    """Waives every open E finding of the review, one waiver per finding (rule + subject)."""
-    check = api.get("v1/reviews/%d/check" % rid)
-    for f in check["findings"]:
-        if f["severity"] == "E" and not f["waived"]:
-            api.create("v1/reviews/%d/waivers" % rid, {
-                "rule": f["rule"], "subject": f["subject"], "justification": justification},
-                user=user)
-
-
-def acknowledge_all(api, rid, user="approver"):
-    """Acknowledges every open W finding (approval needs them acknowledged)."""
-    check = api.get("v1/reviews/%d/check" % rid)
-    for f in check["findings"]:
-        if f["severity"] == "W" and not f["acknowledged"]:
-            api.create("v1/reviews/%d/acknowledgements" % rid, {
-                "rule": f["rule"], "subject": f["subject"], "comment": "seen"}, user=user)
+# KPI measurements the benchmark posts after the build: objective key -> (period_to, value)
+BENCH_MEASUREMENTS = {"objective:0": [("2026-01-31", 13), ("2026-02-28", 12)],
+                      "objective:1": [("2026-01-31", 85), ("2026-02-28", 88.5)],
+                      "objective:3": [("2026-01-31", 4.2), ("2026-02-28", 3.9)],
+                      "objective:4": [("2026-02-28", 55)]}

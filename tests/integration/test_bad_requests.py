@@ -17,14 +17,13 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 from collections import namedtuple
 
 import pytest
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 
 MAX_BODY = 4096
 MAX_BODY_CONF = "<Location /isms/api>\n  ISMSReviewMaxBody %d\n</Location>" % MAX_BODY
@@ -84,7 +83,7 @@ class Env:
     def __init__(self, httpd, backend):
         self.httpd = httpd
         self.backend = backend
-        self.api = rd.Api(httpd)
+        self.api = wh.Api(httpd)
         self.ids = {}
         self.stale = {}
         self.psql = None
@@ -801,20 +800,11 @@ def test_bad_http(env):
 def short_body(httpd, method, path, body, declared, headers=None):
     """Sends fewer body bytes than Content-Length declares, then closes the sending side;
     returns the status the server answered with (None: it closed without an answer)."""
-    lines = ["%s %s%s HTTP/1.1" % (method, rd.API, path), "Host: 127.0.0.1:%d" % httpd.port,
-             "Authorization: " + httpd.auth_header("author"), "Connection: close",
-             "Content-Type: application/json", "Content-Length: %d" % declared]
-    lines += ["%s: %s" % kv for kv in (headers or {}).items()]
-    data = b""
-    with socket.create_connection(("127.0.0.1", httpd.port), timeout=30) as s:
-        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        s.shutdown(socket.SHUT_WR)
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return int(data.split()[1]) if data.startswith(b"HTTP/") else None
+    hdrs = [("Content-Type", "application/json"), ("Content-Length", str(declared))]
+    r = wh.raw_http(httpd, wh.request_head(httpd, method, wh.API + path,
+                                           hdrs + list((headers or {}).items()), "author")
+                    + body, timeout=30)
+    return r[0] if r else None
 
 
 def test_body_shorter_than_content_length(env):
@@ -853,7 +843,7 @@ def test_accepted_boundaries(env):
         st, hdrs, resp = api.raw("POST", "v1/reviews", body=data,
                                  headers={"Content-Type": "application/json; charset=utf-8"})
         assert st == 201, (title[:20], st, resp[:300])
-        doc = api.get(rd.location_path(hdrs["location"]))
+        doc = api.get(wh.location_path(hdrs["location"]))
         assert doc["title"] == title
 
     title_round_trip("x" * 200)

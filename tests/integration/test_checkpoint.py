@@ -6,7 +6,7 @@ import json
 import os
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 from workflow_helpers import Db
 
 
@@ -17,7 +17,7 @@ def _admin(db_args, *args):
 
 
 def _some_events(httpd):
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     review, _ = api.create("v1/reviews", {"title": "Checkpointed", "review_type": "SCHEDULED",
                                           "planned_date": "2026-03-10"})
     for i in range(3):

@@ -31,7 +31,7 @@ import time
 import pytest
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 import test_bad_requests as tbr
 
 VALID = tbr.VALID
@@ -135,7 +135,7 @@ def test_sqlite_read_only_database(make_httpd, basedir):
                 r"attempt to write a readonly database",
                 r"\[core:notice\].*AH00052: child pid \d+ exit signal Killed \(9\)")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     act, apath = api.create(rpath + "/actions", ACTION)
     mark = httpd.log_size()
@@ -178,7 +178,7 @@ def test_pgsql_read_only(make_httpd, backend):
     httpd.allow(r"\[ismsreview:error\].*ISMS21300: database is read-only, write refused: "
                 r"(\d+: )?ERROR:  cannot execute INSERT in a read-only transaction\s*$")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     pg, db = backend.pg, backend.dbname
     mark = httpd.log_size()
@@ -212,7 +212,7 @@ def test_mysql_read_only(make_httpd, backend):
     httpd.allow(r"\[ismsreview:error\].*ISMS21300: database is read-only, write refused: "
                 r"(\d+: )?The MariaDB server is running with the --read-only option")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     mark = httpd.log_size()
     backend.maria.sql("SET GLOBAL read_only = ON", dbname="")
@@ -274,7 +274,7 @@ def test_sqlite_disk_full(make_httpd, basedir, request):
     httpd = make_httpd(db_args=db_args).start()
     httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: ")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     acked = fill_and_write(httpd, api, path, rpath, lambda: "x" * 9000,
                            r"(?i)disk full.*(full|space)")
@@ -320,7 +320,7 @@ def test_pgsql_disk_full(make_httpd, pgsql_backend, basedir, request):
     httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: "
                 r"(\d+: )?ERROR:  could not extend file .*No space left on device")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     acked = fill_and_write(httpd, api, path, rpath, lambda: incompressible(9000),
                            r"disk full.*could not extend file")
@@ -369,7 +369,7 @@ def test_mysql_disk_full(make_httpd, server_backend, basedir, request):
     httpd.allow(r"\[ismsreview:error\].*ISMS21301: database disk full, write refused: "
                 r"(\d+: )?The table .* is full")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     acked = fill_and_write(httpd, api, path, rpath, lambda: incompressible(1000),
                            r"disk full.*is full")
@@ -396,7 +396,7 @@ def test_pgsql_stopped_during_writes(make_httpd, backend):
     httpd.allow(r"\[ismsreview:error\].*ISMS21010: database (pgsql|mysql) .* unavailable: ",
                 r"\[ismsreview:error\].*ISMS21302: database unavailable: ")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     doc, rpath = api.create("v1/reviews", VALID["reviews"])
     mark = httpd.log_size()
     backend.server.stop()
@@ -426,7 +426,7 @@ class Writer(threading.Thread):
 
     def __init__(self, httpd, rpath, n, stop):
         super().__init__(daemon=True)
-        self.httpd, self.rpath, self.n, self.stop = httpd, rpath, n, stop
+        self.api, self.rpath, self.n, self.stop = wh.Api(httpd), rpath, n, stop
         self.created = {}          # id -> (ref, title)
         self.patched = None        # (path, etag, title) of the last acknowledged PATCH
         self.tried_after = []      # titles sent in PATCHes after it (acknowledged or not)
@@ -435,8 +435,7 @@ class Writer(threading.Thread):
 
     def call(self, method, path, body=None, headers=None):
         try:
-            return self.httpd.request(method, rd.API + path, user="author", body=body,
-                                      headers=headers, timeout=20)
+            return self.api.raw(method, path, body=body, headers=headers, timeout=20)
         except (OSError, http.client.HTTPException):
             self.errors += 1
             return None
@@ -489,7 +488,7 @@ def test_kill_children_during_writes(make_httpd, backend):
                 r"\[mpm_\w+:error\].*AH00485: scoreboard is full, not at MaxRequestWorkers",
                 r"\[mpm_\w+:error\].*AH03490: scoreboard is full, not at MaxRequestWorkers")
     pid = httpd.pid
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     reviews = [api.create("v1/reviews", dict(VALID["reviews"], title="Load %d" % i))[1]
                for i in range(4)]
     stop = threading.Event()

@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import re
-import socket
 import time
 import urllib.parse
 from collections import namedtuple
@@ -29,12 +28,13 @@ from collections import namedtuple
 import pytest
 
 import harness
-import records_data as rd
+import workflow_helpers as wh
 import test_bad_requests as tbr
 
-API = rd.API
+API = wh.API
 VALID = tbr.VALID
 MAX_BODY = tbr.MAX_BODY
+AUTHOR_AUTH = harness.Httpd.auth_header("author")     # a Basic Authorization value
 
 # one case: kind (the named kind it belongs to), name, how to send it, the expected status
 H = namedtuple("H", "kind name send status core")
@@ -48,63 +48,12 @@ def h(kind, name, send, status, core=False):
 # sending
 
 
-def auth(user):
-    return "Basic " + base64.b64encode(
-        ("%s:%s" % (user, harness.USERS[user][0])).encode()).decode()
-
-
 def raw_http(e, data, timeout=20):
-    """Sends the bytes as they are, closes the sending side, reads until the server closes.
-    Returns (status, headers (lower-case names, repeated ones joined), body, header block)."""
-    with socket.create_connection(("127.0.0.1", e.httpd.port), timeout=timeout) as s:
-        s.sendall(data)
-        try:
-            s.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    assert out.startswith(b"HTTP/"), "no HTTP response: %r" % out[:200]
-    head, _, body = out.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    hdrs = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        k = k.strip().lower()
-        hdrs[k] = hdrs[k] + ", " + v.strip() if k in hdrs else v.strip()
-    if "content-length" in hdrs:
-        body = body[:int(hdrs["content-length"])]
-    elif hdrs.get("transfer-encoding", "").lower() == "chunked":
-        body = dechunk(body)
-    return int(lines[0].split()[1]), hdrs, body, head
-
-
-def dechunk(data):
-    out = b""
-    while data:
-        size_line, _, data = data.partition(b"\r\n")
-        n = int(size_line.split(b";")[0], 16)
-        if n == 0:
-            break
-        out += data[:n]
-        data = data[n + 2:]
-    return out
-
-
-def head_bytes(e, method, target, headers, user="author", version="HTTP/1.1"):
-    lines = ["%s %s %s" % (method, target, version), "Host: 127.0.0.1:%d" % e.httpd.port,
-             "Connection: close"]
-    if user:
-        lines.append("Authorization: " + auth(user))
-    lines += ["%s: %s" % kv for kv in headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    """Sends the bytes as they are (workflow_helpers.raw_http); returns (status, headers, body,
+    header block)."""
+    r = wh.raw_http(e.httpd, data, timeout)
+    assert r, "no HTTP response"
+    return r[:4]
 
 
 def raw_req(method, path, headers=(), body=b"", user="author", target=None):
@@ -112,7 +61,8 @@ def raw_req(method, path, headers=(), body=b"", user="author", target=None):
     def send(e):
         p = resolve(path, e)
         t = target(e) if callable(target) else (target or API + p)
-        return raw_http(e, head_bytes(e, method, t, resolve(headers, e), user) + body)
+        return raw_http(e, wh.request_head(e.httpd, method, t, resolve(headers, e), user)
+                        + body)
     return send
 
 
@@ -122,7 +72,7 @@ def raw_bytes(fn):
 
 
 def api_req(method, path, body=None, headers=None, user="author", ct="application/json"):
-    """A send function through http.client (harness.Httpd.request)."""
+    """A send function through the tests' client (workflow_helpers.Api.raw, http.client)."""
     def send(e):
         p = resolve(path, e)
         b = resolve(body, e)
@@ -131,8 +81,7 @@ def api_req(method, path, body=None, headers=None, user="author", ct="applicatio
             b = json.dumps(b).encode()
         if b is not None and ct and "Content-Type" not in hd:
             hd["Content-Type"] = ct
-        st, hdrs, data = e.httpd.request(method, API + p, user=user or None, body=b,
-                                         headers=hd)
+        st, hdrs, data = e.api.raw(method, API + p, body=b, user=user, headers=hd)
         return st, hdrs, data, b""
     return send
 
@@ -227,7 +176,7 @@ def cases():
                 b'{"priority": "LOW"}'), 400))
     K(h("short body", "POST with neither Content-Length nor a body (HTTP/1.0)", raw_bytes(
         lambda e: ("POST %sv1/reviews HTTP/1.0\r\nHost: x\r\nAuthorization: %s\r\n"
-                   "Content-Type: application/json\r\n\r\n" % (API, auth("author"))).encode()),
+                   "Content-Type: application/json\r\n\r\n" % (API, AUTHOR_AUTH)).encode()),
         400))
     # 5 request smuggling shapes
     K(h("conflicting framing", "Content-Length and Transfer-Encoding both",
@@ -337,7 +286,8 @@ def cases():
     K(h("CR/LF injection", "encoded CRLF in a query value", api_req(
         "GET", "v1/reviews/1/report?format=csv%0d%0aX-Injected:%20yes"), 400))
     K(h("CR/LF injection", "bare LF inside a header value", raw_bytes(
-        lambda e: head_bytes(e, "GET", API + "v1/me", [("X-Note", "a\nX-Injected: yes")]))
+        lambda e: wh.request_head(e.httpd, "GET", API + "v1/me",
+                                 [("X-Note", "a\nX-Injected: yes")], "author"))
         , 400, core=True))
     K(h("CR/LF injection", "CRLF in a user name field", jpost(json.dumps(
         dict(VALID["actions"], owner="owner\r\nX-Injected: yes")), "actions"), 422))
@@ -452,7 +402,7 @@ def cases():
     # 28 request-line garbage (Apache's core)
     K(h("request-line garbage", "raw byte 0xff in the path", raw_bytes(
         lambda e: b"GET /isms/api/v1/me\xff HTTP/1.1\r\nHost: x\r\nAuthorization: "
-        + auth("author").encode() + b"\r\n\r\n"), 404))
+        + AUTHOR_AUTH.encode() + b"\r\n\r\n"), 404))
     K(h("request-line garbage", "raw NUL in the path", raw_bytes(
         lambda e: b"GET /isms/api/v1/\x00me HTTP/1.1\r\nHost: x\r\n\r\n"), 400, core=True))
     K(h("request-line garbage", "space in the target", raw_bytes(
@@ -638,7 +588,7 @@ def test_hostile_text_is_stored_verbatim_and_inert_in_reports(make_httpd, backen
     import html
 
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     review, rpath = api.create("v1/reviews", dict(VALID["reviews"], title=PAYLOADS[4]))
     sent = []
     for i, p in enumerate(PAYLOADS):
@@ -694,7 +644,7 @@ def test_forged_identity_headers_change_nothing(make_httpd, backend):
     """Identity comes from Apache only: v1/me, created_by and the audit actor are the
     authenticated user, whatever X-Remote-User, Remote-User or OIDC_CLAIM_* headers say."""
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     forged = {"X-Remote-User": "admin", "Remote-User": "admin", "X-Forwarded-User": "admin",
               "OIDC_CLAIM_sub": "admin", "OIDC-CLAIM-groups": "admins", "X-Roles": "admin",
               "X-Authenticated-User": "admin"}
@@ -773,7 +723,6 @@ def test_approve_requires_the_etag_of_the_version_read(make_httpd, backend):
     """Approving is a decision about what the approver read: If-Match must carry the
     version's ETag. "*" (any version) and no If-Match are 428 and change nothing; "*" stays
     accepted where it is harmless (submit); the approve with the ETag goes through."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     rid = wh.to_state(api, "SUBMITTED")
@@ -838,7 +787,7 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
     nothing written. A caller who may write gets at most 50 described errors and the count."""
     import test_owner_access as toa
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     _, mine, theirs, obj, other = toa._setup(api)
     junk = {"k%05d" % i: i for i in range(12000)}                   # ~200 KB of unknown keys
     assert len(json.dumps(junk)) > 150000
@@ -849,8 +798,8 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
         for item in (theirs_id, absent):
             for body in (junk, {"status": "COMPLETED"} if kind == "actions" else
                          {"period_from": "2026-01-01", "period_to": "2026-01-31", "value": 1}):
-                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub), body,
-                                         user="owner")
+                st, hdrs, doc = api.call("POST", "v1/%s/%d/%s" % (kind, item, sub),
+                                         body=body, user="owner")
                 assert st == 404, (kind, item, st, str(doc)[:300])
                 assert len(json.dumps(doc)) < 1000, len(json.dumps(doc))
                 answers.append((doc["type"], doc["title"], doc["detail"]))
@@ -861,16 +810,17 @@ def test_authorize_before_parsing_and_capped_errors(make_httpd, backend):
     st, _, doc = api.call("GET", "v1/actions/%d/updates" % theirs["id"], user="author")
     assert st == 200 and doc["items"] == [], doc
     # a role that may read it but not track it: 403, still before the body is looked at
-    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], junk, user="auditor")
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % theirs["id"], body=junk,
+                          user="auditor")
     assert st == 403 and "errors" not in doc, str(doc)[:300]
     # the owner's own action with the junk body: 422, the first 50 errors and the count
-    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], junk, user="owner")
+    st, _, doc = api.call("POST", "v1/actions/%d/updates" % mine["id"], body=junk, user="owner")
     assert st == 422, str(doc)[:300]
     assert len(doc["errors"]) == 50 and doc["errors_total"] >= 12000, (
         len(doc["errors"]), doc.get("errors_total"))
     assert len(json.dumps(doc)) < 20000
     st, _, doc = api.call("POST", "v1/objectives/%d/measurements" % obj["id"],
-                          {"period_from": "x"}, user="owner")
+                          body={"period_from": "x"}, user="owner")
     assert st == 422 and doc["errors_total"] == len(doc["errors"]) <= 50, doc
 
 
@@ -896,12 +846,12 @@ def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
     owner, nothing recorded)."""
     import test_owner_access as toa
     httpd = make_httpd(db_args=backend.db_args).start()
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
     _, mine, _, _, _ = toa._setup(api)
     path = "v1/actions/%d/updates" % mine["id"]
 
     def move(to, user):
-        return api.call("POST", path, {"status": to, "reason": "table test"}, user=user)
+        return api.call("POST", path, body={"status": to, "reason": "table test"}, user=user)
 
     def updates():
         return len(api.call("GET", path, user="author")[2]["items"])
@@ -924,7 +874,7 @@ def test_tracking_moves_follow_the_transition_table(make_httpd, backend):
     assert not wrong, "\n".join(wrong)
     # a note without a status is progress reporting: the owner may add one in any state
     assert move("VERIFIED_EFFECTIVE", "author")[0] == 201
-    st, _, doc = api.call("POST", path, {"note": "still effective"}, user="owner")
+    st, _, doc = api.call("POST", path, body={"note": "still effective"}, user="owner")
     assert st == 201 and doc["status"] == "VERIFIED_EFFECTIVE", (st, doc)
 
 
@@ -933,7 +883,6 @@ def test_tracking_history_cannot_be_erased(make_httpd, backend):
     appeared in a sealed version, cannot be deleted (409, from a later draft version too): it
     is cancelled or withdrawn with a reason. The database refuses it as well, on every
     backend, and keeps progress updates and measurements append-only."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     db = wh.Db(backend)
@@ -1014,7 +963,6 @@ def test_one_person_one_identity(make_httpd, backend):
     approver (two approvals needed, one person gives one), "Ａuthor" cannot approve the
     author's review, "ｏwner" reports on owner's action. User names with control or
     default-ignorable characters are refused (403, ISMS21021, nothing written)."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args, extra_conf=IDENTITY_ROLES).start()
     add_htpasswd_users(httpd, dict(ALIASES, **{u: "pw-refused" for u in REFUSED}))
     httpd.allow(r"ISMS21021: user name .* refused")
@@ -1092,7 +1040,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     conf = "<Location /isms/api>\n  ISMSReviewRefusalBudget 20\n</Location>\n"
     httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
     httpd.allow(r"ISMS21104: user nobody: more than 20 refused requests")
-    api = rd.Api(httpd)
+    api = wh.Api(httpd)
 
     def events(actor):
         return backend.query("SELECT action, status FROM audit_event WHERE actor = '%s' "
@@ -1100,7 +1048,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
 
     mark = httpd.log_size()
     for _ in range(40):
-        st, _, _ = api.call("POST", "v1/reviews", VALID["reviews"], user="nobody")
+        st, _, _ = api.call("POST", "v1/reviews", body=VALID["reviews"], user="nobody")
         assert st == 403
     ev = events("nobody")
     assert len(ev) == 21, ev
@@ -1109,7 +1057,7 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
         ev[-1][0] == "refusal-budget-exceeded", ev
     assert sum("ISMS21104" in l for l in httpd.error_log_lines(mark)) == 1
     for _ in range(3):
-        assert api.call("POST", "v1/reviews", VALID["reviews"], user="owner")[0] == 403
+        assert api.call("POST", "v1/reviews", body=VALID["reviews"], user="owner")[0] == 403
     assert len(events("owner")) == 3
     # the chain is intact and verifies
     st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
@@ -1121,7 +1069,6 @@ def test_audit_verify_from_a_checkpoint(make_httpd, backend):
     checkpoint (its events and head): valid with the same result as a full verify; a changed
     event after the checkpoint, a rewritten checkpoint event, a wrong head are reported; bad
     parameters are 400."""
-    import workflow_helpers as wh
     httpd = make_httpd(db_args=backend.db_args).start()
     api = wh.Api(httpd)
     db = wh.Db(backend)

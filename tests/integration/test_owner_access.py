@@ -3,13 +3,13 @@
 nothing else; a role still sees everything."""
 import pytest
 
-import records_data as rd
+import workflow_helpers as wh
 
 
 @pytest.fixture
 def api(httpd):
     httpd.allow(r"\[mpm_event:error\].*AH03092: process_lingering_close: apr_pollset_add")
-    return rd.Api(httpd)
+    return wh.Api(httpd)
 
 
 def _setup(api):

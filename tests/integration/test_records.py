@@ -10,6 +10,7 @@ import re
 import pytest
 
 import records_data as rd
+import workflow_helpers as wh
 
 ETAG_RE = re.compile(r'^"[^"]+"$')
 
@@ -19,13 +20,13 @@ def api(httpd):
     # mpm_event's lingering-close race when the test server stops (httpd, not the module;
     # the harness already accepts its sibling AH03093)
     httpd.allow(r"\[mpm_event:error\].*AH03092: process_lingering_close: apr_pollset_add")
-    return rd.Api(httpd)
+    return wh.Api(httpd)
 
 
 @pytest.fixture
 def full(api):
     """The complete review of records_data, built over HTTP."""
-    return rd.build_review(api)
+    return wh.build_review(api, review=rd.REVIEW, items=rd.ITEM_DATA)
 
 
 def small_review(api, **changes):
@@ -46,7 +47,7 @@ def test_full_review_round_trip(api, full):
     review, etag = api.get_with_etag("v1/reviews/%d" % rid)
 
     # what was sent comes back
-    rd.assert_fields_equal(full["review_sent"], review, "review")
+    wh.assert_fields_equal(full["review_sent"], review, "review")
 
     # server-owned fields
     assert review["id"] == rid
@@ -55,7 +56,7 @@ def test_full_review_round_trip(api, full):
     assert review["version"] == 1
     assert review["author"] == "author"
     assert review["created_by"] == "author"
-    assert rd.RFC3339_UTC.match(review["created_at"]), review["created_at"]
+    assert wh.RFC3339_UTC.match(review["created_at"]), review["created_at"]
     assert review["previous_review_id"] is None          # the first review of the database
     assert review["planned_interval_months"] == 12
     for absent in ("submitted_at", "submitted_by", "approved_at", "approved_by",
@@ -72,15 +73,15 @@ def test_full_review_round_trip(api, full):
         assert [i["id"] for i in embedded] == [e[1]["id"] for e in entries], coll
         for n, ((sent, created, loc), item) in enumerate(zip(entries, embedded), start=1):
             what = "%s #%d" % (coll, n)
-            rd.assert_fields_equal(sent, item, what)
+            wh.assert_fields_equal(sent, item, what)
             assert item["review_id"] == rid, what
             assert item["ref"] == "MR-2026-01-%s%02d" % (rd.REF_CODES[coll], n), item["ref"]
             assert item["created_by"] == "author", what
-            assert rd.RFC3339_UTC.match(item["created_at"]), what
+            assert wh.RFC3339_UTC.match(item["created_at"]), what
             assert ETAG_RE.match(item["etag"]), (what, item.get("etag"))
             assert loc == "v1/reviews/%d/%s/%d" % (rid, coll, item["id"]), loc
             # the 201 body is the item as stored
-            rd.assert_fields_equal(sent, created, what + " (201 body)")
+            wh.assert_fields_equal(sent, created, what + " (201 body)")
 
     # no generated input a on the first review of a database
     assert "A_PREV_ACTIONS" not in [i["category"] for i in review["inputs"]]
@@ -92,7 +93,7 @@ def test_full_review_round_trip(api, full):
         assert action["original_due_date"] == action["due_date"], action
         assert action["carry_over_count"] == 0, action
         # days overdue count against today (UTC) while the action is open
-        assert action["days_overdue"] in rd.days_overdue_now(action["due_date"]), action
+        assert action["days_overdue"] in wh.days_overdue_now(action["due_date"]), action
         assert action.get("completed_at") is None, action
     for obj in review["objectives"]:
         assert obj["current_revision"] == 1, obj
@@ -115,6 +116,37 @@ def test_full_review_round_trip(api, full):
     assert top == ["Dr. Helga Brandt", "Marc Oliveira", "Akira Tanaka"], top
 
 
+def test_benchmark_review_is_the_record_and_more(api):
+    """bench/bench.py's review: records_data's record with BENCH_ITEMS added, built by the one
+    builder. Every item is accepted, list items are numbered on across a collection that
+    comes again (nothing overwritten), references into the added decisions resolve, the KPI
+    measurements are accepted and the review can be approved as the benchmark does."""
+    items = rd.ITEM_DATA + rd.BENCH_ITEMS
+    built = wh.build_review(api, review=rd.REVIEW, items=items)
+    rid, ids = built["rid"], built["ids"]
+    review = api.get("v1/reviews/%d" % rid)
+    for coll in {c for c, _ in items}:
+        sent = [len(d) for c, d in items if c == coll]
+        assert len(built["sent"][coll]) == len(review[coll]) == sum(sent), coll
+        if coll not in ("inputs", "decisions"):
+            kind = coll[:-1]
+            assert sorted(k for k in ids if k.startswith(kind + ":")) == \
+                sorted("%s:%d" % (kind, i) for i in range(sum(sent))), coll
+    assert len(ids) == sum(len(d) for _, d in items)
+    by_id = {a["id"]: a for a in review["actions"]}
+    nc2 = [a for a in rd.BENCH_ITEMS if a[0] == "actions"][0][1][8]
+    assert by_id[ids["action:12"]]["title"] == nc2["title"]
+    assert by_id[ids["action:12"]]["decision_id"] == ids["decision:audit_ncs"]
+    for key, values in rd.BENCH_MEASUREMENTS.items():
+        for period_to, value in values:
+            api.create("v1/objectives/%d/measurements" % ids[key],
+                       {"period_from": period_to[:8] + "01", "period_to": period_to,
+                        "value": value})
+    assert api.waive_all(rid, "benchmark fixture")
+    api.move(rid, "submit")
+    assert api.move(rid, "approve", user="approver")["status"] == "APPROVED"
+
+
 def test_single_items_and_locations(api, full):
     rid = full["rid"]
     review = api.get("v1/reviews/%d" % rid)
@@ -126,9 +158,9 @@ def test_single_items_and_locations(api, full):
             item, etag = api.get_with_etag(loc)
             assert item["id"] == created["id"]
             assert etag == item["etag"] == embedded["etag"], (coll, etag)
-            rd.assert_fields_equal(sent, item, "GET " + loc)
+            wh.assert_fields_equal(sent, item, "GET " + loc)
             # the single item holds everything the embedded one does (and may add history)
-            rd.assert_fields_equal(embedded, item, "GET %s vs embedded" % loc)
+            wh.assert_fields_equal(embedded, item, "GET %s vs embedded" % loc)
     action_loc = full["sent"]["actions"][0][2]
     assert api.get(action_loc)["updates"] == []
     objective = api.get(full["sent"]["objectives"][0][2])
@@ -186,7 +218,7 @@ def test_item_lists_filters_and_pagination(api, full):
         doc = api.get(base + coll)
         assert ids_of(doc["items"]) == sorted(ids_of(review[coll])), coll
         assert doc["next_cursor"] is None
-        rd.assert_fields_equal(review[coll][0], doc["items"][0], coll + " list item")
+        wh.assert_fields_equal(review[coll][0], doc["items"][0], coll + " list item")
 
     # filters
     def listed(query):
@@ -263,9 +295,9 @@ def test_patch_review_with_if_match(api, full):
     assert new_etag and new_etag != etag and doc["etag"] == new_etag
     assert doc["title"] == "ISMS management review 2026 (final)"
     assert doc["adequacy"] == {"rating": "PARTIALLY", "rationale": "Lisbon not yet staffed."}
-    assert doc["updated_by"] == "author" and rd.RFC3339_UTC.match(doc["updated_at"])
+    assert doc["updated_by"] == "author" and wh.RFC3339_UTC.match(doc["updated_at"])
     # untouched fields and server fields stay
-    rd.assert_fields_equal({k: v for k, v in full["review_sent"].items()
+    wh.assert_fields_equal({k: v for k, v in full["review_sent"].items()
                             if k not in ("title", "adequacy")}, doc, "patched review")
     assert (doc["ref"], doc["status"], doc["version"], doc["author"]) == \
         ("MR-2026-01", "DRAFT", 1, "author")
@@ -321,7 +353,7 @@ def test_patch_item_with_if_match(api, full):
     _, in_etag = api.get_with_etag(in_path)
     metrics = [{"name": "NCs raised", "value": 13, "previous_value": 17, "unit": "count"}]
     st, _, doc = api.patch(in_path, {"metrics": metrics, "trend": "STABLE"}, in_etag)
-    assert st == 200 and rd.same_value(metrics, doc["metrics"]), doc
+    assert st == 200 and wh.same_value(metrics, doc["metrics"]), doc
 
 
 def test_delete_item_with_if_match(api, full):
@@ -370,7 +402,7 @@ def count_rows(backend, table, rid):
 
 def test_idempotency_key_replays_the_first_response(api, backend):
     key = {"Idempotency-Key": "7a0f3c52-review-create"}
-    body = rd.review_body(title="Review created with a retry")
+    body = dict(rd.REVIEW, title="Review created with a retry")
     st1, h1, doc1 = api.call("POST", "v1/reviews", body=body, headers=key)
     assert st1 == 201, doc1
     st2, h2, doc2 = api.call("POST", "v1/reviews", body=body, headers=key)
@@ -381,7 +413,7 @@ def test_idempotency_key_replays_the_first_response(api, backend):
     assert backend.query("SELECT COUNT(*) FROM review")[0][0] == "1"
 
     rid = doc1["id"]
-    action = rd.resolve(dict(rd.ACTIONS[3]), {})
+    action = wh.resolve(dict(rd.ACTIONS[3]), {})
     coll = "v1/reviews/%d/actions" % rid
     key = {"Idempotency-Key": "action-1"}
     st1, h1, a1 = api.call("POST", coll, body=action, headers=key)
@@ -389,7 +421,7 @@ def test_idempotency_key_replays_the_first_response(api, backend):
     assert (st1, st2) == (201, 201), (a1, a2)
     assert a1["id"] == a2["id"] and a1["ref"] == a2["ref"] == "MR-2026-01-A01"
     assert h1["location"] == h2["location"]
-    assert api.get(rd.location_path(h2["location"]))["id"] == a1["id"]
+    assert api.get(wh.location_path(h2["location"]))["id"] == a1["id"]
     assert count_rows(backend, "action", rid) == 1
 
     # the same key with another body (or another path) is refused, nothing is written
@@ -445,7 +477,7 @@ def test_roles_read_and_write(api, full, backend):
                 "outcome": "NOTED"}
     for user in ("auditor", "approver", "admin", "owner", "nobody"):
         for method, p, body, headers in (
-                ("POST", "v1/reviews", rd.review_body(), {}),
+                ("POST", "v1/reviews", rd.REVIEW, {}),
                 ("POST", path + "/decisions", decision, {}),
                 ("PATCH", path, {"title": "changed by " + user}, {"If-Match": etag}),
                 ("PATCH", item_path, {"title": "changed by " + user}, {"If-Match": item_etag}),
@@ -455,7 +487,7 @@ def test_roles_read_and_write(api, full, backend):
             assert db_counts(backend) == counts, what + " wrote a row"
             assert api.get_with_etag(path)[1] == etag, what + " changed the review"
             assert api.get_with_etag(item_path)[1] == item_etag, what + " changed the item"
-    rd.assert_fields_equal(full["review_sent"], api.get(path), "review after refused writes")
+    wh.assert_fields_equal(full["review_sent"], api.get(path), "review after refused writes")
 
     # a user without any role reads nothing of the record; the registers show them only
     # what they own (test_owner_access.py): nobody owns nothing here
@@ -468,7 +500,7 @@ def test_roles_read_and_write(api, full, backend):
     # without credentials Apache answers 401 before the module runs
     for method, p in (("GET", path), ("GET", "v1/reviews"), ("POST", "v1/reviews")):
         st, hdrs, _ = api.raw(method, p, user=False,
-                              body=rd.review_body() if method == "POST" else None)
+                              body=rd.REVIEW if method == "POST" else None)
         assert st == 401 and "www-authenticate" in hdrs, (method, p, st)
     assert db_counts(backend) == counts
 
@@ -479,7 +511,7 @@ def test_refused_read_sends_nothing_after_the_problem(api, full):
     its response (the whole review) follows the problem document on the connection."""
     rid = full["rid"]
     for p in ("v1/reviews/%d" % rid, "v1/reviews", "v1/reviews/%d/actions" % rid):
-        st, hdrs, body, trailing = rd.raw_exchange(api.httpd, "GET", p, user="nobody")
+        st, hdrs, body, trailing = wh.raw_exchange(api.httpd, "GET", p, user="nobody")
         assert st == 403 and b'"status":403' in body, (p, st, body)
         assert trailing == b"", "GET %s as nobody: %d bytes after the 403 body: %r" % (
             p, len(trailing), trailing[:300])

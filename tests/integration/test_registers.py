@@ -8,8 +8,8 @@ Runs on every backend of the `backend` fixture (sqlite3, pgsql)."""
 
 import pytest
 
-import records_data as rd
-from records_data import days_between
+import workflow_helpers as wh
+from workflow_helpers import days_between
 
 R1 = {"title": "Management review 2025", "review_type": "SCHEDULED",
       "planned_date": "2025-03-10", "held_from": "2025-03-10", "held_to": "2025-03-10"}
@@ -49,7 +49,7 @@ R2_ACTION = action("Close the NIS2 gap on supplier security clauses", "owner", "
 def api(httpd):
     # mpm_event's lingering-close race when the test server stops (httpd, not the module)
     httpd.allow(r"\[mpm_event:error\].*AH03092: process_lingering_close: apr_pollset_add")
-    return rd.Api(httpd)
+    return wh.Api(httpd)
 
 
 def create_review(api, body, actions=()):
@@ -62,7 +62,7 @@ def post_update(api, action_id, body, user, status=201):
     st, hdrs, doc = api.call("POST", "v1/actions/%d/updates" % action_id, body=body, user=user)
     assert st == status, "update %r by %s: %d %r" % (body, user, st, doc)
     if status == 201:
-        assert rd.location_path(hdrs["location"]) == "v1/actions/%d/updates" % action_id
+        assert wh.location_path(hdrs["location"]) == "v1/actions/%d/updates" % action_id
     return doc
 
 
@@ -111,7 +111,7 @@ def test_action_progress_updates_and_history(api):
             for u in updates] == [
         ("IN_PROGRESS", 40, "MFA enforced for domain admins.", None, "owner"),
         (None, 55, "Cloud consoles done.", "CHG-2025-311", "owner")]
-    assert all(rd.RFC3339_UTC.match(u["created_at"]) for u in updates)
+    assert all(wh.RFC3339_UTC.match(u["created_at"]) for u in updates)
     assert updates[0]["id"] < updates[1]["id"]
     # the same history at v1/actions/{id}/updates, readable by any role
     assert api.get("v1/actions/%d/updates" % a["progress"]["id"])["items"] == updates
@@ -122,7 +122,7 @@ def test_action_progress_updates_and_history(api):
     doc = post_update(api, a["done"]["id"], {"status": "COMPLETED",
                                              "note": "Plan v5 approved by the CISO."}, "owner")
     assert (doc["status"], doc["progress"]) == ("COMPLETED", 100), doc
-    assert rd.RFC3339_UTC.match(doc["completed_at"] or ""), doc
+    assert wh.RFC3339_UTC.match(doc["completed_at"] or ""), doc
     assert doc["update"]["progress"] == 100
     assert doc["days_overdue"] == 0
 
@@ -229,7 +229,7 @@ def test_action_register_and_carry_over(api):
         assert reg[a[key]["id"]]["carry_over_count"] == 1, key
     assert reg[a["done"]["id"]]["carry_over_count"] == 0
     assert reg[a_r2["id"]]["carry_over_count"] == 0
-    assert reg[a["overdue"]["id"]]["days_overdue"] in rd.days_overdue_now("2025-06-30")
+    assert reg[a["overdue"]["id"]]["days_overdue"] in wh.days_overdue_now("2025-06-30")
     assert reg[a["done"]["id"]]["days_overdue"] == 0
     assert reg[a["future"]["id"]]["days_overdue"] == 0
 
@@ -300,7 +300,7 @@ def measure(api, oid, period_to, value, user="author", period_from=None, status=
                              user=user)
     assert st == status, "measurement %r by %s: %d %r" % (body, user, st, doc)
     if status == 201:
-        assert rd.location_path(hdrs["location"]) == "v1/objectives/%d/measurements" % oid
+        assert wh.location_path(hdrs["location"]) == "v1/objectives/%d/measurements" % oid
     return doc
 
 
@@ -334,7 +334,7 @@ def test_objective_measurements_rag_and_trend(api):
         m = point(doc, "2026-%s-28" % month)
         assert (m["rag"], m["target_at_time"], m["direction"]) == \
             (rag, 10, "LOWER_BETTER"), (value, m)
-        assert rd.same_value(value, m["value"]) and m["created_by"] == user, m
+        assert wh.same_value(value, m["value"]) and m["created_by"] == user, m
         assert m["period_from"] == "2026-%s-01" % month
     assert (doc["rag"], doc["trend"]) == ("GREEN", "IMPROVING"), doc
     assert doc["objective_id"] == mttp["id"] and doc["kpi"]["direction"] == "LOWER_BETTER"
@@ -422,7 +422,7 @@ def test_objective_target_revision_keeps_target_at_time(api):
     new_kpi = dict(item["kpi"], target=8)
     st, hdrs, doc = api.patch(loc, {"kpi": new_kpi}, etag)
     assert st == 200, doc
-    assert rd.same_value(8, doc["kpi"]["target"]) and doc["current_revision"] == 2, doc
+    assert wh.same_value(8, doc["kpi"]["target"]) and doc["current_revision"] == 2, doc
     api.problem("PATCH", loc, 412, body={"kpi": dict(new_kpi, target=7)},
                 headers={"If-Match": etag})
     api.problem("PATCH", loc, 428, body={"kpi": dict(new_kpi, target=7)})
@@ -432,7 +432,7 @@ def test_objective_target_revision_keeps_target_at_time(api):
     assert [(m["period_to"], m["target_at_time"], m["rag"]) for m in doc["items"]] == [
         ("2026-01-31", 10, "AMBER"), ("2026-02-28", 10, "GREEN"),
         ("2026-03-31", 8, "AMBER")], doc["items"]
-    assert rd.same_value(8, doc["kpi"]["target"])
+    assert wh.same_value(8, doc["kpi"]["target"])
 
     item, etag = api.get_with_etag(loc)
     revs = item["revisions"]
@@ -440,8 +440,8 @@ def test_objective_target_revision_keeps_target_at_time(api):
         [(1, "CREATED"), (2, "TARGET_REVISED")], revs
     assert revs[0]["changed_fields"] == {}
     kpi_change = revs[1]["changed_fields"]["kpi"]
-    assert rd.same_value(10, kpi_change["old"]["target"])
-    assert rd.same_value(8, kpi_change["new"]["target"])
+    assert wh.same_value(10, kpi_change["old"]["target"])
+    assert wh.same_value(8, kpi_change["new"]["target"])
     assert list(revs[1]["changed_fields"]) == ["kpi"], revs[1]
     assert all(r["review_id"] == review["id"] and r["created_by"] == "author" for r in revs)
     assert [m["target_at_time"] for m in item["measurements"]] == [10, 10, 8]

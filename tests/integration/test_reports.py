@@ -22,8 +22,8 @@ import re
 import pytest
 
 from harness import assert_api_headers, assert_problem
-from records_data import API, ITEM_DATA, Api, build_review, days_overdue_now, review_body
-import records_data as rd
+from records_data import ITEM_DATA, REVIEW
+from workflow_helpers import Api, build_review, days_overdue_now
 
 icalendar = pytest.importorskip("icalendar", reason="python3-icalendar (tests/deps-test.txt)")
 
@@ -52,7 +52,7 @@ TODAY = {(datetime.datetime.now(datetime.timezone.utc).date()
 # helpers
 
 
-def get(api, path, user=None, headers=None, status=200):
+def get(api, path, user="author", headers=None, status=200):
     st, hdrs, body = api.raw("GET", path, user=user, headers=headers)
     assert st == status, "GET %s: %d %r" % (path, st, body[:500])
     assert_api_headers(hdrs)
@@ -113,10 +113,10 @@ def parse_csv(hdrs, body):
 
 def waive_and_approve(api, rid):
     """Waives every open E finding (as approver), submits (author) and approves (approver)."""
-    rd.waive_all(api, rid, "Accepted for the test " + XSS)
+    api.waive_all(rid, "Accepted for the test " + XSS)
     for action, user in (("submit", "author"), ("approve", "approver")):
         if action == "approve":
-            rd.acknowledge_all(api, rid)
+            api.acknowledge_all(rid)
         _, etag = api.get_with_etag("v1/reviews/%d" % rid)
         st, _, doc = api.call("POST", "v1/reviews/%d/%s" % (rid, action),
                               body={"comment": "%s by %s" % (action, user)}, user=user,
@@ -139,7 +139,8 @@ def api(httpd):
 @pytest.fixture
 def record(api):
     """The realistic review of records_data plus two hostile actions and KPI measurements."""
-    built = build_review(api, review_body(executive_summary="Summary " + XSS + " " + XSS_ATTR))
+    built = build_review(api, items=ITEM_DATA, review=dict(
+        REVIEW, executive_summary="Summary " + XSS + " " + XSS_ATTR))
     rid = built["rid"]
     built["hostile"] = [api.create("v1/reviews/%d/actions" % rid, a)[0] for a in HOSTILE_ACTIONS]
     built["mttp"] = built["sent"]["objectives"][0][1]["id"]
@@ -296,14 +297,14 @@ def test_record_unknown_review(api):
     ("?format=html", "text/csv", "text/html"),
 ])
 def test_record_negotiation(api, query, accept, expect):
-    rid = api.create("v1/reviews", review_body())[0]["id"]
+    rid = api.create("v1/reviews", REVIEW)[0]["id"]
     headers = {"Accept": accept} if accept else None
     hdrs, _ = get(api, "v1/reviews/%d/report%s" % (rid, query), headers=headers)
     assert ctype(hdrs).startswith(expect + ";"), hdrs
 
 
 def test_negotiation_errors_and_defaults(api):
-    rid = api.create("v1/reviews", review_body())[0]["id"]
+    rid = api.create("v1/reviews", REVIEW)[0]["id"]
     assert_problem(api.raw("GET", "v1/reviews/%d/report?format=pdf" % rid), 400)
     assert_problem(api.raw("GET", "v1/reports/dashboard?format=csv"), 400)
     assert_problem(api.raw("GET", "v1/reports/actions?format=xml"), 400)
@@ -325,7 +326,7 @@ REPORTS = ["v1/reviews/%d/report", "v1/reports/dashboard", "v1/reports/actions",
 
 
 def test_permissions(api):
-    rid = api.create("v1/reviews", review_body())[0]["id"]
+    rid = api.create("v1/reviews", REVIEW)[0]["id"]
     for path in REPORTS:
         path = path % rid if "%d" in path else path
         for user in ("author", "approver", "auditor", "admin"):
@@ -368,7 +369,7 @@ def test_dashboard_values(api, record):
     assert d["awaiting_approval"] == []
     assert d["burn_down"][-1] == {"date": d["today"], "open": 6}
 
-    rd.waive_all(api, rid, "ok")
+    api.waive_all(rid, "ok")
     _, etag = api.get_with_etag("v1/reviews/%d" % rid)
     st, _, doc = api.call("POST", "v1/reviews/%d/submit" % rid, body={"comment": "go"},
                           headers={"If-Match": etag})
@@ -391,9 +392,9 @@ def test_dashboard_values(api, record):
 
 
 def test_dashboard_next_review_overdue(api):
-    api.create("v1/reviews", review_body(planned_date="2024-01-10", held_from="2024-01-10",
-                                         held_to="2024-01-10", next_review_date=None,
-                                         period_from="2023-01-01", period_to="2023-12-31"))
+    api.create("v1/reviews", dict(REVIEW, planned_date="2024-01-10", held_from="2024-01-10",
+                                  held_to="2024-01-10", next_review_date=None,
+                                  period_from="2023-01-01", period_to="2023-12-31"))
     d = api.get("v1/reports/dashboard")
     n = d["next_review"]
     assert n["due_date"] == "2025-01-10" and n["basis"] == "interval"
@@ -422,8 +423,8 @@ def test_dashboard_empty(api):
 def test_action_register(api, record):
     rid = record["rid"]
     # a later review carries the open actions over (input a): carry-over count 1
-    later = api.create("v1/reviews", review_body(planned_date="2027-03-09", held_from=None,
-                                                 held_to=None, next_review_date=None))[0]
+    later = api.create("v1/reviews", dict(REVIEW, planned_date="2027-03-09", held_from=None,
+                                          held_to=None, next_review_date=None))[0]
     first = record["sent"]["actions"][0][1]
     st, _, doc = api.call("POST", "v1/actions/%d/updates" % first["id"],
                           body={"status": "COMPLETED", "note": "done " + XSS})
@@ -494,8 +495,8 @@ def test_action_register(api, record):
 
 def test_compliance_matrix(api, record):
     rid = record["rid"]
-    other = api.create("v1/reviews", review_body(
-        planned_date="2025-03-10", held_from=None, held_to=None, title="Review " + XSS,
+    other = api.create("v1/reviews", dict(
+        REVIEW, planned_date="2025-03-10", held_from=None, held_to=None, title="Review " + XSS,
         period_from="2024-01-01", period_to="2024-12-31", next_review_date=None))[0]
     m = json.loads(get(api, "v1/reports/compliance?format=json")[1])
     assert m["report"] == "compliance-matrix"
@@ -608,8 +609,8 @@ def test_calendar_feed(api, record):
 
 
 def test_calendar_hostile_text_round_trips(api):
-    body = review_body(title=HOSTILE_TITLE + "; x, y \\ z",
-                       location="Room 1; floor 2, \\annex")
+    body = dict(REVIEW, title=HOSTILE_TITLE + "; x, y \\ z",
+                location="Room 1; floor 2, \\annex")
     rid = api.create("v1/reviews", body)[0]["id"]
     st, _, raw = api.raw("GET", "v1/calendar.ics")
     assert st == 200

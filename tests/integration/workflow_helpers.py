@@ -1,18 +1,32 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Helpers for the workflow and audit tests (test_workflow.py, test_audit.py): a small JSON
-client over harness.Httpd, builders for a review that passes the completeness check and for
-one that leaves findings of severity E, the workflow transitions with If-Match, and access to
-the database below the API (sqlite3 CLI / psql) for the tamper tests.
+"""The integration tests' one API client and one review builder, and what goes with them:
+
+- Api: JSON calls against one harness.Httpd (call/expect/get/post/create/patch/delete/raw/
+  problem/walk), the workflow transitions with If-Match (transition/move), findings
+  (acknowledge_all/waive_all), the audit trail (audit/verify);
+- build_review(): the one review builder. By default the small workflow review (complete or
+  with open E findings); with items=records_data.ITEM_DATA the realistic record (records_data.py
+  is only data); to_state() brings a workflow review to any state;
+- comparing what was sent with what came back (assert_fields_equal, same_value), Location
+  paths, a raw socket exchange;
+- the database below the API (Db: sqlite3 CLI / psql / mariadb) for the tamper tests,
+  ServerEnv (one server per module and backend), and the module's canonical JSON and hashes
+  recomputed independently (canon, event_hash).
 
 Only the Python standard library and harness.py; nothing here edits harness.py/conftest.py.
+HACKING.md "Tests" says how to write a test with these.
 """
 
+import copy
+import datetime
 import hashlib
 import itertools
 import json
 import os
 import re
 import shutil
+import socket
+from urllib.parse import urlsplit
 
 import harness
 
@@ -36,35 +50,51 @@ TRANSITIONS = {
 }
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 class ApiError(AssertionError):
     pass
 
 
+def _json_body(body):
+    """A body that is sent as JSON: anything but bytes, text and iterators (chunked)."""
+    return body is not None and not isinstance(body, (bytes, str)) and \
+        not hasattr(body, "__next__")
+
+
 class Api:
-    """JSON calls against one Httpd. call() returns (status, headers, parsed body or None)."""
+    """JSON calls against one Httpd. Paths are relative to the API root ("v1/reviews") or
+    absolute ("/isms/..."). user: a user of harness.USERS (or of passwords); None or False
+    sends no credentials. call() returns (status, headers, parsed body or None); the other
+    calls assert the status they expect and return the document."""
 
     def __init__(self, httpd, base=API, passwords=None):
-        self.h = httpd
+        self.h = self.httpd = httpd
         self.base = base
         self.passwords = dict(passwords or {})     # users beyond harness.USERS
 
     def path(self, p):
         return p if p.startswith("/") else self.base + p
 
+    def raw(self, method, path, body=None, user="author", headers=None, password=None,
+            timeout=60):
+        """(status, headers with lowercase names, body bytes) as they came."""
+        if password is None and user:
+            password = self.passwords.get(user)
+        return self.h.request(method, self.path(path), user=user or None, body=body,
+                              headers=headers, password=password, timeout=timeout)
+
     def call(self, method, path, user="author", body=None, if_match=None, headers=None,
              password=None, timeout=60):
         hdrs = dict(headers or {})
         if if_match is not None:
             hdrs["If-Match"] = if_match
-        if body is not None and not isinstance(body, (bytes, str)):
+        if _json_body(body):
             hdrs.setdefault("Content-Type", "application/json")
             body = json.dumps(body)
-        if password is None and user is not None:
-            password = self.passwords.get(user)
-        st, h, raw = self.h.request(method, self.path(path), user=user, body=body,
-                                    headers=hdrs, password=password, timeout=timeout)
+        st, h, raw = self.raw(method, path, body=body, user=user, headers=hdrs,
+                              password=password, timeout=timeout)
         doc = None
         if raw:
             try:
@@ -81,11 +111,65 @@ class Api:
                               json.dumps(doc)[:3000] if not isinstance(doc, bytes) else doc))
         return doc, h
 
-    def get(self, path, user="author"):
-        return self.expect(200, "GET", path, user=user)[0]
+    def get(self, path, user="author", headers=None):
+        """GET that must answer 200 with the headers of every API response (a sealed version,
+        ETag "sha256-...", is the one thing a client may cache: private, immutable)."""
+        doc, h = self.expect(200, "GET", path, user=user, headers=headers)
+        if h.get("etag", "").startswith('"sha256-'):
+            assert h.get("cache-control") == "private, immutable", h
+            assert h.get("x-content-type-options") == "nosniff", h
+        else:
+            harness.assert_api_headers(h)
+        return doc
+
+    def get_with_etag(self, path, user="author"):
+        """(document, ETag) of a GET that must answer 200 with an ETag."""
+        doc, h = self.expect(200, "GET", path, user=user)
+        assert h.get("etag"), "GET %s: no ETag" % path
+        return doc, h["etag"]
 
     def post(self, path, body, user="author", status=201, **kw):
         return self.expect(status, "POST", path, user=user, body=body, **kw)[0]
+
+    def create(self, path, body, user="author", headers=None):
+        """POST that must answer 201 with a JSON body and a Location; returns (document,
+        location path below the API root)."""
+        doc, h = self.expect(201, "POST", path, user=user, body=body, headers=headers)
+        assert "application/json" in h.get("content-type", ""), h
+        assert h.get("location"), "201 without Location: %r" % h
+        return doc, location_path(h["location"], self.base)
+
+    def patch(self, path, body, etag, user="author"):
+        """PATCH with If-Match: etag (None: without); returns call()'s triple."""
+        return self.call("PATCH", path, user=user, body=body, if_match=etag)
+
+    def delete(self, path, etag, user="author"):
+        return self.call("DELETE", path, user=user, if_match=etag)
+
+    def problem(self, method, path, status, body=None, user="author", headers=None):
+        """A request that must fail with an RFC 9457 problem of this status; returns it."""
+        hdrs = dict(headers or {})
+        if _json_body(body):
+            hdrs.setdefault("Content-Type", "application/json")
+            body = json.dumps(body)
+        return harness.assert_problem(self.raw(method, path, body=body, user=user,
+                                               headers=hdrs), status)
+
+    def walk(self, path, limit, user="author"):
+        """Every item of a paginated list, following next_cursor; returns (items, pages)."""
+        items, pages, cursor = [], 0, None
+        sep = "&" if "?" in path else "?"
+        while True:
+            url = "%s%slimit=%d" % (path, sep, limit) + ("&cursor=%s" % cursor if cursor else "")
+            doc = self.get(url, user=user)
+            pages += 1
+            assert len(doc["items"]) <= limit, doc
+            items.extend(doc["items"])
+            cursor = doc["next_cursor"]
+            if cursor is None:
+                return items, pages
+            assert isinstance(cursor, str) and cursor, doc
+            assert pages < 1000, "pagination does not end"
 
     # ---- reviews
     def review(self, rid, user="author"):
@@ -118,14 +202,21 @@ class Api:
 
     def acknowledge_all(self, rid, user="approver"):
         """Acknowledges every open W finding of the review; returns their subjects."""
+        return self._settle(rid, "W", "acknowledged", "acknowledgements", "comment", "seen",
+                            user)
+
+    def waive_all(self, rid, justification, user="approver"):
+        """Waives every open E finding of the review, one waiver per finding (rule +
+        subject); returns their subjects."""
+        return self._settle(rid, "E", "waived", "waivers", "justification", justification,
+                            user)
+
+    def _settle(self, rid, severity, flag, coll, field, text, user):
         done = []
         for f in self.check(rid)["findings"]:
-            if f["severity"] == "W" and not f["acknowledged"]:
-                st, _, doc = self.call("POST", "v1/reviews/%d/acknowledgements" % rid,
-                                       user=user, body={"rule": f["rule"],
-                                                        "subject": f["subject"],
-                                                        "comment": "seen"})
-                assert st == 201, (st, doc)
+            if f["severity"] == severity and not f[flag]:
+                self.create("v1/reviews/%d/%s" % (rid, coll), {
+                    "rule": f["rule"], "subject": f["subject"], field: text}, user=user)
                 done.append(f["subject"])
         return done
 
@@ -159,8 +250,89 @@ class Api:
         return self.get("v1/audit/verify", user=user)
 
 
+def location_path(location, base=API):
+    """The path of a Location header below the API root ('v1/reviews/1')."""
+    path = urlsplit(location).path
+    assert path.startswith(base), "Location %r is not below %s" % (location, base)
+    return path[len(base):]
+
+
+def request_head(httpd, method, target, headers=(), user=None, version="HTTP/1.1"):
+    """A request head built by hand, as bytes: the request line with target as it is, Host,
+    Connection: close, Basic credentials of user (harness.USERS) unless None, then headers
+    (name, value pairs) in their order, unchecked."""
+    lines = ["%s %s %s" % (method, target, version), "Host: 127.0.0.1:%d" % httpd.port,
+             "Connection: close"]
+    if user:
+        lines.append("Authorization: " + harness.Httpd.auth_header(user))
+    lines += ["%s: %s" % kv for kv in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def raw_http(httpd, data, timeout=20):
+    """Sends the bytes as they are over a plain socket, closes the sending side, reads until
+    the server closes. Returns (status, headers (lower-case names, repeated ones joined),
+    body (by Content-Length, or de-chunked), header block, bytes after a Content-Length body),
+    or None when the server closed without an HTTP answer."""
+    with socket.create_connection(("127.0.0.1", httpd.port), timeout=timeout) as s:
+        s.sendall(data)
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    if not out.startswith(b"HTTP/"):
+        return None
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    hdrs = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        k = k.strip().lower()
+        hdrs[k] = hdrs[k] + ", " + v.strip() if k in hdrs else v.strip()
+    after = b""
+    if "content-length" in hdrs:
+        n = int(hdrs["content-length"])
+        body, after = body[:n], body[n:]
+    elif hdrs.get("transfer-encoding", "").lower() == "chunked":
+        body = _dechunk(body)
+    return int(lines[0].split()[1]), hdrs, body, head, after
+
+
+def _dechunk(data):
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        n = int(size_line.split(b";")[0], 16)
+        if n == 0:
+            break
+        out += data[:n]
+        data = data[n + 2:]
+    return out
+
+
+def raw_exchange(httpd, method, path, user=None, headers=None, body=b"", timeout=10):
+    """One HTTP/1.1 request below the API root over a plain socket. Returns (status, headers,
+    body by Content-Length, bytes sent after it)."""
+    hdrs = list((headers or {}).items())
+    if body:
+        hdrs.append(("Content-Length", str(len(body))))
+    r = raw_http(httpd, request_head(httpd, method, API + path.lstrip("/"), hdrs, user) + body,
+                 timeout)
+    assert r, "%s %s: no HTTP answer" % (method, path)
+    return r[0], r[1], r[2], r[4]
+
+
 # ---------------------------------------------------------------------------------------------
-# review builders
+# the workflow review: small, complete (or with open E findings on purpose)
 
 def review_body(title="Management review (workflow test)", **over):
     body = {
@@ -233,62 +405,118 @@ def _inputs(complete=True):
     return ins
 
 
-def build_review(api, complete=True, title=None, user="author", extra_items=True):
-    """Create a review through the API. complete=True: every rule of severity E is satisfied
-    (asserted: GET check -> blocking 0); complete=False: inputs e and g are missing, i.e. open
-    E findings MR-14 and MR-16 (asserted).
-    Returns a dict: id, ref, inputs {key: id}, decisions {key: id}, action, objective,
-    change, communication (ids)."""
-    title = title or ("Complete review" if complete else "Incomplete review")
-    doc = api.post("v1/reviews", review_body(title), user=user)
-    rid = doc["id"]
-    out = {"id": rid, "ref": doc["ref"], "inputs": {}, "decisions": {}}
-    coll = "v1/reviews/%d/" % rid
-    for a in ATTENDEES:
-        api.post(coll + "attendees", a, user=user)
-    for key, body in _inputs(complete).items():
-        out["inputs"][key] = api.post(coll + "inputs", body, user=user)["id"]
-    out["decisions"]["improve"] = api.post(coll + "decisions", {
-        "statement": "Introduce an emergency patch window.", "category": "CONTINUAL_IMPROVEMENT",
-        "clause_933_aspect": "IMPROVEMENT", "outcome": "APPROVED",
-        "rationale": "MTTP 14 days against 10.",
-        "basis_input_ids": [out["inputs"]["D2"], out["inputs"]["F"]]}, user=user)["id"]
-    out["decisions"]["change"] = api.post(coll + "decisions", {
-        "statement": "Extend the ISMS scope to the Lisbon office.", "category": "SCOPE",
-        "clause_933_aspect": "ISMS_CHANGE", "outcome": "APPROVED",
-        "rationale": "New site from Q2.", "basis_input_ids": [out["inputs"]["B"]]},
-        user=user)["id"]
-    out["action"] = api.post(coll + "actions", {
-        "title": "Set up an emergency patch window", "type": "CORRECTIVE", "owner": "owner",
-        "due_date": "2026-06-30", "priority": "HIGH",
-        "description": "Weekly two-hour window with a fast-track CAB.",
-        "expected_outcome": "MTTP critical <= 10 days for three months",
-        "decision_id": out["decisions"]["improve"]}, user=user)["id"]
-    api.post(coll + "actions", {
-        "title": "Update the scope statement", "type": "CHANGE_IMPLEMENTATION",
-        "owner": "author", "due_date": "2026-05-15", "priority": "MEDIUM",
-        "description": "Scope statement and SoA for Lisbon.",
-        "expected_outcome": "Scope v4 approved", "decision_id": out["decisions"]["change"]},
-        user=user)
-    out["objective"] = api.post(coll + "objectives", {
-        "statement": "Patch critical vulnerabilities within 10 days.", "level": "ORGANIZATION",
-        "policy_ref": "IS-POL-01 section 4", "measurable": True,
-        "evaluation_method": "Monthly MTTP report", "owner": "owner",
-        "target_date": "2026-12-31", "resources_ref": "Budget line OPEX-SEC-07",
-        "plan_what": "Patch window, tooling", "monitoring_frequency": "monthly",
-        "status": "ACTIVE", "decision_id": out["decisions"]["improve"],
-        "kpi": {"name": "MTTP critical", "unit": "days", "direction": "LOWER_BETTER",
-                "baseline": 21.5, "target": 10}}, user=user)["id"]
+def workflow_items(complete=True, extra_items=True):
+    """The items of the workflow review, in the form of records_data.ITEM_DATA."""
+    items = [
+        ("attendees", ATTENDEES),
+        ("inputs", _inputs(complete)),
+        ("decisions", {
+            "improve": {"statement": "Introduce an emergency patch window.",
+                        "category": "CONTINUAL_IMPROVEMENT", "clause_933_aspect": "IMPROVEMENT",
+                        "outcome": "APPROVED", "rationale": "MTTP 14 days against 10.",
+                        "basis_input_ids": ["$input:D2", "$input:F"]},
+            "change": {"statement": "Extend the ISMS scope to the Lisbon office.",
+                       "category": "SCOPE", "clause_933_aspect": "ISMS_CHANGE",
+                       "outcome": "APPROVED", "rationale": "New site from Q2.",
+                       "basis_input_ids": ["$input:B"]}}),
+        ("actions", [
+            {"title": "Set up an emergency patch window", "type": "CORRECTIVE",
+             "owner": "owner", "due_date": "2026-06-30", "priority": "HIGH",
+             "description": "Weekly two-hour window with a fast-track CAB.",
+             "expected_outcome": "MTTP critical <= 10 days for three months",
+             "decision_id": "$decision:improve"},
+            {"title": "Update the scope statement", "type": "CHANGE_IMPLEMENTATION",
+             "owner": "author", "due_date": "2026-05-15", "priority": "MEDIUM",
+             "description": "Scope statement and SoA for Lisbon.",
+             "expected_outcome": "Scope v4 approved", "decision_id": "$decision:change"}]),
+        ("objectives", [
+            {"statement": "Patch critical vulnerabilities within 10 days.",
+             "level": "ORGANIZATION", "policy_ref": "IS-POL-01 section 4", "measurable": True,
+             "evaluation_method": "Monthly MTTP report", "owner": "owner",
+             "target_date": "2026-12-31", "resources_ref": "Budget line OPEX-SEC-07",
+             "plan_what": "Patch window, tooling", "monitoring_frequency": "monthly",
+             "status": "ACTIVE", "decision_id": "$decision:improve",
+             "kpi": {"name": "MTTP critical", "unit": "days", "direction": "LOWER_BETTER",
+                     "baseline": 21.5, "target": 10}}]),
+    ]
     if extra_items:
-        out["change"] = api.post(coll + "changes", {
-            "change_type": "SCOPE", "description": "Include Lisbon in the ISMS scope.",
-            "purpose": "Customer data in Lisbon.", "consequences": "New risk assessment.",
-            "owner": "author", "planned_date": "2026-05-15",
-            "decision_id": out["decisions"]["change"]}, user=user)["id"]
-        out["communication"] = api.post(coll + "communications", {
-            "what_type": "EXEC_SUMMARY", "audience_type": "ALL_EMPLOYEES",
-            "audience_scope": "INTERNAL", "how": "INTRANET", "when": "2026-03-20",
-            "communicator": "author"}, user=user)["id"]
+        items += [
+            ("changes", [
+                {"change_type": "SCOPE", "description": "Include Lisbon in the ISMS scope.",
+                 "purpose": "Customer data in Lisbon.", "consequences": "New risk assessment.",
+                 "owner": "author", "planned_date": "2026-05-15",
+                 "decision_id": "$decision:change"}]),
+            ("communications", [
+                {"what_type": "EXEC_SUMMARY", "audience_type": "ALL_EMPLOYEES",
+                 "audience_scope": "INTERNAL", "how": "INTRANET", "when": "2026-03-20",
+                 "communicator": "author"}]),
+        ]
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# the one review builder
+
+def resolve(value, ids):
+    """Replaces "$input:D3" style references (also inside lists and objects) by the ids in
+    ids."""
+    if isinstance(value, str) and value.startswith("$"):
+        return ids[value[1:]]
+    if isinstance(value, list):
+        return [resolve(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, ids) for k, v in value.items()}
+    return value
+
+
+def build_review(api, complete=True, title=None, user="author", extra_items=True, review=None,
+                 items=None):
+    """Creates a review and its items through the API as user.
+
+    Without items: the workflow review (review_body(title), workflow_items()). complete=True:
+    every rule of severity E is satisfied (asserted: GET check -> blocking 0); complete=False:
+    inputs e and g are missing, i.e. open E findings MR-14 and MR-16 (asserted);
+    extra_items=False leaves out the change and the communication.
+    With items (a list of (collection, bodies) like records_data.ITEM_DATA; a collection may
+    come again, its list items are numbered on): review (default review_body(title)) and those
+    items, references resolved; complete and extra_items do not apply.
+
+    Returns a dict:
+      id (= rid), ref, review (the 201 body), review_sent, location (path below the API root);
+      sent[collection] = [(body sent, 201 body, location path)] in the order posted;
+      ids["input:D3"], ids["decision:scope"], ids["action:0"] ... = item ids;
+      inputs, decisions = {key: id}; action, objective, change, communication ... = the id of
+      the first item of that kind."""
+    workflow = items is None
+    if workflow:
+        items = workflow_items(complete, extra_items)
+        title = title or ("Complete review" if complete else "Incomplete review")
+    if review is None:
+        review = review_body(title) if title else review_body()
+    doc, loc = api.create("v1/reviews", review, user=user)
+    rid = doc["id"]
+    out = {"id": rid, "rid": rid, "ref": doc["ref"], "review": doc, "review_sent": review,
+           "location": loc, "sent": {}, "ids": {}}
+    for coll, data in items:
+        kind = coll[:-1]
+        sent = out["sent"].setdefault(coll, [])
+        entries = data.items() if isinstance(data, dict) else \
+            enumerate(data, start=len(sent))
+        for key, body in entries:
+            body = resolve(copy.deepcopy(body), out["ids"])
+            item, item_loc = api.create("v1/reviews/%d/%s" % (rid, coll), body, user=user)
+            out["ids"]["%s:%s" % (kind, key)] = item["id"]
+            sent.append((body, item, item_loc))
+            if isinstance(data, dict):
+                out.setdefault(coll, {})[key] = item["id"]
+            else:
+                out.setdefault(kind, item["id"])
+    if workflow:
+        _assert_completeness(api, rid, complete)
+    return out
+
+
+def _assert_completeness(api, rid, complete):
     chk = api.check(rid)
     if complete:
         assert chk["blocking"] == 0, "the complete review has blocking findings: %s" % (
@@ -296,7 +524,6 @@ def build_review(api, complete=True, title=None, user="author", extra_items=True
     else:
         rules = {f["rule"] for f in chk["findings"] if f["severity"] == "E"}
         assert {"MR-14", "MR-16"} <= rules and chk["blocking"] >= 2, chk
-    return out
 
 
 def to_state(api, state, approver="approver"):
@@ -316,6 +543,43 @@ def to_state(api, state, approver="approver"):
     for action, user in path:
         api.move(rid, action, user=user)
     return rid
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing what was sent with what came back
+
+def days_between(a, b):
+    return (datetime.date.fromisoformat(b) - datetime.date.fromisoformat(a)).days
+
+
+def days_overdue_now(due):
+    """The days_overdue the server may compute for an open action today (UTC): a set, so that
+    a test running across midnight UTC still passes."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    return {max(0, days_between(due, (today + datetime.timedelta(days=d)).isoformat()))
+            for d in (-1, 0)}
+
+
+def same_value(sent, got):
+    """Equal as JSON values, numbers compared numerically (5 == 5.0)."""
+    if isinstance(sent, bool) or isinstance(got, bool):
+        return sent is got
+    if isinstance(sent, (int, float)) and isinstance(got, (int, float)):
+        return abs(float(sent) - float(got)) <= 1e-9 * max(1.0, abs(float(sent)))
+    if isinstance(sent, dict) and isinstance(got, dict):
+        # members the server stores as NULL (not sent) come back absent or null
+        keys = set(sent) | {k for k, v in got.items() if v is not None}
+        return all(same_value(sent.get(k), got.get(k)) for k in keys)
+    if isinstance(sent, list) and isinstance(got, list):
+        return len(sent) == len(got) and all(same_value(a, b) for a, b in zip(sent, got))
+    return sent == got
+
+
+def assert_fields_equal(sent, got, what):
+    """Every field sent comes back with the same value."""
+    bad = ["%s: sent %r, got %r" % (k, v, got.get(k, "<missing>"))
+           for k, v in sent.items() if k not in got or not same_value(v, got[k])]
+    assert not bad, "%s differs from what was sent:\n  %s" % (what, "\n  ".join(bad))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,11 +15,6 @@
 /* The review and the nine item kinds: loop tests run over these indexes. */
 #define N_ENTITIES 10
 
-static const isms_entity *entity_at(int i)
-{
-    return i == 0 ? &isms_entity_review : isms_item_entities[i - 1];
-}
-
 /* ---- documents synthesized from a descriptor */
 
 static int utf8_len(const char *s)
@@ -130,21 +125,6 @@ static json_t *run(const isms_entity *e, const json_t *in, isms_vmode mode,
     return isms_json_pool(tpool, m);
 }
 
-static int has_error(const json_t *errs, const char *field, const char *code)
-{
-    const json_t *e;
-    size_t i;
-
-    json_array_foreach(errs, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0 &&
-            strcmp(json_string_value(json_object_get(e, "code")), code) == 0 &&
-            json_string_length(json_object_get(e, "message")) > 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static json_t *valid_at(int line, const isms_entity *e, const json_t *in, isms_vmode mode,
                         const json_t *current, const json_t *review)
 {
@@ -164,8 +144,9 @@ static void invalid_at(int line, const isms_entity *e, const json_t *in, isms_vm
 
     ck_assert_msg(m == NULL, "line %d: %s %s accepted, expected %s on %s: %s", line, e->kind,
                   isms_test_dump(in), code, field, isms_test_dump(m));
-    ck_assert_msg(has_error(errs, field, code), "line %d: %s %s: expected %s on %s, got %s",
-                  line, e->kind, isms_test_dump(in), code, field, isms_test_dump(errs));
+    ck_assert_msg(isms_test_has_error(errs, field, code),
+                  "line %d: %s %s: expected %s on %s, got %s", line, e->kind,
+                  isms_test_dump(in), code, field, isms_test_dump(errs));
 }
 
 #define VALID(e, in) valid_at(__LINE__, e, in, ISMS_V_CREATE, NULL, NULL)
@@ -203,7 +184,7 @@ START_TEST(descriptors_consistent)
     int i, k;
 
     for (i = 0; i < N_ENTITIES; i++) {
-        const isms_entity *e = entity_at(i);
+        const isms_entity *e = isms_test_entity_at(i);
         ck_assert_ptr_nonnull(e);
         ck_assert_ptr_eq(isms_entity_by_kind(e->kind), e);
         if (i > 0) {
@@ -211,9 +192,9 @@ START_TEST(descriptors_consistent)
             ck_assert_msg(*e->ref_code != '\0', "%s has no reference code", e->kind);
         }
         for (k = 0; k < i; k++) {
-            ck_assert_str_ne(entity_at(k)->kind, e->kind);
-            ck_assert_str_ne(entity_at(k)->table, e->table);
-            if (k > 0) ck_assert_str_ne(entity_at(k)->ref_code, e->ref_code);
+            ck_assert_str_ne(isms_test_entity_at(k)->kind, e->kind);
+            ck_assert_str_ne(isms_test_entity_at(k)->table, e->table);
+            if (k > 0) ck_assert_str_ne(isms_test_entity_at(k)->ref_code, e->ref_code);
         }
         for (f = e->fields; f->name; f++) {
             const char *what = apr_pstrcat(tpool, e->kind, ".", f->name, NULL);
@@ -281,7 +262,7 @@ END_TEST
 
 START_TEST(minimal_document_valid)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     json_t *in = isms_test_synth(e, 0, 1, 1), *m = VALID(e, in);
     const isms_field *f;
     const char *key;
@@ -325,7 +306,7 @@ END_TEST
 
 START_TEST(full_document_valid)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     json_t *in = isms_test_synth(e, 1, 3, 4), *m = VALID(e, in);
     const char *key;
     json_t *v;
@@ -392,7 +373,7 @@ END_TEST
 
 START_TEST(required_missing)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
     int n = 0;
 
@@ -422,7 +403,7 @@ END_TEST
 
 START_TEST(server_owned_refused)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
     int n = 0;
 
@@ -449,7 +430,7 @@ END_TEST
 
 START_TEST(unknown_field_refused)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     json_t *doc = isms_test_synth(e, 0, 1, 1);
 
     json_object_set_new(doc, "no_such_field", json_integer(1));
@@ -481,7 +462,7 @@ static json_t *wrong_type(isms_ftype t)
 
 START_TEST(wrong_json_type)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
 
     for (f = e->fields; f->name; f++) {
@@ -520,7 +501,7 @@ END_TEST
 
 START_TEST(bad_enum)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
     int k;
 
@@ -609,7 +590,7 @@ START_TEST(date_validity)
     }
     /* in documents: every DATE field of every entity */
     for (i = 0; i < N_ENTITIES; i++) {
-        const isms_entity *e = entity_at(i);
+        const isms_entity *e = isms_test_entity_at(i);
         const isms_field *f;
         for (f = e->fields; f->name; f++) {
             if (f->type != ISMS_F_DATE || (f->flags & ISMS_SERVER)) continue;
@@ -649,7 +630,7 @@ static const char *repeat(const char *unit, int n)
 
 START_TEST(string_limits)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
     int n = 0;
 
@@ -683,7 +664,7 @@ END_TEST
 
 START_TEST(string_characters)
 {
-    const isms_entity *e = entity_at(_i);
+    const isms_entity *e = isms_test_entity_at(_i);
     const isms_field *f;
 
     for (f = e->fields; f->name; f++) {

@@ -18,11 +18,6 @@
 
 #define J(text) isms_test_json(text)
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static const char *sha(const char *s)
 {
     return isms_sha256_hex(tpool, s, strlen(s), NULL, 0);
@@ -73,7 +68,7 @@ static json_t *audit_doc(void)
     json_t *a = isms_json_pool(tpool, json_object()), *list = json_array(), *e3, *e4;
 
     e3 = event(3, sha("event 2"));
-    e4 = event(4, jstr(e3, "hash"));
+    e4 = event(4, isms_jstr(e3, "hash"));
     json_array_append(list, e3);
     json_array_append(list, e4);
     json_array_append(list, event(6, sha("event 5")));
@@ -251,13 +246,13 @@ START_TEST(pack_verifies)
     for (i = 0; i < N_ELEMS(names) - 1; i++) {
         const json_t *e = json_array_get(json_object_get(m, "files"), (size_t)i);
         const isms_ev_file *f = file_named(files, names[i]);
-        ck_assert_str_eq(jstr(e, "name"), names[i]);
+        ck_assert_str_eq(isms_jstr(e, "name"), names[i]);
         ck_assert_int_eq(json_integer_value(json_object_get(e, "size")), (long long)f->len);
-        ck_assert_str_eq(jstr(e, "sha256"), isms_sha256_hex(tpool, f->data, f->len, NULL, 0));
+        ck_assert_str_eq(isms_jstr(e, "sha256"), isms_sha256_hex(tpool, f->data, f->len, NULL, 0));
     }
-    ck_assert_str_eq(jstr(m, "manifest_sha256"), isms_evidence_manifest_hash(tpool, m));
-    ck_assert_str_eq(jstr(m, "content_hash"),
-                     jstr(isms_test_json(file_named(files, "record.json")->data),
+    ck_assert_str_eq(isms_jstr(m, "manifest_sha256"), isms_evidence_manifest_hash(tpool, m));
+    ck_assert_str_eq(isms_jstr(m, "content_hash"),
+                     isms_jstr(isms_test_json(file_named(files, "record.json")->data),
                           "content_hash"));
 }
 END_TEST
@@ -367,7 +362,7 @@ START_TEST(manifest_tampered)
     int ok;
 
     /* a listed hash changed: the manifest no longer matches its own hash */
-    ck_assert_str_eq(jstr(entry, "name"), "audit.json");
+    ck_assert_str_eq(isms_jstr(entry, "name"), "audit.json");
     json_object_set_new(entry, "sha256", json_string(sha("something else")));
     mf->data = isms_evidence_json_text(tpool, m, &n);
     mf->len = n;
@@ -557,11 +552,6 @@ static isms_result evidence_op(isms_ctx *ctx, void *arg)
     return isms_review_evidence(ctx, ((ev_args *)arg)->id, ((ev_args *)arg)->version);
 }
 
-static isms_result check_op(isms_ctx *ctx, void *arg)
-{
-    return isms_review_check(ctx, ((ev_args *)arg)->id);
-}
-
 static isms_result pack_of(long long id, long long version)
 {
     ev_args a = {id, version};
@@ -630,9 +620,9 @@ START_TEST(draft_pack_from_db)
     assert_verified(r.raw, r.raw_len);
     m = member(&r, "manifest.json");
     ck_assert(json_is_null(json_object_get(m, "content_hash")));
-    ck_assert_str_eq(jstr(m, "status"), "DRAFT");
-    ck_assert_str_eq(jstr(m, "generated_by"), "auditor");
-    ck_assert_str_eq(jstr(m, "generated_at"), reader.now);
+    ck_assert_str_eq(isms_jstr(m, "status"), "DRAFT");
+    ck_assert_str_eq(isms_jstr(m, "generated_by"), "auditor");
+    ck_assert_str_eq(isms_jstr(m, "generated_at"), reader.now);
     ck_assert(json_equal(member(&r, "record.json"), isms_test_review_get(&alice, rid).body));
 
     /* the audit extract: the review's events with the hashes the chain stored */
@@ -640,12 +630,12 @@ START_TEST(draft_pack_from_db)
     ck_assert_int_eq(json_array_size(json_object_get(audit, "events")), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(m, "chain_events")), 3);
     json_array_foreach(json_object_get(audit, "events"), i, e) {
-        ck_assert_str_eq(jstr(e, "hash"), isms_test_scalar(tconn, tpool, isms_test_printf(
+        ck_assert_str_eq(isms_jstr(e, "hash"), isms_test_scalar(tconn, tpool, isms_test_printf(
             "SELECT hash FROM audit_event WHERE seq = %lld",
             (long long)json_integer_value(json_object_get(e, "seq")))));
-        ck_assert_str_eq(isms_audit_event_hash(tpool, e), jstr(e, "hash"));
+        ck_assert_str_eq(isms_audit_event_hash(tpool, e), isms_jstr(e, "hash"));
     }
-    ck_assert_str_eq(jstr(m, "chain_head"), isms_test_scalar(tconn, tpool, "SELECT hash FROM "
+    ck_assert_str_eq(isms_jstr(m, "chain_head"), isms_test_scalar(tconn, tpool, "SELECT hash FROM "
                                                              "audit_head"));
     again = pack_of(rid, 0);
     ck_assert_uint_eq(again.raw_len, r.raw_len);
@@ -672,8 +662,8 @@ START_TEST(pack_audit_scope_follows_role)
         json_t *audit = member(&r, "audit.json");
         ck_assert_status(r, 200);
         assert_verified(r.raw, r.raw_len);
-        ck_assert_str_eq(jstr(member(&r, "manifest.json"), "audit_scope"), scope[i]);
-        ck_assert_str_eq(jstr(audit, "scope"), scope[i]);
+        ck_assert_str_eq(isms_jstr(member(&r, "manifest.json"), "audit_scope"), scope[i]);
+        ck_assert_str_eq(isms_jstr(audit, "scope"), scope[i]);
         ck_assert_int_eq(json_array_size(json_object_get(audit, "events")), i < 2 ? 0 : 2);
     }
 }
@@ -687,22 +677,7 @@ static const char *etag(long long rid)
 /* Waives every open E finding (as bob), submits (alice) and approves (bob). */
 static void approve(long long rid)
 {
-    ev_args a = {rid, 0};
-    isms_result r = isms_txn_read(&alice, check_op, &a);
-    const json_t *f;
-    size_t i;
-
-    ck_assert_status(r, 200);
-    json_array_foreach(json_object_get(r.body, "findings"), i, f) {
-        if (strcmp(jstr(f, "severity"), "E") || json_is_true(json_object_get(f, "waived"))) {
-            continue;
-        }
-        r = isms_test_waive(&bob, rid, isms_json_pool(tpool, json_pack("{s:s,s:s,s:s}",
-                            "rule", jstr(f, "rule"), "subject", jstr(f, "subject"),
-                            "justification", "accepted for the unit test")));
-        ck_assert_msg(r.status == 201 || r.status == 409, "waive %s: %d", jstr(f, "rule"),
-                      r.status);
-    }
+    isms_test_waive_all(&bob, rid, "accepted for the unit test");
     ck_assert_status(isms_test_workflow(&alice, rid, "submit", J("{}"), etag(rid)), 200);
     isms_test_ack_all(&bob, rid);
     ck_assert_status(isms_test_workflow(&bob, rid, "approve", J("{}"), etag(rid)), 200);
@@ -721,9 +696,9 @@ START_TEST(sealed_pack_from_db)
     assert_verified(r.raw, r.raw_len);
     m = member(&r, "manifest.json");
     rec = member(&r, "record.json");
-    ck_assert_str_eq(jstr(m, "content_hash"), isms_test_scalar(tconn, tpool, isms_test_printf(
+    ck_assert_str_eq(isms_jstr(m, "content_hash"), isms_test_scalar(tconn, tpool, isms_test_printf(
         "SELECT content_hash FROM review_version WHERE review_id = %lld", rid)));
-    ck_assert_str_eq(jstr(m, "status"), "APPROVED");
+    ck_assert_str_eq(isms_jstr(m, "status"), "APPROVED");
     ck_assert(json_is_true(json_object_get(rec, "sealed")));
     ck_assert_int_eq(json_array_size(json_object_get(member(&r, "history.json"),
                                                      "approvals")), 1);
@@ -740,7 +715,7 @@ START_TEST(sealed_pack_from_db)
     r = pack_of(rid, 1);
     ck_assert_status(r, 200);
     assert_verified(r.raw, r.raw_len);
-    ck_assert_str_eq(jstr(member(&r, "manifest.json"), "content_hash"), jstr(m,
+    ck_assert_str_eq(isms_jstr(member(&r, "manifest.json"), "content_hash"), isms_jstr(m,
                                                                             "content_hash"));
 }
 END_TEST

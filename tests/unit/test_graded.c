@@ -23,11 +23,6 @@ static json_t *load_graded(void)
     return d;
 }
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The item of a collection whose fields include all of match. */
 static json_t *item_of(json_t *list, const json_t *match, size_t *at)
 {
@@ -49,7 +44,8 @@ static json_t *item_of(json_t *list, const json_t *match, size_t *at)
 
 static void apply(json_t *doc, const json_t *op)
 {
-    const char *what = jstr(op, "op"), *coll = jstr(op, "coll"), *key = jstr(op, "key");
+    const char *what = isms_jstr(op, "op"), *coll = isms_jstr(op, "coll");
+    const char *key = isms_jstr(op, "key");
     json_t *target = doc, *list = coll ? json_object_get(doc, coll) : NULL;
     size_t at = 0;
 
@@ -77,8 +73,8 @@ static const char *verdicts(const json_t *list, int findings)
 
     json_array_foreach(list, i, v) {
         if (n == 64) break;
-        items[n++] = findings ? apr_pstrcat(tpool, jstr(v, "rule"), " ", jstr(v, "severity"),
-                                            NULL)
+        items[n++] = findings ? apr_pstrcat(tpool, isms_jstr(v, "rule"), " ",
+                                            isms_jstr(v, "severity"), NULL)
                               : json_string_value(v);
     }
     qsort(items, n, sizeof(items[0]), by_text);
@@ -101,17 +97,17 @@ START_TEST(graded_record)
         prev = NULL;
     }
     json_array_foreach(json_object_get(c, "ops"), i, op) apply(doc, op);
-    out = isms_json_pool(tpool, isms_rules_run(tpool, doc, prev, NULL, NULL, jstr(c, "today")
-                                               ? jstr(c, "today") : "2026-04-01"));
+    out = isms_json_pool(tpool, isms_rules_run(tpool, doc, prev, NULL, NULL, isms_jstr(c, "today")
+                                               ? isms_jstr(c, "today") : "2026-04-01"));
     want = verdicts(json_object_get(c, "expect"), 0);
     got = verdicts(json_object_get(out, "findings"), 1);
     if (getenv("ISMS_GRADED_TABLE")) {
-        printf("| %s | %s | %s | %s | %s |\n", jstr(c, "id"), jstr(c, "title"), want, got,
+        printf("| %s | %s | %s | %s | %s |\n", isms_jstr(c, "id"), isms_jstr(c, "title"), want, got,
                strcmp(want, got) ? "differs" : "agrees");
         fflush(stdout);
     }
     ck_assert_msg(!strcmp(want, got), "%s (%s): the auditor wrote [%s], the check found [%s]: %s",
-                  jstr(c, "id"), jstr(c, "title"), want, got, isms_test_dump(out));
+                  isms_jstr(c, "id"), isms_jstr(c, "title"), want, got, isms_test_dump(out));
 }
 END_TEST
 
@@ -124,8 +120,8 @@ START_TEST(graded_set_is_complete)
 
     ck_assert_uint_ge(json_array_size(json_object_get(all, "cases")), 20);
     json_array_foreach(json_object_get(all, "cases"), i, c) {
-        ck_assert_ptr_nonnull(jstr(c, "id"));
-        ck_assert_ptr_nonnull(jstr(c, "why"));
+        ck_assert_ptr_nonnull(isms_jstr(c, "id"));
+        ck_assert_ptr_nonnull(isms_jstr(c, "why"));
         ck_assert(json_is_array(json_object_get(c, "expect")));
     }
 }

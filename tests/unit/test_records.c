@@ -195,7 +195,10 @@ isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in)
     return write_op(ctx, a);
 }
 
-int isms_test_ack_all(isms_ctx *ctx, long long rid)
+/* ctx settles every finding of severity sev that is not yet flag: a waiver with
+ * justification, or (justification NULL) an acknowledgement; returns how many. */
+static int settle_all(isms_ctx *ctx, long long rid, const char *sev, const char *flag,
+                      const char *justification)
 {
     op_args a = {OP_CHECK, rid, 0, NULL, NULL, NULL, NULL};
     isms_result r = read_op(ctx, a);
@@ -205,16 +208,31 @@ int isms_test_ack_all(isms_ctx *ctx, long long rid)
 
     ck_assert_int_eq(r.status, 200);
     json_array_foreach(json_object_get(r.body, "findings"), i, f) {
-        if (strcmp(json_string_value(json_object_get(f, "severity")), "W") ||
-            json_is_true(json_object_get(f, "acknowledged"))) {
+        json_t *in;
+        if (strcmp(isms_jstr(f, "severity"), sev) || json_is_true(json_object_get(f, flag))) {
             continue;
         }
-        r = isms_test_ack(ctx, rid, isms_json_pool(tpool, json_pack("{s:O,s:O}", "rule",
-                          json_object_get(f, "rule"), "subject", json_object_get(f, "subject"))));
-        ck_assert_msg(r.status == 201, "acknowledge: %d", r.status);
+        in = isms_json_pool(tpool, json_pack("{s:O,s:O}", "rule", json_object_get(f, "rule"),
+                                             "subject", json_object_get(f, "subject")));
+        if (justification) {
+            json_object_set_new(in, "justification", json_string(justification));
+        }
+        r = justification ? isms_test_waive(ctx, rid, in) : isms_test_ack(ctx, rid, in);
+        ck_assert_msg(r.status == 201, "%s %s: %d", justification ? "waive" : "acknowledge",
+                      isms_jstr(f, "rule"), r.status);
         n++;
     }
     return n;
+}
+
+int isms_test_ack_all(isms_ctx *ctx, long long rid)
+{
+    return settle_all(ctx, rid, "W", "acknowledged", NULL);
+}
+
+int isms_test_waive_all(isms_ctx *ctx, long long rid, const char *justification)
+{
+    return settle_all(ctx, rid, "E", "waived", justification);
 }
 
 long long isms_test_created_id(isms_result r)
@@ -228,12 +246,7 @@ long long isms_test_created_id(isms_result r)
 
 #define J(text) isms_test_json(text)
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long jint(const json_t *o, const char *k)
+long long isms_test_jint(const json_t *o, const char *k)
 {
     return json_integer_value(json_object_get(o, k));
 }
@@ -265,13 +278,16 @@ static long long new_action(long long rid, const char *owner, const char *due)
                                                      due, owner, due));
 }
 
-static int has_error(const json_t *problem, const char *field, const char *code)
+int isms_test_has_error(const json_t *errors, const char *field, const char *code)
 {
     const json_t *e;
     size_t i;
 
-    json_array_foreach(json_object_get(problem, "errors"), i, e) {
-        if (!strcmp(jstr(e, "field"), field) && !strcmp(jstr(e, "code"), code)) return 1;
+    json_array_foreach(errors, i, e) {
+        if (!strcmp(isms_jstr(e, "field"), field) && !strcmp(isms_jstr(e, "code"), code) &&
+            json_string_length(json_object_get(e, "message")) > 0) {
+            return 1;
+        }
     }
     return 0;
 }
@@ -279,13 +295,13 @@ static int has_error(const json_t *problem, const char *field, const char *code)
 #define ck_assert_error(r, field, code)                                                    \
     do {                                                                                   \
         ck_assert_status(r, 422);                                                          \
-        ck_assert_msg(has_error((r).body, field, code), "expected %s on %s: %s", code,     \
-                      field, isms_test_dump((r).body));                                    \
+        ck_assert_msg(isms_test_has_error(json_object_get((r).body, "errors"), field, code),\
+                      "expected %s on %s: %s", code, field, isms_test_dump((r).body));     \
     } while (0)
 
 static const char *problem_type(const isms_result *r)
 {
-    return jstr(r->body, "type");
+    return isms_jstr(r->body, "type");
 }
 
 /* ---- the schema against the descriptors */
@@ -304,7 +320,7 @@ START_TEST(column_mapping)
 }
 END_TEST
 
-static const isms_entity *entity_at(int i)
+const isms_entity *isms_test_entity_at(int i)
 {
     return i == 0 ? &isms_entity_review : isms_item_entities[i - 1];
 }
@@ -316,7 +332,7 @@ START_TEST(descriptor_columns_exist)
 
     use_alice();
     for (i = 0; i < 10; i++) {
-        const isms_entity *e = entity_at(i);
+        const isms_entity *e = isms_test_entity_at(i);
         isms_sql *q = isms_rec_select_sql(&alice, e);
         json_t *rows = NULL;
         const char *err = NULL;
@@ -339,7 +355,7 @@ START_TEST(table_columns_are_fields)
 
     use_alice();
     for (i = 0; i < 10; i++) {
-        const isms_entity *e = entity_at(i);
+        const isms_entity *e = isms_test_entity_at(i);
         isms_sql *q = isms_sql_new(tpool, tconn);
         isms_rows *rs;
         const char *err = NULL;
@@ -381,18 +397,18 @@ START_TEST(review_create_references)
                                           "\"planned_date\":\"2026-03-10\"}"));
     id1 = isms_test_created_id(r);
     ck_assert_str_eq(r.location, isms_test_printf("reviews/%lld", id1));
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2026-01");
-    ck_assert_str_eq(jstr(r.body, "status"), "DRAFT");
-    ck_assert_int_eq(jint(r.body, "version"), 1);
-    ck_assert_str_eq(jstr(r.body, "author"), "alice");
-    ck_assert_str_eq(jstr(r.body, "created_by"), "alice");
-    ck_assert_str_eq(jstr(r.body, "created_at"), "2026-04-01T09:00:00Z");
-    ck_assert_str_eq(jstr(r.body, "classification"), "INTERNAL");
-    ck_assert_int_eq(jint(r.body, "planned_interval_months"), 12);
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2026-01");
+    ck_assert_str_eq(isms_jstr(r.body, "status"), "DRAFT");
+    ck_assert_int_eq(isms_test_jint(r.body, "version"), 1);
+    ck_assert_str_eq(isms_jstr(r.body, "author"), "alice");
+    ck_assert_str_eq(isms_jstr(r.body, "created_by"), "alice");
+    ck_assert_str_eq(isms_jstr(r.body, "created_at"), "2026-04-01T09:00:00Z");
+    ck_assert_str_eq(isms_jstr(r.body, "classification"), "INTERNAL");
+    ck_assert_int_eq(isms_test_jint(r.body, "planned_interval_months"), 12);
     ck_assert(json_is_null(json_object_get(r.body, "previous_review_id")));
     ck_assert(json_is_null(json_object_get(r.body, "held_from")));
     ck_assert_ptr_nonnull(r.etag);
-    ck_assert_str_eq(jstr(r.body, "etag"), r.etag);
+    ck_assert_str_eq(isms_jstr(r.body, "etag"), r.etag);
     ck_assert_ptr_null(json_object_get(r.body, "_row_version"));
     /* the first review has no previous one: no input a */
     ck_assert_int_eq(json_array_size(json_object_get(r.body, "inputs")), 0);
@@ -406,13 +422,13 @@ START_TEST(review_create_references)
     r = isms_test_review_create(&alice, J("{\"title\":\"Q3\",\"review_type\":\"SCHEDULED\","
                                           "\"planned_date\":\"2026-09-10\"}"));
     id2 = isms_test_created_id(r);
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2026-02");
-    ck_assert_int_eq(jint(r.body, "previous_review_id"), id1);
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2026-02");
+    ck_assert_int_eq(isms_test_jint(r.body, "previous_review_id"), id1);
     r = isms_test_review_create(&alice, J("{\"title\":\"2027\",\"review_type\":\"SCHEDULED\","
                                           "\"planned_date\":\"2027-01-10\"}"));
     isms_test_created_id(r);
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2027-01");
-    ck_assert_int_eq(jint(r.body, "previous_review_id"), id2);
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2027-01");
+    ck_assert_int_eq(isms_test_jint(r.body, "previous_review_id"), id2);
     ck_assert_int_eq(isms_test_count("review"), 3);
     ck_assert_str_eq(isms_test_scalar(tconn, tpool, "SELECT last_value FROM ref_counter WHERE "
                                       "scope = 'MR-2026'"), "2");
@@ -436,17 +452,17 @@ START_TEST(item_crud_with_etags)
         "\"2026-06-30\",\"priority\":\"HIGH\"}"));
     a1 = isms_test_created_id(r);
     ck_assert_str_eq(r.location, isms_test_printf("reviews/%lld/actions/%lld", rid, a1));
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2026-01-A01");
-    ck_assert_str_eq(jstr(r.body, "original_due_date"), "2026-06-30");
-    ck_assert_str_eq(jstr(r.body, "status"), "OPEN");
-    ck_assert_int_eq(jint(r.body, "progress"), 0);
-    ck_assert_int_eq(jint(r.body, "review_id"), rid);
-    ck_assert_str_eq(jstr(r.body, "etag"), r.etag);
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2026-01-A01");
+    ck_assert_str_eq(isms_jstr(r.body, "original_due_date"), "2026-06-30");
+    ck_assert_str_eq(isms_jstr(r.body, "status"), "OPEN");
+    ck_assert_int_eq(isms_test_jint(r.body, "progress"), 0);
+    ck_assert_int_eq(isms_test_jint(r.body, "review_id"), rid);
+    ck_assert_str_eq(isms_jstr(r.body, "etag"), r.etag);
     ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", a1));
     a2 = new_action(rid, "carol", "2026-07-31");
     r = isms_test_item_get(&alice, rid, "actions", a2);
     ck_assert_status(r, 200);
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2026-01-A02");
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2026-01-A02");
     ck_assert(json_is_array(json_object_get(r.body, "updates")));
 
     r = isms_test_item_get(&alice, rid, "actions", a1);
@@ -474,11 +490,11 @@ START_TEST(item_crud_with_etags)
                                                          "\"progress\":10}"),
                              apr_pstrcat(tpool, "\"x\", ", etag, NULL));
     ck_assert_status(r, 200);
-    ck_assert_str_eq(jstr(r.body, "title"), "New title");
-    ck_assert_int_eq(jint(r.body, "progress"), 10);
-    ck_assert_str_eq(jstr(r.body, "updated_by"), "alice");
-    ck_assert_str_eq(jstr(r.body, "updated_at"), alice.now);
-    ck_assert_str_eq(jstr(r.body, "owner"), "bob");                 /* untouched */
+    ck_assert_str_eq(isms_jstr(r.body, "title"), "New title");
+    ck_assert_int_eq(isms_test_jint(r.body, "progress"), 10);
+    ck_assert_str_eq(isms_jstr(r.body, "updated_by"), "alice");
+    ck_assert_str_eq(isms_jstr(r.body, "updated_at"), alice.now);
+    ck_assert_str_eq(isms_jstr(r.body, "owner"), "bob");                 /* untouched */
     ck_assert_str_ne(r.etag, etag);
     ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-2@2026-04-01\"", a1));
     ck_assert_str_ne(isms_test_review_get(&alice, rid).etag, review_etag);
@@ -488,7 +504,7 @@ START_TEST(item_crud_with_etags)
     ck_assert_str_eq(r2.etag, r.etag);
     r2 = isms_test_item_patch(&alice, rid, "actions", a1, J("{\"priority\":\"LOW\"}"), "*");
     ck_assert_status(r2, 200);
-    ck_assert_str_eq(jstr(r2.body, "title"), "New title");
+    ck_assert_str_eq(isms_jstr(r2.body, "title"), "New title");
     etag = r2.etag;
 
     /* a refused patch changes nothing */
@@ -516,7 +532,7 @@ START_TEST(item_crud_with_etags)
         "{\"title\":\"t\",\"type\":\"OTHER\",\"owner\":\"bob\",\"due_date\":\"2026-06-30\","
         "\"priority\":\"LOW\"}"));
     isms_test_created_id(r);
-    ck_assert_str_eq(jstr(r.body, "ref"), "MR-2026-01-A03");
+    ck_assert_str_eq(isms_jstr(r.body, "ref"), "MR-2026-01-A03");
     /* an item of another review, an unknown collection */
     r = isms_test_item_get(&alice, rid + 1, "actions", a2);
     ck_assert_status(r, 404);
@@ -542,7 +558,7 @@ START_TEST(every_entity_round_trip)
     inp = new_item(rid, "inputs", "{\"category\":\"G_IMPROVEMENT\",\"title\":\"t\","
                    "\"status\":\"PRESENTED\"}");
     for (i = 0; i < 10; i++) {
-        const isms_entity *e = entity_at(i);
+        const isms_entity *e = isms_test_entity_at(i);
         json_t *doc = isms_test_synth(e, 1, dec, inp), *got, *v;
         const char *key;
         const isms_field *f;
@@ -560,7 +576,7 @@ START_TEST(every_entity_round_trip)
             r = isms_test_item_create(&alice, rid, e->collection, doc);
             id = isms_test_created_id(r);
             got = isms_test_item_get(&alice, rid, e->collection, id).body;
-            ck_assert_int_eq(jint(got, "review_id"), rid);
+            ck_assert_int_eq(isms_test_jint(got, "review_id"), rid);
         }
         ck_assert_ptr_nonnull(got);
         json_object_foreach(doc, key, v) {
@@ -703,31 +719,31 @@ START_TEST(review_get_embeds_items)
     new_action(rid, "bob", "2026-03-31");     /* overdue on 2026-04-01 */
     r = isms_test_review_get(&alice, rid);
     ck_assert_status(r, 200);
-    ck_assert_str_eq(jstr(r.body, "etag"), r.etag);
+    ck_assert_str_eq(isms_jstr(r.body, "etag"), r.etag);
     for (i = 0; isms_item_entities[i]; i++) {
         const isms_entity *e = isms_item_entities[i];
         const json_t *list = json_object_get(r.body, e->collection), *item;
         ck_assert_msg(json_is_array(list), "%s not embedded", e->collection);
         ck_assert_int_eq(json_array_size(list), strcmp(e->kind, "action") ? 1 : 2);
         item = json_array_get(list, 0);
-        ck_assert_int_eq(jint(item, "id"), ids[i]);
-        ck_assert_int_eq(jint(item, "review_id"), rid);
-        ck_assert_str_eq(jstr(item, "etag"), isms_test_printf("\"%s-%lld-1%s\"", e->kind,
+        ck_assert_int_eq(isms_test_jint(item, "id"), ids[i]);
+        ck_assert_int_eq(isms_test_jint(item, "review_id"), rid);
+        ck_assert_str_eq(isms_jstr(item, "etag"), isms_test_printf("\"%s-%lld-1%s\"", e->kind,
                          ids[i], strcmp(e->kind, "action") ? "" : "@2026-04-01"));
-        ck_assert_str_eq(jstr(item, "ref"), isms_test_printf("MR-2026-01-%s01",
+        ck_assert_str_eq(isms_jstr(item, "ref"), isms_test_printf("MR-2026-01-%s01",
                                                              e->ref_code));
         ck_assert_ptr_null(json_object_get(item, "_row_version"));
     }
     /* derived fields of actions and objectives */
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r.body, "actions"), 0),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r.body, "actions"), 0),
                           "carry_over_count"), 0);
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r.body, "actions"), 1),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r.body, "actions"), 1),
                           "days_overdue"), 1);
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r.body, "actions"), 0),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r.body, "actions"), 0),
                           "days_overdue"), 0);
-    ck_assert_str_eq(jstr(json_array_get(json_object_get(r.body, "objectives"), 0), "trend"),
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "objectives"), 0), "trend"),
                      "INSUFFICIENT_DATA");
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r.body, "objectives"), 0),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r.body, "objectives"), 0),
                           "measurement_count"), 0);
     /* the review's ETag covers its items */
     ck_assert_str_eq(r.etag, isms_test_printf("\"review-%lld-11@2026-04-01\"", rid));
@@ -747,15 +763,15 @@ START_TEST(review_etag_covers_the_day)
     new_action(rid, "bob", "2026-03-31");
     r1 = isms_test_review_get(&alice, rid);
     ck_assert_status(r1, 200);
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r1.body, "actions"), 0),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r1.body, "actions"), 0),
                           "days_overdue"), 1);
     alice.today = "2026-04-02";
     r2 = isms_test_review_get(&alice, rid);
     ck_assert_status(r2, 200);
-    ck_assert_int_eq(jint(json_array_get(json_object_get(r2.body, "actions"), 0),
+    ck_assert_int_eq(isms_test_jint(json_array_get(json_object_get(r2.body, "actions"), 0),
                           "days_overdue"), 2);
     ck_assert_str_ne(r1.etag, r2.etag);
-    ck_assert_str_eq(jstr(r2.body, "etag"), r2.etag);
+    ck_assert_str_eq(isms_jstr(r2.body, "etag"), r2.etag);
     ck_assert_str_eq(r2.etag, isms_test_printf("\"review-%lld-2@2026-04-02\"", rid));
     /* yesterday's ETag names the same row version: If-Match holds */
     action = "cancel";
@@ -776,17 +792,17 @@ START_TEST(item_etag_covers_the_day)
     aid = new_action(rid, "bob", "2026-03-31");
     r1 = isms_test_item_get(&alice, rid, "actions", aid);
     ck_assert_status(r1, 200);
-    ck_assert_int_eq(jint(r1.body, "days_overdue"), 1);
+    ck_assert_int_eq(isms_test_jint(r1.body, "days_overdue"), 1);
     ck_assert_str_eq(r1.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", aid));
-    ck_assert_str_eq(jstr(r1.body, "etag"), r1.etag);
+    ck_assert_str_eq(isms_jstr(r1.body, "etag"), r1.etag);
     alice.today = "2026-04-03";
     r2 = isms_test_item_get(&alice, rid, "actions", aid);
-    ck_assert_int_eq(jint(r2.body, "days_overdue"), 3);
+    ck_assert_int_eq(isms_test_jint(r2.body, "days_overdue"), 3);
     ck_assert_str_ne(r1.etag, r2.etag);
-    ck_assert_str_eq(jstr(r2.body, "etag"), r2.etag);
+    ck_assert_str_eq(isms_jstr(r2.body, "etag"), r2.etag);
     /* the same action as the review embeds it */
     r2 = isms_test_review_get(&alice, rid);
-    ck_assert_str_eq(jstr(json_array_get(json_object_get(r2.body, "actions"), 0), "etag"),
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r2.body, "actions"), 0), "etag"),
                      isms_test_printf("\"action-%lld-1@2026-04-03\"", aid));
     ck_assert_status(isms_test_item_patch(&alice, rid, "actions", aid,
                                           J("{\"priority\":\"LOW\"}"), r1.etag), 200);
@@ -813,7 +829,7 @@ static long long raw_days_overdue(const isms_result *r)
 {
     json_t *j = isms_test_json(apr_pstrmemdup(tpool, r->raw, r->raw_len));
 
-    return jint(json_array_get(json_object_get(j, "actions"), 0), "days_overdue");
+    return isms_test_jint(json_array_get(json_object_get(j, "actions"), 0), "days_overdue");
 }
 
 /* The child's cache of rendered reviews: a body rendered yesterday is not served today (the
@@ -866,7 +882,7 @@ START_TEST(carry_over_open_actions)
     r = isms_test_workflow(&alice, rc, "cancel", J("{\"comment\":\"duplicate\"}"),
                            etag_of_review(rc));
     ck_assert_status(r, 200);
-    ck_assert_str_eq(jstr(r.body, "status"), "CANCELLED");
+    ck_assert_str_eq(isms_jstr(r.body, "status"), "CANCELLED");
     r = isms_test_review_create(&alice, J("{\"title\":\"Q1\",\"review_type\":\"SCHEDULED\","
                                           "\"planned_date\":\"2026-03-10\"}"));
     r1 = isms_test_created_id(r);
@@ -889,15 +905,15 @@ START_TEST(carry_over_open_actions)
     r = isms_test_review_create(&alice, J("{\"title\":\"2027\",\"review_type\":\"SCHEDULED\","
                                           "\"planned_date\":\"2027-03-01\"}"));
     r2 = isms_test_created_id(r);
-    ck_assert_int_eq(jint(r.body, "previous_review_id"), r1);
+    ck_assert_int_eq(isms_test_jint(r.body, "previous_review_id"), r1);
     inputs = json_object_get(r.body, "inputs");
     ck_assert_int_eq(json_array_size(inputs), 1);
     in = json_array_get(inputs, 0);
-    ck_assert_str_eq(jstr(in, "category"), "A_PREV_ACTIONS");
-    ck_assert_str_eq(jstr(in, "status"), "PRESENTED");
-    ck_assert_str_eq(jstr(in, "ref"), "MR-2027-01-IN01");
-    ck_assert_str_eq(jstr(in, "created_by"), "alice");
-    ck_assert_str_eq(jstr(json_array_get(json_object_get(in, "metrics"), 0), "name"),
+    ck_assert_str_eq(isms_jstr(in, "category"), "A_PREV_ACTIONS");
+    ck_assert_str_eq(isms_jstr(in, "status"), "PRESENTED");
+    ck_assert_str_eq(isms_jstr(in, "ref"), "MR-2027-01-IN01");
+    ck_assert_str_eq(isms_jstr(in, "created_by"), "alice");
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(in, "metrics"), 0), "name"),
                      "open actions carried over");
     ck_assert(json_number_value(json_object_get(json_array_get(json_object_get(in, "metrics"),
                                                                0), "value")) == 3);
@@ -906,24 +922,24 @@ START_TEST(carry_over_open_actions)
     snaps = json_object_get(in, "action_snapshots");
     ck_assert_msg(json_array_size(snaps) == 3, "%s", isms_test_dump(snaps));
     s = json_array_get(snaps, 0);
-    ck_assert_int_eq(jint(s, "action_id"), a1);
-    ck_assert_str_eq(jstr(s, "action_ref"), "MR-2026-02-A01");
-    ck_assert_str_eq(jstr(s, "owner"), "bob");
-    ck_assert_str_eq(jstr(s, "status_at_review"), "OPEN");
-    ck_assert_int_eq(jint(s, "progress_at_review"), 0);
-    ck_assert_str_eq(jstr(s, "due_date_at_review"), "2026-06-01");
-    ck_assert_int_eq(jint(s, "days_overdue"), 273);
-    ck_assert_int_eq(jint(s, "carry_over_count"), 1);
+    ck_assert_int_eq(isms_test_jint(s, "action_id"), a1);
+    ck_assert_str_eq(isms_jstr(s, "action_ref"), "MR-2026-02-A01");
+    ck_assert_str_eq(isms_jstr(s, "owner"), "bob");
+    ck_assert_str_eq(isms_jstr(s, "status_at_review"), "OPEN");
+    ck_assert_int_eq(isms_test_jint(s, "progress_at_review"), 0);
+    ck_assert_str_eq(isms_jstr(s, "due_date_at_review"), "2026-06-01");
+    ck_assert_int_eq(isms_test_jint(s, "days_overdue"), 273);
+    ck_assert_int_eq(isms_test_jint(s, "carry_over_count"), 1);
     ck_assert(json_is_null(json_object_get(s, "replan_decision_id")));
     s = json_array_get(snaps, 1);
-    ck_assert_int_eq(jint(s, "action_id"), a4);
-    ck_assert_str_eq(jstr(s, "status_at_review"), "IN_PROGRESS");
-    ck_assert_int_eq(jint(s, "progress_at_review"), 40);
-    ck_assert_int_eq(jint(s, "days_overdue"), 0);
+    ck_assert_int_eq(isms_test_jint(s, "action_id"), a4);
+    ck_assert_str_eq(isms_jstr(s, "status_at_review"), "IN_PROGRESS");
+    ck_assert_int_eq(isms_test_jint(s, "progress_at_review"), 40);
+    ck_assert_int_eq(isms_test_jint(s, "days_overdue"), 0);
     s = json_array_get(snaps, 2);
-    ck_assert_int_eq(jint(s, "action_id"), a5);
-    ck_assert_str_eq(jstr(s, "status_at_review"), "VERIFIED_INEFFECTIVE");
-    ck_assert_int_eq(jint(s, "days_overdue"), 181);
+    ck_assert_int_eq(isms_test_jint(s, "action_id"), a5);
+    ck_assert_str_eq(isms_jstr(s, "status_at_review"), "VERIFIED_INEFFECTIVE");
+    ck_assert_int_eq(isms_test_jint(s, "days_overdue"), 181);
     /* the actions of a cancelled review are not tracked */
     r = isms_test_action_update(&alice, ac, J("{\"progress\":10}"));
     ck_assert_status(r, 409);
@@ -931,19 +947,20 @@ START_TEST(carry_over_open_actions)
                                                       "(%lld, %lld, %lld)", a2, a3, ac)), 0);
     /* the action knows how often it was carried over */
     r = isms_test_item_get(&alice, r1, "actions", a1);
-    ck_assert_int_eq(jint(r.body, "carry_over_count"), 1);
+    ck_assert_int_eq(isms_test_jint(r.body, "carry_over_count"), 1);
     r = isms_test_item_get(&alice, r1, "actions", a2);
-    ck_assert_int_eq(jint(r.body, "carry_over_count"), 0);
+    ck_assert_int_eq(isms_test_jint(r.body, "carry_over_count"), 0);
 
     /* input a is the server's: no create, patch or delete */
     r = isms_test_item_create(&alice, r2, "inputs", J("{\"category\":\"A_PREV_ACTIONS\","
                                                       "\"title\":\"t\",\"status\":"
                                                       "\"PRESENTED\"}"));
     ck_assert_error(r, "category", "generated");
-    r = isms_test_item_patch(&alice, r2, "inputs", jint(in, "id"), J("{\"title\":\"x\"}"),
-                             jstr(in, "etag"));
+    r = isms_test_item_patch(&alice, r2, "inputs", isms_test_jint(in, "id"), J("{\"title\":\"x\"}"),
+                             isms_jstr(in, "etag"));
     ck_assert_status(r, 409);
-    r = isms_test_item_delete(&alice, r2, "inputs", jint(in, "id"), jstr(in, "etag"));
+    r = isms_test_item_delete(&alice, r2, "inputs", isms_test_jint(in, "id"),
+                              isms_jstr(in, "etag"));
     ck_assert_status(r, 409);
 
     /* the review after: a1 is carried a second time, its count goes on */
@@ -952,11 +969,11 @@ START_TEST(carry_over_open_actions)
     snaps = json_object_get(json_array_get(json_object_get(r.body, "inputs"), 0),
                             "action_snapshots");
     ck_assert_int_eq(json_array_size(snaps), 3);
-    ck_assert_int_eq(jint(json_array_get(snaps, 0), "action_id"), a1);
-    ck_assert_int_eq(jint(json_array_get(snaps, 0), "carry_over_count"), 2);
-    ck_assert_int_eq(jint(json_array_get(snaps, 0), "days_overdue"), 639);
-    ck_assert_int_eq(jint(json_array_get(snaps, 1), "days_overdue"), 274);
-    ck_assert_int_eq(jint(r.body, "previous_review_id"), r2);
+    ck_assert_int_eq(isms_test_jint(json_array_get(snaps, 0), "action_id"), a1);
+    ck_assert_int_eq(isms_test_jint(json_array_get(snaps, 0), "carry_over_count"), 2);
+    ck_assert_int_eq(isms_test_jint(json_array_get(snaps, 0), "days_overdue"), 639);
+    ck_assert_int_eq(isms_test_jint(json_array_get(snaps, 1), "days_overdue"), 274);
+    ck_assert_int_eq(isms_test_jint(r.body, "previous_review_id"), r2);
 }
 END_TEST
 
@@ -977,15 +994,15 @@ START_TEST(carry_over_count_skips_cancelled_review)
     ck_assert_status(r, 200);
     r2 = new_review("2027-03-01");
     r = isms_test_review_get(&alice, r2);
-    ck_assert_int_eq(jint(r.body, "previous_review_id"), r1);
+    ck_assert_int_eq(isms_test_jint(r.body, "previous_review_id"), r1);
     snaps = json_object_get(json_array_get(json_object_get(r.body, "inputs"), 0),
                             "action_snapshots");
     ck_assert_int_eq(json_array_size(snaps), 1);
-    ck_assert_int_eq(jint(json_array_get(snaps, 0), "action_id"), a1);
-    ck_assert_msg(jint(json_array_get(snaps, 0), "carry_over_count") == 1,
+    ck_assert_int_eq(isms_test_jint(json_array_get(snaps, 0), "action_id"), a1);
+    ck_assert_msg(isms_test_jint(json_array_get(snaps, 0), "carry_over_count") == 1,
                   "carry_over_count counts the cancelled review: %s", isms_test_dump(snaps));
     r = isms_test_item_get(&alice, r1, "actions", a1);
-    ck_assert_int_eq(jint(r.body, "carry_over_count"), 1);
+    ck_assert_int_eq(isms_test_jint(r.body, "carry_over_count"), 1);
 }
 END_TEST
 
@@ -1013,14 +1030,14 @@ START_TEST(action_update_permissions)
                                            "\"status\":\"IN_PROGRESS\"}"));
     ck_assert_status(r, 201);
     ck_assert_str_eq(r.location, isms_test_printf("actions/%lld/updates", a));
-    ck_assert_int_eq(jint(r.body, "progress"), 30);
-    ck_assert_str_eq(jstr(r.body, "status"), "IN_PROGRESS");
-    ck_assert_str_eq(jstr(r.body, "updated_by"), "bob");
+    ck_assert_int_eq(isms_test_jint(r.body, "progress"), 30);
+    ck_assert_str_eq(isms_jstr(r.body, "status"), "IN_PROGRESS");
+    ck_assert_str_eq(isms_jstr(r.body, "updated_by"), "bob");
     /* the update just recorded and the history's length, not the history */
     ck_assert_ptr_null(json_object_get(r.body, "updates"));
-    ck_assert_int_eq(jint(r.body, "updates_count"), 1);
-    ck_assert_str_eq(jstr(json_object_get(r.body, "update"), "created_by"), "bob");
-    ck_assert_str_eq(jstr(json_object_get(r.body, "update"), "note"), "started");
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 1);
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "created_by"), "bob");
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "note"), "started");
 
     /* what only an author may do */
     r = isms_test_action_update(&bob, a, J("{\"due_date\":\"2026-09-30\",\"reason\":\"r\"}"));
@@ -1042,8 +1059,8 @@ START_TEST(action_update_permissions)
     r = isms_test_action_update(&alice, a, J("{\"due_date\":\"2026-09-30\",\"reason\":"
                                              "\"supplier late\"}"));
     ck_assert_status(r, 201);
-    ck_assert_str_eq(jstr(r.body, "due_date"), "2026-09-30");
-    ck_assert_str_eq(jstr(r.body, "original_due_date"), "2026-06-30");
+    ck_assert_str_eq(isms_jstr(r.body, "due_date"), "2026-09-30");
+    ck_assert_str_eq(isms_jstr(r.body, "original_due_date"), "2026-06-30");
     /* the due date of an action in progress does not change by PATCH */
     r = isms_test_item_patch(&alice, rid, "actions", a, J("{\"due_date\":\"2026-10-30\"}"),
                              "*");
@@ -1051,14 +1068,14 @@ START_TEST(action_update_permissions)
 
     r = isms_test_action_update(&bob, a, J("{\"status\":\"COMPLETED\"}"));
     ck_assert_status(r, 201);
-    ck_assert_int_eq(jint(r.body, "progress"), 100);
-    ck_assert_str_eq(jstr(r.body, "completed_at"), "2026-04-01T09:00:00Z");
-    ck_assert_int_eq(jint(r.body, "days_overdue"), 0);
+    ck_assert_int_eq(isms_test_jint(r.body, "progress"), 100);
+    ck_assert_str_eq(isms_jstr(r.body, "completed_at"), "2026-04-01T09:00:00Z");
+    ck_assert_int_eq(isms_test_jint(r.body, "days_overdue"), 0);
     r = isms_test_action_update(&alice, a, J("{\"status\":\"VERIFIED_EFFECTIVE\"}"));
     ck_assert_status(r, 201);
-    ck_assert_str_eq(jstr(r.body, "status"), "VERIFIED_EFFECTIVE");
-    ck_assert_int_eq(jint(r.body, "updates_count"), 4);
-    ck_assert_str_eq(jstr(json_object_get(r.body, "update"), "status"), "VERIFIED_EFFECTIVE");
+    ck_assert_str_eq(isms_jstr(r.body, "status"), "VERIFIED_EFFECTIVE");
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 4);
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "status"), "VERIFIED_EFFECTIVE");
     ck_assert_int_eq(isms_test_count("action_update"), 4);
     r = isms_test_action_update(&alice, 999, J("{\"progress\":1}"));
     ck_assert_status(r, 404);
@@ -1083,8 +1100,8 @@ static const char *measure(long long oid, double value, int day)
     ck_assert_status(r, 201);
     latest = json_object_get(r.body, "latest_measurement");
     ck_assert(json_number_value(json_object_get(latest, "value")) == value);
-    ck_assert_str_eq(jstr(r.body, "rag"), jstr(latest, "rag"));
-    return jstr(latest, "rag");
+    ck_assert_str_eq(isms_jstr(r.body, "rag"), isms_jstr(latest, "rag"));
+    return isms_jstr(latest, "rag");
 }
 
 START_TEST(measurement_rag)
@@ -1123,12 +1140,12 @@ START_TEST(measurement_rag)
                                                       "= %lld AND target_at_time = 100 AND "
                                                       "direction = 'HIGHER_BETTER'", hi)), 6);
     r = isms_test_item_get(&alice, rid, "objectives", lo);
-    ck_assert_int_eq(jint(r.body, "measurement_count"), 6);
-    ck_assert_str_eq(jstr(r.body, "rag"), "RED");
+    ck_assert_int_eq(isms_test_jint(r.body, "measurement_count"), 6);
+    ck_assert_str_eq(isms_jstr(r.body, "rag"), "RED");
     ck_assert_int_eq(json_array_size(json_object_get(r.body, "measurements")), 6);
-    ck_assert_str_eq(jstr(json_array_get(json_object_get(r.body, "measurements"), 2), "rag"),
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "measurements"), 2), "rag"),
                      "AMBER");
-    ck_assert_str_eq(jstr(json_array_get(json_object_get(r.body, "measurements"), 2),
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "measurements"), 2),
                           "period_to"), "2026-01-03");
 }
 END_TEST
@@ -1146,34 +1163,34 @@ START_TEST(measurement_trend_and_checks)
     o = new_objective(rid, "bob", "{\"name\":\"c\",\"direction\":\"HIGHER_BETTER\","
                                   "\"target\":100}");
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "INSUFFICIENT_DATA");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "INSUFFICIENT_DATA");
     ck_assert(json_is_null(json_object_get(r.body, "rag")));
     measure(o, 80, 1);
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "INSUFFICIENT_DATA");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "INSUFFICIENT_DATA");
     measure(o, 90, 2);
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "IMPROVING");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "IMPROVING");
     measure(o, 70, 3);
     measure(o, 60, 4);      /* (80+90)/2 -> (70+60)/2 */
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "DETERIORATING");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "DETERIORATING");
     o = new_objective(rid, "bob", "{\"name\":\"m\",\"direction\":\"LOWER_BETTER\","
                                   "\"target\":10}");
     measure(o, 20, 1);
     measure(o, 15, 2);
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "IMPROVING");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "IMPROVING");
     o = new_objective(rid, "bob", "{\"name\":\"m\",\"direction\":\"LOWER_BETTER\","
                                   "\"target\":10}");
     measure(o, 12, 1);
     measure(o, 12.1, 2);    /* within 2% of the target */
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "STABLE");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "STABLE");
     measure(o, 13, 3);
     measure(o, 14, 4);
     r = isms_test_item_get(&alice, rid, "objectives", o);
-    ck_assert_str_eq(jstr(r.body, "trend"), "DETERIORATING");
+    ck_assert_str_eq(isms_jstr(r.body, "trend"), "DETERIORATING");
 
     /* who may record, and what */
     r = isms_test_measurement(&carol, o, J("{\"period_to\":\"2026-02-01\",\"value\":1}"));
@@ -1181,9 +1198,9 @@ START_TEST(measurement_trend_and_checks)
     r = isms_test_measurement(&bob, o, J("{\"period_to\":\"2026-02-01\",\"value\":9}"));
     ck_assert_status(r, 201);
     ck_assert_str_eq(r.location, isms_test_printf("objectives/%lld/measurements", o));
-    ck_assert_int_eq(jint(r.body, "objective_id"), o);
+    ck_assert_int_eq(isms_test_jint(r.body, "objective_id"), o);
     ck_assert_int_eq(json_array_size(json_object_get(r.body, "items")), 5);
-    ck_assert_str_eq(jstr(json_object_get(r.body, "latest_measurement"), "created_by"), "bob");
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "latest_measurement"), "created_by"), "bob");
     r = isms_test_measurement(&bob, o, J("{\"period_from\":\"2026-03-02\",\"period_to\":"
                                          "\"2026-03-01\",\"value\":9}"));
     ck_assert_error(r, "period_to", "date_order");
@@ -1305,13 +1322,13 @@ START_TEST(from_values_round_trip)
         rid = isms_test_created_id(r);
         r = isms_test_review_get(&fromage, rid);
         ck_assert_status(r, 200);
-        ck_assert_str_eq(jstr(r.body, "title"), values[i]);
-        ck_assert_str_eq(jstr(r.body, "location"), values[i]);
-        ck_assert_str_eq(jstr(r.body, "chair"), values[i]);
-        ck_assert_str_eq(jstr(r.body, "executive_summary"),
-                         jstr(doc, "executive_summary"));
-        ck_assert_str_eq(jstr(r.body, "author"), "ana.fromage");
-        ck_assert_str_eq(jstr(r.body, "held_from"), "2026-03-10");
+        ck_assert_str_eq(isms_jstr(r.body, "title"), values[i]);
+        ck_assert_str_eq(isms_jstr(r.body, "location"), values[i]);
+        ck_assert_str_eq(isms_jstr(r.body, "chair"), values[i]);
+        ck_assert_str_eq(isms_jstr(r.body, "executive_summary"),
+                         isms_jstr(doc, "executive_summary"));
+        ck_assert_str_eq(isms_jstr(r.body, "author"), "ana.fromage");
+        ck_assert_str_eq(isms_jstr(r.body, "held_from"), "2026-03-10");
         ck_assert(json_equal(json_object_get(r.body, "suitability"),
                              json_object_get(doc, "suitability")));
         /* stored as the text itself, not the split form */
@@ -1328,8 +1345,8 @@ START_TEST(from_values_round_trip)
         json_object_set_new(in, "context_register_ref", json_string(values[i]));
         iid = isms_test_created_id(isms_test_item_create(&fromage, rid, "inputs", in));
         got = isms_test_item_get(&fromage, rid, "inputs", iid).body;
-        ck_assert_str_eq(jstr(got, "title"), values[i]);
-        ck_assert_str_eq(jstr(got, "context_register_ref"), values[i]);
+        ck_assert_str_eq(isms_jstr(got, "title"), values[i]);
+        ck_assert_str_eq(isms_jstr(got, "context_register_ref"), values[i]);
         ck_assert_msg(json_equal(json_object_get(got, "evidence_refs"),
                                  json_object_get(in, "evidence_refs")), "%s",
                       isms_test_dump(got));
@@ -1462,23 +1479,23 @@ START_TEST(objective_revised_by_later_review)
                                    "\"baseline\":30,\"target\":10}");
     ck_assert_str_eq(measure(oid, 11, 1), "AMBER");
     r = isms_test_item_get(&alice, r1, "objectives", oid);
-    ck_assert_int_eq(jint(r.body, "objective_id"), oid);
-    ck_assert_int_eq(jint(r.body, "revision_no"), 1);
-    ck_assert_str_eq(jstr(r.body, "revision_type"), "CREATED");
+    ck_assert_int_eq(isms_test_jint(r.body, "objective_id"), oid);
+    ck_assert_int_eq(isms_test_jint(r.body, "revision_no"), 1);
+    ck_assert_str_eq(isms_jstr(r.body, "revision_type"), "CREATED");
 
     /* a later review: its input d4 is derived from the register */
     r2 = new_review("2027-03-10");
     r = isms_test_review_get(&alice, r2);
     snap = NULL;
     json_array_foreach(json_object_get(r.body, "inputs"), i, in) {
-        if (!strcmp(jstr(in, "category"), "D4_OBJECTIVES")) {
+        if (!strcmp(isms_jstr(in, "category"), "D4_OBJECTIVES")) {
             snap = json_array_get(json_object_get(in, "objective_snapshots"), 0);
         }
     }
     ck_assert_ptr_nonnull(snap);
-    ck_assert_int_eq(jint(snap, "objective_id"), oid);
+    ck_assert_int_eq(isms_test_jint(snap, "objective_id"), oid);
     ck_assert(json_number_value(json_object_get(snap, "latest_value")) == 11);
-    ck_assert_str_eq(jstr(snap, "latest_rag"), "AMBER");
+    ck_assert_str_eq(isms_jstr(snap, "latest_rag"), "AMBER");
 
     /* it revises the objective: only the change is sent, the rest carried over */
     r = isms_test_item_create(&alice, r2, "objectives", J(isms_test_printf(
@@ -1486,13 +1503,13 @@ START_TEST(objective_revised_by_later_review)
         "\"baseline\":30,\"target\":8},\"revision_reason\":\"tighter\"}", oid)));
     rev = isms_test_created_id(r);
     ck_assert_int_ne(rev, oid);
-    ck_assert_int_eq(jint(r.body, "objective_id"), oid);
-    ck_assert_int_eq(jint(r.body, "revision_no"), 2);
-    ck_assert_str_eq(jstr(r.body, "revision_type"), "TARGET_REVISED");
-    ck_assert_str_eq(jstr(r.body, "owner"), "bob");
+    ck_assert_int_eq(isms_test_jint(r.body, "objective_id"), oid);
+    ck_assert_int_eq(isms_test_jint(r.body, "revision_no"), 2);
+    ck_assert_str_eq(isms_jstr(r.body, "revision_type"), "TARGET_REVISED");
+    ck_assert_str_eq(isms_jstr(r.body, "owner"), "bob");
     ck_assert(json_number_value(json_object_get(json_object_get(json_object_get(
         r.body, "prior_state"), "kpi"), "target")) == 10);
-    ck_assert_int_eq(jint(r.body, "measurement_count"), 1);
+    ck_assert_int_eq(isms_test_jint(r.body, "measurement_count"), 1);
     /* once per review */
     r = isms_test_item_create(&alice, r2, "objectives", J(isms_test_printf(
         "{\"objective_id\":%lld,\"status\":\"ACHIEVED\"}", oid)));

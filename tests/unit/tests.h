@@ -136,6 +136,19 @@ isms_result isms_test_waive(isms_ctx *ctx, long long rid, const json_t *in);
 isms_result isms_test_ack(isms_ctx *ctx, long long rid, const json_t *in);
 /* ctx (an approver) acknowledges every W finding still open; returns how many. */
 int isms_test_ack_all(isms_ctx *ctx, long long rid);
+/* ctx (an approver) waives every E finding still open, one waiver per finding (rule and
+ * subject) with justification; returns how many. */
+int isms_test_waive_all(isms_ctx *ctx, long long rid, const char *justification);
+
+/* The integer member k of o (0 when absent); strings: isms_jstr (isms_json.h). */
+long long isms_test_jint(const json_t *o, const char *k);
+
+/* Descriptor i: 0 the review, 1... the item entities (isms_item_entities). */
+const isms_entity *isms_test_entity_at(int i);
+
+/* Whether errors (a problem's "errors" list) has an entry for field with code and a
+ * message. */
+int isms_test_has_error(const json_t *errors, const char *field, const char *code);
 
 /* The id of a created resource (fails the test unless the status is 201). */
 long long isms_test_created_id(isms_result r);
