@@ -15,6 +15,7 @@ import { progressHistory } from './progress.js';
 import { snapshotDirty, restoreDirty } from './keep.js';
 import { loadNames, who as nameOf } from './names.js';
 import { findingText, findingLink, markRequired } from './findings.js';
+import { previousExternal } from './prior.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -303,15 +304,17 @@ async function reviewEditor(id, focusSel, keep) {
     wf.childNodes.length ? wf : h('p', { class: 'meta' }, approvedByMe(review, history, me.user) ? 'You have approved this version.' : 'No workflow step is open to you now.'),
     wfProblem, reportLinks(review.id));
   const details = reviewDetails(review, ctx);
+  const prior = previousExternal(review, ctx, { section, notify, formError });
   const inputs = INPUT_CATEGORIES.map(([cat, title]) => inputSection(cat, title, ctx));
   const results = RESULT_KINDS.map(([kind, title]) => collectionSection(kind, title, review[kind] || [], ctx));
   view.append(
     h('p', { class: 'meta' }, badge(review.status), ` Version ${review.version} · author ${nameOf(review.author)} · planned ${''}`, fmtDate(review.planned_date),
       review.content_hash ? ` · sealed ${review.content_hash.slice(0, 12)}…` : ''),
-    contents([wfSection, checkPanel, details, ...inputs, ...results]),
+    contents([wfSection, checkPanel, details, prior, ...inputs, ...results]),
     wfSection,
     checkPanel,
     details,
+    ...(prior ? [prior] : []),
     h('h3', { class: 'group' }, 'Inputs (9.3.2)'),
     ...inputs,
     h('h3', { class: 'group' }, 'Results (9.3.3) and attendance'),
@@ -445,8 +448,10 @@ function inputSection(cat, title, ctx) {
 
 function snapshots(list) {
   if (!list.length) return h('p', {}, 'No action snapshots.');
-  const keys = Object.keys(list[0]).filter((k) => !['id', 'input_id', 'review_id'].includes(k));
-  return table(keys.map((k) => ({ title: label(k), render: (r) => (/date$/.test(k) ? fmtDate(r[k]) : (r[k] == null ? '—' : String(r[k]))) })), list, 'Action snapshots');
+  // the lines differ in their keys (a typed-in line, a check recorded): every key of any line
+  const keys = [...new Set(list.flatMap((r) => Object.keys(r)))].filter((k) => !['id', 'input_id', 'review_id'].includes(k));
+  const text = (v) => (v && typeof v === 'object' ? [v.result, v.verified_by && `verified by ${nameOf(v.verified_by)}`, v.due && `due ${v.due}`].filter(Boolean).join(', ') : String(v));
+  return table(keys.map((k) => ({ title: label(k), render: (r) => (/date$/.test(k) ? fmtDate(r[k]) : (r[k] == null ? '—' : text(r[k]))) })), list, 'Action snapshots');
 }
 
 function collectionSection(kind, title, items, ctx, opts = {}) {
@@ -563,6 +568,12 @@ function progressForm(actionId, action) {
     { n: 'note', t: 'txt' }, { n: 'evidence_ref', t: 'str', max: 500 },
   ];
   if (has('author')) fds.push({ n: 'due_date', t: 'date', hint: 'authors only' }, { n: 'reason', t: 'txt', hint: 'why the due date changes' });
+  // the effectiveness check: planned and verified by an author other than the owner
+  if (has('author')) {
+    fds.push({ n: 'effectiveness_required', t: 'bool' }, { n: 'effectiveness_method', t: 'txt' },
+      { n: 'effectiveness_due', t: 'date' },
+      { n: 'effectiveness_result', t: 'txt', hint: 'with status Verified effective or Verified ineffective; not by the owner' });
+  }
   const idField = actionId ? null : h('div', { class: 'field' }, h('label', { for: sid }, 'Action number (id)'),
     h('input', { id: sid, type: 'number', min: 1, required: true, 'data-field': 'action_id', name: 'action_id' }),
     h('p', { class: 'field-error', 'data-error-for': 'action_id', hidden: true }));
@@ -590,6 +601,12 @@ function progressForm(actionId, action) {
   });
   const evidence = updateEvidence(form, action);
   return form;
+}
+
+/** An action's effectiveness check in words: its result and verifier, else its plan. */
+function effectivenessText(c) {
+  if (c.result) return `${c.result} (verified by ${nameOf(c.verified_by)}, ${String(c.at || '').slice(0, 10)})`;
+  return [c.required === false ? 'not required' : 'to be verified', c.method, c.due && `due ${c.due}`].filter(Boolean).join(', ');
 }
 
 /** "Record progress of A-1": opens the progress form inside the action's card. */
@@ -643,7 +660,8 @@ async function actions(params) {
       h('h4', { tabindex: '-1' }, `${a.ref}: ${a.title} `, badge(a.status)),
       dl([['Owner', nameOf(a.owner)], ['Priority', label(a.priority)], ['Progress', h('span', {}, h('progress', { max: 100, value: a.progress || 0, 'aria-label': `Progress of ${a.ref}` }), ` ${a.progress}%`)],
         ['Due', fmtDate(a.due_date)], ['Original due', fmtDate(a.original_due_date)], ['Days overdue', String(a.days_overdue ?? 0)],
-        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))]]),
+        ['Carried into reviews', String(a.carry_over_count ?? 0)], ['Review', mine ? reviewRef(a.ref) : link(`#/reviews/${a.review_id}`, reviewRef(a.ref))],
+        a.effectiveness_check ? ['Effectiveness check', effectivenessText(a.effectiveness_check)] : null]),
       progressHistory(a, { lazy: list.items.length > LAZY_HISTORY }));
     if (canUpdate) art.append(progressButton(a, art));
     sec.append(art);

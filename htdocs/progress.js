@@ -9,6 +9,10 @@ function what(u) {
     u.status ? label(u.status) : null,
     u.progress != null ? `${u.progress}%` : null,
     u.due_date ? `due date moved to ${u.due_date}${u.reason ? ` (${u.reason})` : ''}` : null,
+    u.effectiveness_required != null ? `effectiveness check ${u.effectiveness_required ? 'required' : 'not required'}` : null,
+    u.effectiveness_method ? `check method: ${u.effectiveness_method}` : null,
+    u.effectiveness_due ? `check due ${u.effectiveness_due}` : null,
+    u.effectiveness_result ? `effectiveness: ${u.effectiveness_result}` : null,
   ].filter(Boolean).join(' · ');
 }
 

@@ -136,6 +136,11 @@ static const isms_field metric_fields[] = {
 static const isms_field document_fields[] = {
     STR("doc_id", ISMS_REQ, 100), STR("title", 0, 200), STR("from_version", 0, 40),
     STR("to_version", 0, 40), ENU("doc_status", 0, doc_states), END};
+/* an action's effectiveness check (domain-model A.6): planned and verified through the
+ * progress history (POST v1/actions/{id}/updates), tracking data */
+static const isms_field effectiveness_check_fields[] = {
+    BOOL("required", 0), TXT("method", 0), DATE("due", 0), TXT("result", 0),
+    USR("verified_by", 0), TS("at"), END};
 static const isms_field kpi_fields[] = {
     STR("name", ISMS_REQ, 200), STR("unit", 0, 40), ENU("direction", ISMS_REQ, directions),
     NUM("baseline", 0), NUM("target", ISMS_REQ), END};
@@ -274,6 +279,8 @@ static const isms_field action_fields[] = {
     ENUD("status", ISMS_TRACKING | ISMS_FILTER, isms_action_states, "OPEN"),
     F("progress", ISMS_F_INT, ISMS_TRACKING, .min = 0, .max = 100, .default_value = "0"),
     F("completed_at", ISMS_F_TIMESTAMP, ISMS_SERVER | ISMS_TRACKING),
+    OBJ("effectiveness_check", ISMS_SERVER | ISMS_TRACKING | ISMS_ADDED,
+        effectiveness_check_fields),
     INT("carry_over_count", ISMS_SERVER | ISMS_NOCOL, 0, 0),
     INT("days_overdue", ISMS_SERVER | ISMS_NOCOL, 0, 0),
     END};

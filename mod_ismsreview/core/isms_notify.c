@@ -136,23 +136,34 @@ static isms_db_status actions(collect *c, int days_ahead, const char **err)
     return ISMS_DB_OK;
 }
 
-static isms_db_status effectiveness(collect *c, const char **err)
+/* Completed actions whose effectiveness is still to be verified: from the check's due date
+ * when one was planned (within the look-ahead), else from completion; none when the review
+ * decided that no check is required. */
+static isms_db_status effectiveness(collect *c, int days_ahead, const char **err)
 {
     isms_sql *q = isms_sql_new(c->ctx->pool, c->ctx->conn);
+    const char *limit = isms_date_add(c->ctx->pool, c->ctx->today, days_ahead);
     isms_rows *rs;
     isms_db_status st;
     int i;
 
     isms_sql_appendf(q, "SELECT a.ref, a.title, a.completed_at, r.id, r.ref, " REVIEW_AUTHOR
-                        " FROM action a JOIN review r ON r.id = a.review_id WHERE " DECIDED
-                        " AND a.status = 'COMPLETED' ORDER BY a.completed_at, a.id");
+                        ", a.effectiveness_check_due FROM action a JOIN review r ON r.id = "
+                        "a.review_id WHERE " DECIDED " AND a.status = 'COMPLETED' AND "
+                        "(a.effectiveness_check_required IS NULL OR "
+                        "a.effectiveness_check_required <> 0) AND (a.effectiveness_check_due "
+                        "IS NULL OR a.effectiveness_check_due <= %s) ORDER BY a.completed_at, "
+                        "a.id", limit);
     if ((st = query(c, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) {
         const char **row = (const char **)&ISMS_ROW(rs, i, 0);
-        const char *done = row[2] ? apr_pstrndup(c->ctx->pool, row[2], 10) : NULL;
-        add(c, row[5], item("effectiveness_check", row[0], row[1], done,
-                            done ? isms_days_between(done, c->ctx->today) : 0,
-                            apr_pstrcat(c->ctx->pool, "#/reviews/", row[3], NULL), row[4]));
+        const char *due = row[6] ? row[6]
+                          : row[2] ? apr_pstrndup(c->ctx->pool, row[2], 10) : NULL;
+        long days = due ? isms_days_between(due, c->ctx->today) : 0;
+        json_t *it = item("effectiveness_check", row[0], row[1], due, days < 0 ? -days : days,
+                          apr_pstrcat(c->ctx->pool, "#/reviews/", row[3], NULL), row[4]);
+        json_object_set_new(it, "check_due", json_boolean(row[6] != NULL));
+        add(c, row[5], it);
     }
     return ISMS_DB_OK;
 }
@@ -262,7 +273,8 @@ isms_db_status isms_notify_collect(isms_ctx *ctx, int days_ahead, json_t **out,
 
     if ((st = load_people(&c, err)) == ISMS_DB_OK && (st = load_done(&c, err)) == ISMS_DB_OK &&
         (st = actions(&c, days_ahead, err)) == ISMS_DB_OK &&
-        (st = effectiveness(&c, err)) == ISMS_DB_OK && (st = approvals(&c, err)) == ISMS_DB_OK &&
+        (st = effectiveness(&c, days_ahead, err)) == ISMS_DB_OK &&
+        (st = approvals(&c, err)) == ISMS_DB_OK &&
         (st = communications(&c, err)) == ISMS_DB_OK) {
         st = review_due(&c, days_ahead, err);
     }

@@ -143,6 +143,9 @@ isms_db_status isms_rows_json(isms_ctx *ctx, isms_sql *q, json_t **out, const ch
 
 /* Carry-over: input a of a new review (isms_register.c). */
 isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char **err);
+/* The generated input a of a review: open and overdue actions counted in its metrics. */
+isms_db_status isms_input_a_insert(isms_ctx *ctx, const json_t *review, int open,
+                                   int overdue, long long *input_id, const char **err);
 /* row_version + 1 for the reviews whose actions review rid carries over (on its creation
  * and its cancellation: their carry_over_count changes). */
 isms_db_status isms_touch_carried(isms_ctx *ctx, long long rid, const char **err);

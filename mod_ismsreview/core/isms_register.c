@@ -3,8 +3,10 @@
  * carry-over of open actions into the next review's input a; objectives with their revision
  * history and KPI measurements (red/amber/green against the target of the time, trend). */
 #include "isms_ops.h"
+#include "isms_canon.h"
 #include "isms_hooks.h"
 #include "isms_json.h"
+#include "isms_prior.h"
 
 #include <apr_strings.h>
 #include <math.h>
@@ -27,8 +29,8 @@ static long overdue_days(const char *due, const char *on)
 
 /* ---- carry-over: input a ---- */
 
-static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int open,
-                                     int overdue, long long *input_id, const char **err)
+isms_db_status isms_input_a_insert(isms_ctx *ctx, const json_t *review, int open,
+                                  int overdue, long long *input_id, const char **err)
 {
     long long rid = json_integer_value(json_object_get(review, "id")), seq;
     json_t *doc = isms_json_pool(ctx->pool, json_object()), *metrics = json_array();
@@ -54,6 +56,26 @@ static isms_db_status insert_input_a(isms_ctx *ctx, const json_t *review, int op
     return isms_rec_insert(ctx, &isms_entity_input, doc, rid, seq, input_id, err);
 }
 
+/* The action's effectiveness check as it stands (row[8..13]: required, method, due, result,
+ * verified_by, at) as JSON text, or NULL when nothing of it is set. */
+static const char *effectiveness_json(isms_ctx *ctx, const char **row)
+{
+    static const char *const keys[] = {"required", "method", "due", "result", "verified_by",
+                                       "at"};
+    json_t *o = json_object();
+    const char *out;
+    int k;
+
+    for (k = 0; k < 6; k++) {
+        if (!row[8 + k]) continue;
+        json_object_set_new(o, keys[k], k ? json_string(row[8 + k])
+                                          : json_boolean(isms_ll(row[8]) != 0));
+    }
+    out = json_object_size(o) ? isms_canon(ctx->pool, o, NULL) : NULL;
+    json_decref(o);
+    return out;
+}
+
 static isms_db_status insert_snapshot(isms_ctx *ctx, long long rid, long long input_id,
                                       const char **row, const char *on, const char **err)
 {
@@ -61,11 +83,12 @@ static isms_db_status insert_snapshot(isms_ctx *ctx, long long rid, long long in
 
     isms_sql_appendf(q, "INSERT INTO action_snapshot (review_id, input_id, action_id, "
                         "action_ref, title, owner, status_at_review, progress_at_review, "
-                        "due_date_at_review, days_overdue, carry_over_count) VALUES (%d, %d, "
-                        "%d, %s, %s, %s, %s, %d, %s, %d, %d)",
+                        "due_date_at_review, days_overdue, carry_over_count, "
+                        "effectiveness_at_review) VALUES (%d, %d, %d, %s, %s, %s, %s, %d, %s, "
+                        "%d, %d, %s)",
                      rid, input_id, isms_ll(row[0]), row[1], row[2], row[3], row[4],
                      isms_ll(row[5]), row[6], (long long)overdue_days(row[6], on),
-                     isms_ll(row[7]) + 1);
+                     isms_ll(row[7]) + 1, effectiveness_json(ctx, row));
     return isms_exec_sql(ctx, q, NULL, err);
 }
 
@@ -83,14 +106,17 @@ isms_db_status isms_carry_over(isms_ctx *ctx, const json_t *review, const char *
     isms_sql_appendf(q, "SELECT a.id, a.ref, a.title, a.owner, a.status, a.progress, "
                         "a.due_date, (SELECT COUNT(*) FROM action_snapshot s JOIN review sr ON "
                         "sr.id = s.review_id WHERE s.action_id = a.id AND sr.status <> "
-                        "'CANCELLED') FROM action a JOIN review r ON r.id = a.review_id WHERE "
-                        "a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
+                        "'CANCELLED'), a.effectiveness_check_required, "
+                        "a.effectiveness_check_method, a.effectiveness_check_due, "
+                        "a.effectiveness_check_result, a.effectiveness_check_verified_by, "
+                        "a.effectiveness_check_at FROM action a JOIN review r ON r.id = "
+                        "a.review_id WHERE a.review_id <> %d AND r.status <> 'CANCELLED' AND a.status NOT IN "
                         CLOSED_ACTION " AND (r.planned_date < %s OR (r.planned_date = %s AND "
                         "r.id < %d)) ORDER BY a.id", rid, isms_jstr(review, "planned_date"),
                      isms_jstr(review, "planned_date"), rid);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     for (i = 0; i < rs->nrows; i++) overdue += overdue_days(ISMS_ROW(rs, i, 6), on) > 0;
-    st = insert_input_a(ctx, review, rs->nrows, overdue, &input_id, err);
+    st = isms_input_a_insert(ctx, review, rs->nrows, overdue, &input_id, err);
     for (i = 0; i < rs->nrows && st == ISMS_DB_OK; i++) {
         st = insert_snapshot(ctx, rid, input_id, rs->values + (size_t)i * (size_t)rs->ncols,
                              on, err);
@@ -123,7 +149,9 @@ static const char *const int_columns[] = {
 static const char *const real_columns[] = {"value", "target_at_time", "kpi_target",
                                            "latest_value", "period_mean", "previous_mean",
                                            NULL};
-static const char *const json_columns[] = {"changed_fields", "snapshot", NULL};
+static const char *const json_columns[] = {"changed_fields", "snapshot",
+                                           "effectiveness_at_review", NULL};
+static const char *const bool_columns[] = {"effectiveness_required", NULL};
 
 static int named(const char *const *list, const char *n)
 {
@@ -138,6 +166,7 @@ static json_t *column_json(const char *n, const char *v)
     if (!v) return json_null();
     if (named(real_columns, n)) return json_real(strtod(v, NULL));
     if (named(int_columns, n)) return json_integer(isms_ll(v));
+    if (named(bool_columns, n)) return json_boolean(isms_ll(v) != 0);
     if (named(json_columns, n)) return json_loads(v, 0, NULL);
     return json_string(v);
 }
@@ -174,7 +203,8 @@ isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **
     isms_sql_appendf(q, "SELECT action_id, action_ref, title, owner, status_at_review, "
                         "progress_at_review, due_date_at_review, days_overdue, "
                         "carry_over_count, replan_decision_id, conclusion, \"comment\" AS "
-                        "conclusion_note FROM action_snapshot WHERE input_id = %d ORDER BY id",
+                        "conclusion_note, effectiveness_at_review FROM action_snapshot WHERE "
+                        "input_id = %d ORDER BY id",
                      (long long)json_integer_value(json_object_get(item, "id")));
     if ((st = isms_rows_json(ctx, q, &list, err)) != ISMS_DB_OK) return st;
     /* a line without management's conclusion reads as before 006 (sealed content stays) */
@@ -185,7 +215,12 @@ isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **
         if (json_is_null(json_object_get(line, "conclusion_note"))) {
             json_object_del((json_t *)line, "conclusion_note");
         }
+        if (json_is_null(json_object_get(line, "effectiveness_at_review"))) {
+            json_object_del((json_t *)line, "effectiveness_at_review");
+        }
     }
+    /* and the actions typed in for a previous review held outside the system */
+    st = isms_prior_lines(ctx, item, list, err);
     json_object_set_new(item, "action_snapshots", list);
     return st;
 }
@@ -208,8 +243,9 @@ isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const c
     if (!full) return ISMS_DB_OK;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
-                        "created_at, created_by FROM action_update WHERE action_id = %d "
-                        "ORDER BY id", id);
+                        "created_at, created_by, effectiveness_required, "
+                        "effectiveness_method, effectiveness_due, effectiveness_result FROM "
+                        "action_update WHERE action_id = %d ORDER BY id", id);
     if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "updates", list);
     }

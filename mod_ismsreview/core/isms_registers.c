@@ -21,6 +21,13 @@ static const isms_field update_fields[] = {
     {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
     {.name = "due_date", .type = ISMS_F_DATE},
     {.name = "reason", .type = ISMS_F_TEXT, .max_chars = 2000, .max_bytes = 6000},
+    /* the effectiveness check: planned (an author), and its result when verifying */
+    {.name = "effectiveness_required", .type = ISMS_F_BOOL},
+    {.name = "effectiveness_method", .type = ISMS_F_TEXT, .max_chars = 4000,
+     .max_bytes = 12000},
+    {.name = "effectiveness_due", .type = ISMS_F_DATE},
+    {.name = "effectiveness_result", .type = ISMS_F_TEXT, .max_chars = 4000,
+     .max_bytes = 12000},
     {.name = NULL}};
 static const isms_entity update_entity = {"action update", "updates", "action_update", "",
                                           update_fields, NULL};
@@ -204,16 +211,55 @@ static isms_result forbidden(isms_ctx *ctx, const char *detail)
     return isms_res_problem(ctx->pool, 403, "forbidden", "Forbidden", detail);
 }
 
+static int verifying(const char *status)
+{
+    return status && !strncmp(status, "VERIFIED_", 9);
+}
+
+static int plans_effectiveness(const json_t *u)
+{
+    return json_is_boolean(json_object_get(u, "effectiveness_required")) ||
+           isms_jstr(u, "effectiveness_method") || isms_jstr(u, "effectiveness_due");
+}
+
+/* The effectiveness check: an author plans it and verifies it; verifying records a result,
+ * and the action's owner does not verify their own action (separation of duties). */
+static isms_result check_effectiveness(isms_ctx *ctx, const json_t *action, const json_t *u,
+                                       isms_verrors *errs)
+{
+    isms_result ok = {0};
+    const char *status = isms_jstr(u, "status"), *result = isms_jstr(u, "effectiveness_result");
+
+    if (plans_effectiveness(u) && !ctx->is_author) {
+        return forbidden(ctx, "the effectiveness check is planned by an author");
+    }
+    if (verifying(status) && owns(ctx, action)) {
+        return forbidden(ctx, "the action's owner does not verify its effectiveness "
+                              "(separation of duties): another author verifies it");
+    }
+    if (verifying(status) && (!result || !*result)) {
+        isms_verr(errs, "effectiveness_result", "required", "is required to verify an "
+                  "action's effectiveness (%s)", status);
+    }
+    if (result && !verifying(status)) {
+        isms_verr(errs, "effectiveness_result", "not_allowed", "is recorded by verifying: "
+                  "status VERIFIED_EFFECTIVE or VERIFIED_INEFFECTIVE");
+    }
+    return ok;
+}
+
 static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_t *u)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    isms_result ok = {0};
+    isms_result ok = {0}, r;
     const char *status = isms_jstr(u, "status"), *reason = isms_jstr(u, "reason");
 
     if (!status && !json_object_get(u, "progress") && !isms_jstr(u, "note") &&
-        !isms_jstr(u, "evidence_ref") && !isms_jstr(u, "due_date")) {
+        !isms_jstr(u, "evidence_ref") && !isms_jstr(u, "due_date") && !plans_effectiveness(u) &&
+        !isms_jstr(u, "effectiveness_result")) {
         isms_verr(&errs, "", "empty", "send at least one of status, progress, note, "
-                  "evidence_ref, due_date");
+                  "evidence_ref, due_date, effectiveness_required, effectiveness_method, "
+                  "effectiveness_due");
     }
     if (isms_jstr(u, "due_date") && !ctx->is_author) {
         return forbidden(ctx, "a due date change needs an author to authorize it");
@@ -227,10 +273,38 @@ static isms_result check_update(isms_ctx *ctx, const json_t *action, const json_
                                            "author; the owner reports progress",
                                            isms_jstr(action, "status"), status));
     }
+    if ((r = check_effectiveness(ctx, action, u, &errs)).status) return r;
     if (status && strcmp(status, "CANCELLED") == 0 && (!reason || !*reason)) {
         isms_verr(&errs, "reason", "required", "is required to cancel an action");
     }
     return json_array_size(errs.list) ? isms_res_invalid(ctx->pool, errs.list) : ok;
+}
+
+/* The action's effectiveness check after this update, or NULL when it does not change. */
+static json_t *effectiveness_after(isms_ctx *ctx, const json_t *action, const json_t *u)
+{
+    const json_t *cur = json_object_get(action, "effectiveness_check");
+    json_t *check = isms_json_pool(ctx->pool, json_is_object(cur) ? json_deep_copy(cur)
+                                                                   : json_object());
+    const char *status = isms_jstr(u, "status");
+
+    if (!plans_effectiveness(u) && !verifying(status)) return NULL;
+    if (json_is_boolean(json_object_get(u, "effectiveness_required"))) {
+        json_object_set(check, "required", json_object_get(u, "effectiveness_required"));
+    }
+    if (isms_jstr(u, "effectiveness_method")) {
+        json_object_set(check, "method", json_object_get(u, "effectiveness_method"));
+    }
+    if (isms_jstr(u, "effectiveness_due")) {
+        json_object_set(check, "due", json_object_get(u, "effectiveness_due"));
+    }
+    if (verifying(status)) {
+        json_object_set_new(check, "required", json_true());
+        json_object_set(check, "result", json_object_get(u, "effectiveness_result"));
+        json_object_set_new(check, "verified_by", json_string(ctx->user));
+        json_object_set_new(check, "at", json_string(ctx->now));
+    }
+    return check;
 }
 
 static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *u,
@@ -238,7 +312,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
 {
     long long id = json_integer_value(json_object_get(action, "id"));
     const char *status = isms_jstr(u, "status");
-    json_t *set = isms_json_pool(ctx->pool, json_object());
+    json_t *set = isms_json_pool(ctx->pool, json_object()), *check;
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_db_status st;
 
@@ -246,14 +320,23 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
         json_object_set_new(u, "progress", json_integer(100));
     }
     isms_sql_appendf(q, "INSERT INTO action_update (action_id, status, progress, note, "
-                        "evidence_ref, due_date, reason, created_at, created_by) VALUES (%d, "
-                        "%s, ", id, status);
+                        "evidence_ref, due_date, reason, effectiveness_method, "
+                        "effectiveness_due, effectiveness_result, effectiveness_required, "
+                        "created_at, created_by) VALUES (%d, %s, ", id, status);
     if (json_is_integer(json_object_get(u, "progress"))) {
         isms_sql_appendf(q, "%d", (long long)json_integer_value(json_object_get(u, "progress")));
     }
     else isms_sql_appendf(q, "NULL");
-    isms_sql_appendf(q, ", %s, %s, %s, %s, %s, %s)", isms_jstr(u, "note"), isms_jstr(u, "evidence_ref"),
-                     isms_jstr(u, "due_date"), isms_jstr(u, "reason"), ctx->now, ctx->user);
+    isms_sql_appendf(q, ", %s, %s, %s, %s, %s, %s, %s, ", isms_jstr(u, "note"),
+                     isms_jstr(u, "evidence_ref"), isms_jstr(u, "due_date"),
+                     isms_jstr(u, "reason"), isms_jstr(u, "effectiveness_method"),
+                     isms_jstr(u, "effectiveness_due"), isms_jstr(u, "effectiveness_result"));
+    if (json_is_boolean(json_object_get(u, "effectiveness_required"))) {
+        isms_sql_appendf(q, "%d", (long long)json_is_true(json_object_get(
+                                      u, "effectiveness_required")));
+    }
+    else isms_sql_appendf(q, "NULL");
+    isms_sql_appendf(q, ", %s, %s)", ctx->now, ctx->user);
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     if (status) json_object_set_new(set, "status", json_string(status));
     if (json_object_get(u, "progress")) json_object_set(set, "progress",
@@ -262,6 +345,9 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     if (status && strcmp(status, "VERIFIED_EFFECTIVE") != 0) {   /* verified keeps its date */
         json_object_set_new(set, "completed_at", strcmp(status, "COMPLETED") == 0
                             ? json_string(ctx->now) : json_null());
+    }
+    if ((check = effectiveness_after(ctx, action, u))) {
+        json_object_set(set, "effectiveness_check", check);
     }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));

@@ -17,7 +17,8 @@
 #include <string.h>
 
 enum { C_ID, C_REF, C_TITLE, C_OWNER, C_TYPE, C_PRIORITY, C_STATUS, C_PROGRESS, C_ODUE, C_DUE,
-       C_CREATED, C_COMPLETED, C_RID, C_RREF, C_CARRY, D_AGE = 100, D_OVERDUE, D_OWNER };
+       C_CREATED, C_COMPLETED, C_RID, C_RREF, C_CARRY, C_EFF_DUE, C_EFF_RESULT, C_EFF_BY,
+       C_EFF_AT, D_AGE = 100, D_OVERDUE, D_OWNER };
 
 /* The columns of the CSV and the JSON items. */
 static const struct {
@@ -31,7 +32,9 @@ static const struct {
     {"progress", C_PROGRESS, 1}, {"created_at", C_CREATED, 0},
     {"original_due_date", C_ODUE, 0}, {"due_date", C_DUE, 0}, {"completed_at", C_COMPLETED, 0},
     {"days_since_created", D_AGE, 1}, {"days_overdue", D_OVERDUE, 1},
-    {"carry_over_count", C_CARRY, 1}};
+    {"carry_over_count", C_CARRY, 1}, {"effectiveness_due", C_EFF_DUE, 0},
+    {"effectiveness_result", C_EFF_RESULT, 0}, {"effectiveness_verified_by", C_EFF_BY, 0},
+    {"effectiveness_verified_at", C_EFF_AT, 0}};
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
 
 typedef struct {
@@ -128,7 +131,10 @@ static isms_result load(isms_ctx *ctx, const isms_query *qs, reg *g)
     isms_sql_appendf(q, "SELECT a.id, a.ref, a.title, a.owner, a.type, a.priority, a.status, "
                         "a.progress, a.original_due_date, a.due_date, a.created_at, "
                         "a.completed_at, a.review_id, r.ref AS review_ref, COALESCE(s.n, 0) "
-                        "AS carry_over_count FROM action a JOIN review r ON r.id = a.review_id "
+                        "AS carry_over_count, a.effectiveness_check_due, "
+                        "a.effectiveness_check_result, a.effectiveness_check_verified_by, "
+                        "a.effectiveness_check_at FROM action a JOIN review r ON r.id = "
+                        "a.review_id "
                         "LEFT JOIN (SELECT action_id, COUNT(*) AS n FROM action_snapshot GROUP "
                         "BY action_id) s ON s.action_id = a.id WHERE r.status <> 'CANCELLED'");
     if ((r = filters(ctx, qs, q, g)).status) return r;
@@ -225,6 +231,24 @@ static void td(isms_buf *b, const reg *g, int i, int col, isms_colfmt fmt)
     isms_html_td(b, v ? v : "", fmt);
 }
 
+/* The effectiveness check below the status: its result and who verified it when, else
+ * when it is due. */
+static void effectiveness_sub(isms_buf *b, const reg *g, int i)
+{
+    const char *result = ISMS_ROW(g->rs, i, C_EFF_RESULT), *due = ISMS_ROW(g->rs, i, C_EFF_DUE);
+    char at[16];
+
+    if (result) {
+        isms_html_sub(b, "effectiveness: ", result);
+        isms_html_sub(b, "verified by ", apr_pstrcat(g->p, isms_people_label(g->p, g->names,
+            ISMS_ROW(g->rs, i, C_EFF_BY)), " on ", day(at, ISMS_ROW(g->rs, i, C_EFF_AT)),
+            NULL));
+    }
+    else if (due) {
+        isms_html_sub(b, "effectiveness check due ", due);
+    }
+}
+
 static void html_row(isms_buf *b, const reg *g, int i)
 {
     const char *due = ISMS_ROW(g->rs, i, C_DUE), *first = ISMS_ROW(g->rs, i, C_ODUE);
@@ -243,6 +267,7 @@ static void html_row(isms_buf *b, const reg *g, int i)
     isms_html_sub(b, "progress ", ISMS_ROW(g->rs, i, C_PROGRESS) ? ISMS_ROW(g->rs, i,
                                                                               C_PROGRESS) : "0");
     if (done) isms_html_sub(b, "completed ", day(num, done));
+    effectiveness_sub(b, g, i);
     isms_html_cell_end(b);
     isms_html_cell(b, day(num, ISMS_ROW(g->rs, i, C_CREATED)), ISMS_COL_DATE);
     snprintf(num, sizeof(num), "%ld days ago", g->age[i]);

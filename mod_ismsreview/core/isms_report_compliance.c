@@ -65,6 +65,7 @@ static const struct {
     {"MR-36", "7.5.2", "W", "Approved by someone other than the author"},
     {"MR-37", "7.5.3", "W", "Approved within 30 days of the meeting"},
     {"MR-38", "6.1.3 f", "W", "Risk decisions approved by the risk owner"},
+    {"MR-39", "10.2", "W", "Corrective actions name the nonconformity they correct"},
     {"MR-40", "ISO 27000 / 9.3", "W", "The review's scope is the programme's current scope "
      "version"},
     {"MR-41", "9.3 (IMS)", "E", "Each standard in scope: its mandatory catalogue inputs and "

@@ -267,7 +267,11 @@ static const csv_spec csv_specs[] = {
 
 static const csv_spec snapshot_spec = {"action_snapshot", NULL, "action_ref", "title", NULL,
     "status_at_review", "owner_display", "due_date_at_review",
-    "progress_at_review days_overdue carry_over_count"};
+    "progress_at_review days_overdue carry_over_count external conclusion conclusion_note "
+    "effectiveness_at_review.result effectiveness_at_review.verified_by"};
+static const csv_spec previous_external_spec = {"previous_external", NULL, "reference", NULL,
+    NULL, NULL, "created_by", "held_from", "held_to period_to evidence_ref "
+    "evidence_attachment_id"};
 static const csv_spec objective_snapshot_spec = {"objective_snapshot", NULL, "objective_ref",
     "statement", NULL, "latest_rag", "owner", "latest_period_to",
     "revision_no kpi_name kpi_target latest_value period_count period_mean previous_mean "
@@ -328,6 +332,9 @@ static void record_csv(isms_buf *b, apr_pool_t *p, const json_t *doc)
     for (s = csv_specs; s->section; s++) {
         if (!s->coll) csv_row(b, p, s, review);
         else csv_list(b, p, s, json_object_get(review, s->coll));
+    }
+    if (json_is_object(json_object_get(review, "previous_external"))) {
+        csv_row(b, p, &previous_external_spec, json_object_get(review, "previous_external"));
     }
     json_array_foreach(json_object_get(review, "inputs"), i, in) {
         csv_list(b, p, &snapshot_spec, json_object_get(in, "action_snapshots"));

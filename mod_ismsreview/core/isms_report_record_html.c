@@ -53,7 +53,13 @@ static const isms_col snapshot_cols[] = {
     R("Action", "action_ref"), T("Title", "title"), T("Owner", "owner_display"),
     E("Status at review", "status_at_review"), T("Progress %", "progress_at_review"),
     D("Due", "due_date_at_review"), T("Days overdue", "days_overdue"),
-    T("Reviews carried into", "carry_over_count"), END};
+    T("Reviews carried into", "carry_over_count"),
+    S("Conclusion", "conclusion", ENUM, "conclusion_note", ""),
+    S("Effectiveness", "effectiveness_at_review.result", TEXT,
+      "effectiveness_at_review.verified_by", "verified by "), END};
+static const isms_col prior_action_cols[] = {
+    R("Action", "ref"), T("Title", "title"), T("Owner", "owner"), D("Due", "due_date"),
+    E("Status", "status"), END};
 static const isms_col decision_cols[] = {
     R("Ref", "ref"), S("Decision", "statement", TEXT, "rationale", "Rationale: "),
     S("Category", "category", ENUM, "clause_933_aspect", "9.3.3: "), E("Outcome", "outcome"),
@@ -200,6 +206,27 @@ static void document_header(const rctx *c)
     isms_buf_puts(c->b, "</table>\n</header>\n");
 }
 
+/* A previous review held outside the system: the check judges the interval and input a
+ * against it (its typed-in actions are lines of input a). */
+static void previous_external(const rctx *c)
+{
+    const json_t *x = json_object_get(c->review, "previous_external");
+
+    if (!json_is_object(x)) return;
+    isms_html_el(c->b, "h3", NULL, "Previous review held outside the system");
+    isms_buf_puts(c->b, "<table class=\"kv\">\n");
+    kv(c, x, "Reference", "reference");
+    kv(c, x, "Held from", "held_from");
+    kv(c, x, "Held to", "held_to");
+    kv(c, x, "Period covered to", "period_to");
+    kv(c, x, "Evidence", "evidence_ref");
+    kv(c, x, "Evidence attachment", "evidence_attachment_id");
+    kv(c, x, "Declared by", "created_by");
+    isms_buf_puts(c->b, "</table>\n");
+    isms_html_table(c->b, c->p, prior_action_cols, json_object_get(x, "actions"),
+                    "No action was open at that review.");
+}
+
 static void review_details(const rctx *c)
 {
     const json_t *r = c->review;
@@ -221,6 +248,7 @@ static void review_details(const rctx *c)
     kv(c, r, "Language", "language");
     kv(c, r, "Next review", "next_review_date");
     isms_buf_puts(c->b, "</table>\n");
+    previous_external(c);
     isms_html_section_end(c->b);
 }
 

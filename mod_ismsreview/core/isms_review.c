@@ -2,6 +2,7 @@
 /* Reviews: create (reference, carry-over of open actions), read with every item embedded,
  * change while a draft, list. */
 #include "isms_ops.h"
+#include "isms_prior.h"
 #include "isms_json.h"
 #include "isms_cache.h"
 #include "isms_people.h"
@@ -143,7 +144,8 @@ isms_result isms_review_get(isms_ctx *ctx, long long id)
 
     if (r.status) return r;
     out = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_review, row));
-    if ((st = embed_items(ctx, out, id, &err)) != ISMS_DB_OK) {
+    if ((st = embed_items(ctx, out, id, &err)) != ISMS_DB_OK ||
+        (st = isms_prior_embed(ctx, out, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
     r.status = 200;

@@ -141,8 +141,10 @@ void isms_rules_count(json_t *doc)
 json_t *isms_rules_run(apr_pool_t *p, const json_t *review, const json_t *previous,
                        const json_t *waivers, const json_t *acks, const char *today)
 {
-    isms_rules_ctx c = {p, json_array(), json_object(), review, previous, waivers, acks,
-                        today, NULL, 0, 0, 0, 0};
+    /* a previous review held outside the system stands in for one in it (isms_prior.h) */
+    isms_rules_ctx c = {p, json_array(), json_object(), review,
+                        previous ? previous : json_object_get(review, "previous_external"),
+                        waivers, acks, today, NULL, 0, 0, 0, 0};
     json_t *out = json_object();
 
     c.in_scope_14001 = in_scope(review, "ISO14001_2015");

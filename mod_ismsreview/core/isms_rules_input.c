@@ -116,6 +116,24 @@ static void snapshot_rules(isms_rules_ctx *c, const json_t *in, const json_t *s)
     c->subject_key = NULL;
 }
 
+/* MR-05 for a previous review held outside the system: its typed-in actions are lines of
+ * input a; without an input a, the open ones have none. */
+static void missing_typed_in(isms_rules_ctx *c)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(c->review, "previous_external"),
+                                       "actions"), i, a) {
+        const char *st = jstr(a, "status");
+        if (st && (!strcmp(st, "COMPLETED") || !strcmp(st, "VERIFIED_EFFECTIVE") ||
+                   !strcmp(st, "CANCELLED"))) continue;
+        finding(c, "MR-05", "9.3.2 a", 'E', "action", a, "action_snapshots",
+                "action %s, open at the previous review (held outside the system), is not "
+                "in input a", jstr(a, "ref"));
+    }
+}
+
 /* MR-04 .. MR-07: input a. MR-05 reads "_missing_snapshots" (the refs of actions open from
  * an earlier review with no snapshot here), which the caller looks up in the database. */
 static void rule_previous_actions(isms_rules_ctx *c)
@@ -143,6 +161,7 @@ static void rule_previous_actions(isms_rules_ctx *c)
         json_decref(subject);
     }
     if (!has_input(c, "A_PREV_ACTIONS")) {
+        missing_typed_in(c);
         finding(c, "MR-04", "9.3.2 a", 'E', "input", NULL, "category",
                 "no input a (status of actions from previous reviews)");
         return;
@@ -235,19 +254,24 @@ static void rule_period_gap(isms_rules_ctx *c)
     const char *from = jstr(c->review, "period_from");
     const json_t *in;
     size_t i;
+    int gap;
 
     if (!prev_to) {
         isms_rules_na(c, "MR-19", c->previous ? "the previous review has no period"
                                                : "the first review: no previous period");
         return;
     }
-    if (from && isms_days_between(prev_to, from) > 1) {
+    gap = from && isms_days_between(prev_to, from) > 1;
+    if (gap) {
         finding(c, "MR-19", "9.3.2", 'W', "review", c->review, "period_from",
                 "the period covered starts %s; the previous review's ended %s", from,
                 prev_to);
     }
+    /* an input whose data start where the period covered starts shares its gap (one
+     * finding); one that starts later has a gap of its own */
     json_array_foreach(items(c, "inputs"), i, in) {
         const char *d = jstr(in, "data_period_from");
+        if (gap && d && isms_days_between(from, d) <= 0) continue;
         if (d && isms_days_between(prev_to, d) > 1) {
             finding(c, "MR-19", "9.3.2", 'W', "input", in, "data_period_from",
                     "the data start %s; the previous review's period ended %s", d, prev_to);

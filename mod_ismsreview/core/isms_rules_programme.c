@@ -56,6 +56,8 @@ void isms_rules_interval(isms_rules_ctx *c, const char *prev, const char *held,
     }
     if (prog && pp) {
         prev = json_string_value(pp);
+        /* the programme's first review in the system may follow one held outside it */
+        if (!prev) prev = jstr(json_object_get(c->review, "previous_external"), "held_from");
         why = !held ? "this review has no date held yet"
               : !prev ? "the programme's first review held: no previous review of it" : NULL;
     }

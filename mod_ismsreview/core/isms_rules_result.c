@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The completeness check, part two: the results of the review (9.3.3) and the record itself
- * (7.5): MR-20 .. MR-38, and MR-13 on objectives. Each rule is a function of the record. */
+ * (7.5): MR-20 .. MR-39, and MR-13 on objectives. Each rule is a function of the record. */
 #include "isms_rules_int.h"
 #include "isms_validate.h"
 #include "isms_workflow.h"
@@ -113,6 +113,11 @@ static void rule_actions(isms_rules_ctx *c)
         if (date && jstr(a, "due_date") && strcmp(jstr(a, "due_date"), date) <= 0) {
             finding(c, "MR-25", "9.3.3", 'W', "action", a, "due_date",
                     "due on or before the review date");
+        }
+        /* MR-39: a corrective action names the nonconformity it corrects (10.2) */
+        if (jstr(a, "type") && !strcmp(jstr(a, "type"), "CORRECTIVE") && empty(a, "nc_ref")) {
+            finding(c, "MR-39", "10.2", 'W', "action", a, "nc_ref",
+                    "a corrective action names no nonconformity (nc_ref)");
         }
     }
 }

@@ -46,16 +46,20 @@ static int replan_ok(const json_t *review, const json_t *v, isms_verrors *errs)
     return 0;
 }
 
-static isms_sql *update_sql(isms_ctx *ctx, long long rid, long long action_id, const json_t *v)
+/* The line: a carried-over action (action_snapshot, by action_id) or an action typed in for
+ * a previous review held outside the system (prior_action, by its id). */
+static isms_sql *update_sql(isms_ctx *ctx, const char *table, const char *key, long long rid,
+                            long long line, const json_t *v)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     json_int_t did = json_integer_value(json_object_get(v, "replan_decision_id"));
 
-    isms_sql_appendf(q, "UPDATE action_snapshot SET conclusion = %s, \"comment\" = %s, "
-                        "replan_decision_id = ", isms_jstr(v, "conclusion"), isms_jstr(v, "note"));
+    isms_sql_appendf(q, "UPDATE %k SET conclusion = %s, \"comment\" = %s, "
+                        "replan_decision_id = ", table, isms_jstr(v, "conclusion"),
+                     isms_jstr(v, "note"));
     if (did) isms_sql_appendf(q, "%d", (long long)did);
     else isms_sql_appendf(q, "NULL");
-    isms_sql_appendf(q, " WHERE review_id = %d AND action_id = %d", rid, action_id);
+    isms_sql_appendf(q, " WHERE review_id = %d AND %k = %d", rid, key, line);
     return q;
 }
 
@@ -82,11 +86,29 @@ static isms_result claim(isms_ctx *ctx, const json_t *review)
     return ok;
 }
 
-isms_result isms_snapshot_conclude(isms_ctx *ctx, long long rid, long long action_id,
-                                   const json_t *in, const char *if_match)
+isms_result isms_review_line_write(isms_ctx *ctx, long long rid, const char *if_match,
+                                   const char *what)
+{
+    json_t *review;
+    isms_result r;
+
+    if ((r = isms_load_review(ctx, rid, &review)).status) return r;
+    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review,
+                                                         review));
+    if (r.status) return r;
+    if (!isms_review_editable(review)) {
+        return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",
+                                apr_pstrcat(ctx->pool, what, " while the review is a draft",
+                                            NULL));
+    }
+    return claim(ctx, review);
+}
+
+static isms_result conclude(isms_ctx *ctx, long long rid, const char *table, const char *key,
+                            long long line, const json_t *in, const char *if_match)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
-    json_t *v, *review;
+    json_t *v;
     const char *err = NULL;
     long long affected = 0;
     isms_db_status st;
@@ -96,19 +118,28 @@ isms_result isms_snapshot_conclude(isms_ctx *ctx, long long rid, long long actio
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, v);
-    if ((r = isms_load_review(ctx, rid, &review)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, &isms_entity_review,
-                                                         review));
+    r = isms_review_line_write(ctx, rid, if_match, "input a is concluded");
     if (r.status) return r;
-    if (!isms_review_editable(review)) {
-        return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",
-                                "input a is concluded while the review is a draft");
-    }
-    if ((r = claim(ctx, review)).status) return r;
     if ((r = isms_review_get(ctx, rid)).status != 200) return r;
     if (!replan_ok(r.body, v, &errs)) return isms_res_invalid(ctx->pool, errs.list);
-    st = isms_exec_sql(ctx, update_sql(ctx, rid, action_id, v), &affected, &err);
+    st = isms_exec_sql(ctx, update_sql(ctx, table, key, rid, line, v), &affected, &err);
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    if (affected != 1) return isms_res_not_found(ctx, "carried-over action in this review");
+    if (affected != 1) {
+        return isms_res_not_found(ctx, !strcmp(table, "action_snapshot")
+                                           ? "carried-over action in this review"
+                                           : "action of the previous review in this review");
+    }
     return isms_review_get(ctx, rid);
+}
+
+isms_result isms_snapshot_conclude(isms_ctx *ctx, long long rid, long long action_id,
+                                   const json_t *in, const char *if_match)
+{
+    return conclude(ctx, rid, "action_snapshot", "action_id", action_id, in, if_match);
+}
+
+isms_result isms_prior_line_conclude(isms_ctx *ctx, long long rid, long long line_id,
+                                     const json_t *in, const char *if_match)
+{
+    return conclude(ctx, rid, "prior_action", "id", line_id, in, if_match);
 }

@@ -10,4 +10,16 @@
 isms_result isms_snapshot_conclude(isms_ctx *ctx, long long rid, long long action_id,
                                    const json_t *in, const char *if_match);
 
+/* PATCH v1/reviews/{id}/prior-actions/{line_id}: the same for an action typed in for a
+ * previous review held outside the system (isms_prior.h). */
+isms_result isms_prior_line_conclude(isms_ctx *ctx, long long rid, long long line_id,
+                                     const json_t *in, const char *if_match);
+
+/* Before a write to a line-level part of a draft review (input a's lines, the previous
+ * review held outside the system): the review exists (404), If-Match names its ETag
+ * (428/412), it is a draft (409: "<what> while the review is a draft"), and its row moves
+ * to a new row version (412 if it changed meanwhile). Status 0 when all holds. */
+isms_result isms_review_line_write(isms_ctx *ctx, long long rid, const char *if_match,
+                                   const char *what);
+
 #endif

@@ -7,6 +7,7 @@
 #include "isms_rules.h"
 #include "isms_workflow.h"
 #include "isms_snapshots.h"
+#include "isms_prior.h"
 
 #define REQ(arg) ((isms_req *)(arg))
 #define IF_MATCH(arg) apr_table_get(REQ(arg)->r->headers_in, "If-Match")
@@ -137,6 +138,22 @@ isms_result isms_op_snapshot_conclude(isms_ctx *c, void *a)
 {
     return isms_snapshot_conclude(c, REQ(a)->ids[0], REQ(a)->ids[1], REQ(a)->body,
                                   IF_MATCH(a));
+}
+
+isms_result isms_op_prior_line_conclude(isms_ctx *c, void *a)
+{
+    return isms_prior_line_conclude(c, REQ(a)->ids[0], REQ(a)->ids[1], REQ(a)->body,
+                                    IF_MATCH(a));
+}
+
+isms_result isms_op_prior_put(isms_ctx *c, void *a)
+{
+    return isms_prior_put(c, REQ(a)->ids[0], REQ(a)->body, IF_MATCH(a));
+}
+
+isms_result isms_op_prior_delete(isms_ctx *c, void *a)
+{
+    return isms_prior_delete(c, REQ(a)->ids[0], IF_MATCH(a));
 }
 
 isms_result isms_op_workflow(isms_ctx *c, void *a)

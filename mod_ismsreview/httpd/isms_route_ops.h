@@ -13,6 +13,7 @@ isms_op_fn isms_op_review_list, isms_op_review_create, isms_op_review_get,
     isms_op_measurement_create, isms_op_objective_revisions,
     isms_op_objective_revision_create, isms_op_d4_refresh, isms_op_check, isms_op_history,
     isms_op_waive, isms_op_acknowledge, isms_op_snapshot_conclude,
+    isms_op_prior_line_conclude, isms_op_prior_put, isms_op_prior_delete,
     isms_op_workflow, isms_op_audit, isms_op_audit_verify;
 
 /* isms_route_people.c */

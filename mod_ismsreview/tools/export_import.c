@@ -123,6 +123,8 @@ static const xtable tables[] = {
     {"resource_req", {"id"}, 0},
     {"communication", {"id"}, 0},
     {"action_snapshot", {"id"}, 0},
+    {"prior_review", {"id"}, 0},   /* a previous review held outside the system (012) */
+    {"prior_action", {"id"}, 0},
     {"objective_snapshot", {"id"}, 0},
     {"action_update", {"id"}, 0},
     {"attachment", {"id"}, 0},     /* rows only: the files are under ISMSReviewEvidenceDir */

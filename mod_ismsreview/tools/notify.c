@@ -54,7 +54,10 @@ static const char *item_text(apr_pool_t *p, const json_t *it)
                                    days == 1 ? "" : "s") : apr_psprintf(p, "due today");
     else if (!strcmp(kind, "approval")) when = apr_psprintf(p, "submitted %s", date);
     else if (!strcmp(kind, "effectiveness_check"))
-        when = date ? apr_psprintf(p, "completed %s", date) : "completed";
+        when = !date ? "completed"
+               : json_is_true(json_object_get(it, "check_due"))
+                   ? apr_psprintf(p, "effectiveness check due %s", date)
+                   : apr_psprintf(p, "completed %s", date);
     else if (!strcmp(kind, "communication_planned"))
         when = apr_psprintf(p, "planned for %s (review %s)", date, isms_jstr(it, "review"));
     else when = apr_psprintf(p, "due %s (after %s)", date, isms_jstr(it, "review"));

@@ -424,7 +424,7 @@ def workflow_items(complete=True, extra_items=True):
              "owner": "owner", "due_date": "2026-06-30", "priority": "HIGH",
              "description": "Weekly two-hour window with a fast-track CAB.",
              "expected_outcome": "MTTP critical <= 10 days for three months",
-             "decision_id": "$decision:improve"},
+             "nc_ref": "NC-2025-014", "decision_id": "$decision:improve"},
             {"title": "Update the scope statement", "type": "CHANGE_IMPLEMENTATION",
              "owner": "author", "due_date": "2026-05-15", "priority": "MEDIUM",
              "description": "Scope statement and SoA for Lisbon.",

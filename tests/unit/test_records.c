@@ -899,7 +899,8 @@ START_TEST(carry_over_open_actions)
     ck_assert_status(r, 201);
     r = isms_test_action_update(&alice, a4, J("{\"status\":\"IN_PROGRESS\",\"progress\":40}"));
     ck_assert_status(r, 201);
-    r = isms_test_action_update(&alice, a5, J("{\"status\":\"VERIFIED_INEFFECTIVE\"}"));
+    r = isms_test_action_update(&alice, a5, J("{\"status\":\"VERIFIED_INEFFECTIVE\","
+                                              "\"effectiveness_result\":\"MTTP still 14\"}"));
     ck_assert_status(r, 201);
 
     r = isms_test_review_create(&alice, J("{\"title\":\"2027\",\"review_type\":\"SCHEDULED\","
@@ -1072,6 +1073,11 @@ START_TEST(action_update_permissions)
     ck_assert_str_eq(isms_jstr(r.body, "completed_at"), "2026-04-01T09:00:00Z");
     ck_assert_int_eq(isms_test_jint(r.body, "days_overdue"), 0);
     r = isms_test_action_update(&alice, a, J("{\"status\":\"VERIFIED_EFFECTIVE\"}"));
+    ck_assert_error(r, "effectiveness_result", "required");
+    r = isms_test_action_update(&alice, a, J("{\"effectiveness_result\":\"ok\"}"));
+    ck_assert_error(r, "effectiveness_result", "not_allowed");
+    r = isms_test_action_update(&alice, a, J("{\"status\":\"VERIFIED_EFFECTIVE\","
+                                             "\"effectiveness_result\":\"MTTP 8 days\"}"));
     ck_assert_status(r, 201);
     ck_assert_str_eq(isms_jstr(r.body, "status"), "VERIFIED_EFFECTIVE");
     ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 4);
@@ -1079,6 +1085,64 @@ START_TEST(action_update_permissions)
     ck_assert_int_eq(isms_test_count("action_update"), 4);
     r = isms_test_action_update(&alice, 999, J("{\"progress\":1}"));
     ck_assert_status(r, 404);
+}
+END_TEST
+
+/* The effectiveness check (domain-model A.6): planned by an author, verified with a result by
+ * an author who does not own the action; verified_by and at are the server's. */
+START_TEST(effectiveness_check)
+{
+    isms_ctx bob;
+    long long rid, a, mine;
+    const json_t *check, *last;
+    isms_result r;
+
+    use_alice();
+    isms_test_ctx(&bob, "bob", 0);
+    rid = new_review("2026-03-10");
+    a = new_action(rid, "bob", "2026-06-30");
+    mine = new_action(rid, "alice", "2026-06-30");
+    r = isms_test_item_get(&alice, rid, "actions", a);
+    ck_assert(json_is_null(json_object_get(r.body, "effectiveness_check")));
+
+    /* the owner reports progress; planning the check is an author's */
+    r = isms_test_action_update(&bob, a, J("{\"effectiveness_method\":\"audit\"}"));
+    ck_assert_status(r, 403);
+    r = isms_test_action_update(&alice, a, J("{\"effectiveness_required\":true,"
+                                             "\"effectiveness_method\":\"MTTP report\","
+                                             "\"effectiveness_due\":\"2026-09-30\"}"));
+    ck_assert_status(r, 201);
+    check = json_object_get(r.body, "effectiveness_check");
+    ck_assert(json_is_true(json_object_get(check, "required")));
+    ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");
+    ck_assert_str_eq(isms_jstr(check, "due"), "2026-09-30");
+    ck_assert(!json_object_get(check, "verified_by"));
+    /* the check is server data on the item: a PATCH cannot write it */
+    r = isms_test_item_patch(&alice, rid, "actions", a, J("{\"effectiveness_check\":"
+                                                         "{\"result\":\"fine\"}}"), "*");
+    ck_assert_status(r, 422);
+
+    r = isms_test_action_update(&bob, a, J("{\"status\":\"COMPLETED\"}"));
+    ck_assert_status(r, 201);
+    /* separation of duties: the owner does not verify their own action, author or not */
+    r = isms_test_action_update(&alice, mine, J("{\"status\":\"VERIFIED_EFFECTIVE\","
+                                                "\"effectiveness_result\":\"fine\"}"));
+    ck_assert_status(r, 403);
+    r = isms_test_action_update(&alice, a, J("{\"status\":\"VERIFIED_EFFECTIVE\","
+                                             "\"effectiveness_result\":\"MTTP 8 days\","
+                                             "\"note\":\"three months in a row\"}"));
+    ck_assert_status(r, 201);
+    check = json_object_get(r.body, "effectiveness_check");
+    ck_assert_str_eq(isms_jstr(check, "result"), "MTTP 8 days");
+    ck_assert_str_eq(isms_jstr(check, "verified_by"), "alice");
+    ck_assert_str_eq(isms_jstr(check, "at"), alice.now);
+    ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");     /* the plan stays */
+    last = json_array_get(json_object_get(r.body, "updates"), 2);
+    ck_assert_str_eq(isms_jstr(last, "effectiveness_result"), "MTTP 8 days");
+    ck_assert_str_eq(isms_jstr(last, "created_by"), "alice");
+    last = json_array_get(json_object_get(r.body, "updates"), 0);
+    ck_assert(json_is_true(json_object_get(last, "effectiveness_required")));
+    ck_assert_int_eq(isms_test_count("action_update"), 3);
 }
 END_TEST
 
@@ -1548,6 +1612,7 @@ Suite *records_suite(void)
     tcase_add_test(tc, review_get_embeds_items);
     tcase_add_test(tc, carry_over_open_actions);
     tcase_add_test(tc, action_update_permissions);
+    tcase_add_test(tc, effectiveness_check);
     tcase_add_test(tc, measurement_rag);
     tcase_add_test(tc, measurement_trend_and_checks);
     tcase_add_test(tc, idempotent_replay);

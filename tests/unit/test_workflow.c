@@ -804,6 +804,94 @@ START_TEST(rules_previous_review)
 }
 END_TEST
 
+/* A previous review held outside the system (review.previous_external) stands in for one in
+ * it: the interval, period and input-a rules judge against it instead of reading n/a. */
+START_TEST(rules_previous_external)
+{
+    json_t *doc = doc_copy(), *out;
+    const json_t *na;
+
+    out = rules(doc, NULL, NULL);
+    na = json_object_get(out, "not_evaluated");
+    ck_assert_ptr_nonnull(json_object_get(na, "MR-03"));
+    ck_assert_ptr_nonnull(json_object_get(na, "MR-04"));
+    ck_assert_ptr_nonnull(json_object_get(na, "MR-19"));
+    /* held 16 months before, its period ending 3 months before this one's starts; no input
+     * a: its open typed-in action has no line (MR-05), the completed one needs none */
+    json_object_set_new(doc, "period_from", json_string("2025-01-01"));
+    json_object_set_new(doc, "previous_external", json_deep_copy(J(
+        "{\"held_from\":\"2024-11-04\",\"reference\":\"paper minutes\",\"period_to\":"
+        "\"2024-09-30\",\"actions\":[{\"ref\":\"P-1\",\"status\":\"OPEN\"},"
+        "{\"ref\":\"P-2\",\"status\":\"COMPLETED\"}]}")));
+    out = rules(doc, NULL, NULL);
+    na = json_object_get(out, "not_evaluated");
+    ck_assert_ptr_null(json_object_get(na, "MR-03"));
+    ck_assert_ptr_null(json_object_get(na, "MR-04"));
+    ck_assert_ptr_null(json_object_get(na, "MR-19"));
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-03", "held_from"), "severity"), "E");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-19", "period_from"), "severity"), "W");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-04", "category"), "severity"), "E");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-05", NULL), "subject"),
+                     "action:P-1:action_snapshots");
+    ck_assert_int_eq(isms_test_jint(out, "errors"), 4);          /* MR-02, MR-03, MR-04, one MR-05 */
+    /* within the interval, the period continued, input a with the typed-in line: the
+     * overdue line needs a conclusion (MR-06) until it is closed */
+    json_object_set_new(json_object_get(doc, "previous_external"), "held_from",
+                        json_string("2025-03-12"));
+    json_object_set_new(json_object_get(doc, "previous_external"), "period_to",
+                        json_string("2024-12-31"));
+    json_array_append(json_object_get(doc, "inputs"), J(
+        "{\"id\":10,\"category\":\"A_PREV_ACTIONS\",\"status\":\"PRESENTED\","
+        "\"action_snapshots\":[{\"action_ref\":\"P-1\",\"external\":true,"
+        "\"days_overdue\":40,\"replan_decision_id\":null,\"carry_over_count\":1}]}"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_int_eq(isms_test_jint(out, "errors"), 0);
+    ck_assert_ptr_null(finding(out, "MR-19", NULL));
+    ck_assert_contains(isms_jstr(finding(out, "MR-06", NULL), "subject"), "P-1");
+    json_object_set_new(json_array_get(json_object_get(json_array_get(json_object_get(
+        doc, "inputs"), json_array_size(json_object_get(doc, "inputs")) - 1),
+        "action_snapshots"), 0), "conclusion", json_string("CLOSE"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_ptr_null(finding(out, "MR-06", NULL));
+    /* with a review programme whose first review this is, the declared one is the previous */
+    json_object_set_new(doc, "_programme", json_deep_copy(J(
+        "{\"name\":\"ISMS\",\"interval_months\":12,\"tolerance_days\":30}")));
+    json_object_set_new(doc, "_programme_previous", json_null());
+    out = rules(doc, NULL, NULL);
+    ck_assert_ptr_null(json_object_get(json_object_get(out, "not_evaluated"), "MR-02"));
+    ck_assert_ptr_null(finding(out, "MR-02", NULL));
+    json_object_set_new(json_object_get(doc, "previous_external"), "held_from",
+                        json_string("2024-11-04"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-02", "held_from"), "severity"), "E");
+    json_object_del(doc, "_programme");
+    json_object_del(doc, "_programme_previous");
+    /* a previous review in the system wins over a declared one */
+    out = rules(doc, J("{\"held_from\":\"2024-01-10\"}"), NULL);
+    ck_assert_ptr_nonnull(finding(out, "MR-03", NULL));
+}
+END_TEST
+
+/* MR-39 (10.2): a corrective action names the nonconformity it corrects. */
+START_TEST(rules_mr39_corrective_nc_ref)
+{
+    json_t *doc = doc_copy(), *out, *a;
+
+    a = json_array_get(json_object_get(doc, "actions"), 0);
+    out = rules(doc, NULL, NULL);
+    ck_assert_ptr_null(finding(out, "MR-39", NULL));      /* not corrective */
+    json_object_set_new(a, "type", json_string("CORRECTIVE"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "severity"), "W");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "clause"), "10.2");
+    ck_assert_str_eq(isms_jstr(finding(out, "MR-39", "nc_ref"), "subject"),
+                     "action:MR-2026-01-A01:nc_ref");
+    json_object_set_new(a, "nc_ref", json_string("NC-2026-004"));
+    out = rules(doc, NULL, NULL);
+    ck_assert_ptr_null(finding(out, "MR-39", NULL));
+}
+END_TEST
+
 /* ---- the workflow on a database */
 
 static isms_ctx alice, bob, carol;
@@ -865,7 +953,8 @@ static long long build_review(int complete)
               "\"basis_input_ids\":[%lld]}", b));
     item(rid, "actions", isms_test_printf("{\"title\":\"Set up the patch window\",\"type\":"
          "\"CORRECTIVE\",\"owner\":\"dave\",\"due_date\":\"2026-06-30\",\"priority\":\"HIGH\","
-         "\"description\":\"weekly\",\"expected_outcome\":\"MTTP <= 10\",\"decision_id\":%lld}",
+         "\"description\":\"weekly\",\"expected_outcome\":\"MTTP <= 10\",\"nc_ref\":\"NC-7\","
+         "\"decision_id\":%lld}",
          d1));
     item(rid, "actions", isms_test_printf("{\"title\":\"Update the scope\",\"type\":"
          "\"CHANGE_IMPLEMENTATION\",\"owner\":\"alice\",\"due_date\":\"2026-05-15\","
@@ -1552,6 +1641,8 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, seal_content_late_fields);
     tcase_add_test(tc, rules_severity_by_standard);
     tcase_add_test(tc, rules_previous_review);
+    tcase_add_test(tc, rules_previous_external);
+    tcase_add_test(tc, rules_mr39_corrective_nc_ref);
     tcase_add_test(tc, transition_rules_pure);
     tcase_add_test(tc, approval_rules_pure);
     tcase_add_test(tc, gate_rules_pure);
