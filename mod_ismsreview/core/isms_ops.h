@@ -76,6 +76,12 @@ isms_db_status isms_next_seq(isms_ctx *ctx, const isms_entity *e, long long revi
 isms_db_status isms_items_extras(isms_ctx *ctx, const isms_entity *e, json_t *items,
                                  const char **err);
 
+/* The columns of a progress update as the API shows it (an action's "updates", the "update"
+ * of a progress update's 201). */
+#define ISMS_ACTION_UPDATE_COLS "id, status, progress, note, evidence_ref, due_date, reason, " \
+    "created_at, created_by, effectiveness_required, effectiveness_method, " \
+    "effectiveness_due, effectiveness_result"
+
 /* Objective revisions (isms_register.c). */
 isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,
                                      long long review_id, const json_t *before,

@@ -384,9 +384,8 @@ static isms_result update_created(isms_ctx *ctx, long long rid, long long action
     if (st == ISMS_DB_OK) {
         json_object_set_new(out, "updates_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
         q = isms_sql_new(ctx->pool, ctx->conn);
-        isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
-                            "created_at, created_by FROM action_update WHERE action_id = %d "
-                            "ORDER BY id DESC LIMIT 1", action_id);
+        isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "
+                            "action_id = %d ORDER BY id DESC LIMIT 1", action_id);
         st = isms_rows_json(ctx, q, &latest, &err);
     }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);

@@ -1137,9 +1137,13 @@ START_TEST(effectiveness_check)
     ck_assert_str_eq(isms_jstr(check, "verified_by"), "alice");
     ck_assert_str_eq(isms_jstr(check, "at"), alice.now);
     ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");     /* the plan stays */
-    last = json_array_get(json_object_get(r.body, "updates"), 2);
+    last = json_object_get(r.body, "update");            /* the update just recorded */
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 3);
     ck_assert_str_eq(isms_jstr(last, "effectiveness_result"), "MTTP 8 days");
     ck_assert_str_eq(isms_jstr(last, "created_by"), "alice");
+    r = isms_test_item_get(&alice, rid, "actions", a);    /* the history */
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "updates"), 2),
+                               "effectiveness_result"), "MTTP 8 days");
     last = json_array_get(json_object_get(r.body, "updates"), 0);
     ck_assert(json_is_true(json_object_get(last, "effectiveness_required")));
     ck_assert_int_eq(isms_test_count("action_update"), 3);
