@@ -354,6 +354,45 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     return st;
 }
 
+/* The 201 of a progress update: the action as its GET shows it, but with the update just
+ * recorded ("update") and the length of its history ("updates_count") instead of the whole
+ * history (GET v1/actions/{id}/updates): an answer that grew with every update made each one
+ * cost more than the last. */
+static isms_result update_created(isms_ctx *ctx, long long rid, long long action_id)
+{
+    const isms_entity *e = &isms_entity_action;
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *row, *out, *latest;
+    const char *err = NULL;
+    isms_rows *rs;
+    isms_db_status st = isms_rec_get(ctx, e, rid, action_id, &row, &err);
+
+    if (st == ISMS_DB_OK && !row) return isms_res_not_found(ctx, "action");
+    if (st == ISMS_DB_OK) {
+        isms_json_pool(ctx->pool, row);
+        out = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
+        st = isms_item_extras(ctx, e, out, 0, &err);
+    }
+    if (st == ISMS_DB_OK) {
+        isms_sql_appendf(q, "SELECT COUNT(*) FROM action_update WHERE action_id = %d",
+                         action_id);
+        st = isms_query_sql(ctx, q, &rs, &err);
+    }
+    if (st == ISMS_DB_OK) {
+        json_object_set_new(out, "updates_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
+        q = isms_sql_new(ctx->pool, ctx->conn);
+        isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "
+                            "action_id = %d ORDER BY id DESC LIMIT 1", action_id);
+        st = isms_rows_json(ctx, q, &latest, &err);
+    }
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    json_object_set(out, "update", json_array_get(latest, 0));
+    json_decref(latest);
+    return isms_res_ok(ctx, 201, json_incref(out), isms_etag(ctx, e, row), apr_psprintf(
+                       ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
+                       (apr_int64_t)action_id));
+}
+
 isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t *in)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
@@ -379,15 +418,10 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     if ((st = apply_update(ctx, action, u, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
-                      action_id);
+    r = update_created(ctx, json_integer_value(json_object_get(action, "review_id")),
+                       action_id);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_action,
                                                       action));
-    if (r.status == 200) {
-        r.status = 201;
-        r.location = apr_psprintf(ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
-                                  (apr_int64_t)action_id);
-    }
     return r;
 }
 

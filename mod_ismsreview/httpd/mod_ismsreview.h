@@ -40,6 +40,7 @@ typedef struct {
     isms_dbconf *db;               /* ISMSReviewDatabase */
     int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
     long long cache_bytes;         /* ISMSReviewCacheSize, ISMS_UNSET = the default */
+    long long write_queue;         /* ISMSReviewWriteQueue, ISMS_UNSET = no bound */
     isms_proc *proc;
     const char *evidence_dir;      /* ISMSReviewEvidenceDir, NULL = no attachments */
 } isms_server_conf;

@@ -19,6 +19,7 @@
 #include "isms_canon.h"
 #include "isms_sql.h"
 #include "isms_workflow.h"
+#include "isms_report.h"
 #include "verify_evidence.h"
 #include "export_import.h"
 #include "check_config.h"
@@ -46,7 +47,11 @@ static void usage(FILE *f)
         "                 compare the live record of every sealed review with its seal; exit 1\n"
         "                 naming the first bad event or version; with --checkpoint FILE also\n"
         "                 that the chain still holds that checkpoint; with --evidence-dir DIR\n"
-        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file\n"
+        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file; and that the\n"
+        "                 dashboard's summary equals a computation from the actions\n"
+        "  rebuild-summary\n"
+        "                 recompute the dashboard's summary (migration 013) from the actions,\n"
+        "                 in one transaction (when verify says it differs)\n"
         "  checkpoint     print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to\n"
         "                 keep outside the database for verify --checkpoint\n"
         "  export [FILE]  the whole database as portable JSON (FILE or - for stdout), read in\n"
@@ -330,6 +335,47 @@ static int verify_live(apr_pool_t *p, isms_ctx *ctx)
     return bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The dashboard's summary (migration 013) against a computation from scratch. */
+static int verify_summary(isms_ctx *ctx)
+{
+    const char *err = NULL;
+    int same = 0;
+
+    if (isms_dashboard_summary_check(ctx, &same, &err) != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: cannot read the dashboard summary: %s\n",
+                err ? err : "database error");
+        return EXIT_FAILURE;
+    }
+    printf(same ? "dashboard summary: consistent with the actions\n"
+                : "dashboard summary: DIFFERS from the actions; run `ismsreview-admin "
+                  "rebuild-summary`\n");
+    return same ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* Recomputes the dashboard's summary from the actions, in one write transaction. */
+static int cmd_rebuild_summary(apr_pool_t *p, isms_conn *c)
+{
+    isms_ctx ctx;
+    const char *err = NULL;
+    isms_db_status st;
+
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    if ((st = isms_conn_begin(c, 1, &err)) == ISMS_DB_OK &&
+        (st = isms_dashboard_summary_rebuild(&ctx, &err)) == ISMS_DB_OK) {
+        st = isms_conn_commit(c, &err);
+    }
+    else {
+        isms_conn_rollback(c);
+    }
+    if (st != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: rebuild-summary failed, nothing changed: %s\n",
+                err ? err : "database error");
+        return EXIT_FAILURE;
+    }
+    printf("dashboard summary rebuilt from the actions\n");
+    return EXIT_SUCCESS;
+}
+
 static int cmd_verify(apr_pool_t *p, isms_conn *c)
 {
     isms_ctx ctx;
@@ -355,7 +401,7 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
                json_string_value(json_object_get(j, "reason")),
                json_integer_value(json_object_get(j, "events")));
     }
-    if ((verify_versions(p, c) | verify_live(p, &ctx)) != EXIT_SUCCESS ||
+    if ((verify_versions(p, c) | verify_live(p, &ctx) | verify_summary(&ctx)) != EXIT_SUCCESS ||
         !json_is_true(json_object_get(j, "valid"))) {
         verify_attachments(p, c);
         return EXIT_FAILURE;
@@ -382,6 +428,7 @@ static const struct {
 } db_commands[] = {
     {"migrate", 0, 1}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
     {"export", 0, 1}, {"import", 1, 1}, {"people-import", 1, 1}, {"people-export", 0, 1},
+    {"rebuild-summary", 0, 0},
 };
 
 /* seal-columns: what the seal guards derive from the descriptors (isms_guards.h). */
@@ -458,6 +505,7 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
     if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
+    if (strcmp(cmd, "rebuild-summary") == 0) return cmd_rebuild_summary(p, c);
     if (strcmp(cmd, "export") == 0) return isms_admin_export(p, c, nargs ? argv[1] : NULL);
     if (strcmp(cmd, "import") == 0) return isms_admin_import(p, c, argv[1]);
     if (strcmp(cmd, "people-import") == 0) return isms_admin_people_import(p, c, argv[1]);
