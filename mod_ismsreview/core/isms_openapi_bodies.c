@@ -136,7 +136,8 @@ static const char extras[] = "{"
             ",'evidence_attachment_id':" IN ",'period_to':" SN ",'created_at':" SN
             ",'created_by':" SN ",'actions':" ARR(OBJ("'ref','title','owner','due_date','status'",
                 "'ref':" S ",'title':" S ",'owner':" S ",'due_date':" S ",'status':" S))) "},"
-    "'action':{'updates':" ARR(R("ActionUpdateRecord")) "},"
+    "'action':{'updates':" ARR(R("ActionUpdateRecord")) ",'update':" R("ActionUpdateRecord")
+        ",'updates_count':" I "},"
     "'objective':{'latest_measurement':{'anyOf':[" R("MeasurementRecord") ",{'type':'null'}]},"
         "'measurement_count':" I ",'revision_id':" IN ",'measurements':" ARR(R("MeasurementRecord")) ","
         "'rag':{'enum':['RED','AMBER','GREEN',null]},'trend':" SN ","
