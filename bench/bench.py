@@ -67,6 +67,7 @@ USER = "author"
 DASHBOARD = os.environ.get("BENCH_DASHBOARD", "1") not in ("", "0")
 DASHBOARD_RUNS = int(os.environ.get("BENCH_DASHBOARD_RUNS", "9"))
 DASHBOARD_MS = 50
+DASHBOARD_AFTER_WRITE_MS = 10      # issue 16: computed after a write, 1,000 reviews
 DRAFT_ROW = "GET draft review"
 APPROVED_ROW = "GET approved review"
 POST_ROW = "POST .../{id}/actions"
@@ -260,6 +261,16 @@ def dashboard_median(base):
                 for _ in range(3)]
         samples = [gen_dataset.timed(httpd.port, "v1/reports/dashboard", auth)
                    for _ in range(DASHBOARD_RUNS)]
+        # computed after a write (issue 16): a progress update moves the audit head, so
+        # the next GET, in whichever child, computes the dashboard again
+        aid, writer = gen_dataset.open_action(dbdir), harness.Httpd.auth_header("author")
+        after = []
+        for k in range(DASHBOARD_RUNS):
+            st = gen_dataset.post(httpd.port, "v1/actions/%d/updates" % aid, writer,
+                                  {"progress": 10 + k % 80})
+            if st != 201:
+                raise RuntimeError("dashboard run: the progress update answered %d" % st)
+            after.append(gen_dataset.timed(httpd.port, "v1/reports/dashboard", auth)[0])
         bad = httpd.bad_log_lines()
         if bad:
             raise RuntimeError("dashboard run: unexpected error-log lines:\n" + "\n".join(bad))
@@ -267,7 +278,8 @@ def dashboard_median(base):
         httpd.stop()
     ms = [x[0] for x in samples]
     return {"median": statistics.median(ms), "min": min(ms), "runs": len(ms),
-            "bytes": samples[0][1], "cold": max(cold)}
+            "bytes": samples[0][1], "cold": max(cold),
+            "after_write": statistics.median(after), "after_write_max": max(after)}
 
 
 def child_pids(httpd):
@@ -502,10 +514,13 @@ def main():
                 "dashboard, 1,000 reviews", dash["median"], dash["runs"], dash["min"],
                 dash["bytes"], "PASS" if dash["median"] < DASHBOARD_MS else "MISS",
                 DASHBOARD_MS))
-            print("%-26s %9.1fms (the slowest of the first 3 requests: computed, not cached;"
-                  " %s < %d ms)" % ("dashboard, computed", dash["cold"],
-                                    "PASS" if dash["cold"] < DASHBOARD_MS else "MISS",
-                                    DASHBOARD_MS))
+            print("%-26s %9.1fms (the slowest of the first 3 requests: a child's first "
+                  "computation, cold statement cache)" % ("dashboard, first", dash["cold"]))
+            print("%-26s %9.1fms median of %d (max %.1f ms), each after a progress update: "
+                  "%s <= %d ms" % ("dashboard after a write", dash["after_write"],
+                                   DASHBOARD_RUNS, dash["after_write_max"],
+                                   "PASS" if dash["after_write"] <= DASHBOARD_AFTER_WRITE_MS
+                                   else "MISS", DASHBOARD_AFTER_WRITE_MS))
         elif DASHBOARD:
             print("dashboard, 1,000 reviews: not measured on %s (bench/gen_dataset.py writes "
                   "SQLite only)" % DB)

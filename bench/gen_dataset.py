@@ -25,6 +25,7 @@ Debian's /usr/bin/python3. Only 127.0.0.1 is targeted. ISMS_KEEP=1 keeps the ser
 import argparse
 import datetime
 import http.client
+import json
 import os
 import random
 import shutil
@@ -266,6 +267,28 @@ def timed(port, path, auth):
     if resp.status != 200:
         raise SystemExit("GET %s: %d %s" % (path, resp.status, body[:300]))
     return ms, len(body)
+
+
+def post(port, path, auth, body):
+    """POST JSON; returns the status."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("POST", "/isms/api/" + path, body=json.dumps(body),
+                 headers={"Authorization": auth, "Content-Type": "application/json"})
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp.status
+
+
+def open_action(dbdir):
+    """An open action of a review that is not cancelled (for writes between dashboards)."""
+    db = sqlite3.connect(os.path.join(dbdir, "isms.db"))
+    try:
+        return db.execute("SELECT a.id FROM action a JOIN review r ON r.id = a.review_id "
+                          "WHERE r.status <> 'CANCELLED' AND a.status IN ('OPEN', "
+                          "'IN_PROGRESS') ORDER BY a.id DESC LIMIT 1").fetchone()[0]
+    finally:
+        db.close()
 
 
 def time_reports(base, db_args, runs, review_id):

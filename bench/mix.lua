@@ -14,7 +14,7 @@ function setup(thread)
 end
 
 function init(args)
-   n, bad, created, seen = 0, 0, 0, ""
+   n, bad, created, refused, seen = 0, 0, 0, 0, ""
    by_status = {}
    post_headers = {}
    for k, v in pairs(wrk.headers) do post_headers[k] = v end   -- the Authorization too
@@ -32,7 +32,10 @@ end
 
 function response(status, headers, body)
    if status == 201 then created = created + 1 end
-   if status ~= 200 and status ~= 201 then
+   -- a write refused at once by ISMSReviewWriteQueue (LOAD_WRITE_QUEUE): counted apart
+   if status == 503 and ALLOW_REFUSED and string.find(body or "", "write-queue-full", 1, true) then
+      refused = refused + 1
+   elseif status ~= 200 and status ~= 201 then
       bad = bad + 1
       by_status[status] = (by_status[status] or 0) + 1
       local parts = {}
@@ -43,14 +46,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local total, w, detail, first = 0, 0, {}, nil
+   local total, w, q, detail, first = 0, 0, 0, {}, nil
    for _, t in ipairs(threads) do
       total = total + (t:get("bad") or 0)
       w = w + (t:get("created") or 0)
+      q = q + (t:get("refused") or 0)
       local s = t:get("seen")
       if s and s ~= "" then detail[#detail + 1] = s end
       first = first or t:get("first_body")
    end
+   io.write(string.format("refused by the write queue: %d\n", q))
    io.write(string.format("unexpected responses: %d (201 answers: %d", total, w))
    if total > 0 then
       io.write(string.format("; status=count per wrk thread: %s; first body: %s",

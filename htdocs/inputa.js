@@ -16,7 +16,8 @@ function fields(review) {
   const replans = (review.decisions || []).filter((d) => d.category === 'ACTION_REPLAN')
     .map((d) => ({ id: d.id, name: `${d.ref}: ${d.statement}` }));
   return [
-    { n: 'conclusion', t: 'enum', e: Object.keys(CONCLUSIONS), labels: CONCLUSIONS, req: true },
+    // the line conclusions are not a field of a record kind, so GET v1/schema has no labels for them
+    { n: 'conclusion', t: 'enum', e: Object.keys(CONCLUSIONS), labels: new Map(Object.entries(CONCLUSIONS)), req: true },
     { n: 'replan_decision_id', t: 'pick', from: replans, none: '— none —',
       hint: replans.length ? 'for a re-plan: the decision of this review that re-plans the action'
         : 'for a re-plan: first record a decision of category "Action replan" in this review' },

@@ -49,6 +49,7 @@ typedef struct {
     const char *csp;             /* Content-Security-Policy for HTML */
     const char *raw_path;        /* or: the document is this file (raw_len bytes), sent from
                                     disk; raw is then NULL */
+    int retry_after;             /* a 503's Retry-After in seconds (0: the glue's default) */
 } isms_result;
 
 /* Query parameters, already split (key -> value); a key given twice is a 400. */

@@ -136,6 +136,31 @@ static isms_db_status insert_event(isms_ctx *ctx, const char *const *col, const 
     return isms_exec_sql(ctx, q, NULL, err);
 }
 
+/* The columns that do not depend on the chain head (all but seq and prev_hash): computed
+ * before the head row is locked, so that the canonical JSON of the states is not made while
+ * every other writer waits for the head. */
+static void event_columns(isms_ctx *ctx, const isms_audit_event *ev, const char **col)
+{
+    apr_pool_t *p = ctx->pool;
+
+    col[1] = ctx->now;
+    col[2] = ctx->user;
+    col[3] = roles_text(p, ctx->roles);
+    col[4] = ctx->client;
+    col[5] = ctx->request_id;
+    col[6] = ev->method;
+    col[7] = ev->path;
+    col[8] = ev->action;
+    col[9] = ev->entity;
+    col[10] = ev->entity_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->entity_id)
+                            : NULL;
+    col[11] = ev->review_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->review_id)
+                            : NULL;
+    col[12] = apr_itoa(p, ev->status);
+    col[13] = state_text(p, ev->before);
+    col[14] = state_text(p, ev->after);
+}
+
 isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err)
 {
     apr_pool_t *p = ctx->pool;
@@ -143,6 +168,7 @@ isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, cons
     isms_rows *rs;
     isms_db_status st;
 
+    event_columns(ctx, ev, col);
     /* locks the head row: appends are serialized, the chain cannot fork */
     if (isms_conn_dialect(ctx->conn)->update_returning) {
         st = isms_conn_query(ctx->conn, p, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
@@ -162,22 +188,6 @@ isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, cons
         return ISMS_DB_ERROR;
     }
     col[0] = ISMS_ROW(rs, 0, 0);
-    col[1] = ctx->now;
-    col[2] = ctx->user;
-    col[3] = roles_text(p, ctx->roles);
-    col[4] = ctx->client;
-    col[5] = ctx->request_id;
-    col[6] = ev->method;
-    col[7] = ev->path;
-    col[8] = ev->action;
-    col[9] = ev->entity;
-    col[10] = ev->entity_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->entity_id)
-                            : NULL;
-    col[11] = ev->review_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)ev->review_id)
-                            : NULL;
-    col[12] = apr_itoa(p, ev->status);
-    col[13] = state_text(p, ev->before);
-    col[14] = state_text(p, ev->after);
     col[PREV_COL] = ISMS_ROW(rs, 0, 1);
     if (!(hash = chain_hash(p, col))) {
         *err = "cannot serialize the audit event";

@@ -25,6 +25,8 @@ typedef struct {
     isms_durability durability;
     long long cache_bytes;       /* ISMSReviewCacheSize: the render cache's budget per child;
                                   * -1 (what the parser sets): the default */
+    long long write_queue;       /* ISMSReviewWriteQueue: write requests per child at once;
+                                  * 0 (what the parser sets): no bound */
 } isms_dbconf;
 
 /* Parse a driver name and its key=value arguments. Returns NULL and sets *out, or an error

@@ -43,7 +43,10 @@
       "refused writes recorded per user and minute (default 600, 0 = all)") \
     X(CACHE_SIZE, "ISMSReviewCacheSize", TAKE1, SERVER, parse_cache_size, \
       "bytes of rendered reviews each Apache child keeps in memory (default 67108864, " \
-      "0 = none)")
+      "0 = none)") \
+    X(WRITE_QUEUE, "ISMSReviewWriteQueue", TAKE1, SERVER, parse_write_queue, \
+      "write requests each Apache child lets run or wait for the database at once; the " \
+      "next one is answered 503 with Retry-After at once (default 0 = no bound)")
 
 #define ISMS_DIRECTIVE_ID(id, name, syntax, context, fn, help) ISMS_D_##id,
 typedef enum { ISMS_DIRECTIVES(ISMS_DIRECTIVE_ID) ISMS_D_COUNT } isms_directive_id;

@@ -171,7 +171,7 @@ isms_result isms_item_get(isms_ctx *ctx, long long rid, const char *collection, 
     if ((st = isms_item_extras(ctx, e, out, 1, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    return isms_res_ok(ctx, 200, json_incref(out), isms_rec_etag(ctx->pool, e, row), NULL);
+    return isms_res_ok(ctx, 200, json_incref(out), isms_etag(ctx, e, row), NULL);
 }
 
 static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long rid,
@@ -214,7 +214,7 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     h = isms_hooks(e);
     if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
+    r = isms_check_if_match(ctx, if_match, isms_etag(ctx, e, row));
     if (r.status) return r;
     if (!isms_review_editable(review) && !only_tracking(e, in)) return not_editable(ctx);
     if (generated(e, row) && !only_discussion(in)) {
@@ -257,7 +257,7 @@ isms_result isms_item_delete(isms_ctx *ctx, long long rid, const char *collectio
     if (!e) return no_collection(ctx);
     if ((r = lock_review(ctx, rid, &review)).status) return r;
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
-    r = isms_check_if_match(ctx, if_match, isms_rec_etag(ctx->pool, e, row));
+    r = isms_check_if_match(ctx, if_match, isms_etag(ctx, e, row));
     if (r.status) return r;
     if (!isms_review_editable(review)) return not_editable(ctx);
     if (generated(e, row)) {

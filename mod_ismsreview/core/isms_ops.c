@@ -68,8 +68,10 @@ isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
 isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err)
 {
     if (st == ISMS_DB_BUSY) {
-        return isms_res_problem(p, 503, "database-busy", "Database busy",
-                                "the database is busy; retry the request");
+        isms_result r = isms_res_problem(p, 503, "database-busy", "Database busy",
+                                         "the database is busy; retry the request");
+        r.retry_after = 1;
+        return r;
     }
     /* the database cannot take the request now, but will once the fault clears: 503,
      * one numbered line naming the cause (the glue adds Retry-After) */
@@ -102,20 +104,31 @@ isms_result isms_res_not_found(isms_ctx *ctx, const char *what)
                             apr_psprintf(ctx->pool, "no such %s", what));
 }
 
+/* A representation that shows a figure derived from today's date: the review (its open
+ * actions' days_overdue, embedded) and every kind with a days_overdue field of its own. */
+static int shows_the_day(const isms_entity *e)
+{
+    return e == &isms_entity_review || isms_entity_field(e, "days_overdue") != NULL;
+}
+
+const char *isms_etag(isms_ctx *ctx, const isms_entity *e, const json_t *row)
+{
+    const char *t = isms_rec_etag(ctx->pool, e, row);
+
+    if (!shows_the_day(e)) return t;
+    return apr_psprintf(ctx->pool, "%.*s@%s\"", (int)strlen(t) - 1, t, ctx->today);
+}
+
 const char *isms_review_etag(isms_ctx *ctx, const json_t *row)
 {
-    const char *t = isms_rec_etag(ctx->pool, &isms_entity_review, row);
-
-    return apr_psprintf(ctx->pool, "%.*s@%s\"", (int)strlen(t) - 1, t, ctx->today);
+    return isms_etag(ctx, &isms_entity_review, row);
 }
 
 json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row)
 {
     json_t *j = json_deep_copy(row);
 
-    json_object_set_new(j, "etag", json_string(e == &isms_entity_review
-                                               ? isms_review_etag(ctx, row)
-                                               : isms_rec_etag(ctx->pool, e, row)));
+    json_object_set_new(j, "etag", json_string(isms_etag(ctx, e, row)));
     json_object_del(j, "_row_version");
     return j;
 }

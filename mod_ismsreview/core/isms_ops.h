@@ -21,6 +21,9 @@ json_t *isms_present(isms_ctx *ctx, const isms_entity *e, const json_t *row);
  * compares the row part only (isms_check_if_match): a write conflicts with writes, not with
  * midnight. */
 const char *isms_review_etag(isms_ctx *ctx, const json_t *row);
+/* The ETag of e's row as GET shows it: isms_rec_etag, with the day (as the review's) when the
+ * representation shows a date-derived figure (an action's days_overdue). */
+const char *isms_etag(isms_ctx *ctx, const isms_entity *e, const json_t *row);
 
 /* If-Match: 428 when absent, 412 when it names another version; status 0 when it matches. */
 isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char *etag);
@@ -72,6 +75,12 @@ isms_db_status isms_next_seq(isms_ctx *ctx, const isms_entity *e, long long revi
 /* The same, summary form (full = 0), for a list of items: one query per kind. */
 isms_db_status isms_items_extras(isms_ctx *ctx, const isms_entity *e, json_t *items,
                                  const char **err);
+
+/* The columns of a progress update as the API shows it (an action's "updates", the "update"
+ * of a progress update's 201). */
+#define ISMS_ACTION_UPDATE_COLS "id, status, progress, note, evidence_ref, due_date, reason, " \
+    "created_at, created_by, effectiveness_required, effectiveness_method, " \
+    "effectiveness_due, effectiveness_result"
 
 /* Objective revisions (isms_register.c). */
 isms_db_status isms_objective_revise(isms_ctx *ctx, long long objective_id,

@@ -242,10 +242,8 @@ isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const c
         action_open(status) ? overdue_days(isms_jstr(item, "due_date"), ctx->today) : 0));
     if (!full) return ISMS_DB_OK;
     q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_sql_appendf(q, "SELECT id, status, progress, note, evidence_ref, due_date, reason, "
-                        "created_at, created_by, effectiveness_required, "
-                        "effectiveness_method, effectiveness_due, effectiveness_result FROM "
-                        "action_update WHERE action_id = %d ORDER BY id", id);
+    isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "
+                        "action_id = %d ORDER BY id", id);
     if ((st = isms_rows_json(ctx, q, &list, err)) == ISMS_DB_OK) {
         json_object_set_new(item, "updates", list);
     }

@@ -11,11 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const update_states[] = {"OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED",
-                                            "VERIFIED_EFFECTIVE", "VERIFIED_INEFFECTIVE",
-                                            "CANCELLED", NULL};
 static const isms_field update_fields[] = {
-    {.name = "status", .type = ISMS_F_ENUM, .enums = update_states},
+    {.name = "status", .type = ISMS_F_ENUM, .enums = isms_action_states,
+     .labels = isms_action_states_labels},
     {.name = "progress", .type = ISMS_F_INT, .min = 0, .max = 100},
     {.name = "note", .type = ISMS_F_TEXT, .max_chars = 10000, .max_bytes = 30000},
     {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
@@ -29,8 +27,8 @@ static const isms_field update_fields[] = {
     {.name = "effectiveness_result", .type = ISMS_F_TEXT, .max_chars = 4000,
      .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity update_entity = {"action update", "updates", "action_update", "",
-                                          update_fields, NULL};
+const isms_entity isms_entity_action_update = {"action update", "updates", "action_update",
+                                               "", update_fields, NULL};
 
 static const isms_field measurement_fields[] = {
     {.name = "period_from", .type = ISMS_F_DATE},
@@ -39,9 +37,8 @@ static const isms_field measurement_fields[] = {
     {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 2000, .max_bytes = 6000},
     {.name = NULL}};
-static const isms_entity measurement_entity = {"measurement", "measurements",
-                                               "kpi_measurement", "", measurement_fields,
-                                               NULL};
+const isms_entity isms_entity_measurement = {"measurement", "measurements",
+                                             "kpi_measurement", "", measurement_fields, NULL};
 
 /* The objective register lists objectives by identity: id is the objective's, revision_id
  * the row of its current revision. */
@@ -357,6 +354,45 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     return st;
 }
 
+/* The 201 of a progress update: the action as its GET shows it, but with the update just
+ * recorded ("update") and the length of its history ("updates_count") instead of the whole
+ * history (GET v1/actions/{id}/updates): an answer that grew with every update made each one
+ * cost more than the last. */
+static isms_result update_created(isms_ctx *ctx, long long rid, long long action_id)
+{
+    const isms_entity *e = &isms_entity_action;
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    json_t *row, *out, *latest;
+    const char *err = NULL;
+    isms_rows *rs;
+    isms_db_status st = isms_rec_get(ctx, e, rid, action_id, &row, &err);
+
+    if (st == ISMS_DB_OK && !row) return isms_res_not_found(ctx, "action");
+    if (st == ISMS_DB_OK) {
+        isms_json_pool(ctx->pool, row);
+        out = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
+        st = isms_item_extras(ctx, e, out, 0, &err);
+    }
+    if (st == ISMS_DB_OK) {
+        isms_sql_appendf(q, "SELECT COUNT(*) FROM action_update WHERE action_id = %d",
+                         action_id);
+        st = isms_query_sql(ctx, q, &rs, &err);
+    }
+    if (st == ISMS_DB_OK) {
+        json_object_set_new(out, "updates_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
+        q = isms_sql_new(ctx->pool, ctx->conn);
+        isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "
+                            "action_id = %d ORDER BY id DESC LIMIT 1", action_id);
+        st = isms_rows_json(ctx, q, &latest, &err);
+    }
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    json_object_set(out, "update", json_array_get(latest, 0));
+    json_decref(latest);
+    return isms_res_ok(ctx, 201, json_incref(out), isms_etag(ctx, e, row), apr_psprintf(
+                       ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
+                       (apr_int64_t)action_id));
+}
+
 isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t *in)
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
@@ -373,7 +409,8 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
         return isms_res_problem(ctx->pool, 409, "cancelled", "Review cancelled",
                                 "the actions of a cancelled review are not tracked");
     }
-    if (!(u = isms_validate(&update_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(u = isms_validate(&isms_entity_action_update, in, ISMS_V_CREATE, NULL, NULL,
+                            &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, u);
@@ -381,15 +418,10 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     if ((st = apply_update(ctx, action, u, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
-    r = isms_item_get(ctx, json_integer_value(json_object_get(action, "review_id")), "actions",
-                      action_id);
+    r = update_created(ctx, json_integer_value(json_object_get(action, "review_id")),
+                       action_id);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_action,
                                                       action));
-    if (r.status == 200) {
-        r.status = 201;
-        r.location = apr_psprintf(ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
-                                  (apr_int64_t)action_id);
-    }
     return r;
 }
 
@@ -450,7 +482,7 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
     r = check_tracker(ctx, obj, "objective", "only the objective's owner or an author may "
                       "record KPI values");
     if (r.status) return r;
-    if (!(m = isms_validate(&measurement_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(m = isms_validate(&isms_entity_measurement, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, m);

@@ -77,5 +77,21 @@ isms_db_status isms_action_scan(isms_ctx *ctx, long long review_id, isms_rows **
 json_t *isms_burn_down_of(isms_ctx *ctx, isms_rows *rs, int max);
 isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_t **out,
                               const char **err);
+/* The same for every review not cancelled, from the per-day summary that migration 013's
+ * triggers keep current (action_day): no pass over the actions. */
+isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, const char **err);
+
+/* The dashboard's action figures into d: actions_by_status, actions_by_owner (total, open,
+ * overdue), actions_total, actions_open, actions_overdue and burn_down (180 points). From
+ * the summary tables (action_tally, action_day; migration 013), or, with from_scratch, from
+ * one pass over every action (what the summary must equal: the tests, ismsreview-admin
+ * verify). */
+isms_db_status isms_dashboard_actions(isms_ctx *ctx, json_t *d, int from_scratch,
+                                      const char **err);
+/* *same = whether the summary gives what a computation from scratch gives (today's
+ * figures). */
+isms_db_status isms_dashboard_summary_check(isms_ctx *ctx, int *same, const char **err);
+/* Recomputes the summary from the actions (in the caller's write transaction). */
+isms_db_status isms_dashboard_summary_rebuild(isms_ctx *ctx, const char **err);
 
 #endif

@@ -12,9 +12,7 @@
 #include "isms_people.h"
 #include "isms_svg.h"
 
-#include <apr_hash.h>
 #include <apr_strings.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define CLOSED "('COMPLETED', 'VERIFIED_EFFECTIVE', 'CANCELLED')"
@@ -86,78 +84,6 @@ static isms_db_status not_communicated(isms_ctx *ctx, json_t *d, const char **er
             isms_ll(json_string_value(n)) : json_integer_value(n)));
     }
     json_object_set_new(d, "published_not_communicated", list);
-    return ISMS_DB_OK;
-}
-
-/* ---- actions: by status, by owner, totals and the burn-down from one pass ---- */
-
-typedef struct {
-    json_int_t total, open, overdue;
-} owner_counts;
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static json_t *owner_list(apr_pool_t *p, apr_hash_t *owners, json_int_t *sum)
-{
-    const char **keys = apr_palloc(p, sizeof(char *) * (apr_hash_count(owners) + 1));
-    json_t *list = json_array();
-    apr_hash_index_t *hi;
-    size_t n = 0, i;
-
-    for (hi = apr_hash_first(p, owners); hi; hi = apr_hash_next(hi)) {
-        keys[n++] = apr_hash_this_key(hi);
-    }
-    qsort(keys, n, sizeof(*keys), cmp_str);
-    for (i = 0; i < n; i++) {
-        owner_counts *c = apr_hash_get(owners, keys[i], APR_HASH_KEY_STRING);
-        json_array_append_new(list, json_pack("{s:s,s:I,s:I,s:I}", "owner", keys[i],
-                              "total_count", c->total, "open_count", c->open,
-                              "overdue_count", c->overdue));
-        sum[0] += c->total;
-        sum[1] += c->open;
-        sum[2] += c->overdue;
-    }
-    return list;
-}
-
-static void count_actions(isms_ctx *ctx, isms_rows *rs, json_t *d)
-{
-    apr_hash_t *owners = apr_hash_make(ctx->pool);
-    json_t *by_status = json_object();
-    json_int_t sum[3] = {0, 0, 0};
-    int i;
-
-    for (i = 0; i < rs->nrows; i++) {
-        const char *owner = ISMS_ROW(rs, i, ISMS_SCAN_OWNER);
-        const char *st = ISMS_ROW(rs, i, ISMS_SCAN_STATUS);
-        owner_counts *c = apr_hash_get(owners, owner, APR_HASH_KEY_STRING);
-        int open = isms_report_action_open(st);
-        json_object_set_new(by_status, st, json_integer(json_integer_value(
-                            json_object_get(by_status, st)) + 1));
-        if (!c) apr_hash_set(owners, owner, APR_HASH_KEY_STRING,
-                             c = apr_pcalloc(ctx->pool, sizeof(*c)));
-        c->total++;
-        c->open += open;
-        c->overdue += open && strcmp(ISMS_ROW(rs, i, ISMS_SCAN_DUE), ctx->today) < 0;
-    }
-    json_object_set_new(d, "actions_by_status", by_status);
-    json_object_set_new(d, "actions_by_owner", owner_list(ctx->pool, owners, sum));
-    json_object_set_new(d, "actions_total", json_integer(sum[0]));
-    json_object_set_new(d, "actions_open", json_integer(sum[1]));
-    json_object_set_new(d, "actions_overdue", json_integer(sum[2]));
-}
-
-static isms_db_status action_counts(isms_ctx *ctx, json_t *d, const char **err)
-{
-    isms_rows *rs;
-    isms_db_status st = isms_action_scan(ctx, 0, &rs, err);
-
-    if (st != ISMS_DB_OK) return st;
-    count_actions(ctx, rs, d);
-    json_object_set_new(d, "burn_down", isms_burn_down_of(ctx, rs, 180));
     return ISMS_DB_OK;
 }
 
@@ -273,7 +199,7 @@ static isms_result dashboard_data(isms_ctx *ctx, json_t **out)
         st = review_counts(ctx, d, &err);
     }
     if (st == ISMS_DB_OK) st = not_communicated(ctx, d, &err);
-    if (st == ISMS_DB_OK) st = action_counts(ctx, d, &err);
+    if (st == ISMS_DB_OK) st = isms_dashboard_actions(ctx, d, 0, &err);
     if (st == ISMS_DB_OK) st = overdue_actions(ctx, d, &err);
     if (st == ISMS_DB_OK) st = objectives(ctx, d, &err);
     if (st == ISMS_DB_OK) st = label_people(ctx, d, &err);

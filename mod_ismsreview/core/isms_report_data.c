@@ -109,6 +109,17 @@ typedef struct {
     int *opened, *closed;
 } day_counts;
 
+static long clamp_day(const day_counts *c, long d)
+{
+    return (d > c->d1 ? c->d1 : d < c->d0 ? c->d0 : d) - c->d0;
+}
+
+static void alloc_days(apr_pool_t *p, day_counts *c)
+{
+    c->opened = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    c->closed = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+}
+
 static void count_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
 {
     int i;
@@ -118,30 +129,38 @@ static void count_days(apr_pool_t *p, isms_rows *rs, long today, day_counts *c)
         long d = day_number(ISMS_ROW(rs, i, ISMS_SCAN_CREATED));
         if (d < c->d0) c->d0 = d;
     }
-    c->opened = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
-    c->closed = apr_pcalloc(p, sizeof(int) * (size_t)(c->d1 - c->d0 + 1));
+    alloc_days(p, c);
     for (i = 0; i < rs->nrows; i++) {
         const char *created = ISMS_ROW(rs, i, ISMS_SCAN_CREATED), *closed;
-        long d = day_number(created);
-        c->opened[(d > c->d1 ? c->d1 : d) - c->d0]++;
+        c->opened[clamp_day(c, day_number(created))]++;
         if (isms_report_action_open(ISMS_ROW(rs, i, ISMS_SCAN_STATUS))) continue;
         closed = ISMS_ROW(rs, i, ISMS_SCAN_COMPLETED);
         if (!closed) closed = ISMS_ROW(rs, i, ISMS_SCAN_UPDATED);
-        d = day_number(closed ? closed : created);
-        c->closed[(d > c->d1 ? c->d1 : d < c->d0 ? c->d0 : d) - c->d0]++;
+        c->closed[clamp_day(c, day_number(closed ? closed : created))]++;
     }
 }
 
 /* The open count at evenly spaced days (at most max of them) from the first opening to
  * today. */
+static int samples(long d0, long d1, int max)
+{
+    return d1 - d0 + 1 < max ? (int)(d1 - d0) + 1 : max;
+}
+
+/* The k-th of n sample days from d0 to d1 (the last one is d1). */
+static long sample_day(long d0, long d1, int k, int n)
+{
+    return n > 1 ? d0 + (long)((double)(d1 - d0) * k / (n - 1) + 0.5) : d0;
+}
+
 static json_t *sample(isms_ctx *ctx, const day_counts *c, int max)
 {
-    long span = c->d1 - c->d0, day, next = 0, open = 0;
-    int k, n = span + 1 < max ? (int)span + 1 : max;
+    long day, next = 0, open = 0;
+    int k, n = samples(c->d0, c->d1, max);
     json_t *list = json_array();
 
     for (k = 0; k < n; k++) {
-        day = n > 1 ? c->d0 + (long)((double)span * k / (n - 1) + 0.5) : c->d0;
+        day = sample_day(c->d0, c->d1, k, n);
         for (; next <= day - c->d0; next++) open += c->opened[next] - c->closed[next];
         json_array_append_new(list, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
                                               EPOCH, day), "open", (json_int_t)open));
@@ -166,4 +185,60 @@ isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_
 
     if (st == ISMS_DB_OK) *out = isms_burn_down_of(ctx, rs, max);
     return st;
+}
+
+/* From the per-day summary (action_day, migration 013), with the days summed by the
+ * database into the sample points' buckets: bucket k holds the days after sample k - 1 up to
+ * sample k, the first one also the days before the first opening, the last one (today) also
+ * the days after today, as count_days clamps them; each bucket's net change (opened - closed)
+ * is one range of the day index. 180 rows instead of one per day. (A join of the buckets
+ * with the days made PostgreSQL plan a parallel scan: 18 ms instead of 2.) */
+static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, isms_rows **rs,
+                                      const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    const char *lo = "";
+    int k;
+
+    isms_sql_appendf(q, "SELECT s.k, (SELECT SUM(d.opened - d.closed) FROM action_day d WHERE "
+                        "d.day > s.lo AND d.day <= s.hi) FROM (");
+    for (k = 0; k < n; k++) {
+        const char *hi = k == n - 1 ? "9999-12-31"
+                         : isms_date_add(ctx->pool, EPOCH, sample_day(d0, d1, k, n));
+        isms_sql_appendf(q, k ? " UNION ALL SELECT %d, %s, %s" : "SELECT %d AS k, %s AS lo, "
+                         "%s AS hi", (long long)k, lo, hi);
+        lo = hi;
+    }
+    isms_sql_appendf(q, ") s ORDER BY s.k");
+    return isms_query_sql(ctx, q, rs, err);
+}
+
+isms_db_status isms_burn_down_summary(isms_ctx *ctx, int max, json_t **out, const char **err)
+{
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    long d0, d1 = day_number(ctx->today), open = 0;
+    isms_rows *rs;
+    isms_db_status st;
+    int n, k, i = 0;
+    json_t *list;
+
+    isms_sql_appendf(q, "SELECT MIN(day) FROM action_day WHERE opened > 0");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (max < 1 || !rs->nrows || !ISMS_ROW(rs, 0, 0)) {
+        *out = json_array();
+        return ISMS_DB_OK;
+    }
+    d0 = day_number(ISMS_ROW(rs, 0, 0));
+    if (d0 > d1) d0 = d1;
+    n = samples(d0, d1, max);
+    if ((st = summary_buckets(ctx, d0, d1, n, &rs, err)) != ISMS_DB_OK) return st;
+    *out = list = json_array();
+    for (k = 0; k < n; k++) {
+        for (; i < rs->nrows && isms_ll(ISMS_ROW(rs, i, 0)) <= k; i++) {
+            if (ISMS_ROW(rs, i, 1)) open += (long)isms_ll(ISMS_ROW(rs, i, 1));
+        }
+        json_array_append_new(list, json_pack("{s:s,s:I}", "date", isms_date_add(ctx->pool,
+                              EPOCH, sample_day(d0, d1, k, n)), "open", (json_int_t)open));
+    }
+    return ISMS_DB_OK;
 }

@@ -5,6 +5,7 @@
 #include "isms_log.h"
 #include "isms_cache.h"
 
+#include <apr_atomic.h>
 #include <apr_reslist.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
@@ -48,6 +49,9 @@ struct isms_store {
      * all polling SQLite's write lock (isms_sqlite_busy_handler); NULL for servers */
     apr_thread_mutex_t *write_lock;
     apr_interval_time_t write_wait;
+    /* write requests of this process running or waiting for the database
+     * (ISMSReviewWriteQueue), and the most there were at once */
+    volatile apr_uint32_t writers, writers_peak;
     char last_error[512];
 };
 
@@ -58,6 +62,32 @@ const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
 isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
 isms_cache *isms_store_cache(const isms_store *s) { return s->cache; }
+
+int isms_conn_write_enter(isms_conn *c)
+{
+    isms_store *s = c->store;
+    apr_uint32_t n = apr_atomic_inc32(&s->writers) + 1, peak;
+
+    while ((peak = apr_atomic_read32(&s->writers_peak)) < n &&
+           apr_atomic_cas32(&s->writers_peak, n, peak) != peak) {
+    }
+    if (s->conf->write_queue > 0 && n > (apr_uint32_t)s->conf->write_queue) {
+        apr_atomic_dec32(&s->writers);
+        return 0;
+    }
+    return 1;
+}
+
+void isms_conn_write_leave(isms_conn *c)
+{
+    apr_atomic_dec32(&c->store->writers);
+}
+
+void isms_store_writers(const isms_store *s, unsigned *now, unsigned *peak)
+{
+    *now = apr_atomic_read32((volatile apr_uint32_t *)&s->writers);
+    *peak = apr_atomic_read32((volatile apr_uint32_t *)&s->writers_peak);
+}
 
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {

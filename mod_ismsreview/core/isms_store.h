@@ -86,6 +86,14 @@ const isms_dialect *isms_conn_dialect(const isms_conn *c);
 struct isms_cache *isms_conn_cache(const isms_conn *c);
 struct isms_cache *isms_store_cache(const isms_store *s);
 
+/* Admission of a write request (isms_txn_write): counts it among this process's writers
+ * and returns 1, or returns 0 without counting it when ISMSReviewWriteQueue of them are
+ * already running or waiting for the database. Every 1 is followed by one leave. */
+int isms_conn_write_enter(isms_conn *c);
+void isms_conn_write_leave(isms_conn *c);
+/* The writers of this process now, and the most there were at once (the queue's depth). */
+void isms_store_writers(const isms_store *s, unsigned *now, unsigned *peak);
+
 /* Transactions: write transactions take the write lock up front (BEGIN IMMEDIATE on
  * SQLite), so a read-then-write never fails half-way on a lock upgrade. */
 isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err);

@@ -111,16 +111,25 @@ isms_db_status isms_idem_store(isms_ctx *ctx, const char *key, const isms_result
 }
 
 /* What the audit trail keeps of a response: the resource, without the items a full
- * review embeds (each item write is audited on its own). */
+ * review embeds (each item write is audited on its own), and of an action's progress history
+ * (append-only rows of their own) only its length and the latest entry: the whole history in
+ * every event made each progress update cost, and store, as much as all the earlier ones. */
 static json_t *audit_state(const json_t *body)
 {
-    json_t *j;
+    json_t *j, *updates;
+    size_t n;
     int i;
 
     if (!body || !json_is_object(body)) return NULL;
     j = json_deep_copy(body);
     for (i = 0; isms_item_entities[i]; i++) {
         json_object_del(j, isms_item_entities[i]->collection);
+    }
+    if (json_is_array(updates = json_object_get(j, "updates"))) {
+        n = json_array_size(updates);
+        json_object_set_new(j, "updates_count", json_integer((json_int_t)n));
+        json_object_set(j, "latest_update", n ? json_array_get(updates, n - 1) : json_null());
+        json_object_del(j, "updates");
     }
     return j;
 }
@@ -207,8 +216,8 @@ static isms_result refused(isms_ctx *ctx, isms_result r, isms_audit_event *ev)
     return r;
 }
 
-isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem,
-                           isms_audit_event *ev)
+static isms_result write_txn(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem,
+                             isms_audit_event *ev)
 {
     const char *err = NULL;
     isms_db_status st = isms_conn_begin(ctx->conn, 1, &err);
@@ -250,6 +259,34 @@ isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_
     if ((st = isms_conn_commit(ctx->conn, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
+    return r;
+}
+
+/* ISMSReviewWriteQueue write requests of this process already run or wait: this one is
+ * answered at once, before anything is read or written, rather than after seconds in the
+ * queue (a client or load balancer retries it). */
+static isms_result queue_full(isms_ctx *ctx)
+{
+    isms_result r = isms_res_problem(ctx->pool, 503, "write-queue-full", "Too many writes "
+                                     "waiting", "this server has as many write requests "
+                                     "waiting for the database as it lets wait "
+                                     "(ISMSReviewWriteQueue); nothing was written; retry "
+                                     "after Retry-After seconds");
+
+    isms_log(ISMS_LOG_WARN, 21700, "write refused with 503: the write queue of this process "
+             "is full (ISMSReviewWriteQueue)");
+    r.retry_after = 1;
+    return r;
+}
+
+isms_result isms_txn_write(isms_ctx *ctx, isms_op_fn *fn, void *arg, const isms_idem *idem,
+                           isms_audit_event *ev)
+{
+    isms_result r;
+
+    if (!isms_conn_write_enter(ctx->conn)) return queue_full(ctx);
+    r = write_txn(ctx, fn, arg, idem, ev);
+    isms_conn_write_leave(ctx->conn);
     return r;
 }
 

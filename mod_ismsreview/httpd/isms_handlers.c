@@ -123,10 +123,9 @@ static int send_result(isms_req *q, const isms_result *res)
         r->status = res->status;
         return OK;
     }
-    if (res->status == HTTP_SERVICE_UNAVAILABLE && res->body) {
-        const char *type = json_string_value(json_object_get(res->body, "type"));
+    if (res->status == HTTP_SERVICE_UNAVAILABLE) {
         apr_table_setn(r->headers_out, "Retry-After",
-                       type && strstr(type, "database-busy") ? "1" : "5");
+                       apr_itoa(r->pool, res->retry_after > 0 ? res->retry_after : 5));
     }
     if (res->status >= 400) return isms_send_problem_json(q, res->body);
     return isms_send_json(q, res->status, res->body);

@@ -14,12 +14,23 @@
 #include "isms_migrate.h"
 
 
+/* The request this thread is handling, so that a core log line written while handling it
+ * reaches ap_log_rerror: the virtual host's ErrorLog and LogLevel, the client address and the
+ * request's log id, as httpd's own lines about a request. A handler runs start to end on one
+ * thread under every MPM (the event MPM suspends connections, not handlers). */
+static __thread request_rec *current_request;
+
 /* Core log lines go to the error log with their message number. */
 static void log_to_apache(void *baton, isms_log_level level, int msgno, const char *msg)
 {
     server_rec *s = baton;
 
-    ap_log_error(APLOG_MARK, (int)level, 0, s, "ISMS%05d: %s", msgno, msg);
+    if (current_request) {
+        ap_log_rerror(APLOG_MARK, (int)level, 0, current_request, "ISMS%05d: %s", msgno, msg);
+    }
+    else {
+        ap_log_error(APLOG_MARK, (int)level, 0, s, "ISMS%05d: %s", msgno, msg);
+    }
 }
 
 /* Runs for `apache2 -t` too, after every directive is read, when the User is known. */
@@ -52,6 +63,7 @@ static int isms_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     isms_server_conf *sc = ap_get_module_config(s->module_config, &ismsreview_module);
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+    isms_routes_check_contract(ptemp, s);
     if (!sc->db) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, ISMS_LOGNO(21002)
                      "no ISMSReviewDatabase in the main server: requests to the ismsreview "
@@ -103,6 +115,7 @@ static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int ma
     sc->db->durability = sc->durability == ISMS_DURABILITY_NORMAL ? ISMS_DURABILITY_NORMAL
                                                                   : ISMS_DURABILITY_FULL;
     sc->db->cache_bytes = sc->cache_bytes;      /* ISMS_UNSET (-1): the default */
+    sc->db->write_queue = sc->write_queue == ISMS_UNSET ? 0 : sc->write_queue;
     apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
     if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
         proc->init_error = apr_pstrdup(p, err);
@@ -143,8 +156,13 @@ static void isms_child_init(apr_pool_t *p, server_rec *s)
 
 static int isms_handler(request_rec *r)
 {
+    int rc;
+
     if (!r->handler || strcmp(r->handler, "ismsreview") != 0) return DECLINED;
-    return isms_handle_request(r);
+    current_request = r;
+    rc = isms_handle_request(r);
+    current_request = NULL;
+    return rc;
 }
 
 static void isms_register_hooks(apr_pool_t *p)

@@ -19,9 +19,11 @@
 #include "isms_canon.h"
 #include "isms_sql.h"
 #include "isms_workflow.h"
+#include "isms_report.h"
 #include "verify_evidence.h"
 #include "export_import.h"
 #include "check_config.h"
+#include "isms_schema.h"
 #include "people_csv.h"
 #include "notify.h"
 
@@ -45,7 +47,11 @@ static void usage(FILE *f)
         "                 compare the live record of every sealed review with its seal; exit 1\n"
         "                 naming the first bad event or version; with --checkpoint FILE also\n"
         "                 that the chain still holds that checkpoint; with --evidence-dir DIR\n"
-        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file\n"
+        "                 (or ISMSREVIEW_EVIDENCE_DIR) every attachment file; and that the\n"
+        "                 dashboard's summary equals a computation from the actions\n"
+        "  rebuild-summary\n"
+        "                 recompute the dashboard's summary (migration 013) from the actions,\n"
+        "                 in one transaction (when verify says it differs)\n"
         "  checkpoint     print {\"checkpoint_at\",\"events\",\"head\"} of the verified chain, to\n"
         "                 keep outside the database for verify --checkpoint\n"
         "  export [FILE]  the whole database as portable JSON (FILE or - for stdout), read in\n"
@@ -76,6 +82,9 @@ static void usage(FILE *f)
         "                 check an evidence pack (GET v1/reviews/{id}/evidence) offline, without\n"
         "                 a database: files, sizes, SHA-256, manifest, sealed record.json, and\n"
         "                 the audit extract's chain\n"
+        "  openapi        print the OpenAPI 3.1 contract of the API (docs/openapi.json; the\n"
+        "                 module serves the same at GET v1/openapi.json), no database\n"
+        "  schema         print the record kinds as GET v1/schema returns them, no database\n"
         "  notify [--days N] [--mail-domain DOMAIN] [--sendmail PATH | --smtp HOST:PORT]\n"
         "         [--from ADDRESS] [--base-url URL] [--dry-run]\n"
         "                 one digest mail a day to each person with something to do: action\n"
@@ -326,6 +335,47 @@ static int verify_live(apr_pool_t *p, isms_ctx *ctx)
     return bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The dashboard's summary (migration 013) against a computation from scratch. */
+static int verify_summary(isms_ctx *ctx)
+{
+    const char *err = NULL;
+    int same = 0;
+
+    if (isms_dashboard_summary_check(ctx, &same, &err) != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: verify: cannot read the dashboard summary: %s\n",
+                err ? err : "database error");
+        return EXIT_FAILURE;
+    }
+    printf(same ? "dashboard summary: consistent with the actions\n"
+                : "dashboard summary: DIFFERS from the actions; run `ismsreview-admin "
+                  "rebuild-summary`\n");
+    return same ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* Recomputes the dashboard's summary from the actions, in one write transaction. */
+static int cmd_rebuild_summary(apr_pool_t *p, isms_conn *c)
+{
+    isms_ctx ctx;
+    const char *err = NULL;
+    isms_db_status st;
+
+    isms_ctx_init(&ctx, p, c, "ismsreview-admin");
+    if ((st = isms_conn_begin(c, 1, &err)) == ISMS_DB_OK &&
+        (st = isms_dashboard_summary_rebuild(&ctx, &err)) == ISMS_DB_OK) {
+        st = isms_conn_commit(c, &err);
+    }
+    else {
+        isms_conn_rollback(c);
+    }
+    if (st != ISMS_DB_OK) {
+        fprintf(stderr, "ismsreview-admin: rebuild-summary failed, nothing changed: %s\n",
+                err ? err : "database error");
+        return EXIT_FAILURE;
+    }
+    printf("dashboard summary rebuilt from the actions\n");
+    return EXIT_SUCCESS;
+}
+
 static int cmd_verify(apr_pool_t *p, isms_conn *c)
 {
     isms_ctx ctx;
@@ -351,13 +401,24 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
                json_string_value(json_object_get(j, "reason")),
                json_integer_value(json_object_get(j, "events")));
     }
-    if ((verify_versions(p, c) | verify_live(p, &ctx)) != EXIT_SUCCESS ||
+    if ((verify_versions(p, c) | verify_live(p, &ctx) | verify_summary(&ctx)) != EXIT_SUCCESS ||
         !json_is_true(json_object_get(j, "valid"))) {
         verify_attachments(p, c);
         return EXIT_FAILURE;
     }
     if (verify_attachments(p, c) != EXIT_SUCCESS) return EXIT_FAILURE;
     return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
+}
+
+/* openapi, schema: the document as committed in docs/ (two-space indent, sorted keys). */
+static int print_document(json_t *doc)
+{
+    int rc = doc && json_dumpf(doc, stdout, ISMS_DOC_DUMP_FLAGS) == 0 ? EXIT_SUCCESS
+                                                                      : EXIT_FAILURE;
+
+    if (rc == EXIT_SUCCESS) fputc('\n', stdout);
+    json_decref(doc);
+    return rc;
 }
 
 /* The commands that take a database: name, the number of arguments after it (min, max). */
@@ -367,6 +428,7 @@ static const struct {
 } db_commands[] = {
     {"migrate", 0, 1}, {"status", 0, 0}, {"verify", 0, 0}, {"checkpoint", 0, 0},
     {"export", 0, 1}, {"import", 1, 1}, {"people-import", 1, 1}, {"people-export", 0, 1},
+    {"rebuild-summary", 0, 0},
 };
 
 /* seal-columns: what the seal guards derive from the descriptors (isms_guards.h). */
@@ -395,6 +457,14 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_SUCCESS;
+    }
+    if (strcmp(cmd, "openapi") == 0 || strcmp(cmd, "schema") == 0) {
+        if (nargs) {
+            fprintf(stderr, "ismsreview-admin: %s takes no arguments\n", cmd);
+            return EXIT_USAGE;
+        }
+        return print_document(cmd[0] == 'o' ? isms_openapi_json(ISMS_OPENAPI_SERVER)
+                                            : isms_schema_json());
     }
     if (strcmp(cmd, "seal-columns") == 0) return cmd_seal_columns(p, nargs);
     if (strcmp(cmd, "check-config") == 0) {
@@ -435,6 +505,7 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if ((rc = open_conn(p, spec, &c)) != EXIT_SUCCESS) return rc;
     if (strcmp(cmd, "verify") == 0) return cmd_verify(p, c);
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(p, c);
+    if (strcmp(cmd, "rebuild-summary") == 0) return cmd_rebuild_summary(p, c);
     if (strcmp(cmd, "export") == 0) return isms_admin_export(p, c, nargs ? argv[1] : NULL);
     if (strcmp(cmd, "import") == 0) return isms_admin_import(p, c, argv[1]);
     if (strcmp(cmd, "people-import") == 0) return isms_admin_people_import(p, c, argv[1]);

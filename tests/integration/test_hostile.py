@@ -20,6 +20,7 @@ import base64
 import csv
 import io
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -1065,6 +1066,32 @@ def test_refused_writes_cannot_flood_the_audit_trail(make_httpd, backend):
     # the chain is intact and verifies
     st, _, doc = api.call("GET", "v1/audit/verify", user="auditor")
     assert st == 200 and doc["valid"], doc
+
+
+def test_core_log_lines_reach_the_virtual_hosts_error_log(make_httpd, backend):
+    """A line the core logs while handling a request is the request's line (ap_log_rerror):
+    it lands in the ErrorLog of the virtual host that served the request, with the client's
+    address, and not in the main server's log."""
+    import http.client
+    port = harness.free_port()
+    conf = ("<Location /isms/api>\n  ISMSReviewRefusalBudget 2\n</Location>\n"
+            "Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n  ServerName vhost.test\n"
+            '  ErrorLog "logs/vhost_error.log"\n</VirtualHost>\n' % (port, port))
+    httpd = make_httpd(db_args=backend.db_args, extra_conf=conf).start()
+    vhost_log = os.path.join(httpd.basedir, "logs", "vhost_error.log")
+    mark = httpd.log_size()
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("POST", API + "v1/reviews", body=json.dumps(VALID["reviews"]),
+                  headers={"Authorization": httpd.auth_header("nobody"),
+                           "Content-Type": "application/json"})
+        assert c.getresponse().status == 403
+        c.close()
+    with open(vhost_log) as f:
+        lines = [l for l in f if "ISMS21104" in l]
+    assert len(lines) == 1, lines
+    assert "[client 127.0.0.1:" in lines[0], lines[0]
+    assert not any("ISMS21104" in l for l in httpd.error_log_lines(mark))
 
 
 def test_audit_verify_from_a_checkpoint(make_httpd, backend):

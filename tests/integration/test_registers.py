@@ -91,12 +91,14 @@ def test_action_progress_updates_and_history(api):
     rid = r1["id"]
     item_path = "v1/reviews/%d/actions/%d" % (rid, a["progress"]["id"])
 
-    # the owner reports progress; the answer is the action with its history
+    # the owner reports progress; the answer is the action with the update just recorded and
+    # the length of its history (the history itself: GET v1/actions/{id}/updates)
     doc = post_update(api, a["progress"]["id"], {"status": "IN_PROGRESS", "progress": 40,
                                                  "note": "MFA enforced for domain admins."},
                       "owner")
     assert (doc["status"], doc["progress"]) == ("IN_PROGRESS", 40), doc
-    assert len(doc["updates"]) == 1
+    assert doc["updates_count"] == 1 and "updates" not in doc, doc
+    assert doc["update"]["note"] == "MFA enforced for domain admins.", doc
     doc = post_update(api, a["progress"]["id"], {"progress": 55, "note": "Cloud consoles done.",
                                                  "evidence_ref": "CHG-2025-311"}, "owner")
     assert (doc["status"], doc["progress"]) == ("IN_PROGRESS", 55), doc
@@ -121,7 +123,7 @@ def test_action_progress_updates_and_history(api):
                                              "note": "Plan v5 approved by the CISO."}, "owner")
     assert (doc["status"], doc["progress"]) == ("COMPLETED", 100), doc
     assert wh.RFC3339_UTC.match(doc["completed_at"] or ""), doc
-    assert doc["updates"][0]["progress"] == 100
+    assert doc["update"]["progress"] == 100
     assert doc["days_overdue"] == 0
 
     # the owner may not move the due date; an author may, with a reason
@@ -137,8 +139,8 @@ def test_action_progress_updates_and_history(api):
                                  "reason": "Vendor moved the go-live; approved by the CFO."},
                       "author")
     assert (doc["due_date"], doc["original_due_date"]) == ("2099-12-31", "2099-06-30"), doc
-    assert doc["updates"][0]["reason"].startswith("Vendor moved")
-    assert doc["updates"][0]["due_date"] == "2099-12-31"
+    assert doc["update"]["reason"].startswith("Vendor moved")
+    assert doc["update"]["due_date"] == "2099-12-31"
     # the owner (approver2 here) updates the progress of their own action
     doc = post_update(api, fut, {"progress": 5, "note": "Tender published."}, "approver2")
     assert (doc["status"], doc["progress"]) == ("OPEN", 5)

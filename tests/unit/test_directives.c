@@ -24,6 +24,7 @@ static const char *const good[ISMS_D_COUNT] = {
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain",
     [ISMS_D_REFUSAL_BUDGET] = "0",
     [ISMS_D_CACHE_SIZE] = "1048576",
+    [ISMS_D_WRITE_QUEUE] = "8",
 };
 static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_DATABASE] = "nosuchdriver|dbname=x",
@@ -38,6 +39,7 @@ static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_ATTACHMENT_TYPES] = "application/pdf|text/plain; charset=utf-8",
     [ISMS_D_REFUSAL_BUDGET] = "1000001",
     [ISMS_D_CACHE_SIZE] = "-1",
+    [ISMS_D_WRITE_QUEUE] = "100001",
 };
 
 static int split(const char *s, const char **argv)

@@ -458,7 +458,7 @@ START_TEST(item_crud_with_etags)
     ck_assert_int_eq(isms_test_jint(r.body, "progress"), 0);
     ck_assert_int_eq(isms_test_jint(r.body, "review_id"), rid);
     ck_assert_str_eq(isms_jstr(r.body, "etag"), r.etag);
-    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-1\"", a1));
+    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", a1));
     a2 = new_action(rid, "carol", "2026-07-31");
     r = isms_test_item_get(&alice, rid, "actions", a2);
     ck_assert_status(r, 200);
@@ -496,7 +496,7 @@ START_TEST(item_crud_with_etags)
     ck_assert_str_eq(isms_jstr(r.body, "updated_at"), alice.now);
     ck_assert_str_eq(isms_jstr(r.body, "owner"), "bob");                 /* untouched */
     ck_assert_str_ne(r.etag, etag);
-    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-2\"", a1));
+    ck_assert_str_eq(r.etag, isms_test_printf("\"action-%lld-2@2026-04-01\"", a1));
     ck_assert_str_ne(isms_test_review_get(&alice, rid).etag, review_etag);
     /* the old ETag is stale now */
     r2 = isms_test_item_patch(&alice, rid, "actions", a1, J("{\"title\":\"Lost\"}"), etag);
@@ -728,8 +728,8 @@ START_TEST(review_get_embeds_items)
         item = json_array_get(list, 0);
         ck_assert_int_eq(isms_test_jint(item, "id"), ids[i]);
         ck_assert_int_eq(isms_test_jint(item, "review_id"), rid);
-        ck_assert_str_eq(isms_jstr(item, "etag"), isms_test_printf("\"%s-%lld-1\"", e->kind,
-                                                              ids[i]));
+        ck_assert_str_eq(isms_jstr(item, "etag"), isms_test_printf("\"%s-%lld-1%s\"", e->kind,
+                         ids[i], strcmp(e->kind, "action") ? "" : "@2026-04-01"));
         ck_assert_str_eq(isms_jstr(item, "ref"), isms_test_printf("MR-2026-01-%s01",
                                                              e->ref_code));
         ck_assert_ptr_null(json_object_get(item, "_row_version"));
@@ -777,6 +777,87 @@ START_TEST(review_etag_covers_the_day)
     action = "cancel";
     ck_assert_status(isms_test_workflow(&alice, rid, action, J("{\"comment\":\"x\"}"),
                                         r1.etag), 200);
+}
+END_TEST
+
+/* An action item shows days_overdue too: its ETag carries the day (no 304 for yesterday's
+ * figure), and If-Match with yesterday's ETag of an unchanged action is no conflict. */
+START_TEST(item_etag_covers_the_day)
+{
+    long long rid, aid;
+    isms_result r1, r2;
+
+    use_alice();
+    rid = new_review("2026-03-10");
+    aid = new_action(rid, "bob", "2026-03-31");
+    r1 = isms_test_item_get(&alice, rid, "actions", aid);
+    ck_assert_status(r1, 200);
+    ck_assert_int_eq(isms_test_jint(r1.body, "days_overdue"), 1);
+    ck_assert_str_eq(r1.etag, isms_test_printf("\"action-%lld-1@2026-04-01\"", aid));
+    ck_assert_str_eq(isms_jstr(r1.body, "etag"), r1.etag);
+    alice.today = "2026-04-03";
+    r2 = isms_test_item_get(&alice, rid, "actions", aid);
+    ck_assert_int_eq(isms_test_jint(r2.body, "days_overdue"), 3);
+    ck_assert_str_ne(r1.etag, r2.etag);
+    ck_assert_str_eq(isms_jstr(r2.body, "etag"), r2.etag);
+    /* the same action as the review embeds it */
+    r2 = isms_test_review_get(&alice, rid);
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r2.body, "actions"), 0), "etag"),
+                     isms_test_printf("\"action-%lld-1@2026-04-03\"", aid));
+    ck_assert_status(isms_test_item_patch(&alice, rid, "actions", aid,
+                                          J("{\"priority\":\"LOW\"}"), r1.etag), 200);
+    /* a kind without a date-derived figure keeps the plain row ETag */
+    r1 = isms_test_item_get(&alice, rid, "decisions", new_item(rid, "decisions",
+        "{\"statement\":\"s\",\"category\":\"OTHER\",\"clause_933_aspect\":\"NONE\","
+        "\"outcome\":\"NOTED\"}"));
+    ck_assert_status(r1, 200);
+    ck_assert_ptr_null(strchr(r1.etag, '@'));
+}
+END_TEST
+
+static isms_result cached_review(isms_ctx *ctx, void *arg)
+{
+    return isms_review_get_cached(ctx, *(long long *)arg);
+}
+
+static isms_result fast_review(isms_ctx *ctx, void *arg)
+{
+    return isms_review_get_fast(ctx, *(long long *)arg);
+}
+
+static long long raw_days_overdue(const isms_result *r)
+{
+    json_t *j = isms_test_json(apr_pstrmemdup(tpool, r->raw, r->raw_len));
+
+    return isms_test_jint(json_array_get(json_object_get(j, "actions"), 0), "days_overdue");
+}
+
+/* The child's cache of rendered reviews: a body rendered yesterday is not served today (the
+ * validator and the cache key's validator carry the day), neither from the cached path nor
+ * from the fast path before any transaction. */
+START_TEST(cached_review_follows_the_day)
+{
+    long long rid;
+    isms_result r;
+
+    use_alice();
+    rid = new_review("2026-03-10");
+    new_action(rid, "bob", "2026-03-31");
+    r = isms_txn_read(&alice, cached_review, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 1);
+    r = fast_review(&alice, &rid);
+    ck_assert_int_eq(r.status, 200);                /* a hit: rendered for today */
+    ck_assert_int_eq(raw_days_overdue(&r), 1);
+    alice.today = "2026-04-02";
+    ck_assert_int_eq(fast_review(&alice, &rid).status, 0);      /* yesterday's is no hit */
+    r = isms_txn_read(&alice, cached_review, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 2);
+    ck_assert_str_eq(r.etag, isms_test_printf("\"review-%lld-2@2026-04-02\"", rid));
+    r = fast_review(&alice, &rid);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(raw_days_overdue(&r), 2);
 }
 END_TEST
 
@@ -953,11 +1034,11 @@ START_TEST(action_update_permissions)
     ck_assert_int_eq(isms_test_jint(r.body, "progress"), 30);
     ck_assert_str_eq(isms_jstr(r.body, "status"), "IN_PROGRESS");
     ck_assert_str_eq(isms_jstr(r.body, "updated_by"), "bob");
-    ck_assert_int_eq(json_array_size(json_object_get(r.body, "updates")), 1);
-    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "updates"), 0), "created_by"),
-                     "bob");
-    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "updates"), 0), "note"),
-                     "started");
+    /* the update just recorded and the history's length, not the history */
+    ck_assert_ptr_null(json_object_get(r.body, "updates"));
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 1);
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "created_by"), "bob");
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "note"), "started");
 
     /* what only an author may do */
     r = isms_test_action_update(&bob, a, J("{\"due_date\":\"2026-09-30\",\"reason\":\"r\"}"));
@@ -999,7 +1080,8 @@ START_TEST(action_update_permissions)
                                              "\"effectiveness_result\":\"MTTP 8 days\"}"));
     ck_assert_status(r, 201);
     ck_assert_str_eq(isms_jstr(r.body, "status"), "VERIFIED_EFFECTIVE");
-    ck_assert_int_eq(json_array_size(json_object_get(r.body, "updates")), 4);
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 4);
+    ck_assert_str_eq(isms_jstr(json_object_get(r.body, "update"), "status"), "VERIFIED_EFFECTIVE");
     ck_assert_int_eq(isms_test_count("action_update"), 4);
     r = isms_test_action_update(&alice, 999, J("{\"progress\":1}"));
     ck_assert_status(r, 404);
@@ -1055,9 +1137,13 @@ START_TEST(effectiveness_check)
     ck_assert_str_eq(isms_jstr(check, "verified_by"), "alice");
     ck_assert_str_eq(isms_jstr(check, "at"), alice.now);
     ck_assert_str_eq(isms_jstr(check, "method"), "MTTP report");     /* the plan stays */
-    last = json_array_get(json_object_get(r.body, "updates"), 2);
+    last = json_object_get(r.body, "update");            /* the update just recorded */
+    ck_assert_int_eq(isms_test_jint(r.body, "updates_count"), 3);
     ck_assert_str_eq(isms_jstr(last, "effectiveness_result"), "MTTP 8 days");
     ck_assert_str_eq(isms_jstr(last, "created_by"), "alice");
+    r = isms_test_item_get(&alice, rid, "actions", a);    /* the history */
+    ck_assert_str_eq(isms_jstr(json_array_get(json_object_get(r.body, "updates"), 2),
+                               "effectiveness_result"), "MTTP 8 days");
     last = json_array_get(json_object_get(r.body, "updates"), 0);
     ck_assert(json_is_true(json_object_get(last, "effectiveness_required")));
     ck_assert_int_eq(isms_test_count("action_update"), 3);
@@ -1551,6 +1637,8 @@ Suite *records_suite(void)
     tc = isms_test_tcase("from_workaround", 1);
     tcase_add_checked_fixture(tc, isms_test_migrate, NULL);
     tcase_add_test(tc, review_etag_covers_the_day);
+    tcase_add_test(tc, item_etag_covers_the_day);
+    tcase_add_test(tc, cached_review_follows_the_day);
     tcase_add_test(tc, from_values_round_trip);
     tcase_add_test(tc, from_statements_complete);
     suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 #include "isms_rules.h"
 #include "isms_validate.h"
 #include "isms_workflow.h"
+#include "isms_report.h"
 #include "isms_approvals.h"
 #include "isms_gates.h"
 #include "isms_guards.h"
@@ -1374,6 +1375,80 @@ START_TEST(amend_supersedes)
 }
 END_TEST
 
+/* ---- the dashboard's action figures: the summary that triggers keep (migration 013)
+ * equals a computation from scratch after every kind of write */
+
+static void dashboard_matches(isms_ctx *ctx, long long total)
+{
+    json_t *summary = isms_json_pool(tpool, json_object());
+    json_t *scratch = isms_json_pool(tpool, json_object());
+    const char *err = NULL;
+
+    ck_assert_int_eq(isms_dashboard_actions(ctx, summary, 0, &err), ISMS_DB_OK);
+    ck_assert_int_eq(isms_dashboard_actions(ctx, scratch, 1, &err), ISMS_DB_OK);
+    ck_assert_msg(json_equal(summary, scratch), "summary %s\nfrom scratch %s",
+                  isms_test_dump(summary), isms_test_dump(scratch));
+    ck_assert_int_eq(isms_test_jint(summary, "actions_total"), total);
+}
+
+static const char *item_etag(long long rid, const char *coll, long long id)
+{
+    isms_result r = isms_test_item_get(&alice, rid, coll, id);
+
+    ck_assert_status(r, 200);
+    return r.etag;
+}
+
+START_TEST(dashboard_summary_follows_writes)
+{
+    long long rid, r2, aid, extra, late;
+    isms_result r;
+
+    dashboard_matches(&alice, 0);
+    rid = build_review(1);                                  /* new review, new actions */
+    aid = action_id(rid);
+    dashboard_matches(&alice, 2);
+    ck_assert_status(isms_test_action_update(&alice, aid, J("{\"status\":\"IN_PROGRESS\","
+                                                            "\"progress\":40}")), 201);
+    dashboard_matches(&alice, 2);
+    r = isms_test_item_patch(&alice, rid, "actions", aid, J("{\"owner\":\"erin\"}"),
+                             item_etag(rid, "actions", aid));
+    ck_assert_status(r, 200);
+    dashboard_matches(&alice, 2);
+    ck_assert_status(isms_test_action_update(&alice, aid, J("{\"due_date\":\"2026-03-31\","
+                                                            "\"reason\":\"slipped\"}")), 201);
+    dashboard_matches(&alice, 2);
+    extra = item(rid, "actions", "{\"title\":\"t\",\"type\":\"OTHER\",\"owner\":\"dave\","
+                                 "\"due_date\":\"2026-04-30\",\"priority\":\"LOW\"}");
+    dashboard_matches(&alice, 3);
+    ck_assert_status(isms_test_item_delete(&alice, rid, "actions", extra,
+                                           item_etag(rid, "actions", extra)), 204);
+    dashboard_matches(&alice, 2);
+    ck_assert_status(move(&alice, rid, "submit", NULL), 200);
+    ck_assert_status(move(&bob, rid, "approve", NULL), 200);  /* approval */
+    dashboard_matches(&alice, 2);
+    ck_assert_status(isms_test_action_update(&alice, aid, J("{\"status\":\"COMPLETED\"}")),
+                     201);
+    dashboard_matches(&alice, 2);
+    /* a later review carries the open action over; its own action counts until it is
+     * cancelled */
+    r2 = isms_test_created_id(isms_test_review_create(&alice, J(
+        "{\"title\":\"Extra\",\"review_type\":\"EXTRAORDINARY\",\"planned_date\":"
+        "\"2026-04-20\",\"trigger\":\"MAJOR_INCIDENT\"}")));
+    late = item(r2, "actions", "{\"title\":\"t\",\"type\":\"OTHER\",\"owner\":\"dave\","
+                               "\"due_date\":\"2026-05-30\",\"priority\":\"LOW\"}");
+    dashboard_matches(&alice, 3);
+    ck_assert_status(isms_test_action_update(&alice, late, J("{\"status\":\"BLOCKED\","
+                                                             "\"note\":\"waiting\"}")), 201);
+    dashboard_matches(&alice, 3);
+    ck_assert_status(move(&alice, r2, "cancel", "duplicate"), 200);
+    dashboard_matches(&alice, 2);
+    /* the next day: overdue is the request's, not the write's */
+    alice.today = "2026-07-01";
+    dashboard_matches(&alice, 2);
+}
+END_TEST
+
 START_TEST(cancel_and_illegal_moves)
 {
     long long rid = build_review(1);
@@ -1582,6 +1657,7 @@ Suite *workflow_suite(void)
     tcase_add_test(tc, seal_and_guards);
     tcase_add_test(tc, amend_supersedes);
     tcase_add_test(tc, cancel_and_illegal_moves);
+    tcase_add_test(tc, dashboard_summary_follows_writes);
     tcase_add_test(tc, derived_guards_seal_new_columns);
     suite_add_tcase(s, tc);
 
