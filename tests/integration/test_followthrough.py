@@ -149,6 +149,8 @@ def test_previous_review_held_outside_the_system(httpd, backend):
     st, _, doc = api.call("PUT", "v1/reviews/%d/previous-external" % second, body=PRIOR,
                           if_match=api.etag(second))
     assert st == 409 and "has-previous-review" in doc["type"], (st, doc)
+    prev = api.review(second)[0]["previous_review_id"]
+    assert ("follows review %d in the system" % prev) in doc["detail"], doc
 
     # sealed with the review: the API refuses, the database refuses on every dialect
     api.move(rid, "submit")
