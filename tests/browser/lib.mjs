@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,7 +85,9 @@ export async function newUser(env, user, opts = {}) {
   });
   // Serve the static UI under the strict CSP the brief asks for.
   await ctx.route((u) => u.pathname.startsWith('/isms/') && !u.pathname.startsWith('/isms/api/'), async (route) => {
-    const res = await route.fetch();
+    // a GET of a static file, retried once when the idle keep-alive connection it reused was
+    // closed by Apache as it was sent (ECONNRESET), as a browser retries it itself
+    const res = await route.fetch().catch(() => route.fetch());
     await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': CSP } });
   });
   const page = await ctx.newPage();
@@ -164,10 +167,17 @@ export function iso(d) { return d.toISOString().slice(0, 10); }
 export function apiAs(env, user) {
   const auth = `Basic ${Buffer.from(`${user}:${PW[user]}`).toString('base64')}`;
   return async (method, p, body, headers = {}) => {
-    const r = await fetch(`${env.base}/isms/api/v1/${p}`, {
-      method, headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    // Every POST carries an Idempotency-Key, so the one retry below cannot create twice: node
+    // reuses an idle keep-alive connection, and Apache may close it (KeepAliveTimeout) just as
+    // the next request goes out ('fetch failed' before any answer).
+    const h = { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}), ...headers };
+    const send = () => fetch(`${env.base}/isms/api/v1/${p}`, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
+    let r;
+    try { r = await send(); } catch (e) {
+      if (!(e instanceof TypeError) || (method !== 'GET' && !h['Idempotency-Key'])) throw e;
+      r = await send();
+    }
     const text = await r.text();
     const data = text ? JSON.parse(text) : null;
     if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text.slice(0, 300)}`);
