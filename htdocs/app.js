@@ -6,7 +6,7 @@ import { h, s, clear, fmtDate, label, badge, table, nextId } from './dom.js';
 import { loadAttachments, reviewEvidence, itemEvidence, updateEvidence } from './attachments.js';
 import {
   KINDS, ENUMS, INPUT_CATEGORIES, buildFields, collect, clearErrors, showFieldErrors, itemTitle,
-  fieldLabel, datesValid,
+  fieldLabel, datesValid, enumText,
 } from './fields.js';
 import { submitOnce, once, markClean, mayLeave, installLeaveGuard } from './guard.js';
 import { showConflict } from './conflict.js';
@@ -14,6 +14,7 @@ import { workflowStatus, approvedByMe } from './workflow.js';
 import { progressHistory } from './progress.js';
 import { snapshotDirty, restoreDirty } from './keep.js';
 import { loadNames, who as nameOf } from './names.js';
+import { loadSchema } from './schema.js';
 import { findingText, findingLink, markRequired } from './findings.js';
 import { previousExternal } from './prior.js';
 
@@ -136,12 +137,12 @@ function display(fd, v, review) {
   if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return null;
   switch (fd.t) {
     case 'date': return fmtDate(v);
-    case 'enum': return label(v);
+    case 'enum': return enumText(fd, v);
     case 'bool': return v ? 'Yes' : 'No';
-    case 'lenum': return v.map(label).join(', ');
+    case 'lenum': return v.map((x) => enumText(fd, x)).join(', ');
     case 'lstr': return v.join('; ');
-    case 'obj': return fd.sub.map((sf) => (v[sf.n] == null ? null : `${label(sf.n)}: ${sf.t === 'enum' ? label(v[sf.n]) : v[sf.n]}`)).filter(Boolean).join(' · ');
-    case 'lobj': return v.map((o) => fd.sub.map((sf) => o[sf.n]).filter((x) => x != null).join(' / ')).join('; ');
+    case 'obj': return fd.sub.map((sf) => (v[sf.n] == null ? null : `${fieldLabel(sf.n)}: ${sf.t === 'enum' ? enumText(sf, v[sf.n]) : v[sf.n]}`)).filter(Boolean).join(' · ');
+    case 'lobj': return v.map((o) => fd.sub.map((sf) => (sf.t === 'enum' && o[sf.n] != null ? enumText(sf, o[sf.n]) : o[sf.n])).filter((x) => x != null).join(' / ')).join('; ');
     case 'ref': {
       const it = review && (review[fd.of] || []).find((x) => x.id === v);
       return it ? it.ref : `#${v}`;
@@ -818,8 +819,10 @@ async function route() {
 }
 
 async function main() {
+  const schema = loadSchema();
   try {
     me = await get('me');
+    await schema;
   } catch (e) {
     notify(`Could not read your identity: ${e.message}`, 'error');
   }

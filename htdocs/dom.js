@@ -69,9 +69,14 @@ export function fmtDate(iso) {
   return h('time', { datetime: iso }, text);
 }
 
-/** ENUM_VALUE -> "Enum value" for display (the API keeps the enum). */
+// ENUM_VALUE -> label, as the server's GET v1/schema names them (setEnumLabel).
+const enumLabels = new Map();
+export function setEnumLabel(value, text) { enumLabels.set(value, text); }
+
+/** ENUM_VALUE -> its label from the server, else "Enum value" (the API keeps the enum). */
 export function label(v) {
   if (v === null || v === undefined || v === '') return '—';
+  if (enumLabels.has(v)) return enumLabels.get(v);
   const t = String(v).replace(/_/g, ' ').toLowerCase();
   return t.charAt(0).toUpperCase() + t.slice(1);
 }

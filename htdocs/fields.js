@@ -1,59 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// One small field table per record kind, matching the API's names and enums
-// (mod_ismsreview/core/isms_entity.c), and the form generated from it.
+// One small field table per record kind: the names and the layout of the forms. Enum values,
+// their labels and the required flags come from the server (GET v1/schema, see schema.js).
 import { h, nextId, label } from './dom.js';
 
-const E = {
-  review_type: ['SCHEDULED', 'EXTRAORDINARY', 'SEQUENCED_SESSION', 'COMBINED_IMS'],
-  trigger: ['MAJOR_INCIDENT', 'SIGNIFICANT_CHANGE', 'AUDIT_FINDING', 'REGULATORY_CHANGE', 'ORG_CHANGE', 'OTHER'],
-  format: ['IN_PERSON', 'REMOTE', 'HYBRID', 'WRITTEN_CIRCULATION'],
-  standards: ['ISO27001_2022', 'ISO27001_2013', 'ISO9001_2015', 'ISO22301_2019', 'ISO14001_2015', 'ISO45001_2018', 'ISO27701_2019', 'CUSTOM'],
-  classification: ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'RESTRICTED'],
-  rating: ['CONFIRMED', 'PARTIALLY', 'NOT_CONFIRMED'],
-  review_status: ['PLANNED', 'DRAFT', 'SUBMITTED', 'RETURNED', 'APPROVED', 'PUBLISHED', 'SUPERSEDED', 'CANCELLED'],
-  participation: ['CHAIR', 'MEMBER', 'SECRETARY', 'PRESENTER', 'INVITEE', 'OBSERVER'],
-  attendance: ['PRESENT', 'REMOTE', 'APOLOGIES', 'ABSENT', 'DELEGATE', 'WRITTEN_CONTRIBUTION'],
-  trend: ['IMPROVING', 'STABLE', 'DETERIORATING', 'MIXED', 'INSUFFICIENT_DATA', 'NOT_APPLICABLE'],
-  input_status: ['PRESENTED', 'CONSIDERED_NO_CHANGE', 'NOT_APPLICABLE'],
-  climate: ['RELEVANT', 'NOT_RELEVANT', 'UNDER_ASSESSMENT'],
-  decision_cat: ['CONTINUAL_IMPROVEMENT', 'ISMS_CHANGE', 'NO_CHANGE_REQUIRED', 'OBJECTIVE', 'RESOURCE', 'RISK_TREATMENT', 'RISK_ACCEPTANCE', 'POLICY', 'SCOPE', 'COMMUNICATION', 'ACTION_REPLAN', 'OTHER'],
-  aspect: ['IMPROVEMENT', 'ISMS_CHANGE', 'BOTH', 'NONE'],
-  outcome: ['APPROVED', 'REJECTED', 'DEFERRED', 'NOTED'],
-  action_type: ['IMPROVEMENT', 'CORRECTIVE', 'CHANGE_IMPLEMENTATION', 'OBJECTIVE_PLAN', 'RESOURCE_PROVISION', 'RISK_TREATMENT', 'COMMUNICATION', 'OTHER'],
-  priority: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'],
-  action_status: ['OPEN', 'IN_PROGRESS', 'BLOCKED', 'COMPLETED', 'VERIFIED_EFFECTIVE', 'VERIFIED_INEFFECTIVE', 'CANCELLED'],
-  ofi_source: ['INTERNAL_AUDIT', 'CERTIFICATION_AUDIT_OFI', 'INCIDENT', 'MONITORING', 'IP_FEEDBACK', 'STAFF_SUGGESTION', 'RISK_ASSESSMENT', 'BENCHMARK', 'MANAGEMENT_REVIEW', 'OTHER'],
-  disposition: ['ACCEPTED', 'REJECTED', 'DEFERRED', 'MERGED'],
-  ofi_status: ['OPEN', 'IN_IMPLEMENTATION', 'REALIZED', 'CLOSED'],
-  change_type: ['SCOPE', 'IS_POLICY', 'TOPIC_POLICY', 'OBJECTIVES', 'PROCESS_PROCEDURE', 'RISK_METHOD_CRITERIA', 'SOA_CONTROLS', 'ROLES_RESPONSIBILITIES', 'DOCUMENTATION', 'RESOURCES', 'ORG_STRUCTURE', 'OTHER'],
-  change_status: ['PROPOSED', 'APPROVED', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED', 'VERIFIED', 'REJECTED', 'WITHDRAWN'],
-  doc_status: ['DRAFT', 'IN_REVIEW', 'APPROVED', 'PUBLISHED', 'WITHDRAWN'],
-  level: ['ORGANIZATION', 'FUNCTION', 'PROCESS', 'PROJECT'],
-  objective_status: ['PROPOSED', 'ACTIVE', 'ACHIEVED', 'NOT_ACHIEVED', 'WITHDRAWN', 'SUPERSEDED'],
-  direction: ['HIGHER_BETTER', 'LOWER_BETTER'],
-  resource_type: ['BUDGET_OPEX', 'BUDGET_CAPEX', 'PERSONNEL_FTE', 'COMPETENCE_TRAINING', 'TECHNOLOGY_TOOLING', 'EXTERNAL_SERVICE', 'FACILITIES', 'TIME_ALLOCATION', 'OTHER'],
-  resource_outcome: ['APPROVED', 'PARTIALLY_APPROVED', 'REJECTED', 'DEFERRED'],
-  provision: ['PENDING', 'IN_PROCUREMENT', 'PROVIDED', 'WITHDRAWN'],
-  what_type: ['FULL_MINUTES', 'EXEC_SUMMARY', 'DECISION_EXTRACT', 'POLICY_CHANGE_NOTICE', 'OBJECTIVE_UPDATE', 'ACTION_ASSIGNMENT', 'OTHER'],
-  audience: ['BOARD_TOP_MGMT', 'ALL_EMPLOYEES', 'TEAMS', 'ACTION_OWNERS', 'CUSTOMERS', 'SUPPLIERS', 'REGULATORS', 'CERTIFICATION_BODY', 'WORKER_REPS', 'SHAREHOLDERS', 'OTHER'],
-  scope: ['INTERNAL', 'EXTERNAL'],
-  redaction: ['NONE', 'SUMMARY_ONLY', 'REDACTED'],
-  channel: ['EMAIL', 'INTRANET', 'ALL_HANDS', 'TEAM_BRIEFING', 'PORTAL', 'FORMAL_LETTER', 'REPORT', 'TRAINING'],
-  comm_status: ['PLANNED', 'SENT', 'ACKNOWLEDGED', 'CANCELLED'],
-};
-export const ENUMS = E;
+export const ENUMS = { review_status: [], action_status: [] };
 
 export const INPUT_CATEGORIES = [
-  ['A_PREV_ACTIONS', 'a) Status of actions from previous reviews'],
-  ['B_ISSUES_CHANGES', 'b) Changes in external and internal issues'],
-  ['C_IP_NEEDS_CHANGES', "c) Changes in interested parties' needs and expectations"],
-  ['D1_NC_CA', 'd1) Nonconformities and corrective actions'],
-  ['D2_MONITORING', 'd2) Monitoring and measurement results'],
-  ['D3_AUDITS', 'd3) Audit results'],
-  ['D4_OBJECTIVES', 'd4) Fulfilment of information security objectives'],
-  ['E_IP_FEEDBACK', 'e) Feedback from interested parties'],
-  ['F_RISK_RTP', 'f) Results of risk assessment and status of the risk treatment plan'],
-  ['G_IMPROVEMENT', 'g) Opportunities for continual improvement'],
+  ['A_PREV_ACTIONS', 'A_PREV_ACTIONS'],
+  ['B_ISSUES_CHANGES', 'B_ISSUES_CHANGES'],
+  ['C_IP_NEEDS_CHANGES', 'C_IP_NEEDS_CHANGES'],
+  ['D1_NC_CA', 'D1_NC_CA'],
+  ['D2_MONITORING', 'D2_MONITORING'],
+  ['D3_AUDITS', 'D3_AUDITS'],
+  ['D4_OBJECTIVES', 'D4_OBJECTIVES'],
+  ['E_IP_FEEDBACK', 'E_IP_FEEDBACK'],
+  ['F_RISK_RTP', 'F_RISK_RTP'],
+  ['G_IMPROVEMENT', 'G_IMPROVEMENT'],
 ];
 
 // t: str | txt | enum | lenum | date | bool | int | num | user | lstr | ref | lref | obj | lobj
@@ -62,18 +24,18 @@ const f = (n, t, o = {}) => ({ n, t, ...o });
 
 // The review programmes (GET v1/programmes), loaded by app.js at start.
 export const PROGRAMMES = [];
-const conclusion = [f('rating', 'enum', { e: E.rating, req: true }), f('rationale', 'txt')];
+const conclusion = [f('rating', 'enum', { req: true }), f('rationale', 'txt')];
 
 export const KINDS = {
   review: [
-    f('title', 'str', { req: true, max: 200 }), f('review_type', 'enum', { e: E.review_type, req: true }),
-    f('trigger', 'enum', { e: E.trigger, hint: 'required for an extraordinary review' }),
+    f('title', 'str', { req: true, max: 200 }), f('review_type', 'enum', { req: true }),
+    f('trigger', 'enum', { hint: 'required for an extraordinary review' }),
     f('planned_date', 'date', { req: true }), f('held_from', 'date'), f('held_to', 'date'),
-    f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum', { e: E.format }),
+    f('period_from', 'date'), f('period_to', 'date'), f('format', 'enum'),
     f('location', 'str', { max: 200 }), f('chair', 'user'),
     f('programme_id', 'pick', { from: PROGRAMMES, hint: 'interval, tolerance and scope of the review (empty: the first active programme)' }),
-    f('standards', 'lenum', { e: E.standards }),
-    f('classification', 'enum', { e: E.classification }), f('retention_until', 'date'),
+    f('standards', 'lenum'),
+    f('classification', 'enum'), f('retention_until', 'date'),
     f('language', 'str', { max: 16 }), f('agenda', 'txt'), f('executive_summary', 'txt'),
     f('suitability', 'obj', { sub: conclusion }), f('adequacy', 'obj', { sub: conclusion }),
     f('effectiveness', 'obj', { sub: conclusion }), f('next_review_date', 'date'),
@@ -83,19 +45,19 @@ export const KINDS = {
     // registered; top management is the server's snapshot from the register
     f('person', 'user'), f('name', 'str', { max: 200 }), f('title', 'str', { max: 200 }),
     f('function', 'str', { max: 200 }), f('is_top_management', 'bool'),
-    f('participation_role', 'enum', { e: E.participation, req: true }),
-    f('attendance', 'enum', { e: E.attendance, req: true }), f('delegate_for', 'user'),
+    f('participation_role', 'enum', { req: true }),
+    f('attendance', 'enum', { req: true }), f('delegate_for', 'user'),
   ],
   inputs: [
     f('title', 'str', { req: true, max: 200 }), f('summary', 'txt'),
-    f('data_period_from', 'date'), f('data_period_to', 'date'), f('trend', 'enum', { e: E.trend }),
-    f('status', 'enum', { e: E.input_status, req: true }),
+    f('data_period_from', 'date'), f('data_period_to', 'date'), f('trend', 'enum'),
+    f('status', 'enum', { req: true }),
     f('na_justification', 'txt', { hint: 'required when the status is “not applicable”' }),
     f('owner', 'user'),
     f('metrics', 'lobj', { sub: [f('name', 'str'), f('value', 'num'), f('previous_value', 'num'), f('unit', 'str'), f('target', 'num')] }),
     f('evidence_refs', 'lstr'), f('discussion', 'txt'), f('conclusion', 'txt'),
     f('requirement_codes', 'lstr', { hint: 'IMS catalogue codes this input covers, STANDARD:CODE, one per line (see Programmes)' }),
-    f('climate_change_relevance', 'enum', { e: E.climate, only: ['B_ISSUES_CHANGES'] }),
+    f('climate_change_relevance', 'enum', { only: ['B_ISSUES_CHANGES'] }),
     f('context_register_ref', 'str', { max: 500, only: ['B_ISSUES_CHANGES'] }),
     f('interested_party_refs', 'lstr', { only: ['C_IP_NEEDS_CHANGES', 'E_IP_FEEDBACK'] }),
     f('audit_refs', 'lstr', { only: ['D3_AUDITS'] }),
@@ -104,60 +66,65 @@ export const KINDS = {
     f('rtp_completion_pct', 'int', { min: 0, max: 100, only: ['F_RISK_RTP'] }),
   ],
   decisions: [
-    f('statement', 'txt', { req: true }), f('category', 'enum', { e: E.decision_cat, req: true }),
-    f('clause_933_aspect', 'enum', { e: E.aspect, req: true }), f('outcome', 'enum', { e: E.outcome, req: true }),
+    f('statement', 'txt', { req: true }), f('category', 'enum', { req: true }),
+    f('clause_933_aspect', 'enum', { req: true }), f('outcome', 'enum', { req: true }),
     f('rationale', 'txt'), f('basis_input_ids', 'lref', { of: 'inputs' }), f('decided_by', 'lstr'),
     f('risk_owner_approval', 'user'),
   ],
   actions: [
     f('title', 'str', { req: true, max: 200 }), f('description', 'txt'),
-    f('type', 'enum', { e: E.action_type, req: true }), f('owner', 'user', { req: true }),
-    f('due_date', 'date', { req: true, trk: true }), f('priority', 'enum', { e: E.priority, req: true }),
+    f('type', 'enum', { req: true }), f('owner', 'user', { req: true }),
+    f('due_date', 'date', { req: true, trk: true }), f('priority', 'enum', { req: true }),
     f('expected_outcome', 'txt'), f('decision_id', 'ref', { of: 'decisions' }),
-    f('nc_ref', 'str', { max: 200, trk: true }), f('status', 'enum', { e: E.action_status, trk: true }),
+    f('nc_ref', 'str', { max: 200, trk: true }), f('status', 'enum', { trk: true }),
     f('progress', 'int', { min: 0, max: 100, trk: true }),
   ],
   improvements: [
-    f('description', 'txt', { req: true }), f('source', 'enum', { e: E.ofi_source, req: true }),
+    f('description', 'txt', { req: true }), f('source', 'enum', { req: true }),
     f('source_ref', 'str', { max: 200 }), f('expected_benefit', 'txt'), f('affected_area', 'str', { max: 200 }),
-    f('estimated_effort', 'str', { max: 200 }), f('disposition', 'enum', { e: E.disposition }),
+    f('estimated_effort', 'str', { max: 200 }), f('disposition', 'enum'),
     f('disposition_rationale', 'txt'), f('decision_id', 'ref', { of: 'decisions' }),
-    f('status', 'enum', { e: E.ofi_status, trk: true }),
+    f('status', 'enum', { trk: true }),
   ],
   changes: [
-    f('change_type', 'enum', { e: E.change_type, req: true }), f('description', 'txt', { req: true }),
+    f('change_type', 'enum', { req: true }), f('description', 'txt', { req: true }),
     f('purpose', 'txt'), f('consequences', 'txt'), f('integrity_considerations', 'txt'),
     f('resources_needed', 'txt'), f('owner', 'user'), f('planned_date', 'date'),
-    f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'str')] }),
+    f('affected_documents', 'lobj', { sub: [f('doc_id', 'str'), f('title', 'str'), f('from_version', 'str'), f('to_version', 'str'), f('doc_status', 'enum')] }),
     f('approved_by', 'user'), f('decision_id', 'ref', { of: 'decisions' }),
-    f('status', 'enum', { e: E.change_status, trk: true }),
+    f('status', 'enum', { trk: true }),
     f('implemented_at', 'date', { trk: true }), f('verification', 'txt', { trk: true }),
   ],
   objectives: [
-    f('statement', 'txt', { req: true }), f('level', 'enum', { e: E.level }), f('standard', 'enum', { e: E.standards }),
+    f('statement', 'txt', { req: true }), f('level', 'enum'), f('standard', 'enum'),
     f('policy_ref', 'str', { max: 200 }), f('measurable', 'bool'), f('evaluation_if_not_measurable', 'txt'),
     f('evaluation_method', 'txt'), f('owner', 'user'), f('target_date', 'date'), f('resources_ref', 'str', { max: 200 }),
     f('plan_what', 'txt'), f('monitoring_frequency', 'str', { max: 100 }), f('decision_id', 'ref', { of: 'decisions' }),
-    f('status', 'enum', { e: E.objective_status, trk: true }),
-    f('kpi', 'obj', { sub: [f('name', 'str', { req: true }), f('unit', 'str'), f('direction', 'enum', { e: E.direction, req: true }), f('baseline', 'num'), f('target', 'num', { req: true })] }),
+    f('status', 'enum', { trk: true }),
+    f('kpi', 'obj', { sub: [f('name', 'str', { req: true }), f('unit', 'str'), f('direction', 'enum', { req: true }), f('baseline', 'num'), f('target', 'num', { req: true })] }),
   ],
   resources: [
-    f('resource_type', 'enum', { e: E.resource_type, req: true }), f('description', 'txt', { req: true }),
+    f('resource_type', 'enum', { req: true }), f('description', 'txt', { req: true }),
     f('quantity', 'num'), f('unit', 'str', { max: 40 }), f('amount', 'num'), f('currency', 'str', { max: 3 }),
-    f('fiscal_period', 'str', { max: 40 }), f('requested_by', 'user'), f('outcome', 'enum', { e: E.resource_outcome }),
+    f('fiscal_period', 'str', { max: 40 }), f('requested_by', 'user'), f('outcome', 'enum'),
     f('approved_amount', 'num'), f('approved_by', 'user'), f('decision_id', 'ref', { of: 'decisions' }),
-    f('provision_status', 'enum', { e: E.provision, trk: true }), f('provided_at', 'date', { trk: true }),
+    f('provision_status', 'enum', { trk: true }), f('provided_at', 'date', { trk: true }),
   ],
   communications: [
-    f('what_type', 'enum', { e: E.what_type, req: true }), f('artifact_ref', 'str', { max: 200 }),
-    f('audience_type', 'enum', { e: E.audience, req: true }), f('audience_scope', 'enum', { e: E.scope }),
-    f('recipients', 'lstr'), f('redaction_level', 'enum', { e: E.redaction }),
-    f('how', 'enum', { e: E.channel, req: true }), f('when', 'date', { req: true }), f('communicator', 'user'),
+    f('what_type', 'enum', { req: true }), f('artifact_ref', 'str', { max: 200 }),
+    f('audience_type', 'enum', { req: true }), f('audience_scope', 'enum'),
+    f('recipients', 'lstr'), f('redaction_level', 'enum'),
+    f('how', 'enum', { req: true }), f('when', 'date', { req: true }), f('communicator', 'user'),
     f('decision_id', 'ref', { of: 'decisions' }), f('evidence_ref', 'str', { max: 500, trk: true }),
-    f('status', 'enum', { e: E.comm_status, trk: true }),
+    f('status', 'enum', { trk: true }),
     f('sent_at', 'date', { trk: true }), f('sent_by', 'user', { trk: true }),
   ],
 };
+
+/** The label of an enum value of this field (from GET v1/schema), else a generic one. */
+export function enumText(fd, v) {
+  return (fd.labels && fd.labels.get(v)) || label(v);
+}
 
 // Short display text for an item of a collection.
 export function itemTitle(kind, it) {
@@ -186,11 +153,11 @@ function controlFor(fd, id, value, ctx, path) {
       return h('textarea', { ...common, rows: 3, value: value ?? '', required: fd.req });
     case 'enum':
       return h('select', { ...common, required: fd.req },
-        opt('', '— choose —', value == null), (fd.e || []).map((v) => opt(v, label(v), v === value)));
+        opt('', '— choose —', value == null), (fd.e || []).map((v) => opt(v, enumText(fd, v), v === value)));
     case 'lenum': {
       const sel = new Set(value || []);
       return h('select', { ...common, multiple: true, size: Math.min(6, fd.e.length) },
-        fd.e.map((v) => opt(v, label(v), sel.has(v))));
+        fd.e.map((v) => opt(v, enumText(fd, v), sel.has(v))));
     }
     case 'bool':
       return h('select', { ...common, required: fd.req },

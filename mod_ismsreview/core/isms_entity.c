@@ -12,8 +12,9 @@
 #define F(n, t, fl, ...) {.name = n, .type = t, .flags = fl, __VA_ARGS__}
 #define STR(n, fl, c) F(n, ISMS_F_STRING, fl, .max_chars = c, .max_bytes = 3 * (c))
 #define TXT(n, fl) F(n, ISMS_F_TEXT, fl, .max_chars = 10000, .max_bytes = 30000)
-#define ENU(n, fl, e) F(n, ISMS_F_ENUM, fl, .enums = e)
-#define ENUD(n, fl, e, d) F(n, ISMS_F_ENUM, fl, .enums = e, .default_value = d)
+#define ENU(n, fl, e) F(n, ISMS_F_ENUM, fl, .enums = e, .labels = e##_labels)
+#define ENUD(n, fl, e, d) F(n, ISMS_F_ENUM, fl, .enums = e, .labels = e##_labels, \
+                          .default_value = d)
 #define DATE(n, fl) F(n, ISMS_F_DATE, fl)
 #define USR(n, fl) F(n, ISMS_F_USER, fl, .max_chars = 256, .max_bytes = 768)
 #define BOOL(n, fl) F(n, ISMS_F_BOOL, fl)
@@ -24,7 +25,7 @@
 #define LSTR(n, fl, c, m) F(n, ISMS_F_LIST, fl, .item_type = ISMS_F_STRING, .max_chars = c, \
                             .max_bytes = 3 * (c), .max_items = m)
 #define LENU(n, fl, e, m) F(n, ISMS_F_LIST, fl, .item_type = ISMS_F_ENUM, .enums = e, \
-                            .max_items = m)
+                            .labels = e##_labels, .max_items = m)
 #define LREF(n, fl, k, m) F(n, ISMS_F_LIST, fl, .item_type = ISMS_F_REF, .ref_kind = k, \
                             .max_items = m)
 #define LOBJ(n, fl, s, m) F(n, ISMS_F_LIST, fl, .item_type = ISMS_F_OBJECT, .sub = s, \
@@ -41,91 +42,184 @@
 /* ---- enums (domain-model.md) ---- */
 static const char *const review_types[] = {"SCHEDULED", "EXTRAORDINARY", "SEQUENCED_SESSION",
                                            "COMBINED_IMS", NULL};
+static const char *const review_types_labels[] = {"Scheduled review", "Extraordinary review",
+        "Session of a sequenced review", "Combined management-system review", NULL};
 static const char *const triggers[] = {"MAJOR_INCIDENT", "SIGNIFICANT_CHANGE", "AUDIT_FINDING",
                                        "REGULATORY_CHANGE", "ORG_CHANGE", "OTHER", NULL};
+static const char *const triggers_labels[] = {"Major incident", "Significant change",
+        "Audit finding", "Regulatory change", "Organisational change", "Other", NULL};
 static const char *const formats[] = {"IN_PERSON", "REMOTE", "HYBRID", "WRITTEN_CIRCULATION",
                                       NULL};
+static const char *const formats_labels[] = {"In person", "Remote", "Hybrid",
+        "Written circulation", NULL};
 const char *const isms_standards[] = {"ISO27001_2022", "ISO27001_2013", "ISO9001_2015",
                                         "ISO22301_2019", "ISO14001_2015", "ISO45001_2018",
                                         "ISO27701_2019", "CUSTOM", NULL};
+static const char *const isms_standards_labels[] = {"ISO/IEC 27001:2022", "ISO/IEC 27001:2013",
+        "ISO 9001:2015", "ISO 22301:2019", "ISO 14001:2015", "ISO 45001:2018",
+        "ISO/IEC 27701:2019", "Custom", NULL};
 static const char *const classifications[] = {"PUBLIC", "INTERNAL", "CONFIDENTIAL",
                                               "RESTRICTED", NULL};
+static const char *const classifications_labels[] = {"Public", "Internal", "Confidential",
+        "Restricted", NULL};
 static const char *const ratings[] = {"CONFIRMED", "PARTIALLY", "NOT_CONFIRMED", NULL};
+static const char *const ratings_labels[] = {"Confirmed", "Partially confirmed",
+        "Not confirmed", NULL};
 const char *const isms_review_states[] = {"PLANNED", "DRAFT", "SUBMITTED", "RETURNED",
                                           "APPROVED", "PUBLISHED", "SUPERSEDED", "CANCELLED",
                                           NULL};
+static const char *const isms_review_states_labels[] = {"Planned", "Draft", "Submitted",
+        "Returned", "Approved", "Published", "Superseded", "Cancelled", NULL};
 static const char *const participation[] = {"CHAIR", "MEMBER", "SECRETARY", "PRESENTER",
                                             "INVITEE", "OBSERVER", NULL};
+static const char *const participation_labels[] = {"Chair", "Member", "Secretary", "Presenter",
+        "Invitee", "Observer", NULL};
 static const char *const attendance[] = {"PRESENT", "REMOTE", "APOLOGIES", "ABSENT", "DELEGATE",
                                          "WRITTEN_CONTRIBUTION", NULL};
+static const char *const attendance_labels[] = {"Present", "Remote", "Apologies", "Absent",
+        "Delegate", "Written contribution", NULL};
 const char *const isms_input_categories[] = {"A_PREV_ACTIONS", "B_ISSUES_CHANGES",
                                              "C_IP_NEEDS_CHANGES", "D1_NC_CA", "D2_MONITORING",
                                              "D3_AUDITS", "D4_OBJECTIVES", "E_IP_FEEDBACK",
                                              "F_RISK_RTP", "G_IMPROVEMENT", NULL};
+static const char *const isms_input_categories_labels[] = {
+        "a) Status of actions from previous management reviews",
+        "b) Changes in external and internal issues",
+        "c) Changes in needs and expectations of interested parties",
+        "d1) Nonconformities and corrective actions", "d2) Monitoring and measurement results",
+        "d3) Audit results", "d4) Fulfilment of information security objectives",
+        "e) Feedback from interested parties",
+        "f) Results of risk assessment and status of the risk treatment plan",
+        "g) Opportunities for continual improvement", NULL};
 static const char *const trends[] = {"IMPROVING", "STABLE", "DETERIORATING", "MIXED",
                                      "INSUFFICIENT_DATA", "NOT_APPLICABLE", NULL};
+static const char *const trends_labels[] = {"Improving", "Stable", "Deteriorating", "Mixed",
+        "Insufficient data", "Not applicable", NULL};
 static const char *const input_status[] = {"PRESENTED", "CONSIDERED_NO_CHANGE",
                                            "NOT_APPLICABLE", NULL};
+static const char *const input_status_labels[] = {"Presented", "Considered, no change",
+        "Not applicable", NULL};
 static const char *const climate[] = {"RELEVANT", "NOT_RELEVANT", "UNDER_ASSESSMENT", NULL};
+static const char *const climate_labels[] = {"Relevant", "Not relevant", "Under assessment",
+        NULL};
 static const char *const decision_cats[] = {"CONTINUAL_IMPROVEMENT", "ISMS_CHANGE",
                                             "NO_CHANGE_REQUIRED", "OBJECTIVE", "RESOURCE",
                                             "RISK_TREATMENT", "RISK_ACCEPTANCE", "POLICY",
                                             "SCOPE", "COMMUNICATION", "ACTION_REPLAN", "OTHER",
                                             NULL};
+static const char *const decision_cats_labels[] = {"Continual improvement",
+        "Change to the ISMS", "No change required", "Objective", "Resource", "Risk treatment",
+        "Risk acceptance", "Policy", "Scope", "Communication", "Re-plan of actions", "Other",
+        NULL};
 static const char *const aspects[] = {"IMPROVEMENT", "ISMS_CHANGE", "BOTH", "NONE", NULL};
+static const char *const aspects_labels[] = {"Continual improvement", "Change to the ISMS",
+        "Both", "None", NULL};
 static const char *const outcomes[] = {"APPROVED", "REJECTED", "DEFERRED", "NOTED", NULL};
+static const char *const outcomes_labels[] = {"Approved", "Rejected", "Deferred", "Noted",
+        NULL};
 static const char *const action_types[] = {"IMPROVEMENT", "CORRECTIVE", "CHANGE_IMPLEMENTATION",
                                            "OBJECTIVE_PLAN", "RESOURCE_PROVISION",
                                            "RISK_TREATMENT", "COMMUNICATION", "OTHER", NULL};
+static const char *const action_types_labels[] = {"Improvement", "Corrective action",
+        "Change implementation", "Objective plan", "Resource provision", "Risk treatment",
+        "Communication", "Other", NULL};
 static const char *const priorities[] = {"LOW", "MEDIUM", "HIGH", "CRITICAL", NULL};
+static const char *const priorities_labels[] = {"Low", "Medium", "High", "Critical", NULL};
 const char *const isms_action_states[] = {"OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED",
                                           "VERIFIED_EFFECTIVE", "VERIFIED_INEFFECTIVE",
                                           "CANCELLED", NULL};
+const char *const isms_action_states_labels[] = {"Open", "In progress", "Blocked",
+        "Completed", "Verified effective", "Verified ineffective", "Cancelled", NULL};
 static const char *const ofi_sources[] = {"INTERNAL_AUDIT", "CERTIFICATION_AUDIT_OFI",
                                           "INCIDENT", "MONITORING", "IP_FEEDBACK",
                                           "STAFF_SUGGESTION", "RISK_ASSESSMENT", "BENCHMARK",
                                           "MANAGEMENT_REVIEW", "OTHER", NULL};
+static const char *const ofi_sources_labels[] = {"Internal audit",
+        "Certification audit (opportunity for improvement)", "Incident", "Monitoring",
+        "Feedback from interested parties", "Staff suggestion", "Risk assessment", "Benchmark",
+        "Management review", "Other", NULL};
 static const char *const dispositions[] = {"ACCEPTED", "REJECTED", "DEFERRED", "MERGED", NULL};
+static const char *const dispositions_labels[] = {"Accepted", "Rejected", "Deferred", "Merged",
+        NULL};
 static const char *const ofi_states[] = {"OPEN", "IN_IMPLEMENTATION", "REALIZED", "CLOSED",
                                          NULL};
+static const char *const ofi_states_labels[] = {"Open", "In implementation", "Realized",
+        "Closed", NULL};
 static const char *const change_types[] = {"SCOPE", "IS_POLICY", "TOPIC_POLICY", "OBJECTIVES",
                                            "PROCESS_PROCEDURE", "RISK_METHOD_CRITERIA",
                                            "SOA_CONTROLS", "ROLES_RESPONSIBILITIES",
                                            "DOCUMENTATION", "RESOURCES", "ORG_STRUCTURE",
                                            "OTHER", NULL};
+static const char *const change_types_labels[] = {"Scope", "Information security policy",
+        "Topic-specific policy", "Objectives", "Process or procedure",
+        "Risk method or criteria", "Statement of applicability / controls",
+        "Roles and responsibilities", "Documentation", "Resources", "Organisational structure",
+        "Other", NULL};
 static const char *const change_states[] = {"PROPOSED", "APPROVED", "PLANNED", "IN_PROGRESS",
                                             "IMPLEMENTED", "VERIFIED", "REJECTED", "WITHDRAWN",
                                             NULL};
+static const char *const change_states_labels[] = {"Proposed", "Approved", "Planned",
+        "In progress", "Implemented", "Verified", "Rejected", "Withdrawn", NULL};
 static const char *const doc_states[] = {"DRAFT", "IN_REVIEW", "APPROVED", "PUBLISHED",
                                          "WITHDRAWN", NULL};
+static const char *const doc_states_labels[] = {"Draft", "In review", "Approved", "Published",
+        "Withdrawn", NULL};
 static const char *const levels[] = {"ORGANIZATION", "FUNCTION", "PROCESS", "PROJECT", NULL};
+static const char *const levels_labels[] = {"Organization", "Function", "Process", "Project",
+        NULL};
 static const char *const revision_types[] = {"CREATED", "TARGET_REVISED", "TIMELINE_ADJUSTED",
                                              "KPI_CHANGED", "OWNER_CHANGED",
                                              "STATEMENT_REVISED", "ACHIEVED_CLOSED",
                                              "WITHDRAWN", "OTHER", NULL};
+static const char *const revision_types_labels[] = {"Created", "Target revised",
+        "Timeline adjusted", "KPI changed", "Owner changed", "Statement revised",
+        "Achieved and closed", "Withdrawn", "Other", NULL};
 static const char *const objective_states[] = {"PROPOSED", "ACTIVE", "ACHIEVED",
                                                "NOT_ACHIEVED", "WITHDRAWN", "SUPERSEDED", NULL};
+static const char *const objective_states_labels[] = {"Proposed", "Active", "Achieved",
+        "Not achieved", "Withdrawn", "Superseded", NULL};
 static const char *const directions[] = {"HIGHER_BETTER", "LOWER_BETTER", NULL};
+static const char *const directions_labels[] = {"Higher is better", "Lower is better", NULL};
 static const char *const resource_types[] = {"BUDGET_OPEX", "BUDGET_CAPEX", "PERSONNEL_FTE",
                                              "COMPETENCE_TRAINING", "TECHNOLOGY_TOOLING",
                                              "EXTERNAL_SERVICE", "FACILITIES",
                                              "TIME_ALLOCATION", "OTHER", NULL};
+static const char *const resource_types_labels[] = {"Budget (operating expense)",
+        "Budget (capital expense)", "Personnel (FTE)", "Competence and training",
+        "Technology and tooling", "External service", "Facilities", "Time allocation", "Other",
+        NULL};
 static const char *const resource_outcomes[] = {"APPROVED", "PARTIALLY_APPROVED", "REJECTED",
                                                 "DEFERRED", NULL};
+static const char *const resource_outcomes_labels[] = {"Approved", "Partially approved",
+        "Rejected", "Deferred", NULL};
 static const char *const provision[] = {"PENDING", "IN_PROCUREMENT", "PROVIDED", "WITHDRAWN",
                                         NULL};
+static const char *const provision_labels[] = {"Pending", "In procurement", "Provided",
+        "Withdrawn", NULL};
 static const char *const what_types[] = {"FULL_MINUTES", "EXEC_SUMMARY", "DECISION_EXTRACT",
                                          "POLICY_CHANGE_NOTICE", "OBJECTIVE_UPDATE",
                                          "ACTION_ASSIGNMENT", "OTHER", NULL};
+static const char *const what_types_labels[] = {"Full minutes", "Executive summary",
+        "Decision extract", "Policy change notice", "Objective update", "Action assignment",
+        "Other", NULL};
 static const char *const audiences[] = {"BOARD_TOP_MGMT", "ALL_EMPLOYEES", "TEAMS",
                                         "ACTION_OWNERS", "CUSTOMERS", "SUPPLIERS", "REGULATORS",
                                         "CERTIFICATION_BODY", "WORKER_REPS", "SHAREHOLDERS",
                                         "OTHER", NULL};
+static const char *const audiences_labels[] = {"Board and top management", "All employees",
+        "Teams", "Action owners", "Customers", "Suppliers", "Regulators", "Certification body",
+        "Worker representatives", "Shareholders", "Other", NULL};
 static const char *const scopes[] = {"INTERNAL", "EXTERNAL", NULL};
+static const char *const scopes_labels[] = {"Internal", "External", NULL};
 static const char *const redactions[] = {"NONE", "SUMMARY_ONLY", "REDACTED", NULL};
+static const char *const redactions_labels[] = {"None", "Summary only", "Redacted", NULL};
 static const char *const channels[] = {"EMAIL", "INTRANET", "ALL_HANDS", "TEAM_BRIEFING",
                                        "PORTAL", "FORMAL_LETTER", "REPORT", "TRAINING", NULL};
+static const char *const channels_labels[] = {"E-mail", "Intranet", "All-hands meeting",
+        "Team briefing", "Portal", "Formal letter", "Report", "Training", NULL};
 static const char *const comm_states[] = {"PLANNED", "SENT", "ACKNOWLEDGED", "CANCELLED", NULL};
+static const char *const comm_states_labels[] = {"Planned", "Sent", "Acknowledged", "Cancelled",
+        NULL};
 
 /* ---- sub-objects ---- */
 static const isms_field conclusion_fields[] = {
@@ -233,7 +327,7 @@ static const isms_field input_fields[] = {
     LSTR("evidence_refs", 0, 500, 50),
     TXT("discussion", 0),
     TXT("conclusion", 0),
-    F("climate_change_relevance", ISMS_F_ENUM, 0, .enums = climate,
+    F("climate_change_relevance", ISMS_F_ENUM, 0, .enums = climate, .labels = climate_labels,
       .only_for = "B_ISSUES_CHANGES"),
     F("context_register_ref", ISMS_F_STRING, 0, .max_chars = 500, .max_bytes = 1500,
       .only_for = "B_ISSUES_CHANGES"),
@@ -417,6 +511,11 @@ static const isms_entity *const all_kinds[] = {
     &isms_entity_action, &isms_entity_improvement, &isms_entity_change, &isms_entity_objective,
     &isms_entity_resource, &isms_entity_communication, &isms_entity_person, NULL};
 
+const isms_entity *const isms_body_entities[] = {
+    &isms_entity_action_update, &isms_entity_measurement, &isms_entity_transition,
+    &isms_entity_waiver, &isms_entity_acknowledgement, &isms_entity_action_snapshot,
+    &isms_entity_previous_external, NULL};
+
 const isms_entity *isms_entity_by_collection(const char *collection)
 {
     int i;
@@ -455,6 +554,29 @@ int isms_enum_valid(const char *const *enums, const char *value)
         if (strcmp(*enums, value) == 0) return 1;
     }
     return 0;
+}
+
+int isms_field_sealed(const isms_entity *e, const isms_field *f)
+{
+    if ((f->flags & ISMS_TRACKING) || !strcmp(f->name, "updated_at") ||
+        !strcmp(f->name, "updated_by")) {
+        return 0;
+    }
+    if (e == &isms_entity_review) {
+        return strcmp(f->name, "status") != 0 && strcmp(f->name, "content_hash") != 0;
+    }
+    return !(f->flags & ISMS_NOCOL) || !strcmp(f->name, "action_snapshots") ||
+           !strcmp(f->name, "objective_snapshots");
+}
+
+const char *isms_enum_label(const isms_field *f, const char *value)
+{
+    int i;
+
+    for (i = 0; f->enums && f->labels && f->enums[i] && f->labels[i]; i++) {
+        if (strcmp(f->enums[i], value) == 0) return f->labels[i];
+    }
+    return value;
 }
 
 void isms_verr(isms_verrors *errs, const char *field, const char *code, const char *fmt, ...)

@@ -46,6 +46,7 @@ struct isms_field {
     int max_chars;                    /* strings: characters (code points) */
     int max_bytes;                    /* strings: bytes of UTF-8 */
     const char *const *enums;         /* ENUM, or LIST of enums; NULL-terminated */
+    const char *const *labels;        /* the human label of each enum value, same order */
     double min, max;                  /* INT / NUMBER range (when min < max) */
     isms_ftype item_type;             /* LIST: the type of each element */
     const isms_field *sub;            /* OBJECT, or LIST of objects: the members */
@@ -73,6 +74,15 @@ struct isms_entity {
 
 extern const isms_entity isms_entity_review;
 extern const isms_entity *const isms_item_entities[];   /* the nine item kinds; NULL-ended */
+/* Request bodies that are not records: POST v1/actions/{id}/updates (isms_registers.c),
+ * v1/objectives/{id}/measurements, v1/reviews/{id}/<transition> (isms_workflow.c),
+ * .../waivers and .../acknowledgements (isms_waivers.c), PATCH
+ * v1/reviews/{id}/action-snapshots/{id} (isms_snapshots.c), PUT .../previous-external
+ * (isms_prior.c); all seven in isms_body_entities, NULL-ended. */
+extern const isms_entity isms_entity_action_update, isms_entity_measurement,
+    isms_entity_transition, isms_entity_waiver, isms_entity_acknowledgement,
+    isms_entity_action_snapshot, isms_entity_previous_external;
+extern const isms_entity *const isms_body_entities[];
 /* The item kinds by name: code that means one kind names its descriptor, never its string
  * (tests/unit/check_kind_literals.sh). */
 extern const isms_entity isms_entity_attendee, isms_entity_input, isms_entity_decision,
@@ -86,6 +96,15 @@ const isms_entity *isms_entity_by_collection(const char *collection);
 const isms_entity *isms_entity_by_kind(const char *kind);
 const isms_field *isms_entity_field(const isms_entity *e, const char *name);
 int isms_enum_valid(const char *const *enums, const char *value);
+/* Whether a field is part of the content sealed on approval (isms_seal_content): not
+ * tracking data, not the volatile bookkeeping (updated_at/by, the review's status and hash). */
+int isms_field_sealed(const isms_entity *e, const isms_field *f);
+/* The human label of an enum value of a field ("ISMS_CHANGE" -> "Change to the ISMS"); the
+ * value itself when the field has no label for it. */
+const char *isms_enum_label(const isms_field *f, const char *value);
+
+/* Enum lists shared by more than one descriptor. */
+extern const char *const isms_action_states[], *const isms_action_states_labels[];
 
 /* Validation errors, collected for one problem document. Only the first ISMS_VERR_MAX are
  * described; each further one is a JSON null in the list, so that the 422 can say how many

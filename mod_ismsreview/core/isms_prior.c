@@ -23,7 +23,8 @@ static const isms_field action_fields[] = {
     {.name = "owner", .type = ISMS_F_USER, .flags = ISMS_REQ, .max_chars = 256,
      .max_bytes = 768},
     {.name = "due_date", .type = ISMS_F_DATE, .flags = ISMS_REQ},
-    {.name = "status", .type = ISMS_F_ENUM, .flags = ISMS_REQ, .enums = isms_action_states},
+    {.name = "status", .type = ISMS_F_ENUM, .flags = ISMS_REQ, .enums = isms_action_states,
+     .labels = isms_action_states_labels},
     {.name = NULL}};
 static const isms_field prior_fields[] = {
     {.name = "held_from", .type = ISMS_F_DATE, .flags = ISMS_REQ},
@@ -36,8 +37,8 @@ static const isms_field prior_fields[] = {
     {.name = "actions", .type = ISMS_F_LIST, .item_type = ISMS_F_OBJECT, .sub = action_fields,
      .max_items = MAX_PRIOR_ACTIONS},
     {.name = NULL}};
-static const isms_entity prior_entity = {"previous_external", "", "prior_review", "",
-                                         prior_fields, NULL};
+const isms_entity isms_entity_previous_external = {"previous_external", "", "prior_review",
+                                                   "", prior_fields, NULL};
 
 static int action_open(const char *status)
 {
@@ -228,7 +229,7 @@ isms_result isms_prior_put(isms_ctx *ctx, long long rid, const json_t *in,
     int att_ok;
     isms_result r;
 
-    if (!(v = isms_validate(&prior_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(v = isms_validate(&isms_entity_previous_external, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, v);

@@ -11,11 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const update_states[] = {"OPEN", "IN_PROGRESS", "BLOCKED", "COMPLETED",
-                                            "VERIFIED_EFFECTIVE", "VERIFIED_INEFFECTIVE",
-                                            "CANCELLED", NULL};
 static const isms_field update_fields[] = {
-    {.name = "status", .type = ISMS_F_ENUM, .enums = update_states},
+    {.name = "status", .type = ISMS_F_ENUM, .enums = isms_action_states,
+     .labels = isms_action_states_labels},
     {.name = "progress", .type = ISMS_F_INT, .min = 0, .max = 100},
     {.name = "note", .type = ISMS_F_TEXT, .max_chars = 10000, .max_bytes = 30000},
     {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
@@ -29,8 +27,8 @@ static const isms_field update_fields[] = {
     {.name = "effectiveness_result", .type = ISMS_F_TEXT, .max_chars = 4000,
      .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity update_entity = {"action update", "updates", "action_update", "",
-                                          update_fields, NULL};
+const isms_entity isms_entity_action_update = {"action update", "updates", "action_update",
+                                               "", update_fields, NULL};
 
 static const isms_field measurement_fields[] = {
     {.name = "period_from", .type = ISMS_F_DATE},
@@ -39,9 +37,8 @@ static const isms_field measurement_fields[] = {
     {.name = "evidence_ref", .type = ISMS_F_STRING, .max_chars = 500, .max_bytes = 1500},
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 2000, .max_bytes = 6000},
     {.name = NULL}};
-static const isms_entity measurement_entity = {"measurement", "measurements",
-                                               "kpi_measurement", "", measurement_fields,
-                                               NULL};
+const isms_entity isms_entity_measurement = {"measurement", "measurements",
+                                             "kpi_measurement", "", measurement_fields, NULL};
 
 /* The objective register lists objectives by identity: id is the objective's, revision_id
  * the row of its current revision. */
@@ -412,7 +409,8 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
         return isms_res_problem(ctx->pool, 409, "cancelled", "Review cancelled",
                                 "the actions of a cancelled review are not tracked");
     }
-    if (!(u = isms_validate(&update_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(u = isms_validate(&isms_entity_action_update, in, ISMS_V_CREATE, NULL, NULL,
+                            &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, u);
@@ -484,7 +482,7 @@ isms_result isms_measurement_create(isms_ctx *ctx, long long oid, const json_t *
     r = check_tracker(ctx, obj, "objective", "only the objective's owner or an author may "
                       "record KPI values");
     if (r.status) return r;
-    if (!(m = isms_validate(&measurement_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(m = isms_validate(&isms_entity_measurement, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, m);

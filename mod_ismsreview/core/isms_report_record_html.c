@@ -2,6 +2,7 @@
 /* The review record (minutes) as a printable HTML document: the sections of
  * domain-model.md §D.1, in the order a reader of the minutes expects them. */
 #include "isms_report_record.h"
+#include "isms_entity.h"
 #include "isms_escape.h"
 #include "isms_html.h"
 #include "isms_svg.h"
@@ -9,27 +10,15 @@
 #include <apr_strings.h>
 #include <string.h>
 
-static const char *const categories[][2] = {
-    {"A_PREV_ACTIONS", "a) Status of actions from previous management reviews"},
-    {"B_ISSUES_CHANGES", "b) Changes in external and internal issues"},
-    {"C_IP_NEEDS_CHANGES", "c) Changes in needs and expectations of interested parties"},
-    {"D1_NC_CA", "d1) Nonconformities and corrective actions"},
-    {"D2_MONITORING", "d2) Monitoring and measurement results"},
-    {"D3_AUDITS", "d3) Audit results"},
-    {"D4_OBJECTIVES", "d4) Fulfilment of information security objectives"},
-    {"E_IP_FEEDBACK", "e) Feedback from interested parties"},
-    {"F_RISK_RTP", "f) Results of risk assessment and status of the risk treatment plan"},
-    {"G_IMPROVEMENT", "g) Opportunities for continual improvement"},
-    {NULL, NULL}};
+/* The input categories and their labels: the input descriptor's (isms_entity.c). */
+static const isms_field *category_field(void)
+{
+    return isms_entity_field(&isms_entity_input, "category");
+}
 
 const char *isms_input_category_label(const char *category)
 {
-    int i;
-
-    for (i = 0; category && categories[i][0]; i++) {
-        if (!strcmp(categories[i][0], category)) return categories[i][1];
-    }
-    return category;
+    return category ? isms_enum_label(category_field(), category) : category;
 }
 
 #define T(h, k) {h, k, ISMS_COL_TEXT, NULL, NULL}
@@ -311,11 +300,11 @@ static void inputs(const rctx *c)
     int k, n;
 
     isms_html_section(c->b, "inputs", "Inputs (9.3.2)");
-    for (k = 0; categories[k][0]; k++) {
-        isms_html_el(c->b, "h3", NULL, categories[k][1]);
+    for (k = 0; category_field()->enums[k]; k++) {
+        isms_html_el(c->b, "h3", NULL, category_field()->labels[k]);
         n = 0;
         json_array_foreach(json_object_get(c->review, "inputs"), i, in) {
-            if (strcmp(f(c, in, "category"), categories[k][0]) != 0) continue;
+            if (strcmp(f(c, in, "category"), category_field()->enums[k]) != 0) continue;
             one_input(c, in);
             n++;
         }

@@ -6,6 +6,8 @@
 const char *const isms_route_patterns[ISMS_RT_COUNT] = {
     [ISMS_RT_HEALTH] = "v1/health",
     [ISMS_RT_ME] = "v1/me",
+    [ISMS_RT_SCHEMA] = "v1/schema",
+    [ISMS_RT_OPENAPI] = "v1/openapi.json",
     [ISMS_RT_REVIEWS] = "v1/reviews",
     [ISMS_RT_REVIEWS_ID] = "v1/reviews/{id}",
     [ISMS_RT_REVIEWS_ID_CHECK] = "v1/reviews/{id}/check",

@@ -21,12 +21,9 @@ static void strip_item(const isms_entity *e, json_t *item)
 
     json_object_foreach_safe(item, tmp, key, v) {
         const isms_field *f = isms_entity_field(e, key);
-        int keep = (f && !(f->flags & ISMS_TRACKING) &&
-                    (!(f->flags & ISMS_NOCOL) || strcmp(key, "action_snapshots") == 0 ||
-                     strcmp(key, "objective_snapshots") == 0)) ||
-                   strcmp(key, "review_id") == 0;
+        int keep = (f && isms_field_sealed(e, f)) || strcmp(key, "review_id") == 0;
         if (f && (f->flags & ISMS_ADDED) && json_is_null(v)) keep = 0;
-        if (!keep || !strcmp(key, "updated_at") || !strcmp(key, "updated_by")) {
+        if (!keep) {
             json_object_del(item, key);
         }
     }

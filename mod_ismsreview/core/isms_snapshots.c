@@ -14,12 +14,16 @@
 #include <string.h>
 
 static const char *const conclusions[] = {"CONTINUE", "REPLAN", "CLOSE", "CANCEL", NULL};
+static const char *const conclusion_labels[] = {"Continue as planned", "Re-plan (a decision)",
+                                                "Close", "Cancel", NULL};
 static const isms_field line_fields[] = {
-    {.name = "conclusion", .type = ISMS_F_ENUM, .flags = ISMS_REQ, .enums = conclusions},
+    {.name = "conclusion", .type = ISMS_F_ENUM, .flags = ISMS_REQ, .enums = conclusions,
+     .labels = conclusion_labels},
     {.name = "replan_decision_id", .type = ISMS_F_INT, .min = 1, .max = 1e15},
     {.name = "note", .type = ISMS_F_TEXT, .max_chars = 4000, .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity line_entity = {"action_snapshot", "", "", "", line_fields, NULL};
+const isms_entity isms_entity_action_snapshot = {"action_snapshot", "", "", "", line_fields,
+                                                 NULL};
 
 /* REPLAN names an ACTION_REPLAN decision of this review; nothing else names one. */
 static int replan_ok(const json_t *review, const json_t *v, isms_verrors *errs)
@@ -114,7 +118,8 @@ static isms_result conclude(isms_ctx *ctx, long long rid, const char *table, con
     isms_db_status st;
     isms_result r;
 
-    if (!(v = isms_validate(&line_entity, in, ISMS_V_CREATE, NULL, NULL, &errs))) {
+    if (!(v = isms_validate(&isms_entity_action_snapshot, in, ISMS_V_CREATE, NULL, NULL,
+                            &errs))) {
         return isms_res_invalid(ctx->pool, errs.list);
     }
     isms_json_pool(ctx->pool, v);

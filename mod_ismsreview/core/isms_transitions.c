@@ -2,6 +2,7 @@
 #include "isms_transitions.h"
 #include "isms_api.h"
 #include "isms_json.h"
+#include "isms_workflow.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -28,6 +29,13 @@ const isms_transition *isms_transition_find(const char *action)
 int isms_workflow_action_known(const char *action)
 {
     return isms_transition_find(action) != NULL;
+}
+
+const char *isms_workflow_action_at(int i, const char **to_status)
+{
+    if (i < 0 || (size_t)i >= sizeof(transitions) / sizeof(transitions[0])) return NULL;
+    if (to_status) *to_status = transitions[i].to;
+    return transitions[i].action;
 }
 
 static int from_ok(const isms_transition *t, const char *status)

@@ -19,7 +19,7 @@ static const isms_field waiver_fields[] = {
     {.name = "justification", .type = ISMS_F_TEXT, .flags = ISMS_REQ, .max_chars = 4000,
      .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity waiver_entity = {"waiver", "", "", "", waiver_fields, NULL};
+const isms_entity isms_entity_waiver = {"waiver", "", "", "", waiver_fields, NULL};
 
 static const isms_field ack_fields[] = {
     {.name = "rule", .type = ISMS_F_STRING, .flags = ISMS_REQ, .max_chars = 10,
@@ -27,7 +27,8 @@ static const isms_field ack_fields[] = {
     {.name = "subject", .type = ISMS_F_STRING, .max_chars = 400, .max_bytes = 1200},
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 4000, .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity ack_entity = {"acknowledgement", "", "", "", ack_fields, NULL};
+const isms_entity isms_entity_acknowledgement = {"acknowledgement", "", "", "", ack_fields,
+                                                 NULL};
 
 /* How a waiver and an acknowledgement differ. */
 typedef struct {
@@ -38,10 +39,10 @@ typedef struct {
     const char *what;           /* in messages */
 } kind_t;
 
-static const kind_t waiver_kind = {&waiver_entity, "E", "waived", "waiver", "justification",
-                                   "waived_by", "waiver"};
-static const kind_t ack_kind = {&ack_entity, "W", "acknowledged", "finding_ack", "comment",
-                                "acknowledged_by", "acknowledgement"};
+static const kind_t waiver_kind = {&isms_entity_waiver, "E", "waived", "waiver",
+                                   "justification", "waived_by", "waiver"};
+static const kind_t ack_kind = {&isms_entity_acknowledgement, "W", "acknowledged",
+                                "finding_ack", "comment", "acknowledged_by", "acknowledgement"};
 
 static int blank(const char *s)
 {

@@ -16,7 +16,7 @@
 static const isms_field comment_fields[] = {
     {.name = "comment", .type = ISMS_F_TEXT, .max_chars = 4000, .max_bytes = 12000},
     {.name = NULL}};
-static const isms_entity comment_entity = {"transition", "", "", "", comment_fields, NULL};
+const isms_entity isms_entity_transition = {"transition", "", "", "", comment_fields, NULL};
 
 isms_result isms_wf_conflict(isms_ctx *ctx, const char *detail)
 {
@@ -162,7 +162,7 @@ static isms_result body_comment(isms_ctx *ctx, const isms_transition *t, const j
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     isms_result ok = {0};
-    json_t *v = isms_validate(&comment_entity, in, ISMS_V_CREATE, NULL, NULL, &errs);
+    json_t *v = isms_validate(&isms_entity_transition, in, ISMS_V_CREATE, NULL, NULL, &errs);
 
     if (!v) return isms_res_invalid(ctx->pool, errs.list);
     isms_json_pool(ctx->pool, v);

@@ -12,6 +12,8 @@
 isms_result isms_workflow(isms_ctx *ctx, long long id, const char *action, const json_t *in,
                           const char *if_match);
 int isms_workflow_action_known(const char *action);
+/* The transitions in order, i from 0 until NULL: the action name and its target status. */
+const char *isms_workflow_action_at(int i, const char **to_status);
 
 /* POST v1/reviews/{id}/waivers {"rule", "subject", "justification"} (approvers; before
  * submission): an E finding no longer blocks (isms_waivers.c). */

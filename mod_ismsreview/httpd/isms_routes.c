@@ -10,8 +10,11 @@
 
 #include "isms_entity.h"
 #include "isms_route_table.h"
+#include "isms_schema.h"
 #include "isms_workflow.h"
 #include "isms_route_ops.h"
+
+APLOG_USE_MODULE(ismsreview);
 
 #define RD(fn) {M_GET, isms_handle_record, ISMS_P_READ, 0, (void *)(fn)}
 #define WR(m, fn) {m, isms_handle_record, ISMS_P_AUTHOR, 1, (void *)(fn)}
@@ -25,6 +28,8 @@
 static const isms_route routes[ISMS_RT_COUNT] = {
     [ISMS_RT_HEALTH] = {{{M_GET, isms_handle_health, ISMS_P_NONE, 0, NULL}}},
     [ISMS_RT_ME] = {{{M_GET, isms_handle_me, ISMS_P_USER, 0, NULL}}},
+    [ISMS_RT_SCHEMA] = {{{M_GET, isms_handle_schema, ISMS_P_USER, 0, NULL}}},
+    [ISMS_RT_OPENAPI] = {{{M_GET, isms_handle_openapi, ISMS_P_USER, 0, NULL}}},
     [ISMS_RT_REVIEWS] = {{RD(isms_op_review_list), WR(M_POST, isms_op_review_create)}},
     [ISMS_RT_REVIEWS_ID] = {{{M_GET, isms_handle_review_get, ISMS_P_READ, 0,
                             (void *)isms_op_review_get}, WR(M_PATCH, isms_op_review_patch)}},
@@ -106,4 +111,67 @@ const char *isms_route_allow(apr_pool_t *p, const isms_route *rt)
         allow = allow ? apr_pstrcat(p, allow, ", ", name, NULL) : name;
     }
     return allow;
+}
+
+/* ap_method_name_of gives "HEAD" for M_GET (both map to it) */
+static const char *method_name(apr_pool_t *p, int method)
+{
+    return method == M_GET ? "GET" : ap_method_name_of(p, method);
+}
+
+static int route_has(const char *pattern, const char *method, apr_pool_t *p)
+{
+    size_t i;
+    const isms_method *m;
+
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
+        if (strcmp(isms_route_patterns[i], pattern) != 0) continue;
+        for (m = routes[i].methods; m->fn; m++) {
+            if (strcmp(method_name(p, m->method), method) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
+static int contract_has(const char *pattern, const char *method)
+{
+    const char *pat, *meth;
+    int i;
+
+    for (i = 0; (pat = isms_openapi_route(i, &meth)) != NULL; i++) {
+        if (strcmp(pat, pattern) == 0 && strcmp(meth, method) == 0) return 1;
+    }
+    return 0;
+}
+
+static void contract_differs(server_rec *s, const char *method, const char *pattern,
+                             const char *where)
+{
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ISMS_LOGNO(21040)
+                 "%s %s is %s: the OpenAPI contract (core/isms_openapi_routes.c) and the "
+                 "routes (httpd/isms_routes.c) must list the same route methods", method,
+                 pattern, where);
+}
+
+int isms_routes_check_contract(apr_pool_t *p, server_rec *s)
+{
+    const char *pat, *meth;
+    const isms_method *m;
+    size_t i;
+    int n = 0;
+
+    for (i = 0; i < ISMS_RT_COUNT; i++) {
+        for (m = routes[i].methods; m->fn; m++) {
+            meth = method_name(p, m->method);
+            if (contract_has(isms_route_patterns[i], meth)) continue;
+            contract_differs(s, meth, isms_route_patterns[i], "served but not in the contract");
+            n++;
+        }
+    }
+    for (i = 0; (pat = isms_openapi_route((int)i, &meth)) != NULL; i++) {
+        if (route_has(pat, meth, p)) continue;
+        contract_differs(s, meth, pat, "in the contract but not served");
+        n++;
+    }
+    return n;
 }

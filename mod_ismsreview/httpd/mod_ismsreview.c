@@ -63,6 +63,7 @@ static int isms_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     isms_server_conf *sc = ap_get_module_config(s->module_config, &ismsreview_module);
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+    isms_routes_check_contract(ptemp, s);
     if (!sc->db) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, ISMS_LOGNO(21002)
                      "no ISMSReviewDatabase in the main server: requests to the ismsreview "

@@ -140,6 +140,9 @@ int isms_handle_record(isms_req *q);           /* every record route, through th
 int isms_handle_review_get(isms_req *q);       /* GET v1/reviews/{id}: cached first */
 void isms_audit_refused(isms_req *q, int status);   /* records a write the glue refused */
 
+/* isms_route_docs.c */
+int isms_handle_schema(isms_req *q);           /* GET v1/schema */
+int isms_handle_openapi(isms_req *q);          /* GET v1/openapi.json */
 /* isms_route_attach.c: evidence attachments (streamed upload, checked download) */
 #define ISMS_WRITE_RAW 2
 int isms_handle_attach_upload(isms_req *q);
@@ -165,6 +168,9 @@ typedef struct {                   /* one per isms_route_id (core/isms_route_tab
 const isms_route *isms_route_match(isms_req *q);
 const isms_method *isms_route_method(const isms_route *rt, int method);
 const char *isms_route_allow(apr_pool_t *p, const isms_route *rt);
+/* The routes and the OpenAPI contract (core/isms_openapi_routes.c) list the same route
+ * methods; each difference is logged (ISMS21040). Returns the number of differences. */
+int isms_routes_check_contract(apr_pool_t *p, server_rec *s);
 
 /* mod_ismsreview.c */
 isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t *p,

@@ -23,6 +23,7 @@
 #include "verify_evidence.h"
 #include "export_import.h"
 #include "check_config.h"
+#include "isms_schema.h"
 #include "people_csv.h"
 #include "notify.h"
 
@@ -81,6 +82,9 @@ static void usage(FILE *f)
         "                 check an evidence pack (GET v1/reviews/{id}/evidence) offline, without\n"
         "                 a database: files, sizes, SHA-256, manifest, sealed record.json, and\n"
         "                 the audit extract's chain\n"
+        "  openapi        print the OpenAPI 3.1 contract of the API (docs/openapi.json; the\n"
+        "                 module serves the same at GET v1/openapi.json), no database\n"
+        "  schema         print the record kinds as GET v1/schema returns them, no database\n"
         "  notify [--days N] [--mail-domain DOMAIN] [--sendmail PATH | --smtp HOST:PORT]\n"
         "         [--from ADDRESS] [--base-url URL] [--dry-run]\n"
         "                 one digest mail a day to each person with something to do: action\n"
@@ -406,6 +410,17 @@ static int cmd_verify(apr_pool_t *p, isms_conn *c)
     return checkpoint_file ? check_checkpoint(p, c) : EXIT_SUCCESS;
 }
 
+/* openapi, schema: the document as committed in docs/ (two-space indent, sorted keys). */
+static int print_document(json_t *doc)
+{
+    int rc = doc && json_dumpf(doc, stdout, ISMS_DOC_DUMP_FLAGS) == 0 ? EXIT_SUCCESS
+                                                                      : EXIT_FAILURE;
+
+    if (rc == EXIT_SUCCESS) fputc('\n', stdout);
+    json_decref(doc);
+    return rc;
+}
+
 /* The commands that take a database: name, the number of arguments after it (min, max). */
 static const struct {
     const char *name;
@@ -442,6 +457,14 @@ static int run(apr_pool_t *p, const char *spec, int argc, const char *const *arg
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_SUCCESS;
+    }
+    if (strcmp(cmd, "openapi") == 0 || strcmp(cmd, "schema") == 0) {
+        if (nargs) {
+            fprintf(stderr, "ismsreview-admin: %s takes no arguments\n", cmd);
+            return EXIT_USAGE;
+        }
+        return print_document(cmd[0] == 'o' ? isms_openapi_json(ISMS_OPENAPI_SERVER)
+                                            : isms_schema_json());
     }
     if (strcmp(cmd, "seal-columns") == 0) return cmd_seal_columns(p, nargs);
     if (strcmp(cmd, "check-config") == 0) {

@@ -103,6 +103,9 @@ export function watch(page, user) {
   page.on('requestfailed', (r) => {
     const f = r.failure() ? r.failure().errorText : '';
     if (/ERR_ABORTED/.test(f) && r.resourceType() === 'document') return; // downloads
+    // a read the browser cancelled because the page moved on (a reload, a new page) loses
+    // nothing; an aborted write stays a problem
+    if (/ERR_ABORTED/.test(f) && r.method() === 'GET') return;
     problems.push(`${user}: request failed: ${r.method()} ${r.url()} ${f}`);
   });
   page.on('response', (r) => {

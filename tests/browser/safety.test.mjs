@@ -77,6 +77,11 @@ test('a double-click on every create/add button creates exactly one record', asy
     assert.equal(list.length, 1, `exactly one ${kind}`);
   }
   assert.match(await page.locator('section[data-kind="attendees"] h4').first().innerText(), /Dana Chief/, 'attendee card shows the name');
+  // labels from the server's GET v1/schema, not codes
+  const decision = await page.locator('section[data-kind="decisions"] article.item').first().innerText();
+  assert.match(decision, /Category\s+Change to the ISMS/, 'the server\'s label of ISMS_CHANGE');
+  assert.doesNotMatch(decision, /Isms change|ISMS_CHANGE|933/);
+  assert.match(await page.locator('section[data-kind="communications"] article.item').first().innerText(), /Executive summary/);
   await shot(page, 'double-click-one-record-each');
 });
 

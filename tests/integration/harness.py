@@ -303,6 +303,13 @@ class HarnessError(RuntimeError):
     pass
 
 
+def check_contract(method, path, status, hdrs, body):
+    """Every response of the API against its OpenAPI contract (contract.py)."""
+    import contract    # next to this file
+    if contract.enabled():
+        contract.load(admin_path()).check(method, path, status, hdrs, body)
+
+
 class Httpd:
     """One Apache httpd with mod_ismsreview, in its own server root.
 
@@ -667,6 +674,7 @@ class Httpd:
             for k, v in resp.getheaders():
                 k = k.lower()
                 hdrs[k] = hdrs[k] + ", " + v if k in hdrs else v
+            check_contract(method, path, resp.status, hdrs, data)
             return resp.status, hdrs, data
         finally:
             conn.close()

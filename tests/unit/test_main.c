@@ -204,6 +204,7 @@ int main(void)
     srunner_add_suite(sr, workflow_suite());
     srunner_add_suite(sr, reports_suite());
     srunner_add_suite(sr, evidence_suite());
+    srunner_add_suite(sr, schema_suite());
     srunner_add_suite(sr, attach_suite());
     srunner_add_suite(sr, people_suite());
     srunner_add_suite(sr, programme_suite());

@@ -30,6 +30,7 @@ Suite *workflow_suite(void);
 Suite *reports_suite(void);
 Suite *evidence_suite(void);
 Suite *graded_suite(void);
+Suite *schema_suite(void);
 Suite *attach_suite(void);
 Suite *people_suite(void);
 Suite *programme_suite(void);
