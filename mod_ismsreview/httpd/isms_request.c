@@ -15,20 +15,14 @@
 
 APLOG_USE_MODULE(ismsreview);
 
-static isms_result problem(isms_req *q, int status, const char *slug, const char *title,
-                           const char *detail)
-{
-    return isms_res_problem(q->r->pool, status, slug, title, detail);
-}
-
 static isms_result method_not_allowed(isms_req *q, const isms_route *rt)
 {
     const char *allow = isms_route_allow(q->r->pool, rt);
 
     apr_table_setn(q->r->headers_out, "Allow", allow);
-    return problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
-                   apr_psprintf(q->r->pool, "%s is not allowed here; use %s", q->r->method,
-                                allow));
+    return isms_req_problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
+                            "Method not allowed", apr_psprintf(q->r->pool, "%s is not "
+                            "allowed here; use %s", q->r->method, allow));
 }
 
 static int has_any_role(const isms_identity *id)
@@ -53,10 +47,10 @@ static isms_result refuse_user_name(isms_req *q)
                   "user name \"%s\" refused: it %s", ap_escape_logitem(q->r->pool, q->id.user),
                   why);
     q->id.user = NULL;                                     /* not an actor on record */
-    return problem(q, HTTP_FORBIDDEN, "user-name-refused", "User name refused",
-                   "the authenticated user name contains a control character or an "
-                   "invisible (default-ignorable) character; ask the administrator to "
-                   "pin the canonical user name in the authentication module");
+    return isms_req_problem(q, HTTP_FORBIDDEN, "user-name-refused", "User name refused",
+                            "the authenticated user name contains a control character or an "
+                            "invisible (default-ignorable) character; ask the administrator "
+                            "to pin the canonical user name in the authentication module");
 }
 
 /* A known user: a name that can be on record, and the role the method needs. */
@@ -70,15 +64,15 @@ static isms_result permitted(isms_req *q, const isms_method *m)
         (m->perm == ISMS_P_ADMIN && !q->id.roles[ISMS_ROLE_ADMIN]) ||
         (m->perm == ISMS_P_AUDIT && !q->id.roles[ISMS_ROLE_AUDITOR] &&
          !q->id.roles[ISMS_ROLE_ADMIN])) {
-        return problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
-                       m->perm == ISMS_P_AUTHOR
-                           ? "this change needs the author role"
-                       : m->perm == ISMS_P_ADMIN
-                           ? "the people register, review programmes and the "
-                             "catalogue are maintained by admins"
-                       : m->perm == ISMS_P_AUDIT
-                           ? "the audit trail is for auditors and admins"
-                           : "reading the management review needs a role");
+        return isms_req_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
+                                m->perm == ISMS_P_AUTHOR
+                                    ? "this change needs the author role"
+                                : m->perm == ISMS_P_ADMIN
+                                    ? "the people register, review programmes and the "
+                                      "catalogue are maintained by admins"
+                                : m->perm == ISMS_P_AUDIT
+                                    ? "the audit trail is for auditors and admins"
+                                    : "reading the management review needs a role");
     }
     return isms_res_pass();
 }
@@ -90,9 +84,9 @@ static isms_result authorize(isms_req *q, const isms_method *m)
 
     if (m->perm == ISMS_P_NONE) return isms_res_pass();
     if (known) return permitted(q, m);
-    return problem(q, HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
-                   "Apache passed no authenticated user to mod_ismsreview; "
-                   "configure authentication for this location");
+    return isms_req_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
+                            "Authentication required", "Apache passed no authenticated user "
+                            "to mod_ismsreview; configure authentication for this location");
 }
 
 /* The checks every route method passes before its handler; status 0, or the problem. */
@@ -114,12 +108,13 @@ static int dispatch(isms_req *q)
     isms_result res;
 
     if (q->dconf->require_tls == 1 && !ap_ssl_conn_is_ssl(r->connection)) {
-        return isms_respond(q, problem(q, HTTP_FORBIDDEN, "tls-required", "TLS required",
-                                       "ISMSReviewRequireTLS is On: use https://"));
+        return isms_respond(q, isms_req_problem(q, HTTP_FORBIDDEN, "tls-required",
+                                                "TLS required", "ISMSReviewRequireTLS is On: "
+                                                "use https://"));
     }
     if (!(rt = isms_route_match(q))) {
-        return isms_respond(q, problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
-                                       "no such resource in the ISMS review API"));
+        return isms_respond(q, isms_req_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
+                                                "no such resource in the ISMS review API"));
     }
     if (!(m = isms_route_method(rt, r->method_number))) {
         return isms_respond(q, method_not_allowed(q, rt));

@@ -113,6 +113,12 @@ int isms_respond(isms_req *q, isms_result res)
     return send_body(r, res.status, "application/json; charset=utf-8", res.body);
 }
 
+isms_result isms_req_problem(isms_req *q, int status, const char *slug, const char *title,
+                             const char *detail)
+{
+    return isms_res_problem(q->r->pool, status, slug, title, detail);
+}
+
 isms_result isms_res_pass(void)
 {
     isms_result r = {0};

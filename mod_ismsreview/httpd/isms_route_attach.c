@@ -42,28 +42,22 @@ isms_result isms_op_attach_delete(isms_ctx *c, void *a)
     return isms_attach_delete(c, REQ(a)->ids[0]);
 }
 
-static isms_result problem(isms_req *q, int status, const char *slug, const char *title,
-                           const char *detail)
-{
-    return isms_res_problem(q->r->pool, status, slug, title, detail);
-}
-
 static isms_result bad_request(isms_req *q, const char *slug, const char *detail)
 {
-    return problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
+    return isms_req_problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
 }
 
 static isms_result unsupported(isms_req *q, const char *detail)
 {
-    return problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                   "Unsupported media type", detail);
+    return isms_req_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                            "Unsupported media type", detail);
 }
 
 static isms_result too_large(isms_req *q, apr_off_t max)
 {
-    return problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large", "Attachment too large",
-                   apr_psprintf(q->r->pool, "the attachment exceeds %" APR_OFF_T_FMT
-                                " bytes (ISMSReviewMaxAttachment)", max));
+    return isms_req_problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                            "Attachment too large", apr_psprintf(q->r->pool, "the attachment "
+                            "exceeds %" APR_OFF_T_FMT " bytes (ISMSReviewMaxAttachment)", max));
 }
 
 /* The headers of an upload: the type, the name, the size; status 0, or the problem. */
@@ -98,8 +92,9 @@ static isms_result io_failed(isms_req *q, const char *err)
 {
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21404)
                   "attachment upload: %s", err);
-    return problem(q, HTTP_INTERNAL_SERVER_ERROR, "attachment-store", "Attachment not stored",
-                   "the attachment could not be written; see the server's error log");
+    return isms_req_problem(q, HTTP_INTERNAL_SERVER_ERROR, "attachment-store",
+                            "Attachment not stored", "the attachment could not be written; "
+                            "see the server's error log");
 }
 
 /* The body, block by block, into a temporary file (hashed as it goes). */
@@ -169,9 +164,11 @@ int isms_handle_attach_upload(isms_req *q)
     isms_result res;
 
     if (!q->sconf->evidence_dir) {
-        return isms_respond(q, problem(q, HTTP_NOT_IMPLEMENTED, "attachments-disabled",
-                                       "Attachments not enabled", "this server has no "
-                                       "ISMSReviewEvidenceDir, so it keeps no attachments"));
+        return isms_respond(q, isms_req_problem(q, HTTP_NOT_IMPLEMENTED,
+                                                "attachments-disabled",
+                                                "Attachments not enabled", "this server has no "
+                                                "ISMSReviewEvidenceDir, so it keeps no "
+                                                "attachments"));
     }
     if ((res = upload_headers(q, in, isms_dir_max_attachment(q->dconf))).status ||
         (res = take_file(q, in)).status) {
@@ -202,12 +199,13 @@ static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
                       "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
                       " cannot be read: %s", id, rid, why);
     }
-    return isms_respond(q, problem(q, HTTP_INTERNAL_SERVER_ERROR, rc > 0 ? "attachment-damaged"
-                                   : "attachment-unreadable", rc > 0 ? "Attachment damaged"
-                                   : "Attachment unreadable", rc > 0 ? "the stored file no "
-                                   "longer has the SHA-256 on record; it is not sent"
+    return isms_respond(q, isms_req_problem(q, HTTP_INTERNAL_SERVER_ERROR,
+                            rc > 0 ? "attachment-damaged" : "attachment-unreadable",
+                            rc > 0 ? "Attachment damaged" : "Attachment unreadable",
+                            rc > 0 ? "the stored file no longer has the SHA-256 on record; "
+                                     "it is not sent"
                                    : "the stored file cannot be read; see the server's "
-                                   "error log"));
+                                     "error log"));
 }
 
 static int send_file(isms_req *q, const json_t *att, apr_file_t *f)

@@ -124,6 +124,8 @@ int isms_respond_db(isms_req *q, isms_db_status st, const char *err);
  * with isms_res_problem / isms_db_problem) and return isms_respond's answer; a check's
  * result with status 0 means "go on". */
 int isms_respond(isms_req *q, isms_result res);
+isms_result isms_req_problem(isms_req *q, int status, const char *slug, const char *title,
+                             const char *detail);   /* isms_res_problem in the request pool */
 isms_result isms_res_pass(void);                /* a check's "go on": status 0 */
 isms_result isms_res_refusal(int status);       /* Apache answers (its own error document) */
 isms_result isms_res_json(int status, json_t *body);
