@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_dbconf.h"
+#include "isms_dialect.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -8,31 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The options each driver understands; anything else is a typo that would otherwise be
- * ignored silently. Keys starting with "<driver>_" pass through for driver-specific extras. */
-typedef struct {
-    const char *key;
-    int numeric;
-} optdef;
-
-static const optdef sqlite3_opts[] = {
-    {"dbname", 0}, {"sqlite3_dbdir", 0}, {"sqlite3_timeout", 1}, {"timeout", 1},
-    {"encoding", 0}, {NULL, 0}};
-static const optdef pgsql_opts[] = {
-    {"host", 0}, {"port", 1}, {"dbname", 0}, {"username", 0}, {"password", 0},
-    {"options", 0}, {"timeout", 1}, {"encoding", 0}, {NULL, 0}};
-static const optdef mysql_opts[] = {
-    {"host", 0}, {"port", 1}, {"dbname", 0}, {"username", 0}, {"password", 0},
-    {"timeout", 1}, {"encoding", 0}, {NULL, 0}};
-
-static const optdef *driver_opts(const char *driver)
-{
-    if (strcmp(driver, "sqlite3") == 0) return sqlite3_opts;
-    if (strcmp(driver, "pgsql") == 0) return pgsql_opts;
-    if (strcmp(driver, "mysql") == 0) return mysql_opts;
-    return NULL;
-}
 
 static int valid_word(const char *s)
 {
@@ -57,12 +33,12 @@ static int parse_int(const char *value, int *out)
     return 0;
 }
 
-static const char *add_option(apr_pool_t *p, isms_dbconf *c, const optdef *defs,
+static const char *add_option(apr_pool_t *p, isms_dbconf *c, const isms_dialect_opt *defs,
                               const char *arg)
 {
     const char *eq = strchr(arg, '=');
     isms_dbopt *o;
-    const optdef *d;
+    const isms_dialect_opt *d;
     char *key;
 
     if (!eq || eq == arg) {
@@ -89,7 +65,8 @@ static const char *add_option(apr_pool_t *p, isms_dbconf *c, const optdef *defs,
     return NULL;
 }
 
-static const char *check_sqlite(apr_pool_t *p, isms_dbconf *c)
+/* The sqlite3 dialect's check_conf (isms_dialect.c). */
+const char *isms_dbconf_check_sqlite(apr_pool_t *p, isms_dbconf *c)
 {
     c->sqlite_dir = isms_dbconf_get(c, "sqlite3_dbdir");
     c->sqlite_file = isms_dbconf_get(c, "dbname");
@@ -116,7 +93,7 @@ const char *isms_dbconf_parse(apr_pool_t *p, const char *driver, int argc,
                               const char *const *argv, isms_dbconf **out)
 {
     isms_dbconf *c = apr_pcalloc(p, sizeof(*c));
-    const optdef *defs;
+    const isms_dialect *dialect;
     const char *err;
     int i;
 
@@ -125,18 +102,17 @@ const char *isms_dbconf_parse(apr_pool_t *p, const char *driver, int argc,
     if (!driver || !valid_word(driver)) {
         return apr_psprintf(p, "malformed driver name '%s'", driver ? driver : "");
     }
-    defs = driver_opts(driver);
-    if (!defs) {
-        return apr_psprintf(p, "unknown libdbi driver '%s' (supported: sqlite3, pgsql, mysql)",
-                            driver);
+    if (!(dialect = isms_dialect_find(driver))) {
+        return apr_psprintf(p, "unknown libdbi driver '%s' (supported: %s)", driver,
+                            isms_dialect_names(p));
     }
     c->driver = apr_pstrdup(p, driver);
     c->opts = apr_array_make(p, 8, sizeof(isms_dbopt));
     for (i = 0; i < argc; i++) {
-        if ((err = add_option(p, c, defs, argv[i])) != NULL) return err;
+        if ((err = add_option(p, c, dialect->options, argv[i])) != NULL) return err;
     }
-    if (strcmp(driver, "sqlite3") == 0 && (err = check_sqlite(p, c)) != NULL) return err;
-    if (strcmp(driver, "sqlite3") != 0 && !isms_dbconf_get(c, "dbname")) {
+    if (dialect->check_conf && (err = dialect->check_conf(p, c)) != NULL) return err;
+    if (!dialect->check_conf && !isms_dbconf_get(c, "dbname")) {
         return apr_psprintf(p, "driver %s needs dbname=NAME", driver);
     }
     *out = c;
@@ -201,7 +177,7 @@ const char *isms_dbconf_check_sqlite_dir(apr_pool_t *p, const isms_dbconf *c, ui
     struct stat st;
     const char *file;
 
-    if (strcmp(c->driver, "sqlite3") != 0) return NULL;
+    if (!c->sqlite_dir) return NULL;     /* not a file database */
     if (stat(c->sqlite_dir, &st) != 0) {
         return apr_psprintf(p, "SQLite directory %s: %s", c->sqlite_dir, strerror(errno));
     }

@@ -80,14 +80,7 @@ static isms_db_status table_columns(isms_conn *c, apr_pool_t *p, const char *tab
     isms_db_status st;
     int i;
 
-    if (strcmp(isms_conn_dialect(c)->name, "sqlite3") == 0) {
-        isms_sql_appendf(q, "SELECT name FROM pragma_table_info(%s) ORDER BY cid", table);
-    }
-    else {
-        isms_sql_appendf(q, "SELECT column_name FROM information_schema.columns WHERE "
-                            "table_schema = DATABASE() AND table_name = %s ORDER BY "
-                            "ordinal_position", table);
-    }
+    isms_sql_appendf(q, isms_conn_dialect(c)->table_columns, table);
     if (!isms_sql_text(q)) {
         *err = isms_sql_error(q);
         return ISMS_DB_ERROR;
@@ -135,8 +128,8 @@ static void changed(isms_sql *q, const apr_array_header_t *cols,
     if (!n) isms_sql_appendf(q, "0 = 1");
 }
 
-static isms_sql *sqlite_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *e,
-                                const apr_array_header_t *cols)
+isms_sql *isms_guard_trigger_sqlite(isms_conn *c, apr_pool_t *p, const isms_entity *e,
+                                    const apr_array_header_t *cols)
 {
     isms_sql *q = isms_sql_new(p, c);
 
@@ -149,8 +142,8 @@ static isms_sql *sqlite_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *
     return q;
 }
 
-static isms_sql *mysql_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *e,
-                               const apr_array_header_t *cols)
+isms_sql *isms_guard_trigger_mysql(isms_conn *c, apr_pool_t *p, const isms_entity *e,
+                                   const apr_array_header_t *cols)
 {
     isms_sql *q = isms_sql_new(p, c);
 
@@ -166,11 +159,14 @@ static isms_sql *mysql_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *e
 
 /* PostgreSQL compares the rows as JSON without the columns that may change
  * (isms_item_guard of 003, isms_review_seal_guard of 014): every other column is sealed. */
-static isms_sql *pgsql_trigger(isms_conn *c, apr_pool_t *p, const isms_entity *e)
+isms_sql *isms_guard_trigger_pgsql(isms_conn *c, apr_pool_t *p, const isms_entity *e,
+                                   const apr_array_header_t *cols)
 {
     isms_sql *q = isms_sql_new(p, c);
     const apr_array_header_t *may = isms_guard_changeable(p, e);
     int review = e == &isms_entity_review, i;
+
+    (void)cols;
 
     isms_sql_appendf(q, review ? "CREATE TRIGGER %k_sealed BEFORE UPDATE ON %k FOR EACH ROW "
                                  "EXECUTE FUNCTION isms_review_seal_guard("
@@ -196,21 +192,16 @@ static isms_db_status run(isms_conn *c, isms_sql *q, const char **err)
 static isms_db_status apply_one(isms_conn *c, apr_pool_t *p, const isms_entity *e,
                                 const char **err)
 {
-    const char *dialect = isms_conn_dialect(c)->name;
+    const isms_dialect *d = isms_conn_dialect(c);
     isms_sql *drop = isms_sql_new(p, c), *create;
-    apr_array_header_t *cols;
+    apr_array_header_t *cols = NULL;
     isms_db_status st;
 
-    if (strcmp(dialect, "pgsql") == 0) {
-        isms_sql_appendf(drop, "DROP TRIGGER IF EXISTS %k_sealed ON %k", e->table, e->table);
-        create = pgsql_trigger(c, p, e);
+    if (d->table_columns && (st = table_columns(c, p, e->table, &cols, err)) != ISMS_DB_OK) {
+        return st;
     }
-    else {
-        if ((st = table_columns(c, p, e->table, &cols, err)) != ISMS_DB_OK) return st;
-        isms_sql_appendf(drop, "DROP TRIGGER IF EXISTS %k_sealed_update", e->table);
-        create = strcmp(dialect, "mysql") == 0 ? mysql_trigger(c, p, e, cols)
-                                               : sqlite_trigger(c, p, e, cols);
-    }
+    isms_sql_appendf(drop, d->seal_trigger_drop, e->table, e->table);
+    create = d->seal_trigger(c, p, e, cols);
     if ((st = run(c, drop, err)) != ISMS_DB_OK) return st;
     if ((st = run(c, create, err)) != ISMS_DB_OK) {
         *err = apr_psprintf(p, "seal guard of %s: %s", e->table, *err);

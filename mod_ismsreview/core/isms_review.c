@@ -23,13 +23,11 @@ static isms_db_status next_review_ref(isms_ctx *ctx, const char *planned, const 
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     isms_rows *rs;
     isms_db_status st;
+    const isms_dialect *d = isms_conn_dialect(ctx->conn);
+    int returning = d->update_returning;
 
-    int returning = isms_conn_dialect(ctx->conn)->update_returning;
-
-    isms_sql_appendf(q, returning ? "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
-                                    "ON CONFLICT DO NOTHING"
-                                  : "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0) "
-                                    "ON DUPLICATE KEY UPDATE last_value = last_value", scope);
+    isms_sql_appendf(q, "INSERT INTO ref_counter (scope, last_value) VALUES (%s, 0)", scope);
+    isms_sql_appendf(q, d->insert_keep_tail, "last_value", "last_value");
     if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "UPDATE ref_counter SET last_value = last_value + 1 WHERE scope = %s",

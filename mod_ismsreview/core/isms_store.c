@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The generic half of the store: the connection pool (apr_reslist, as mod_dbd), the dialect
- * table, and transactions. The driver half is a table of functions (isms_store_ops). */
+/* The generic half of the store: the connection pool (apr_reslist, as mod_dbd) and
+ * transactions, as the connection's dialect (isms_dialect.c) writes them. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"
 #include "isms_log.h"
 #include "isms_cache.h"
@@ -14,28 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const isms_dialect dialects[] = {
-    {"sqlite3", "BEGIN IMMEDIATE", "BEGIN",
-     "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", NULL,
-     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL, 1, NULL, 1},
-    {"pgsql", "BEGIN ISOLATION LEVEL READ COMMITTED",
-     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-     "AND table_name = %s",
-     "SELECT pg_advisory_xact_lock(4927372)",
-     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", NULL, 1, NULL, 1},
-    /* MariaDB: the session is READ COMMITTED (isms_store_dbi.c), as pgsql's writes; a read
-     * is one consistent snapshot, as pgsql's REPEATABLE READ READ ONLY. DDL commits
-     * implicitly, so the migration lock is a named lock, held past the statements. */
-    {"mysql", "START TRANSACTION READ WRITE",
-     "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
-     "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
-     "AND table_name = %s", "SELECT GET_LOCK('ismsreview.migrate', 60)",
-     "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')",
-     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", 0,
-     "SELECT RELEASE_LOCK('ismsreview.migrate')", 0},
-};
-
 struct isms_store {
     apr_pool_t *pool;
     const isms_dbconf *conf;
@@ -45,8 +23,9 @@ struct isms_store {
     apr_reslist_t *conns;
     apr_thread_mutex_t *lock;      /* serializes connect/close: libdbi is not thread-safe there */
     isms_cache *cache;             /* rendered bodies, validated per request (isms_cache.h) */
-    /* SQLite: the write transactions of this process queue here, in the kernel, instead of
-     * all polling SQLite's write lock (isms_sqlite_busy_handler); NULL for servers */
+    /* SQLite (the dialect's lock_timeout_option): the write transactions of this process
+     * queue here, in the kernel, instead of all polling SQLite's write lock (the busy
+     * handler of isms_store_sqlite.c); NULL for servers */
     apr_thread_mutex_t *write_lock;
     apr_interval_time_t write_wait;
     /* write requests of this process running or waiting for the database
@@ -89,6 +68,11 @@ void isms_store_writers(const isms_store *s, unsigned *now, unsigned *peak)
     *peak = apr_atomic_read32((volatile apr_uint32_t *)&s->writers_peak);
 }
 
+static void conn_free(isms_conn *c)
+{
+    if (c->store->dialect->conn_free) c->store->dialect->conn_free(c);
+}
+
 static apr_status_t conn_construct(void **res, void *params, apr_pool_t *pool)
 {
     isms_store *s = params;
@@ -114,7 +98,7 @@ static apr_status_t conn_destruct(void *res, void *params, apr_pool_t *pool)
     isms_store *s = params;
     isms_conn *c = res;
 
-    isms_sqlite_stmts_free(c);           /* SQLite refuses to close with open statements */
+    conn_free(c);                 /* SQLite refuses to close with open statements */
     apr_thread_mutex_lock(s->lock);
     s->ops->disconnect(s, c->handle);
     apr_thread_mutex_unlock(s->lock);
@@ -125,15 +109,11 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
                                  isms_store **out, const char **err)
 {
     isms_store *s = apr_pcalloc(p, sizeof(*s));
-    size_t i;
 
     s->pool = p;
     s->conf = conf;
     s->ops = &isms_store_dbi_ops;
-    for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
-        if (strcmp(dialects[i].name, conf->driver) == 0) s->dialect = &dialects[i];
-    }
-    if (!s->dialect) {
+    if (!(s->dialect = isms_dialect_find(conf->driver))) {
         *err = apr_psprintf(p, "no SQL dialect for driver %s", conf->driver);
         return ISMS_DB_ERROR;
     }
@@ -141,8 +121,8 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
         *err = "cannot create the store mutex";
         return ISMS_DB_ERROR;
     }
-    if (strcmp(conf->driver, "sqlite3") == 0) {
-        const char *t = isms_dbconf_get(conf, "sqlite3_timeout");
+    if (s->dialect->lock_timeout_option) {
+        const char *t = isms_dbconf_get(conf, s->dialect->lock_timeout_option);
         s->write_wait = apr_time_from_msec(t ? atoi(t) : 5000);
         if (apr_thread_mutex_create(&s->write_lock, APR_THREAD_MUTEX_TIMED, p) != APR_SUCCESS) {
             *err = "cannot create the store's write mutex";
@@ -226,7 +206,7 @@ static isms_db_status reconnect(isms_conn *c, const char **err)
     isms_db_status st;
     void *h = NULL;
 
-    isms_sqlite_stmts_free(c);
+    conn_free(c);
     apr_thread_mutex_lock(s->lock);
     s->ops->disconnect(s, c->handle);
     c->handle = NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The store: a per-process pool of database connections behind a table of functions
  * (mod_dav's repository hooks pattern). isms_store_dbi.c implements it with libdbi; the SQL
- * dialect differences between sqlite3, pgsql and mysql live in isms_store.c's dialect table. */
+ * dialect differences between sqlite3, pgsql and mysql live in the dialect table
+ * (isms_dialect.h). */
 #ifndef ISMS_STORE_H
 #define ISMS_STORE_H
 
@@ -31,19 +32,7 @@ typedef struct {
 
 #define ISMS_ROW(rs, r, c) ((rs)->values[(r) * (rs)->ncols + (c)])
 
-typedef struct {
-    const char *name;
-    const char *begin_write;       /* starts a read-then-write transaction */
-    const char *begin_read;
-    const char *table_exists;      /* with %s for the table name; returns a row if it does */
-    const char *migration_lock;    /* run inside the migration transaction, or NULL */
-    const char *now_utc;           /* an expression for the current UTC timestamp */
-    const char *before_read;       /* run before begin_read, or NULL (MariaDB: the isolation
-                                    * level of the next transaction) */
-    int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only) */
-    const char *migration_unlock;  /* releases migration_lock after the transaction, or NULL */
-    int on_conflict;               /* INSERT ... ON CONFLICT DO NOTHING works (MariaDB: no) */
-} isms_dialect;
+typedef struct isms_dialect isms_dialect;   /* isms_dialect.h */
 
 typedef struct {
     isms_db_status (*connect)(isms_store *s, apr_pool_t *p, void **handle, const char **err);
@@ -107,18 +96,6 @@ void isms_conn_invalidate(isms_conn *c);
 extern const isms_store_ops isms_store_dbi_ops;
 isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **err);
 
-/* SQLite statements on the handle libdbi opened (isms_store_sqlite.c); p may be NULL when
- * out is NULL. */
-isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
-                               long long *affected, const char **err);
-
-/* Finalizes the connection's prepared SELECTs (before it is closed). */
-void isms_sqlite_stmts_free(isms_conn *c);
-
-/* Replaces SQLite's busy handler on a libdbi sqlite3 connection: short retries up to
- * timeout_ms (isms_store_sqlite.c). p lives as long as the connection. */
-void isms_sqlite_busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms);
-
 /* Internals shared between isms_store.c and isms_store_dbi.c. */
 struct isms_conn {
     isms_store *store;
@@ -136,5 +113,7 @@ void isms_store_set_backend(isms_store *s, void *backend);
 
 /* A double as text that parses back to the same double (every driver's REAL columns) */
 const char *isms_real_text(apr_pool_t *p, double d);
+
+#include "isms_dialect.h"
 
 #endif

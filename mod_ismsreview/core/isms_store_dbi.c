@@ -7,25 +7,14 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <dbi/dbi.h>
-#include <dbi/dbi-dev.h>
-#include <dlfcn.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef int pq_status_fn(const void *pgconn);
-typedef void pq_notice_fn(void *arg, const char *message);
-typedef pq_notice_fn *pq_set_notice_fn(void *pgconn, pq_notice_fn *fn, void *arg);
 
 typedef struct {
     dbi_inst inst;
     const isms_dbconf *conf;
-    pq_status_fn *pq_status;   /* libpq's PQstatus, resolved once when the store is created */
-    pq_set_notice_fn *set_notice;   /* libpq's, resolved once when the store is created */
+    const isms_dialect *dialect;
 } dbi_backend;
-
-static pq_status_fn *find_pq_status(const char *driver);
-static pq_set_notice_fn *find_set_notice(const char *driver);
 
 static apr_status_t backend_cleanup(void *data)
 {
@@ -44,8 +33,8 @@ isms_db_status isms_store_dbi_init(isms_store *s, apr_pool_t *p, const char **er
         return ISMS_DB_ERROR;
     }
     b->conf = isms_store_conf(s);
-    b->pq_status = find_pq_status(b->conf->driver);
-    b->set_notice = find_set_notice(b->conf->driver);   /* here, not racing in a request */
+    b->dialect = isms_store_dialect(s);
+    if (b->dialect->init) b->dialect->init();   /* here, not racing in a request */
     apr_pool_cleanup_register(p, b, backend_cleanup, apr_pool_cleanup_null);
     isms_store_set_backend(s, b);
     return ISMS_DB_OK;
@@ -64,7 +53,7 @@ static const char *one_line(apr_pool_t *p, const char *msg)
     return s;
 }
 
-static const char *conn_errmsg(apr_pool_t *p, dbi_conn conn)
+const char *isms_dbi_errmsg(apr_pool_t *p, void *conn)
 {
     const char *msg = NULL;
 
@@ -84,116 +73,34 @@ static int set_options(dbi_conn conn, const isms_dbconf *conf)
     return rc;
 }
 
-/* WAL is stored in the database file: switch once. (libdbi's sqlite3 driver prints "no
- * tables in statement" to stdout for a row-returning statement without FROM, so the mode is
- * read through the pragma table and the PRAGMA itself runs only when it must.) */
-static isms_db_status sqlite_wal(dbi_conn conn, apr_pool_t *p, const char **err)
+static isms_db_status setup_stmt(dbi_conn conn, const char *sql, apr_pool_t *p,
+                                 const char **err)
 {
-    dbi_result r = dbi_conn_query(conn, "SELECT journal_mode FROM pragma_journal_mode");
-    int is_wal = 0;
+    dbi_result r = dbi_conn_query(conn, sql);
 
-    if (r && dbi_result_next_row(r)) {
-        const char *mode = dbi_result_get_string_idx(r, 1);
-        is_wal = mode && strcmp(mode, "wal") == 0;
-    }
-    if (r) dbi_result_free(r);
-    if (is_wal) return ISMS_DB_OK;
-    if (!(r = dbi_conn_query(conn, "PRAGMA journal_mode=WAL"))) {
-        *err = apr_pstrcat(p, "PRAGMA journal_mode=WAL: ", conn_errmsg(p, conn), NULL);
+    if (!r) {
+        *err = apr_pstrcat(p, sql, ": ", isms_dbi_errmsg(p, conn), NULL);
         return ISMS_DB_UNAVAILABLE;
     }
     dbi_result_free(r);
     return ISMS_DB_OK;
 }
 
-/* Per-connection settings: synchronous and foreign_keys. synchronous=FULL (the default)
- * survives power loss; NORMAL survives a crash of the process but may lose the last
- * commits on power loss (ISMSReviewDurability). */
-static isms_db_status sqlite_setup(dbi_conn conn, const isms_dbconf *conf, apr_pool_t *p,
-                                   const char **err)
+/* Per-connection settings of the dialect (isms_dialect.c): its hook, the statement of the
+ * configured durability, then its statements. */
+static isms_db_status setup(dbi_conn conn, const dbi_backend *b, apr_pool_t *p,
+                            const char **err)
 {
-    const char *stmts[2];
-    int i;
+    const isms_dialect *d = b->dialect;
+    const char *durable = d->durability_sql[b->conf->durability == ISMS_DURABILITY_NORMAL];
+    const char *const *sql;
 
-    if (sqlite_wal(conn, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
-    isms_sqlite_busy_handler(conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
-    stmts[0] = conf->durability == ISMS_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
-                                                          : "PRAGMA synchronous=FULL";
-    stmts[1] = "PRAGMA foreign_keys=ON";
-    for (i = 0; i < 2; i++) {
-        dbi_result r = dbi_conn_query(conn, stmts[i]);
-        if (!r) {
-            *err = apr_pstrcat(p, stmts[i], ": ", conn_errmsg(p, conn), NULL);
-            return ISMS_DB_UNAVAILABLE;
-        }
-        dbi_result_free(r);
+    if (d->setup && d->setup(conn, b->conf, p, err) != 0) return ISMS_DB_UNAVAILABLE;
+    if (durable && setup_stmt(conn, durable, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
+    for (sql = d->setup_sql; sql && *sql; sql++) {
+        if (setup_stmt(conn, *sql, p, err) != ISMS_DB_OK) return ISMS_DB_UNAVAILABLE;
     }
     return ISMS_DB_OK;
-}
-
-/* MariaDB session: the SQL the core writes is standard SQL as PostgreSQL and SQLite read it
- * ("identifiers", || concatenation), strict (an error, never a silent truncation or a zero
- * date), utf8mb4 compared byte for byte, UTC, and READ COMMITTED for writes as on pgsql
- * (reads set REPEATABLE READ for their one transaction: isms_store.c). */
-static isms_db_status mysql_setup(dbi_conn conn, apr_pool_t *p, const char **err)
-{
-    static const char *const stmts[] = {
-        "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,NO_ZERO_DATE,"
-        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
-        "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
-        "SET SESSION time_zone = '+00:00'",
-        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-        "SET SESSION default_storage_engine = InnoDB",
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
-        dbi_result r = dbi_conn_query(conn, stmts[i]);
-        if (!r) {
-            *err = apr_pstrcat(p, stmts[i], ": ", conn_errmsg(p, conn), NULL);
-            return ISMS_DB_UNAVAILABLE;
-        }
-        dbi_result_free(r);
-    }
-    return ISMS_DB_OK;
-}
-
-/* libpq prints server notices and asynchronous errors ("FATAL: terminating connection due
- * to administrator command") on stderr, which is Apache's error log, as lines without date
- * or level, because libdbi's pgsql driver installs no notice processor. Route them through
- * the core log instead. libpq is already loaded by the driver; libdbi gives no accessor to
- * the PGconn, so it is taken from the driver-private connection (dbi-dev.h). */
-static void pq_notice(void *arg, const char *message)
-{
-    char line[512];
-    size_t n;
-
-    apr_cpystrn(line, message ? message : "", sizeof(line));
-    for (n = strlen(line); n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '); n--) {
-        line[n - 1] = '\0';
-    }
-    isms_log(ISMS_LOG_NOTICE, 21102, "PostgreSQL: %s", line);
-}
-
-/* The pgsql driver, loaded by dbi_initialize_r, has loaded libpq. Called once per store
- * (child_init for the module), so request threads only read the pointer. */
-static pq_set_notice_fn *find_set_notice(const char *driver)
-{
-    pq_set_notice_fn *fn = NULL;
-    void *lib;
-
-    if (strcmp(driver, "pgsql") == 0 && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD))) {
-        fn = (pq_set_notice_fn *)dlsym(lib, "PQsetNoticeProcessor");
-        dlclose(lib);
-    }
-    return fn;
-}
-
-static void pgsql_notices(const dbi_backend *b, dbi_conn conn)
-{
-    if (b->set_notice && ((dbi_conn_t *)conn)->connection) {
-        b->set_notice(((dbi_conn_t *)conn)->connection, pq_notice, NULL);
-    }
 }
 
 static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
@@ -208,24 +115,18 @@ static isms_db_status dbi_connect(isms_store *s, apr_pool_t *p, void **handle,
     }
     /* MariaDB counts changed rows by default; the core reads "affected" as matched rows
      * (optimistic locking: 1 row or a conflict), as pgsql and SQLite count them */
-    if (set_options(conn, b->conf) != 0 || (strcmp(b->conf->driver, "mysql") == 0 &&
-        dbi_conn_set_option_numeric(conn, "mysql_client_found_rows", 1) != 0)) {
+    if (set_options(conn, b->conf) != 0 || (b->dialect->found_rows_option &&
+        dbi_conn_set_option_numeric(conn, b->dialect->found_rows_option, 1) != 0)) {
         *err = "libdbi refused a connection option";
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
     }
     if (dbi_conn_connect(conn) < 0) {
-        *err = conn_errmsg(p, conn);
+        *err = isms_dbi_errmsg(p, conn);
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
     }
-    if (strcmp(b->conf->driver, "pgsql") == 0) pgsql_notices(b, conn);
-    if (strcmp(b->conf->driver, "mysql") == 0 && mysql_setup(conn, p, err) != ISMS_DB_OK) {
-        dbi_conn_close(conn);
-        return ISMS_DB_UNAVAILABLE;
-    }
-    if (strcmp(b->conf->driver, "sqlite3") == 0 &&
-        sqlite_setup(conn, b->conf, p, err) != ISMS_DB_OK) {
+    if (setup(conn, b, p, err) != ISMS_DB_OK) {
         dbi_conn_close(conn);
         return ISMS_DB_UNAVAILABLE;
     }
@@ -238,93 +139,35 @@ static void dbi_disconnect(isms_store *s, void *handle)
     if (handle) dbi_conn_close(handle);
 }
 
-/* libpq knows that a connection is lost once a statement found it so (CONNECTION_BAD); the
- * pgsql driver, loaded by dbi_initialize_r, has loaded libpq. */
-static pq_status_fn *find_pq_status(const char *driver)
+int isms_dbi_ping(void *handle)
 {
-    pq_status_fn *fn = NULL;
-    void *lib;
-
-    if (strcmp(driver, "pgsql") == 0 && (lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD))) {
-        fn = (pq_status_fn *)dlsym(lib, "PQstatus");
-        dlclose(lib);
-    }
-    return fn;
-}
-
-/* After a failed statement. SQLite is a local file: never lost. PostgreSQL: libpq's status,
- * no round trip (libdbi's ping would run SELECT 1 and PQreset in place). MariaDB: the
- * client's ping. */
-static int dbi_alive(isms_store *s, void *handle)
-{
-    const dbi_backend *b = isms_store_backend(s);
-    void *pg = ((dbi_conn_t *)handle)->connection;
-
-    if (strcmp(b->conf->driver, "sqlite3") == 0) return 1;
-    if (strcmp(b->conf->driver, "pgsql") == 0 && b->pq_status) {
-        return pg && b->pq_status(pg) == 0;    /* CONNECTION_OK */
-    }
     return dbi_conn_ping(handle) == 1;
 }
 
-/* Classifies a failed statement by the driver's error code (SQLite: SQLITE_BUSY 5,
- * SQLITE_LOCKED 6) or the start of the server's message (PostgreSQL: serialization failure,
- * deadlock; MySQL: lock wait, deadlock), never by words that may be names in the statement.
- * A lost connection makes the connection unusable. */
+/* After a failed statement: the dialect's test, without a round trip where it can. */
+static int dbi_alive(isms_store *s, void *handle)
+{
+    return isms_store_dialect(s)->alive(handle);
+}
+
+/* Classifies a failed statement by the dialect (isms_dialect.c) from the driver's error
+ * code and the server's message. A lost connection makes the connection unusable. */
 static isms_db_status classify(isms_conn *c, const char *msg)
 {
-    const char *driver = dbi_driver_get_name(dbi_conn_get_driver(c->handle));
     const char *m = msg;
     int code = dbi_conn_error(c->handle, &m);
+    isms_db_status st;
 
     /* libdbi may put a number and ": " before the server's message */
     m = msg;
     while (apr_isdigit(*m)) m++;
     if (m != msg && m[0] == ':' && m[1] == ' ') msg = m + 2;
-
-    if (!strcmp(driver, "sqlite3") && (code == 5 || code == 6)) return ISMS_DB_BUSY;
-    if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not serialize", 27) ||
-                                     !strncmp(msg, "ERROR:  deadlock detected", 25))) {
-        return ISMS_DB_BUSY;
-    }
-    if (!strcmp(driver, "mysql") && (code == 1205 || code == 1213)) return ISMS_DB_BUSY;
-    /* MariaDB 2006 server has gone away, 2013 lost connection (a client that reconnects
-     * in its ping would otherwise make this look like an error of the statement) */
-    if (!strcmp(driver, "mysql") && (code == 2006 || code == 2013)) {
+    st = isms_conn_dialect(c)->classify(code, 0, msg, &c->broken);
+    if (st == ISMS_DB_ERROR && !dbi_alive(c->store, c->handle)) {
         c->broken = 1;
         return ISMS_DB_UNAVAILABLE;
     }
-    /* PostgreSQL 25006 read_only_sql_transaction (default_transaction_read_only, a hot
-     * standby) and 53100 disk_full ("could not extend file", "could not write"); libdbi
-     * gives no SQLSTATE, so the server's message (lc_messages C) */
-    if (!strcmp(driver, "pgsql") && !strncmp(msg, "ERROR:  cannot execute ", 23) &&
-        strstr(msg, " in a read-only transaction")) {
-        c->broken = 1;     /* its session keeps the setting: the next request reconnects */
-        return ISMS_DB_READONLY;
-    }
-    if (!strcmp(driver, "pgsql") && (!strncmp(msg, "ERROR:  could not extend file", 29) ||
-                                     strstr(msg, "No space left on device"))) {
-        return ISMS_DB_FULL;
-    }
-    /* MariaDB: 1290 with --read-only (SET GLOBAL read_only, a replica); 1021 disk full,
-     * 1114 a table (InnoDB tablespace) that cannot grow, or a write failing with ENOSPC */
-    if (!strcmp(driver, "mysql") && code == 1290 && strstr(msg, "read-only")) {
-        return ISMS_DB_READONLY;
-    }
-    if (!strcmp(driver, "mysql") && (code == 1021 || code == 1114 ||
-                                     strstr(msg, "No space left on device"))) {
-        return ISMS_DB_FULL;
-    }
-    if (!dbi_alive(c->store, c->handle)) {
-        c->broken = 1;
-        return ISMS_DB_UNAVAILABLE;
-    }
-    return ISMS_DB_ERROR;
-}
-
-static int is_sqlite(isms_conn *c)
-{
-    return strcmp(dbi_driver_get_name(dbi_conn_get_driver(c->handle)), "sqlite3") == 0;
+    return st;
 }
 
 static isms_db_status dbi_exec(isms_conn *c, const char *sql, long long *affected,
@@ -333,7 +176,9 @@ static isms_db_status dbi_exec(isms_conn *c, const char *sql, long long *affecte
     dbi_result r;
     const char *msg = NULL;
 
-    if (is_sqlite(c)) return isms_sqlite_run(c, NULL, sql, NULL, affected, err);
+    if (isms_conn_dialect(c)->run) {
+        return isms_conn_dialect(c)->run(c, NULL, sql, NULL, affected, err);
+    }
     r = dbi_conn_query(c->handle, sql);
     if (!r) {
         dbi_conn_error(c->handle, &msg);
@@ -380,7 +225,7 @@ static isms_db_status dbi_query(isms_conn *c, apr_pool_t *p, const char *sql, is
 {
     dbi_result r;
 
-    if (is_sqlite(c)) return isms_sqlite_run(c, p, sql, out, NULL, err);
+    if (isms_conn_dialect(c)->run) return isms_conn_dialect(c)->run(c, p, sql, out, NULL, err);
     r = dbi_conn_query(c->handle, sql);
     isms_rows *rs;
     const char *msg = NULL;

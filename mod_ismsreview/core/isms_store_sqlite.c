@@ -6,15 +6,14 @@
  * them inside write transactions, so the write lock was held 6-10 ms per request); it loops
  * forever on a statement with "from" inside a word or literal; and it copies names into
  * 128-byte stack buffers without bounds. Connection handling, options, the busy timeout and
- * quoting stay libdbi's. */
+ * quoting stay libdbi's. The handle comes from isms_dbi_native (isms_dbi_native.c). These are
+ * the sqlite3 hooks of the dialect table (isms_dialect.c). */
 #include "isms_store.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_time.h>
 #include <dbi/dbi.h>
-#include <dbi/dbi-dev.h>
-#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +21,7 @@
 
 static sqlite3 *native(isms_conn *c)
 {
-    return (sqlite3 *)((dbi_conn_t *)c->handle)->connection;
+    return isms_dbi_native(c->handle);
 }
 
 static isms_db_status fail(isms_conn *c, int rc, const char **err)
@@ -35,26 +34,7 @@ static isms_db_status fail(isms_conn *c, int rc, const char **err)
     apr_snprintf(c->errbuf, sizeof(c->errbuf), "%d: %s%s%s", rc, msg, sys ? "; " : "",
                  sys ? strerror(sys) : "");
     *err = c->errbuf;
-    switch (rc & 0xff) {
-    case SQLITE_BUSY: case SQLITE_LOCKED: return ISMS_DB_BUSY;
-    case SQLITE_READONLY:
-        /* a handle SQLite opened read-only (the file was not writable then) stays so:
-         * close it, so the first request after the fault clears opens the file anew */
-        c->broken = 1;
-        return ISMS_DB_READONLY;
-    case SQLITE_FULL: return ISMS_DB_FULL;
-    case SQLITE_IOERR:
-        /* a write to a file system that was remounted read-only or ran out of space */
-        if (sys == EROFS) {
-            c->broken = 1;
-            return ISMS_DB_READONLY;
-        }
-        if (sys == ENOSPC || sys == EDQUOT) return ISMS_DB_FULL;
-        return ISMS_DB_UNAVAILABLE;
-    case SQLITE_CORRUPT: case SQLITE_CANTOPEN: case SQLITE_NOTADB:
-        return ISMS_DB_UNAVAILABLE;
-    default: return ISMS_DB_ERROR;
-    }
+    return isms_conn_dialect(c)->classify(rc, sys, msg, &c->broken);
 }
 
 typedef struct {
@@ -274,11 +254,42 @@ static int busy_wait(void *arg, int count)
     return 1;
 }
 
-void isms_sqlite_busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms)
+static void busy_handler(void *dbi_handle, apr_pool_t *p, int timeout_ms)
 {
-    sqlite3 *db = (sqlite3 *)((dbi_conn_t *)dbi_handle)->connection;
+    sqlite3 *db = isms_dbi_native(dbi_handle);
     busy_state *b = apr_pcalloc(p, sizeof(*b));
 
     b->timeout_ms = timeout_ms;
     sqlite3_busy_handler(db, busy_wait, b);
+}
+
+/* WAL is stored in the database file: switch once. (libdbi's sqlite3 driver prints "no
+ * tables in statement" to stdout for a row-returning statement without FROM, so the mode is
+ * read through the pragma table and the PRAGMA itself runs only when it must.) */
+static int wal(dbi_conn conn, apr_pool_t *p, const char **err)
+{
+    dbi_result r = dbi_conn_query(conn, "SELECT journal_mode FROM pragma_journal_mode");
+    int is_wal = 0;
+
+    if (r && dbi_result_next_row(r)) {
+        const char *mode = dbi_result_get_string_idx(r, 1);
+        is_wal = mode && strcmp(mode, "wal") == 0;
+    }
+    if (r) dbi_result_free(r);
+    if (is_wal) return 0;
+    if (!(r = dbi_conn_query(conn, "PRAGMA journal_mode=WAL"))) {
+        *err = apr_pstrcat(p, "PRAGMA journal_mode=WAL: ", isms_dbi_errmsg(p, conn), NULL);
+        return -1;
+    }
+    dbi_result_free(r);
+    return 0;
+}
+
+/* The setup hook: WAL, and the busy handler of sqlite3_timeout (the dialect's statements
+ * follow: synchronous, foreign_keys). */
+int isms_sqlite_setup(void *dbi_conn, const isms_dbconf *conf, apr_pool_t *p, const char **err)
+{
+    if (wal(dbi_conn, p, err) != 0) return -1;
+    busy_handler(dbi_conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
+    return 0;
 }

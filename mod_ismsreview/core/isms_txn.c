@@ -56,8 +56,8 @@ static long utf8_chars(const char *s)
 }
 
 /* Claims the key first thing in the transaction: a placeholder row (status 0) inserted with
- * ON CONFLICT DO NOTHING (MariaDB: INSERT IGNORE). A second request with the same key -- a client's or a load
- * balancer's retry, on this front end or on another one -- waits on that row until the first
+ * the dialect's insert-or-ignore (ON CONFLICT DO NOTHING; MariaDB: INSERT IGNORE). A second
+ * request with the same key -- a client's or a load balancer's retry, on this front end or on another one -- waits on that row until the first
  * commits (nothing inserted: it then replays the stored answer) or rolls back (inserted: it
  * runs itself). Without the claim both ran and the second died on the primary key (500). */
 isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *method,
@@ -67,23 +67,23 @@ isms_db_status isms_idem_claim(isms_ctx *ctx, const char *key, const char *metho
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     long long affected = 0;
     isms_db_status st;
-    int on_conflict = isms_conn_dialect(ctx->conn)->on_conflict;
+    const isms_dialect *d = isms_conn_dialect(ctx->conn);
 
     /* MariaDB: INSERT IGNORE, which also waits for the other transaction's row. IGNORE
      * would truncate a value too long for its column instead of failing: the user name is
      * the only one not bounded before (the key is), so it is checked here. */
-    if (!on_conflict && utf8_chars(idem_user(ctx)) > ISMS_IDEM_USER_MAX) {
+    if (d->ignore_truncates && utf8_chars(idem_user(ctx)) > ISMS_IDEM_USER_MAX) {
         *err = apr_psprintf(ctx->pool, "a user name of more than %d characters cannot hold an "
                             "Idempotency-Key on MariaDB", ISMS_IDEM_USER_MAX);
         return ISMS_DB_ERROR;
     }
-    isms_sql_appendf(q, on_conflict ? "INSERT INTO " : "INSERT IGNORE INTO ");
+    isms_sql_appendf(q, d->insert_ignore);
     isms_sql_appendf(q, "idempotency (user_name, idem_key, method, path, "
                         "body_hash, status, location, etag, response, created_at) VALUES "
                         "(%s, %s, %s, %s, %s, 0, NULL, NULL, 'null', %s)",
                      idem_user(ctx), key, method, path,
                      isms_sha256_hex(ctx->pool, body, len, NULL, 0), ctx->now);
-    if (on_conflict) isms_sql_appendf(q, " ON CONFLICT DO NOTHING");
+    isms_sql_appendf(q, d->insert_ignore_tail);
     st = isms_exec_sql(ctx, q, &affected, err);
     *claimed = affected == 1;
     return st;

@@ -193,33 +193,6 @@ static int read_file(cfg *c, const char *path, int depth)
     return 0;
 }
 
-/* MariaDB: tables of the database on which the user lacks one of SELECT, INSERT, UPDATE,
- * DELETE, from the grants information_schema shows for the current user: global, database
- * and table grants (not privileges that come through a role or a database wildcard). */
-#define MYSQL_GRANTEE "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', " \
-                      "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"
-
-static const char *mysql_missing_privileges_sql(apr_pool_t *p)
-{
-    static const char *const privs[] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
-    const char *sql = "SELECT t.table_name FROM information_schema.tables t WHERE "
-                      "t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' AND (";
-    size_t i;
-
-    for (i = 0; i < sizeof(privs) / sizeof(privs[0]); i++) {
-        sql = apr_psprintf(p, "%s%sNOT (EXISTS (SELECT 1 FROM information_schema.user_privileges "
-                           "u WHERE u.grantee = " MYSQL_GRANTEE " AND u.privilege_type = '%s') "
-                           "OR EXISTS (SELECT 1 FROM information_schema.schema_privileges s "
-                           "WHERE s.grantee = " MYSQL_GRANTEE " AND s.table_schema = DATABASE() "
-                           "AND s.privilege_type = '%s') OR EXISTS (SELECT 1 FROM "
-                           "information_schema.table_privileges tp WHERE tp.grantee = "
-                           MYSQL_GRANTEE " AND tp.table_schema = DATABASE() AND tp.table_name "
-                           "= t.table_name AND tp.privilege_type = '%s'))", sql, i ? " OR " : "",
-                           privs[i], privs[i], privs[i]);
-    }
-    return apr_pstrcat(p, sql, ") ORDER BY t.table_name", NULL);
-}
-
 /* ---------------------------------------------------------------------------------------
  * one database, live */
 
@@ -231,6 +204,7 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
     isms_conn *conn;
     isms_rows *rs;
     struct passwd *pw;
+    const isms_dialect *d;
     const char *err = NULL, *desc;
     int version = 0, expected;
 
@@ -244,7 +218,7 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         return;
     }
     report(c, "OK", "%s: libdbi driver %s is installed", desc, conf->driver);
-    if (strcmp(conf->driver, "sqlite3") == 0) {
+    if (conf->sqlite_dir) {           /* a file database (isms_dbconf_check_sqlite) */
         struct stat st;
         const char *file = apr_pstrcat(p, conf->sqlite_dir, "/", conf->sqlite_file, NULL);
         if (!(pw = getpwnam(user))) {
@@ -269,6 +243,7 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         return;
     }
     report(c, "OK", "%s: connected", desc);
+    d = isms_conn_dialect(conn);
     expected = isms_migrate_expected(conf->driver);
     if (isms_migrate_current(conn, p, &version, &err) != ISMS_DB_OK) {
         report(c, "FAIL", "schema version: %s", err);
@@ -286,7 +261,7 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
                "module and tool of the release that migrated it", version, expected);
     }
     else report(c, "OK", "schema version %d is current", version);
-    if (strcmp(conf->driver, "sqlite3") == 0) {
+    if (conf->sqlite_dir) {
         if (isms_conn_query(conn, p, "SELECT journal_mode FROM pragma_journal_mode", &rs,
                             &err) != ISMS_DB_OK || rs->nrows != 1) {
             report(c, "FAIL", "journal mode: %s", err ? err : "unknown");
@@ -298,16 +273,8 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
         }
         else report(c, "OK", "journal mode wal");
     }
-    if (strcmp(conf->driver, "pgsql") == 0 || strcmp(conf->driver, "mysql") == 0) {
-        int pg = strcmp(conf->driver, "pgsql") == 0;
-        if (isms_conn_query(conn, p, pg ?
-                            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
-                            "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND "
-                            "c.relkind IN ('r', 'p') AND NOT (has_table_privilege(c.oid, "
-                            "'SELECT') AND has_table_privilege(c.oid, 'INSERT') AND "
-                            "has_table_privilege(c.oid, 'UPDATE') AND "
-                            "has_table_privilege(c.oid, 'DELETE')) ORDER BY c.relname"
-                            : mysql_missing_privileges_sql(p), &rs, &err) != ISMS_DB_OK) {
+    if (d->missing_privileges) {
+        if (isms_conn_query(conn, p, d->missing_privileges(p), &rs, &err) != ISMS_DB_OK) {
             report(c, "FAIL", "privileges: %s", err);
         }
         else if (rs->nrows > 0) {     /* (a list in has_table_privilege means "any of") */
@@ -320,17 +287,8 @@ static void check_database(cfg *c, const char *where, const char *spec, const ch
                    "GRANT them to it", list);
         }
         else report(c, "OK", "privileges: SELECT, INSERT, UPDATE, DELETE on every table");
-        if (pg && isms_conn_query(conn, p, "SELECT rolsuper FROM pg_roles WHERE rolname = "
-                                  "current_user", &rs, &err) == ISMS_DB_OK && rs->nrows == 1 &&
-            strcmp(ISMS_ROW(rs, 0, 0), "t") == 0) {
-            report(c, "WARN", "the role is a superuser, which can switch off the guard "
-                   "triggers: give Apache an ordinary role");
-        }
-        if (!pg && isms_conn_query(conn, p, "SELECT 1 FROM information_schema.user_privileges "
-                                   "WHERE grantee = " MYSQL_GRANTEE " AND privilege_type = "
-                                   "'SUPER'", &rs, &err) == ISMS_DB_OK && rs->nrows > 0) {
-            report(c, "WARN", "the user has SUPER, which can write past read_only: give "
-                   "Apache an ordinary user");
+        if (isms_conn_query(conn, p, d->superuser, &rs, &err) == ISMS_DB_OK && rs->nrows > 0) {
+            report(c, "WARN", "%s", d->superuser_warning);
         }
     }
 }

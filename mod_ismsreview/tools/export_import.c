@@ -25,8 +25,8 @@
  * triggers like any other. Before COMMIT the audit chain and every sealed version are
  * verified inside the transaction; anything that does not verify rolls the import back.
  *
- * SQL that differs between the databases is in the dialect table below; a MySQL/MariaDB
- * row is there, untested until that backend's tests exist. */
+ * SQL that differs between the databases is in the dialect table (core/isms_dialect.c,
+ * the export fields). */
 #include "export_import.h"
 
 #include <apr_strings.h>
@@ -52,49 +52,7 @@
 #define FORMAT_VERSION 1
 #define MAX_KEY 2
 
-typedef struct {
-    const char *driver;
-    const char *list_tables;      /* the schema's base tables, not the engine's own */
-    const char *list_columns;     /* %s table; rows: column name, declared type */
-    const char *ident;            /* a quoted identifier from %k */
-    const char *real_text;        /* a REAL column as text that reads back exactly; %k, %k */
-    const char *key_order;        /* a text key column in byte order; %k */
-    const char *reset_sequence;   /* %k table, %k table; NULL where explicit ids move it */
-    const char *after_import;     /* run after COMMIT, or NULL: PostgreSQL's VACUUM ANALYZE
-                                   * (the dashboard summary's rows were updated once per
-                                   * imported action: dead tuples and no statistics, which
-                                   * made the dashboard several times slower) */
-} xdialect;
-
-static const xdialect dialects[] = {
-    {"sqlite3",
-     "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> "
-     "'sqlite_' ORDER BY name",
-     "SELECT name, type FROM pragma_table_info(%s) ORDER BY cid",
-     "\"%k\"",
-     "\"%k\"",   /* the store reads a REAL back exactly (isms_store_sqlite.c) */
-     "\"%k\"",
-     NULL, NULL},
-    {"pgsql",
-     /* pg_tables, not information_schema: that hides tables the role has no right on */
-     "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
-     "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
-     "current_schema() AND table_name = %s ORDER BY ordinal_position",
-     "\"%k\"",
-     "CAST(\"%k\" AS TEXT)",
-     "\"%k\" COLLATE \"C\"",
-     "SELECT setval(pg_get_serial_sequence('%k', 'id'), COALESCE(MAX(id), 0) + 1, false) "
-     "FROM \"%k\"", "VACUUM ANALYZE"},
-    {"mysql",
-     "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
-     "AND table_type = 'BASE TABLE' ORDER BY table_name",
-     "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
-     "DATABASE() AND table_name = %s ORDER BY ordinal_position",
-     "`%k`",
-     "CAST(`%k` AS CHAR)",
-     "BINARY `%k`",
-     NULL, NULL},
-};
+typedef isms_dialect xdialect;   /* its export fields: isms_dialect.h */
 
 /* Every table of the schema, in an order that satisfies the foreign keys. A table in the
  * database that is neither here nor in `skipped` stops export and import: a later migration
@@ -192,14 +150,7 @@ static void say(const char *fmt, ...)
 
 static const xdialect *dialect_of(isms_conn *c)
 {
-    const char *name = isms_conn_dialect(c)->name;
-    size_t i;
-
-    for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
-        if (strcmp(dialects[i].driver, name) == 0) return &dialects[i];
-    }
-    say("export/import does not support the %s driver", name);
-    return NULL;
+    return isms_conn_dialect(c);
 }
 
 static char type_class(const char *decl)
@@ -223,7 +174,7 @@ static int load_columns(apr_pool_t *p, isms_conn *c, const xdialect *d, const ch
     const char *err = NULL;
     int i;
 
-    isms_sql_appendf(q, d->list_columns, table);
+    isms_sql_appendf(q, d->export.list_columns, table);
     if (!isms_sql_text(q) || isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
         say("cannot read the columns of table %s: %s", table,
             err ? err : isms_sql_error(q));
@@ -260,7 +211,7 @@ static int check_catalogue(apr_pool_t *p, isms_conn *c, const xdialect *d, xcols
     const char *err = NULL;
     int i, j, rc = EXIT_SUCCESS;
 
-    if (isms_conn_query(c, p, d->list_tables, &rs, &err) != ISMS_DB_OK) {
+    if (isms_conn_query(c, p, d->export.list_tables, &rs, &err) != ISMS_DB_OK) {
         say("cannot list the tables of the database: %s", err);
         return EXIT_FAILURE;
     }
@@ -344,17 +295,17 @@ static int export_table(apr_pool_t *p, isms_conn *c, const xdialect *d, const xt
     isms_sql_appendf(q, "SELECT ");
     for (i = 0; i < cols->n; i++) {
         if (i) isms_sql_appendf(q, ", ");
-        isms_sql_appendf(q, cols->types[i] == 'r' ? d->real_text : d->ident, cols->names[i],
+        isms_sql_appendf(q, cols->types[i] == 'r' ? d->export.real_text : d->export.ident, cols->names[i],
                          cols->names[i]);
         json_array_append_new(names, json_string(cols->names[i]));
     }
     isms_sql_appendf(q, " FROM ");
-    isms_sql_appendf(q, d->ident, t->name);
+    isms_sql_appendf(q, d->export.ident, t->name);
     isms_sql_appendf(q, " ORDER BY ");
     for (k = 0; k < MAX_KEY && t->key[k]; k++) {
         i = col_index(cols, t->key[k]);
         if (k) isms_sql_appendf(q, ", ");
-        isms_sql_appendf(q, i >= 0 && cols->types[i] == 't' ? d->key_order : d->ident,
+        isms_sql_appendf(q, i >= 0 && cols->types[i] == 't' ? d->export.key_order : d->export.ident,
                          t->key[k]);
     }
     if (!isms_sql_text(q) || isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
@@ -434,7 +385,7 @@ int isms_admin_export(apr_pool_t *p, isms_conn *c, const char *file)
                        apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                                     tm.tm_sec),
-                       "source_driver", d->driver);
+                       "source_driver", d->name);
     s = json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fprintf(out, "%.*s,\n\"tables\":[", (int)strlen(s) - 1, s);
     free(s);
@@ -464,7 +415,7 @@ int isms_admin_export(apr_pool_t *p, isms_conn *c, const char *file)
         return rc;
     }
     fprintf(to_stdout ? stderr : stdout, "exported %lld rows of %d tables (schema version "
-            "%d, %s) to %s\n", total, NTABLES, version, d->driver,
+            "%d, %s) to %s\n", total, NTABLES, version, d->name,
             to_stdout ? "standard output" : file);
     return EXIT_SUCCESS;
 }
@@ -633,11 +584,11 @@ static void update_row(isms_sql *q, const xdialect *d, const xtable *t, const ft
     int k;
 
     isms_sql_appendf(q, "UPDATE ");
-    isms_sql_appendf(q, d->ident, t->name);
+    isms_sql_appendf(q, d->export.ident, t->name);
     isms_sql_appendf(q, " SET ");
     json_array_foreach(row, n, v) {
         if (n) isms_sql_appendf(q, ", ");
-        isms_sql_appendf(q, d->ident, cols->names[f->target[n]]);
+        isms_sql_appendf(q, d->export.ident, cols->names[f->target[n]]);
         isms_sql_appendf(q, " = ");
         append_value(q, v);
     }
@@ -646,7 +597,7 @@ static void update_row(isms_sql *q, const xdialect *d, const xtable *t, const ft
         for (n = 0; n < json_array_size(row); n++) {
             if (strcmp(cols->names[f->target[n]], t->key[k]) != 0) continue;
             if (k) isms_sql_appendf(q, " AND ");
-            isms_sql_appendf(q, d->ident, t->key[k]);
+            isms_sql_appendf(q, d->export.ident, t->key[k]);
             isms_sql_appendf(q, " = ");
             append_value(q, json_array_get(row, n));
         }
@@ -660,7 +611,7 @@ static int clear_seeded(apr_pool_t *p, isms_conn *c, const xdialect *d, const xt
     const char *err = NULL;
 
     isms_sql_appendf(q, "DELETE FROM ");
-    isms_sql_appendf(q, d->ident, t->name);
+    isms_sql_appendf(q, d->export.ident, t->name);
     if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) != ISMS_DB_OK) {
         say("import: cannot replace the migration's rows of %s: %s; nothing was imported",
             t->name, err ? err : isms_sql_error(q));
@@ -680,11 +631,11 @@ static const char *insert_sql(apr_pool_t *p, isms_conn *c, const xdialect *d,
     json_t *v;
 
     isms_sql_appendf(q, "INSERT INTO ");
-    isms_sql_appendf(q, d->ident, t->name);
+    isms_sql_appendf(q, d->export.ident, t->name);
     isms_sql_appendf(q, " (");
     for (n = 0; n < json_array_size(f->columns); n++) {
         if (n) isms_sql_appendf(q, ", ");
-        isms_sql_appendf(q, d->ident, cols->names[f->target[n]]);
+        isms_sql_appendf(q, d->export.ident, cols->names[f->target[n]]);
     }
     isms_sql_appendf(q, ") VALUES ");
     for (r = from; r < to; r++) {
@@ -828,7 +779,7 @@ static int check_empty(apr_pool_t *p, isms_conn *c, const xdialect *d)
         int pre = tables[j].prefilled == PREFILLED;
         if (tables[j].prefilled == SEEDED) continue;     /* the migration's rows */
         isms_sql_appendf(q, pre ? "SELECT seq FROM " : "SELECT 1 FROM ");
-        isms_sql_appendf(q, d->ident, tables[j].name);
+        isms_sql_appendf(q, d->export.ident, tables[j].name);
         isms_sql_appendf(q, pre ? " WHERE seq <> 0" : " LIMIT 1");
         if (!isms_sql_text(q) ||
             isms_conn_query(c, p, isms_sql_text(q), &rs, &err) != ISMS_DB_OK) {
@@ -931,7 +882,7 @@ int isms_admin_import(apr_pool_t *p, isms_conn *c, const char *file)
         say("import: %s", err);
         return EXIT_FAILURE;
     }
-    expected = isms_migrate_expected(d->driver);
+    expected = isms_migrate_expected(d->name);
     if (version == 0) {
         say("import: the database has no schema: run `ismsreview-admin migrate` on it first");
         return EXIT_FAILURE;
@@ -963,10 +914,10 @@ int isms_admin_import(apr_pool_t *p, isms_conn *c, const char *file)
         total += (long long)json_array_size(ft[j].rows);
     }
     if (rc == EXIT_SUCCESS) rc = replay_status(p, c, &ft[REVIEW_TABLE]);
-    for (j = 0; j < NTABLES && rc == EXIT_SUCCESS && d->reset_sequence; j++) {
+    for (j = 0; j < NTABLES && rc == EXIT_SUCCESS && d->export.reset_sequence; j++) {
         isms_sql *q = isms_sql_new(p, c);
         if (col_index(&cols[j], "id") < 0 || tables[j].prefilled == PREFILLED) continue;
-        isms_sql_appendf(q, d->reset_sequence, tables[j].name, tables[j].name);
+        isms_sql_appendf(q, d->export.reset_sequence, tables[j].name, tables[j].name);
         if (!isms_sql_text(q) || isms_conn_exec(c, isms_sql_text(q), NULL, &err) !=
             ISMS_DB_OK) {
             say("import: cannot move the id sequence of %s: %s; nothing was imported",
@@ -985,8 +936,8 @@ int isms_admin_import(apr_pool_t *p, isms_conn *c, const char *file)
     }
     printf("imported %lld rows of %d tables from %s; audit chain valid (%lld events), %d "
            "sealed versions intact\n", total, NTABLES, name, events, versions);
-    if (d->after_import && isms_conn_exec(c, d->after_import, NULL, &err) != ISMS_DB_OK) {
-        say("import: the data is imported, but %s failed: %s; run it by hand", d->after_import,
+    if (d->export.after_import && isms_conn_exec(c, d->export.after_import, NULL, &err) != ISMS_DB_OK) {
+        say("import: the data is imported, but %s failed: %s; run it by hand", d->export.after_import,
             err ? err : "database error");
     }
     return EXIT_SUCCESS;

@@ -148,7 +148,7 @@ static int cmd_migrate(apr_pool_t *p, isms_conn *c, const char *upto_arg)
         /* MariaDB commits each DDL statement: a failed migration may be half there, and
          * its statements are written to be run again (sql/mysql/001_schema_version.sql) */
         fprintf(stderr, "ismsreview-admin: migrate failed, %s: %s\n",
-                strcmp(isms_conn_dialect(c)->name, "mysql") == 0
+                isms_conn_dialect(c)->ddl_commits
                     ? "the failed migration may be partly applied (MariaDB commits DDL); "
                       "run migrate again once the cause is fixed"
                     : "nothing applied", err);

@@ -173,6 +173,35 @@ def test_check_config_database_ok(backend):
         assert re.search(r"^FAIL privileges: .*DELETE on approval: GRANT", out, re.M), out
 
 
+def test_check_config_warns_of_a_superuser(backend):
+    """The dialect's superuser query (core/isms_dialect.c): a role that can switch off the
+    seal triggers, or write past read_only, is a warning of check-config."""
+    if backend.name == "sqlite3":
+        pytest.skip("PostgreSQL and MariaDB only (SQLite has no roles)")
+    rc, out = _admin_as_service("--database", backend.db_args, "migrate")
+    assert rc == 0, out
+    rc, out = _admin_as_service("--database", backend.db_args, "check-config")
+    assert rc == 0 and not _lines(out, "WARN"), out
+    if backend.name == "pgsql":
+        grant = lambda: backend.pg.psql("ALTER ROLE %s SUPERUSER" % backend.pg.USER,
+                                        dbname=backend.dbname)
+        revoke = lambda: backend.pg.psql("ALTER ROLE %s NOSUPERUSER" % backend.pg.USER,
+                                         dbname=backend.dbname)
+        word = "superuser"
+    else:
+        user = "'%s'@'127.0.0.1'" % backend.maria.USER
+        grant = lambda: backend.maria.sql("GRANT SUPER ON *.* TO %s" % user, dbname="")
+        revoke = lambda: backend.maria.sql("REVOKE SUPER ON *.* FROM %s" % user, dbname="")
+        word = "SUPER"
+    grant()
+    try:
+        rc, out = _admin_as_service("--database", backend.db_args, "check-config")
+    finally:
+        revoke()
+    assert rc == 0, out
+    assert any(word in l for l in _lines(out, "WARN")), out
+
+
 @pytest.mark.parametrize("spec,word", [
     ("nosuchdriver dbname=x", "nosuchdriver"),
     ("sqlite3 dbname=isms.db sqlite3_dbdir=/tmp bogus=1", "bogus"),

@@ -196,6 +196,7 @@ int main(void)
     sr = srunner_create(dbconf_suite());
     srunner_add_suite(sr, sql_suite());
     srunner_add_suite(sr, store_suite());
+    srunner_add_suite(sr, dialect_suite());
     srunner_add_suite(sr, migrate_suite());
     srunner_add_suite(sr, json_suite());
     srunner_add_suite(sr, entity_suite());

@@ -23,6 +23,7 @@ Suite *dbconf_suite(void);
 Suite *sql_suite(void);
 Suite *migrate_suite(void);
 Suite *store_suite(void);
+Suite *dialect_suite(void);
 Suite *json_suite(void);
 Suite *entity_suite(void);
 Suite *records_suite(void);
