@@ -17,6 +17,7 @@ import { loadNames, who as nameOf } from './names.js';
 import { loadSchema } from './schema.js';
 import { findingText, findingLink, markRequired } from './findings.js';
 import { previousExternal } from './prior.js';
+import { inputALines, inputAWhole, conclusionText } from './inputa.js';
 
 const view = document.getElementById('view');
 const statusEl = document.getElementById('status');
@@ -438,21 +439,34 @@ function reviewDetails(review, ctx) {
 function inputSection(cat, title, ctx) {
   const items = (ctx.review.inputs || []).filter((i) => i.category === cat);
   if (cat === 'A_PREV_ACTIONS') {
-    return section(title, h('p', { class: 'hint' }, 'Generated when the review is created from the open actions of earlier reviews; read-only.'),
-      items.length ? items.map((i) => h('div', { class: 'item' },
-        h('h4', {}, `${i.ref}: ${i.title}`), i.summary ? h('p', {}, i.summary) : null,
-        snapshots(i.action_snapshots || []))) : h('p', {}, 'No open actions from earlier reviews.'));
+    const sec = section(title, h('p', { class: 'hint' }, ctx.editable
+      ? 'Generated when the review is created from the open actions of earlier reviews. For each line, record management\'s conclusion: continue, re-plan (with an "Action replan" decision of this review), close or cancel.'
+      : 'Generated when the review is created from the open actions of earlier reviews; read-only.'),
+    items.length ? items.map((i) => h('div', { class: 'item' },
+      h('h4', {}, `${i.ref}: ${i.title}`), i.summary ? h('p', {}, i.summary) : null,
+      snapshots(i.action_snapshots || [], ctx.review),
+      ctx.editable ? inputALines(i.action_snapshots || [], ctx, { notify, formError }) : null,
+      h('h4', { class: 'input-a-whole', tabindex: '-1' }, 'Input a as a whole'),
+      inputAWhole(i, ctx, { notify, formError }))) : h('p', {}, 'No open actions from earlier reviews.'));
+    sec.dataset.section = 'input-a';
+    return sec;
   }
   const fds = KINDS.inputs.filter((fd) => !fd.only || fd.only.includes(cat));
   return collectionSection('inputs', title, items, ctx, { fds, fixed: { category: cat }, cat });
 }
 
-function snapshots(list) {
+function snapshots(list, review) {
   if (!list.length) return h('p', {}, 'No action snapshots.');
   // the lines differ in their keys (a typed-in line, a check recorded): every key of any line
   const keys = [...new Set(list.flatMap((r) => Object.keys(r)))].filter((k) => !['id', 'input_id', 'review_id'].includes(k));
   const text = (v) => (v && typeof v === 'object' ? [v.result, v.verified_by && `verified by ${nameOf(v.verified_by)}`, v.due && `due ${v.due}`].filter(Boolean).join(', ') : String(v));
-  return table(keys.map((k) => ({ title: label(k), render: (r) => (/date$/.test(k) ? fmtDate(r[k]) : (r[k] == null ? '—' : text(r[k]))) })), list, 'Action snapshots');
+  const cell = (r, k) => {
+    if (k === 'conclusion') return conclusionText(review, r) ?? '—';
+    if (/date$/.test(k)) return fmtDate(r[k]);
+    return r[k] == null ? '—' : text(r[k]);
+  };
+  const shown = keys.filter((k) => !['replan_decision_id', 'conclusion_note'].includes(k));
+  return table(shown.map((k) => ({ title: k === 'conclusion' ? 'Management\'s conclusion' : label(k), render: (r) => cell(r, k) })), list, 'Action snapshots');
 }
 
 function collectionSection(kind, title, items, ctx, opts = {}) {

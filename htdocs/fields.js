@@ -137,6 +137,7 @@ const LABELS = {
   na_justification: 'Justification if not applicable', rtp_completion_pct: 'Risk treatment plan completion (%)',
   clause_933_aspect: 'Clause 9.3.3 aspect', programme_id: 'Review programme', requirement_codes: 'IMS requirements covered', basis_input_ids: 'Based on inputs', decision_id: 'Decision',
   is_top_management: 'Top management (declared)', is_top_management_snapshot: 'Top management (people register)', evidence_refs: 'Evidence references', nc_ref: 'Nonconformity reference',
+  replan_decision_id: 'Re-plan decision (ACTION_REPLAN)', conclusion_note: 'Conclusion note',
   progress: 'Progress (%)', currency: 'Currency (ISO 4217)', kpi: 'KPI',
 };
 
@@ -176,7 +177,7 @@ function controlFor(fd, id, value, ctx, path) {
         value: (value || []).map((o) => fd.sub.map((sf) => (o[sf.n] ?? '')).join(' | ')).join('\n'),
       });
     case 'pick':
-      return h('select', common, opt('', '— default —', value == null),
+      return h('select', common, opt('', fd.none || '— default —', value == null),
         fd.from.map((x) => opt(String(x.id), x.name, x.id === value)));
     case 'ref': {
       const items = (ctx && ctx.review && ctx.review[fd.of]) || [];

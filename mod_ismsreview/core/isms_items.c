@@ -39,6 +39,19 @@ static int only_tracking(const isms_entity *e, const json_t *in)
     return json_object_size(in) > 0 && !(isms_hooks(e)->flags & ISMS_K_UPDATES_ONLY);
 }
 
+/* Of a generated input (input a), management writes only the discussion and conclusion of
+ * the input as a whole (issue 12 section 3); its lines are concluded one by one elsewhere. */
+static int only_discussion(const json_t *in)
+{
+    const char *key;
+    const json_t *v;
+
+    json_object_foreach((json_t *)in, key, v) {
+        if (strcmp(key, "discussion") && strcmp(key, "conclusion")) return 0;
+    }
+    return json_object_size(in) > 0;
+}
+
 static isms_result not_editable(isms_ctx *ctx)
 {
     return isms_res_problem(ctx->pool, 409, "not-editable", "Review not editable",
@@ -204,10 +217,11 @@ isms_result isms_item_patch(isms_ctx *ctx, long long rid, const char *collection
     r = isms_check_if_match(ctx, if_match, isms_etag(ctx, e, row));
     if (r.status) return r;
     if (!isms_review_editable(review) && !only_tracking(e, in)) return not_editable(ctx);
-    if (generated(e, row)) {
+    if (generated(e, row) && !only_discussion(in)) {
         return isms_res_problem(ctx->pool, 409, "generated", "Generated input",
-                                "input a is generated from the action register; update the "
-                                "actions instead");
+                                "input a is generated from the action register; only its "
+                                "discussion and conclusion can be written (update the actions, "
+                                "or conclude its lines)");
     }
     merged = isms_validate(e, in, ISMS_V_PATCH, row, review, &errs);
     if (!merged) return isms_res_invalid(ctx->pool, errs.list);

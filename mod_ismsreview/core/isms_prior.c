@@ -214,9 +214,10 @@ static isms_result has_previous(isms_ctx *ctx, const json_t *review)
 {
     return isms_res_problem(ctx->pool, 409, "has-previous-review", "Previous review in the "
                             "system", apr_psprintf(ctx->pool, "this review follows review %"
-                            JSON_INTEGER_FORMAT " in the system: a previous review held outside "
+                            APR_INT64_T_FMT " in the system: a previous review held outside "
                             "it is declared only for the first review in the system",
-                            json_integer_value(json_object_get(review, "previous_review_id"))));
+                            (apr_int64_t)json_integer_value(json_object_get(review,
+                                                                            "previous_review_id"))));
 }
 
 isms_result isms_prior_put(isms_ctx *ctx, long long rid, const json_t *in,

@@ -15,4 +15,4 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
   npm ci --no-audit --no-fund >/dev/null || { echo "FAIL: npm ci"; exit 1; }
 fi
 rm -rf artifacts && mkdir -p artifacts
-CHROMIUM="$CHROMIUM" node ui.test.mjs && CHROMIUM="$CHROMIUM" node --test --test-concurrency=1 safety.test.mjs history.test.mjs attachments.test.mjs programmes.test.mjs followthrough.test.mjs
+CHROMIUM="$CHROMIUM" node ui.test.mjs && CHROMIUM="$CHROMIUM" node --test --test-concurrency=1 safety.test.mjs history.test.mjs attachments.test.mjs programmes.test.mjs followthrough.test.mjs inputa.test.mjs

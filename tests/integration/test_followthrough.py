@@ -149,6 +149,8 @@ def test_previous_review_held_outside_the_system(httpd, backend):
     st, _, doc = api.call("PUT", "v1/reviews/%d/previous-external" % second, body=PRIOR,
                           if_match=api.etag(second))
     assert st == 409 and "has-previous-review" in doc["type"], (st, doc)
+    prev = api.review(second)[0]["previous_review_id"]
+    assert ("follows review %d in the system" % prev) in doc["detail"], doc
 
     # sealed with the review: the API refuses, the database refuses on every dialect
     api.move(rid, "submit")
@@ -392,3 +394,34 @@ def test_migration_012_with_existing_data(backend, make_httpd):
     st, _, doc = api.call("PUT", "v1/reviews/%d/previous-external" % nxt, body=PRIOR,
                           if_match=api.etag(nxt))
     assert st == 409, doc
+
+
+def test_input_a_discussion_and_conclusion_as_a_whole(httpd, backend):
+    """Input a stays generated, but its discussion and conclusion as a whole are written on a
+    draft (If-Match: the input's ETag); any other field of it is refused (409, nothing
+    stored), and so is the discussion once the review is submitted."""
+    api = Api(httpd)
+    build_review(api, True, title="Earlier review")                  # its action is carried
+    rid = build_review(api, True, title="Review discussing input a")["id"]
+    ina = [i for i in api.review(rid)[0]["inputs"] if i["category"] == "A_PREV_ACTIONS"][0]
+    path = "v1/reviews/%d/inputs/%d" % (rid, ina["id"])
+    st, _, doc = api.call("PATCH", path, body={"discussion": "Late supplier"})
+    assert st == 428, (st, doc)
+    for bad in ({"title": "Renamed"}, {"discussion": "Late supplier", "summary": "rewritten"}, {}):
+        st, _, doc = api.call("PATCH", path, body=bad, if_match=ina["etag"])
+        assert st == 409 and doc["type"].endswith("generated"), (bad, st, doc)
+    assert api.get(path)["title"] == ina["title"]
+    doc, _ = api.expect(200, "PATCH", path, body={"discussion": "Late supplier",
+                                                  "conclusion": "Escalate to procurement"},
+                        if_match=ina["etag"])
+    assert (doc["discussion"], doc["conclusion"], doc["title"]) == (
+        "Late supplier", "Escalate to procurement", ina["title"]), doc
+    got = api.get(path)
+    assert (got["discussion"], got["conclusion"]) == ("Late supplier", "Escalate to procurement")
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "Again"}, if_match=ina["etag"])
+    assert st == 412, (st, doc)                                     # the ETag moved on
+    api.move(rid, "submit")
+    st, _, doc = api.call("PATCH", path, body={"conclusion": "After submission"},
+                          if_match=api.get_with_etag(path)[1])
+    assert st == 409 and doc["type"].endswith("not-editable"), (st, doc)
+    assert api.get(path)["conclusion"] == "Escalate to procurement"
