@@ -61,7 +61,10 @@ void isms_ctx_init(isms_ctx *ctx, apr_pool_t *p, isms_conn *conn, const char *us
 isms_result isms_res_problem(apr_pool_t *p, int status, const char *slug, const char *title,
                              const char *detail);
 isms_result isms_res_invalid(apr_pool_t *p, json_t *errors);   /* 422 with field errors */
-isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err);
+isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err);   /* logs */
+/* The one database-status -> problem mapping (no log line): status, type, `database`
+ * member, retry_after. */
+isms_result isms_db_problem(apr_pool_t *p, isms_db_status st, const char *err);
 
 /* Reviews. */
 isms_result isms_review_create(isms_ctx *ctx, const json_t *in);

@@ -65,37 +65,65 @@ isms_result isms_res_invalid(apr_pool_t *p, json_t *errors)
     return r;
 }
 
+/* The one mapping from a database status to its problem: HTTP status, type, title, detail
+ * (NULL: the store's own message), the `database` member and the Retry-After seconds. The
+ * glue answers a connection that cannot be had with it too (isms_respond_db). */
+typedef struct {
+    isms_db_status st;
+    int status;
+    const char *slug, *title, *detail, *database;
+    int retry_after;
+} isms_db_problem_row;
+
+static const isms_db_problem_row db_problems[] = {
+    { ISMS_DB_BUSY, 503, "database-busy", "Database busy",
+      "the database is busy; retry the request", "busy", 1 },
+    { ISMS_DB_READONLY, 503, "database-read-only", "Database read-only",
+      "the database takes no writes at the moment; reading works; retry later", NULL, 5 },
+    { ISMS_DB_FULL, 503, "database-full", "Database disk full",
+      "the database has no space left for the write; retry later", NULL, 5 },
+    { ISMS_DB_UNAVAILABLE, 503, "database-unavailable", "Database unavailable",
+      "the database cannot be reached; see the server's error log", "unreachable", 5 },
+    { ISMS_DB_SCHEMA, 503, "schema-mismatch", "Database schema mismatch", NULL,
+      "schema_mismatch", 0 },
+    { ISMS_DB_ERROR, 500, "database-error", "Database error",          /* and anything else */
+      "the database refused the statement; see the server's error log", NULL, 0 },
+};
+
+isms_result isms_db_problem(apr_pool_t *p, isms_db_status st, const char *err)
+{
+    size_t n = sizeof(db_problems) / sizeof(db_problems[0]), i = 0;
+    const isms_db_problem_row *row;
+    isms_result r;
+
+    while (i < n - 1 && db_problems[i].st != st) i++;
+    row = &db_problems[i];
+    r = isms_res_problem(p, row->status, row->slug, row->title,
+                         row->detail ? row->detail : (err ? err : "unknown error"));
+    if (row->database) json_object_set_new(r.body, "database", json_string(row->database));
+    r.retry_after = row->retry_after;
+    return r;
+}
+
+/* A statement's failure: one numbered line naming the cause (a busy database is no fault),
+ * and its problem. */
 isms_result isms_res_db(apr_pool_t *p, isms_db_status st, const char *err)
 {
-    if (st == ISMS_DB_BUSY) {
-        isms_result r = isms_res_problem(p, 503, "database-busy", "Database busy",
-                                         "the database is busy; retry the request");
-        r.retry_after = 1;
-        return r;
-    }
-    /* the database cannot take the request now, but will once the fault clears: 503,
-     * one numbered line naming the cause (the glue adds Retry-After) */
+    const char *e = err ? err : "unknown";
+
     if (st == ISMS_DB_READONLY) {
-        isms_log(ISMS_LOG_ERR, 21300, "database is read-only, write refused: %s",
-                 err ? err : "unknown");
-        return isms_res_problem(p, 503, "database-read-only", "Database read-only",
-                                "the database takes no writes at the moment; reading works; "
-                                "retry later");
+        isms_log(ISMS_LOG_ERR, 21300, "database is read-only, write refused: %s", e);
     }
-    if (st == ISMS_DB_FULL) {
-        isms_log(ISMS_LOG_ERR, 21301, "database disk full, write refused: %s",
-                 err ? err : "unknown");
-        return isms_res_problem(p, 503, "database-full", "Database disk full",
-                                "the database has no space left for the write; retry later");
+    else if (st == ISMS_DB_FULL) {
+        isms_log(ISMS_LOG_ERR, 21301, "database disk full, write refused: %s", e);
     }
-    if (st == ISMS_DB_UNAVAILABLE) {
-        isms_log(ISMS_LOG_ERR, 21302, "database unavailable: %s", err ? err : "unknown");
-        return isms_res_problem(p, 503, "database-unavailable", "Database unavailable",
-                                "the database cannot be reached; see the server's error log");
+    else if (st == ISMS_DB_UNAVAILABLE) {
+        isms_log(ISMS_LOG_ERR, 21302, "database unavailable: %s", e);
     }
-    isms_log(ISMS_LOG_ERR, 21101, "database error: %s", err ? err : "unknown");
-    return isms_res_problem(p, 500, "database-error", "Database error",
-                            "the database refused the statement; see the server's error log");
+    else if (st != ISMS_DB_BUSY) {
+        isms_log(ISMS_LOG_ERR, 21101, "database error: %s", e);
+    }
+    return isms_db_problem(p, st, err);
 }
 
 isms_result isms_res_not_found(isms_ctx *ctx, const char *what)

@@ -16,16 +16,28 @@ APLOG_USE_MODULE(ismsreview);
 
 #define ISMS_MAX_DEPTH 8
 
-static int bad_request(isms_req *q, const char *slug, const char *detail)
+static isms_result bad_request(isms_req *q, const char *slug, const char *detail)
 {
-    return isms_send_problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
+    return isms_res_problem(q->r->pool, HTTP_BAD_REQUEST, slug, "Bad request", detail);
 }
 
-static int too_large(isms_req *q, apr_off_t max)
+static isms_result too_large(isms_req *q, apr_off_t max)
 {
-    return isms_send_problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large", "Body too large",
-                             apr_psprintf(q->r->pool, "the request body exceeds %" APR_OFF_T_FMT
-                                          " bytes (ISMSReviewMaxBody)", max));
+    return isms_res_problem(q->r->pool, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                            "Body too large", apr_psprintf(q->r->pool, "the request body "
+                            "exceeds %" APR_OFF_T_FMT " bytes (ISMSReviewMaxBody)", max));
+}
+
+static isms_result cross_site(isms_req *q, const char *detail)
+{
+    return isms_res_problem(q->r->pool, HTTP_FORBIDDEN, "cross-site",
+                            "Cross-site request refused", detail);
+}
+
+static isms_result unsupported(isms_req *q, const char *slug, const char *title,
+                               const char *detail)
+{
+    return isms_res_problem(q->r->pool, HTTP_UNSUPPORTED_MEDIA_TYPE, slug, title, detail);
 }
 
 /* application/json, optionally with charset=utf-8, nothing else. */
@@ -43,7 +55,7 @@ static int json_content_type(const char *ct)
     return strcasecmp(semi, "charset=utf-8") == 0 || strcasecmp(semi, "charset=\"utf-8\"") == 0;
 }
 
-static int read_raw(isms_req *q, apr_off_t max, char **buf, apr_size_t *len)
+static isms_result read_raw(isms_req *q, apr_off_t max, char **buf, apr_size_t *len)
 {
     request_rec *r = q->r;
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
@@ -52,7 +64,9 @@ static int read_raw(isms_req *q, apr_off_t max, char **buf, apr_size_t *len)
     int rc;
 
     if (cl && apr_atoi64(cl) > max) return too_large(q, max);
-    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) return rc;
+    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+        return isms_res_refusal(rc);
+    }
     *buf = apr_palloc(r->pool, cap + 1);
     if (ap_should_client_block(r)) {
         for (;;) {
@@ -74,35 +88,35 @@ static int read_raw(isms_req *q, apr_off_t max, char **buf, apr_size_t *len)
     }
     (*buf)[n] = '\0';
     *len = n;
-    return OK;
+    return isms_res_pass();
 }
 
-int isms_read_json_body(isms_req *q)
+/* The body as received: typed application/json, not encoded, within ISMSReviewMaxBody. */
+static isms_result read_body(isms_req *q, char **buf, apr_size_t *len)
+{
+    request_rec *r = q->r;
+    const char *ce = apr_table_get(r->headers_in, "Content-Encoding");
+
+    if (!json_content_type(apr_table_get(r->headers_in, "Content-Type"))) {
+        return unsupported(q, "unsupported-media-type", "Unsupported media type",
+                           "send the body as Content-Type: application/json");
+    }
+    if (ce && strcasecmp(ce, "identity") != 0) {
+        return unsupported(q, "unsupported-content-coding", "Unsupported content coding",
+                           "send the JSON body without a Content-Encoding");
+    }
+    return read_raw(q, isms_dir_max_body(q->dconf), buf, len);
+}
+
+isms_result isms_read_json_body(isms_req *q)
 {
     request_rec *r = q->r;
     json_error_t jerr;
     char *buf = NULL;
-    const char *ce;
     apr_size_t len = 0;
-    int rc;
+    isms_result res = read_body(q, &buf, &len);
 
-    if (!json_content_type(apr_table_get(r->headers_in, "Content-Type"))) {
-        return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                                 "Unsupported media type",
-                                 "send the body as Content-Type: application/json");
-    }
-    ce = apr_table_get(r->headers_in, "Content-Encoding");
-    if (ce && strcasecmp(ce, "identity") != 0) {
-        return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-content-coding",
-                                 "Unsupported content coding",
-                                 "send the JSON body without a Content-Encoding");
-    }
-    /* read_raw may have answered (413, 400) and returned OK: stop there, or a second
-     * problem would be sent after the first and audited in its place */
-    if ((rc = read_raw(q, isms_dir_max_body(q->dconf), &buf, &len)) != OK ||
-        r->status >= 400) {
-        return rc;
-    }
+    if (res.status) return res;
     if (len == 0) return bad_request(q, "empty-body", "the request needs a JSON object body");
     if (isms_text_check(buf, len) && memchr(buf, '\0', len)) {
         return bad_request(q, "invalid-json", "the body contains a NUL byte");
@@ -120,10 +134,10 @@ int isms_read_json_body(isms_req *q)
                                                      "the body must be a JSON object");
     q->raw = buf;
     q->raw_len = len;
-    return OK;
+    return res;
 }
 
-int isms_parse_query(isms_req *q)
+isms_result isms_parse_query(isms_req *q)
 {
     const char *why = isms_path_query(q->r->pool, q->r->args, &q->query);
 
@@ -133,12 +147,12 @@ int isms_parse_query(isms_req *q)
     if (q->method && q->method->write == 1 && q->r->args && *q->r->args) {
         return bad_request(q, "bad-parameter", "a write takes no query parameters");
     }
-    return OK;
+    return isms_res_pass();
 }
 
 /* Cross-site writes are refused: the browser tells us with Sec-Fetch-Site, and Origin must
  * name this server. (JSON-only bodies already rule out plain HTML forms.) */
-int isms_check_origin(isms_req *q)
+isms_result isms_check_origin(isms_req *q)
 {
     request_rec *r = q->r;
     const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
@@ -147,20 +161,16 @@ int isms_check_origin(isms_req *q)
     const char *o;
 
     if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
-        return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site", "Cross-site request refused",
-                                 "writes are accepted only from this site");
+        return cross_site(q, "writes are accepted only from this site");
     }
     if (origin && strcmp(origin, "null") != 0) {
         o = strstr(origin, "://");
         if (!o || !host || strcasecmp(o + 3, host) != 0) {
-            return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site",
-                                     "Cross-site request refused",
-                                     "the Origin of this write is not this server");
+            return cross_site(q, "the Origin of this write is not this server");
         }
     }
     else if (origin) {
-        return isms_send_problem(q, HTTP_FORBIDDEN, "cross-site", "Cross-site request refused",
-                                 "writes from an opaque origin are refused");
+        return cross_site(q, "writes from an opaque origin are refused");
     }
-    return OK;
+    return isms_res_pass();
 }

@@ -26,12 +26,12 @@ int isms_handle_health(isms_req *q)
 
     st = isms_acquire_unchecked(q, &c, &err);
     if (st == ISMS_DB_OK) st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
-    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
+    if (st != ISMS_DB_OK) return isms_respond_db(q, st, err);
     j = isms_json_pool(q->r->pool, json_object());
     json_object_set_new(j, "status", json_string("ok"));
     json_object_set_new(j, "database", json_string("ok"));
     json_object_set_new(j, "schema_version", json_integer(version));
-    return isms_send_json(q, HTTP_OK, j);
+    return isms_respond(q, isms_res_json(HTTP_OK, j));
 }
 
 /* GET v1/me: the user Apache authenticated, the roles ISMSReviewRole grants, and who the
@@ -61,74 +61,7 @@ int isms_handle_me(isms_req *q)
     json_object_set_new(j, "roles", isms_identity_roles_json(&q->id));
     json_object_set_new(j, "auth_type",
                         q->r->ap_auth_type ? json_string(q->r->ap_auth_type) : json_null());
-    return isms_send_json(q, HTTP_OK, j);
-}
-
-static const char *if_none_match(isms_req *q)
-{
-    return apr_table_get(q->r->headers_in, "If-None-Match");
-}
-
-/* Reports: HTML (inline, with its Content-Security-Policy), CSV, iCalendar, ZIP (downloads). */
-static int send_raw(isms_req *q, const isms_result *res)
-{
-    request_rec *r = q->r;
-    apr_bucket_brigade *bb;
-
-    r->status = res->status;
-    ap_set_content_type(r, res->content_type ? res->content_type : "application/octet-stream");
-    if (res->csp) apr_table_setn(r->headers_out, "Content-Security-Policy", res->csp);
-    if (res->filename) {
-        apr_table_setn(r->headers_out, "Content-Disposition", apr_psprintf(r->pool,
-                       "%s; filename=\"%s\"", strncmp(res->content_type ? res->content_type
-                       : "", "text/html", 9) ? "attachment" : "inline", res->filename));
-    }
-    ap_set_content_length(r, (apr_off_t)res->raw_len);
-    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    if (res->raw_path) {
-        /* a pack on disk: sent by the core output filter from the file, not from memory */
-        apr_file_t *f;
-        if (apr_file_open(&f, res->raw_path, APR_FOPEN_READ | APR_FOPEN_BINARY |
-                          APR_FOPEN_SENDFILE_ENABLED, APR_FPROT_OS_DEFAULT, r->pool)
-            != APR_SUCCESS) {
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        apr_brigade_insert_file(bb, f, 0, (apr_off_t)res->raw_len, r->pool);
-    }
-    else {
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(res->raw, res->raw_len, r->pool,
-                                                           r->connection->bucket_alloc));
-    }
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
-    return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
-}
-
-static int send_result(isms_req *q, const isms_result *res)
-{
-    request_rec *r = q->r;
-
-    if (res->etag) apr_table_setn(r->headers_out, "ETag", res->etag);
-    if (res->location) {     /* the configured location (escaped) and the canonical route */
-        apr_table_setn(r->headers_out, "Location",
-                       apr_pstrcat(r->pool, ap_os_escape_path(r->pool, q->base, 1), "v1/",
-                                   res->location, NULL));
-    }
-    if (res->status == HTTP_OK && res->etag && r->method_number == M_GET && if_none_match(q) &&
-        strstr(if_none_match(q), res->etag)) {
-        r->status = HTTP_NOT_MODIFIED;
-        return OK;
-    }
-    if ((res->raw || res->raw_path) && res->status < 300) return send_raw(q, res);
-    if (res->status == HTTP_NO_CONTENT || !res->body) {
-        r->status = res->status;
-        return OK;
-    }
-    if (res->status == HTTP_SERVICE_UNAVAILABLE) {
-        apr_table_setn(r->headers_out, "Retry-After",
-                       apr_itoa(r->pool, res->retry_after > 0 ? res->retry_after : 5));
-    }
-    if (res->status >= 400) return isms_send_problem_json(q, res->body);
-    return isms_send_json(q, res->status, res->body);
+    return isms_respond(q, isms_res_json(HTTP_OK, j));
 }
 
 static int role_mask(const isms_identity *id)
@@ -202,7 +135,7 @@ static int send_version(isms_req *q, const isms_result *res)
     if (res->status == HTTP_OK) {
         apr_table_setn(q->r->headers_out, "Cache-Control", "private, immutable");
     }
-    return send_result(q, res);
+    return isms_respond(q, *res);
 }
 
 /* A sealed version, once this process rendered it: no database at all. */
@@ -237,19 +170,19 @@ int isms_handle_review_get(isms_req *q)
     }
     if (n > 0 && (rc = sealed_version(q, n)) != DECLINED) return rc;
     if ((st = isms_acquire_unchecked(q, &c, &err)) != ISMS_DB_OK) {
-        return isms_send_db_problem(q, st, err);
+        return isms_respond_db(q, st, err);
     }
     isms_make_ctx(q, c, &ctx);
     if (n == 0 && (res = isms_review_get_fast(&ctx, q->ids[0])).status) {
-        return send_result(q, &res);
+        return isms_respond(q, res);
     }
     st = isms_schema_check(q->sconf, c, q->r->pool, &version, &err);
-    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
+    if (st != ISMS_DB_OK) return isms_respond_db(q, st, err);
     res = isms_txn_read(&ctx, (isms_op_fn *)q->method->op, q);
-    return n > 0 ? send_version(q, &res) : send_result(q, &res);
+    return n > 0 ? send_version(q, &res) : isms_respond(q, res);
 }
 
-void isms_audit_refused(isms_req *q)
+void isms_audit_refused(isms_req *q, int status)
 {
     isms_audit_event ev;
     isms_conn *c;
@@ -259,7 +192,7 @@ void isms_audit_refused(isms_req *q)
     if (isms_acquire(q, &c, &err) != ISMS_DB_OK) return;   /* the 503 is logged already */
     isms_make_ctx(q, c, &ctx);
     make_event(q, &ev);
-    ev.status = q->r->status;
+    ev.status = status;
     if (isms_audit_refusal(&ctx, &ev, &err) != ISMS_DB_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21030)
                       "cannot record a refused request in the audit trail: %s", err);
@@ -280,16 +213,17 @@ int isms_handle_record(isms_req *q)
     const char *err = NULL;
     isms_db_status st = isms_acquire(q, &c, &err);
 
-    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
+    if (st != ISMS_DB_OK) return isms_respond_db(q, st, err);
     isms_make_ctx(q, c, &ctx);
     if (!m->write) {
         res = isms_txn_read(&ctx, (isms_op_fn *)m->op, q);
-        return send_result(q, &res);
+        return isms_respond(q, res);
     }
     idem.key = apr_table_get(q->r->headers_in, "Idempotency-Key");
     if (idem.key && (strlen(idem.key) > 200 || isms_text_check(idem.key, strlen(idem.key)))) {
-        return isms_send_problem(q, HTTP_BAD_REQUEST, "bad-header", "Bad request",
-                                 "Idempotency-Key must be at most 200 printable characters");
+        return isms_respond(q, isms_res_problem(q->r->pool, HTTP_BAD_REQUEST, "bad-header",
+                                "Bad request", "Idempotency-Key must be at most 200 "
+                                "printable characters"));
     }
     idem.method = q->r->method;
     idem.path = q->route;
@@ -299,5 +233,5 @@ int isms_handle_record(isms_req *q)
     res = isms_txn_write(&ctx, (isms_op_fn *)m->op, q, m->method == M_POST ? &idem : NULL,
                          &ev);
     q->audited = res.status < 500;
-    return send_result(q, &res);
+    return isms_respond(q, res);
 }

@@ -15,51 +15,14 @@
 
 APLOG_USE_MODULE(ismsreview);
 
-static int send_body(isms_req *q, int status, const char *ctype, json_t *body)
-{
-    request_rec *r = q->r;
-    apr_bucket_brigade *bb;
-    size_t len = 0;
-    const char *s = isms_json_dump(r->pool, body, &len);
-
-    if (!s) return HTTP_INTERNAL_SERVER_ERROR;
-    r->status = status;
-    ap_set_content_type(r, ctype);
-    ap_set_content_length(r, (apr_off_t)len);
-    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(s, len, r->pool,
-                                                       r->connection->bucket_alloc));
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
-    return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
-}
-
-int isms_send_json(isms_req *q, int status, json_t *body)
-{
-    return send_body(q, status, "application/json; charset=utf-8", body);
-}
-
-int isms_send_problem_json(isms_req *q, json_t *problem)
-{
-    json_int_t status = json_integer_value(json_object_get(problem, "status"));
-
-    return send_body(q, (int)status, "application/problem+json; charset=utf-8", problem);
-}
-
-int isms_send_problem(isms_req *q, int status, const char *slug, const char *title,
-                      const char *detail)
-{
-    return isms_send_problem_json(q, isms_problem(q->r->pool, status, slug, title, detail));
-}
-
-static int method_not_allowed(isms_req *q, const isms_route *rt)
+static isms_result method_not_allowed(isms_req *q, const isms_route *rt)
 {
     const char *allow = isms_route_allow(q->r->pool, rt);
 
     apr_table_setn(q->r->headers_out, "Allow", allow);
-    return isms_send_problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
-                             "Method not allowed",
-                             apr_psprintf(q->r->pool, "%s is not allowed here; use %s",
-                                          q->r->method, allow));
+    return isms_req_problem(q, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
+                            "Method not allowed", apr_psprintf(q->r->pool, "%s is not "
+                            "allowed here; use %s", q->r->method, allow));
 }
 
 static int has_any_role(const isms_identity *id)
@@ -75,67 +38,66 @@ static int has_any_role(const isms_identity *id)
 /* One person, one identity: a user name with a control character or a default-ignorable
  * code point (ZERO WIDTH SPACE ...) would compare equal to another under the normalisation
  * (isms_userkey.h) while looking different in every record: refused, 403, numbered log. */
-static int refuse_user_name(isms_req *q)
+static isms_result refuse_user_name(isms_req *q)
 {
     const char *why = isms_user_name_check(q->r->pool, q->id.user);
 
-    if (!why) return 0;
+    if (!why) return isms_res_pass();
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r, ISMS_LOGNO(21021)
                   "user name \"%s\" refused: it %s", ap_escape_logitem(q->r->pool, q->id.user),
                   why);
     q->id.user = NULL;                                     /* not an actor on record */
-    isms_send_problem(q, HTTP_FORBIDDEN, "user-name-refused", "User name refused",
-                      "the authenticated user name contains a control character or an "
-                      "invisible (default-ignorable) character; ask the administrator to "
-                      "pin the canonical user name in the authentication module");
-    return 1;
+    return isms_req_problem(q, HTTP_FORBIDDEN, "user-name-refused", "User name refused",
+                            "the authenticated user name contains a control character or an "
+                            "invisible (default-ignorable) character; ask the administrator "
+                            "to pin the canonical user name in the authentication module");
 }
 
-/* Deny by default: each route method names the permission it needs. */
-static int authorize(isms_req *q, const isms_method *m)
+/* A known user: a name that can be on record, and the role the method needs. */
+static isms_result permitted(isms_req *q, const isms_method *m)
 {
-    int known = isms_identity_get(q->r, q->dconf, &q->id);
+    isms_result res = refuse_user_name(q);
 
-    if (m->perm == ISMS_P_NONE) return OK;
-    if (known && refuse_user_name(q)) return OK;           /* the 403 has been sent */
-    if (!known) {
-        return isms_send_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
-                                 "Authentication required",
-                                 "Apache passed no authenticated user to mod_ismsreview; "
-                                 "configure authentication for this location");
-    }
+    if (res.status) return res;
     if ((m->perm == ISMS_P_READ && !has_any_role(&q->id)) ||
         (m->perm == ISMS_P_AUTHOR && !q->id.roles[ISMS_ROLE_AUTHOR]) ||
         (m->perm == ISMS_P_ADMIN && !q->id.roles[ISMS_ROLE_ADMIN]) ||
         (m->perm == ISMS_P_AUDIT && !q->id.roles[ISMS_ROLE_AUDITOR] &&
          !q->id.roles[ISMS_ROLE_ADMIN])) {
-        return isms_send_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
-                                 m->perm == ISMS_P_AUTHOR
-                                     ? "this change needs the author role"
-                                 : m->perm == ISMS_P_ADMIN
-                                     ? "the people register, review programmes and the "
-                                       "catalogue are maintained by admins"
-                                 : m->perm == ISMS_P_AUDIT
-                                     ? "the audit trail is for auditors and admins"
-                                     : "reading the management review needs a role");
+        return isms_req_problem(q, HTTP_FORBIDDEN, "forbidden", "Forbidden",
+                                m->perm == ISMS_P_AUTHOR
+                                    ? "this change needs the author role"
+                                : m->perm == ISMS_P_ADMIN
+                                    ? "the people register, review programmes and the "
+                                      "catalogue are maintained by admins"
+                                : m->perm == ISMS_P_AUDIT
+                                    ? "the audit trail is for auditors and admins"
+                                    : "reading the management review needs a role");
     }
-    return OK;
+    return isms_res_pass();
 }
 
-/* A check that refused the request has sent its problem (r->status >= 400): stop there. */
-#define STOP_IF_SENT(q, call) do { \
-        int rc_ = (call); \
-        if (rc_ != OK || (q)->r->status >= 400) return rc_; \
-    } while (0)
-
-static int dispatch_checked(isms_req *q, const isms_method *m)
+/* Deny by default: each route method names the permission it needs. */
+static isms_result authorize(isms_req *q, const isms_method *m)
 {
-    STOP_IF_SENT(q, authorize(q, m));
-    STOP_IF_SENT(q, isms_parse_query(q));
-    if (m->write) STOP_IF_SENT(q, isms_check_origin(q));
-    if (m->write == 1 && m->method != M_DELETE) STOP_IF_SENT(q, isms_read_json_body(q));
-    q->method = m;
-    return m->fn(q);
+    int known = isms_identity_get(q->r, q->dconf, &q->id);
+
+    if (m->perm == ISMS_P_NONE) return isms_res_pass();
+    if (known) return permitted(q, m);
+    return isms_req_problem(q, HTTP_UNAUTHORIZED, "unauthenticated",
+                            "Authentication required", "Apache passed no authenticated user "
+                            "to mod_ismsreview; configure authentication for this location");
+}
+
+/* The checks every route method passes before its handler; status 0, or the problem. */
+static isms_result check(isms_req *q, const isms_method *m)
+{
+    isms_result res = authorize(q, m);
+
+    if (!res.status) res = isms_parse_query(q);
+    if (!res.status && m->write) res = isms_check_origin(q);
+    if (!res.status && m->write == 1 && m->method != M_DELETE) res = isms_read_json_body(q);
+    return res;
 }
 
 static int dispatch(isms_req *q)
@@ -143,22 +105,23 @@ static int dispatch(isms_req *q)
     request_rec *r = q->r;
     const isms_route *rt;
     const isms_method *m;
-    int rc;
+    isms_result res;
 
     if (q->dconf->require_tls == 1 && !ap_ssl_conn_is_ssl(r->connection)) {
-        return isms_send_problem(q, HTTP_FORBIDDEN, "tls-required", "TLS required",
-                                 "ISMSReviewRequireTLS is On: use https://");
+        return isms_respond(q, isms_req_problem(q, HTTP_FORBIDDEN, "tls-required",
+                                                "TLS required", "ISMSReviewRequireTLS is On: "
+                                                "use https://"));
     }
     if (!(rt = isms_route_match(q))) {
-        return isms_send_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
-                                 "no such resource in the ISMS review API");
+        return isms_respond(q, isms_req_problem(q, HTTP_NOT_FOUND, "not-found", "Not found",
+                                                "no such resource in the ISMS review API"));
     }
-    if (!(m = isms_route_method(rt, r->method_number))) return method_not_allowed(q, rt);
+    if (!(m = isms_route_method(rt, r->method_number))) {
+        return isms_respond(q, method_not_allowed(q, rt));
+    }
     q->method = m;
-    rc = dispatch_checked(q, m);
-    /* every state-changing request is on record, refused ones included */
-    if (m->write && !q->audited && r->status >= 400 && r->status < 500) isms_audit_refused(q);
-    return rc;
+    res = check(q, m);
+    return res.status ? isms_respond(q, res) : m->fn(q);
 }
 
 int isms_handle_request(request_rec *r)
@@ -206,40 +169,35 @@ isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)
     return isms_schema_check(q->sconf, *c, q->r->pool, &version, err);
 }
 
-int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err)
+/* The numbered line of a connection that cannot be had (the problem is isms_db_problem). */
+static void log_db(isms_req *q, isms_db_status st, const char *err)
 {
     request_rec *r = q->r;
-    json_t *p;
 
-    switch (st) {
-    case ISMS_DB_SCHEMA:
+    if (st == ISMS_DB_SCHEMA) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21011) "%s", err);
-        p = isms_problem(r->pool, 503, "schema-mismatch", "Database schema mismatch", err);
-        json_object_set_new(p, "database", json_string("schema_mismatch"));
-        break;
-    case ISMS_DB_BUSY:
+    }
+    else if (st == ISMS_DB_BUSY) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ISMS_LOGNO(21012)
                       "database busy, request refused (client may retry): %s", err);
-        apr_table_setn(r->headers_out, "Retry-After", "1");
-        p = isms_problem(r->pool, 503, "database-busy", "Database busy",
-                         "the database is busy; retry the request");
-        json_object_set_new(p, "database", json_string("busy"));
-        break;
-    case ISMS_DB_ERROR:
+    }
+    else if (st == ISMS_DB_ERROR) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21013) "database error: %s", err);
-        p = isms_problem(r->pool, 500, "database-error", "Database error",
-                         "the database refused the statement; see the server's error log");
-        break;
-    default:
+    }
+    else {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ISMS_LOGNO(21010)
                       "database %s unavailable: %s",
                       q->sconf->db ? isms_dbconf_describe(r->pool, q->sconf->db) : "(none)",
                       err ? err : "unknown error");
-        apr_table_setn(r->headers_out, "Retry-After", "5");
-        p = isms_problem(r->pool, 503, "database-unavailable", "Database unavailable",
-                         "the database cannot be reached; see the server's error log");
-        json_object_set_new(p, "database", json_string("unreachable"));
-        break;
     }
-    return isms_send_problem_json(q, p);
+}
+
+int isms_respond_db(isms_req *q, isms_db_status st, const char *err)
+{
+    log_db(q, st, err);
+    /* a connection lost, read-only or full is "unavailable" to a request that has none */
+    if (st != ISMS_DB_SCHEMA && st != ISMS_DB_BUSY && st != ISMS_DB_ERROR) {
+        st = ISMS_DB_UNAVAILABLE;
+    }
+    return isms_respond(q, isms_db_problem(q->r->pool, st, err));
 }

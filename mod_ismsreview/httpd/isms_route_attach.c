@@ -42,26 +42,26 @@ isms_result isms_op_attach_delete(isms_ctx *c, void *a)
     return isms_attach_delete(c, REQ(a)->ids[0]);
 }
 
-static int bad_request(isms_req *q, const char *slug, const char *detail)
+static isms_result bad_request(isms_req *q, const char *slug, const char *detail)
 {
-    return isms_send_problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
+    return isms_req_problem(q, HTTP_BAD_REQUEST, slug, "Bad request", detail);
 }
 
-static int unsupported(isms_req *q, const char *detail)
+static isms_result unsupported(isms_req *q, const char *detail)
 {
-    return isms_send_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                             "Unsupported media type", detail);
+    return isms_req_problem(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                            "Unsupported media type", detail);
 }
 
-static int too_large(isms_req *q, apr_off_t max)
+static isms_result too_large(isms_req *q, apr_off_t max)
 {
-    return isms_send_problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large",
-                             "Attachment too large", apr_psprintf(q->r->pool, "the attachment "
-                             "exceeds %" APR_OFF_T_FMT " bytes (ISMSReviewMaxAttachment)", max));
+    return isms_req_problem(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                            "Attachment too large", apr_psprintf(q->r->pool, "the attachment "
+                            "exceeds %" APR_OFF_T_FMT " bytes (ISMSReviewMaxAttachment)", max));
 }
 
-/* The headers of an upload: the type, the name, the size; OK or a response was sent. */
-static int upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
+/* The headers of an upload: the type, the name, the size; status 0, or the problem. */
+static isms_result upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
 {
     request_rec *r = q->r;
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
@@ -85,20 +85,20 @@ static int upload_headers(isms_req *q, isms_att_new *in, apr_off_t max)
         return bad_request(q, "bad-filename", why);
     }
     if (cl && apr_atoi64(cl) > max) return too_large(q, max);
-    return OK;
+    return isms_res_pass();
 }
 
-static int io_failed(isms_req *q, const char *err)
+static isms_result io_failed(isms_req *q, const char *err)
 {
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, ISMS_LOGNO(21404)
                   "attachment upload: %s", err);
-    return isms_send_problem(q, HTTP_INTERNAL_SERVER_ERROR, "attachment-store",
-                             "Attachment not stored", "the attachment could not be written; "
-                             "see the server's error log");
+    return isms_req_problem(q, HTTP_INTERNAL_SERVER_ERROR, "attachment-store",
+                            "Attachment not stored", "the attachment could not be written; "
+                            "see the server's error log");
 }
 
 /* The body, block by block, into a temporary file (hashed as it goes). */
-static int receive(isms_req *q, isms_att_tmp *t, apr_off_t max)
+static isms_result receive(isms_req *q, isms_att_tmp *t, apr_off_t max)
 {
     request_rec *r = q->r;
     char *buf = apr_palloc(r->pool, BLOCK);
@@ -107,8 +107,10 @@ static int receive(isms_req *q, isms_att_tmp *t, apr_off_t max)
     long got;
     int rc;
 
-    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) return rc;
-    if (!ap_should_client_block(r)) return OK;
+    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+        return isms_res_refusal(rc);
+    }
+    if (!ap_should_client_block(r)) return isms_res_pass();
     while ((got = ap_get_client_block(r, buf, BLOCK)) > 0) {
         total += got;
         if (total > max) {
@@ -125,31 +127,32 @@ static int receive(isms_req *q, isms_att_tmp *t, apr_off_t max)
         return bad_request(q, "body-read", "the request body could not be read completely "
                            "(shorter than its Content-Length?)");
     }
-    return OK;
+    return isms_res_pass();
 }
 
 /* Received, closed, typed and stored: the file is in place before the row that names it. */
-static int take_file(isms_req *q, isms_att_new *in)
+static isms_result take_file(isms_req *q, isms_att_new *in)
 {
     request_rec *r = q->r;
     apr_off_t max = isms_dir_max_attachment(q->dconf);
     const char *err = NULL, *path = NULL, *sha = NULL;
     isms_att_tmp *t;
+    isms_result res;
     int rc;
 
     if (isms_att_tmp_open(r->pool, q->sconf->evidence_dir, &t, &err) != 0) {
         return io_failed(q, err);
     }
-    if ((rc = receive(q, t, max)) != OK || r->status >= 400) {
+    if ((res = receive(q, t, max)).status) {
         isms_att_tmp_discard(t);
-        return rc;
+        return res;
     }
     rc = isms_att_tmp_close(t, &sha, &in->size, &path, &err);
     in->sha256 = sha;
     if (rc == 0 && in->size == 0) rc = 400, err = "the attachment is empty";
     if (rc == 0) rc = isms_att_type_check(r->pool, path, in->media_type,
                                           (const char *const *)q->dconf->attachment_types, &err);
-    if (rc == 0 && isms_att_tmp_store(t, &err) == 0) return OK;
+    if (rc == 0 && isms_att_tmp_store(t, &err) == 0) return isms_res_pass();
     isms_att_tmp_discard(t);
     if (rc == 400) return bad_request(q, "empty-body", err);
     return rc == 415 ? unsupported(q, err) : io_failed(q, err);
@@ -158,18 +161,19 @@ static int take_file(isms_req *q, isms_att_new *in)
 int isms_handle_attach_upload(isms_req *q)
 {
     isms_att_new *in = apr_pcalloc(q->r->pool, sizeof(*in));
-    int rc;
+    isms_result res;
 
     if (!q->sconf->evidence_dir) {
-        return isms_send_problem(q, HTTP_NOT_IMPLEMENTED, "attachments-disabled",
-                                 "Attachments not enabled", "this server has no "
-                                 "ISMSReviewEvidenceDir, so it keeps no attachments");
+        return isms_respond(q, isms_req_problem(q, HTTP_NOT_IMPLEMENTED,
+                                                "attachments-disabled",
+                                                "Attachments not enabled", "this server has no "
+                                                "ISMSReviewEvidenceDir, so it keeps no "
+                                                "attachments"));
     }
-    if ((rc = upload_headers(q, in, isms_dir_max_attachment(q->dconf))) != OK ||
-        q->r->status >= 400) {
-        return rc;
+    if ((res = upload_headers(q, in, isms_dir_max_attachment(q->dconf))).status ||
+        (res = take_file(q, in)).status) {
+        return isms_respond(q, res);
     }
-    if ((rc = take_file(q, in)) != OK || q->r->status >= 400) return rc;
     q->att = in;
     /* what an Idempotency-Key is bound to: this file, this name, this item */
     q->raw = apr_pstrcat(q->r->pool, in->sha256, " ", in->media_type, " ", in->filename, " ",
@@ -195,11 +199,13 @@ static int damaged(isms_req *q, const json_t *att, int rc, const char *why)
                       "attachment %" APR_INT64_T_FMT " of review %" APR_INT64_T_FMT
                       " cannot be read: %s", id, rid, why);
     }
-    return isms_send_problem(q, HTTP_INTERNAL_SERVER_ERROR, rc > 0 ? "attachment-damaged"
-                             : "attachment-unreadable", rc > 0 ? "Attachment damaged"
-                             : "Attachment unreadable", rc > 0 ? "the stored file no longer "
-                             "has the SHA-256 on record; it is not sent" : "the stored file "
-                             "cannot be read; see the server's error log");
+    return isms_respond(q, isms_req_problem(q, HTTP_INTERNAL_SERVER_ERROR,
+                            rc > 0 ? "attachment-damaged" : "attachment-unreadable",
+                            rc > 0 ? "Attachment damaged" : "Attachment unreadable",
+                            rc > 0 ? "the stored file no longer has the SHA-256 on record; "
+                                     "it is not sent"
+                                   : "the stored file cannot be read; see the server's "
+                                     "error log"));
 }
 
 static int send_file(isms_req *q, const json_t *att, apr_file_t *f)
@@ -232,10 +238,10 @@ int isms_handle_attach_download(isms_req *q)
     int rc;
     isms_db_status st = isms_acquire(q, &c, &err);
 
-    if (st != ISMS_DB_OK) return isms_send_db_problem(q, st, err);
+    if (st != ISMS_DB_OK) return isms_respond_db(q, st, err);
     isms_make_ctx(q, c, &ctx);
     res = isms_txn_read(&ctx, isms_op_attach_get, q);
-    if (res.status != HTTP_OK) return isms_send_problem_json(q, res.body);
+    if (res.status != HTTP_OK) return isms_respond(q, res);
     if (!q->sconf->evidence_dir) {
         return damaged(q, res.body, -1, "no ISMSReviewEvidenceDir is configured");
     }

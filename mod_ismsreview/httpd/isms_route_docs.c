@@ -10,7 +10,8 @@
 
 int isms_handle_schema(isms_req *q)
 {
-    return isms_send_json(q, HTTP_OK, isms_json_pool(q->r->pool, isms_schema_json()));
+    return isms_respond(q, isms_res_json(HTTP_OK, isms_json_pool(q->r->pool,
+                                                                 isms_schema_json())));
 }
 
 /* The servers URL is where this server mounts the API ("/isms/api"). */
@@ -20,5 +21,6 @@ int isms_handle_openapi(isms_req *q)
     const char *root = n > 1 && q->base[n - 1] == '/' ? apr_pstrmemdup(q->r->pool, q->base,
                                                                          n - 1) : q->base;
 
-    return isms_send_json(q, HTTP_OK, isms_json_pool(q->r->pool, isms_openapi_json(root)));
+    return isms_respond(q, isms_res_json(HTTP_OK, isms_json_pool(q->r->pool,
+                                                                 isms_openapi_json(root))));
 }

@@ -115,25 +115,32 @@ struct isms_req {
     const void *att;               /* an uploaded attachment, stored (isms_route_attach.c) */
 };
 int isms_handle_request(request_rec *r);
-int isms_send_json(isms_req *q, int status, json_t *body);
-int isms_send_problem(isms_req *q, int status, const char *slug, const char *title,
-                      const char *detail);
-int isms_send_problem_json(isms_req *q, json_t *problem);
 isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err);
 isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **err);
-int isms_send_db_problem(isms_req *q, isms_db_status st, const char *err);
+/* A connection that cannot be had: its numbered log line, then isms_respond. */
+int isms_respond_db(isms_req *q, isms_db_status st, const char *err);
 
-/* isms_body.c: the request body and query string */
-int isms_read_json_body(isms_req *q);          /* OK, or a response was sent (status) */
-int isms_parse_query(isms_req *q);             /* OK, or a response was sent */
-int isms_check_origin(isms_req *q);            /* OK, or a response was sent */
+/* isms_respond.c: the one response path. Checks and handlers build an isms_result (a problem
+ * with isms_res_problem / isms_db_problem) and return isms_respond's answer; a check's
+ * result with status 0 means "go on". */
+int isms_respond(isms_req *q, isms_result res);
+isms_result isms_req_problem(isms_req *q, int status, const char *slug, const char *title,
+                             const char *detail);   /* isms_res_problem in the request pool */
+isms_result isms_res_pass(void);                /* a check's "go on": status 0 */
+isms_result isms_res_refusal(int status);       /* Apache answers (its own error document) */
+isms_result isms_res_json(int status, json_t *body);
+
+/* isms_body.c: the request body and query string; status 0, or the problem */
+isms_result isms_read_json_body(isms_req *q);
+isms_result isms_parse_query(isms_req *q);
+isms_result isms_check_origin(isms_req *q);
 
 /* isms_handlers.c */
 int isms_handle_health(isms_req *q);
 int isms_handle_me(isms_req *q);
 int isms_handle_record(isms_req *q);           /* every record route, through the core */
 int isms_handle_review_get(isms_req *q);       /* GET v1/reviews/{id}: cached first */
-void isms_audit_refused(isms_req *q);          /* records a write refused by the glue */
+void isms_audit_refused(isms_req *q, int status);   /* records a write the glue refused */
 
 /* isms_route_docs.c */
 int isms_handle_schema(isms_req *q);           /* GET v1/schema */

@@ -4,6 +4,7 @@
 
 #include <apr_strings.h>
 
+#include "isms_api.h"
 #include "isms_json.h"
 #include "isms_log.h"
 
@@ -197,6 +198,43 @@ START_TEST(log_long_message_truncated)
 }
 END_TEST
 
+/* The one database-status -> problem mapping: status, type, the `database` member and the
+ * Retry-After seconds (0: none) of each status; anything unknown is a database error. */
+static void check_db_problem(isms_db_status st, int status, const char *slug,
+                             const char *database, int retry_after)
+{
+    isms_result r = isms_db_problem(tpool, st, "the store's message");
+    const json_t *db = json_object_get(r.body, "database");
+
+    ck_assert_int_eq(r.status, status);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.body, "status")), status);
+    ck_assert_str_eq(json_string_value(json_object_get(r.body, "type")),
+                     apr_pstrcat(tpool, "urn:ismsreview:problem:", slug, NULL));
+    if (database) ck_assert_str_eq(json_string_value(db), database);
+    else ck_assert_ptr_null(db);
+    ck_assert_int_eq(r.retry_after, retry_after);
+}
+
+START_TEST(db_problem_mapping)
+{
+    isms_result r;
+
+    check_db_problem(ISMS_DB_BUSY, 503, "database-busy", "busy", 1);
+    check_db_problem(ISMS_DB_READONLY, 503, "database-read-only", NULL, 5);
+    check_db_problem(ISMS_DB_FULL, 503, "database-full", NULL, 5);
+    check_db_problem(ISMS_DB_UNAVAILABLE, 503, "database-unavailable", "unreachable", 5);
+    check_db_problem(ISMS_DB_SCHEMA, 503, "schema-mismatch", "schema_mismatch", 0);
+    check_db_problem(ISMS_DB_ERROR, 500, "database-error", NULL, 0);
+    check_db_problem((isms_db_status)99, 500, "database-error", NULL, 0);
+    /* the schema mismatch says what differs; the others keep the store's words out */
+    r = isms_db_problem(tpool, ISMS_DB_SCHEMA, "schema 3, this build needs 4");
+    ck_assert_str_eq(json_string_value(json_object_get(r.body, "detail")),
+                     "schema 3, this build needs 4");
+    r = isms_db_problem(tpool, ISMS_DB_ERROR, "near SELEC: syntax error");
+    ck_assert_ptr_null(strstr(json_string_value(json_object_get(r.body, "detail")), "SELEC"));
+}
+END_TEST
+
 Suite *json_suite(void)
 {
     Suite *s = suite_create("json");
@@ -206,6 +244,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, problem_fields);
     tcase_add_test(tc, problem_without_detail);
     tcase_add_test(tc, problem_errors_array);
+    tcase_add_test(tc, db_problem_mapping);
     tcase_add_test(tc, dump_compact_sorted);
     tcase_add_test(tc, dump_scalars);
     tcase_add_test(tc, pool_drops_reference);
