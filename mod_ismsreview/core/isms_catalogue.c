@@ -161,12 +161,9 @@ static isms_result code_taken(isms_ctx *ctx, const json_t *doc)
 static isms_result show(isms_ctx *ctx, long long id, int status)
 {
     json_t *row = NULL;
-    const char *err = NULL;
-    isms_db_status st = isms_rec_get(ctx, &isms_entity_requirement, 0, id, &row, &err);
+    isms_result r = isms_load_record(ctx, &isms_entity_requirement, "requirement", id, &row);
 
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    if (!row) return isms_res_not_found(ctx, "requirement");
-    isms_json_pool(ctx->pool, row);
+    if (r.status) return r;
     return isms_res_ok(ctx, status, isms_present(ctx, &isms_entity_requirement, row),
                        isms_rec_etag(ctx->pool, &isms_entity_requirement, row),
                        status == 201 ? apr_psprintf(ctx->pool, "catalogue/%" APR_INT64_T_FMT,

@@ -223,16 +223,22 @@ isms_result isms_check_if_match_read(isms_ctx *ctx, const char *if_match, const 
     return isms_check_if_match(ctx, if_match, etag);
 }
 
-isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)
+isms_result isms_load_record(isms_ctx *ctx, const isms_entity *e, const char *what,
+                             long long id, json_t **row)
 {
     isms_result ok = {0};
     const char *err = NULL;
-    isms_db_status st = isms_rec_get(ctx, &isms_entity_review, 0, id, review, &err);
+    isms_db_status st = isms_rec_get(ctx, e, 0, id, row, &err);
 
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    if (!*review) return isms_res_not_found(ctx, "review");
-    isms_json_pool(ctx->pool, *review);
+    if (!*row) return isms_res_not_found(ctx, what);
+    isms_json_pool(ctx->pool, *row);
     return ok;
+}
+
+isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review)
+{
+    return isms_load_record(ctx, &isms_entity_review, "review", id, review);
 }
 
 int isms_review_editable(const json_t *review)

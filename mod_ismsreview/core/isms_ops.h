@@ -32,6 +32,11 @@ isms_result isms_check_if_match(isms_ctx *ctx, const char *if_match, const char 
  * version's ETag; "*" (any version) is a 428 too. */
 isms_result isms_check_if_match_read(isms_ctx *ctx, const char *if_match, const char *etag);
 
+/* The row of e with this id (with _row_version, tied to the request pool), a 404 naming
+ * what, or the database's problem. */
+isms_result isms_load_record(isms_ctx *ctx, const isms_entity *e, const char *what,
+                             long long id, json_t **row);
+
 /* The review row (with _row_version) or a 404 result. */
 isms_result isms_load_review(isms_ctx *ctx, long long id, json_t **review);
 

@@ -34,14 +34,7 @@ void isms_check_person(const isms_entity *e, const json_t *m, const json_t *revi
 
 static isms_result load_person(isms_ctx *ctx, long long id, json_t **row)
 {
-    isms_result ok = {0};
-    const char *err = NULL;
-    isms_db_status st = isms_rec_get(ctx, &isms_entity_person, 0, id, row, &err);
-
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    if (!*row) return isms_res_not_found(ctx, "person");
-    isms_json_pool(ctx->pool, *row);
-    return ok;
+    return isms_load_record(ctx, &isms_entity_person, "person", id, row);
 }
 
 isms_result isms_person_get(isms_ctx *ctx, long long id)

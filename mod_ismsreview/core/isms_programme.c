@@ -134,14 +134,7 @@ static isms_db_status derive(isms_ctx *ctx, const isms_entity *e, json_t *items,
 
 static isms_result load(isms_ctx *ctx, long long id, json_t **row)
 {
-    isms_result ok = {0};
-    const char *err = NULL;
-    isms_db_status st = isms_rec_get(ctx, &isms_entity_programme, 0, id, row, &err);
-
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    if (!*row) return isms_res_not_found(ctx, "programme");
-    isms_json_pool(ctx->pool, *row);
-    return ok;
+    return isms_load_record(ctx, &isms_entity_programme, "programme", id, row);
 }
 
 isms_result isms_programme_get(isms_ctx *ctx, long long id)
