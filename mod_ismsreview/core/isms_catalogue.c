@@ -22,11 +22,7 @@ static void check_requirement(const isms_entity *e, const json_t *m, const json_
 
 #define F(n, t, fl, ...) {.name = n, .type = t, .flags = fl, __VA_ARGS__}
 static const isms_field requirement_fields[] = {
-    F("id", ISMS_F_INT, ISMS_SERVER),
-    F("created_at", ISMS_F_TIMESTAMP, ISMS_SERVER),
-    F("created_by", ISMS_F_USER, ISMS_SERVER, .max_chars = 256, .max_bytes = 768),
-    F("updated_at", ISMS_F_TIMESTAMP, ISMS_SERVER),
-    F("updated_by", ISMS_F_USER, ISMS_SERVER, .max_chars = 256, .max_bytes = 768),
+    ISMS_STAMP_FIELDS,
     F("standard", ISMS_F_ENUM, ISMS_REQ | ISMS_FILTER, .enums = isms_standards),
     F("code", ISMS_F_STRING, ISMS_REQ, .max_chars = 60, .max_bytes = 60),
     F("label", ISMS_F_STRING, ISMS_REQ, .max_chars = 300, .max_bytes = 900),

@@ -249,9 +249,7 @@ static const isms_field period_fields[] = {
 isms_crossfield_fn isms_check_person;
 
 static const isms_field person_fields[] = {
-    INT("id", ISMS_SERVER, 0, 0),
-    TS("created_at"), USR("created_by", ISMS_SERVER),
-    TS("updated_at"), USR("updated_by", ISMS_SERVER),
+    ISMS_STAMP_FIELDS,
     USR("login", ISMS_REQ),
     STR("login_key", ISMS_SERVER, 256),
     STR("display_name", ISMS_REQ, 200),

@@ -56,6 +56,17 @@ struct isms_field {
     const char *default_value;        /* stored when absent on create (enums, numbers) */
 };
 
+/* The server-owned fields every register row carries (people, programmes, requirements;
+ * records and items add their ref): id and who created and last changed it, when. */
+#define ISMS_STAMP_FIELDS \
+    {.name = "id", .type = ISMS_F_INT, .flags = ISMS_SERVER}, \
+    {.name = "created_at", .type = ISMS_F_TIMESTAMP, .flags = ISMS_SERVER}, \
+    {.name = "created_by", .type = ISMS_F_USER, .flags = ISMS_SERVER, .max_chars = 256, \
+     .max_bytes = 768}, \
+    {.name = "updated_at", .type = ISMS_F_TIMESTAMP, .flags = ISMS_SERVER}, \
+    {.name = "updated_by", .type = ISMS_F_USER, .flags = ISMS_SERVER, .max_chars = 256, \
+     .max_bytes = 768}
+
 typedef struct isms_entity isms_entity;
 
 /* A cross-field rule: adds field errors with isms_verr(). */

@@ -17,11 +17,7 @@ static void check_programme(const isms_entity *e, const json_t *m, const json_t 
 
 #define F(n, t, fl, ...) {.name = n, .type = t, .flags = fl, __VA_ARGS__}
 static const isms_field programme_fields[] = {
-    F("id", ISMS_F_INT, ISMS_SERVER),
-    F("created_at", ISMS_F_TIMESTAMP, ISMS_SERVER),
-    F("created_by", ISMS_F_USER, ISMS_SERVER, .max_chars = 256, .max_bytes = 768),
-    F("updated_at", ISMS_F_TIMESTAMP, ISMS_SERVER),
-    F("updated_by", ISMS_F_USER, ISMS_SERVER, .max_chars = 256, .max_bytes = 768),
+    ISMS_STAMP_FIELDS,
     F("name", ISMS_F_STRING, ISMS_REQ, .max_chars = 200, .max_bytes = 600),
     F("scope_ref", ISMS_F_STRING, 0, .max_chars = 200, .max_bytes = 600),
     F("scope_version", ISMS_F_STRING, 0, .max_chars = 40, .max_bytes = 120),
