@@ -329,6 +329,31 @@ def profile(httpd, url, auth, base):
 # ---------------------------------------------------------------------------------------------
 
 
+def database(db, base):
+    """(the throw-away PostgreSQL cluster or None, the ISMSReviewDatabase arguments) for db:
+    "pgsql" starts and migrates a cluster, anything else is a SQLite file in base/srv/db."""
+    if db != "pgsql":
+        return None, harness.sqlite_db_args(os.path.join(base, "srv", "db"))
+    pg = harness.Postgres()
+    rc, out = harness.migrate(pg.db_args())
+    if rc != 0:
+        pg.destroy()
+        raise RuntimeError("migrate failed:\n" + out)
+    return pg, pg.db_args()
+
+
+def cleanup(httpd, pg, base):
+    """Stops what database() and the run started; keeps base when ISMS_KEEP is set."""
+    if httpd:
+        httpd.stop()
+    if pg:
+        pg.destroy()
+    if not os.environ.get("ISMS_KEEP"):
+        shutil.rmtree(base, ignore_errors=True)
+    else:
+        print("kept %s" % base)
+
+
 def main():
     if DB not in ("sqlite3", "pgsql"):
         sys.exit("BENCH_DB must be sqlite3 or pgsql")
@@ -356,14 +381,7 @@ def main():
     httpd = None
     rc = 0
     try:
-        if DB == "pgsql":
-            pg = harness.Postgres()
-            mrc, out = harness.migrate(pg.db_args())
-            if mrc != 0:
-                raise RuntimeError("migrate failed:\n" + out)
-            db_args = pg.db_args()
-        else:
-            db_args = harness.sqlite_db_args(os.path.join(base, "srv", "db"))
+        pg, db_args = database(DB, base)
         # the minimal module: the same Apache, database and <Location /isms/api> auth
         early_min = ('LoadModule bench_insert_module "%s"\nBenchInsertDatabase "%s"\n'
                      % (minimal, db_args.replace('"', '\\"')))
@@ -531,14 +549,7 @@ def main():
             rc = 1
             print("\nerror log (%s):\n%s" % (httpd.error_log, "\n".join(bad[:20])))
     finally:
-        if httpd:
-            httpd.stop()
-        if pg:
-            pg.destroy()
-        if not os.environ.get("ISMS_KEEP"):
-            shutil.rmtree(base, ignore_errors=True)
-        else:
-            print("kept %s" % base)
+        cleanup(httpd, pg, base)
     return rc
 
 

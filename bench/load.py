@@ -137,14 +137,7 @@ def one_backend(db):
     pg = httpd = None
     out = {"db": db}
     try:
-        if db == "pgsql":
-            pg = harness.Postgres()
-            rc, txt = harness.migrate(pg.db_args())
-            if rc != 0:
-                raise RuntimeError("migrate failed:\n" + txt)
-            db_args = pg.db_args()
-        else:
-            db_args = harness.sqlite_db_args(os.path.join(base, "srv", "db"))
+        pg, db_args = bench.database(db, base)
         httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
                               mpm=os.environ.get("ISMS_MPM", "event"), mpm_conf=MPM_EVENT,
                               extra_conf="MaxKeepAliveRequests 0\n" + (
@@ -188,14 +181,7 @@ def one_backend(db):
         out["log"] = httpd.bad_log_lines(since=mark)
         out["writes"], out["reads"] = nwrites, nreads
     finally:
-        if httpd:
-            httpd.stop()
-        if pg:
-            pg.destroy()
-        if not os.environ.get("ISMS_KEEP"):
-            shutil.rmtree(base, ignore_errors=True)
-        else:
-            print("kept %s" % base)
+        bench.cleanup(httpd, pg, base)
     return out
 
 

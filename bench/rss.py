@@ -82,14 +82,7 @@ def main():
     pg = httpd = None
     rc = 0
     try:
-        if DB == "pgsql":
-            pg = harness.Postgres()
-            rc_m, txt = harness.migrate(pg.db_args())
-            if rc_m != 0:
-                raise RuntimeError("migrate failed:\n" + txt)
-            db_args = pg.db_args()
-        else:
-            db_args = harness.sqlite_db_args(os.path.join(base, "srv", "db"))
+        pg, db_args = bench.database(DB, base)
         httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
                               mpm="event", mpm_conf=ONE_CHILD,
                               extra_conf="MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n%s"
@@ -127,14 +120,7 @@ def main():
             print("  error log: %s" % line)
         rc = 1 if bad or logs else 0
     finally:
-        if httpd:
-            httpd.stop()
-        if pg:
-            pg.destroy()
-        if not os.environ.get("ISMS_KEEP"):
-            shutil.rmtree(base, ignore_errors=True)
-        else:
-            print("kept %s" % base)
+        bench.cleanup(httpd, pg, base)
     return rc
 
 
