@@ -163,6 +163,17 @@ void isms_cache_set_budget(isms_cache *c, size_t bytes)
     apr_thread_mutex_unlock(c->lock);
 }
 
+size_t isms_cache_budget(isms_cache *c)
+{
+    size_t n;
+
+    if (!c) return 0;
+    apr_thread_mutex_lock(c->lock);
+    n = c->budget;
+    apr_thread_mutex_unlock(c->lock);
+    return n;
+}
+
 size_t isms_cache_bytes(isms_cache *c)
 {
     size_t n;

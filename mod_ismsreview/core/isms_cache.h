@@ -31,6 +31,9 @@ isms_cache *isms_cache_create(apr_pool_t *p, int slots, size_t max_entry);
  * the whole budget is not kept; 0 keeps nothing. */
 void isms_cache_set_budget(isms_cache *c, size_t bytes);
 
+/* The budget in bytes (ISMSReviewCacheSize, or the default). */
+size_t isms_cache_budget(isms_cache *c);
+
 /* The bytes of bodies held now (for tests and the server status). */
 size_t isms_cache_bytes(isms_cache *c);
 

@@ -142,6 +142,11 @@ const char *isms_dbconf_get(const isms_dbconf *c, const char *key)
     return NULL;
 }
 
+long long isms_dbconf_sqlite_cache_kib(const isms_dbconf *c)
+{
+    return c->sqlite_cache_kib > 0 ? c->sqlite_cache_kib : ISMS_SQLITE_CACHE_DEFAULT_KIB;
+}
+
 const char *isms_dbconf_check_driver(apr_pool_t *p, const char *driver)
 {
     dbi_inst inst;

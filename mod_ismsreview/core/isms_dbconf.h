@@ -27,7 +27,19 @@ typedef struct {
                                   * -1 (what the parser sets): the default */
     long long write_queue;       /* ISMSReviewWriteQueue: write requests per child at once;
                                   * 0 (what the parser sets): no bound */
+    long long sqlite_cache_kib;  /* ISMSReviewSQLiteCache: KiB of page cache per SQLite
+                                  * connection; 0 (what the parser sets): the default */
 } isms_dbconf;
+
+/* SQLite's page cache per pooled connection (PRAGMA cache_size=-KiB): the default is
+ * SQLite's own (-2000), set explicitly so that the child's memory budget does not depend on
+ * how SQLite was compiled. */
+#define ISMS_SQLITE_CACHE_DEFAULT_KIB 2000
+#define ISMS_SQLITE_CACHE_MIN_KIB 16
+#define ISMS_SQLITE_CACHE_MAX_KIB (1024 * 1024)
+
+/* The KiB of SQLite page cache of each connection: the configured or the default. */
+long long isms_dbconf_sqlite_cache_kib(const isms_dbconf *c);
 
 /* Parse a driver name and its key=value arguments. Returns NULL and sets *out, or an error
  * message (without the directive name; the caller prefixes it). */

@@ -174,6 +174,7 @@ static const isms_dialect dialects[] = {
         .alive = always_alive,
         .run = isms_sqlite_run,
         .conn_free = isms_sqlite_stmts_free,
+        .conn_page_cache = 1,
         .classify = sqlite_classify,
         .begin_write = "BEGIN IMMEDIATE",
         .begin_read = "BEGIN",

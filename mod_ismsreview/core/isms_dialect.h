@@ -47,6 +47,10 @@ struct isms_dialect {
     isms_db_status (*run)(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                           long long *affected, const char **err);
     void (*conn_free)(isms_conn *c);   /* before a connection is closed, or NULL */
+    int conn_page_cache;               /* each connection keeps its own page cache of
+                                        * ISMSReviewSQLiteCache KiB (SQLite; a server
+                                        * caches pages in the server), a term of the
+                                        * child's memory budget (isms_budget.c) */
 
     /* ---- errors: the status of a failed statement from the driver's code (SQLite: the
      * extended result code and the system errno) or the server's message; sets *broken

@@ -46,7 +46,10 @@
       "0 = none)") \
     X(WRITE_QUEUE, "ISMSReviewWriteQueue", TAKE1, SERVER, parse_write_queue, \
       "write requests each Apache child lets run or wait for the database at once; the " \
-      "next one is answered 503 with Retry-After at once (default 0 = no bound)")
+      "next one is answered 503 with Retry-After at once (default 0 = no bound)") \
+    X(SQLITE_CACHE, "ISMSReviewSQLiteCache", TAKE1, SERVER, parse_sqlite_cache, \
+      "KiB of SQLite page cache each pooled connection keeps (PRAGMA cache_size; default " \
+      "2000, SQLite's own)")
 
 #define ISMS_DIRECTIVE_ID(id, name, syntax, context, fn, help) ISMS_D_##id,
 typedef enum { ISMS_DIRECTIVES(ISMS_DIRECTIVE_ID) ISMS_D_COUNT } isms_directive_id;

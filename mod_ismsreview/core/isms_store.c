@@ -21,6 +21,7 @@ struct isms_store {
     const isms_store_ops *ops;
     void *backend;
     apr_reslist_t *conns;
+    int max;                       /* the most connections the pool opens */
     apr_thread_mutex_t *lock;      /* serializes connect/close: libdbi is not thread-safe there */
     isms_cache *cache;             /* rendered bodies, validated per request (isms_cache.h) */
     /* SQLite (the dialect's lock_timeout_option): the write transactions of this process
@@ -41,6 +42,7 @@ const isms_dbconf *isms_store_conf(const isms_store *s) { return s->conf; }
 const isms_dialect *isms_conn_dialect(const isms_conn *c) { return c->store->dialect; }
 isms_cache *isms_conn_cache(const isms_conn *c) { return c->store->cache; }
 isms_cache *isms_store_cache(const isms_store *s) { return s->cache; }
+int isms_store_pool_max(const isms_store *s) { return s->max; }
 
 int isms_conn_write_enter(isms_conn *c)
 {
@@ -137,7 +139,8 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
     if (isms_store_dbi_init(s, p, err) != ISMS_DB_OK) return ISMS_DB_ERROR;
     /* min 0: nothing is opened here, so a database that is down at start-up is simply
      * connected later, on the first acquire that finds it up. */
-    if (apr_reslist_create(&s->conns, 0, max < 1 ? 1 : max, max < 1 ? 1 : max, 0,
+    s->max = max < 1 ? 1 : max;
+    if (apr_reslist_create(&s->conns, 0, s->max, s->max, 0,
                            conn_construct, conn_destruct, s, p) != APR_SUCCESS) {
         *err = "cannot create the connection pool";
         return ISMS_DB_ERROR;

@@ -63,6 +63,8 @@ isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
 
 const isms_dialect *isms_store_dialect(const isms_store *s);
 const isms_dbconf *isms_store_conf(const isms_store *s);
+/* The most connections the pool opens (one per thread of the process). */
+int isms_store_pool_max(const isms_store *s);
 
 /* Statements on an acquired connection. */
 isms_db_status isms_conn_exec(isms_conn *c, const char *sql, long long *affected,

@@ -9,6 +9,7 @@
  * quoting stay libdbi's. The handle comes from isms_dbi_native (isms_dbi_native.c). These are
  * the sqlite3 hooks of the dialect table (isms_dialect.c). */
 #include "isms_store.h"
+#include "isms_sql.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -285,11 +286,33 @@ static int wal(dbi_conn conn, apr_pool_t *p, const char **err)
     return 0;
 }
 
-/* The setup hook: WAL, and the busy handler of sqlite3_timeout (the dialect's statements
- * follow: synchronous, foreign_keys). */
+/* The connection's page cache, ISMSReviewSQLiteCache KiB (a negative cache_size is KiB,
+ * a positive one pages): each pooled connection keeps its own, so it is one term of the
+ * child's memory budget (isms_budget.c). */
+static int cache_size(dbi_conn conn, const isms_dbconf *conf, apr_pool_t *p, const char **err)
+{
+    isms_sql *q = isms_sql_new(p, NULL);
+    dbi_result r;
+
+    isms_sql_appendf(q, "PRAGMA cache_size = %d", -isms_dbconf_sqlite_cache_kib(conf));
+    if (!isms_sql_text(q)) {
+        *err = isms_sql_error(q);
+        return -1;
+    }
+    if (!(r = dbi_conn_query(conn, isms_sql_text(q)))) {
+        *err = apr_pstrcat(p, isms_sql_text(q), ": ", isms_dbi_errmsg(p, conn), NULL);
+        return -1;
+    }
+    dbi_result_free(r);
+    return 0;
+}
+
+/* The setup hook: WAL, the page cache and the busy handler of sqlite3_timeout (the
+ * dialect's statements follow: synchronous, foreign_keys). */
 int isms_sqlite_setup(void *dbi_conn, const isms_dbconf *conf, apr_pool_t *p, const char **err)
 {
     if (wal(dbi_conn, p, err) != 0) return -1;
+    if (cache_size(dbi_conn, conf, p, err) != 0) return -1;
     busy_handler(dbi_conn, p, atoi(isms_dbconf_get(conf, "sqlite3_timeout")));
     return 0;
 }

@@ -5,11 +5,13 @@
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 #include "ap_mpm.h"
+#include "mpm_common.h"
 #include "http_core.h"
 #include "unixd.h"
 
 #include <unistd.h>
 
+#include "isms_budget.h"
 #include "isms_log.h"
 #include "isms_migrate.h"
 
@@ -106,6 +108,19 @@ isms_db_status isms_schema_check(isms_server_conf *sc, isms_conn *c, apr_pool_t 
     return ISMS_DB_OK;
 }
 
+/* The child's memory budget, once per store (a database shared by virtual hosts is one):
+ * the module's caches and httpd's per-thread allocators (MaxMemFree, in bytes; 0 is
+ * unlimited), so that an administrator can compare it with the child's resident set. */
+static void log_budget(apr_pool_t *p, server_rec *s, isms_store *store, int threads)
+{
+    isms_budget b;
+
+    isms_budget_of(store, threads, ap_max_mem_free, &b);
+    ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, ISMS_LOGNO(21520)
+                 "memory budget of a child for %s: %s",
+                 isms_dbconf_describe(p, isms_store_conf(store)), isms_budget_describe(p, &b));
+}
+
 static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int max)
 {
     isms_proc *proc = sc->proc;
@@ -116,13 +131,16 @@ static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int ma
                                                                   : ISMS_DURABILITY_FULL;
     sc->db->cache_bytes = sc->cache_bytes;      /* ISMS_UNSET (-1): the default */
     sc->db->write_queue = sc->write_queue == ISMS_UNSET ? 0 : sc->write_queue;
+    sc->db->sqlite_cache_kib = sc->sqlite_cache_kib == ISMS_UNSET ? 0 : sc->sqlite_cache_kib;
     apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
     if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
         proc->init_error = apr_pstrdup(p, err);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ISMS_LOGNO(21004)
                      "cannot create the database pool for %s: %s",
                      isms_dbconf_describe(p, sc->db), err);
+        return;
     }
+    log_budget(p, s, proc->store, max);
 }
 
 /* Connections are opened after fork, per child (never before); the schema is checked (and

@@ -49,6 +49,7 @@ def test_good_pgsql_line_syntax_ok(make_httpd):
     _location("ISMSReviewRole auditor \"reqenv('OIDC_CLAIM_groups') =~ /isms-auditors/\""),
     "ISMSReviewDurability Full",
     "ISMSReviewDurability Normal",
+    "ISMSReviewSQLiteCache 512",
 ], ids=lambda s: re.sub(r"\W+", "_", s.split("\n")[1] if "\n" in s else s).strip("_"))
 def test_good_directive_values(make_httpd, extra):
     rc, out = make_httpd(extra_conf=extra).config_test()
@@ -109,9 +110,12 @@ def test_database_is_server_context_only(make_httpd):
     (_location("ISMSReviewInterval twelve"), "ISMSReviewInterval"),
     (_location("ISMSReviewRequireTLS maybe"), "ISMSReviewRequireTLS"),
     ("ISMSReviewDurability sometimes", "ISMSReviewDurability"),
+    ("ISMSReviewSQLiteCache 15", "ISMSReviewSQLiteCache"),
+    (_location("ISMSReviewSQLiteCache 512"), "ISMSReviewSQLiteCache"),
 ], ids=["role-bad-expr", "role-unknown", "role-no-expr", "approvals-0", "approvals-abc",
         "approvals-negative", "approvals-trailing", "maxbody-negative", "maxbody-word",
-        "interval-0", "interval-word", "requiretls-maybe", "durability-sometimes"])
+        "interval-0", "interval-word", "requiretls-maybe", "durability-sometimes",
+        "sqlitecache-too-small", "sqlitecache-in-location"])
 def test_bad_directive_values(make_httpd, extra, directive):
     rc, out = make_httpd(extra_conf=extra).config_test()
     assert_rejected(rc, out, directive)

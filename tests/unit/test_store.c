@@ -14,6 +14,7 @@
 #include "isms_dbconf.h"
 #include "isms_ops.h"
 #include "isms_cache.h"
+#include "isms_budget.h"
 
 static const char *count_rows(isms_conn *c, apr_pool_t *p)
 {
@@ -245,6 +246,46 @@ START_TEST(sqlite_pragmas)
     /* durability FULL is the default: synchronous=FULL (2) */
     ck_assert_str_eq(isms_test_scalar(tconn, tpool,
                                       "SELECT synchronous FROM pragma_synchronous"), "2");
+    /* the page cache: ISMS_SQLITE_CACHE_DEFAULT_KIB, set by the module (-KiB) */
+    ck_assert_str_eq(isms_test_scalar(tconn, tpool, "SELECT cache_size FROM pragma_cache_size"),
+                     apr_psprintf(tpool, "%d", -ISMS_SQLITE_CACHE_DEFAULT_KIB));
+}
+END_TEST
+
+/* ISMSReviewSQLiteCache: every connection the pool opens has that page cache, and the
+ * child's memory budget counts it once per connection. */
+START_TEST(sqlite_cache_configured)
+{
+    const char *dir = isms_test_tmpdir(tpool);
+    isms_dbconf *conf = NULL;
+    isms_store *s = NULL;
+    const char *err = NULL;
+    isms_conn *a, *b;
+    isms_budget budget;
+
+    ck_assert_ptr_null(isms_dbconf_parse_line(
+        tpool, apr_psprintf(tpool, "sqlite3 sqlite3_dbdir=%s dbname=c.db", dir), &conf));
+    conf->sqlite_cache_kib = 384;
+    conf->cache_bytes = 1 << 20;
+    ck_assert_int_eq(isms_store_create(tpool, conf, 2, &s, &err), ISMS_DB_OK);
+    a = isms_test_acquire(s, tpool);
+    b = isms_test_acquire(s, tpool);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_str_eq(isms_test_scalar(a, tpool, "SELECT cache_size FROM pragma_cache_size"),
+                     "-384");
+    ck_assert_str_eq(isms_test_scalar(b, tpool, "SELECT cache_size FROM pragma_cache_size"),
+                     "-384");
+    isms_budget_of(s, 8, 256 * 1024, &budget);
+    ck_assert_int_eq(budget.conns, 2);
+    ck_assert_uint_eq(budget.per_conn, 384 * 1024);
+    ck_assert_uint_eq(isms_budget_total(&budget), (1 << 20) + 2 * 384 * 1024 + 8 * 256 * 1024);
+    ck_assert_contains(isms_budget_describe(tpool, &budget),
+                       "render cache 1024 KiB + 2 connections x 384 KiB sqlite3 page cache + "
+                       "8 threads x 256 KiB MaxMemFree = 3840 KiB (3.8 MiB)");
+    /* MaxMemFree 0 is httpd's "unlimited": no bound, and the line says so */
+    isms_budget_of(s, 8, 0, &budget);
+    ck_assert_uint_eq(isms_budget_total(&budget), 0);
+    ck_assert_contains(isms_budget_describe(tpool, &budget), "no bound: set MaxMemFree");
 }
 END_TEST
 
@@ -610,6 +651,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, pool_destroy_rolls_back);
     tcase_add_test(tc, begin_write_busy);
     tcase_add_test(tc, durability_normal);
+    tcase_add_test(tc, sqlite_cache_configured);
     suite_add_tcase(s, tc);
 
     tc = isms_test_tcase("statements", 1);
