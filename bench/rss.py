@@ -2,23 +2,33 @@
 # SPDX-License-Identifier: Apache-2.0
 """Memory of one Apache child over many mixed requests (issue 16): bench/load.py's 90/10 mix
 (the draft and the approved 62-item review, the draft's actions, the sealed version, v1/me,
-v1/health; progress updates) against an Apache with ONE child (event MPM, so every request
-goes through the same process and its one render cache), on SQLite or PostgreSQL.
+v1/health; progress updates) against an Apache with ONE child (event MPM, 64 threads, so
+every request goes through the same process, its one render cache and its one pool), on
+SQLite or PostgreSQL.
 
-The child's resident set (VmRSS, /proc) is read after a warm-up and then after every chunk
-of wrk until RSS_REQUESTS requests have been answered; the result is the growth from the
-warm-up to the end, against issue 16's 10 %, with ISMSReviewCacheSize (RSS_CACHE) as the
-cache's budget.
+The child's budget is the one it logs at start (ISMS21520: render cache + connections x
+SQLite page cache + threads x MaxMemFree) plus its resident set right after start, idle (the
+code and httpd's own). The warm-up is defined by what fills: wrk chunks until the pool has
+stopped opening connections (the child's open files of the SQLite database, or its sessions
+in pg_stat_activity: the same count after two chunks in a row) and the threads have served
+RSS_WARMUP_PER_THREAD requests each on average.
+Then VmRSS (/proc) is read after every chunk until RSS_REQUESTS requests have been
+answered; the result is the growth from the warm-up to the end (<= 10 %: PASS) and the peak
+against the budget (within: PASS).
 
     bench/rss.sh                          # SQLite, 200,000 requests after the warm-up
-    RSS_REQUESTS=1000000 bench/rss.sh     # 10^6 (about 5 minutes on a quiet 2-core machine)
+    RSS_REQUESTS=1000000 bench/rss.sh     # 10^6
     RSS_DB=pgsql bench/rss.sh
 
-Env: RSS_DB (sqlite3), RSS_REQUESTS (200000), RSS_WARMUP (20s), RSS_CHUNK (15s),
-     RSS_CONNECTIONS (32), RSS_CACHE (16777216: ISMSReviewCacheSize), RSS_MAXMEMFREE (httpd's
-     MaxMemFree in KB; unset: httpd's default), ISMS_KEEP.
+Env: RSS_DB (sqlite3), RSS_REQUESTS (200000), RSS_WARMUP_PER_THREAD (500), RSS_CHUNK (15s),
+     RSS_CONNECTIONS (32), RSS_CACHE (16777216: ISMSReviewCacheSize),
+     RSS_SQLITE_CACHE (512: ISMSReviewSQLiteCache, KiB), RSS_MAXMEMFREE (256: httpd's
+     MaxMemFree in KB; "" for httpd's default), RSS_MALLOC_ARENA_MAX (unset: glibc's
+     default; in Apache's environment from its start), RSS_GDB (1: at the end, gdb reads
+     SQLite's memory and runs malloc_trim(0) in the child: what of the RSS is SQLite's,
+     what is free memory kept by malloc), ISMS_KEEP.
 Exit 1 if any answer was unexpected (as load.py) or a warn-or-worse error-log line appeared;
-the memory figure is a measurement, printed with PASS/MISS, not an exit status.
+the memory figures are measurements, printed with PASS/MISS, not an exit status.
 Only 127.0.0.1 is targeted; each wrk run stops by itself."""
 
 import os
@@ -26,6 +36,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -35,16 +46,23 @@ import load  # noqa: E402
 
 DB = os.environ.get("RSS_DB", "sqlite3")
 REQUESTS = int(os.environ.get("RSS_REQUESTS", "200000"))
-WARMUP = os.environ.get("RSS_WARMUP", "20s")
+THREADS = 64
+WARMUP_PER_THREAD = int(os.environ.get("RSS_WARMUP_PER_THREAD", "500"))
+WARMUP_CHUNKS = 12     # at most: a pool that never fills is reported, not waited for
 CHUNK = os.environ.get("RSS_CHUNK", "15s")
+# fewer than the threads: with every worker busy, mpm_event logs AH00484 and closes
+# kept-alive connections
 CONNS = os.environ.get("RSS_CONNECTIONS", "32")
 CACHE = int(os.environ.get("RSS_CACHE", str(16 << 20)))
+SQLITE_CACHE = os.environ.get("RSS_SQLITE_CACHE", "512")
 # httpd's MaxMemFree (KB a thread's allocator keeps after a request; httpd's default 2048)
-MAXMEMFREE = os.environ.get("RSS_MAXMEMFREE", "")
+MAXMEMFREE = os.environ.get("RSS_MAXMEMFREE", "256")
+ARENAS = os.environ.get("RSS_MALLOC_ARENA_MAX", "")
 GROWTH_MAX = 0.10
 
-ONE_CHILD = ("StartServers 1\nServerLimit 1\nThreadsPerChild 64\nMaxRequestWorkers 64\n"
-             "MinSpareThreads 1\nMaxSpareThreads 64\nMaxConnectionsPerChild 0\n")
+ONE_CHILD = ("StartServers 1\nServerLimit 1\nThreadsPerChild %d\nMaxRequestWorkers %d\n"
+             "MinSpareThreads 1\nMaxSpareThreads %d\nMaxConnectionsPerChild 0\n"
+             % (THREADS, THREADS, THREADS))
 
 
 def rss_kb(pid):
@@ -53,6 +71,86 @@ def rss_kb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def smaps(pid):
+    """Rss, Anonymous and the file-backed rest of /proc/PID/smaps_rollup, in kB."""
+    out = {}
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("Rss", "Anonymous", "Shared_Clean", "Private_Clean"):
+                    out[k] = int(v.split()[0])
+    except OSError:
+        pass
+    return "smaps_rollup: Rss %s kB, Anonymous %s kB, file-backed clean %s kB" % (
+        out.get("Rss"), out.get("Anonymous"),
+        out.get("Shared_Clean", 0) + out.get("Private_Clean", 0))
+
+
+def pool_size(child, pg, dbfile):
+    """The database connections the child holds: its sessions in pg_stat_activity, or its
+    open files of the SQLite database (one per connection)."""
+    if pg:
+        return int(pg.psql("SELECT count(*) FROM pg_stat_activity WHERE usename = '%s'"
+                           % pg.USER).strip())
+    n = 0
+    fd_dir = "/proc/%d/fd" % child
+    for fd in os.listdir(fd_dir):
+        try:
+            n += os.readlink(os.path.join(fd_dir, fd)) == dbfile
+        except OSError:
+            pass
+    return n
+
+
+def logged_budget(httpd):
+    """(the ISMS21520 line's budget in kB, the line) of the child, once it is written (the
+    child's child_init)."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        for line in httpd.error_log_text().splitlines():
+            m = re.search(r"ISMS21520: .*?: (render cache .* = (\d+) KiB.*)", line)
+            if m:
+                return int(m.group(2)), m.group(1)
+        time.sleep(0.1)
+    raise RuntimeError("no ISMS21520 budget line in the error log")
+
+
+def gdb_calls(pid, calls):
+    """The values of C calls made in the process by gdb (batch, attached for a moment), or
+    None without gdb."""
+    if not shutil.which("gdb"):
+        return None
+    argv = ["gdb", "-batch", "-nx", "-p", str(pid)]
+    for c in calls:
+        argv += ["-ex", "print " + c]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    return [int(v) for v in re.findall(r"^\$\d+ = (-?\d+)", p.stdout, re.M)]
+
+
+def where_it_goes(child):
+    """RSS_GDB=1: what of the resident set is SQLite's (sqlite3_memory_used: every
+    connection's page cache, parsed schema and prepared statements) and what is free memory
+    malloc keeps (the resident set given back by malloc_trim(0), which returns free pages of
+    every arena to the system)."""
+    before = rss_kb(child)
+    sqlite = gdb_calls(child, ["(long long) sqlite3_memory_used()"])
+    if sqlite is None:
+        print("RSS_GDB: gdb is not installed")
+        return
+    gdb_calls(child, ["(int) malloc_trim(0)"])
+    after = rss_kb(child)
+    print("where it goes: VmRSS %d kB; SQLite's memory (all connections) %s; malloc_trim(0) "
+          "gave back %d kB (free memory malloc kept), VmRSS now %d kB" % (
+              before, "%d kB" % (sqlite[0] // 1024) if sqlite else "none (not loaded)",
+              before - after, after))
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
 
 
 def wrk(url, auth, duration, script):
@@ -75,6 +173,37 @@ def body_bytes(httpd, url):
     return len(b) if st == 200 else -1
 
 
+def start(base, db_args):
+    if ARENAS:       # malloc reads it at the process's start: Apache's environment
+        os.environ["MALLOC_ARENA_MAX"] = ARENAS
+    conf = "MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n" % CACHE
+    conf += "ISMSReviewSQLiteCache %s\n" % SQLITE_CACHE if SQLITE_CACHE else ""
+    conf += "MaxMemFree %s\n" % MAXMEMFREE if MAXMEMFREE else ""
+    httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
+                          mpm="event", mpm_conf=ONE_CHILD, extra_conf=conf)
+    httpd.start()
+    return httpd
+
+
+def warm_up(httpd, child, pg, url, auth, script):
+    """wrk chunks until the pool stopped opening connections (the same number after two
+    chunks in a row: as many as requests ever ran at once) and the threads have served
+    WARMUP_PER_THREAD requests each on average; returns (requests, unexpected answers, pool
+    connections, chunks)."""
+    dbfile = os.path.join(httpd.basedir, "db", "isms.db")
+    done = bad = chunks = 0
+    conns, before = pool_size(child, pg, dbfile), -1
+    while chunks < WARMUP_CHUNKS and (conns != before or done < WARMUP_PER_THREAD * THREADS):
+        n, b, _ = wrk(url, auth, CHUNK, script)
+        done, bad, chunks = done + n, bad + b, chunks + 1
+        conns, before = pool_size(child, pg, dbfile), conns
+    return done, bad, conns, chunks
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -83,38 +212,49 @@ def main():
     rc = 0
     try:
         pg, db_args = bench.database(DB, base)
-        httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
-                              mpm="event", mpm_conf=ONE_CHILD,
-                              extra_conf="MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n%s"
-                              % (CACHE, "MaxMemFree %s\n" % MAXMEMFREE if MAXMEMFREE else ""))
-        httpd.start()
-        url, auth, script, _, _ = load.mix_setup(httpd, base)
+        httpd = start(base, db_args)
         child = bench.child_pids(httpd)
         if len(child) != 1:
             raise RuntimeError("expected one Apache child, found %r" % child)
         child = child[0]
-        done, bad, _ = wrk(url, auth, WARMUP, script)
+        module_kb, line = logged_budget(httpd)
+        time.sleep(1)     # the rest of child_init: the first connection, the schema check
+        idle = rss_kb(child)
+        budget = idle + module_kb
+        print("%s, one child (pid %d), %d threads, %s connections, MaxMemFree %s, "
+              "MALLOC_ARENA_MAX %s; load %s" % (DB, child, THREADS, CONNS, MAXMEMFREE or
+                                              "httpd's", ARENAS or "glibc's", loadavg()))
+        print("budget: idle child after start %d kB + ISMS21520 %s\n      = %d kB" % (
+            idle, line, budget))
+        url, auth, script, _, _ = load.mix_setup(httpd, base)
+        done, bad, conns, chunks = warm_up(httpd, child, pg, url, auth, script)
         warm = rss_kb(child)
-        print("%s, one child (pid %d), %s connections, ISMSReviewCacheSize %d: after the "
-              "warm-up (%d requests) VmRSS %d kB; draft review %d B" % (
-                  DB, child, CONNS, CACHE, done, warm, body_bytes(httpd, url)))
+        print("after the warm-up (%d requests in %d chunks of %s, %d of %d pool connections): "
+              "VmRSS %d kB; %s; draft review %d B; load %s" % (
+                  done, chunks, CHUNK, conns, THREADS, warm, smaps(child),
+                  body_bytes(httpd, url), loadavg()))
         total, peak = 0, warm
         while total < REQUESTS:
             n, b, sock = wrk(url, auth, CHUNK, script)
             total, bad = total + n, bad + b
             now = rss_kb(child)
             peak = max(peak, now)
-            print("  %9d requests  VmRSS %7d kB  (%+.1f %%)  draft review %d B%s" % (
-                total, now, 100.0 * (now - warm) / warm, body_bytes(httpd, url),
+            print("  %9d requests  VmRSS %7d kB  (%+.1f %%)  load %s%s" % (
+                total, now, 100.0 * (now - warm) / warm, loadavg(),
                 "  " + sock if sock else ""))
         if bench.child_pids(httpd) != [child]:
             raise RuntimeError("the child was replaced during the run")
         end = rss_kb(child)
         growth = (end - warm) / warm
-        print("%s: %d requests after the warm-up; VmRSS %d kB -> %d kB (%+.1f %%, peak %d kB): "
-              "%s <= %d %%; unexpected answers %d" % (
-                  DB, total, warm, end, 100 * growth, peak,
-                  "PASS" if growth <= GROWTH_MAX else "MISS", 100 * GROWTH_MAX, bad))
+        print("end: %s; draft review %d B" % (smaps(child), body_bytes(httpd, url)))
+        if os.environ.get("RSS_GDB"):
+            where_it_goes(child)
+        print("%s: %d requests after the warm-up; VmRSS %d kB -> %d kB (%+.1f %%, peak %d kB):"
+              " growth %s <= %d %%; peak %s budget %d kB (%.0f %%); unexpected answers %d; "
+              "load %s" % (DB, total, warm, end, 100 * growth, peak,
+                           verdict(growth <= GROWTH_MAX), 100 * GROWTH_MAX,
+                           "within: PASS," if peak <= budget else "above: MISS,", budget,
+                           100.0 * peak / budget, bad, loadavg()))
         logs = httpd.bad_log_lines()
         for line in logs[:10]:
             print("  error log: %s" % line)
