@@ -165,8 +165,11 @@ def wrk(url, auth, duration, script, conns=CONNS):
     if p.returncode != 0:
         raise RuntimeError("wrk failed: %s%s" % (p.stdout, p.stderr))
     total = int(re.search(r"(\d+) requests in", p.stdout).group(1))
-    bad = int(re.search(r"unexpected responses: (\d+)", p.stdout).group(1))
+    m = re.search(r"unexpected responses: (\d+).*", p.stdout)
+    bad = int(m.group(1))
     sock = re.search(r"Socket errors: .*", p.stdout)
+    if bad:
+        print("  (wrk -c %s: %s)" % (conns, m.group(0)))
     return total, bad, sock.group(0) if sock else ""
 
 
