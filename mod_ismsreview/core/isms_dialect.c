@@ -187,7 +187,6 @@ static const isms_dialect dialects[] = {
         .insert_ignore_tail = " ON CONFLICT DO NOTHING",
         .insert_keep_tail = " ON CONFLICT DO NOTHING",
         .update_returning = 1,
-        .day_number = "CAST(julianday(%k) - 2440587.5 AS INTEGER)",
         .int_div = "/",
         .export = {
             .list_tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND "
@@ -222,7 +221,6 @@ static const isms_dialect dialects[] = {
         .insert_ignore_tail = " ON CONFLICT DO NOTHING",
         .insert_keep_tail = " ON CONFLICT DO NOTHING",
         .update_returning = 1,
-        .day_number = "(CAST(%k AS DATE) - DATE '1970-01-01')",
         .int_div = "/",
         .export = {
             /* pg_tables, not information_schema: that hides tables the role has no right on */
@@ -273,7 +271,6 @@ static const isms_dialect dialects[] = {
         .ignore_truncates = 1,
         .insert_keep_tail = " ON DUPLICATE KEY UPDATE %k = %k",
         .update_returning = 0,
-        .day_number = "(TO_DAYS(%k) - 719528)",
         .int_div = "DIV",
         .export = {
             .list_tables = "SELECT table_name FROM information_schema.tables WHERE "

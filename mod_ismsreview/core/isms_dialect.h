@@ -109,9 +109,8 @@ struct isms_dialect {
                                     * its lock) and fails on any other error */
     int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only;
                                     * update, then SELECT the row this transaction locked) */
-    const char *day_number;        /* days since 1970-01-01 of a 'YYYY-MM-DD' column (%k), an
-                                    * integer: the dashboard's burn-down buckets */
-    const char *int_div;           /* the operator of integer division (MariaDB: / is exact) */
+    const char *int_div;           /* the operator of integer division (MariaDB: / is exact): the
+                                    * dashboard's burn-down buckets */
 };
 
 /* The dialect of a libdbi driver, or NULL. */

@@ -193,9 +193,10 @@ isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_
  * database into the sample points' buckets: bucket k holds the days after sample k - 1 up to
  * sample k, the first one also the days before the first opening, the last one (today) also
  * the days after today, as count_days clamps them; at most 180 rows instead of one per day.
- * The bucket is integer arithmetic on the day number dn, so the statement's text (and what
- * PostgreSQL takes to plan it) does not grow with the buckets: with m = n - 1 and D = d1 - d0,
- * sample k is s(k) = floor((2Dk + m) / 2m) days after d0 (sample_day), and a day x = dn - d0
+ * The bucket is integer arithmetic on the day number (day_no, migration 015), so the
+ * statement's text (and what PostgreSQL takes to plan it) does not grow with the buckets:
+ * with m = n - 1 and D = d1 - d0,
+ * sample k is s(k) = floor((2Dk + m) / 2m) days after d0 (sample_day), and a day x = day_no - d0
  * days after d0 (0 < x < D) belongs to the first k with s(k) >= x, k = ceil(m(2x - 1) / 2D)
  * = (m(2x - 1) + 2D - 1) div 2D. (It was 180 UNION ALL rows: 8.6 ms to plan on PostgreSQL.) */
 static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, isms_rows **rs,
@@ -205,14 +206,12 @@ static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, is
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
     long long m = n - 1, w = d1 > d0 ? 2 * (long long)(d1 - d0) : 1;
 
-    isms_sql_appendf(q, "SELECT k, SUM(net) FROM (SELECT CASE WHEN dn <= %d THEN 0 WHEN dn >= "
-                        "%d THEN %d ELSE (%d * (2 * (dn - %d) - 1) + %d) ", (long long)d0,
-                     (long long)d1, m, m, (long long)d0, w - 1);
+    isms_sql_appendf(q, "SELECT k, SUM(net) FROM (SELECT CASE WHEN day_no <= %d THEN 0 WHEN "
+                        "day_no >= %d THEN %d ELSE (%d * (2 * (day_no - %d) - 1) + %d) ",
+                     (long long)d0, (long long)d1, m, m, (long long)d0, w - 1);
     isms_sql_appendf(q, dl->int_div);
-    isms_sql_appendf(q, " %d END AS k, net FROM (SELECT ", w);
-    isms_sql_appendf(q, dl->day_number, "day");
-    isms_sql_appendf(q, " AS dn, opened - closed AS net FROM action_day) t) u GROUP BY k "
-                        "ORDER BY k");
+    isms_sql_appendf(q, " %d END AS k, opened - closed AS net FROM action_day) u GROUP BY k "
+                        "ORDER BY k", w);
     return isms_query_sql(ctx, q, rs, err);
 }
 
