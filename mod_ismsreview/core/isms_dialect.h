@@ -109,6 +109,8 @@ struct isms_dialect {
                                     * its lock) and fails on any other error */
     int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only;
                                     * update, then SELECT the row this transaction locked) */
+    int batch;                     /* several statements, ';'-separated, run in one call and
+                                    * one round trip (PostgreSQL's simple query protocol) */
 };
 
 /* The dialect of a libdbi driver, or NULL. */
