@@ -41,6 +41,7 @@ Only 127.0.0.1 is ever targeted.
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -348,9 +349,50 @@ def child_pids(httpd):
     return [p for p in harness.group_members(pid) if p != pid]
 
 
-def profile(httpd, url, auth, base):
-    """perf record (cpu-clock, call graphs) on every Apache child during one more wrk run;
-    prints the top shared objects and symbols."""
+def pg_waits(pg):
+    """Starts psql sampling, every 10 ms (\\watch), what the database's backends of the isms
+    role are doing (pg_stat_activity: running, or waiting for which lock or I/O); returns
+    the process, whose output waits_of() counts."""
+    sql = ("SELECT state || '|' || COALESCE(wait_event_type || ':' || wait_event, 'running') "
+           "FROM pg_stat_activity WHERE usename = '%s' AND pid <> pg_backend_pid() \\watch 0.01\n"
+           % pg.USER)
+    argv = [os.path.join(pg.bindir, "psql"), "-X", "-q", "-At", "-h", pg.sockdir, "-p",
+            str(pg.port), "-U", "postgres", "-d", pg.DBNAME]
+    if harness.is_root():
+        argv = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(shlex.quote(a) for a in argv)]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, cwd="/")
+    proc.stdin.write(sql)
+    proc.stdin.flush()
+    return proc
+
+
+def waits_of(proc):
+    """Stops the sampler; {what: samples}: the wait event of an active backend, else its
+    state (idle, idle in transaction)."""
+    proc.terminate()
+    out, _ = proc.communicate(timeout=30)
+    counts = {}
+    for line in out.splitlines():
+        state, sep, what = line.partition("|")
+        if not sep:
+            continue        # a blank line or \watch's title
+        key = what if state == "active" else state
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def print_waits(counts):
+    total = sum(counts.values()) or 1
+    print("  PostgreSQL backends of the module, sampled every 10 ms (share of samples):")
+    for key, n in sorted(counts.items(), key=lambda kv: -kv[1])[:8]:
+        print("    %5.1f %%  %s" % (100.0 * n / total, key))
+
+
+def profile(httpd, url, auth, base, what, script=None, pg=None):
+    """perf record (cpu-clock, call graphs) on every Apache child during one more wrk run
+    (script: a wrk script, the POST); prints the top shared objects and symbols, and with pg
+    the wait events of the database's backends during the same run."""
     if not shutil.which("perf"):
         print("BENCH_PERF: perf is not installed (apt-get install linux-perf)")
         return
@@ -360,13 +402,17 @@ def profile(httpd, url, auth, base):
     rec = subprocess.Popen(["perf", "record", "-F", "249", "--call-graph", "dwarf,16384",
                             "-o", data, "-p", pids, "--", "sleep", str(seconds(DURATION))],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    r = wrk(url, auth, DURATION)
+    sampler = pg_waits(pg) if pg else None
+    r = wrk(url, auth, DURATION, script)
+    waits = waits_of(sampler) if sampler else None
     out, _ = rec.communicate(timeout=120)
     if rec.returncode != 0:
         print("BENCH_PERF: perf record failed:\n" + out)
         return
-    print("\nperf record on the Apache children during GET v1/reviews/{id} "
-          "(%.0f req/s while profiled)" % r["rps"])
+    print("\nperf record on the Apache children during %s "
+          "(%.0f req/s while profiled)" % (what, r["rps"]))
+    if waits:
+        print_waits(waits)
     views = [("inclusive time by shared object", ["--children", "--sort", "dso"], 10),
              ("inclusive time by function (named functions only)",
               ["--children", "--sort", "sym"], 25),
@@ -548,7 +594,7 @@ def main():
             wrk(httpd.url(path), auth, WARMUP, headers=hdrs)
             results.append((name, ref, wrk(httpd.url(path), auth, DURATION, headers=hdrs)))
         if PERF:
-            profile(httpd, httpd.url(review_path), auth, base)
+            profile(httpd, httpd.url(review_path), auth, base, "GET v1/reviews/{id}")
 
         for n in INSERT_THREADS:
             name = "INSERT txn, C loop (%d thr)" % n
@@ -564,6 +610,10 @@ def main():
         wrk(httpd.url(post_path), auth, WARMUP, script)
         results.append((POST_ROW, MINIMAL_ROW,
                         wrk(httpd.url(post_path), auth, DURATION, script)))
+        if PERF:
+            profile(httpd, httpd.url(post_path), auth, base, "POST v1/reviews/{id}/actions",
+                    script, pg)
+            profile(httpd, min_url, auth, base, "POST minimal module", min_script, pg)
         dash = dashboard_median(base) if DASHBOARD else None
 
         rps = {name: r["rps"] for name, _, r in results}

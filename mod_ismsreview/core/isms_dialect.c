@@ -222,6 +222,7 @@ static const isms_dialect dialects[] = {
         .insert_keep_tail = " ON CONFLICT DO NOTHING",
         .update_returning = 1,
         .int_div = "/",
+        .batch = 1,
         .export = {
             /* pg_tables, not information_schema: that hides tables the role has no right on */
             .list_tables = "SELECT tablename FROM pg_tables WHERE schemaname = "

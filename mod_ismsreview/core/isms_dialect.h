@@ -111,6 +111,8 @@ struct isms_dialect {
                                     * update, then SELECT the row this transaction locked) */
     const char *int_div;           /* the operator of integer division (MariaDB: / is exact): the
                                     * dashboard's burn-down buckets */
+    int batch;                     /* several statements, ';'-separated, run in one call and
+                                    * one round trip (PostgreSQL's simple query protocol) */
 };
 
 /* The dialect of a libdbi driver, or NULL. */

@@ -309,6 +309,32 @@ isms_db_status isms_conn_commit(isms_conn *c, const char **err)
     return ISMS_DB_OK;
 }
 
+isms_db_status isms_conn_exec_commit(isms_conn *c, apr_pool_t *p, const char *const *stmts,
+                                     const char **err)
+{
+    isms_db_status st = ISMS_DB_OK;
+    const char *all = "";
+    int i;
+
+    if (!c->store->dialect->batch) {
+        for (i = 0; stmts[i] && st == ISMS_DB_OK; i++) st = isms_conn_exec(c, stmts[i], NULL, err);
+        if (st != ISMS_DB_OK) {
+            isms_conn_rollback(c);
+            return st;
+        }
+        return isms_conn_commit(c, err);
+    }
+    for (i = 0; stmts[i]; i++) all = apr_pstrcat(p, all, stmts[i], "; ", NULL);
+    if ((st = isms_conn_exec(c, apr_pstrcat(p, all, "COMMIT", NULL), NULL, err)) !=
+        ISMS_DB_OK) {
+        isms_conn_rollback(c);
+        return st;
+    }
+    c->in_txn = 0;
+    write_unlock(c);
+    return ISMS_DB_OK;
+}
+
 void isms_conn_rollback(isms_conn *c)
 {
     char keep[sizeof(c->errbuf)];

@@ -88,6 +88,11 @@ void isms_store_writers(const isms_store *s, unsigned *now, unsigned *peak);
 isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err);
 isms_db_status isms_conn_commit(isms_conn *c, const char **err);
 void isms_conn_rollback(isms_conn *c);
+/* The last statements of a transaction (NULL ended), then COMMIT: in one round trip where the
+ * dialect batches (so locks taken just before are held for one round trip, not three), else
+ * one after the other. On failure the transaction is rolled back. */
+isms_db_status isms_conn_exec_commit(isms_conn *c, apr_pool_t *p, const char *const *stmts,
+                                     const char **err);
 
 /* Marks the connection broken so it is closed instead of reused. */
 void isms_conn_invalidate(isms_conn *c);
