@@ -349,36 +349,34 @@ def child_pids(httpd):
     return [p for p in harness.group_members(pid) if p != pid]
 
 
-def pg_waits(pg):
-    """Starts psql sampling, every 10 ms (\\watch), what the database's backends of the isms
-    role are doing (pg_stat_activity: running, or waiting for which lock or I/O); returns
-    the process, whose output waits_of() counts."""
-    sql = ("SELECT state || '|' || COALESCE(wait_event_type || ':' || wait_event, 'running') "
-           "FROM pg_stat_activity WHERE usename = '%s' AND pid <> pg_backend_pid() \\watch 0.01\n"
-           % pg.USER)
+def pg_waits(pg, duration):
+    """Starts psql sampling, every 10 ms for duration seconds, what the database's backends
+    of the isms role are doing (pg_stat_activity: running, or waiting for which lock or
+    I/O); returns the process, whose output waits_of() reads."""
+    sql = ("CREATE TEMP TABLE w (k text); DO $$ BEGIN FOR i IN 1..%d LOOP "
+           "PERFORM pg_stat_clear_snapshot(); INSERT INTO w SELECT CASE WHEN state = 'active' "
+           "THEN COALESCE(wait_event_type || ':' || wait_event, 'running') ELSE state END "
+           "FROM pg_stat_activity WHERE usename = '%s' AND pid <> pg_backend_pid(); "
+           "PERFORM pg_sleep(0.01); END LOOP; END $$; "
+           "SELECT k || '|' || count(*) FROM w GROUP BY k"
+           % (int(duration * 100), pg.USER))
     argv = [os.path.join(pg.bindir, "psql"), "-X", "-q", "-At", "-h", pg.sockdir, "-p",
-            str(pg.port), "-U", "postgres", "-d", pg.DBNAME]
+            str(pg.port), "-U", "postgres", "-d", pg.DBNAME, "-c", sql]
     if harness.is_root():
         argv = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(shlex.quote(a) for a in argv)]
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, cwd="/")
-    proc.stdin.write(sql)
-    proc.stdin.flush()
-    return proc
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd="/")
 
 
 def waits_of(proc):
-    """Stops the sampler; {what: samples}: the wait event of an active backend, else its
-    state (idle, idle in transaction)."""
-    proc.terminate()
-    out, _ = proc.communicate(timeout=30)
+    """{what: samples} of the sampler: the wait event of an active backend, else its state
+    (idle, idle in transaction)."""
+    out, _ = proc.communicate(timeout=120)
     counts = {}
     for line in out.splitlines():
-        state, sep, what = line.partition("|")
-        if not sep:
-            continue        # a blank line or \watch's title
-        key = what if state == "active" else state
-        counts[key] = counts.get(key, 0) + 1
+        what, sep, n = line.rpartition("|")
+        if sep and n.isdigit():
+            counts[what] = int(n)
     return counts
 
 
@@ -402,7 +400,7 @@ def profile(httpd, url, auth, base, what, script=None, pg=None):
     rec = subprocess.Popen(["perf", "record", "-F", "249", "--call-graph", "dwarf,16384",
                             "-o", data, "-p", pids, "--", "sleep", str(seconds(DURATION))],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    sampler = pg_waits(pg) if pg else None
+    sampler = pg_waits(pg, seconds(DURATION)) if pg else None
     r = wrk(url, auth, DURATION, script)
     waits = waits_of(sampler) if sampler else None
     out, _ = rec.communicate(timeout=120)

@@ -173,6 +173,7 @@ static const isms_dialect dialects[] = {
         .durability_sql = {"PRAGMA synchronous=FULL", "PRAGMA synchronous=NORMAL"},
         .alive = always_alive,
         .run = isms_sqlite_run,
+        .run_bound = isms_sqlite_run_bound,
         .conn_free = isms_sqlite_stmts_free,
         .classify = sqlite_classify,
         .begin_write = "BEGIN IMMEDIATE",

@@ -39,20 +39,12 @@ static int is_item(const isms_entity *e)
 isms_db_status isms_exec_sql(isms_ctx *ctx, isms_sql *q, long long *affected,
                              const char **err)
 {
-    if (!isms_sql_text(q)) {
-        *err = isms_sql_error(q);
-        return ISMS_DB_ERROR;
-    }
-    return isms_conn_exec(ctx->conn, isms_sql_text(q), affected, err);
+    return isms_conn_run_sql(ctx->conn, ctx->pool, q, NULL, affected, err);
 }
 
 isms_db_status isms_query_sql(isms_ctx *ctx, isms_sql *q, isms_rows **rs, const char **err)
 {
-    if (!isms_sql_text(q)) {
-        *err = isms_sql_error(q);
-        return ISMS_DB_ERROR;
-    }
-    return isms_conn_query(ctx->conn, ctx->pool, isms_sql_text(q), rs, err);
+    return isms_conn_run_sql(ctx->conn, ctx->pool, q, rs, NULL, err);
 }
 
 /* The columns of a row as row_json reads them, after lead ("SELECT " or " RETURNING "). */

@@ -2,6 +2,7 @@
 /* The generic half of the store: the connection pool (apr_reslist, as mod_dbd) and
  * transactions, as the connection's dialect (isms_dialect.c) writes them. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"
+#include "isms_sql.h"
 #include "isms_log.h"
 #include "isms_cache.h"
 
@@ -266,6 +267,24 @@ isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, ism
     st = c->store->ops->query(c, p, sql, out, err);
     if (retry_lost(c, st, sql, err)) st = c->store->ops->query(c, p, sql, out, err);
     return st;
+}
+
+isms_db_status isms_conn_run_sql(isms_conn *c, apr_pool_t *p, const struct isms_sql *q,
+                                 isms_rows **out, long long *affected, const char **err)
+{
+    const apr_array_header_t *params = NULL;
+    const char *text = isms_sql_text(q), *bound = isms_sql_bound(q, &params);
+
+    if (!text) {
+        *err = isms_sql_error(q);
+        return ISMS_DB_ERROR;
+    }
+    if (!bound) {
+        return out ? isms_conn_query(c, p, text, out, err) : isms_conn_exec(c, text, affected,
+                                                                            err);
+    }
+    if (!c->handle) return closed(err);
+    return c->store->dialect->run_bound(c, p, bound, params, out, affected, err);
 }
 
 const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value)
