@@ -33,13 +33,15 @@ Env: BENCH_DB (sqlite3 | pgsql), WRK_THREADS (2), WRK_CONNECTIONS (32), WRK_DURA
      WRK_WARMUP (2s), WRK_TIMEOUT (10s), BENCH_INSERT_THREADS (1,WRK_CONNECTIONS: one baseline
      row per thread count), BENCH_PERF (1: profile the Apache children with perf record during
      an extra review-GET run, after the measured one), ISMS_MPM (event), ISMS_BUILDDIR,
-     ISMS_KEEP (1: keep the server root).
+     ISMS_KEEP (1: keep the server root), BENCH_DASHBOARD (0: skip the dashboard rows),
+     BENCH_DASHBOARD_RUNS (9), BENCH_ONLY (dashboard: only the dashboard rows).
 Only 127.0.0.1 is ever targeted.
 """
 
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -65,6 +67,8 @@ PERF = os.environ.get("BENCH_PERF", "") not in ("", "0")
 USER = "author"
 # BENCH_DASHBOARD=0 skips the 1,000-review dataset (generation takes about a minute)
 DASHBOARD = os.environ.get("BENCH_DASHBOARD", "1") not in ("", "0")
+# BENCH_ONLY=dashboard: only the dashboard rows (dataset, Apache on it), on BENCH_DB
+ONLY = os.environ.get("BENCH_ONLY", "")
 DASHBOARD_RUNS = int(os.environ.get("BENCH_DASHBOARD_RUNS", "9"))
 DASHBOARD_MS = 50
 DASHBOARD_AFTER_WRITE_MS = 10      # issue 16: computed after a write, 1,000 reviews
@@ -241,18 +245,47 @@ def insert_baseline(exe, db_args, threads):
             "p99": "%.2fms" % float(kv["p99_ms"]), "note": note}
 
 
-def dashboard_median(base):
-    """GET v1/reports/dashboard on the generated 1,000-review / 50,000-action dataset
-    (bench/gen_dataset.py, SQLite): one warm-up request, then DASHBOARD_RUNS timed ones."""
-    if DB != "sqlite3":
-        return None
-    import statistics
+def dataset(base):
+    """The generated 1,000-review / 50,000-action dataset (bench/gen_dataset.py writes
+    SQLite) on DB: (the PostgreSQL cluster it was imported into or None, its
+    ISMSReviewDatabase arguments, the id of an open action). On PostgreSQL the SQLite file is
+    exported with ismsreview-admin and imported into a cluster of its own (database()), which
+    ends with VACUUM ANALYZE (checked here: without it the summary's dead rows made the
+    dashboard several times slower)."""
     import gen_dataset
     dbdir = os.path.join(base, "dataset")
     db_args = gen_dataset.generate(dbdir, 1000, 50000)
-    httpd = harness.Httpd(os.path.join(base, "dsrv"), db_args=db_args, htpasswd_hash="sha")
-    httpd.start()
+    aid = gen_dataset.open_action(dbdir)
+    if DB != "pgsql":
+        return None, db_args, aid
+    dump = os.path.join(base, "dataset.json")
+    rc, out = harness.run_admin(["--database", db_args, "export", dump], timeout=600)
+    if rc != 0:
+        raise RuntimeError("dataset export failed:\n" + out)
+    pg, pg_args = database(DB, base)
     try:
+        rc, out = harness.run_admin(["--database", pg_args, "import", dump], timeout=1800)
+        if rc != 0:
+            raise RuntimeError("dataset import failed:\n" + out)
+        if pg.psql("SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('action', "
+                   "'action_day', 'action_tally') AND last_analyze IS NULL").strip() != "0":
+            pg.psql("VACUUM ANALYZE")
+    except BaseException:
+        pg.destroy()
+        raise
+    os.remove(dump)
+    return pg, pg_args, aid
+
+
+def dashboard_median(base):
+    """GET v1/reports/dashboard on the generated dataset (dataset()): a few first requests,
+    then DASHBOARD_RUNS timed ones, then DASHBOARD_RUNS pairs of a write and the GET."""
+    import statistics
+    import gen_dataset
+    pg, db_args, aid = dataset(base)
+    httpd = harness.Httpd(os.path.join(base, "dsrv"), db_args=db_args, htpasswd_hash="sha")
+    try:
+        httpd.start()
         auth = harness.Httpd.auth_header("auditor")
         # the first request of each child computes the dashboard (no write happens here, so
         # later ones are served from the child's cache): "cold" is that first computation,
@@ -263,7 +296,7 @@ def dashboard_median(base):
                    for _ in range(DASHBOARD_RUNS)]
         # computed after a write (issue 16): a progress update moves the audit head, so
         # the next GET, in whichever child, computes the dashboard again
-        aid, writer = gen_dataset.open_action(dbdir), harness.Httpd.auth_header("author")
+        writer = harness.Httpd.auth_header("author")
         after = []
         for k in range(DASHBOARD_RUNS):
             st = gen_dataset.post(httpd.port, "v1/actions/%d/updates" % aid, writer,
@@ -275,11 +308,40 @@ def dashboard_median(base):
         if bad:
             raise RuntimeError("dashboard run: unexpected error-log lines:\n" + "\n".join(bad))
     finally:
-        httpd.stop()
+        cleanup(httpd, pg, None)
     ms = [x[0] for x in samples]
     return {"median": statistics.median(ms), "min": min(ms), "runs": len(ms),
             "bytes": samples[0][1], "cold": max(cold),
             "after_write": statistics.median(after), "after_write_max": max(after)}
+
+
+def print_dashboard(dash):
+    print("%-26s %9.1fms median of %d (min %.1f ms, %d B)  %s < %d ms" % (
+        "dashboard, 1,000 reviews", dash["median"], dash["runs"], dash["min"],
+        dash["bytes"], "PASS" if dash["median"] < DASHBOARD_MS else "MISS", DASHBOARD_MS))
+    print("%-26s %9.1fms (the slowest of the first 3 requests: a child's first "
+          "computation, cold statement cache)" % ("dashboard, first", dash["cold"]))
+    print("%-26s %9.1fms median of %d (max %.1f ms), each after a progress update: "
+          "%s <= %d ms" % ("dashboard after a write", dash["after_write"], DASHBOARD_RUNS,
+                           dash["after_write_max"],
+                           "PASS" if dash["after_write"] <= DASHBOARD_AFTER_WRITE_MS
+                           else "MISS", DASHBOARD_AFTER_WRITE_MS))
+
+
+def dashboard_only():
+    """BENCH_ONLY=dashboard: the dashboard rows alone, on DB."""
+    base = harness.make_basedir("isms-bench-")
+    try:
+        load = os.getloadavg()
+        dash = dashboard_median(base)
+        print("dashboard on %s, 1,000 reviews / 50,000 actions" % (
+            "SQLite" if DB == "sqlite3" else "PostgreSQL (imported, harness cluster)"))
+        print_dashboard(dash)
+        print("load average (1 min) before / after: %.1f / %.1f on %d cores"
+              % (load[0], os.getloadavg()[0], os.cpu_count() or 0))
+    finally:
+        cleanup(None, None, base)
+    return 0
 
 
 def child_pids(httpd):
@@ -287,9 +349,48 @@ def child_pids(httpd):
     return [p for p in harness.group_members(pid) if p != pid]
 
 
-def profile(httpd, url, auth, base):
-    """perf record (cpu-clock, call graphs) on every Apache child during one more wrk run;
-    prints the top shared objects and symbols."""
+def pg_waits(pg, duration):
+    """Starts psql sampling, every 10 ms for duration seconds, what the database's backends
+    of the isms role are doing (pg_stat_activity: running, or waiting for which lock or
+    I/O); returns the process, whose output waits_of() reads."""
+    sql = ("CREATE TEMP TABLE w (k text); DO $$ BEGIN FOR i IN 1..%d LOOP "
+           "PERFORM pg_stat_clear_snapshot(); INSERT INTO w SELECT CASE WHEN state = 'active' "
+           "THEN COALESCE(wait_event_type || ':' || wait_event, 'running') ELSE state END "
+           "FROM pg_stat_activity WHERE usename = '%s' AND pid <> pg_backend_pid(); "
+           "PERFORM pg_sleep(0.01); END LOOP; END $$; "
+           "SELECT k || '|' || count(*) FROM w GROUP BY k"
+           % (int(duration * 100), pg.USER))
+    argv = [os.path.join(pg.bindir, "psql"), "-X", "-q", "-At", "-h", pg.sockdir, "-p",
+            str(pg.port), "-U", "postgres", "-d", pg.DBNAME, "-c", sql]
+    if harness.is_root():
+        argv = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(shlex.quote(a) for a in argv)]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd="/")
+
+
+def waits_of(proc):
+    """{what: samples} of the sampler: the wait event of an active backend, else its state
+    (idle, idle in transaction)."""
+    out, _ = proc.communicate(timeout=120)
+    counts = {}
+    for line in out.splitlines():
+        what, sep, n = line.rpartition("|")
+        if sep and n.isdigit():
+            counts[what] = int(n)
+    return counts
+
+
+def print_waits(counts):
+    total = sum(counts.values()) or 1
+    print("  PostgreSQL backends of the module, sampled every 10 ms (share of samples):")
+    for key, n in sorted(counts.items(), key=lambda kv: -kv[1])[:8]:
+        print("    %5.1f %%  %s" % (100.0 * n / total, key))
+
+
+def profile(httpd, url, auth, base, what, script=None, pg=None):
+    """perf record (cpu-clock, call graphs) on every Apache child during one more wrk run
+    (script: a wrk script, the POST); prints the top shared objects and symbols, and with pg
+    the wait events of the database's backends during the same run."""
     if not shutil.which("perf"):
         print("BENCH_PERF: perf is not installed (apt-get install linux-perf)")
         return
@@ -299,13 +400,17 @@ def profile(httpd, url, auth, base):
     rec = subprocess.Popen(["perf", "record", "-F", "249", "--call-graph", "dwarf,16384",
                             "-o", data, "-p", pids, "--", "sleep", str(seconds(DURATION))],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    r = wrk(url, auth, DURATION)
+    sampler = pg_waits(pg, seconds(DURATION)) if pg else None
+    r = wrk(url, auth, DURATION, script)
+    waits = waits_of(sampler) if sampler else None
     out, _ = rec.communicate(timeout=120)
     if rec.returncode != 0:
         print("BENCH_PERF: perf record failed:\n" + out)
         return
-    print("\nperf record on the Apache children during GET v1/reviews/{id} "
-          "(%.0f req/s while profiled)" % r["rps"])
+    print("\nperf record on the Apache children during %s "
+          "(%.0f req/s while profiled)" % (what, r["rps"]))
+    if waits:
+        print_waits(waits)
     views = [("inclusive time by shared object", ["--children", "--sort", "dso"], 10),
              ("inclusive time by function (named functions only)",
               ["--children", "--sort", "sym"], 25),
@@ -343,11 +448,14 @@ def database(db, base):
 
 
 def cleanup(httpd, pg, base):
-    """Stops what database() and the run started; keeps base when ISMS_KEEP is set."""
+    """Stops what database() and the run started; removes base (if any) unless ISMS_KEEP is
+    set."""
     if httpd:
         httpd.stop()
     if pg:
         pg.destroy()
+    if not base:
+        return
     if not os.environ.get("ISMS_KEEP"):
         shutil.rmtree(base, ignore_errors=True)
     else:
@@ -357,12 +465,16 @@ def cleanup(httpd, pg, base):
 def main():
     if DB not in ("sqlite3", "pgsql"):
         sys.exit("BENCH_DB must be sqlite3 or pgsql")
+    if ONLY not in ("", "dashboard"):
+        sys.exit("BENCH_ONLY must be dashboard (or unset)")
+    if not os.path.exists(harness.module_path()):
+        sys.exit("module not built: %s" % harness.module_path())
+    if ONLY == "dashboard":
+        return dashboard_only()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     if not shutil.which("gcc"):
         sys.exit("gcc is needed for bench/insert_baseline.c")
-    if not os.path.exists(harness.module_path()):
-        sys.exit("module not built: %s" % harness.module_path())
     base = harness.make_basedir("isms-bench-")
     static = os.path.join(base, "static")
     os.makedirs(static)
@@ -480,7 +592,7 @@ def main():
             wrk(httpd.url(path), auth, WARMUP, headers=hdrs)
             results.append((name, ref, wrk(httpd.url(path), auth, DURATION, headers=hdrs)))
         if PERF:
-            profile(httpd, httpd.url(review_path), auth, base)
+            profile(httpd, httpd.url(review_path), auth, base, "GET v1/reviews/{id}")
 
         for n in INSERT_THREADS:
             name = "INSERT txn, C loop (%d thr)" % n
@@ -496,6 +608,10 @@ def main():
         wrk(httpd.url(post_path), auth, WARMUP, script)
         results.append((POST_ROW, MINIMAL_ROW,
                         wrk(httpd.url(post_path), auth, DURATION, script)))
+        if PERF:
+            profile(httpd, httpd.url(post_path), auth, base, "POST v1/reviews/{id}/actions",
+                    script, pg)
+            profile(httpd, min_url, auth, base, "POST minimal module", min_script, pg)
         dash = dashboard_median(base) if DASHBOARD else None
 
         rps = {name: r["rps"] for name, _, r in results}
@@ -528,20 +644,7 @@ def main():
         # makes the figures unreliable (after the run the load average counts the 32 threads
         # of the bare-INSERT tool, so only the figure before says something)
         if dash:
-            print("%-26s %9.1fms median of %d (min %.1f ms, %d B)  %s < %d ms" % (
-                "dashboard, 1,000 reviews", dash["median"], dash["runs"], dash["min"],
-                dash["bytes"], "PASS" if dash["median"] < DASHBOARD_MS else "MISS",
-                DASHBOARD_MS))
-            print("%-26s %9.1fms (the slowest of the first 3 requests: a child's first "
-                  "computation, cold statement cache)" % ("dashboard, first", dash["cold"]))
-            print("%-26s %9.1fms median of %d (max %.1f ms), each after a progress update: "
-                  "%s <= %d ms" % ("dashboard after a write", dash["after_write"],
-                                   DASHBOARD_RUNS, dash["after_write_max"],
-                                   "PASS" if dash["after_write"] <= DASHBOARD_AFTER_WRITE_MS
-                                   else "MISS", DASHBOARD_AFTER_WRITE_MS))
-        elif DASHBOARD:
-            print("dashboard, 1,000 reviews: not measured on %s (bench/gen_dataset.py writes "
-                  "SQLite only)" % DB)
+            print_dashboard(dash)
         print("load average (1 min) before the measurements: %.1f on %d cores"
               % (load_before[0], os.cpu_count() or 0))
         bad = httpd.bad_log_lines()

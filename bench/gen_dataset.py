@@ -173,6 +173,10 @@ class Gen:
                 "kpi_name": "KPI %d" % (i + 1), "kpi_unit": "%", "kpi_direction":
                 "HIGHER_BETTER", "kpi_baseline": 50.0, "kpi_target": 90.0,
                 "current_revision": 1})
+            # the register's identity (migration 007): a new objective is its own first
+            # revision; without it no objective is current and the dashboard shows none
+            self.db.execute("UPDATE objective SET objective_id = id, revision_no = 1, "
+                            "revision_type = 'CREATED' WHERE id = ?", (oid,))
             for m in range(4):
                 to = date_add(planned, 90 * (m + 1))
                 v = 50 + 10 * m + self.rnd.randint(-5, 5)

@@ -118,10 +118,14 @@ static const char *state_text(apr_pool_t *p, const json_t *j)
     return j && !json_is_null(j) ? isms_canon(p, j, NULL) : NULL;
 }
 
+/* The event's INSERT and the head's new hash, then (commit) the COMMIT: in one round trip
+ * where the dialect batches, so the head row stays locked for one round trip after the one
+ * that locked it. */
 static isms_db_status insert_event(isms_ctx *ctx, const char *const *col, const char *hash,
-                                   const char **err)
+                                   int commit, const char **err)
 {
-    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
+    isms_sql *q = isms_sql_new(ctx->pool, ctx->conn), *h = isms_sql_new(ctx->pool, ctx->conn);
+    const char *stmts[3];
     isms_db_status st;
 
     isms_sql_appendf(q, "INSERT INTO audit_event (" AUDIT_COLS ") VALUES (%d, %s, %s, %s, %s, "
@@ -130,10 +134,15 @@ static isms_db_status insert_event(isms_ctx *ctx, const char *const *col, const 
     isms_sql_appendf(q, col[10] ? "%d, " : "NULL, ", col[10] ? atoll(col[10]) : 0LL);
     isms_sql_appendf(q, col[11] ? "%d, " : "NULL, ", col[11] ? atoll(col[11]) : 0LL);
     isms_sql_appendf(q, "%d, %s, %s, %s, %s)", atoll(col[12]), col[13], col[14], col[15], hash);
-    if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
-    q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_sql_appendf(q, "UPDATE audit_head SET hash = %s WHERE id = 1", hash);
-    return isms_exec_sql(ctx, q, NULL, err);
+    isms_sql_appendf(h, "UPDATE audit_head SET hash = %s WHERE id = 1", hash);
+    if (!(stmts[0] = isms_sql_text(q)) || !(stmts[1] = isms_sql_text(h))) {
+        *err = isms_sql_error(stmts[0] ? h : q);
+        return ISMS_DB_ERROR;
+    }
+    stmts[2] = NULL;
+    if (commit) return isms_conn_exec_commit(ctx->conn, ctx->pool, stmts, err);
+    if ((st = isms_conn_exec(ctx->conn, stmts[0], NULL, err)) != ISMS_DB_OK) return st;
+    return isms_conn_exec(ctx->conn, stmts[1], NULL, err);
 }
 
 /* The columns that do not depend on the chain head (all but seq and prev_hash): computed
@@ -161,7 +170,8 @@ static void event_columns(isms_ctx *ctx, const isms_audit_event *ev, const char 
     col[14] = state_text(p, ev->after);
 }
 
-isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err)
+static isms_db_status append(isms_ctx *ctx, const isms_audit_event *ev, int commit,
+                             const char **err)
 {
     apr_pool_t *p = ctx->pool;
     const char *col[16], *hash;
@@ -182,18 +192,34 @@ isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, cons
                                  &rs, err);
         }
     }
-    if (st != ISMS_DB_OK) return st;
-    if (rs->nrows != 1) {
+    if (st == ISMS_DB_OK && rs->nrows != 1) {
         *err = "the audit head row is missing";
-        return ISMS_DB_ERROR;
+        st = ISMS_DB_ERROR;
     }
-    col[0] = ISMS_ROW(rs, 0, 0);
-    col[PREV_COL] = ISMS_ROW(rs, 0, 1);
-    if (!(hash = chain_hash(p, col))) {
-        *err = "cannot serialize the audit event";
-        return ISMS_DB_ERROR;
+    if (st == ISMS_DB_OK) {
+        col[0] = ISMS_ROW(rs, 0, 0);
+        col[PREV_COL] = ISMS_ROW(rs, 0, 1);
+        if (!(hash = chain_hash(p, col))) {
+            *err = "cannot serialize the audit event";
+            st = ISMS_DB_ERROR;
+        }
     }
-    return insert_event(ctx, col, hash, err);
+    if (st != ISMS_DB_OK) {
+        if (commit) isms_conn_rollback(ctx->conn);
+        return st;
+    }
+    return insert_event(ctx, col, hash, commit, err);
+}
+
+isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err)
+{
+    return append(ctx, ev, 0, err);
+}
+
+isms_db_status isms_audit_append_commit(isms_ctx *ctx, const isms_audit_event *ev,
+                                        const char **err)
+{
+    return append(ctx, ev, 1, err);
 }
 
 static json_t *row_out(const isms_rows *rs, int i)

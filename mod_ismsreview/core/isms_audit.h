@@ -20,6 +20,10 @@ typedef struct {
 
 /* Appends in the current transaction (the caller's write transaction). */
 isms_db_status isms_audit_append(isms_ctx *ctx, const isms_audit_event *ev, const char **err);
+/* The same as the transaction's last statements, then COMMIT (isms_conn_exec_commit: one
+ * round trip on PostgreSQL); on failure the transaction is rolled back. */
+isms_db_status isms_audit_append_commit(isms_ctx *ctx, const isms_audit_event *ev,
+                                        const char **err);
 
 /* GET v1/audit: filters review, actor, entity, action; cursor pagination by seq. */
 isms_result isms_audit_list(isms_ctx *ctx, const isms_query *q);

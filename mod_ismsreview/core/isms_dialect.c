@@ -173,6 +173,7 @@ static const isms_dialect dialects[] = {
         .durability_sql = {"PRAGMA synchronous=FULL", "PRAGMA synchronous=NORMAL"},
         .alive = always_alive,
         .run = isms_sqlite_run,
+        .run_bound = isms_sqlite_run_bound,
         .conn_free = isms_sqlite_stmts_free,
         .conn_page_cache = 1,
         .classify = sqlite_classify,
@@ -188,6 +189,7 @@ static const isms_dialect dialects[] = {
         .insert_ignore_tail = " ON CONFLICT DO NOTHING",
         .insert_keep_tail = " ON CONFLICT DO NOTHING",
         .update_returning = 1,
+        .int_div = "/",
         .export = {
             .list_tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND "
                            "substr(name, 1, 7) <> 'sqlite_' ORDER BY name",
@@ -221,6 +223,8 @@ static const isms_dialect dialects[] = {
         .insert_ignore_tail = " ON CONFLICT DO NOTHING",
         .insert_keep_tail = " ON CONFLICT DO NOTHING",
         .update_returning = 1,
+        .int_div = "/",
+        .batch = 1,
         .export = {
             /* pg_tables, not information_schema: that hides tables the role has no right on */
             .list_tables = "SELECT tablename FROM pg_tables WHERE schemaname = "
@@ -270,6 +274,7 @@ static const isms_dialect dialects[] = {
         .ignore_truncates = 1,
         .insert_keep_tail = " ON DUPLICATE KEY UPDATE %k = %k",
         .update_returning = 0,
+        .int_div = "DIV",
         .export = {
             .list_tables = "SELECT table_name FROM information_schema.tables WHERE "
                            "table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY "

@@ -46,6 +46,10 @@ struct isms_dialect {
     /* runs one statement itself instead of libdbi (SQLite: isms_store_sqlite.c), or NULL */
     isms_db_status (*run)(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                           long long *affected, const char **err);
+    /* runs the bound form of a statement (isms_sql_bound), or NULL: text only */
+    isms_db_status (*run_bound)(isms_conn *c, apr_pool_t *p, const char *sql,
+                                const apr_array_header_t *params, isms_rows **out,
+                                long long *affected, const char **err);
     void (*conn_free)(isms_conn *c);   /* before a connection is closed, or NULL */
     int conn_page_cache;               /* each connection keeps its own page cache of
                                         * ISMSReviewSQLiteCache KiB (SQLite; a server
@@ -113,6 +117,10 @@ struct isms_dialect {
                                     * its lock) and fails on any other error */
     int update_returning;          /* UPDATE ... RETURNING works (MariaDB: INSERT only;
                                     * update, then SELECT the row this transaction locked) */
+    const char *int_div;           /* the operator of integer division (MariaDB: / is exact): the
+                                    * dashboard's burn-down buckets */
+    int batch;                     /* several statements, ';'-separated, run in one call and
+                                    * one round trip (PostgreSQL's simple query protocol) */
 };
 
 /* The dialect of a libdbi driver, or NULL. */
@@ -124,6 +132,9 @@ const char *isms_dialect_names(apr_pool_t *p);
 /* isms_store_sqlite.c: statements on the handle libdbi opened, and its setup */
 isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                long long *affected, const char **err);
+isms_db_status isms_sqlite_run_bound(isms_conn *c, apr_pool_t *p, const char *sql,
+                                     const apr_array_header_t *params, isms_rows **out,
+                                     long long *affected, const char **err);
 void isms_sqlite_stmts_free(isms_conn *c);
 int isms_sqlite_setup(void *dbi_conn, const isms_dbconf *conf, apr_pool_t *p,
                       const char **err);

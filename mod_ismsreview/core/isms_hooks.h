@@ -46,6 +46,9 @@ struct isms_kind_hooks {
     isms_result (*deletable)(isms_ctx *ctx, const json_t *row, long long id);
     /* read: what an item shows beyond its row (full: the single-item view) */
     isms_db_status (*extras)(isms_ctx *ctx, json_t *item, int full, const char **err);
+    /* create: the extras of an item just inserted, known without reading (NULL: read
+     * them with extras) */
+    void (*new_extras)(isms_ctx *ctx, json_t *item);
     /* read: the same for a list at once (NULL: extras item by item) */
     isms_db_status (*list_extras)(isms_ctx *ctx, json_t *items, const char **err);
     /* the cross-review register (v1/objectives ...): the items as the register shows them */

@@ -64,14 +64,28 @@ static isms_result not_editable(isms_ctx *ctx)
  * this transaction ends: a submit or approve on another front end either runs before (this
  * write then sees SUBMITTED: 409) or after (it then sees the write, or fails its row-version
  * check). Reading first and touching after let a write that had seen DRAFT commit into a
- * review submitted meanwhile. The lock also serializes the item sequence numbers. */
+ * review submitted meanwhile. The lock also serializes the item sequence numbers. Where the
+ * dialect has UPDATE ... RETURNING the touch returns the row it locked: one statement. */
 static isms_result lock_review(isms_ctx *ctx, long long rid, json_t **review)
 {
     const char *err = NULL;
-    isms_db_status st = isms_touch_review(ctx, rid, &err);
+    isms_result ok = {0};
+    isms_sql *q;
+    isms_db_status st;
 
-    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    return isms_load_review(ctx, rid, review);
+    if (!isms_conn_dialect(ctx->conn)->update_returning) {
+        if ((st = isms_touch_review(ctx, rid, &err)) != ISMS_DB_OK) {
+            return isms_res_db(ctx->pool, st, err);
+        }
+        return isms_load_review(ctx, rid, review);
+    }
+    q = isms_touch_review_sql(ctx, rid);
+    if ((st = isms_rec_write_get(ctx, &isms_entity_review, q, review, &err)) != ISMS_DB_OK) {
+        return isms_res_db(ctx->pool, st, err);
+    }
+    if (!*review) return isms_res_not_found(ctx, "review");
+    isms_json_pool(ctx->pool, *review);
+    return ok;
 }
 
 static void set_item_server_fields(isms_ctx *ctx, const isms_entity *e, json_t *doc,
@@ -85,9 +99,26 @@ static void set_item_server_fields(isms_ctx *ctx, const isms_entity *e, json_t *
     if (isms_hooks(e)->on_create) isms_hooks(e)->on_create(doc);
 }
 
-static isms_result created(isms_ctx *ctx, const isms_entity *e, long long rid, long long id)
+/* The item as GET shows it, from its row. */
+static isms_result item_view(isms_ctx *ctx, const isms_entity *e, const json_t *row, int fresh)
 {
-    isms_result r = isms_item_get(ctx, rid, e->collection, id);
+    json_t *out = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
+    const char *err = NULL;
+    isms_db_status st = ISMS_DB_OK;
+
+    if (fresh && isms_hooks(e)->new_extras) isms_hooks(e)->new_extras(ctx, out);
+    else st = isms_item_extras(ctx, e, out, 1, &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    return isms_res_ok(ctx, 200, json_incref(out), isms_etag(ctx, e, row), NULL);
+}
+
+/* The 201 of a new item: the row the INSERT returned, unless a hook wrote more after it. */
+static isms_result created(isms_ctx *ctx, const isms_entity *e, long long rid,
+                           const json_t *row)
+{
+    long long id = json_integer_value(json_object_get(row, "id"));
+    isms_result r = isms_hooks(e)->after_insert ? isms_item_get(ctx, rid, e->collection, id)
+                                                 : item_view(ctx, e, row, 1);
 
     if (r.status != 200) return r;
     r.status = 201;
@@ -119,9 +150,9 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
 {
     const isms_entity *e = isms_entity_by_collection(collection);
     const isms_kind_hooks *h;
-    json_t *review, *doc, *base = (json_t *)in, *prior = NULL;
+    json_t *review, *doc, *base = (json_t *)in, *prior = NULL, *row = NULL;
     const char *err = NULL;
-    long long seq, id;
+    long long seq;
     isms_db_status st;
     isms_result r;
 
@@ -138,10 +169,14 @@ isms_result isms_item_create(isms_ctx *ctx, long long rid, const char *collectio
         set_item_server_fields(ctx, e, doc, review, seq);
         if (h->before_insert) st = h->before_insert(ctx, doc, prior, &err);
     }
-    if (st == ISMS_DB_OK) st = isms_rec_insert(ctx, e, doc, rid, seq, &id, &err);
-    if (st == ISMS_DB_OK && h->after_insert) st = h->after_insert(ctx, id, rid, doc, &err);
+    if (st == ISMS_DB_OK) st = isms_rec_insert_row(ctx, e, doc, rid, seq, &row, &err);
+    if (row) isms_json_pool(ctx->pool, row);
+    if (st == ISMS_DB_OK && h->after_insert) {
+        st = h->after_insert(ctx, json_integer_value(json_object_get(row, "id")), rid, doc,
+                             &err);
+    }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    return created(ctx, e, rid, id);
+    return created(ctx, e, rid, row);
 }
 
 static isms_result load_item(isms_ctx *ctx, const isms_entity *e, long long rid, long long id,
@@ -160,24 +195,37 @@ static isms_result load_item(isms_ctx *ctx, const isms_entity *e, long long rid,
 isms_result isms_item_get(isms_ctx *ctx, long long rid, const char *collection, long long id)
 {
     const isms_entity *e = isms_entity_by_collection(collection);
-    json_t *row, *out;
-    const char *err = NULL;
-    isms_db_status st;
+    json_t *row;
     isms_result r;
 
     if (!e) return no_collection(ctx);
     if ((r = load_item(ctx, e, rid, id, &row)).status) return r;
-    out = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
-    if ((st = isms_item_extras(ctx, e, out, 1, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
+    return item_view(ctx, e, row, 0);
+}
+
+/* The UPDATE; *after the row it left where the dialect returns it and no hook writes after
+ * it, else NULL (read back). *affected 0: the row changed meanwhile. */
+static isms_db_status update_item(isms_ctx *ctx, const isms_entity *e, long long id,
+                                  const json_t *set, long long version, long long *affected,
+                                  json_t **after, const char **err)
+{
+    isms_sql *q = isms_rec_update_sql(ctx, e, id, set, version);
+    isms_db_status st;
+
+    *after = NULL;
+    if (!isms_conn_dialect(ctx->conn)->update_returning || isms_hooks(e)->after_update) {
+        return isms_exec_sql(ctx, q, affected, err);
     }
-    return isms_res_ok(ctx, 200, json_incref(out), isms_etag(ctx, e, row), NULL);
+    if ((st = isms_rec_write_get(ctx, e, q, after, err)) != ISMS_DB_OK) return st;
+    *affected = *after != NULL;
+    if (*after) isms_json_pool(ctx->pool, *after);
+    return ISMS_DB_OK;
 }
 
 static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long rid,
                                const json_t *row, const json_t *in, const json_t *merged)
 {
-    json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in));
+    json_t *set = isms_json_pool(ctx->pool, json_deep_copy(in)), *after;
     const char *err = NULL;
     long long affected = 0, id = json_integer_value(json_object_get(row, "id"));
     isms_db_status st;
@@ -186,8 +234,8 @@ static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long ri
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
     if (isms_hooks(e)->on_patch) isms_hooks(e)->on_patch(row, set);
-    st = isms_rec_update(ctx, e, id, set, json_integer_value(json_object_get(row,
-                         "_row_version")), &affected, &err);
+    st = update_item(ctx, e, id, set, json_integer_value(json_object_get(row, "_row_version")),
+                     &affected, &after, &err);
     if (st == ISMS_DB_OK && affected == 1 && isms_hooks(e)->after_update) {
         st = isms_hooks(e)->after_update(ctx, id, rid, row, merged, &err);
     }
@@ -196,7 +244,7 @@ static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long ri
         return isms_res_problem(ctx->pool, 412, "stale", "Precondition failed",
                                 "the item changed while this request ran; reload it");
     }
-    r = isms_item_get(ctx, rid, e->collection, id);
+    r = after ? item_view(ctx, e, after, 0) : isms_item_get(ctx, rid, e->collection, id);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
     return r;
 }

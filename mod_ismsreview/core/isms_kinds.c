@@ -146,6 +146,7 @@ static const isms_kind_hooks action_hooks = {
     .on_create = action_on_create,
     .deletable = action_deletable,
     .extras = isms_action_extras,
+    .new_extras = isms_action_new_extras,
     .list_extras = isms_actions_extras,
 };
 

@@ -248,13 +248,18 @@ int isms_review_editable(const json_t *review)
     return s && (strcmp(s, "DRAFT") == 0 || strcmp(s, "RETURNED") == 0);
 }
 
-isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err)
+isms_sql *isms_touch_review_sql(isms_ctx *ctx, long long id)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
 
     isms_sql_appendf(q, "UPDATE review SET row_version = row_version + 1, updated_at = %s, "
                         "updated_by = %s WHERE id = %d", ctx->now, ctx->user, id);
-    return isms_exec_sql(ctx, q, NULL, err);
+    return q;
+}
+
+isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err)
+{
+    return isms_exec_sql(ctx, isms_touch_review_sql(ctx, id), NULL, err);
 }
 
 static int parse_ll(const char *s, long long *out)

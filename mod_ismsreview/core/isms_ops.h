@@ -45,6 +45,8 @@ int isms_review_editable(const json_t *review);
 
 /* Marks the review changed (its ETag covers its items): row_version + 1, updated_*. */
 isms_db_status isms_touch_review(isms_ctx *ctx, long long id, const char **err);
+/* The touch's statement, for a caller that appends to it (RETURNING the row it locked). */
+isms_sql *isms_touch_review_sql(isms_ctx *ctx, long long id);
 
 /* Pagination: limit (1..ISMS_PAGE_MAX) and cursor (the last id seen) from the query.
  * Returns a 400 result on bad values, status 0 otherwise. */
@@ -132,6 +134,12 @@ isms_db_status isms_d4_snapshots(isms_ctx *ctx, json_t *input, const char **err)
  * the same for lists at once. */
 isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **err);
 isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const char **err);
+void isms_action_new_extras(isms_ctx *ctx, json_t *item);
+/* days_overdue of an action as presented, today (0 once it is no longer open). */
+void isms_action_days_overdue(isms_ctx *ctx, json_t *item);
+/* How many live later reviews carried the action (%d) over, as a scalar subquery. */
+#define ISMS_CARRY_OVER_SQL "(SELECT COUNT(*) FROM action_snapshot s JOIN review r ON r.id = " \
+    "s.review_id WHERE s.action_id = %d AND r.status <> 'CANCELLED')"
 isms_db_status isms_objective_extras(isms_ctx *ctx, json_t *item, int full, const char **err);
 isms_db_status isms_actions_extras(isms_ctx *ctx, json_t *items, const char **err);
 isms_db_status isms_objectives_extras(isms_ctx *ctx, json_t *items, const char **err);

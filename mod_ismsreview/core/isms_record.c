@@ -39,27 +39,21 @@ static int is_item(const isms_entity *e)
 isms_db_status isms_exec_sql(isms_ctx *ctx, isms_sql *q, long long *affected,
                              const char **err)
 {
-    if (!isms_sql_text(q)) {
-        *err = isms_sql_error(q);
-        return ISMS_DB_ERROR;
-    }
-    return isms_conn_exec(ctx->conn, isms_sql_text(q), affected, err);
+    return isms_conn_run_sql(ctx->conn, ctx->pool, q, NULL, affected, err);
 }
 
 isms_db_status isms_query_sql(isms_ctx *ctx, isms_sql *q, isms_rows **rs, const char **err)
 {
-    if (!isms_sql_text(q)) {
-        *err = isms_sql_error(q);
-        return ISMS_DB_ERROR;
-    }
-    return isms_conn_query(ctx->conn, ctx->pool, isms_sql_text(q), rs, err);
+    return isms_conn_run_sql(ctx->conn, ctx->pool, q, rs, NULL, err);
 }
 
-static void column_list(isms_sql *q, const isms_entity *e, apr_pool_t *p)
+/* The columns of a row as row_json reads them, after lead ("SELECT " or " RETURNING "). */
+static void column_list(isms_sql *q, const isms_entity *e, apr_pool_t *p, const char *lead)
 {
     const isms_field *f, *s;
 
-    isms_sql_appendf(q, "SELECT id, row_version");
+    isms_sql_appendf(q, lead);
+    isms_sql_appendf(q, "id, row_version");
     if (is_item(e)) isms_sql_appendf(q, ", review_id, seq");
     for (f = e->fields; f->name; f++) {
         if ((f->flags & ISMS_NOCOL) || strcmp(f->name, "id") == 0) continue;
@@ -75,7 +69,7 @@ isms_sql *isms_rec_select_sql(isms_ctx *ctx, const isms_entity *e)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
 
-    column_list(q, e, ctx->pool);
+    column_list(q, e, ctx->pool, "SELECT ");
     isms_sql_appendf(q, " FROM %k", e->table);
     return q;
 }
@@ -151,19 +145,28 @@ isms_db_status isms_rec_fetch(isms_ctx *ctx, const isms_entity *e, isms_sql *q, 
     return ISMS_DB_OK;
 }
 
+/* The one row a statement built with isms_rec_returning returned, as isms_rec_fetch reads
+ * it; NULL when it returned none. */
+static isms_db_status fetch_one(isms_ctx *ctx, const isms_entity *e, isms_sql *q, json_t **row,
+                                const char **err)
+{
+    json_t *all;
+    isms_db_status st = isms_rec_fetch(ctx, e, q, &all, err);
+
+    if (st != ISMS_DB_OK) return st;
+    *row = json_array_size(all) ? json_incref(json_array_get(all, 0)) : NULL;
+    json_decref(all);
+    return ISMS_DB_OK;
+}
+
 isms_db_status isms_rec_get(isms_ctx *ctx, const isms_entity *e, long long review_id,
                             long long id, json_t **out, const char **err)
 {
     isms_sql *q = isms_rec_select_sql(ctx, e);
-    json_t *all;
-    isms_db_status st;
 
     isms_sql_appendf(q, " WHERE id = %d", id);
     if (is_item(e)) isms_sql_appendf(q, " AND review_id = %d", review_id);
-    if ((st = isms_rec_fetch(ctx, e, q, &all, err)) != ISMS_DB_OK) return st;
-    *out = json_array_size(all) ? json_incref(json_array_get(all, 0)) : NULL;
-    json_decref(all);
-    return ISMS_DB_OK;
+    return fetch_one(ctx, e, q, out, err);
 }
 
 /* One value in SQL form; OBJECT and NOCOL fields are handled by the callers. */
@@ -232,12 +235,23 @@ static void col_assign(isms_sql *q, const char *col, isms_ftype t, const json_t 
     put_value(q, t, v, p);
 }
 
-isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
-                               long long review_id, long long seq, long long *id,
-                               const char **err)
+void isms_rec_returning(isms_ctx *ctx, const isms_entity *e, isms_sql *q)
+{
+    column_list(q, e, ctx->pool, " RETURNING ");
+}
+
+isms_db_status isms_rec_write_get(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                                  json_t **row, const char **err)
+{
+    isms_rec_returning(ctx, e, q);
+    return fetch_one(ctx, e, q, row, err);
+}
+
+isms_db_status isms_rec_insert_row(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                                   long long review_id, long long seq, json_t **row,
+                                   const char **err)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_rows *rs;
     isms_db_status st;
 
     isms_sql_appendf(q, "INSERT INTO %k (row_version", e->table);
@@ -246,19 +260,29 @@ isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t
     isms_sql_appendf(q, ") VALUES (1");
     if (is_item(e)) isms_sql_appendf(q, ", %d, %d", review_id, seq);
     each_column(e, doc, q, col_value, ctx->pool);
-    isms_sql_appendf(q, ") RETURNING id");
-    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
-    if (rs->nrows != 1) {
-        *err = "INSERT returned no id";
+    isms_sql_appendf(q, ")");
+    if ((st = isms_rec_write_get(ctx, e, q, row, err)) != ISMS_DB_OK) return st;
+    if (!*row) {
+        *err = "INSERT returned no row";
         return ISMS_DB_ERROR;
     }
-    *id = isms_ll(ISMS_ROW(rs, 0, 0));
     return ISMS_DB_OK;
 }
 
-isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id,
-                               const json_t *doc, long long expected_version,
-                               long long *affected, const char **err)
+isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                               long long review_id, long long seq, long long *id,
+                               const char **err)
+{
+    json_t *row = NULL;
+    isms_db_status st = isms_rec_insert_row(ctx, e, doc, review_id, seq, &row, err);
+
+    if (st == ISMS_DB_OK) *id = json_integer_value(json_object_get(row, "id"));
+    json_decref(row);
+    return st;
+}
+
+isms_sql *isms_rec_update_sql(isms_ctx *ctx, const isms_entity *e, long long id,
+                             const json_t *doc, long long expected_version)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
 
@@ -266,7 +290,15 @@ isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id
     each_column(e, doc, q, col_assign, ctx->pool);
     isms_sql_appendf(q, " WHERE id = %d", id);
     if (expected_version >= 0) isms_sql_appendf(q, " AND row_version = %d", expected_version);
-    return isms_exec_sql(ctx, q, affected, err);
+    return q;
+}
+
+isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id,
+                               const json_t *doc, long long expected_version,
+                               long long *affected, const char **err)
+{
+    return isms_exec_sql(ctx, isms_rec_update_sql(ctx, e, id, doc, expected_version), affected,
+                         err);
 }
 
 const char *isms_rec_etag(apr_pool_t *p, const isms_entity *e, const json_t *row)

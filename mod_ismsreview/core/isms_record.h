@@ -19,11 +19,29 @@ isms_db_status isms_rec_fetch(isms_ctx *ctx, const isms_entity *e, isms_sql *q, 
 isms_db_status isms_rec_get(isms_ctx *ctx, const isms_entity *e, long long review_id,
                             long long id, json_t **out, const char **err);
 
-/* Inserts the columns present in doc (client and server fields alike). */
+/* Appends " RETURNING <the columns isms_rec_fetch reads>" to an INSERT or UPDATE of e's table
+ * (PostgreSQL, SQLite >= 3.35, MariaDB's INSERT; MariaDB has no UPDATE ... RETURNING). */
+void isms_rec_returning(isms_ctx *ctx, const isms_entity *e, isms_sql *q);
+
+/* Runs q with isms_rec_returning: *row the one row it wrote as isms_rec_get reads it, NULL
+ * when it wrote none (the caller's 404). */
+isms_db_status isms_rec_write_get(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                                  json_t **row, const char **err);
+
+/* INSERT of doc, returning the row as stored (its id, defaults and types as read back), in
+ * the same statement: the 201 body of a new record without a second round trip. */
+isms_db_status isms_rec_insert_row(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                                   long long review_id, long long seq, json_t **row,
+                                   const char **err);
+
+/* Inserts the columns present in doc (client and server fields alike); *id the new row's. */
 isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
                                long long review_id, long long seq, long long *id,
                                const char **err);
 
+/* The UPDATE of isms_rec_update, for a caller that appends RETURNING (isms_rec_write_get). */
+isms_sql *isms_rec_update_sql(isms_ctx *ctx, const isms_entity *e, long long id,
+                             const json_t *doc, long long expected_version);
 /* Sets the columns present in doc, bumps row_version; *affected is 0 when the row is gone
  * or its row_version is no longer expected_version (pass -1 not to check). */
 isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id,

@@ -225,21 +225,34 @@ isms_db_status isms_input_a_snapshots(isms_ctx *ctx, json_t *item, const char **
     return st;
 }
 
+void isms_action_days_overdue(isms_ctx *ctx, json_t *item)
+{
+    json_object_set_new(item, "days_overdue", json_integer(
+        action_open(isms_jstr(item, "status")) ? overdue_days(isms_jstr(item, "due_date"),
+                                                              ctx->today) : 0));
+}
+
+/* A new action: no later review has carried it over and it has no progress history yet,
+ * so its extras are known without reading them (the 201 of POST .../actions). */
+void isms_action_new_extras(isms_ctx *ctx, json_t *item)
+{
+    json_object_set_new(item, "carry_over_count", json_integer(0));
+    isms_action_days_overdue(ctx, item);
+    json_object_set_new(item, "updates", json_array());
+}
+
 isms_db_status isms_action_extras(isms_ctx *ctx, json_t *item, int full, const char **err)
 {
     long long id = json_integer_value(json_object_get(item, "id"));
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    const char *status = isms_jstr(item, "status");
     isms_rows *rs;
     json_t *list;
     isms_db_status st;
 
-    isms_sql_appendf(q, "SELECT COUNT(*) FROM action_snapshot s JOIN review r ON r.id = "
-                        "s.review_id WHERE s.action_id = %d AND r.status <> 'CANCELLED'", id);
+    isms_sql_appendf(q, "SELECT " ISMS_CARRY_OVER_SQL, id);
     if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
     json_object_set_new(item, "carry_over_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
-    json_object_set_new(item, "days_overdue", json_integer(
-        action_open(status) ? overdue_days(isms_jstr(item, "due_date"), ctx->today) : 0));
+    isms_action_days_overdue(ctx, item);
     if (!full) return ISMS_DB_OK;
     q = isms_sql_new(ctx->pool, ctx->conn);
     isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "

@@ -304,9 +304,30 @@ static json_t *effectiveness_after(isms_ctx *ctx, const json_t *action, const js
     return check;
 }
 
-static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *u,
-                                   const char **err)
+/* The written state a progress update answers with: the update's row as stored, and the
+ * action's row where the dialect returns it from the UPDATE (NULL: read back). */
+typedef struct {
+    json_t *entry, *row;
+} update_written;
+
+/* The action's UPDATE (set), returning its row where the dialect can. */
+static isms_db_status update_action(isms_ctx *ctx, long long id, const json_t *set,
+                                    json_t **row, const char **err)
 {
+    isms_sql *q = isms_rec_update_sql(ctx, &isms_entity_action, id, set, -1);
+    isms_db_status st;
+
+    *row = NULL;
+    if (!isms_conn_dialect(ctx->conn)->update_returning) return isms_exec_sql(ctx, q, NULL, err);
+    st = isms_rec_write_get(ctx, &isms_entity_action, q, row, err);
+    if (*row) isms_json_pool(ctx->pool, *row);
+    return st;
+}
+
+static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *u,
+                                   update_written *w, const char **err)
+{
+    json_t *entries;
     long long id = json_integer_value(json_object_get(action, "id"));
     const char *status = isms_jstr(u, "status");
     json_t *set = isms_json_pool(ctx->pool, json_object()), *check;
@@ -333,8 +354,11 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
                                       u, "effectiveness_required")));
     }
     else isms_sql_appendf(q, "NULL");
-    isms_sql_appendf(q, ", %s, %s)", ctx->now, ctx->user);
-    if ((st = isms_exec_sql(ctx, q, NULL, err)) != ISMS_DB_OK) return st;
+    isms_sql_appendf(q, ", %s, %s) RETURNING " ISMS_ACTION_UPDATE_COLS, ctx->now, ctx->user);
+    if ((st = isms_rows_json(ctx, q, &entries, err)) != ISMS_DB_OK) return st;
+    w->entry = json_incref(json_array_get(entries, 0));
+    isms_json_pool(ctx->pool, w->entry);
+    json_decref(entries);
     if (status) json_object_set_new(set, "status", json_string(status));
     if (json_object_get(u, "progress")) json_object_set(set, "progress",
                                                         json_object_get(u, "progress"));
@@ -348,7 +372,7 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
-    st = isms_rec_update(ctx, &isms_entity_action, id, set, -1, NULL, err);
+    st = update_action(ctx, id, set, &w->row, err);
     if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
                                    json_object_get(action, "review_id")), err);
     return st;
@@ -358,36 +382,29 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
  * recorded ("update") and the length of its history ("updates_count") instead of the whole
  * history (GET v1/actions/{id}/updates): an answer that grew with every update made each one
  * cost more than the last. */
-static isms_result update_created(isms_ctx *ctx, long long rid, long long action_id)
+static isms_result update_created(isms_ctx *ctx, long long rid, long long action_id,
+                                  const update_written *w)
 {
     const isms_entity *e = &isms_entity_action;
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    json_t *row, *out, *latest;
+    json_t *row = w->row, *out = NULL;
     const char *err = NULL;
     isms_rows *rs;
-    isms_db_status st = isms_rec_get(ctx, e, rid, action_id, &row, &err);
+    isms_db_status st = row ? ISMS_DB_OK : isms_rec_get(ctx, e, rid, action_id, &row, &err);
 
     if (st == ISMS_DB_OK && !row) return isms_res_not_found(ctx, "action");
     if (st == ISMS_DB_OK) {
-        isms_json_pool(ctx->pool, row);
+        if (row != w->row) isms_json_pool(ctx->pool, row);
         out = isms_json_pool(ctx->pool, isms_present(ctx, e, row));
-        st = isms_item_extras(ctx, e, out, 0, &err);
-    }
-    if (st == ISMS_DB_OK) {
-        isms_sql_appendf(q, "SELECT COUNT(*) FROM action_update WHERE action_id = %d",
-                         action_id);
+        isms_sql_appendf(q, "SELECT " ISMS_CARRY_OVER_SQL ", (SELECT COUNT(*) FROM "
+                            "action_update WHERE action_id = %d)", action_id, action_id);
         st = isms_query_sql(ctx, q, &rs, &err);
     }
-    if (st == ISMS_DB_OK) {
-        json_object_set_new(out, "updates_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
-        q = isms_sql_new(ctx->pool, ctx->conn);
-        isms_sql_appendf(q, "SELECT " ISMS_ACTION_UPDATE_COLS " FROM action_update WHERE "
-                            "action_id = %d ORDER BY id DESC LIMIT 1", action_id);
-        st = isms_rows_json(ctx, q, &latest, &err);
-    }
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
-    json_object_set(out, "update", json_array_get(latest, 0));
-    json_decref(latest);
+    json_object_set_new(out, "carry_over_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 0))));
+    isms_action_days_overdue(ctx, out);
+    json_object_set_new(out, "updates_count", json_integer(isms_ll(ISMS_ROW(rs, 0, 1))));
+    json_object_set(out, "update", w->entry);
     return isms_res_ok(ctx, 201, json_incref(out), isms_etag(ctx, e, row), apr_psprintf(
                        ctx->pool, "actions/%" APR_INT64_T_FMT "/updates",
                        (apr_int64_t)action_id));
@@ -397,6 +414,7 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
 {
     isms_verrors errs = {isms_json_pool(ctx->pool, json_array())};
     json_t *action, *review, *u;
+    update_written w = {NULL, NULL};
     const char *err = NULL;
     isms_db_status st;
     isms_result r = load_any(ctx, &isms_entity_action, action_id, &action, &review);
@@ -415,11 +433,11 @@ isms_result isms_action_update(isms_ctx *ctx, long long action_id, const json_t 
     }
     isms_json_pool(ctx->pool, u);
     if ((r = check_update(ctx, action, u)).status) return r;
-    if ((st = apply_update(ctx, action, u, &err)) != ISMS_DB_OK) {
+    if ((st = apply_update(ctx, action, u, &w, &err)) != ISMS_DB_OK) {
         return isms_res_db(ctx->pool, st, err);
     }
     r = update_created(ctx, json_integer_value(json_object_get(action, "review_id")),
-                       action_id);
+                       action_id, &w);
     r.before = isms_json_pool(ctx->pool, isms_present(ctx, &isms_entity_action,
                                                       action));
     return r;

@@ -5,6 +5,8 @@
 #include "isms_json.h"
 #include "isms_ops.h"
 #include "isms_programme.h"
+#include "isms_dialect.h"
+#include "isms_store.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -190,26 +192,26 @@ isms_db_status isms_burn_down(isms_ctx *ctx, long long review_id, int max, json_
 /* From the per-day summary (action_day, migration 013), with the days summed by the
  * database into the sample points' buckets: bucket k holds the days after sample k - 1 up to
  * sample k, the first one also the days before the first opening, the last one (today) also
- * the days after today, as count_days clamps them; each bucket's net change (opened - closed)
- * is one range of the day index. 180 rows instead of one per day. (A join of the buckets
- * with the days made PostgreSQL plan a parallel scan: 18 ms instead of 2.) */
+ * the days after today, as count_days clamps them; at most 180 rows instead of one per day.
+ * The bucket is integer arithmetic on the day number (day_no, migration 015), so the
+ * statement's text (and what PostgreSQL takes to plan it) does not grow with the buckets:
+ * with m = n - 1 and D = d1 - d0,
+ * sample k is s(k) = floor((2Dk + m) / 2m) days after d0 (sample_day), and a day x = day_no - d0
+ * days after d0 (0 < x < D) belongs to the first k with s(k) >= x, k = ceil(m(2x - 1) / 2D)
+ * = (m(2x - 1) + 2D - 1) div 2D. (It was 180 UNION ALL rows: 8.6 ms to plan on PostgreSQL.) */
 static isms_db_status summary_buckets(isms_ctx *ctx, long d0, long d1, int n, isms_rows **rs,
                                       const char **err)
 {
+    const isms_dialect *dl = isms_conn_dialect(ctx->conn);
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    const char *lo = "";
-    int k;
+    long long m = n - 1, w = d1 > d0 ? 2 * (long long)(d1 - d0) : 1;
 
-    isms_sql_appendf(q, "SELECT s.k, (SELECT SUM(d.opened - d.closed) FROM action_day d WHERE "
-                        "d.day > s.lo AND d.day <= s.hi) FROM (");
-    for (k = 0; k < n; k++) {
-        const char *hi = k == n - 1 ? "9999-12-31"
-                         : isms_date_add(ctx->pool, EPOCH, sample_day(d0, d1, k, n));
-        isms_sql_appendf(q, k ? " UNION ALL SELECT %d, %s, %s" : "SELECT %d AS k, %s AS lo, "
-                         "%s AS hi", (long long)k, lo, hi);
-        lo = hi;
-    }
-    isms_sql_appendf(q, ") s ORDER BY s.k");
+    isms_sql_appendf(q, "SELECT k, SUM(net) FROM (SELECT CASE WHEN day_no <= %d THEN 0 WHEN "
+                        "day_no >= %d THEN %d ELSE (%d * (2 * (day_no - %d) - 1) + %d) ",
+                     (long long)d0, (long long)d1, m, m, (long long)d0, w - 1);
+    isms_sql_appendf(q, dl->int_div);
+    isms_sql_appendf(q, " %d END AS k, opened - closed AS net FROM action_day) u GROUP BY k "
+                        "ORDER BY k", w);
     return isms_query_sql(ctx, q, rs, err);
 }
 

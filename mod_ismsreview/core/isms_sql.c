@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_sql.h"
+#include "isms_dialect.h"
 #include "isms_store.h"
 
 #include <apr_lib.h>
@@ -8,14 +9,20 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} sql_buf;
 
 struct isms_sql {
     apr_pool_t *pool;
     isms_conn *conn;
-    struct {
-        char *buf;
-        size_t len, cap;
-    } s;
+    sql_buf s;                       /* the statement with its values in it */
+    sql_buf b;                       /* bind: the same with a ? for each value */
+    apr_array_header_t *params;      /* bind: the values, in order */
+    int bind;                        /* the connection's dialect binds values (SQLite) */
     const char *error;
 };
 
@@ -58,30 +65,57 @@ const char *isms_text_check(const char *s, size_t len)
     return NULL;
 }
 
+static void buf_init(apr_pool_t *p, sql_buf *b)
+{
+    b->cap = 256;
+    b->buf = apr_palloc(p, b->cap);
+    b->buf[0] = '\0';
+    b->len = 0;
+}
+
 isms_sql *isms_sql_new(apr_pool_t *p, isms_conn *conn)
 {
     isms_sql *q = apr_pcalloc(p, sizeof(*q));
 
     q->pool = p;
     q->conn = conn;
-    q->s.cap = 256;
-    q->s.buf = apr_palloc(p, q->s.cap);
-    q->s.buf[0] = '\0';
+    buf_init(p, &q->s);
+    q->bind = conn && isms_conn_dialect(conn)->run_bound;
+    if (q->bind) {
+        buf_init(p, &q->b);
+        q->params = apr_array_make(p, 8, sizeof(isms_sql_param));
+    }
     return q;
 }
 
+static void buf_put(apr_pool_t *p, sql_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *nb = apr_palloc(p, cap);
+        memcpy(nb, b->buf, b->len);
+        b->buf = nb;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+/* SQL text: into both forms */
 static void put(isms_sql *q, const char *s, size_t n)
 {
-    if (q->s.len + n + 1 > q->s.cap) {
-        size_t cap = (q->s.len + n + 1) * 2;
-        char *nb = apr_palloc(q->pool, cap);
-        memcpy(nb, q->s.buf, q->s.len);
-        q->s.buf = nb;
-        q->s.cap = cap;
-    }
-    memcpy(q->s.buf + q->s.len, s, n);
-    q->s.len += n;
-    q->s.buf[q->s.len] = '\0';
+    buf_put(q->pool, &q->s, s, n);
+    if (q->bind) buf_put(q->pool, &q->b, s, n);
+}
+
+/* a value: its literal into the statement, a ? and the value into the bound form */
+static void put_value(isms_sql *q, const char *literal, isms_sql_param v)
+{
+    buf_put(q->pool, &q->s, literal, strlen(literal));
+    if (!q->bind) return;
+    buf_put(q->pool, &q->b, "?", 1);
+    *(isms_sql_param *)apr_array_push(q->params) = v;
 }
 
 static void fail(isms_sql *q, const char *why)
@@ -106,7 +140,7 @@ static void put_string(isms_sql *q, const char *v)
         fail(q, "the driver could not quote a value");
         return;
     }
-    put(q, quoted, strlen(quoted));
+    put_value(q, quoted, (isms_sql_param){ISMS_P_TEXT, v, 0, 0});
 }
 
 static void put_ident(isms_sql *q, const char *v)
@@ -132,7 +166,7 @@ static void put_double(isms_sql *q, double v)
         return;
     }
     snprintf(num, sizeof(num), "%.17g", v);
-    put(q, num, strlen(num));
+    put_value(q, num, (isms_sql_param){ISMS_P_REAL, NULL, 0, v});
 }
 
 void isms_sql_appendf(isms_sql *q, const char *fmt, ...)
@@ -149,10 +183,12 @@ void isms_sql_appendf(isms_sql *q, const char *fmt, ...)
         }
         switch (*++p) {
         case 's': put_string(q, va_arg(ap, const char *)); break;
-        case 'd':
-            snprintf(num, sizeof(num), "%lld", va_arg(ap, long long));
-            put(q, num, strlen(num));
+        case 'd': {
+            long long n = va_arg(ap, long long);
+            snprintf(num, sizeof(num), "%lld", n);
+            put_value(q, num, (isms_sql_param){ISMS_P_INT, NULL, n, 0});
             break;
+        }
         case 'k': put_ident(q, va_arg(ap, const char *)); break;
         case 'f': put_double(q, va_arg(ap, double)); break;
         case '%': put(q, "%", 1); break;
@@ -173,4 +209,24 @@ const char *isms_sql_text(const isms_sql *q)
 const char *isms_sql_error(const isms_sql *q)
 {
     return q->error;
+}
+
+/* Statements that take bound values: DML only (SQLite refuses parameters in DDL, and PRAGMA
+ * takes none). */
+static int dml(const char *sql)
+{
+    static const char *const words[] = {"SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "};
+    size_t i;
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strncasecmp(sql, words[i], strlen(words[i])) == 0) return 1;
+    }
+    return 0;
+}
+
+const char *isms_sql_bound(const isms_sql *q, const apr_array_header_t **params)
+{
+    if (q->error || !q->bind || !dml(q->b.buf)) return NULL;
+    *params = q->params;
+    return q->b.buf;
 }

@@ -7,6 +7,7 @@
 #define ISMS_SQL_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include <stddef.h>
 
 struct isms_conn;
@@ -25,6 +26,22 @@ isms_sql *isms_sql_new(apr_pool_t *p, struct isms_conn *conn);
  *   %%  a percent sign
  * Any other conversion, or a rejected value, puts the builder into an error state. */
 void isms_sql_appendf(isms_sql *q, const char *fmt, ...);
+
+/* A value of the bound form. */
+typedef enum { ISMS_P_TEXT, ISMS_P_INT, ISMS_P_REAL } isms_sql_ptype;
+typedef struct {
+    isms_sql_ptype type;
+    const char *s;       /* ISMS_P_TEXT: checked as for the statement (never NULL) */
+    long long i;         /* ISMS_P_INT */
+    double d;            /* ISMS_P_REAL: finite */
+} isms_sql_param;
+
+/* The bound form, where the connection's dialect runs statements with bound values (SQLite,
+ * isms_dialect.run_bound): the statement with a ? for each %s (not NULL), %d and %f value, and
+ * *params the values in order (isms_sql_param). Its text is the same for every value, so the
+ * store prepares it once per connection. NULL: run the statement as text (no such dialect,
+ * not a SELECT/INSERT/UPDATE/DELETE/WITH, or an append failed). */
+const char *isms_sql_bound(const isms_sql *q, const apr_array_header_t **params);
 
 /* The statement, or NULL if any append failed (then isms_sql_error says why). */
 const char *isms_sql_text(const isms_sql *q);

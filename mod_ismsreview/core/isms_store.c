@@ -2,6 +2,7 @@
 /* The generic half of the store: the connection pool (apr_reslist, as mod_dbd) and
  * transactions, as the connection's dialect (isms_dialect.c) writes them. The driver half is a table of functions (isms_store_ops). */
 #include "isms_store.h"
+#include "isms_sql.h"
 #include "isms_log.h"
 #include "isms_cache.h"
 
@@ -271,6 +272,24 @@ isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, ism
     return st;
 }
 
+isms_db_status isms_conn_run_sql(isms_conn *c, apr_pool_t *p, const struct isms_sql *q,
+                                 isms_rows **out, long long *affected, const char **err)
+{
+    const apr_array_header_t *params = NULL;
+    const char *text = isms_sql_text(q), *bound = isms_sql_bound(q, &params);
+
+    if (!text) {
+        *err = isms_sql_error(q);
+        return ISMS_DB_ERROR;
+    }
+    if (!bound) {
+        return out ? isms_conn_query(c, p, text, out, err) : isms_conn_exec(c, text, affected,
+                                                                            err);
+    }
+    if (!c->handle) return closed(err);
+    return c->store->dialect->run_bound(c, p, bound, params, out, affected, err);
+}
+
 const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value)
 {
     return c->store->ops->quote(c, p, value);
@@ -304,6 +323,32 @@ isms_db_status isms_conn_commit(isms_conn *c, const char **err)
     isms_db_status st = isms_conn_exec(c, "COMMIT", NULL, err);
 
     if (st != ISMS_DB_OK) {
+        isms_conn_rollback(c);
+        return st;
+    }
+    c->in_txn = 0;
+    write_unlock(c);
+    return ISMS_DB_OK;
+}
+
+isms_db_status isms_conn_exec_commit(isms_conn *c, apr_pool_t *p, const char *const *stmts,
+                                     const char **err)
+{
+    isms_db_status st = ISMS_DB_OK;
+    const char *all = "";
+    int i;
+
+    if (!c->store->dialect->batch) {
+        for (i = 0; stmts[i] && st == ISMS_DB_OK; i++) st = isms_conn_exec(c, stmts[i], NULL, err);
+        if (st != ISMS_DB_OK) {
+            isms_conn_rollback(c);
+            return st;
+        }
+        return isms_conn_commit(c, err);
+    }
+    for (i = 0; stmts[i]; i++) all = apr_pstrcat(p, all, stmts[i], "; ", NULL);
+    if ((st = isms_conn_exec(c, apr_pstrcat(p, all, "COMMIT", NULL), NULL, err)) !=
+        ISMS_DB_OK) {
         isms_conn_rollback(c);
         return st;
     }

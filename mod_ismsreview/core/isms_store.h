@@ -71,6 +71,13 @@ isms_db_status isms_conn_exec(isms_conn *c, const char *sql, long long *affected
                               const char **err);
 isms_db_status isms_conn_query(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                const char **err);
+
+/* A statement of the SQL builder: its bound form where the dialect has one (isms_sql_bound:
+ * SQLite, prepared once per connection), else its text; rows into *out when out is not NULL,
+ * else the rows changed into *affected (may be NULL). */
+struct isms_sql;
+isms_db_status isms_conn_run_sql(isms_conn *c, apr_pool_t *p, const struct isms_sql *q,
+                                 isms_rows **out, long long *affected, const char **err);
 const char *isms_conn_quote(isms_conn *c, apr_pool_t *p, const char *value);
 const isms_dialect *isms_conn_dialect(const isms_conn *c);
 /* The store's cache of rendered bodies (isms_cache.h); NULL if it could not be created. */
@@ -90,6 +97,11 @@ void isms_store_writers(const isms_store *s, unsigned *now, unsigned *peak);
 isms_db_status isms_conn_begin(isms_conn *c, int write, const char **err);
 isms_db_status isms_conn_commit(isms_conn *c, const char **err);
 void isms_conn_rollback(isms_conn *c);
+/* The last statements of a transaction (NULL ended), then COMMIT: in one round trip where the
+ * dialect batches (so locks taken just before are held for one round trip, not three), else
+ * one after the other. On failure the transaction is rolled back. */
+isms_db_status isms_conn_exec_commit(isms_conn *c, apr_pool_t *p, const char *const *stmts,
+                                     const char **err);
 
 /* Marks the connection broken so it is closed instead of reused. */
 void isms_conn_invalidate(isms_conn *c);

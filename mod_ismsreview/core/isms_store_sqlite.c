@@ -72,13 +72,14 @@ static void read_row(apr_pool_t *p, sqlite3_stmt *st, int ncols, values *vs)
     }
 }
 
-/* Prepared SELECTs of a connection, by their text. The SQL builder puts values into the text
- * (libdbi has no bound parameters), so only a statement run again with the same values hits:
- * rendering the same review again (after a write invalidated its cached body) runs the same
- * item SELECTs, and preparing a 40-column SELECT costs more than running it (measured: 23 % of
- * the Apache children's time in sqlite3_prepare_v2 under the 90/10 load mix). Statements are
- * reset after every use, so a cached one holds no lock. */
-#define STMT_CACHE 48
+/* Prepared statements of a connection, by their text: the bound form of the SQL builder's
+ * statements (isms_sql_bound: values bound, so the text repeats whatever the values), and
+ * SELECTs run as text, which hit only with the same values. Preparing a 40-column SELECT
+ * costs more than running it (measured: 23 % of the Apache children's time in
+ * sqlite3_prepare_v2 under the 90/10 load mix), and an INSERT into a table with triggers more
+ * (26 % of an item POST's). Statements are reset after every use, so a cached one holds no
+ * lock. */
+#define STMT_CACHE 64
 
 typedef struct {
     char *sql;
@@ -158,14 +159,15 @@ static void stmt_keep(isms_conn *c, const char *sql, sqlite3_stmt *st)
 
 static void stmt_done(isms_conn *c, const char *sql, sqlite3_stmt *st, int keep)
 {
-    if (keep && cacheable(sql) && sqlite3_reset(st) == SQLITE_OK) {
+    if (keep && sqlite3_reset(st) == SQLITE_OK && sqlite3_clear_bindings(st) == SQLITE_OK) {
         stmt_keep(c, sql, st);
         return;
     }
     sqlite3_finalize(st);
 }
 
-static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql,
+                          const apr_array_header_t *params, isms_rows **out,
                           long long *affected, const char **err);
 
 /* One statement; rows (out may be NULL) and the number of rows changed. The connection's
@@ -181,22 +183,58 @@ isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, ism
     isms_db_status st;
 
     if (m) sqlite3_mutex_enter(m);
-    st = run(c, p, sql, out, affected, err);
+    st = run(c, p, sql, NULL, out, affected, err);
     if (m) sqlite3_mutex_leave(m);
     return st;
 }
 
-static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
+/* The same for the bound form of a statement (isms_sql_bound): the values bound to its ?s,
+ * so its text, prepared once, is kept whatever the values (INSERTs and UPDATEs too: the
+ * prepare of an INSERT into a table with triggers was a quarter of a write's time). */
+isms_db_status isms_sqlite_run_bound(isms_conn *c, apr_pool_t *p, const char *sql,
+                                     const apr_array_header_t *params, isms_rows **out,
+                                     long long *affected, const char **err)
+{
+    sqlite3 *db = native(c);
+    sqlite3_mutex *m = db ? sqlite3_db_mutex(db) : NULL;
+    isms_db_status st;
+
+    if (m) sqlite3_mutex_enter(m);
+    st = run(c, p, sql, params, out, affected, err);
+    if (m) sqlite3_mutex_leave(m);
+    return st;
+}
+
+/* Binds the values (the pool they live in outlives the statement's run; the bindings are
+ * cleared before the statement is cached). */
+static int bind_values(sqlite3_stmt *st, const apr_array_header_t *params)
+{
+    const isms_sql_param *v = (const isms_sql_param *)params->elts;
+    int i, rc = SQLITE_OK;
+
+    if (sqlite3_bind_parameter_count(st) != params->nelts) return SQLITE_RANGE;
+    for (i = 0; i < params->nelts && rc == SQLITE_OK; i++) {
+        switch (v[i].type) {
+        case ISMS_P_TEXT: rc = sqlite3_bind_text(st, i + 1, v[i].s, -1, SQLITE_STATIC); break;
+        case ISMS_P_INT: rc = sqlite3_bind_int64(st, i + 1, v[i].i); break;
+        default: rc = sqlite3_bind_double(st, i + 1, v[i].d); break;
+        }
+    }
+    return rc;
+}
+
+static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql,
+                          const apr_array_header_t *params, isms_rows **out,
                           long long *affected, const char **err)
 {
     sqlite3 *db = native(c);
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     values vs = {NULL, 0, 0};
-    int rc, ncols, i, nrows = 0;
+    int rc, ncols, i, nrows = 0, cache = params || cacheable(sql);
 
     if (!db) return fail(c, SQLITE_MISUSE, err);
-    if (!cacheable(sql) || (st = stmt_take(c, sql)) == NULL) {
+    if (!cache || (st = stmt_take(c, sql)) == NULL) {
         if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail)) != SQLITE_OK) {
             return fail(c, rc, err);
         }
@@ -207,6 +245,11 @@ static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql, isms_row
             *err = c->errbuf;
             return ISMS_DB_ERROR;
         }
+    }
+    if (params && (rc = bind_values(st, params)) != SQLITE_OK) {
+        isms_db_status s = fail(c, rc, err);
+        sqlite3_finalize(st);
+        return s;
     }
     ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -228,7 +271,7 @@ static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql, isms_row
         *out = rs;
     }
     if (affected) *affected = sqlite3_changes(db);
-    stmt_done(c, sql, st, 1);
+    stmt_done(c, sql, st, cache);
     return ISMS_DB_OK;
 }
 

@@ -194,11 +194,7 @@ isms_db_status isms_audit_refusal(isms_ctx *ctx, isms_audit_event *ev, const cha
                  "until the minute has passed (ISMSReviewRefusalBudget)",
                  ctx->user ? ctx->user : "(none)", ctx->refusal_budget);
     }
-    if ((st = isms_audit_append(ctx, ev, err)) != ISMS_DB_OK) {
-        isms_conn_rollback(ctx->conn);
-        return st;
-    }
-    return isms_conn_commit(ctx->conn, err);
+    return isms_audit_append_commit(ctx, ev, err);
 }
 
 static isms_result refused(isms_ctx *ctx, isms_result r, isms_audit_event *ev)
@@ -248,17 +244,16 @@ static isms_result write_txn(isms_ctx *ctx, isms_op_fn *fn, void *arg, const ism
     if (idem && idem->key) {
         st = isms_idem_store(ctx, idem->key, &r, &err);
     }
-    if (st == ISMS_DB_OK && ev) {
-        fill_event(ctx, ev, &r);
-        st = isms_audit_append(ctx, ev, &err);
-    }
     if (st != ISMS_DB_OK) {
         isms_conn_rollback(ctx->conn);
         return isms_res_db(ctx->pool, st, err);
     }
-    if ((st = isms_conn_commit(ctx->conn, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
+    if (ev) {
+        fill_event(ctx, ev, &r);
+        st = isms_audit_append_commit(ctx, ev, &err);
     }
+    else st = isms_conn_commit(ctx->conn, &err);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     return r;
 }
 

@@ -65,3 +65,37 @@ def test_summary_follows_every_write(backend, make_httpd):
     assert rc == 0 and "rebuilt" in out, out
     rc, out = _admin(backend, "verify")
     assert rc == 0 and "dashboard summary: consistent" in out, out
+
+
+def test_burn_down_buckets_over_long_spans(backend, make_httpd):
+    """The burn-down from the summary sums the days into its (at most 180) sample points by
+    integer arithmetic in SQL: over spans shorter than, as long as and longer than 180 days
+    (one day per point, then several, unevenly) it equals the computation from scratch."""
+    import datetime
+    h = make_httpd(db_args=backend.db_args).start()
+    api = wh.Api(h)
+    built = wh.build_review(api)
+    first, second = sorted(int(r[0]) for r in backend.query(
+        "SELECT id FROM action WHERE review_id = %d" % built["id"]))
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+
+    def day(n):
+        return (today - datetime.timedelta(days=n)).isoformat() + "T09:00:00Z"
+
+    for span in (1, 2, 178, 179, 180, 181, 359, 361, 1000, 2923):
+        # below the API: the first action opened span days ago, the second opened later and
+        # completed later still (the triggers move the summary's days)
+        backend.query("UPDATE action SET created_at = '%s' WHERE id = %d" % (day(span), first))
+        backend.query("UPDATE action SET created_at = '%s', completed_at = '%s', \"status\" = "
+                      "'COMPLETED' WHERE id = %d" % (day(span * 2 // 3), day(span // 5),
+                                                     second))
+        rc, out = _admin(backend, "verify")
+        assert rc == 0 and "dashboard summary: consistent" in out, (span, out)
+        # a write through the API: the child's cached dashboard is no longer current
+        api.post("v1/actions/%d/updates" % first, {"progress": span % 90 + 1})
+        burn = api.get("v1/reports/dashboard", user="auditor")["burn_down"]
+        assert len(burn) == min(span + 1, 180), (span, len(burn))
+        assert burn[0] == {"date": day(span)[:10], "open": 1}, (span, burn[0])
+        assert burn[-1] == {"date": today.isoformat(), "open": 1}, (span, burn[-1])
+        if span >= 5:
+            assert max(p["open"] for p in burn) == 2, (span, burn)

@@ -337,6 +337,82 @@ START_TEST(long_value_roundtrip)
 }
 END_TEST
 
+/* ---- the bound form (SQLite: values bound to ?s, the text prepared once per connection) */
+
+START_TEST(bound_form_has_placeholders)
+{
+    isms_sql *q = isms_sql_new(tpool, tconn);
+    const apr_array_header_t *params = NULL;
+    const isms_sql_param *v;
+    const char *bound;
+
+    isms_sql_appendf(q, "INSERT INTO %k (a, b, c, d) VALUES (%d, %s, %f, %s)", "t", 42LL,
+                     "O'Brien", 2.5, (const char *)NULL);
+    ck_assert_str_eq(isms_sql_text(q), "INSERT INTO t (a, b, c, d) VALUES (42, 'O''Brien', 2.5, "
+                                       "NULL)");
+    bound = isms_sql_bound(q, &params);
+    ck_assert_str_eq(bound, "INSERT INTO t (a, b, c, d) VALUES (?, ?, ?, NULL)");
+    ck_assert_int_eq(params->nelts, 3);
+    v = (const isms_sql_param *)params->elts;
+    ck_assert_int_eq(v[0].type, ISMS_P_INT);
+    ck_assert_int_eq(v[0].i, 42);
+    ck_assert_int_eq(v[1].type, ISMS_P_TEXT);
+    ck_assert_str_eq(v[1].s, "O'Brien");
+    ck_assert_int_eq(v[2].type, ISMS_P_REAL);
+    ck_assert(v[2].d == 2.5);
+}
+END_TEST
+
+START_TEST(bound_form_only_for_dml)
+{
+    const apr_array_header_t *params = NULL;
+    isms_sql *q = isms_sql_new(tpool, tconn);
+
+    isms_sql_appendf(q, "CREATE TABLE x (v TEXT DEFAULT %s)", "a");
+    ck_assert_ptr_null(isms_sql_bound(q, &params));
+    q = isms_sql_new(tpool, tconn);
+    isms_sql_appendf(q, "PRAGMA user_version = %d", 3LL);
+    ck_assert_ptr_null(isms_sql_bound(q, &params));
+    ck_assert_str_eq(isms_sql_text(q), "PRAGMA user_version = 3");
+    q = isms_sql_new(tpool, tconn);
+    isms_sql_appendf(q, "SELECT %s", "a\x01b");
+    ck_assert_ptr_null(isms_sql_bound(q, &params));          /* refused: no form at all */
+    ck_assert_ptr_null(isms_sql_text(q));
+}
+END_TEST
+
+/* The same bytes through the bound form as through the text (isms_conn_run_sql), and the
+ * statement prepared once serves other values: each row finds its own value again. */
+START_TEST(bound_roundtrip)
+{
+    const char *err = NULL;
+    isms_rows *rs = NULL;
+    isms_sql *q;
+    size_t i;
+
+    isms_test_exec(tconn, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, r REAL)");
+    for (i = 0; i < N_ELEMS(roundtrip_values); i++) {
+        q = isms_sql_new(tpool, tconn);
+        isms_sql_appendf(q, "INSERT INTO t (id, v, r) VALUES (%d, %s, %f)", (long long)i,
+                         roundtrip_values[i], (double)i + 0.1);
+        ck_assert_ptr_nonnull(isms_sql_bound(q, &(const apr_array_header_t *){NULL}));
+        ck_assert_int_eq(isms_conn_run_sql(tconn, tpool, q, NULL, NULL, &err), ISMS_DB_OK);
+    }
+    for (i = 0; i < N_ELEMS(roundtrip_values); i++) {
+        const char *v = roundtrip_values[i];
+        q = isms_sql_new(tpool, tconn);
+        isms_sql_appendf(q, "SELECT id, v, r FROM t WHERE v = %s AND id = %d", v, (long long)i);
+        ck_assert_int_eq(isms_conn_run_sql(tconn, tpool, q, &rs, NULL, &err), ISMS_DB_OK);
+        ck_assert_int_eq(rs->nrows, 1);
+        ck_assert_uint_eq(strlen(ISMS_ROW(rs, 0, 1)), strlen(v));
+        ck_assert_mem_eq(ISMS_ROW(rs, 0, 1), v, strlen(v));
+        ck_assert(strtod(ISMS_ROW(rs, 0, 2), NULL) == (double)i + 0.1);
+    }
+    ck_assert_str_eq(isms_test_scalar(tconn, tpool, "SELECT typeof(id) || typeof(r) FROM t "
+                                                    "WHERE id = 1"), "integerreal");
+}
+END_TEST
+
 Suite *sql_suite(void)
 {
     Suite *s = suite_create("sql");
@@ -362,6 +438,9 @@ Suite *sql_suite(void)
     tcase_add_test(tc, error_state_is_sticky);
     tcase_add_test(tc, appends_concatenate_and_grow);
     tcase_add_test(tc, long_value_roundtrip);
+    tcase_add_test(tc, bound_form_has_placeholders);
+    tcase_add_test(tc, bound_form_only_for_dml);
+    tcase_add_test(tc, bound_roundtrip);
     suite_add_tcase(s, tc);
     return s;
 }
