@@ -381,6 +381,9 @@ def waits_of(proc):
 
 
 def print_waits(counts):
+    """The sampler's shares; Lock:* are transactions queued behind another's row lock (the
+    review's row, the audit chain head), LWLock:* PostgreSQL's internal locks, idle a backend
+    waiting for Apache (or for work)."""
     total = sum(counts.values()) or 1
     print("  PostgreSQL backends of the module, sampled every 10 ms (share of samples):")
     for key, n in sorted(counts.items(), key=lambda kv: -kv[1])[:8]:

@@ -158,7 +158,11 @@ def one_backend(db):
                                                                bench.child_pids(httpd)),
                                     "--", "sleep", str(bench.seconds(DURATION))],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # the queue, measured: what the database's backends do during the run (PostgreSQL)
+        sampler = bench.pg_waits(pg, bench.seconds(DURATION)) if pg else None
         txt = run_wrk(url, auth, DURATION, script)
+        if sampler:
+            out["waits"] = bench.waits_of(sampler)
         if rec:
             rec.wait(timeout=300)
             out["perf"] = perf_summary(data)
@@ -222,6 +226,8 @@ def main():
         print("   p99 %.1f ms: %s <= %.0f ms; p99.9 %.1f ms: %s <= %.0f ms" % (
             r["p99_ms"], "PASS" if r["p99_ms"] <= P99_MS else "MISS", P99_MS, r["p999_ms"],
             "PASS" if r["p999_ms"] <= P999_MS else "MISS", P999_MS))
+        if r.get("waits"):
+            bench.print_waits(r["waits"])
         if r["errors"]:
             print("   %s" % r["sockerr"])
         for line in r["log"][:10]:

@@ -26,6 +26,9 @@ typedef struct {
     int refusal_budget;          /* ISMSReviewRefusalBudget: refusals on record per user and
                                   * minute (0 = all); set by isms_ctx_init to the default */
     const char *evidence_dir;    /* ISMSReviewEvidenceDir (attachments, sealed packs), or NULL */
+    const char *last_sql;        /* a write's statement run last, with the audit append (one
+                                  * round trip on PostgreSQL): a row lock every writer of a
+                                  * review waits for (its touch) is then held the least */
 } isms_ctx;
 
 #define ISMS_DEFAULT_REFUSAL_BUDGET 600

@@ -170,6 +170,22 @@ static void event_columns(isms_ctx *ctx, const isms_audit_event *ev, const char 
     col[14] = state_text(p, ev->after);
 }
 
+/* ctx->last_sql with the head's lock in one round trip where the dialect batches: its
+ * text and "; " to put before it, else "" (then last_sql has run it). */
+static const char *batched(isms_ctx *ctx)
+{
+    return ctx->last_sql && isms_conn_dialect(ctx->conn)->batch
+               ? apr_pstrcat(ctx->pool, ctx->last_sql, "; ", NULL) : "";
+}
+
+static isms_db_status last_sql(isms_ctx *ctx, const char **err)
+{
+    const isms_dialect *d = isms_conn_dialect(ctx->conn);
+
+    if (!ctx->last_sql || (d->batch && d->update_returning)) return ISMS_DB_OK;
+    return isms_conn_exec(ctx->conn, ctx->last_sql, NULL, err);
+}
+
 static isms_db_status append(isms_ctx *ctx, const isms_audit_event *ev, int commit,
                              const char **err)
 {
@@ -179,12 +195,15 @@ static isms_db_status append(isms_ctx *ctx, const isms_audit_event *ev, int comm
     isms_db_status st;
 
     event_columns(ctx, ev, col);
+    st = last_sql(ctx, err);
     /* locks the head row: appends are serialized, the chain cannot fork */
-    if (isms_conn_dialect(ctx->conn)->update_returning) {
-        st = isms_conn_query(ctx->conn, p, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
-                                           "RETURNING seq, hash", &rs, err);
+    if (st == ISMS_DB_OK && isms_conn_dialect(ctx->conn)->update_returning) {
+        st = isms_conn_query(ctx->conn, p, apr_pstrcat(p, batched(ctx), "UPDATE audit_head "
+                                           "SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+                                           NULL), &rs, err);
     }
-    else {   /* MariaDB: the UPDATE takes the row lock, the SELECT then reads the locked row */
+    else if (st == ISMS_DB_OK) {   /* MariaDB: the UPDATE takes the row lock, the SELECT
+                                    * then reads the locked row */
         st = isms_conn_exec(ctx->conn, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1",
                             NULL, err);
         if (st == ISMS_DB_OK) {

@@ -373,8 +373,10 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
     st = update_action(ctx, id, set, &w->row, err);
-    if (st == ISMS_DB_OK) st = isms_touch_review(ctx, json_integer_value(
-                                   json_object_get(action, "review_id")), err);
+    /* the review's touch (its ETag covers its actions) last, with the audit append: every
+     * writer of the review's actions waits for its row lock (isms_api.h, last_sql) */
+    ctx->last_sql = isms_sql_text(isms_touch_review_sql(ctx, json_integer_value(
+                                      json_object_get(action, "review_id"))));
     return st;
 }
 

@@ -202,6 +202,7 @@ static isms_result refused(isms_ctx *ctx, isms_result r, isms_audit_event *ev)
     const char *err = NULL;
 
     isms_conn_rollback(ctx->conn);
+    ctx->last_sql = NULL;         /* rolled back with the rest */
     if (ev && r.status < 500) {
         fill_event(ctx, ev, &r);
         if (isms_audit_refusal(ctx, ev, &err) != ISMS_DB_OK) {
@@ -252,7 +253,12 @@ static isms_result write_txn(isms_ctx *ctx, isms_op_fn *fn, void *arg, const ism
         fill_event(ctx, ev, &r);
         st = isms_audit_append_commit(ctx, ev, &err);
     }
-    else st = isms_conn_commit(ctx->conn, &err);
+    else {
+        const char *stmts[2] = {ctx->last_sql, NULL};
+        st = isms_conn_exec_commit(ctx->conn, ctx->pool, ctx->last_sql ? stmts : stmts + 1,
+                                   &err);
+    }
+    ctx->last_sql = NULL;
     if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
     return r;
 }
