@@ -351,11 +351,14 @@ def child_pids(httpd):
 
 def pg_waits(pg, duration):
     """Starts psql sampling, every 10 ms for duration seconds, what the database's backends
-    of the isms role are doing (pg_stat_activity: running, or waiting for which lock or
-    I/O); returns the process, whose output waits_of() reads."""
+    of the isms role are doing (pg_stat_activity: running, waiting for which lock, with the
+    start of the statement that waits, or for I/O); returns the process, whose output
+    waits_of() reads."""
     sql = ("CREATE TEMP TABLE w (k text); DO $$ BEGIN FOR i IN 1..%d LOOP "
-           "PERFORM pg_stat_clear_snapshot(); INSERT INTO w SELECT CASE WHEN state = 'active' "
-           "THEN COALESCE(wait_event_type || ':' || wait_event, 'running') ELSE state END "
+           "PERFORM pg_stat_clear_snapshot(); INSERT INTO w SELECT CASE WHEN state <> 'active' "
+           "THEN state WHEN wait_event_type = 'Lock' THEN wait_event_type || ':' || "
+           "wait_event || ' in ' || left(query, 24) ELSE COALESCE(wait_event_type || ':' || "
+           "wait_event, 'running') END "
            "FROM pg_stat_activity WHERE usename = '%s' AND pid <> pg_backend_pid(); "
            "PERFORM pg_sleep(0.01); END LOOP; END $$; "
            "SELECT k || '|' || count(*) FROM w GROUP BY k"

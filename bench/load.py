@@ -15,7 +15,9 @@ in bench.py; in a 60 s mix it would grow one review by thousands of actions.
 
 Env: LOAD_DB (sqlite3,pgsql), LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_DURATION (60s),
      LOAD_WARMUP (5s), WRK_TIMEOUT (10s), ISMS_MPM (event), ISMS_KEEP (1: keep the server root),
-     LOAD_WRITE_QUEUE (0: ISMSReviewWriteQueue for the run; its 503s are counted apart).
+     LOAD_WRITE_QUEUE (0: ISMSReviewWriteQueue for the run; its 503s are counted apart),
+     LOAD_DB_CONNECTIONS (0: ISMSReviewConnections for the run), LOAD_WORKERS (4x50: event
+     MPM children x threads).
 Only 127.0.0.1 is targeted; wrk stops by itself after LOAD_DURATION.
 """
 
@@ -39,13 +41,27 @@ TIMEOUT = os.environ.get("WRK_TIMEOUT", "10s")
 # ISMSReviewWriteQueue for the run (0: none); its 503 write-queue-full answers are counted
 # apart, as refused writes a client retries, not as unexpected answers
 WRITE_QUEUE = int(os.environ.get("LOAD_WRITE_QUEUE", "0"))
+# ISMSReviewConnections for the run (0: the default, one per thread)
+DB_CONNECTIONS = int(os.environ.get("LOAD_DB_CONNECTIONS", "0"))
 API = bench.API
 
 # 64 connections: 4 children x 50 threads, all started up front, so that no connection waits
 # for a worker while writes wait for the database lock (mpm_event logs at error level when it
 # runs short of spare threads)
-MPM_EVENT = ("StartServers 4\nServerLimit 4\nThreadsPerChild 50\nMaxRequestWorkers 200\n"
-             "MinSpareThreads 25\nMaxSpareThreads 200\n")
+# LOAD_WORKERS=CxT: C children x T threads instead (fewer workers than connections: the
+# requests beyond them wait in the MPM's queue, first come first served, instead of running
+# at once and preempting the ones that hold a database row lock)
+WORKERS = os.environ.get("LOAD_WORKERS", "4x50")
+
+
+def mpm_event(workers):
+    c, t = (int(x) for x in workers.lower().split("x"))
+    return ("StartServers %d\nServerLimit %d\nThreadsPerChild %d\nMaxRequestWorkers %d\n"
+            "MinSpareThreads %d\nMaxSpareThreads %d\nAsyncRequestWorkerFactor 8\n"
+            % (c, c, t, c * t, min(25, c * t), c * t))
+
+
+MPM_EVENT = mpm_event(WORKERS)
 
 
 def lua_string(s):
@@ -142,7 +158,9 @@ def one_backend(db):
                               mpm=os.environ.get("ISMS_MPM", "event"), mpm_conf=MPM_EVENT,
                               extra_conf="MaxKeepAliveRequests 0\n" + (
                                   "ISMSReviewWriteQueue %d\n" % WRITE_QUEUE if WRITE_QUEUE
-                                  else ""))
+                                  else "") + (
+                                  "ISMSReviewConnections %d\n" % DB_CONNECTIONS
+                                  if DB_CONNECTIONS else ""))
         httpd.start()
         if WRITE_QUEUE:
             httpd.allow(r"ISMS21700")
@@ -196,8 +214,9 @@ def main():
     if not os.path.exists(harness.module_path()):
         sys.exit("module not built: %s" % harness.module_path())
     print("wrk -t%s -c%s -d%s (warm-up %s), 90%% reads / 10%% writes (progress updates), "
-          "Basic auth ({SHA}), %s MPM" % (THREADS, CONNS, DURATION, WARMUP,
-                                          os.environ.get("ISMS_MPM", "event")))
+          "Basic auth ({SHA}), %s MPM (%s workers), ISMSReviewConnections %s"
+          % (THREADS, CONNS, DURATION, WARMUP, os.environ.get("ISMS_MPM", "event"), WORKERS,
+             DB_CONNECTIONS or "(one per thread)"))
     rc = 0
     rows = []
     for db in dbs:

@@ -93,6 +93,7 @@ RANGE(parse_max_attachment, 1024, APR_INT64_C(4) * 1024 * 1024 * 1024)
 RANGE(parse_refusal_budget, 0, 1000000)
 RANGE(parse_cache_size, 0, APR_INT64_C(16) * 1024 * 1024 * 1024)
 RANGE(parse_write_queue, 0, 100000)
+RANGE(parse_connections, 1, 100000)
 RANGE(parse_sqlite_cache, ISMS_SQLITE_CACHE_MIN_KIB, ISMS_SQLITE_CACHE_MAX_KIB)
 
 /* An absolute directory, without trailing slashes; created when the first file is stored. */

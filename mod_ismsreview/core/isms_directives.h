@@ -47,6 +47,9 @@
     X(WRITE_QUEUE, "ISMSReviewWriteQueue", TAKE1, SERVER, parse_write_queue, \
       "write requests each Apache child lets run or wait for the database at once; the " \
       "next one is answered 503 with Retry-After at once (default 0 = no bound)") \
+    X(CONNECTIONS, "ISMSReviewConnections", TAKE1, SERVER, parse_connections, \
+      "database connections each Apache child opens at most; a request finds one free or " \
+      "waits its turn (default: one per thread, ThreadsPerChild)") \
     X(SQLITE_CACHE, "ISMSReviewSQLiteCache", TAKE1, SERVER, parse_sqlite_cache, \
       "KiB of SQLite page cache each pooled connection keeps (PRAGMA cache_size; default " \
       "2000, SQLite's own)")

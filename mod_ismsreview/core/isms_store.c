@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* how long a request waits for a connection of its process's pool before a 503 */
+#define ISMS_POOL_WAIT_SECONDS 30
 #include <strings.h>
 
 struct isms_store {
@@ -146,6 +149,8 @@ isms_db_status isms_store_create(apr_pool_t *p, const isms_dbconf *conf, int max
         *err = "cannot create the connection pool";
         return ISMS_DB_ERROR;
     }
+    /* with fewer connections than threads (ISMSReviewConnections) a request waits its turn */
+    apr_reslist_timeout_set(s->conns, apr_time_from_sec(ISMS_POOL_WAIT_SECONDS));
     *out = s;
     return ISMS_DB_OK;
 }
@@ -176,8 +181,15 @@ isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
                                   const char **err)
 {
     isms_conn *c = NULL;
+    apr_status_t rv = apr_reslist_acquire(s->conns, (void **)&c);
 
-    if (apr_reslist_acquire(s->conns, (void **)&c) != APR_SUCCESS) {
+    if (APR_STATUS_IS_TIMEUP(rv)) {
+        *err = apr_psprintf(p, "all %d database connections of this process stayed in use "
+                            "for %d s (ISMSReviewConnections)", s->max,
+                            ISMS_POOL_WAIT_SECONDS);
+        return ISMS_DB_BUSY;
+    }
+    if (rv != APR_SUCCESS) {
         apr_thread_mutex_lock(s->lock);
         *err = apr_pstrdup(p, s->last_error);
         apr_thread_mutex_unlock(s->lock);

@@ -20,6 +20,7 @@ void *isms_create_server_conf(apr_pool_t *p, server_rec *s)
     c->durability = ISMS_UNSET;
     c->cache_bytes = ISMS_UNSET;
     c->write_queue = ISMS_UNSET;
+    c->connections = ISMS_UNSET;
     c->sqlite_cache_kib = ISMS_UNSET;
     c->proc = apr_pcalloc(p, sizeof(*c->proc));
     return c;
@@ -35,6 +36,7 @@ void *isms_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     c->durability = add->durability != ISMS_UNSET ? add->durability : base->durability;
     c->cache_bytes = add->cache_bytes != ISMS_UNSET ? add->cache_bytes : base->cache_bytes;
     c->write_queue = add->write_queue != ISMS_UNSET ? add->write_queue : base->write_queue;
+    c->connections = add->connections != ISMS_UNSET ? add->connections : base->connections;
     c->sqlite_cache_kib = add->sqlite_cache_kib != ISMS_UNSET ? add->sqlite_cache_kib
                                                               : base->sqlite_cache_kib;
     c->evidence_dir = add->evidence_dir ? add->evidence_dir : base->evidence_dir;
@@ -138,6 +140,7 @@ static const char *store(cmd_parms *cmd, isms_dir_conf *d, isms_directive_id id,
     case ISMS_D_DURABILITY: server_conf(cmd)->durability = (int)v->n; break;
     case ISMS_D_CACHE_SIZE: server_conf(cmd)->cache_bytes = v->n; break;
     case ISMS_D_WRITE_QUEUE: server_conf(cmd)->write_queue = v->n; break;
+    case ISMS_D_CONNECTIONS: server_conf(cmd)->connections = v->n; break;
     case ISMS_D_SQLITE_CACHE: server_conf(cmd)->sqlite_cache_kib = v->n; break;
     case ISMS_D_EVIDENCE_DIR: server_conf(cmd)->evidence_dir = v->s; break;
     case ISMS_D_ROLE: return add_role(cmd, d, v);

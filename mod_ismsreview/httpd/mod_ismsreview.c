@@ -121,7 +121,16 @@ static void log_budget(apr_pool_t *p, server_rec *s, isms_store *store, int thre
                  isms_dbconf_describe(p, isms_store_conf(store)), isms_budget_describe(p, &b));
 }
 
-static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int max)
+/* The connections of a child's pool: one per thread, or fewer (ISMSReviewConnections): then
+ * requests wait their turn for one instead of all running at once, so the ones that hold a
+ * row lock are not preempted by the others (and the child's memory is smaller). */
+static int pool_size(const isms_server_conf *sc, int threads)
+{
+    return sc->connections != ISMS_UNSET && sc->connections < threads ? (int)sc->connections
+                                                                      : threads;
+}
+
+static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int threads)
 {
     isms_proc *proc = sc->proc;
     const char *err = NULL;
@@ -133,14 +142,14 @@ static void init_proc(apr_pool_t *p, server_rec *s, isms_server_conf *sc, int ma
     sc->db->write_queue = sc->write_queue == ISMS_UNSET ? 0 : sc->write_queue;
     sc->db->sqlite_cache_kib = sc->sqlite_cache_kib == ISMS_UNSET ? 0 : sc->sqlite_cache_kib;
     apr_thread_mutex_create(&proc->lock, APR_THREAD_MUTEX_DEFAULT, p);
-    if (isms_store_create(p, sc->db, max, &proc->store, &err) != ISMS_DB_OK) {
+    if (isms_store_create(p, sc->db, pool_size(sc, threads), &proc->store, &err) != ISMS_DB_OK) {
         proc->init_error = apr_pstrdup(p, err);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ISMS_LOGNO(21004)
                      "cannot create the database pool for %s: %s",
                      isms_dbconf_describe(p, sc->db), err);
         return;
     }
-    log_budget(p, s, proc->store, max);
+    log_budget(p, s, proc->store, threads);
 }
 
 /* Connections are opened after fork, per child (never before); the schema is checked (and

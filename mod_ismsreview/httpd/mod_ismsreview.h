@@ -41,6 +41,7 @@ typedef struct {
     int durability;                /* ISMSReviewDurability, ISMS_UNSET = Full */
     long long cache_bytes;         /* ISMSReviewCacheSize, ISMS_UNSET = the default */
     long long write_queue;         /* ISMSReviewWriteQueue, ISMS_UNSET = no bound */
+    long long connections;         /* ISMSReviewConnections, ISMS_UNSET = one per thread */
     long long sqlite_cache_kib;    /* ISMSReviewSQLiteCache, ISMS_UNSET = the default */
     isms_proc *proc;
     const char *evidence_dir;      /* ISMSReviewEvidenceDir, NULL = no attachments */
