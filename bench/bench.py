@@ -64,6 +64,8 @@ DB = os.environ.get("BENCH_DB", "sqlite3")
 INSERT_THREADS = [int(t) for t in
                   os.environ.get("BENCH_INSERT_THREADS", "1," + CONNS).split(",") if t.strip()]
 PERF = os.environ.get("BENCH_PERF", "") not in ("", "0")
+# ISMSReviewConnections (and the minimal module's pool) for the run; 0: one per thread
+DB_CONNECTIONS = int(os.environ.get("BENCH_DB_CONNECTIONS", "0"))
 USER = "author"
 # BENCH_DASHBOARD=0 skips the 1,000-review dataset (generation takes about a minute)
 DASHBOARD = os.environ.get("BENCH_DASHBOARD", "1") not in ("", "0")
@@ -503,6 +505,9 @@ def main():
         # the minimal module: the same Apache, database and <Location /isms/api> auth
         early_min = ('LoadModule bench_insert_module "%s"\nBenchInsertDatabase "%s"\n'
                      % (minimal, db_args.replace('"', '\\"')))
+        if DB_CONNECTIONS:   # both modules' pools of the same size
+            early_min += "BenchInsertConnections %d\n" % DB_CONNECTIONS
+            extra += "\nISMSReviewConnections %d" % DB_CONNECTIONS
         extra_min = ("\n<Location /isms/api/bench-insert>\n  SetHandler bench-insert\n"
                      "</Location>")
         httpd = harness.Httpd(os.path.join(base, "srv"), early_conf=early_min + early,
@@ -578,8 +583,9 @@ def main():
                 raise RuntimeError("%s is not behind the authentication (%d without "
                                    "credentials)" % (path, st))
 
-        print("wrk -t%s -c%s -d%s (warm-up %s), %s MPM, Basic auth ({SHA} htpasswd) on every "
-              "URL, %s" % (THREADS, CONNS, DURATION, WARMUP, mpm,
+        print("wrk -t%s -c%s -d%s (warm-up %s), %s MPM, ISMSReviewConnections %s, Basic auth "
+              "({SHA} htpasswd) on every URL, %s" % (THREADS, CONNS, DURATION, WARMUP, mpm,
+                                                   DB_CONNECTIONS or "(one per thread)",
                            "SQLite (WAL, synchronous=FULL)" if DB == "sqlite3"
                            else "PostgreSQL %s (harness cluster: fsync=off, "
                                 "synchronous_commit=off)" % os.path.basename(

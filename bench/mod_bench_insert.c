@@ -20,6 +20,8 @@
 #include "apr_strings.h"
 #include "apr_atomic.h"
 
+#include <stdlib.h>
+
 #include "isms_dbconf.h"
 #include "isms_log.h"
 #include "isms_store.h"
@@ -31,6 +33,7 @@ typedef struct {
     isms_store *store;         /* this child's pool (child_init) */
     const char *init_error;
     apr_uint32_t n;            /* a counter for the rows (any value would do) */
+    int connections;           /* BenchInsertConnections, 0: one per thread */
 } bench_conf;
 
 static void *create_server(apr_pool_t *p, server_rec *s)
@@ -44,6 +47,16 @@ static const char *set_database(cmd_parms *cmd, void *dummy, const char *line)
 
     c->line = line;
     return NULL;
+}
+
+/* BenchInsertConnections N: the pool's size, as ISMSReviewConnections (default: one per
+ * thread), so both modules of a run queue for the database alike. */
+static const char *set_connections(cmd_parms *cmd, void *dummy, const char *n)
+{
+    bench_conf *c = ap_get_module_config(cmd->server->module_config, &bench_insert_module);
+
+    c->connections = atoi(n);
+    return c->connections > 0 ? NULL : "BenchInsertConnections takes a number above 0";
 }
 
 static void log_to_apache(void *baton, isms_log_level level, int msgno, const char *msg)
@@ -62,7 +75,9 @@ static void child_init(apr_pool_t *p, server_rec *s)
     isms_log_set(log_to_apache, s);
     ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
     if ((err = isms_dbconf_parse_line(p, c->line, &conf)) != NULL ||
-        isms_store_create(p, conf, threads > 0 ? threads : 1, &c->store, &err) != ISMS_DB_OK) {
+        isms_store_create(p, conf, c->connections > 0 && c->connections < threads
+                                       ? c->connections : threads > 0 ? threads : 1,
+                          &c->store, &err) != ISMS_DB_OK) {
         c->init_error = apr_pstrdup(p, err);
         c->store = NULL;
     }
@@ -117,6 +132,8 @@ static int handler(request_rec *r)
 static const command_rec cmds[] = {
     AP_INIT_TAKE1("BenchInsertDatabase", set_database, NULL, RSRC_CONF,
                   "the database, as ISMSReviewDatabase takes it, in one string"),
+    AP_INIT_TAKE1("BenchInsertConnections", set_connections, NULL, RSRC_CONF,
+                  "the most connections of a child's pool (default: one per thread)"),
     {NULL}
 };
 

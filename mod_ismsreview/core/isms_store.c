@@ -177,6 +177,11 @@ static apr_status_t conn_release(void *data)
     return APR_SUCCESS;
 }
 
+void isms_conn_release(isms_conn *c, apr_pool_t *p)
+{
+    apr_pool_cleanup_run(p, c, conn_release);
+}
+
 isms_db_status isms_store_acquire(isms_store *s, apr_pool_t *p, isms_conn **out,
                                   const char **err)
 {

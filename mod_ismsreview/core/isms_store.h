@@ -103,6 +103,10 @@ void isms_conn_rollback(isms_conn *c);
 isms_db_status isms_conn_exec_commit(isms_conn *c, apr_pool_t *p, const char *const *stmts,
                                      const char **err);
 
+/* Gives the connection back to its pool before p ends (an open transaction is rolled back),
+ * so the response can be sent while another request uses it. */
+void isms_conn_release(isms_conn *c, apr_pool_t *p);
+
 /* Marks the connection broken so it is closed instead of reused. */
 void isms_conn_invalidate(isms_conn *c);
 

@@ -144,6 +144,7 @@ int isms_handle_request(request_rec *r)
 isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **err)
 {
     isms_server_conf *sc = q->sconf;
+    isms_db_status st;
 
     if (!sc->db) {
         *err = "no ISMSReviewDatabase is configured for this server";
@@ -153,7 +154,26 @@ isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **e
         *err = sc->proc->init_error ? sc->proc->init_error : "the store is not initialised";
         return ISMS_DB_UNAVAILABLE;
     }
-    return isms_store_acquire(sc->proc->store, q->r->pool, c, err);
+    /* one connection per request: a second acquire (the refusal's audit) takes the same,
+     * never a second one of a pool that may have only one (ISMSReviewConnections) */
+    if (q->conn) {
+        *c = q->conn;
+        if ((*c)->in_txn) isms_conn_rollback(*c);
+        return ISMS_DB_OK;
+    }
+    st = isms_store_acquire(sc->proc->store, q->r->pool, c, err);
+    if (st == ISMS_DB_OK) q->conn = *c;
+    return st;
+}
+
+/* The request's connection back to the pool once its answer is made: the response is then
+ * sent while another request works on the database (with ISMSReviewConnections a few per
+ * child, holding one while a large body is written would make the others wait for it). */
+void isms_release(isms_req *q)
+{
+    if (!q->conn) return;
+    isms_conn_release(q->conn, q->r->pool);
+    q->conn = NULL;
 }
 
 isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err)

@@ -75,6 +75,7 @@ static int send_problem(isms_req *q, const isms_result *res)
     if (q->method && q->method->write && !q->audited && res->status < 500) {
         isms_audit_refused(q, res->status);
     }
+    isms_release(q);
     if (res->retry_after > 0) {
         apr_table_setn(q->r->headers_out, "Retry-After", apr_itoa(q->r->pool, res->retry_after));
     }
@@ -101,6 +102,7 @@ int isms_respond(isms_req *q, isms_result res)
                                    res.location, NULL));
     }
     if (res.status >= 400) return send_problem(q, &res);
+    isms_release(q);
     if (not_modified(q, &res)) {
         r->status = HTTP_NOT_MODIFIED;
         return OK;

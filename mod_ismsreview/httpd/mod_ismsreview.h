@@ -115,10 +115,12 @@ struct isms_req {
     const char *wf;                /* {wf} segment: a workflow action */
     int audited;                   /* the store recorded this request in the audit trail */
     const void *att;               /* an uploaded attachment, stored (isms_route_attach.c) */
+    isms_conn *conn;               /* this request's one connection, until the response */
 };
 int isms_handle_request(request_rec *r);
 isms_db_status isms_acquire(isms_req *q, isms_conn **c, const char **err);
 isms_db_status isms_acquire_unchecked(isms_req *q, isms_conn **c, const char **err);
+void isms_release(isms_req *q);
 /* A connection that cannot be had: its numbered log line, then isms_respond. */
 int isms_respond_db(isms_req *q, isms_db_status st, const char *err);
 

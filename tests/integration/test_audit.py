@@ -24,8 +24,12 @@ def _events_since(api, seq):
     return [e for e in api.audit() if e["seq"] > seq]
 
 
-def test_refused_requests_are_recorded(make_httpd, backend):
-    h = make_httpd(db_args=backend.db_args, extra_conf=NOAUTH).start()
+@pytest.mark.parametrize("pool", [None, 1], ids=["pool-per-thread", "pool-of-one"])
+def test_refused_requests_are_recorded(make_httpd, backend, pool):
+    """pool-of-one (ISMSReviewConnections 1): the refusal's audit takes the request's own
+    connection again, never a second one that the pool does not have."""
+    h = make_httpd(db_args=backend.db_args, extra_conf=NOAUTH + (
+        "ISMSReviewConnections %d\n" % pool if pool else "")).start()
     api = Api(h)
     rid = build_review(api, True)["id"]
     att = api.get("v1/reviews/%d/attendees" % rid)["items"][0]
