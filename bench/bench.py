@@ -64,8 +64,9 @@ DB = os.environ.get("BENCH_DB", "sqlite3")
 INSERT_THREADS = [int(t) for t in
                   os.environ.get("BENCH_INSERT_THREADS", "1," + CONNS).split(",") if t.strip()]
 PERF = os.environ.get("BENCH_PERF", "") not in ("", "0")
-# ISMSReviewConnections (and the minimal module's pool) for the run; 0: one per thread
-DB_CONNECTIONS = int(os.environ.get("BENCH_DB_CONNECTIONS", "0"))
+# ISMSReviewConnections (and the minimal module's pool) for the run: 4, as the shipped
+# conf/ismsreview.conf; 0: the module's default, one per thread
+DB_CONNECTIONS = int(os.environ.get("BENCH_DB_CONNECTIONS", "4"))
 USER = "author"
 # BENCH_DASHBOARD=0 skips the 1,000-review dataset (generation takes about a minute)
 DASHBOARD = os.environ.get("BENCH_DASHBOARD", "1") not in ("", "0")

@@ -16,8 +16,8 @@ in bench.py; in a 60 s mix it would grow one review by thousands of actions.
 Env: LOAD_DB (sqlite3,pgsql), LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_DURATION (60s),
      LOAD_WARMUP (5s), WRK_TIMEOUT (10s), ISMS_MPM (event), ISMS_KEEP (1: keep the server root),
      LOAD_WRITE_QUEUE (0: ISMSReviewWriteQueue for the run; its 503s are counted apart),
-     LOAD_DB_CONNECTIONS (0: ISMSReviewConnections for the run), LOAD_WORKERS (4x50: event
-     MPM children x threads).
+     LOAD_DB_CONNECTIONS (4: ISMSReviewConnections for the run, as the shipped conf; 0: one
+     per thread), LOAD_WORKERS (4x50: event MPM children x threads).
 Only 127.0.0.1 is targeted; wrk stops by itself after LOAD_DURATION.
 """
 
@@ -41,8 +41,9 @@ TIMEOUT = os.environ.get("WRK_TIMEOUT", "10s")
 # ISMSReviewWriteQueue for the run (0: none); its 503 write-queue-full answers are counted
 # apart, as refused writes a client retries, not as unexpected answers
 WRITE_QUEUE = int(os.environ.get("LOAD_WRITE_QUEUE", "0"))
-# ISMSReviewConnections for the run (0: the default, one per thread)
-DB_CONNECTIONS = int(os.environ.get("LOAD_DB_CONNECTIONS", "0"))
+# ISMSReviewConnections for the run: 4, as the shipped conf/ismsreview.conf; 0: the
+# module's default, one per thread
+DB_CONNECTIONS = int(os.environ.get("LOAD_DB_CONNECTIONS", "4"))
 API = bench.API
 
 # 64 connections: 4 children x 50 threads, all started up front, so that no connection waits
