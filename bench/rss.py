@@ -60,6 +60,8 @@ SQLITE_CACHE = os.environ.get("RSS_SQLITE_CACHE", "512")
 # httpd's MaxMemFree (KB a thread's allocator keeps after a request; httpd's default 2048)
 MAXMEMFREE = os.environ.get("RSS_MAXMEMFREE", "256")
 ARENAS = os.environ.get("RSS_MALLOC_ARENA_MAX", "")
+# ISMSReviewConnections: 4 as the shipped conf/ismsreview.conf; 0: one per thread
+DB_CONNECTIONS = int(os.environ.get("RSS_DB_CONNECTIONS", "4"))
 GROWTH_MAX = 0.10
 
 ONE_CHILD = ("StartServers 1\nServerLimit 1\nThreadsPerChild %d\nMaxRequestWorkers %d\n"
@@ -186,6 +188,7 @@ def start(base, db_args):
     conf = "MaxKeepAliveRequests 0\nISMSReviewCacheSize %d\n" % CACHE
     conf += "ISMSReviewSQLiteCache %s\n" % SQLITE_CACHE if SQLITE_CACHE else ""
     conf += "MaxMemFree %s\n" % MAXMEMFREE if MAXMEMFREE else ""
+    conf += "ISMSReviewConnections %d\n" % DB_CONNECTIONS if DB_CONNECTIONS else ""
     httpd = harness.Httpd(os.path.join(base, "srv"), htpasswd_hash="sha", db_args=db_args,
                           mpm="event", mpm_conf=ONE_CHILD, extra_conf=conf)
     httpd.start()
