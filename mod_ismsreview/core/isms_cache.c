@@ -163,26 +163,25 @@ void isms_cache_set_budget(isms_cache *c, size_t bytes)
     apr_thread_mutex_unlock(c->lock);
 }
 
-size_t isms_cache_budget(isms_cache *c)
+/* A size of the cache read under its lock (0 without a cache). */
+static size_t read_locked(isms_cache *c, const size_t *what)
 {
     size_t n;
 
-    if (!c) return 0;
     apr_thread_mutex_lock(c->lock);
-    n = c->budget;
+    n = *what;
     apr_thread_mutex_unlock(c->lock);
     return n;
 }
 
+size_t isms_cache_budget(isms_cache *c)
+{
+    return c ? read_locked(c, &c->budget) : 0;
+}
+
 size_t isms_cache_bytes(isms_cache *c)
 {
-    size_t n;
-
-    if (!c) return 0;
-    apr_thread_mutex_lock(c->lock);
-    n = c->bytes;
-    apr_thread_mutex_unlock(c->lock);
-    return n;
+    return c ? read_locked(c, &c->bytes) : 0;
 }
 
 /* Under the lock: frees other entries, clock order, until the bodies fit the budget. A

@@ -178,19 +178,13 @@ static isms_db_status run(isms_conn *c, apr_pool_t *p, const char *sql,
 isms_db_status isms_sqlite_run(isms_conn *c, apr_pool_t *p, const char *sql, isms_rows **out,
                                long long *affected, const char **err)
 {
-    sqlite3 *db = native(c);
-    sqlite3_mutex *m = db ? sqlite3_db_mutex(db) : NULL;
-    isms_db_status st;
-
-    if (m) sqlite3_mutex_enter(m);
-    st = run(c, p, sql, NULL, out, affected, err);
-    if (m) sqlite3_mutex_leave(m);
-    return st;
+    return isms_sqlite_run_bound(c, p, sql, NULL, out, affected, err);
 }
 
-/* The same for the bound form of a statement (isms_sql_bound): the values bound to its ?s,
- * so its text, prepared once, is kept whatever the values (INSERTs and UPDATEs too: the
- * prepare of an INSERT into a table with triggers was a quarter of a write's time). */
+/* The same for the bound form of a statement (isms_sql_bound; params NULL: text): the values
+ * bound to its ?s, so its text, prepared once, is kept whatever the values (INSERTs and
+ * UPDATEs too: the prepare of an INSERT into a table with triggers was a quarter of a
+ * write's time). */
 isms_db_status isms_sqlite_run_bound(isms_conn *c, apr_pool_t *p, const char *sql,
                                      const apr_array_header_t *params, isms_rows **out,
                                      long long *affected, const char **err)

@@ -25,6 +25,7 @@ static const char *const good[ISMS_D_COUNT] = {
     [ISMS_D_REFUSAL_BUDGET] = "0",
     [ISMS_D_CACHE_SIZE] = "1048576",
     [ISMS_D_WRITE_QUEUE] = "8",
+    [ISMS_D_CONNECTIONS] = "4",
     [ISMS_D_SQLITE_CACHE] = "512",
 };
 static const char *const bad[ISMS_D_COUNT] = {
@@ -41,6 +42,7 @@ static const char *const bad[ISMS_D_COUNT] = {
     [ISMS_D_REFUSAL_BUDGET] = "1000001",
     [ISMS_D_CACHE_SIZE] = "-1",
     [ISMS_D_WRITE_QUEUE] = "100001",
+    [ISMS_D_CONNECTIONS] = "0",
     [ISMS_D_SQLITE_CACHE] = "15",
 };
 

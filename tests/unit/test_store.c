@@ -252,19 +252,27 @@ START_TEST(sqlite_pragmas)
 }
 END_TEST
 
+/* The configuration of a SQLite database file dbname in a fresh directory. */
+static isms_dbconf *sqlite_conf(const char *dbname)
+{
+    isms_dbconf *conf = NULL;
+
+    ck_assert_ptr_null(isms_dbconf_parse_line(
+        tpool, apr_psprintf(tpool, "sqlite3 sqlite3_dbdir=%s dbname=%s",
+                            isms_test_tmpdir(tpool), dbname), &conf));
+    return conf;
+}
+
 /* ISMSReviewSQLiteCache: every connection the pool opens has that page cache, and the
  * child's memory budget counts it once per connection. */
 START_TEST(sqlite_cache_configured)
 {
-    const char *dir = isms_test_tmpdir(tpool);
-    isms_dbconf *conf = NULL;
+    isms_dbconf *conf = sqlite_conf("c.db");
     isms_store *s = NULL;
     const char *err = NULL;
     isms_conn *a, *b;
     isms_budget budget;
 
-    ck_assert_ptr_null(isms_dbconf_parse_line(
-        tpool, apr_psprintf(tpool, "sqlite3 sqlite3_dbdir=%s dbname=c.db", dir), &conf));
     conf->sqlite_cache_kib = 384;
     conf->cache_bytes = 1 << 20;
     ck_assert_int_eq(isms_store_create(tpool, conf, 2, &s, &err), ISMS_DB_OK);
@@ -303,14 +311,11 @@ END_TEST
 
 START_TEST(durability_normal)
 {
-    const char *dir = isms_test_tmpdir(tpool);
-    isms_dbconf *conf = NULL;
+    isms_dbconf *conf = sqlite_conf("n.db");
     isms_store *s = NULL;
     const char *err = NULL;
     isms_conn *c;
 
-    ck_assert_ptr_null(isms_dbconf_parse_line(
-        tpool, apr_psprintf(tpool, "sqlite3 sqlite3_dbdir=%s dbname=n.db", dir), &conf));
     conf->durability = ISMS_DURABILITY_NORMAL;
     ck_assert_int_eq(isms_store_create(tpool, conf, 1, &s, &err), ISMS_DB_OK);
     c = isms_test_acquire(s, tpool);
