@@ -1123,9 +1123,11 @@ def cmd_serve(args):
     if not port_free(args.port):
         sys.exit("port %d is in use (pass --port)" % args.port)
     # the demo as most organisations run it: two approvers must approve (approver, approver2);
-    # the UI's icon at /favicon.ico as the shipped configuration has it
+    # the UI's icon at /favicon.ico and 4 database connections per child as the shipped
+    # configuration has them
     demo_conf = ('<Location /isms/api>\n  ISMSReviewApprovals 2\n</Location>\n'
-                 'Alias /favicon.ico "%s/favicon.ico"\n' % htdocs_dir())
+                 'Alias /favicon.ico "%s/favicon.ico"\nISMSReviewConnections 4\n'
+                 % htdocs_dir())
     httpd = Httpd(basedir, port=args.port, db_args=db_args, loglevel=args.loglevel,
                   extra_conf=demo_conf)
 
