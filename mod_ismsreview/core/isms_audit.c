@@ -170,19 +170,18 @@ static void event_columns(isms_ctx *ctx, const isms_audit_event *ev, const char 
     col[14] = state_text(p, ev->after);
 }
 
-/* ctx->last_sql with the head's lock in one round trip where the dialect batches: its
- * text and "; " to put before it, else "" (then last_sql has run it). */
-static const char *batched(isms_ctx *ctx)
-{
-    return ctx->last_sql && isms_conn_dialect(ctx->conn)->batch
-               ? apr_pstrcat(ctx->pool, ctx->last_sql, "; ", NULL) : "";
-}
-
-static isms_db_status last_sql(isms_ctx *ctx, const char **err)
+/* ctx->last_sql, before the head is locked: where the dialect batches, *lead is its text and
+ * "; ", sent in the round trip that locks the head; else it runs here and *lead is "". */
+static isms_db_status last_sql(isms_ctx *ctx, const char **lead, const char **err)
 {
     const isms_dialect *d = isms_conn_dialect(ctx->conn);
 
-    if (!ctx->last_sql || (d->batch && d->update_returning)) return ISMS_DB_OK;
+    *lead = "";
+    if (!ctx->last_sql) return ISMS_DB_OK;
+    if (d->batch && d->update_returning) {
+        *lead = apr_pstrcat(ctx->pool, ctx->last_sql, "; ", NULL);
+        return ISMS_DB_OK;
+    }
     return isms_conn_exec(ctx->conn, ctx->last_sql, NULL, err);
 }
 
@@ -190,15 +189,15 @@ static isms_db_status append(isms_ctx *ctx, const isms_audit_event *ev, int comm
                              const char **err)
 {
     apr_pool_t *p = ctx->pool;
-    const char *col[16], *hash;
+    const char *col[16], *hash, *lead;
     isms_rows *rs;
     isms_db_status st;
 
     event_columns(ctx, ev, col);
-    st = last_sql(ctx, err);
+    st = last_sql(ctx, &lead, err);
     /* locks the head row: appends are serialized, the chain cannot fork */
     if (st == ISMS_DB_OK && isms_conn_dialect(ctx->conn)->update_returning) {
-        st = isms_conn_query(ctx->conn, p, apr_pstrcat(p, batched(ctx), "UPDATE audit_head "
+        st = isms_conn_query(ctx->conn, p, apr_pstrcat(p, lead, "UPDATE audit_head "
                                            "SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
                                            NULL), &rs, err);
     }

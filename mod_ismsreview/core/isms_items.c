@@ -70,21 +70,12 @@ static isms_result lock_review(isms_ctx *ctx, long long rid, json_t **review)
 {
     const char *err = NULL;
     isms_result ok = {0};
-    isms_sql *q;
-    isms_db_status st;
+    isms_db_status st = isms_rec_update_run(ctx, &isms_entity_review,
+                                            isms_touch_review_sql(ctx, rid), NULL, review,
+                                            &err);
 
-    if (!isms_conn_dialect(ctx->conn)->update_returning) {
-        if ((st = isms_touch_review(ctx, rid, &err)) != ISMS_DB_OK) {
-            return isms_res_db(ctx->pool, st, err);
-        }
-        return isms_load_review(ctx, rid, review);
-    }
-    q = isms_touch_review_sql(ctx, rid);
-    if ((st = isms_rec_write_get(ctx, &isms_entity_review, q, review, &err)) != ISMS_DB_OK) {
-        return isms_res_db(ctx->pool, st, err);
-    }
-    if (!*review) return isms_res_not_found(ctx, "review");
-    isms_json_pool(ctx->pool, *review);
+    if (st != ISMS_DB_OK) return isms_res_db(ctx->pool, st, err);
+    if (!*review) return isms_load_review(ctx, rid, review);   /* MariaDB, or a 404 */
     return ok;
 }
 
@@ -203,23 +194,17 @@ isms_result isms_item_get(isms_ctx *ctx, long long rid, const char *collection, 
     return item_view(ctx, e, row, 0);
 }
 
-/* The UPDATE; *after the row it left where the dialect returns it and no hook writes after
- * it, else NULL (read back). *affected 0: the row changed meanwhile. */
+/* The UPDATE; *after the row it left unless a hook writes after it (NULL: read back).
+ * *affected 0: the row changed meanwhile. */
 static isms_db_status update_item(isms_ctx *ctx, const isms_entity *e, long long id,
                                   const json_t *set, long long version, long long *affected,
                                   json_t **after, const char **err)
 {
-    isms_sql *q = isms_rec_update_sql(ctx, e, id, set, version);
-    isms_db_status st;
-
     *after = NULL;
-    if (!isms_conn_dialect(ctx->conn)->update_returning || isms_hooks(e)->after_update) {
-        return isms_exec_sql(ctx, q, affected, err);
-    }
-    if ((st = isms_rec_write_get(ctx, e, q, after, err)) != ISMS_DB_OK) return st;
-    *affected = *after != NULL;
-    if (*after) isms_json_pool(ctx->pool, *after);
-    return ISMS_DB_OK;
+    if (isms_hooks(e)->after_update) return isms_rec_update(ctx, e, id, set, version, affected,
+                                                            err);
+    return isms_rec_update_run(ctx, e, isms_rec_update_sql(ctx, e, id, set, version), affected,
+                               after, err);
 }
 
 static isms_result write_patch(isms_ctx *ctx, const isms_entity *e, long long rid,

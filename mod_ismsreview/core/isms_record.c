@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "isms_record.h"
+#include "isms_json.h"
 
 #include <apr_strings.h>
 #include <stdlib.h>
@@ -247,12 +248,11 @@ isms_db_status isms_rec_write_get(isms_ctx *ctx, const isms_entity *e, isms_sql 
     return fetch_one(ctx, e, q, row, err);
 }
 
-isms_db_status isms_rec_insert_row(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
-                                   long long review_id, long long seq, json_t **row,
-                                   const char **err)
+/* "INSERT INTO <table> (...) VALUES (...)" of doc, for the caller's RETURNING. */
+static isms_sql *insert_sql(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                            long long review_id, long long seq)
 {
     isms_sql *q = isms_sql_new(ctx->pool, ctx->conn);
-    isms_db_status st;
 
     isms_sql_appendf(q, "INSERT INTO %k (row_version", e->table);
     if (is_item(e)) isms_sql_appendf(q, ", review_id, seq");
@@ -261,24 +261,39 @@ isms_db_status isms_rec_insert_row(isms_ctx *ctx, const isms_entity *e, const js
     if (is_item(e)) isms_sql_appendf(q, ", %d, %d", review_id, seq);
     each_column(e, doc, q, col_value, ctx->pool);
     isms_sql_appendf(q, ")");
-    if ((st = isms_rec_write_get(ctx, e, q, row, err)) != ISMS_DB_OK) return st;
-    if (!*row) {
+    return q;
+}
+
+isms_db_status isms_rec_insert_row(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
+                                   long long review_id, long long seq, json_t **row,
+                                   const char **err)
+{
+    isms_db_status st = isms_rec_write_get(ctx, e, insert_sql(ctx, e, doc, review_id, seq),
+                                           row, err);
+
+    if (st == ISMS_DB_OK && !*row) {
         *err = "INSERT returned no row";
         return ISMS_DB_ERROR;
     }
-    return ISMS_DB_OK;
+    return st;
 }
 
 isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t *doc,
                                long long review_id, long long seq, long long *id,
                                const char **err)
 {
-    json_t *row = NULL;
-    isms_db_status st = isms_rec_insert_row(ctx, e, doc, review_id, seq, &row, err);
+    isms_sql *q = insert_sql(ctx, e, doc, review_id, seq);
+    isms_rows *rs;
+    isms_db_status st;
 
-    if (st == ISMS_DB_OK) *id = json_integer_value(json_object_get(row, "id"));
-    json_decref(row);
-    return st;
+    isms_sql_appendf(q, " RETURNING id");
+    if ((st = isms_query_sql(ctx, q, &rs, err)) != ISMS_DB_OK) return st;
+    if (rs->nrows != 1) {
+        *err = "INSERT returned no id";
+        return ISMS_DB_ERROR;
+    }
+    *id = isms_ll(ISMS_ROW(rs, 0, 0));
+    return ISMS_DB_OK;
 }
 
 isms_sql *isms_rec_update_sql(isms_ctx *ctx, const isms_entity *e, long long id,
@@ -299,6 +314,22 @@ isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id
 {
     return isms_exec_sql(ctx, isms_rec_update_sql(ctx, e, id, doc, expected_version), affected,
                          err);
+}
+
+isms_db_status isms_rec_update_run(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                                   long long *affected, json_t **row, const char **err)
+{
+    long long n = 0;
+    isms_db_status st;
+
+    *row = NULL;
+    if (!isms_conn_dialect(ctx->conn)->update_returning) {
+        return isms_exec_sql(ctx, q, affected ? affected : &n, err);
+    }
+    if ((st = isms_rec_write_get(ctx, e, q, row, err)) != ISMS_DB_OK) return st;
+    if (affected) *affected = *row != NULL;
+    if (*row) isms_json_pool(ctx->pool, *row);
+    return ISMS_DB_OK;
 }
 
 const char *isms_rec_etag(apr_pool_t *p, const isms_entity *e, const json_t *row)

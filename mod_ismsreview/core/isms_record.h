@@ -42,6 +42,11 @@ isms_db_status isms_rec_insert(isms_ctx *ctx, const isms_entity *e, const json_t
 /* The UPDATE of isms_rec_update, for a caller that appends RETURNING (isms_rec_write_get). */
 isms_sql *isms_rec_update_sql(isms_ctx *ctx, const isms_entity *e, long long id,
                              const json_t *doc, long long expected_version);
+/* Runs an UPDATE of e's table (isms_rec_update_sql, isms_touch_review_sql): where the dialect
+ * has UPDATE ... RETURNING, *row is the row it left (pooled; NULL: none matched), else *row
+ * is NULL and the caller reads the row back. *affected (may be NULL): the rows changed. */
+isms_db_status isms_rec_update_run(isms_ctx *ctx, const isms_entity *e, isms_sql *q,
+                                   long long *affected, json_t **row, const char **err);
 /* Sets the columns present in doc, bumps row_version; *affected is 0 when the row is gone
  * or its row_version is no longer expected_version (pass -1 not to check). */
 isms_db_status isms_rec_update(isms_ctx *ctx, const isms_entity *e, long long id,

@@ -310,19 +310,6 @@ typedef struct {
     json_t *entry, *row;
 } update_written;
 
-/* The action's UPDATE (set), returning its row where the dialect can. */
-static isms_db_status update_action(isms_ctx *ctx, long long id, const json_t *set,
-                                    json_t **row, const char **err)
-{
-    isms_sql *q = isms_rec_update_sql(ctx, &isms_entity_action, id, set, -1);
-    isms_db_status st;
-
-    *row = NULL;
-    if (!isms_conn_dialect(ctx->conn)->update_returning) return isms_exec_sql(ctx, q, NULL, err);
-    st = isms_rec_write_get(ctx, &isms_entity_action, q, row, err);
-    if (*row) isms_json_pool(ctx->pool, *row);
-    return st;
-}
 
 static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *u,
                                    update_written *w, const char **err)
@@ -372,7 +359,8 @@ static isms_db_status apply_update(isms_ctx *ctx, const json_t *action, json_t *
     }
     json_object_set_new(set, "updated_at", json_string(ctx->now));
     json_object_set_new(set, "updated_by", json_string(ctx->user));
-    st = update_action(ctx, id, set, &w->row, err);
+    st = isms_rec_update_run(ctx, &isms_entity_action, isms_rec_update_sql(
+                             ctx, &isms_entity_action, id, set, -1), NULL, &w->row, err);
     /* the review's touch (its ETag covers its actions) last, with the audit append: every
      * writer of the review's actions waits for its row lock (isms_api.h, last_sql) */
     ctx->last_sql = isms_sql_text(isms_touch_review_sql(ctx, json_integer_value(
